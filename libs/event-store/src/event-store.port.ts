@@ -1,0 +1,87 @@
+/**
+ * The event-store port, with EventStoreDB's semantics so that the embedded SQLite store and
+ * EventStoreDB behave alike under one contract suite.
+ *
+ * Revisions are 0-based per stream. Global positions are positive, strictly increasing in commit
+ * order, and not necessarily contiguous (EventStoreDB's are log offsets). Positions are exposed as
+ * JavaScript numbers: exact up to 2^53, i.e. far past any log this product will write.
+ */
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+export type JsonObject = { [key: string]: JsonValue };
+
+/** `no_stream`: the stream must not exist; `stream_exists`: it must; a number: its last revision. */
+export type ExpectedRevision = 'any' | 'no_stream' | 'stream_exists' | number;
+
+export interface EventToAppend {
+  /** A UUID. Appending the same ids again at the same expected revision is an idempotent no-op. */
+  readonly id: string;
+  readonly type: string;
+  readonly data: JsonObject;
+  readonly metadata: JsonObject;
+}
+
+export interface RecordedEvent {
+  readonly id: string;
+  readonly streamId: string;
+  readonly type: string;
+  readonly data: JsonObject;
+  readonly metadata: JsonObject;
+  readonly revision: number;
+  readonly position: number;
+  /** When the store committed the event (not the business time, which lives in the data). */
+  readonly recordedAt: Date;
+}
+
+export interface AppendResult {
+  /** Revision of the last event in the stream after the append. */
+  readonly nextExpectedRevision: number;
+  /** Global position of the last appended event. */
+  readonly position: number;
+}
+
+export interface ReadStreamOptions {
+  readonly direction?: 'forwards' | 'backwards';
+  /** Inclusive. Defaults to the start (forwards) or the end (backwards). */
+  readonly fromRevision?: number;
+  readonly maxCount?: number;
+}
+
+export interface ReadAllOptions {
+  /** Exclusive: events strictly after this position. 0 (the default) reads from the first event. */
+  readonly fromPosition?: number;
+  readonly maxCount?: number;
+}
+
+export interface SubscribeToAllOptions {
+  /** Exclusive checkpoint: the subscription yields events strictly after it. */
+  readonly fromPosition?: number;
+  /** Largest batch yielded at once; catch-up reads pages of this size. */
+  readonly maxBatchSize?: number;
+}
+
+/**
+ * A catch-up subscription: yields the stored events after the checkpoint in pages, then follows
+ * live appends, in global order with no gap and no duplicate. Never ends until closed.
+ */
+export interface AllSubscription extends AsyncIterable<readonly RecordedEvent[]> {
+  close(): Promise<void>;
+}
+
+export interface EventStore {
+  appendToStream(
+    streamId: string,
+    events: readonly EventToAppend[],
+    options?: { readonly expectedRevision?: ExpectedRevision },
+  ): Promise<AppendResult>;
+  /** Resolves to [] for a stream that does not exist. */
+  readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
+  readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>;
+  subscribeToAll(options?: SubscribeToAllOptions): AllSubscription;
+  /** Position of the last event in the store, 0 when empty. */
+  headPosition(): Promise<number>;
+  /** Throws StoreUnavailableError when the store cannot be reached. */
+  checkHealth(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export const EVENT_STORE = Symbol('EVENT_STORE');
