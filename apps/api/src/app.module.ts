@@ -1,0 +1,32 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { CqrsModule } from '@nestjs/cqrs';
+import type { EventStore } from '@qms/event-store';
+import { AuthGuard } from './auth/auth.guard';
+import type { AppConfig } from './config/app-config';
+import { HealthController } from './health/health.controller';
+import { HEALTH_CONTRIBUTORS } from './health/health-contributor';
+import { DomainExceptionFilter } from './http/domain-exception.filter';
+import { InfrastructureModule } from './infrastructure/infrastructure.module';
+import type { Clock } from './infrastructure/tokens';
+
+export interface AppOverrides {
+  readonly clock?: Clock;
+  readonly eventStore?: EventStore;
+}
+
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig, overrides: AppOverrides = {}): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [InfrastructureModule.forRoot(config, overrides), CqrsModule.forRoot()],
+      controllers: [HealthController],
+      providers: [
+        { provide: APP_GUARD, useClass: AuthGuard },
+        { provide: APP_FILTER, useClass: DomainExceptionFilter },
+        { provide: HEALTH_CONTRIBUTORS, useValue: [] },
+      ],
+    };
+  }
+}

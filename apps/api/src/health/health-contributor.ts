@@ -1,0 +1,7 @@
+/** Parts of the app (read store, projections) that report their own health under /health. */
+export interface HealthContributor {
+  readonly name: string;
+  health(): Promise<Record<string, unknown>>;
+}
+
+export const HEALTH_CONTRIBUTORS = Symbol('HEALTH_CONTRIBUTORS');

@@ -1,0 +1,29 @@
+import { Controller, Get, Inject, Res } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { EVENT_STORE, type EventStore } from '@qms/event-store';
+import type { FastifyReply } from 'fastify';
+import { Public } from '../auth/auth.guard';
+import { HEALTH_CONTRIBUTORS, type HealthContributor } from './health-contributor';
+
+@ApiTags('health')
+@Controller('health')
+export class HealthController {
+  constructor(
+    @Inject(EVENT_STORE) private readonly eventStore: EventStore,
+    @Inject(HEALTH_CONTRIBUTORS) private readonly contributors: readonly HealthContributor[],
+  ) {}
+
+  /** 200 while commands can be accepted (the event store answers); read-side trouble is reported, not fatal. */
+  @Public()
+  @Get()
+  async health(@Res({ passthrough: true }) reply: FastifyReply): Promise<Record<string, unknown>> {
+    const eventStore = await this.eventStore
+      .checkHealth()
+      .then(() => ({ status: 'up' as const }))
+      .catch((error: unknown) => ({ status: 'down' as const, reason: (error as Error).message }));
+    const details = Object.fromEntries(await Promise.all(this.contributors.map(async (contributor) => [contributor.name, await contributor.health()])));
+    const status = eventStore.status === 'up' ? 'ok' : 'unavailable';
+    void reply.status(status === 'ok' ? 200 : 503);
+    return { status, eventStore, ...details };
+  }
+}

@@ -1,0 +1,56 @@
+import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import { DomainError, type DomainErrorCode, ValidationError } from '@qms/domain-kernel';
+import type { FastifyReply } from 'fastify';
+
+/** The one place where error codes become HTTP status codes. */
+const STATUS_BY_CODE: Record<DomainErrorCode, number> = {
+  VALIDATION_FAILED: 400,
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  CONCURRENCY_CONFLICT: 409,
+  ILLEGAL_STATE: 409,
+  STORE_UNAVAILABLE: 503,
+};
+
+export interface ErrorBody {
+  readonly statusCode: number;
+  readonly code: string;
+  readonly message: string;
+  readonly fields?: readonly { field: string; message: string }[];
+}
+
+@Catch()
+export class DomainExceptionFilter implements ExceptionFilter {
+  private readonly logger = new Logger('HTTP');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const reply = host.switchToHttp().getResponse<FastifyReply>();
+    const body = toErrorBody(exception);
+    if (body.statusCode >= 500 && body.code === 'INTERNAL') this.logger.error(exception);
+    if (body.statusCode === 503) void reply.header('Retry-After', '5');
+    void reply.status(body.statusCode).send(body);
+  }
+}
+
+export function toErrorBody(exception: unknown): ErrorBody {
+  if (exception instanceof ValidationError) {
+    return { statusCode: 400, code: exception.code, message: exception.message, fields: exception.fieldErrors };
+  }
+  if (exception instanceof DomainError) {
+    return { statusCode: STATUS_BY_CODE[exception.code], code: exception.code, message: exception.message };
+  }
+  if (exception instanceof HttpException) {
+    const response = exception.getResponse();
+    const message = typeof response === 'string' ? response : ((response as { message?: unknown }).message ?? exception.message);
+    return { statusCode: exception.getStatus(), code: httpCode(exception.getStatus()), message: String(message) };
+  }
+  return { statusCode: 500, code: 'INTERNAL', message: 'Internal error; the request may be retried with the same Idempotency-Key.' };
+}
+
+function httpCode(status: number): string {
+  if (status === 404) return 'NOT_FOUND';
+  if (status === 413) return 'PAYLOAD_TOO_LARGE';
+  if (status === 415) return 'UNSUPPORTED_MEDIA_TYPE';
+  return status >= 500 ? 'INTERNAL' : 'BAD_REQUEST';
+}

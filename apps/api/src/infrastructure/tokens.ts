@@ -1,0 +1,3 @@
+export const CLOCK = Symbol('CLOCK');
+export type Clock = () => Date;
+export const EVENT_CATALOGUE = Symbol('EVENT_CATALOGUE');

@@ -1,0 +1,3 @@
+export * from './event-codec.port';
+export * from './command-executor';
+export * from './idempotency-records';
