@@ -4,6 +4,7 @@ import { CqrsModule } from '@nestjs/cqrs';
 import type { EventStore } from '@qms/event-store';
 import { AuthGuard } from './auth/auth.guard';
 import type { AppConfig } from './config/app-config';
+import { ComplaintsModule } from './complaints/complaints.module';
 import { HealthController } from './health/health.controller';
 import { HEALTH_CONTRIBUTORS } from './health/health-contributor';
 import { DomainExceptionFilter } from './http/domain-exception.filter';
@@ -20,7 +21,7 @@ export class AppModule {
   static forRoot(config: AppConfig, overrides: AppOverrides = {}): DynamicModule {
     return {
       module: AppModule,
-      imports: [InfrastructureModule.forRoot(config, overrides), CqrsModule.forRoot()],
+      imports: [InfrastructureModule.forRoot(config, overrides), CqrsModule.forRoot(), ComplaintsModule],
       controllers: [HealthController],
       providers: [
         { provide: APP_GUARD, useClass: AuthGuard },

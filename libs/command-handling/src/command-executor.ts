@@ -39,6 +39,8 @@ export interface ExecuteOptions {
 
 const MAX_ATTEMPTS = 5;
 
+type StateFolder<Event extends DomainEvent, State> = Pick<Decider<unknown, Event, State>, 'initialState' | 'evolve'>;
+
 /**
  * The command handler loop in one place: read the stream, fold evolve, decide, append with the
  * expected revision, retry a bounded number of times when another writer got there first.
@@ -99,14 +101,14 @@ export class CommandExecutor {
   }
 
   /** The current state of a stream, for reads and as-of views. */
-  async load<State>(decider: Pick<Decider<never, DomainEvent, State>, 'initialState' | 'evolve'>, streamId: string) {
+  async load<Event extends DomainEvent, State>(decider: StateFolder<Event, State>, streamId: string) {
     const recorded = await this.store.readStream(streamId);
     return { state: this.fold(decider, recorded), revision: recorded.length - 1, position: recorded.at(-1)?.position ?? 0, recorded };
   }
 
-  private fold<State>(decider: Pick<Decider<never, DomainEvent, State>, 'initialState' | 'evolve'>, recorded: readonly RecordedEvent[]): State {
+  private fold<Event extends DomainEvent, State>(decider: StateFolder<Event, State>, recorded: readonly RecordedEvent[]): State {
     let state = decider.initialState();
-    for (const event of recorded) state = decider.evolve(state, this.codec.decode(event) as never);
+    for (const event of recorded) state = decider.evolve(state, this.codec.decode(event) as Event);
     return state;
   }
 

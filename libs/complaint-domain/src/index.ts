@@ -1,3 +1,11 @@
 export * from './events';
+export * from './commands';
 export * from './numbering';
 export * from './deadlines';
+export * from './authorization';
+export * from './state';
+export * from './decide';
+export { unmetCloseConditions } from './decide/closure';
+export * from './reopen';
+export * from './upcast';
+export * from './notifications';

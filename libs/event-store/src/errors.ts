@@ -14,3 +14,19 @@ export class WrongExpectedVersionError extends ConcurrencyError {
     );
   }
 }
+
+/**
+ * An append whose event ids are already stored but not as the same events at the same place, so it
+ * is neither new nor an idempotent retry. EventStoreDB answers this case with a wrong expected
+ * version; both are concurrency conflicts, and this one says what to fix.
+ */
+export class IdempotencyConflictError extends ConcurrencyError {
+  constructor(
+    readonly streamId: string,
+    detail: string,
+  ) {
+    super(
+      `Cannot append to stream ${streamId}: ${detail}. A retry must resend exactly the same events with the same expected revision; new events need new ids.`,
+    );
+  }
+}

@@ -57,8 +57,14 @@ export function loadAppConfig(env: Env = process.env): AppConfig {
     mongoUrl: nonEmpty(env['MONGO_URL']),
     mongoDatabase: env['MONGO_DATABASE'] ?? 'qms',
     apiKeys,
-    policy: loadJsonFile(env['QMS_POLICY_FILE'], 'QMS_POLICY_FILE') ?? {},
+    policy: loadPolicy(env['QMS_POLICY_FILE']),
   };
+}
+
+function loadPolicy(path: string | undefined): Readonly<Record<string, unknown>> {
+  const policy = loadJsonFile(path, 'QMS_POLICY_FILE') ?? {};
+  if (Array.isArray(policy)) throw new ConfigurationError('QMS_POLICY_FILE must hold a JSON object, not a list.');
+  return policy;
 }
 
 function loadApiKeys(env: Env, production: boolean): readonly ApiKeyEntry[] {

@@ -110,7 +110,7 @@ function policyErrors(policy: DeadlinePolicy, path: string): FieldError[] {
   check(isValidTimeZone(policy.timeZone), 'timeZone', `unknown IANA time zone '${policy.timeZone}'`);
   const weekend = policy.calendar.weekendDays;
   check(weekend.every((day) => isCount(day, 0) && day <= 6), 'calendar.weekendDays', 'days are 0 (Sunday) … 6 (Saturday)');
-  check(weekend.length < 7, 'calendar.weekendDays', 'a week needs at least one working day');
+  check(new Set(weekend).size < 7, 'calendar.weekendDays', 'a week needs at least one working day');
   for (const [field, dates] of [
     ['calendar.holidays', policy.calendar.holidays],
     ['calendar.extraWorkingDays', policy.calendar.extraWorkingDays],

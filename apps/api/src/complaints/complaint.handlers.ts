@@ -1,0 +1,131 @@
+import { Inject } from '@nestjs/common';
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { CommandExecutor, type CommandResult, IdempotencyRecords } from '@qms/command-handling';
+import {
+  complaintStreamId,
+  complaintYear,
+  createComplaintDecider,
+  createCustomerNotificationDecider,
+  customerNotificationStreamId,
+  type DeadlinePolicyConfig,
+  isRegistered,
+  nextReopenNumber,
+  registrationForReopen,
+  resolvePolicy,
+} from '@qms/complaint-domain';
+import { NotFoundError } from '@qms/domain-kernel';
+import { DEADLINE_POLICY } from '../config/domain-policy';
+import { CLOCK, type Clock } from '../infrastructure/tokens';
+import { ComplaintNumberAllocator } from './complaint-number-allocator';
+import {
+  ComplaintStepCommand,
+  CustomerNotificationStepCommand,
+  RegisterComplaintCommand,
+  ReopenComplaintCommand,
+} from './complaint.commands';
+
+type ComplaintDecider = ReturnType<typeof createComplaintDecider>;
+
+@CommandHandler(RegisterComplaintCommand)
+export class RegisterComplaintHandler implements ICommandHandler<RegisterComplaintCommand, CommandResult> {
+  private readonly decider: ComplaintDecider;
+
+  constructor(
+    private readonly executor: CommandExecutor,
+    private readonly allocator: ComplaintNumberAllocator,
+    private readonly idempotency: IdempotencyRecords,
+    @Inject(DEADLINE_POLICY) private readonly policy: DeadlinePolicyConfig,
+  ) {
+    this.decider = createComplaintDecider(policy);
+  }
+
+  async execute({ data, context }: RegisterComplaintCommand): Promise<CommandResult> {
+    const { actor, idempotencyKey } = context;
+    if (idempotencyKey !== undefined) {
+      const earlierStream = await this.idempotency.find(actor, idempotencyKey);
+      if (earlierStream !== undefined) return this.register(earlierStream.replace(/^complaint-/, ''), data, context);
+    }
+    const year = complaintYear(data.receivedAt, resolvePolicy(this.policy, data.customerId).timeZone);
+    const result = await this.allocator.allocate(year, (complaintNumber) => this.register(complaintNumber, data, context));
+    if (idempotencyKey !== undefined) await this.idempotency.remember(actor, idempotencyKey, result.streamId);
+    return result;
+  }
+
+  private register(complaintNumber: string, data: RegisterComplaintCommand['data'], context: RegisterComplaintCommand['context']) {
+    return this.executor.execute(
+      this.decider,
+      complaintStreamId(complaintNumber),
+      { type: 'RegisterComplaint', data: { ...data, complaintNumber } },
+      context,
+      { mustBeNew: true },
+    );
+  }
+}
+
+@CommandHandler(ComplaintStepCommand)
+export class ComplaintStepHandler implements ICommandHandler<ComplaintStepCommand, CommandResult> {
+  private readonly decider: ComplaintDecider;
+
+  constructor(
+    private readonly executor: CommandExecutor,
+    @Inject(DEADLINE_POLICY) policy: DeadlinePolicyConfig,
+  ) {
+    this.decider = createComplaintDecider(policy);
+  }
+
+  execute({ complaintNumber, command, context }: ComplaintStepCommand): Promise<CommandResult> {
+    return this.executor.execute(this.decider, complaintStreamId(complaintNumber), command, context);
+  }
+}
+
+/**
+ * §6.3.2: the customer is not satisfied, so sales opens a new complaint numbered original + `-n`,
+ * linked both ways. The new stream is claimed first (expected revision no_stream), then the
+ * original records the reopening; a retry after a crash between the two finds the new complaint
+ * already registered from this original and only completes the link.
+ */
+@CommandHandler(ReopenComplaintCommand)
+export class ReopenComplaintHandler implements ICommandHandler<ReopenComplaintCommand, CommandResult> {
+  private readonly decider: ComplaintDecider;
+
+  constructor(
+    private readonly executor: CommandExecutor,
+    @Inject(DEADLINE_POLICY) policy: DeadlinePolicyConfig,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {
+    this.decider = createComplaintDecider(policy);
+  }
+
+  async execute({ complaintNumber, reason, occurredAt, context }: ReopenComplaintCommand): Promise<CommandResult> {
+    const original = await this.executor.load(this.decider, complaintStreamId(complaintNumber));
+    if (!isRegistered(original.state)) throw new NotFoundError(`Complaint ${complaintNumber} does not exist.`);
+    const reopenedAs = nextReopenNumber(original.state);
+    const reopened = await this.executor.load(this.decider, complaintStreamId(reopenedAs));
+    if (!isRegistered(reopened.state)) {
+      const registration = registrationForReopen(original.state, reopenedAs, occurredAt);
+      // The reopening is decided on the original first so that an illegal reopen appends nothing.
+      this.decider.decide({ type: 'ReopenComplaint', data: { complaintNumber, reason, occurredAt } }, original.state, {
+        now: this.clock(),
+        actor: context.actor,
+      });
+      await this.executor.execute(this.decider, complaintStreamId(reopenedAs), registration, context, { mustBeNew: true });
+    }
+    return this.executor.execute(
+      this.decider,
+      complaintStreamId(complaintNumber),
+      { type: 'ReopenComplaint', data: { complaintNumber, reason, occurredAt } },
+      context,
+    );
+  }
+}
+
+@CommandHandler(CustomerNotificationStepCommand)
+export class CustomerNotificationHandler implements ICommandHandler<CustomerNotificationStepCommand, CommandResult> {
+  private readonly decider = createCustomerNotificationDecider();
+
+  constructor(private readonly executor: CommandExecutor) {}
+
+  execute({ notificationId, command, context }: CustomerNotificationStepCommand): Promise<CommandResult> {
+    return this.executor.execute(this.decider, customerNotificationStreamId(notificationId), command, context);
+  }
+}

@@ -1,0 +1,257 @@
+import type { AllStreamRecordedEvent, AppendResult as ClientAppendResult, Position, ReadPosition } from '@eventstore/db-client';
+import {
+  BACKWARDS,
+  END,
+  EventStoreDBClient,
+  FORWARDS,
+  START,
+  StreamNotFoundError,
+  WrongExpectedVersionError as ClientWrongExpectedVersionError,
+} from '@eventstore/db-client';
+import { StoreUnavailableError } from '@qms/domain-kernel';
+import {
+  DEFAULT_MAX_BATCH_SIZE,
+  assertCount,
+  assertValidAppend,
+  assertValidStreamId,
+  oneLine,
+} from '../append-validation';
+import { WrongExpectedVersionError } from '../errors';
+import type {
+  AllSubscription,
+  AppendResult,
+  EventStore,
+  EventToAppend,
+  ExpectedRevision,
+  ReadAllOptions,
+  ReadStreamOptions,
+  RecordedEvent,
+  SubscribeToAllOptions,
+} from '../event-store.port';
+import { redactUrl, toStoreError } from './eventstoredb-errors';
+import {
+  allStreamPosition,
+  commitPositionOf,
+  isSystemEvent,
+  toClientExpectedRevision,
+  toEventData,
+  toReadPosition,
+  toRecordedEvent,
+} from './eventstoredb-mapping';
+import { EventStoreDbAllSubscription } from './eventstoredb-subscription';
+
+/** $all is read in pages of this size; system events are dropped after reading, so pages may shrink. */
+const READ_ALL_PAGE = 1000;
+const HEALTH_CHECK_DEADLINE_MS = 3000;
+
+/** The production event store: the same port over EventStoreDB's gRPC client. */
+export class EventStoreDbEventStore implements EventStore {
+  private readonly subscriptions = new Set<EventStoreDbAllSubscription>();
+
+  private constructor(
+    private readonly client: EventStoreDBClient,
+    private readonly url: string,
+  ) {}
+
+  /** Parses the connection string; nothing is contacted until the first call (see checkHealth). */
+  static connect(url: string): EventStoreDbEventStore {
+    let client: EventStoreDBClient;
+    try {
+      client = EventStoreDBClient.connectionString(url);
+    } catch (error) {
+      throw new StoreUnavailableError(
+        `EVENTSTORE_URL is not a valid EventStoreDB connection string (${oneLine(error)}): expected e.g. esdb://localhost:2113?tls=false.`,
+      );
+    }
+    return new EventStoreDbEventStore(client, url);
+  }
+
+  async appendToStream(
+    streamId: string,
+    events: readonly EventToAppend[],
+    options: { readonly expectedRevision?: ExpectedRevision } = {},
+  ): Promise<AppendResult> {
+    const expected = options.expectedRevision ?? 'any';
+    assertValidAppend(streamId, events, expected);
+    let result: ClientAppendResult;
+    try {
+      result = await this.client.appendToStream(streamId, events.map(toEventData), {
+        expectedRevision: toClientExpectedRevision(expected),
+      });
+    } catch (error) {
+      if (error instanceof ClientWrongExpectedVersionError) {
+        const actual = error.actualVersion;
+        throw new WrongExpectedVersionError(streamId, expected, actual === 'no_stream' ? 'no_stream' : Number(actual));
+      }
+      throw this.storeError(error);
+    }
+    if (!result.success) {
+      // Only with throwOnAppendFailure=false in the URL, whose reported revision is unreliable.
+      throw new WrongExpectedVersionError(streamId, expected, await this.currentRevision(streamId));
+    }
+    const nextExpectedRevision = Number(result.nextExpectedRevision);
+    const position = await this.positionOfRevision(streamId, result.nextExpectedRevision, result.position, events);
+    return { nextExpectedRevision, position };
+  }
+
+  async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+    assertValidStreamId(streamId);
+    assertCount('fromRevision', options.fromRevision);
+    assertCount('maxCount', options.maxCount);
+    if (options.maxCount === 0) return [];
+    const backwards = options.direction === 'backwards';
+    const events: RecordedEvent[] = [];
+    try {
+      const read = this.client.readStream(streamId, {
+        direction: backwards ? BACKWARDS : FORWARDS,
+        fromRevision: options.fromRevision !== undefined ? BigInt(options.fromRevision) : backwards ? END : START,
+        maxCount: options.maxCount ?? Number.MAX_SAFE_INTEGER,
+      });
+      for await (const resolved of read) {
+        if (resolved.event !== undefined) events.push(toRecordedEvent(resolved.event, resolved.event.position));
+      }
+    } catch (error) {
+      if (error instanceof StreamNotFoundError) return [];
+      throw this.storeError(error);
+    }
+    return events;
+  }
+
+  /**
+   * The client's `fromPosition` is inclusive and ours exclusive, and system events are filtered
+   * after reading: so read pages, skip anything at or before the cursor, and keep going until
+   * `maxCount` of our events are collected or $all ends.
+   */
+  async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
+    assertCount('fromPosition', options.fromPosition);
+    assertCount('maxCount', options.maxCount);
+    const wanted = options.maxCount ?? Number.POSITIVE_INFINITY;
+    const events: RecordedEvent[] = [];
+    let cursor = options.fromPosition ?? 0;
+    while (events.length < wanted) {
+      const pageSize = Math.min(READ_ALL_PAGE, wanted - events.length + 1);
+      const page = await this.readAllPage(toReadPosition(cursor), pageSize, FORWARDS);
+      let lastPosition = cursor;
+      for (const event of page) {
+        const position = allStreamPosition(event);
+        if (position <= cursor) continue;
+        lastPosition = position;
+        if (!isSystemEvent(event)) events.push(toRecordedEvent(event, event.position));
+        if (events.length === wanted) break;
+      }
+      if (page.length < pageSize || lastPosition === cursor) break;
+      cursor = lastPosition;
+    }
+    return events;
+  }
+
+  subscribeToAll(options: SubscribeToAllOptions = {}): AllSubscription {
+    assertCount('fromPosition', options.fromPosition);
+    const maxBatchSize = options.maxBatchSize ?? DEFAULT_MAX_BATCH_SIZE;
+    if (!Number.isSafeInteger(maxBatchSize) || maxBatchSize < 1) {
+      throw new RangeError(`maxBatchSize must be a positive integer, got ${maxBatchSize}.`);
+    }
+    const subscription = new EventStoreDbAllSubscription(
+      this.client,
+      options.fromPosition ?? 0,
+      maxBatchSize,
+      (error) => this.storeError(error),
+      (closed) => this.subscriptions.delete(closed),
+    );
+    this.subscriptions.add(subscription);
+    return subscription;
+  }
+
+  /** The position of the last non-system event: what a caught-up subscriber has seen last. */
+  async headPosition(): Promise<number> {
+    const pageSize = 100;
+    let from: ReadPosition = END;
+    let previousLast: number | undefined;
+    for (;;) {
+      const page = await this.readAllPage(from, pageSize, BACKWARDS);
+      const ours = page.find((event) => !isSystemEvent(event));
+      if (ours !== undefined) return allStreamPosition(ours);
+      const last = page[page.length - 1];
+      if (page.length < pageSize || last === undefined || allStreamPosition(last) === previousLast) return 0;
+      previousLast = allStreamPosition(last);
+      from = last.position;
+    }
+  }
+
+  async checkHealth(): Promise<void> {
+    await this.readAllPage(END, 1, BACKWARDS, HEALTH_CHECK_DEADLINE_MS);
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.subscriptions].map((subscription) => subscription.close()));
+    await this.client.dispose();
+  }
+
+  /** Where EventStoreDB puts this URL in messages: without its password. */
+  get description(): string {
+    return `EventStoreDB at ${redactUrl(this.url)}`;
+  }
+
+  private async readAllPage(
+    from: ReadPosition,
+    maxCount: number,
+    direction: typeof FORWARDS | typeof BACKWARDS,
+    deadline?: number,
+  ): Promise<AllStreamRecordedEvent[]> {
+    const events: AllStreamRecordedEvent[] = [];
+    try {
+      const read = this.client.readAll({ fromPosition: from, maxCount, direction, ...(deadline ? { deadline } : {}) });
+      for await (const resolved of read) {
+        if (resolved.event !== undefined) events.push(resolved.event);
+      }
+    } catch (error) {
+      throw this.storeError(error);
+    }
+    return events;
+  }
+
+  /**
+   * The append's own position is not the last event's: the server reports the position of the
+   * write (its first record) or, for an idempotent retry, of the earlier write. The last event,
+   * read back by revision, carries its own position (servers 22.6+); older servers get a scan of
+   * $all from the reported position.
+   */
+  private async positionOfRevision(
+    streamId: string,
+    revision: bigint,
+    reported: Position | undefined,
+    events: readonly EventToAppend[],
+  ): Promise<number> {
+    const [last] = await this.readStreamRaw(streamId, revision);
+    if (last?.position !== undefined) return commitPositionOf(last.position);
+    if (reported === undefined) {
+      throw new Error(`EventStoreDB did not report where the append to ${streamId} landed; version 22.6 or later is required.`);
+    }
+    const lastId = events[events.length - 1]!.id;
+    const scanned = await this.readAllPage(reported, events.length, FORWARDS);
+    const found = scanned.find((event) => event.id === lastId);
+    return commitPositionOf(found?.position ?? reported);
+  }
+
+  private async readStreamRaw(streamId: string, revision: bigint) {
+    try {
+      const events = [];
+      for await (const resolved of this.client.readStream(streamId, { fromRevision: revision, maxCount: 1 })) {
+        if (resolved.event !== undefined) events.push(resolved.event);
+      }
+      return events;
+    } catch (error) {
+      if (error instanceof StreamNotFoundError) return [];
+      throw this.storeError(error);
+    }
+  }
+
+  private async currentRevision(streamId: string): Promise<number | 'no_stream'> {
+    const [last] = await this.readStream(streamId, { direction: 'backwards', maxCount: 1 });
+    return last === undefined ? 'no_stream' : last.revision;
+  }
+
+  private storeError(error: unknown): unknown {
+    return toStoreError(error, this.url);
+  }
+}

@@ -1,0 +1,144 @@
+/**
+ * The read-store port: collections of JSON documents keyed by a string `_id`, written by the
+ * projection engine in batches and read by query handlers and exports.
+ *
+ * Two adapters pass one contract suite (libs/testing/src/read-store-contract.ts): the in-process
+ * store of the embedded mode and MongoDB. Neither needs transactions or change streams: a
+ * document carries the position it reached, checkpoints move after the writes, and a rebuild
+ * writes into a shadow collection that `swap` puts live in one step.
+ */
+
+/** What filters compare and sorts order. Documents may hold any JSON; queries look at scalars. */
+export type Scalar = string | number | boolean | null;
+
+/** Every stored document. Documents are JSON: the adapters store `JSON.parse(JSON.stringify(doc))`. */
+export interface StoredDocument {
+  readonly _id: string;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Query language. Our own, small and typed: an adapter translates each condition into explicit
+// operators, so a value coming from a client is always a value (a string starting with `$`
+// included) and never an operator. Conditions that are not exactly one of these shapes, or whose
+// values are not scalars, are refused with a ValidationError naming the field.
+// ---------------------------------------------------------------------------------------------
+
+/** Matches a scalar field equal to the value, or an array field holding it. `null` also matches a missing field. */
+export interface EqualsCondition {
+  readonly eq: Scalar;
+}
+
+export interface InCondition {
+  readonly in: readonly Scalar[];
+}
+
+/**
+ * Bounds are numbers or strings (ISO dates compare as strings) and match values of the same
+ * type only, as MongoDB does: `{ gte: '2024-01' }` never matches a number.
+ */
+export interface RangeCondition {
+  readonly gt?: number | string;
+  readonly gte?: number | string;
+  readonly lt?: number | string;
+  readonly lte?: number | string;
+}
+
+/** `true`: the field is present (even if null); `false`: it is absent. */
+export interface ExistsCondition {
+  readonly exists: boolean;
+}
+
+export type FieldCondition = EqualsCondition | InCondition | RangeCondition | ExistsCondition;
+
+/**
+ * Conditions on fields, all of which must hold. A field is a name or a dotted path into nested
+ * objects (`letters`, digits and `_`, starting with a letter or `_`).
+ */
+export type Filter = { readonly [field: string]: FieldCondition };
+
+export type SortDirection = 'asc' | 'desc';
+
+export interface SortKey {
+  readonly field: string;
+  readonly direction: SortDirection;
+}
+
+export interface FindQuery {
+  readonly filter?: Filter;
+  /**
+   * Sort keys, always followed by `_id` ascending as the tie-break so that pages are stable.
+   * Sort fields should hold scalars: missing and null sort first, then numbers, strings, booleans.
+   */
+  readonly sort?: readonly SortKey[];
+  /** Page size; omitted means every match. */
+  readonly limit?: number;
+  readonly skip?: number;
+  /** The `nextCursor` of the previous page (keyset pagination: stable while documents change). */
+  readonly after?: string;
+}
+
+export interface Page<D> {
+  readonly items: readonly D[];
+  /** Cursor of the next page, null when this page is the last one. */
+  readonly nextCursor: string | null;
+}
+
+/** A secondary index, e.g. the sort order of a list. `_id` ascending is appended as the last key. */
+export interface IndexSpec {
+  readonly fields: readonly SortKey[];
+}
+
+export interface WriteBatch<D extends StoredDocument = StoredDocument> {
+  /** Whole documents that replace the stored ones with the same `_id`, or are inserted. */
+  readonly upserts?: readonly D[];
+  readonly deletes?: readonly string[];
+}
+
+/** How far a projection (or a rebuild, under its own name) has read the global log. */
+export interface Checkpoint {
+  /** Global position of the last event whose effects are written. */
+  readonly position: number;
+  /** Version of the projection code that wrote them. */
+  readonly version: number;
+}
+
+export interface ReadStore {
+  /** The stored documents among `ids`; ids not stored are absent from the map. */
+  getMany<D extends StoredDocument = StoredDocument>(collection: string, ids: readonly string[]): Promise<Map<string, D>>;
+  get<D extends StoredDocument = StoredDocument>(collection: string, id: string): Promise<D | null>;
+  /** One round trip; upserts and deletes of one batch must name distinct ids. */
+  bulkWrite<D extends StoredDocument>(collection: string, batch: WriteBatch<D>): Promise<void>;
+
+  find<D extends StoredDocument = StoredDocument>(collection: string, query?: FindQuery): Promise<Page<D>>;
+  count(collection: string, filter?: Filter): Promise<number>;
+  /** Every match in query order, read page by page: for exports too large for one answer. */
+  stream<D extends StoredDocument = StoredDocument>(collection: string, query?: FindQuery): AsyncIterable<D>;
+
+  /** Idempotent; creates the collection if needed. */
+  ensureIndexes(collection: string, specs: readonly IndexSpec[]): Promise<void>;
+  /**
+   * Replaces `collection` by `shadowCollection(collection)` in one step (the shadow's indexes come
+   * along); readers see the old or the new copy, never a missing one. Resolves false, changing
+   * nothing, when there is no shadow.
+   */
+  swap(collection: string): Promise<boolean>;
+  /** Removes a collection and its indexes; no-op when absent. */
+  drop(collection: string): Promise<void>;
+
+  getCheckpoint(name: string): Promise<Checkpoint | null>;
+  saveCheckpoint(name: string, checkpoint: Checkpoint): Promise<void>;
+  deleteCheckpoint(name: string): Promise<void>;
+
+  /** Throws StoreUnavailableError when the store cannot be reached. */
+  checkHealth(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export const READ_STORE = Symbol('READ_STORE');
+
+const SHADOW_SUFFIX = '__rebuild';
+
+/** Where a rebuild writes while `collection` keeps serving. */
+export function shadowCollection(collection: string): string {
+  return `${collection}${SHADOW_SUFFIX}`;
+}
