@@ -7,7 +7,12 @@ module.exports = {
   rootDir: '.',
   testEnvironment: 'node',
   testMatch: ['<rootDir>/apps/**/*.spec.ts', '<rootDir>/libs/**/*.spec.ts', '<rootDir>/test/**/*.e2e-spec.ts'],
-  transform: { '^.+\\.ts$': ['@swc/jest', { ...swcConfig, swcrc: false }] },
+  transform: {
+    '^.+\\.ts$': ['@swc/jest', { ...swcConfig, swcrc: false }],
+    // A few dependencies ship ESM only; Node 20 loads them with require(esm), Jest needs them as CommonJS.
+    '^.+\\.js$': ['@swc/jest', { module: { type: 'commonjs' }, swcrc: false }],
+  },
+  transformIgnorePatterns: ['/node_modules/(?!(content-disposition)/)'],
   moduleNameMapper: { '^@qms/([^/]+)$': '<rootDir>/libs/$1/src' },
   testTimeout: 60000,
   maxWorkers: 2,

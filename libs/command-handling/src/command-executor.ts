@@ -18,6 +18,8 @@ export interface CommandMetadata {
   readonly idempotencyKey?: string;
   /** The revision the client last saw (`If-Match`): a mismatch is a 409, never a silent retry. */
   readonly expectedRevision?: number;
+  /** Identifies the request behind an Idempotency-Key; defaults to a hash of the command. */
+  readonly requestFingerprint?: string;
 }
 
 export interface CommandResult<State = unknown> {
@@ -61,7 +63,7 @@ export class CommandExecutor {
     metadata: CommandMetadata,
     options: ExecuteOptions = {},
   ): Promise<CommandResult<State>> {
-    const commandHash = sha256(canonicalJson(command));
+    const commandHash = metadata.requestFingerprint ?? sha256(canonicalJson(command));
     for (let attempt = 1; ; attempt++) {
       const recorded = await this.store.readStream(streamId);
       const previous = findIdempotentResult(recorded, metadata, commandHash);

@@ -30,7 +30,7 @@ const UPCASTERS: Partial<Record<ComplaintContextEventType, Readonly<Record<numbe
 
 export class UnknownEventVersionError extends Error {}
 
-export function upcastComplaintEvent(type: string, version: number, data: Payload): ComplaintContextEvent {
+export function upcastComplaintEvent(type: string, version: number, data: object): ComplaintContextEvent {
   if (!isComplaintContextEventType(type)) {
     throw new UnknownEventVersionError(`'${type}' is not an event of the complaint context.`);
   }
@@ -38,7 +38,7 @@ export function upcastComplaintEvent(type: string, version: number, data: Payloa
   if (!Number.isInteger(version) || version < 1 || version > current) {
     throw new UnknownEventVersionError(`${type} v${version} is unknown; this code reads up to v${current}.`);
   }
-  let payload = data;
+  let payload = data as Payload;
   for (let from = version; from < current; from += 1) {
     const step = UPCASTERS[type]?.[from];
     if (step === undefined) throw new UnknownEventVersionError(`No upcaster for ${type} v${from} → v${from + 1}.`);
@@ -46,5 +46,5 @@ export function upcastComplaintEvent(type: string, version: number, data: Payloa
   }
   // The stored payload was written by this context's own code at that version; after lifting it
   // has the current shape, which is what the cast states.
-  return { type, data: payload } as ComplaintContextEvent;
+  return { type, data: payload } as unknown as ComplaintContextEvent;
 }

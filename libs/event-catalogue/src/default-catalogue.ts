@@ -7,7 +7,10 @@ import { EventCatalogue } from './event-catalogue';
 /** Every context of the product, for the API, the CLI, the projections and the audit views. */
 export function defaultEventCatalogue(): EventCatalogue {
   return new EventCatalogue([
-    { versions: COMPLAINT_EVENT_SCHEMA_VERSIONS, upcast: upcastComplaintEvent },
+    {
+      versions: COMPLAINT_EVENT_SCHEMA_VERSIONS,
+      upcast: (type, version, data) => upcastComplaintEvent(type, version, data as Readonly<Record<string, unknown>>).data,
+    },
     { versions: RETURN_EVENT_SCHEMA_VERSIONS, upcast: upcastReturnEvent },
     { versions: DELIVERY_EVENT_SCHEMA_VERSIONS, upcast: upcastDeliveryEvent },
     { versions: SURVEY_EVENT_SCHEMA_VERSIONS, upcast: upcastSurveyEvent },

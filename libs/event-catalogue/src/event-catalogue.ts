@@ -41,6 +41,11 @@ export class EventCatalogue implements EventCodec {
     const stored = recorded.metadata['schemaVersion'];
     const version = typeof stored === 'number' ? stored : 1;
     const current = context.versions[recorded.type] ?? 1;
+    if (version > current) {
+      throw new Error(
+        `${recorded.type} v${version} at position ${recorded.position} is newer than this code reads (v${current}): deploy the newer version.`,
+      );
+    }
     const data = version < current ? context.upcast(recorded.type, version, recorded.data) : recorded.data;
     return { type: recorded.type, data };
   }

@@ -13,7 +13,11 @@ export interface ReceiveReturn extends ReturnCommandBase {
   readonly type: 'ReceiveReturn';
   readonly receivingNoteNo: string;
   readonly customerId: string;
-  readonly items: readonly { readonly itemNo: number; readonly materialNo: string; readonly quantity: number }[];
+  readonly items: readonly {
+    readonly itemNo: number;
+    readonly materialNo: string;
+    readonly quantity: number;
+  }[];
   readonly complaintNumber?: string | null;
   readonly periodicBulk?: boolean;
   readonly urgentNeed?: boolean;

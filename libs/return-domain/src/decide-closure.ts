@@ -17,10 +17,14 @@ export function archiveFailureAnalysis(
   checks.done();
   const occurredAt = stepTime(command.occurredAt, context, current);
   if (current.inspection === null) {
-    throw new IllegalStateError(`Return ${current.returnId} must be inspected before its failure analysis is archived`);
+    throw new IllegalStateError(
+      `Return ${current.returnId} must be inspected before its failure analysis is archived`,
+    );
   }
   if (current.analysisReports.includes(reportReference)) {
-    throw new IllegalStateError(`Analysis report ${reportReference} is already archived for return ${current.returnId}`);
+    throw new IllegalStateError(
+      `Analysis report ${reportReference} is already archived for return ${current.returnId}`,
+    );
   }
   return [
     {
@@ -31,7 +35,11 @@ export function archiveFailureAnalysis(
 }
 
 /** IATF 10.2.6: returned parts are analysed before anything is settled with the customer. */
-export function creditReturn(command: CreditReturn, state: ReturnState, context: DecisionContext): ReturnCredited[] {
+export function creditReturn(
+  command: CreditReturn,
+  state: ReturnState,
+  context: DecisionContext,
+): ReturnCredited[] {
   const current = requireReceived(state, command.returnId);
   const checks = new FieldChecks();
   const creditNoteNo = checks.text('creditNoteNo', command.creditNoteNo, 100);
@@ -40,7 +48,9 @@ export function creditReturn(command: CreditReturn, state: ReturnState, context:
   checks.done();
   const occurredAt = stepTime(command.occurredAt, context, current);
   if (current.inspection === null) {
-    throw new IllegalStateError(`Return ${current.returnId} cannot be credited before it is inspected (IATF 10.2.6)`);
+    throw new IllegalStateError(
+      `Return ${current.returnId} cannot be credited before it is inspected (IATF 10.2.6)`,
+    );
   }
   if (current.analysisReports.length === 0) {
     throw new IllegalStateError(
@@ -48,11 +58,15 @@ export function creditReturn(command: CreditReturn, state: ReturnState, context:
     );
   }
   if (current.credit !== null) {
-    throw new IllegalStateError(`Return ${current.returnId} was already credited (${current.credit.creditNoteNo})`);
+    throw new IllegalStateError(
+      `Return ${current.returnId} was already credited (${current.credit.creditNoteNo})`,
+    );
   }
   const received = current.items.reduce((sum, item) => sum + item.quantity, 0);
   if (creditedQuantity > received) {
     throw new IllegalStateError(`Cannot credit ${creditedQuantity}: only ${received} were returned`);
   }
-  return [{ type: 'ReturnCredited', data: { ...base(current, occurredAt), creditNoteNo, creditedQuantity, note } }];
+  return [
+    { type: 'ReturnCredited', data: { ...base(current, occurredAt), creditNoteNo, creditedQuantity, note } },
+  ];
 }

@@ -9,7 +9,12 @@ import {
   type ReworkCompleted,
   type ReworkOrderIssued,
 } from './events';
-import { type DispositionState, type ReceivedReturnState, type ReturnState, undispositionedQuantity } from './state';
+import {
+  type DispositionState,
+  type ReceivedReturnState,
+  type ReturnState,
+  undispositionedQuantity,
+} from './state';
 import { FieldChecks } from './validate';
 
 export function dispositionReturnItem(
@@ -26,7 +31,11 @@ export function dispositionReturnItem(
   const note = checks.optionalText('note', command.note);
   const reworkInstruction = command.reworkInstruction ?? null;
   const concessionReference = checks.optionalText('concessionReference', command.concessionReference, 100);
-  const nonconformingReportNo = checks.optionalText('nonconformingReportNo', command.nonconformingReportNo, 100);
+  const nonconformingReportNo = checks.optionalText(
+    'nonconformingReportNo',
+    command.nonconformingReportNo,
+    100,
+  );
   if (disposition === 'rework') {
     checks.oneOf('reworkInstruction', reworkInstruction, REWORK_INSTRUCTIONS);
   } else if (reworkInstruction !== null) {
@@ -38,7 +47,10 @@ export function dispositionReturnItem(
     checks.fail('concessionReference', 'applies to a use-as-is disposition only');
   }
   if (disposition === 'scrap' && nonconformingReportNo === null) {
-    checks.fail('nonconformingReportNo', 'scrap is handled under nonconforming-product control: give its record number');
+    checks.fail(
+      'nonconformingReportNo',
+      'scrap is handled under nonconforming-product control: give its record number',
+    );
   } else if (disposition !== 'scrap' && nonconformingReportNo !== null) {
     checks.fail('nonconformingReportNo', 'applies to a scrap disposition only');
   }
@@ -78,14 +90,21 @@ export function dispositionReturnItem(
 
 function requireRework(state: ReceivedReturnState, dispositionNo: number, step: string): DispositionState {
   const disposition = state.dispositions.find((d) => d.dispositionNo === dispositionNo);
-  if (disposition === undefined) throw new IllegalStateError(`Return ${state.returnId} has no disposition ${dispositionNo}`);
+  if (disposition === undefined)
+    throw new IllegalStateError(`Return ${state.returnId} has no disposition ${dispositionNo}`);
   if (disposition.disposition !== 'rework') {
-    throw new IllegalStateError(`Disposition ${dispositionNo} is ${disposition.disposition}, not rework: ${step} applies to rework only`);
+    throw new IllegalStateError(
+      `Disposition ${dispositionNo} is ${disposition.disposition}, not rework: ${step} applies to rework only`,
+    );
   }
   return disposition;
 }
 
-export function issueReworkOrder(command: IssueReworkOrder, state: ReturnState, context: DecisionContext): ReworkOrderIssued[] {
+export function issueReworkOrder(
+  command: IssueReworkOrder,
+  state: ReturnState,
+  context: DecisionContext,
+): ReworkOrderIssued[] {
   const current = requireReceived(state, command.returnId);
   const checks = new FieldChecks();
   const dispositionNo = checks.positiveInteger('dispositionNo', command.dispositionNo);
@@ -94,17 +113,29 @@ export function issueReworkOrder(command: IssueReworkOrder, state: ReturnState, 
   const occurredAt = stepTime(command.occurredAt, context, current);
   const disposition = requireRework(current, dispositionNo, 'a rework order');
   if (disposition.reworkOrderNo !== null) {
-    throw new IllegalStateError(`Disposition ${dispositionNo} already has rework order ${disposition.reworkOrderNo}`);
+    throw new IllegalStateError(
+      `Disposition ${dispositionNo} already has rework order ${disposition.reworkOrderNo}`,
+    );
   }
   return [
     {
       type: 'ReworkOrderIssued',
-      data: { ...base(current, occurredAt), dispositionNo, itemNo: disposition.itemNo, reworkOrderNo, quantity: disposition.quantity },
+      data: {
+        ...base(current, occurredAt),
+        dispositionNo,
+        itemNo: disposition.itemNo,
+        reworkOrderNo,
+        quantity: disposition.quantity,
+      },
     },
   ];
 }
 
-export function completeRework(command: CompleteRework, state: ReturnState, context: DecisionContext): ReworkCompleted[] {
+export function completeRework(
+  command: CompleteRework,
+  state: ReturnState,
+  context: DecisionContext,
+): ReworkCompleted[] {
   const current = requireReceived(state, command.returnId);
   const checks = new FieldChecks();
   const dispositionNo = checks.positiveInteger('dispositionNo', command.dispositionNo);
@@ -114,9 +145,12 @@ export function completeRework(command: CompleteRework, state: ReturnState, cont
   const occurredAt = stepTime(command.occurredAt, context, current);
   const disposition = requireRework(current, dispositionNo, 'rework completion');
   if (disposition.reworkOrderNo === null || disposition.reworkInstruction === null) {
-    throw new IllegalStateError(`Disposition ${dispositionNo} has no rework order yet: planning issues it first`);
+    throw new IllegalStateError(
+      `Disposition ${dispositionNo} has no rework order yet: planning issues it first`,
+    );
   }
-  if (disposition.reworkResult !== null) throw new IllegalStateError(`Rework of disposition ${dispositionNo} was already completed`);
+  if (disposition.reworkResult !== null)
+    throw new IllegalStateError(`Rework of disposition ${dispositionNo} was already completed`);
   if (passedQuantity + failedQuantity !== disposition.quantity) {
     throw new IllegalStateError(
       `Passed ${passedQuantity} + failed ${failedQuantity} must equal the ${disposition.quantity} sent to rework`,

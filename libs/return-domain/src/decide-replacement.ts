@@ -18,11 +18,16 @@ function requireReturnedMaterial(state: ReceivedReturnState, materialNo: string)
 
 function requireCheck(state: ReceivedReturnState, materialNo: string): StockCheckState {
   const check = state.stockChecks.find((c) => c.materialNo === materialNo);
-  if (check === undefined) throw new IllegalStateError(`Stock of ${materialNo} has not been checked by planning`);
+  if (check === undefined)
+    throw new IllegalStateError(`Stock of ${materialNo} has not been checked by planning`);
   return check;
 }
 
-export function checkStock(command: CheckStock, state: ReturnState, context: DecisionContext): StockChecked[] {
+export function checkStock(
+  command: CheckStock,
+  state: ReturnState,
+  context: DecisionContext,
+): StockChecked[] {
   const current = requireReceived(state, command.returnId);
   const checks = new FieldChecks();
   const materialNo = checks.text('materialNo', command.materialNo, 100);
@@ -33,21 +38,37 @@ export function checkStock(command: CheckStock, state: ReturnState, context: Dec
   requireReturnedMaterial(current, materialNo);
   const previous = current.stockChecks.find((c) => c.materialNo === materialNo);
   if (previous?.emergencyRequested) {
-    throw new IllegalStateError(`Emergency production of ${materialNo} was already requested for this return`);
+    throw new IllegalStateError(
+      `Emergency production of ${materialNo} was already requested for this return`,
+    );
   }
-  return [{ type: 'StockChecked', data: { ...base(current, occurredAt), materialNo, requiredQuantity, availableQuantity } }];
+  return [
+    {
+      type: 'StockChecked',
+      data: { ...base(current, occurredAt), materialNo, requiredQuantity, availableQuantity },
+    },
+  ];
 }
 
-export function confirmStock(command: ConfirmStock, state: ReturnState, context: DecisionContext): StockConfirmed[] {
+export function confirmStock(
+  command: ConfirmStock,
+  state: ReturnState,
+  context: DecisionContext,
+): StockConfirmed[] {
   const current = requireReceived(state, command.returnId);
   const checks = new FieldChecks();
   const materialNo = checks.text('materialNo', command.materialNo, 100);
-  const confirmedAvailableQuantity = checks.nonNegativeInteger('confirmedAvailableQuantity', command.confirmedAvailableQuantity);
+  const confirmedAvailableQuantity = checks.nonNegativeInteger(
+    'confirmedAvailableQuantity',
+    command.confirmedAvailableQuantity,
+  );
   checks.done();
   const occurredAt = stepTime(command.occurredAt, context, current);
   const check = requireCheck(current, materialNo);
   if (check.confirmedAvailableQuantity !== null) {
-    throw new IllegalStateError(`The stock check of ${materialNo} was already confirmed; planning checks again first`);
+    throw new IllegalStateError(
+      `The stock check of ${materialNo} was already confirmed; planning checks again first`,
+    );
   }
   if (confirmedAvailableQuantity > check.availableQuantity) {
     throw new IllegalStateError(
@@ -82,15 +103,27 @@ export function requestEmergencyProduction(
   const occurredAt = stepTime(command.occurredAt, context, current);
   const check = requireCheck(current, materialNo);
   if (check.shortQuantity === null) {
-    throw new IllegalStateError(`Stock of ${materialNo} must be confirmed by quality before emergency production`);
+    throw new IllegalStateError(
+      `Stock of ${materialNo} must be confirmed by quality before emergency production`,
+    );
   }
   if (check.shortQuantity === 0) {
-    throw new IllegalStateError(`Stock of ${materialNo} covers the ${check.requiredQuantity} required: no emergency production`);
+    throw new IllegalStateError(
+      `Stock of ${materialNo} covers the ${check.requiredQuantity} required: no emergency production`,
+    );
   }
-  if (check.emergencyRequested) throw new IllegalStateError(`Emergency production of ${materialNo} was already requested`);
+  if (check.emergencyRequested)
+    throw new IllegalStateError(`Emergency production of ${materialNo} was already requested`);
   const quantity = command.quantity ?? check.shortQuantity;
   if (quantity < check.shortQuantity) {
-    throw new IllegalStateError(`Emergency production of ${quantity} does not cover the shortage of ${check.shortQuantity}`);
+    throw new IllegalStateError(
+      `Emergency production of ${quantity} does not cover the shortage of ${check.shortQuantity}`,
+    );
   }
-  return [{ type: 'EmergencyProductionRequested', data: { ...base(current, occurredAt), materialNo, quantity, neededBy } }];
+  return [
+    {
+      type: 'EmergencyProductionRequested',
+      data: { ...base(current, occurredAt), materialNo, quantity, neededBy },
+    },
+  ];
 }

@@ -16,7 +16,9 @@ export function decideReturn(
 ): ReturnEvent[] {
   const allowed = roles[command.type];
   if (!allowed.includes(context.actor.role)) {
-    throw new ForbiddenError(`Role ${context.actor.role} may not ${command.type}; allowed: ${allowed.join(', ')}`);
+    throw new ForbiddenError(
+      `Role ${context.actor.role} may not ${command.type}; allowed: ${allowed.join(', ')}`,
+    );
   }
   switch (command.type) {
     case 'ReceiveReturn':

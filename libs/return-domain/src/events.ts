@@ -149,7 +149,10 @@ export type ReworkCompleted = DomainEvent<'ReworkCompleted', ReworkCompletedData
 export type FailureAnalysisArchived = DomainEvent<'FailureAnalysisArchived', FailureAnalysisArchivedData>;
 export type StockChecked = DomainEvent<'StockChecked', StockCheckedData>;
 export type StockConfirmed = DomainEvent<'StockConfirmed', StockConfirmedData>;
-export type EmergencyProductionRequested = DomainEvent<'EmergencyProductionRequested', EmergencyProductionRequestedData>;
+export type EmergencyProductionRequested = DomainEvent<
+  'EmergencyProductionRequested',
+  EmergencyProductionRequestedData
+>;
 export type ReturnCredited = DomainEvent<'ReturnCredited', ReturnCreditedData>;
 
 export type ReturnEvent =

@@ -37,11 +37,17 @@ describe('failure analysis (quality archives, engineering receives, §7.3–7.4)
   });
 
   it('refuses archiving before inspection', () => {
-    spec.given([received]).when(archive, ctx('quality')).thenThrows(IllegalStateError, /must be inspected before its failure analysis/);
+    spec
+      .given([received])
+      .when(archive, ctx('quality'))
+      .thenThrows(IllegalStateError, /must be inspected before its failure analysis/);
   });
 
   it('refuses the same report twice', () => {
-    spec.given([received, inspected, archived]).when(archive, ctx('quality')).thenThrows(IllegalStateError, /FA-2026-014 is already archived/);
+    spec
+      .given([received, inspected, archived])
+      .when(archive, ctx('quality'))
+      .thenThrows(IllegalStateError, /FA-2026-014 is already archived/);
   });
 
   it('needs a report reference and a conclusion', () => {
@@ -58,23 +64,46 @@ describe('failure analysis (quality archives, engineering receives, §7.3–7.4)
 
 describe('crediting a return (sales, only after analysis, IATF 10.2.6)', () => {
   it('credits an inspected and analysed return', () => {
-    spec.given([received, inspected, archived]).when(credit, ctx('sales')).then([
-      { type: 'ReturnCredited', data: { ...base('2026-03-07T02:00:00.000Z'), creditNoteNo: 'CN-300', creditedQuantity: 30, note: null } },
-    ]);
+    spec
+      .given([received, inspected, archived])
+      .when(credit, ctx('sales'))
+      .then([
+        {
+          type: 'ReturnCredited',
+          data: {
+            ...base('2026-03-07T02:00:00.000Z'),
+            creditNoteNo: 'CN-300',
+            creditedQuantity: 30,
+            note: null,
+          },
+        },
+      ]);
   });
 
   it('refuses credit before inspection', () => {
-    spec.given([received]).when(credit, ctx('sales')).thenThrows(IllegalStateError, /before it is inspected \(IATF 10\.2\.6\)/);
+    spec
+      .given([received])
+      .when(credit, ctx('sales'))
+      .thenThrows(IllegalStateError, /before it is inspected \(IATF 10\.2\.6\)/);
   });
 
   it('refuses credit before the failure analysis is archived', () => {
-    spec.given([received, inspected]).when(credit, ctx('sales')).thenThrows(IllegalStateError, /before its failure analysis is archived/);
+    spec
+      .given([received, inspected])
+      .when(credit, ctx('sales'))
+      .thenThrows(IllegalStateError, /before its failure analysis is archived/);
   });
 
   it('refuses crediting twice or more than was returned', () => {
     const credited = spec.given([received, inspected, archived]).when(credit, ctx('sales')).thenEvents();
-    spec.given([received, inspected, archived, ...credited]).when(credit, ctx('sales')).thenThrows(IllegalStateError, /already credited \(CN-300\)/);
-    spec.given([received, inspected, archived]).when({ ...credit, creditedQuantity: 121 }, ctx('sales')).thenThrows(IllegalStateError, /only 120 were returned/);
+    spec
+      .given([received, inspected, archived, ...credited])
+      .when(credit, ctx('sales'))
+      .thenThrows(IllegalStateError, /already credited \(CN-300\)/);
+    spec
+      .given([received, inspected, archived])
+      .when({ ...credit, creditedQuantity: 121 }, ctx('sales'))
+      .thenThrows(IllegalStateError, /only 120 were returned/);
   });
 
   it('is sales’ job', () => {

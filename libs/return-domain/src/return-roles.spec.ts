@@ -7,13 +7,42 @@ import { RETURN_ID, ctx, received } from './spec-fixtures';
 
 /** One minimal command per type: the role check happens before anything else is looked at. */
 const commands: Record<ReturnCommandType, ReturnCommand> = {
-  ReceiveReturn: { type: 'ReceiveReturn', returnId: RETURN_ID, receivingNoteNo: 'RN', customerId: 'C', items: [] },
+  ReceiveReturn: {
+    type: 'ReceiveReturn',
+    returnId: RETURN_ID,
+    receivingNoteNo: 'RN',
+    customerId: 'C',
+    items: [],
+  },
   InspectReturn: { type: 'InspectReturn', returnId: RETURN_ID, items: [], findings: '' },
-  DispositionReturnItem: { type: 'DispositionReturnItem', returnId: RETURN_ID, itemNo: 1, quantity: 1, disposition: 'sort' },
+  DispositionReturnItem: {
+    type: 'DispositionReturnItem',
+    returnId: RETURN_ID,
+    itemNo: 1,
+    quantity: 1,
+    disposition: 'sort',
+  },
   IssueReworkOrder: { type: 'IssueReworkOrder', returnId: RETURN_ID, dispositionNo: 1, reworkOrderNo: 'RW' },
-  CompleteRework: { type: 'CompleteRework', returnId: RETURN_ID, dispositionNo: 1, passedQuantity: 1, failedQuantity: 0 },
-  ArchiveFailureAnalysis: { type: 'ArchiveFailureAnalysis', returnId: RETURN_ID, reportReference: 'FA', conclusion: 'x' },
-  CheckStock: { type: 'CheckStock', returnId: RETURN_ID, materialNo: 'M', requiredQuantity: 1, availableQuantity: 0 },
+  CompleteRework: {
+    type: 'CompleteRework',
+    returnId: RETURN_ID,
+    dispositionNo: 1,
+    passedQuantity: 1,
+    failedQuantity: 0,
+  },
+  ArchiveFailureAnalysis: {
+    type: 'ArchiveFailureAnalysis',
+    returnId: RETURN_ID,
+    reportReference: 'FA',
+    conclusion: 'x',
+  },
+  CheckStock: {
+    type: 'CheckStock',
+    returnId: RETURN_ID,
+    materialNo: 'M',
+    requiredQuantity: 1,
+    availableQuantity: 0,
+  },
   ConfirmStock: { type: 'ConfirmStock', returnId: RETURN_ID, materialNo: 'M', confirmedAvailableQuantity: 0 },
   RequestEmergencyProduction: { type: 'RequestEmergencyProduction', returnId: RETURN_ID, materialNo: 'M' },
   CreditReturn: { type: 'CreditReturn', returnId: RETURN_ID, creditNoteNo: 'CN', creditedQuantity: 1 },
@@ -37,10 +66,16 @@ describe('return roles (DESIGN §3)', () => {
     });
   });
 
-  for (const [type, allowed] of Object.entries(RETURN_COMMAND_ROLES) as [ReturnCommandType, readonly string[]][]) {
+  for (const [type, allowed] of Object.entries(RETURN_COMMAND_ROLES) as [
+    ReturnCommandType,
+    readonly string[],
+  ][]) {
     for (const role of ROLES.filter((r) => !allowed.includes(r))) {
       it(`refuses ${type} by ${role}`, () => {
-        spec.given([received]).when(commands[type], ctx(role)).thenThrows(ForbiddenError, new RegExp(`${role} may not ${type}`));
+        spec
+          .given([received])
+          .when(commands[type], ctx(role))
+          .thenThrows(ForbiddenError, new RegExp(`${role} may not ${type}`));
       });
     }
   }

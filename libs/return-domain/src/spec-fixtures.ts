@@ -77,6 +77,12 @@ export function dispositioned(
 export function reworkOrderIssued(dispositionNo: number, quantity = 30): ReturnEvent {
   return {
     type: 'ReworkOrderIssued',
-    data: { ...base('2026-03-04T03:00:00.000Z'), dispositionNo, itemNo: 1, reworkOrderNo: `RW-${dispositionNo}`, quantity },
+    data: {
+      ...base('2026-03-04T03:00:00.000Z'),
+      dispositionNo,
+      itemNo: 1,
+      reworkOrderNo: `RW-${dispositionNo}`,
+      quantity,
+    },
   };
 }

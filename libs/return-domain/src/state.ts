@@ -83,7 +83,11 @@ export function evolveReturn(state: ReturnState, event: ReturnEvent): ReturnStat
     case 'ReturnInspected':
       return {
         ...state,
-        inspection: { result: event.data.result, responsibility: event.data.responsibility, items: event.data.items },
+        inspection: {
+          result: event.data.result,
+          responsibility: event.data.responsibility,
+          items: event.data.items,
+        },
       };
     case 'ReturnItemDispositioned': {
       const data = event.data;
@@ -101,11 +105,17 @@ export function evolveReturn(state: ReturnState, event: ReturnEvent): ReturnStat
       return { ...state, dispositions: [...state.dispositions, disposition] };
     }
     case 'ReworkOrderIssued':
-      return updateDisposition(state, event.data.dispositionNo, (d) => ({ ...d, reworkOrderNo: event.data.reworkOrderNo }));
+      return updateDisposition(state, event.data.dispositionNo, (d) => ({
+        ...d,
+        reworkOrderNo: event.data.reworkOrderNo,
+      }));
     case 'ReworkCompleted':
       return updateDisposition(state, event.data.dispositionNo, (d) => ({
         ...d,
-        reworkResult: { passedQuantity: event.data.passedQuantity, failedQuantity: event.data.failedQuantity },
+        reworkResult: {
+          passedQuantity: event.data.passedQuantity,
+          failedQuantity: event.data.failedQuantity,
+        },
       }));
     case 'FailureAnalysisArchived':
       return { ...state, analysisReports: [...state.analysisReports, event.data.reportReference] };
@@ -118,7 +128,10 @@ export function evolveReturn(state: ReturnState, event: ReturnEvent): ReturnStat
         shortQuantity: null,
         emergencyRequested: false,
       };
-      return { ...state, stockChecks: [...state.stockChecks.filter((c) => c.materialNo !== check.materialNo), check] };
+      return {
+        ...state,
+        stockChecks: [...state.stockChecks.filter((c) => c.materialNo !== check.materialNo), check],
+      };
     }
     case 'StockConfirmed':
       return updateStockCheck(state, event.data.materialNo, (c) => ({
@@ -129,7 +142,10 @@ export function evolveReturn(state: ReturnState, event: ReturnEvent): ReturnStat
     case 'EmergencyProductionRequested':
       return updateStockCheck(state, event.data.materialNo, (c) => ({ ...c, emergencyRequested: true }));
     case 'ReturnCredited':
-      return { ...state, credit: { creditNoteNo: event.data.creditNoteNo, creditedQuantity: event.data.creditedQuantity } };
+      return {
+        ...state,
+        credit: { creditNoteNo: event.data.creditNoteNo, creditedQuantity: event.data.creditedQuantity },
+      };
     default:
       return assertNever(event, 'return event');
   }
@@ -151,11 +167,18 @@ function updateStockCheck(
   materialNo: string,
   update: (check: StockCheckState) => StockCheckState,
 ): ReceivedReturnState {
-  return { ...state, stockChecks: state.stockChecks.map((c) => (c.materialNo === materialNo ? update(c) : c)) };
+  return {
+    ...state,
+    stockChecks: state.stockChecks.map((c) => (c.materialNo === materialNo ? update(c) : c)),
+  };
 }
 
 /** Pieces of an item still waiting for a disposition, per source pool. */
-export function undispositionedQuantity(state: ReceivedReturnState, itemNo: number, source: DispositionSource): number {
+export function undispositionedQuantity(
+  state: ReceivedReturnState,
+  itemNo: number,
+  source: DispositionSource,
+): number {
   const dispositioned = state.dispositions
     .filter((d) => d.itemNo === itemNo && d.source === source)
     .reduce((sum, d) => sum + d.quantity, 0);

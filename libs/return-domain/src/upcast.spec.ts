@@ -5,7 +5,8 @@ import { upcastReturnEvent } from './upcast';
 describe('upcastReturnEvent', () => {
   it('declares a version for every event type', () => {
     expect(RETURN_EVENT_TYPES).toHaveLength(10);
-    for (const type of RETURN_EVENT_TYPES) expect(RETURN_EVENT_SCHEMA_VERSIONS[type]).toBeGreaterThanOrEqual(1);
+    for (const type of RETURN_EVENT_TYPES)
+      expect(RETURN_EVENT_SCHEMA_VERSIONS[type]).toBeGreaterThanOrEqual(1);
   });
 
   it('returns a current payload unchanged', () => {

@@ -21,17 +21,20 @@ export class FieldChecks {
   }
 
   optionalText(field: string, value: unknown, maxLength = 4000): string | null {
-    if (value === undefined || value === null || (typeof value === 'string' && value.trim() === '')) return null;
+    if (value === undefined || value === null || (typeof value === 'string' && value.trim() === ''))
+      return null;
     return this.text(field, value, maxLength);
   }
 
   positiveInteger(field: string, value: unknown): number {
-    if (!Number.isSafeInteger(value) || (value as number) <= 0) this.fail(field, 'must be a positive integer');
+    if (!Number.isSafeInteger(value) || (value as number) <= 0)
+      this.fail(field, 'must be a positive integer');
     return value as number;
   }
 
   nonNegativeInteger(field: string, value: unknown): number {
-    if (!Number.isSafeInteger(value) || (value as number) < 0) this.fail(field, 'must be a non-negative integer');
+    if (!Number.isSafeInteger(value) || (value as number) < 0)
+      this.fail(field, 'must be a non-negative integer');
     return value as number;
   }
 
@@ -40,10 +43,29 @@ export class FieldChecks {
     return value as T;
   }
 
+  date(field: string, value: unknown): string {
+    if (!isCalendarDate(value)) this.fail(field, 'must be a calendar date YYYY-MM-DD');
+    return String(value);
+  }
+
   optionalDate(field: string, value: unknown): string | null {
     if (value === undefined || value === null) return null;
     if (!isCalendarDate(value)) this.fail(field, 'must be a calendar date YYYY-MM-DD');
     return value as string;
+  }
+
+  /** An ISO-8601 instant not after `now`, normalised to UTC ('' when invalid). */
+  pastInstant(field: string, value: unknown, now: Date): string {
+    const instant = parseInstant(value);
+    if (instant === null) {
+      this.fail(field, 'must be an ISO-8601 date-time with offset, e.g. 2026-03-05T08:30:00Z');
+      return '';
+    }
+    if (instant.getTime() > now.getTime()) {
+      this.fail(field, `is in the future (now is ${now.toISOString()})`);
+      return '';
+    }
+    return instant.toISOString();
   }
 
   /** Throws a ValidationError naming every failed field, if any. */
@@ -53,7 +75,8 @@ export class FieldChecks {
 }
 
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T([01]\d|2[0-3]):([0-5]\d)(?::([0-5]\d)(?:\.\d{1,9})?)?(?:Z|[+-](?:[01]\d|2[0-3]):[0-5]\d)$/;
+const DATE_TIME =
+  /^(\d{4})-(\d{2})-(\d{2})T([01]\d|2[0-3]):([0-5]\d)(?::([0-5]\d)(?:\.\d{1,9})?)?(?:Z|[+-](?:[01]\d|2[0-3]):[0-5]\d)$/;
 
 function isValidDay(year: number, month: number, day: number): boolean {
   if (month < 1 || month > 12 || day < 1) return false;
@@ -81,8 +104,8 @@ export function parseInstant(value: unknown): Date | null {
  */
 export function businessTime(value: string | undefined, now: Date, field = 'occurredAt'): string {
   if (value === undefined) return now.toISOString();
-  const instant = parseInstant(value);
-  if (instant === null) throw ValidationError.field(field, 'must be an ISO-8601 date-time with offset, e.g. 2026-03-05T08:30:00Z');
-  if (instant.getTime() > now.getTime()) throw ValidationError.field(field, `is in the future (now is ${now.toISOString()})`);
-  return instant.toISOString();
+  const checks = new FieldChecks();
+  const time = checks.pastInstant(field, value, now);
+  checks.done();
+  return time;
 }

@@ -6,7 +6,13 @@ import type { DomainEvent } from '@qms/domain-kernel';
  * events so that summaries never depend on today's configuration.
  */
 
-export const SURVEY_DIMENSIONS = ['personnel_service', 'complaint_handling', 'quality', 'delivery', 'price'] as const;
+export const SURVEY_DIMENSIONS = [
+  'personnel_service',
+  'complaint_handling',
+  'quality',
+  'delivery',
+  'price',
+] as const;
 export type SurveyDimension = (typeof SURVEY_DIMENSIONS)[number];
 
 /** Scores per dimension; a dimension the customer left unanswered is absent. */

@@ -1,5 +1,6 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
+import { canonicalJson } from '@qms/audit';
 import type { Actor } from '@qms/domain-kernel';
 import { UnauthenticatedError, ValidationError } from '@qms/domain-kernel';
 
@@ -11,10 +12,18 @@ export interface RequestContext {
   readonly idempotencyKey?: string;
   /** Expected stream revision from `If-Match`, for optimistic concurrency across requests. */
   readonly expectedRevision?: number;
+  /**
+   * What the client asked (method, path, body), so that a retry with the same Idempotency-Key is
+   * recognised even though defaults such as occurredAt = now differ between the two attempts.
+   */
+  readonly requestFingerprint?: string;
 }
 
 export interface AuthenticatedRequest {
   headers: Record<string, string | string[] | undefined>;
+  method?: string;
+  url?: string;
+  body?: unknown;
   actor?: Actor;
 }
 
@@ -34,7 +43,9 @@ export function requestContextOf(request: AuthenticatedRequest): RequestContext 
     actor: request.actor,
     correlationId,
     causationId,
-    ...(idempotencyKey !== undefined ? { idempotencyKey } : {}),
+    ...(idempotencyKey !== undefined
+      ? { idempotencyKey, requestFingerprint: sha256(`${request.method ?? ''} ${request.url ?? ''} ${canonicalJson(request.body ?? null)}`) }
+      : {}),
     ...(expectedRevision !== undefined ? { expectedRevision } : {}),
   };
 }
@@ -56,3 +67,7 @@ function parseIfMatch(value: string | undefined): number | undefined {
 export const Ctx = createParamDecorator((_data: unknown, context: ExecutionContext): RequestContext =>
   requestContextOf(context.switchToHttp().getRequest<AuthenticatedRequest>()),
 );
+
+function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}

@@ -11,7 +11,6 @@ import {
   isRegistered,
   nextReopenNumber,
   registrationForReopen,
-  resolvePolicy,
 } from '@qms/complaint-domain';
 import { NotFoundError } from '@qms/domain-kernel';
 import { DEADLINE_POLICY } from '../config/domain-policy';
@@ -45,7 +44,8 @@ export class RegisterComplaintHandler implements ICommandHandler<RegisterComplai
       const earlierStream = await this.idempotency.find(actor, idempotencyKey);
       if (earlierStream !== undefined) return this.register(earlierStream.replace(/^complaint-/, ''), data, context);
     }
-    const year = complaintYear(data.receivedAt, resolvePolicy(this.policy, data.customerId).timeZone);
+    // Numbers follow the company's calendar year, not a customer's override zone.
+    const year = complaintYear(data.receivedAt, this.policy.default.timeZone);
     const result = await this.allocator.allocate(year, (complaintNumber) => this.register(complaintNumber, data, context));
     if (idempotencyKey !== undefined) await this.idempotency.remember(actor, idempotencyKey, result.streamId);
     return result;

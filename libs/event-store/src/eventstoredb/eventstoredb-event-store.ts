@@ -187,11 +187,6 @@ export class EventStoreDbEventStore implements EventStore {
     await this.client.dispose();
   }
 
-  /** Where EventStoreDB puts this URL in messages: without its password. */
-  get description(): string {
-    return `EventStoreDB at ${redactUrl(this.url)}`;
-  }
-
   private async readAllPage(
     from: ReadPosition,
     maxCount: number,

@@ -47,6 +47,6 @@ export function targetsFor(config: ReportingConfig, customerId: string | null, y
   };
 }
 
-export function csiTargetFor(config: ReportingConfig, year: string): number {
+export function csiTargetFor(config: Pick<ReportingConfig, 'csi'>, year: string): number {
   return config.csi.targetByYear[year] ?? config.csi.target;
 }

@@ -1,5 +1,5 @@
 import { ValidationError, type FieldError } from '@qms/domain-kernel';
-import type { Filter, FindQuery, Scalar, SortDirection, SortKey } from './read-store.port';
+import type { Filter, FindQuery, IndexSpec, Scalar, SortDirection } from './read-store.port';
 import { isScalar } from './values';
 
 /**
@@ -41,6 +41,8 @@ export interface NormalizedQuery {
 
 const FIELD = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/;
 const COLLECTION = /^[A-Za-z][A-Za-z0-9_]*$/;
+/** Where the MongoDB adapter keeps checkpoints; reserved in both adapters so they agree. */
+export const CHECKPOINTS_COLLECTION = 'projection_checkpoints';
 const RANGE_OPS = ['gt', 'gte', 'lt', 'lte'] as const;
 const MAX_IN_VALUES = 1000;
 
@@ -50,7 +52,7 @@ export function isValidField(field: string): boolean {
 
 /** Collection names are code, not input; a bad one is a programming error. */
 export function assertCollectionName(collection: string): void {
-  if (!COLLECTION.test(collection) || collection.length > 100) {
+  if (!COLLECTION.test(collection) || collection.length > 100 || collection === CHECKPOINTS_COLLECTION) {
     throw new Error(`Invalid read-model collection name ${JSON.stringify(collection)}`);
   }
 }
@@ -175,6 +177,14 @@ export function normalizeQuery(query: FindQuery | undefined): NormalizedQuery {
     skip: (skip as number | undefined) ?? 0,
     after,
   };
+}
+
+/** Index fields up to (not including) `_id`, which every index ends with anyway. */
+export function indexFields(spec: IndexSpec): NormalizedSortKey[] {
+  const errors: FieldError[] = [];
+  const fields = normalizeSort(spec.fields, errors);
+  if (errors.length > 0) throw new ValidationError(errors);
+  return fields.filter((key) => key.field !== '_id');
 }
 
 /** Throws a ValidationError for a filter that cannot be run. */

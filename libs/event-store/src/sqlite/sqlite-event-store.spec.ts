@@ -1,0 +1,183 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { StoreUnavailableError } from '@qms/domain-kernel';
+import { describeEventStoreContract } from '@qms/testing';
+import { IdempotencyConflictError, WrongExpectedVersionError } from '../errors';
+import type { EventToAppend, RecordedEvent } from '../event-store.port';
+import { SqliteEventStore } from './sqlite-event-store';
+
+const folder = mkdtempSync(join(tmpdir(), 'qms-event-store-'));
+let files = 0;
+/** A path in a folder that does not exist yet: opening must create it. */
+const freshPath = (): string => join(folder, `store-${++files}`, 'events.db');
+
+afterAll(() => rmSync(folder, { recursive: true, force: true }));
+
+describeEventStoreContract('SQLite file', async () => SqliteEventStore.open(freshPath(), { pollIntervalMs: 50 }));
+describeEventStoreContract('SQLite in memory', async () => SqliteEventStore.inMemory());
+
+const event = (type = 'ThingHappened', data = {}): EventToAppend => ({ id: randomUUID(), type, data, metadata: {} });
+
+describe('SqliteEventStore', () => {
+  it('keeps every event, position and commit time after closing and reopening the file', async () => {
+    const path = freshPath();
+    const first = SqliteEventStore.open(path);
+    await first.appendToStream('complaint-1', [event('A', { n: 1 }), event('B', { 文字: '中文 😀' })]);
+    await first.appendToStream('complaint-2', [event('C')]);
+    const written = await first.readAll();
+    await first.close();
+
+    const reopened = SqliteEventStore.open(path);
+    expect(await reopened.readAll()).toEqual(written);
+    expect(await reopened.headPosition()).toBe(written[2]?.position);
+    const next = await reopened.appendToStream('complaint-1', [event()], { expectedRevision: 1 });
+    expect(next.nextExpectedRevision).toBe(2);
+    expect(next.position).toBeGreaterThan(written[2]!.position);
+    await reopened.close();
+  });
+
+  it('stores in WAL mode', async () => {
+    const path = freshPath();
+    await SqliteEventStore.open(path).close();
+    const raw = new Database(path, { readonly: true });
+    expect(raw.pragma('journal_mode', { simple: true })).toBe('wal');
+    raw.close();
+  });
+
+  it.each([
+    ['a folder that is a file', () => join(writeFile('not-a-folder'), 'events.db')],
+    ['a file that is not a database', () => writeFile('garbage.db')],
+  ])('fails on %s with one line saying what to fix', (_, makePath) => {
+    const path = makePath();
+    let thrown: unknown;
+    try {
+      SqliteEventStore.open(path);
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(StoreUnavailableError);
+    const message = (thrown as Error).message;
+    expect(message).toMatch(new RegExp(`^Cannot open the event store at ${escape(path)}: .+\\. Set EVENTS_DB_PATH to a writable file\\.$`));
+    expect(message).not.toContain('\n');
+  });
+
+  it('reports head position 0 when empty, then the last position exactly', async () => {
+    const store = SqliteEventStore.inMemory();
+    expect(await store.headPosition()).toBe(0);
+    const result = await store.appendToStream('s', [event(), event()]);
+    expect(await store.headPosition()).toBe(result.position);
+    await store.close();
+  });
+
+  it('appends 10,000 events in one append quickly', async () => {
+    const store = SqliteEventStore.open(freshPath());
+    const events = Array.from({ length: 10_000 }, (_, index) => event('Bulk', { index }));
+    const started = performance.now();
+    await store.appendToStream('bulk', events, { expectedRevision: 'no_stream' });
+    const elapsed = performance.now() - started;
+    await store.close();
+    expect(elapsed).toBeLessThan(1_500);
+  });
+
+  it('treats a retry with expected revision "any" as idempotent, EventStoreDB-style', async () => {
+    const store = SqliteEventStore.inMemory();
+    const [a, b] = [event(), event()];
+    const original = await store.appendToStream('s', [a, b]);
+    expect(await store.appendToStream('s', [a, b])).toEqual(original);
+    await expect(store.appendToStream('s', [a, event()])).rejects.toBeInstanceOf(IdempotencyConflictError);
+    await expect(store.appendToStream('other', [b])).rejects.toThrow(/already stored in stream s/);
+    expect(await store.readAll()).toHaveLength(2);
+    await store.close();
+  });
+
+  it('refuses an event id that is stored elsewhere or repeated, writing nothing', async () => {
+    const store = SqliteEventStore.inMemory();
+    const stored = event();
+    await store.appendToStream('s', [stored], { expectedRevision: 'no_stream' });
+    const repeated = event();
+
+    await expect(store.appendToStream('t', [event(), stored], { expectedRevision: 'no_stream' })).rejects.toThrow(
+      IdempotencyConflictError,
+    );
+    await expect(store.appendToStream('t', [repeated, repeated], { expectedRevision: 'no_stream' })).rejects.toThrow(
+      /new events need new ids/,
+    );
+    expect(await store.readStream('t')).toEqual([]);
+    await store.close();
+  });
+
+  it('sees appends made through another connection to the same file: in its checks and, by polling, its subscriptions', async () => {
+    const path = freshPath();
+    const mine = SqliteEventStore.open(path, { pollIntervalMs: 20 });
+    const theirs = SqliteEventStore.open(path);
+    await mine.appendToStream('shared', [event()], { expectedRevision: 'no_stream' });
+    const subscription = mine.subscribeToAll({ fromPosition: await mine.headPosition() });
+    const iterator = subscription[Symbol.asyncIterator]();
+    const nextBatch = iterator.next();
+
+    const theirEvent = event('FromElsewhere');
+    await theirs.appendToStream('shared', [theirEvent], { expectedRevision: 0 });
+
+    const batch = await nextBatch;
+    expect((batch.value as RecordedEvent[]).map((e) => e.id)).toEqual([theirEvent.id]);
+    await expect(mine.appendToStream('shared', [event()], { expectedRevision: 0 })).rejects.toMatchObject({
+      constructor: WrongExpectedVersionError,
+      actual: 1,
+    });
+    await theirs.close();
+    await mine.close();
+  });
+
+  it('wakes a caught-up subscription at once on an append by this process, without waiting for the poll', async () => {
+    const store = SqliteEventStore.inMemory({ pollIntervalMs: 60_000 });
+    const iterator = store.subscribeToAll()[Symbol.asyncIterator]();
+    const nextBatch = iterator.next();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const appended = event();
+
+    await store.appendToStream('s', [appended]);
+
+    const batch = await Promise.race([
+      nextBatch,
+      new Promise<never>((_, reject) => setTimeout(() => reject(new Error('not woken within 1 s')), 1_000)),
+    ]);
+    expect((batch.value as RecordedEvent[]).map((e) => e.id)).toEqual([appended.id]);
+    await store.close();
+  });
+
+  it('ends open subscriptions when the store closes, and refuses calls afterwards', async () => {
+    const store = SqliteEventStore.inMemory();
+    const subscription = store.subscribeToAll();
+    const consumed = (async () => {
+      for await (const batch of subscription) void batch;
+    })();
+    await store.close();
+    await expect(consumed).resolves.toBeUndefined();
+    await expect(store.readAll()).rejects.toBeInstanceOf(StoreUnavailableError);
+    await expect(store.checkHealth()).rejects.toThrow(/is closed/);
+  });
+
+  it('rejects malformed appends before touching the store', async () => {
+    const store = SqliteEventStore.inMemory();
+    await expect(store.appendToStream('s', [])).rejects.toThrow(RangeError);
+    await expect(store.appendToStream('s', [{ ...event(), id: 'not-a-uuid' }])).rejects.toThrow(/UUID/);
+    await expect(store.appendToStream('s', [event('$system')])).rejects.toThrow(/must not start with "\$"/);
+    await expect(store.appendToStream('$s', [event()])).rejects.toThrow(/Stream id/);
+    await expect(store.appendToStream('s', [event()], { expectedRevision: -1 })).rejects.toThrow(/non-negative/);
+    expect(await store.headPosition()).toBe(0);
+    await store.close();
+  });
+});
+
+function writeFile(name: string): string {
+  const path = join(folder, `${++files}-${name}`);
+  writeFileSync(path, 'this is not an SQLite database, it is a plain text file of some length to be sure');
+  return path;
+}
+
+function escape(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

@@ -1,0 +1,310 @@
+import { assertNever } from '@qms/domain-kernel';
+import type { ActionPlannedData, ComplaintEvent, ComplaintEventType } from '@qms/complaint-domain';
+import { calendarFor } from '../kpi/calendar';
+import type { ReadModelProjection } from '../kpi/projection-shape';
+import type { ReportingConfig } from '../kpi/reporting-config';
+import {
+  COMPLAINTS_COLLECTION,
+  type ActionFact,
+  type ComplaintDocument,
+  type DeadlineFact,
+} from './complaint.document';
+
+export const COMPLAINT_LIST_EVENT_TYPES: readonly ComplaintEventType[] = [
+  'ComplaintRegistered',
+  'ComplaintAssigned',
+  'ContainmentRecorded',
+  'RootCauseRecorded',
+  'ResponsibilityDecided',
+  'CorrectiveActionPlanned',
+  'PreventiveActionPlanned',
+  'PreventiveActionWaiverRequested',
+  'PreventiveActionWaiverApproved',
+  'PreventiveActionWaiverRejected',
+  'ActionPlanSubmitted',
+  'ActionCompleted',
+  'ActionVerified',
+  'ActionRescheduled',
+  'EightDDecisionApproved',
+  'EightDDecisionRejected',
+  'CustomerReplied',
+  'ComplaintClosed',
+  'ComplaintReopened',
+];
+
+/** The master list and the tracking list, one document per complaint. */
+export function createComplaintListProjection(
+  config: Pick<ReportingConfig, 'timeZone'>,
+): ReadModelProjection<ComplaintDocument, ComplaintEvent> {
+  const calendar = calendarFor(config.timeZone);
+  return {
+    name: COMPLAINTS_COLLECTION,
+    eventTypes: COMPLAINT_LIST_EVENT_TYPES,
+    documentIds: (event) => [event.data.complaintNumber],
+    evolve: (document, event) => evolveComplaint(document, event, (instant) => calendar.monthOf(instant)),
+  };
+}
+
+/** Only the earliest doing of a step counts for its deadline, whatever order the events came in. */
+function markDone<Fact extends DeadlineFact>(fact: Fact, at: string): Fact {
+  const doneAt = fact.doneAt === null || at < fact.doneAt ? at : fact.doneAt;
+  return { ...fact, doneAt, met: doneAt <= fact.dueAt };
+}
+
+const actionNumber = (actionId: string): number => Number(/(\d+)$/.exec(actionId)?.[1] ?? 0);
+
+function sortActions(actions: readonly ActionFact[]): ActionFact[] {
+  return [...actions].sort(
+    (a, b) =>
+      (a.kind === b.kind ? 0 : a.kind === 'corrective' ? -1 : 1) ||
+      actionNumber(a.actionId) - actionNumber(b.actionId) ||
+      (a.actionId < b.actionId ? -1 : a.actionId > b.actionId ? 1 : 0),
+  );
+}
+
+function plannedAction(kind: ActionFact['kind'], data: ActionPlannedData): ActionFact {
+  return {
+    actionId: data.actionId,
+    kind,
+    description: data.description,
+    owner: data.owner,
+    plannedAt: data.occurredAt,
+    dueAt: data.dueAt,
+    dueHistory: [{ setAt: data.occurredAt, dueAt: data.dueAt, reason: 'planned' }],
+    completions: [],
+    completedAt: null,
+    completedOnTime: null,
+    verification: null,
+    verifiedAt: null,
+    similarProductsCovered: [...data.similarProductsCovered],
+    similarProcessesCovered: [...data.similarProcessesCovered],
+    noSimilarItemsReason: data.noSimilarItemsReason,
+    pfmea: data.pfmea,
+    controlPlan: data.controlPlan,
+  };
+}
+
+function withAction(
+  document: ComplaintDocument,
+  actionId: string,
+  change: (action: ActionFact) => ActionFact,
+): ComplaintDocument {
+  // An event for an action this document never saw is ignored: the domain refuses it, so it can
+  // only come from a stream this projection has not read from the start.
+  if (!document.actions.some((action) => action.actionId === actionId)) return document;
+  return {
+    ...document,
+    actions: document.actions.map((action) => (action.actionId === actionId ? change(action) : action)),
+  };
+}
+
+export function evolveComplaint(
+  document: ComplaintDocument | null,
+  event: ComplaintEvent,
+  monthOf: (instant: string) => string,
+): ComplaintDocument | null {
+  if (event.type === 'ComplaintRegistered') {
+    const data = event.data;
+    return {
+      _id: data.complaintNumber,
+      number: data.complaintNumber,
+      registeredAt: data.occurredAt,
+      receivedAt: data.receivedAt,
+      receivedMonth: monthOf(data.receivedAt),
+      customerId: data.customerId,
+      customerContact: data.customerContact,
+      partNo: data.partNo,
+      lot: data.lot,
+      description: data.defectDescription,
+      quantityReported: data.quantityAffected,
+      quantityAffected: data.quantityAffected,
+      severity: data.severity,
+      channel: data.channel,
+      returnNeeded: data.returnNeeded,
+      customerProductionAffected: data.customerProductionAffected,
+      timeZone: data.timeZone,
+      deadlinePolicyId: data.deadlinePolicyId,
+      status: 'open',
+      department: null,
+      assignedAt: null,
+      containment: { dueAt: data.containmentDueAt, doneAt: null, met: null, description: null, quantitySecured: null },
+      actionReply: {
+        dueAt: data.actionReplyDueAt,
+        doneAt: null,
+        met: null,
+        customerDeadline: data.customerDeadline,
+        lastSubmittedAt: null,
+        submissions: 0,
+      },
+      rootCause: null,
+      responsibility: null,
+      actions: [],
+      waiver: null,
+      eightDDecision: null,
+      customerRepliedAt: [],
+      closedAt: null,
+      closedMonth: null,
+      result: null,
+      closingRemarks: null,
+      reopenedFrom: data.reopenedFrom,
+      reopenedAs: [],
+    };
+  }
+  // Events of a complaint whose registration was never seen cannot be placed in any list.
+  if (document === null) return null;
+
+  switch (event.type) {
+    case 'ComplaintAssigned':
+      return { ...document, department: event.data.department, assignedAt: event.data.occurredAt };
+    case 'ContainmentRecorded':
+      return {
+        ...document,
+        containment: {
+          ...markDone(document.containment, event.data.occurredAt),
+          description: event.data.description,
+          quantitySecured: event.data.quantitySecured,
+        },
+      };
+    case 'RootCauseRecorded':
+      return {
+        ...document,
+        rootCause: {
+          category: event.data.category,
+          method: event.data.method,
+          description: event.data.description,
+          departmentExplanation: event.data.departmentExplanation,
+          recordedAt: event.data.occurredAt,
+        },
+      };
+    case 'ResponsibilityDecided':
+      return {
+        ...document,
+        quantityAffected: event.data.quantityAffected,
+        responsibility: {
+          decision: event.data.responsibility,
+          explanation: event.data.explanation,
+          quantityAffected: event.data.quantityAffected,
+          decidedAt: event.data.occurredAt,
+        },
+      };
+    case 'CorrectiveActionPlanned':
+    case 'PreventiveActionPlanned': {
+      const kind = event.type === 'CorrectiveActionPlanned' ? 'corrective' : 'preventive';
+      const others = document.actions.filter((action) => action.actionId !== event.data.actionId);
+      return { ...document, actions: sortActions([...others, plannedAction(kind, event.data)]) };
+    }
+    case 'PreventiveActionWaiverRequested':
+      return {
+        ...document,
+        waiver: {
+          status: 'requested',
+          reason: event.data.reason,
+          requestedAt: event.data.occurredAt,
+          decidedAt: null,
+          decidedBy: null,
+          decisionNote: null,
+        },
+      };
+    case 'PreventiveActionWaiverApproved':
+      if (document.waiver === null) return document;
+      return {
+        ...document,
+        waiver: {
+          ...document.waiver,
+          status: 'approved',
+          decidedAt: event.data.occurredAt,
+          decidedBy: event.data.approvedBy,
+          decisionNote: event.data.comment,
+        },
+      };
+    case 'PreventiveActionWaiverRejected':
+      if (document.waiver === null) return document;
+      return {
+        ...document,
+        waiver: {
+          ...document.waiver,
+          status: 'rejected',
+          decidedAt: event.data.occurredAt,
+          decidedBy: event.data.rejectedBy,
+          decisionNote: event.data.reason,
+        },
+      };
+    case 'ActionPlanSubmitted': {
+      const at = event.data.occurredAt;
+      const reply = document.actionReply;
+      return {
+        ...document,
+        actionReply: {
+          ...markDone(reply, at),
+          lastSubmittedAt: reply.lastSubmittedAt === null || at > reply.lastSubmittedAt ? at : reply.lastSubmittedAt,
+          submissions: reply.submissions + 1,
+        },
+      };
+    }
+    case 'ActionCompleted': {
+      const at = event.data.occurredAt;
+      return withAction(document, event.data.actionId, (action) => ({
+        ...action,
+        completions: [...action.completions, at],
+        completedAt: at,
+        completedOnTime: at <= action.dueAt,
+      }));
+    }
+    case 'ActionVerified':
+      return withAction(document, event.data.actionId, (action) => ({
+        ...action,
+        verification: event.data.result,
+        verifiedAt: event.data.occurredAt,
+      }));
+    case 'ActionRescheduled': {
+      const data = event.data;
+      return withAction(document, data.actionId, (action) => ({
+        ...action,
+        dueAt: data.newDueAt,
+        dueHistory: [...action.dueHistory, { setAt: data.occurredAt, dueAt: data.newDueAt, reason: data.reason }],
+        completedAt: null,
+        completedOnTime: null,
+        verification: data.reason,
+        verifiedAt: data.occurredAt,
+      }));
+    }
+    case 'EightDDecisionApproved':
+      return {
+        ...document,
+        eightDDecision: {
+          status: 'approved',
+          decidedAt: event.data.occurredAt,
+          decidedBy: event.data.approvedBy,
+          text: event.data.decision,
+          rejections: document.eightDDecision?.rejections ?? 0,
+        },
+      };
+    case 'EightDDecisionRejected':
+      return {
+        ...document,
+        eightDDecision: {
+          status: 'rejected',
+          decidedAt: event.data.occurredAt,
+          decidedBy: event.data.rejectedBy,
+          text: event.data.reason,
+          rejections: (document.eightDDecision?.rejections ?? 0) + 1,
+        },
+      };
+    case 'CustomerReplied':
+      return { ...document, customerRepliedAt: [...document.customerRepliedAt, event.data.occurredAt] };
+    case 'ComplaintClosed':
+      return {
+        ...document,
+        status: 'closed',
+        closedAt: event.data.occurredAt,
+        closedMonth: monthOf(event.data.occurredAt),
+        result: event.data.result,
+        closingRemarks: event.data.remarks,
+      };
+    case 'ComplaintReopened':
+      if (document.reopenedAs.includes(event.data.reopenedAs)) return document;
+      return { ...document, reopenedAs: [...document.reopenedAs, event.data.reopenedAs] };
+    default:
+      return assertNever(event, 'complaint event');
+  }
+}

@@ -1,0 +1,216 @@
+/**
+ * The two lists as field selections of the complaint document, plus the columns that depend on a
+ * reference time ("days open", "overdue now", a pending deadline), computed from the `asOf` the
+ * caller passes — the same instant gives the same rows whenever they are asked for.
+ */
+import type { ActionKind, CauseCategory, CloseResult, Severity } from '@qms/complaint-domain';
+import type {
+  ComplaintDocument,
+  ComplaintStatus,
+  DueDateEntry,
+  EightDDecisionFact,
+  ResponsibilityFact,
+  RootCauseFact,
+  WaiverFact,
+} from './complaint.document';
+import {
+  actionStepAt,
+  cutoffAfter,
+  daysOpenAsOf,
+  deadlineStateAt,
+  isOpenAt,
+  overdueStepsAt,
+  type DeadlineState,
+  type TimelineFacts,
+} from './complaint-timeline';
+
+/** Document fields the master list reads; use as the store's field selection. */
+export const MASTER_LIST_FIELDS = [
+  '_id',
+  'number',
+  'receivedAt',
+  'customerId',
+  'partNo',
+  'lot',
+  'description',
+  'quantityAffected',
+  'severity',
+  'status',
+  'department',
+  'containment',
+  'actionReply',
+  'actions',
+  'customerRepliedAt',
+  'result',
+  'closedAt',
+  'reopenedAs',
+  'reopenedFrom',
+] as const satisfies readonly (keyof ComplaintDocument)[];
+
+/** Document fields the tracking list reads. */
+export const TRACKING_LIST_FIELDS = [
+  '_id',
+  'number',
+  'receivedAt',
+  'customerId',
+  'partNo',
+  'severity',
+  'status',
+  'department',
+  'containment',
+  'actionReply',
+  'rootCause',
+  'responsibility',
+  'actions',
+  'waiver',
+  'eightDDecision',
+  'closedAt',
+] as const satisfies readonly (keyof ComplaintDocument)[];
+
+export type MasterListDocument = Pick<ComplaintDocument, (typeof MASTER_LIST_FIELDS)[number]>;
+export type TrackingListDocument = Pick<ComplaintDocument, (typeof TRACKING_LIST_FIELDS)[number]>;
+
+/** A deadline as a list shows it. */
+export interface DeadlineView {
+  readonly dueAt: string;
+  readonly doneAt: string | null;
+  readonly state: DeadlineState;
+}
+
+export interface MasterListRow {
+  readonly number: string;
+  readonly receivedAt: string;
+  readonly customerId: string;
+  readonly partNo: string;
+  readonly lot: string;
+  readonly description: string;
+  readonly quantity: number;
+  readonly severity: Severity;
+  readonly status: ComplaintStatus;
+  readonly department: string | null;
+  readonly containmentAt: string | null;
+  readonly actionReplyAt: string | null;
+  readonly customerRepliedAt: readonly string[];
+  readonly result: CloseResult | null;
+  readonly closedAt: string | null;
+  readonly reopenedFrom: string | null;
+  readonly reopenedAs: readonly string[];
+  /** Full precision; rounding is for display. */
+  readonly daysOpen: number;
+  readonly overdueNow: boolean;
+}
+
+export interface ActionView {
+  readonly actionId: string;
+  readonly kind: ActionKind;
+  readonly description: string;
+  readonly owner: string;
+  readonly originalDueAt: string;
+  readonly dueAt: string;
+  /** Every reschedule, oldest first (the original due date is `originalDueAt`). */
+  readonly reschedules: readonly DueDateEntry[];
+  readonly completedAt: string | null;
+  readonly verification: ComplaintDocument['actions'][number]['verification'];
+  readonly verifiedAt: string | null;
+  /** The current due date's deadline as of the reference time. */
+  readonly deadline: DeadlineView;
+}
+
+export interface TrackingListRow {
+  readonly number: string;
+  readonly receivedAt: string;
+  readonly customerId: string;
+  readonly partNo: string;
+  readonly severity: Severity;
+  readonly status: ComplaintStatus;
+  readonly department: string | null;
+  readonly causeCategory: CauseCategory | null;
+  readonly rootCause: RootCauseFact | null;
+  readonly responsibility: ResponsibilityFact | null;
+  readonly containment: DeadlineView & { readonly description: string | null };
+  readonly actionReply: DeadlineView;
+  readonly correctiveActions: readonly ActionView[];
+  readonly preventiveActions: readonly ActionView[];
+  readonly waiver: WaiverFact | null;
+  readonly eightDDecision: EightDDecisionFact | null;
+  readonly daysOpen: number;
+  readonly overdueNow: boolean;
+  /** Steps past their deadline and not done as of the reference time. */
+  readonly overdueSteps: readonly string[];
+}
+
+function overdueAsOf(document: TimelineFacts, cutoff: string): string[] {
+  return isOpenAt(document, cutoff) ? overdueStepsAt(document, cutoff).map((step) => step.step) : [];
+}
+
+export function toMasterListRow(document: MasterListDocument, asOf: string): MasterListRow {
+  const cutoff = cutoffAfter(asOf);
+  return {
+    number: document.number,
+    receivedAt: document.receivedAt,
+    customerId: document.customerId,
+    partNo: document.partNo,
+    lot: document.lot,
+    description: document.description,
+    quantity: document.quantityAffected,
+    severity: document.severity,
+    status: document.status,
+    department: document.department,
+    containmentAt: document.containment.doneAt,
+    actionReplyAt: document.actionReply.doneAt,
+    customerRepliedAt: document.customerRepliedAt,
+    result: document.result,
+    closedAt: document.closedAt,
+    reopenedFrom: document.reopenedFrom,
+    reopenedAs: document.reopenedAs,
+    daysOpen: daysOpenAsOf(document, asOf),
+    overdueNow: overdueAsOf(document, cutoff).length > 0,
+  };
+}
+
+export function toTrackingListRow(document: TrackingListDocument, asOf: string): TrackingListRow {
+  const cutoff = cutoffAfter(asOf);
+  const deadline = (fact: { dueAt: string; doneAt: string | null }): DeadlineView => ({
+    dueAt: fact.dueAt,
+    doneAt: fact.doneAt,
+    state: deadlineStateAt(fact, cutoff),
+  });
+  const actions: ActionView[] = document.actions.map((action) => {
+    const step = actionStepAt(action, cutoff) ?? { dueAt: action.dueAt, doneAt: action.completedAt };
+    return {
+      actionId: action.actionId,
+      kind: action.kind,
+      description: action.description,
+      owner: action.owner,
+      originalDueAt: action.dueHistory[0]?.dueAt ?? action.dueAt,
+      dueAt: step.dueAt,
+      reschedules: action.dueHistory.slice(1),
+      completedAt: action.completedAt,
+      verification: action.verification,
+      verifiedAt: action.verifiedAt,
+      deadline: deadline(step),
+    };
+  });
+  const overdueSteps = overdueAsOf(document, cutoff);
+  return {
+    number: document.number,
+    receivedAt: document.receivedAt,
+    customerId: document.customerId,
+    partNo: document.partNo,
+    severity: document.severity,
+    status: document.status,
+    department: document.department,
+    causeCategory: document.rootCause?.category ?? null,
+    rootCause: document.rootCause,
+    responsibility: document.responsibility,
+    containment: { ...deadline(document.containment), description: document.containment.description },
+    actionReply: deadline(document.actionReply),
+    correctiveActions: actions.filter((action) => action.kind === 'corrective'),
+    preventiveActions: actions.filter((action) => action.kind === 'preventive'),
+    waiver: document.waiver,
+    eightDDecision: document.eightDDecision,
+    daysOpen: daysOpenAsOf(document, asOf),
+    overdueNow: overdueSteps.length > 0,
+    overdueSteps,
+  };
+}

@@ -1,0 +1,133 @@
+/**
+ * Delivery figures per local month and customer (`delivery_month_customer`, `_id` =
+ * `YYYY-MM|customerId`): the denominators of PPM and on-time delivery without a document per
+ * delivery (a million lines must not sit in memory).
+ *
+ * "On time and complete" (DESIGN §8): on time when the local delivery date is on or before the
+ * promised date + the window. Delivery events carry the delivered quantity only — no ordered
+ * quantity — so every recorded line counts as complete; a short delivery has to be recorded by
+ * the ERP as a separate, later line to show up as late.
+ */
+import { assertNever } from '@qms/domain-kernel';
+import type { DeliveryEvent, DeliveryEventType, DeliveryFacts } from '@qms/delivery-domain';
+import { addDaysToDate, calendarFor, type MonthKey } from '../kpi/calendar';
+import type { ReadModelProjection } from '../kpi/projection-shape';
+import type { ReportingConfig } from '../kpi/reporting-config';
+
+export const DELIVERY_MONTH_CUSTOMER_COLLECTION = 'delivery_month_customer';
+
+export interface DeliveryMonthCustomerDocument {
+  readonly _id: string;
+  readonly month: MonthKey;
+  readonly customerId: string;
+  readonly deliveries: number;
+  readonly deliveredQuantity: number;
+  readonly onTimeDeliveries: number;
+  readonly premiumFreightDeliveries: number;
+}
+
+export const DELIVERY_EVENT_TYPES_PROJECTED: readonly DeliveryEventType[] = ['DeliveryRecorded', 'DeliveryCorrected'];
+
+export function deliveryMonthCustomerId(month: MonthKey, customerId: string): string {
+  return `${month}|${customerId}`;
+}
+
+/** Inverse of deliveryMonthCustomerId; the month has a fixed width, the customer id may hold '|'. */
+export function parseDeliveryMonthCustomerId(id: string): { month: MonthKey; customerId: string } {
+  return { month: id.slice(0, 7), customerId: id.slice(8) };
+}
+
+export interface DeliveryJudgement {
+  readonly month: MonthKey;
+  readonly onTime: boolean;
+}
+
+export type DeliveryJudge = (facts: DeliveryFacts) => DeliveryJudgement;
+
+export function deliveryJudge(config: Pick<ReportingConfig, 'timeZone' | 'onTimeDeliveryWindowDays'>): DeliveryJudge {
+  const calendar = calendarFor(config.timeZone);
+  return (facts) => {
+    const localDate = calendar.localDateOf(facts.deliveredAt);
+    return {
+      month: localDate.slice(0, 7),
+      onTime: localDate <= addDaysToDate(facts.promisedDate, config.onTimeDeliveryWindowDays),
+    };
+  };
+}
+
+function emptyDocument(id: string): DeliveryMonthCustomerDocument {
+  const { month, customerId } = parseDeliveryMonthCustomerId(id);
+  return {
+    _id: id,
+    month,
+    customerId,
+    deliveries: 0,
+    deliveredQuantity: 0,
+    onTimeDeliveries: 0,
+    premiumFreightDeliveries: 0,
+  };
+}
+
+function addFacts(
+  document: DeliveryMonthCustomerDocument,
+  facts: DeliveryFacts,
+  judgement: DeliveryJudgement,
+  sign: 1 | -1,
+): DeliveryMonthCustomerDocument {
+  return {
+    ...document,
+    deliveries: document.deliveries + sign,
+    deliveredQuantity: document.deliveredQuantity + sign * facts.quantity,
+    onTimeDeliveries: document.onTimeDeliveries + (judgement.onTime ? sign : 0),
+    premiumFreightDeliveries: document.premiumFreightDeliveries + (facts.premiumFreight ? sign : 0),
+  };
+}
+
+export function createDeliveryMonthCustomerProjection(
+  config: Pick<ReportingConfig, 'timeZone' | 'onTimeDeliveryWindowDays'>,
+): ReadModelProjection<DeliveryMonthCustomerDocument, DeliveryEvent> {
+  const judge = deliveryJudge(config);
+  const idOf = (facts: DeliveryFacts) => deliveryMonthCustomerId(judge(facts).month, facts.customerId);
+
+  return {
+    name: DELIVERY_MONTH_CUSTOMER_COLLECTION,
+    eventTypes: DELIVERY_EVENT_TYPES_PROJECTED,
+    documentIds(event) {
+      switch (event.type) {
+        case 'DeliveryRecorded':
+          return [idOf(event.data)];
+        case 'DeliveryCorrected': {
+          const ids = [idOf(event.data.previous), idOf(event.data.corrected)];
+          return ids[0] === ids[1] ? [ids[0] as string] : ids;
+        }
+        default:
+          return assertNever(event, 'delivery event');
+      }
+    },
+    evolve(document, event, documentId) {
+      let next: DeliveryMonthCustomerDocument;
+      switch (event.type) {
+        case 'DeliveryRecorded': {
+          const id = documentId ?? idOf(event.data);
+          next = addFacts(document ?? emptyDocument(id), event.data, judge(event.data), 1);
+          break;
+        }
+        case 'DeliveryCorrected': {
+          const previousId = idOf(event.data.previous);
+          const correctedId = idOf(event.data.corrected);
+          // Without the id, a missing document can only be the destination: the source holds the
+          // line recorded earlier in the log.
+          const id = documentId ?? document?._id ?? correctedId;
+          next = document ?? emptyDocument(id);
+          if (id === previousId) next = addFacts(next, event.data.previous, judge(event.data.previous), -1);
+          if (id === correctedId) next = addFacts(next, event.data.corrected, judge(event.data.corrected), 1);
+          break;
+        }
+        default:
+          return assertNever(event, 'delivery event');
+      }
+      // A month left without deliveries disappears, as if the line had been recorded right.
+      return next.deliveries === 0 && next.deliveredQuantity === 0 ? null : next;
+    },
+  };
+}

@@ -1,0 +1,260 @@
+/**
+ * computeMonthlyReport: the monthly quality/delivery report as a pure function of the fact
+ * documents, so it can be materialized per month after each projection batch, recomputed for a
+ * month range on demand (DESIGN §10), and checked against a rebuild. No clock, no randomness;
+ * inputs are sorted first and every object is built in a fixed key order, so two runs over the
+ * same documents give byte-identical JSON whatever order the store returned them in.
+ *
+ * The inputs may hold more documents than the month needs (report-inputs.ts says which suffice).
+ */
+import { NOTIFICATION_KINDS, SPECIAL_STATUSES, type NotificationKind, type SpecialStatus } from '@qms/complaint-domain';
+import { calendarFor, type MonthBounds, type MonthKey } from '../kpi/calendar';
+import { evaluateKpi, targetsFor, type KpiResult } from '../kpi/kpi-targets';
+import { KPI_NAMES, type KpiName, type ReportingConfig } from '../kpi/reporting-config';
+import type { DeliveryMonthCustomerDocument } from '../deliveries';
+import type { ReturnDocument } from '../returns';
+import { csiOf } from '../satisfaction-summary/csi';
+import type { SatisfactionSummaryDocument } from '../satisfaction-summary';
+import { complaintFigures, findRepeats, percent } from './complaint-figures';
+import type { CustomerNotificationDocument } from './customer-notification.projection';
+import type {
+  ComplaintFigures,
+  CustomerMonthlyFigures,
+  DeliveryFigures,
+  MonthlyFigures,
+  MonthlyReportDocument,
+  MonthlyReportInputs,
+  NotificationFigures,
+  ReportComplaint,
+  ReturnFigures,
+  SatisfactionFigures,
+} from './monthly-report.types';
+
+const byString = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+const within = (instant: string | null, bounds: MonthBounds): boolean =>
+  instant !== null && instant >= bounds.start && instant < bounds.end;
+
+function returnFigures(returns: readonly ReturnDocument[]): ReturnFigures {
+  let returnedQuantity = 0;
+  let defectiveQuantity = 0;
+  let reworkedQuantity = 0;
+  let scrappedQuantity = 0;
+  let periodicBulkReturns = 0;
+  let inspected = 0;
+  let noTroubleFound = 0;
+  for (const item of returns) {
+    returnedQuantity += item.returnedQuantity;
+    defectiveQuantity += item.defectiveQuantity ?? 0;
+    reworkedQuantity += item.reworkedQuantity;
+    scrappedQuantity += item.scrappedQuantity;
+    if (item.periodicBulk) periodicBulkReturns += 1;
+    if (item.inspectionResult !== null) inspected += 1;
+    if (item.inspectionResult === 'no_trouble_found') noTroubleFound += 1;
+  }
+  return {
+    returns: returns.length,
+    periodicBulkReturns,
+    returnedQuantity,
+    defectiveQuantity,
+    reworkedQuantity,
+    scrappedQuantity,
+    inspected,
+    noTroubleFound,
+    ntfRatePercent: percent(noTroubleFound, inspected),
+  };
+}
+
+function notificationFigures(
+  receivedInMonth: readonly CustomerNotificationDocument[],
+  inForceAtEnd: readonly CustomerNotificationDocument[],
+): NotificationFigures {
+  const byKind = Object.fromEntries(NOTIFICATION_KINDS.map((k) => [k, 0])) as Record<NotificationKind, number>;
+  const specialStatusesReceived = Object.fromEntries(SPECIAL_STATUSES.map((s) => [s, 0])) as Record<SpecialStatus, number>;
+  for (const notification of receivedInMonth) {
+    byKind[notification.kind] += 1;
+    if (notification.specialStatus !== null) specialStatusesReceived[notification.specialStatus] += 1;
+  }
+  return {
+    received: receivedInMonth.length,
+    byKind,
+    specialStatusesReceived,
+    specialStatusesInForceAtEnd: inForceAtEnd.length,
+  };
+}
+
+function deliveryFigures(deliveries: readonly DeliveryMonthCustomerDocument[], defectiveQuantity: number): DeliveryFigures {
+  let count = 0;
+  let deliveredQuantity = 0;
+  let onTimeDeliveries = 0;
+  let premiumFreightDeliveries = 0;
+  for (const aggregate of deliveries) {
+    count += aggregate.deliveries;
+    deliveredQuantity += aggregate.deliveredQuantity;
+    onTimeDeliveries += aggregate.onTimeDeliveries;
+    premiumFreightDeliveries += aggregate.premiumFreightDeliveries;
+  }
+  return {
+    deliveries: count,
+    deliveredQuantity,
+    onTimeDeliveries,
+    onTimeDeliveryPercent: percent(onTimeDeliveries, count),
+    premiumFreightDeliveries,
+    ppm: deliveredQuantity === 0 ? null : (defectiveQuantity / deliveredQuantity) * 1_000_000,
+  };
+}
+
+/**
+ * CSI over the responses of the periods issued in the month (of one customer, or of all). When
+ * the periods share a top of scale this is the dictionary's formula verbatim; otherwise each
+ * score is first divided by its own period's top of scale.
+ */
+function satisfactionFigures(
+  periods: readonly SatisfactionSummaryDocument[],
+  customerId: string | null,
+  config: ReportingConfig,
+): SatisfactionFigures {
+  const responsesOf = (period: SatisfactionSummaryDocument) =>
+    customerId === null ? period.responses : period.responses.filter((r) => r.customerId === customerId);
+  const used = periods.filter((period) => responsesOf(period).length > 0);
+  const tops = new Set(used.map((period) => period.scale.max));
+  let csi: number | null = null;
+  if (tops.size === 1) {
+    csi = csiOf(used.flatMap(responsesOf), config.csi.weights, used[0]?.scale.max ?? 0);
+  } else if (tops.size > 1) {
+    const normalized = used.flatMap((period) =>
+      responsesOf(period).map((response) => ({
+        scores: Object.fromEntries(Object.entries(response.scores).map(([d, s]) => [d, (s as number) / period.scale.max])),
+      })),
+    );
+    csi = csiOf(normalized, config.csi.weights, 1);
+  }
+  return {
+    periods: periods.map((period) => period.periodId),
+    responses: used.reduce((sum, period) => sum + responsesOf(period).length, 0),
+    csi,
+  };
+}
+
+const KPI_VALUES: Readonly<Record<KpiName, (f: Omit<MonthlyFigures, 'kpis'>) => number | null>> = {
+  complaintsReceived: (f) => f.complaints.received,
+  complaintsOpenAtEnd: (f) => f.complaints.openAtEnd,
+  complaintsOverdueAtEnd: (f) => f.complaints.overdueAtEnd,
+  containmentOnTimePercent: (f) => f.complaints.containmentOnTimePercent,
+  actionReplyOnTimePercent: (f) => f.complaints.actionReplyOnTimePercent,
+  meanDaysToClose: (f) => f.complaints.meanDaysToClose,
+  repeatRatePercent: (f) => f.complaints.repeatRatePercent,
+  eightDOnTimeClosurePercent: (f) => f.complaints.eightDOnTimeClosurePercent,
+  returnsReceived: (f) => f.returns.returns,
+  ntfRatePercent: (f) => f.returns.ntfRatePercent,
+  customerNotifications: (f) => f.notifications.received,
+  defectiveQuantity: (f) => f.complaints.defectiveQuantity,
+  ppm: (f) => f.deliveries.ppm,
+  onTimeDeliveryPercent: (f) => f.deliveries.onTimeDeliveryPercent,
+  premiumFreight: (f) => f.deliveries.premiumFreightDeliveries,
+  csi: (f) => f.satisfaction.csi,
+};
+
+interface FactsOfMonth {
+  readonly complaints: readonly ReportComplaint[];
+  readonly deliveries: readonly DeliveryMonthCustomerDocument[];
+  readonly returns: readonly ReturnDocument[];
+  readonly notificationsReceived: readonly CustomerNotificationDocument[];
+  readonly specialStatusesInForce: readonly CustomerNotificationDocument[];
+  readonly surveys: readonly SatisfactionSummaryDocument[];
+}
+
+function figuresOf(
+  facts: FactsOfMonth,
+  bounds: MonthBounds,
+  repeats: ReadonlySet<string>,
+  customerId: string | null,
+  month: MonthKey,
+  config: ReportingConfig,
+): MonthlyFigures {
+  const complaints: ComplaintFigures = complaintFigures(facts.complaints, bounds, repeats);
+  const figures = {
+    complaints,
+    returns: returnFigures(facts.returns),
+    notifications: notificationFigures(facts.notificationsReceived, facts.specialStatusesInForce),
+    deliveries: deliveryFigures(facts.deliveries, complaints.defectiveQuantity),
+    satisfaction: satisfactionFigures(facts.surveys, customerId, config),
+  };
+  const targets = targetsFor(config, customerId, month.slice(0, 4));
+  const kpis = {} as Record<KpiName, KpiResult>;
+  for (const name of KPI_NAMES) kpis[name] = evaluateKpi(name, KPI_VALUES[name](figures), targets[name]);
+  return { ...figures, kpis };
+}
+
+/** The month's facts split by customer in one pass, keeping each list's order. */
+function byCustomer(facts: FactsOfMonth): Map<string, FactsOfMonth> {
+  const groups = new Map<string, { -readonly [K in keyof FactsOfMonth]: FactsOfMonth[K][number][] }>();
+  const groupOf = (customerId: string) => {
+    let group = groups.get(customerId);
+    if (group === undefined) {
+      group = { complaints: [], deliveries: [], returns: [], notificationsReceived: [], specialStatusesInForce: [], surveys: [] };
+      groups.set(customerId, group);
+    }
+    return group;
+  };
+  for (const item of facts.complaints) groupOf(item.customerId).complaints.push(item);
+  for (const item of facts.deliveries) groupOf(item.customerId).deliveries.push(item);
+  for (const item of facts.returns) groupOf(item.customerId).returns.push(item);
+  for (const item of facts.notificationsReceived) groupOf(item.customerId).notificationsReceived.push(item);
+  for (const item of facts.specialStatusesInForce) groupOf(item.customerId).specialStatusesInForce.push(item);
+  for (const survey of facts.surveys) {
+    for (const response of survey.responses) groupOf(response.customerId);
+  }
+  // Every customer sees the month's survey periods; satisfactionFigures picks its own responses.
+  for (const group of groups.values()) group.surveys = [...facts.surveys];
+  return groups;
+}
+
+export function computeMonthlyReport(month: MonthKey, inputs: MonthlyReportInputs, config: ReportingConfig): MonthlyReportDocument {
+  const bounds = calendarFor(config.timeZone).bounds(month);
+  const complaints = [...inputs.complaints].sort((a, b) => byString(a.number, b.number));
+  const repeats = findRepeats(complaints, bounds, config.repeatWindowDays);
+  const notifications = [...inputs.notifications].sort((a, b) => byString(a.notificationId, b.notificationId));
+  const facts: FactsOfMonth = {
+    complaints,
+    deliveries: inputs.deliveries.filter((d) => d.month === month).sort((a, b) => byString(a._id, b._id)),
+    returns: inputs.returns.filter((r) => within(r.receivedAt, bounds)).sort((a, b) => byString(a.returnId, b.returnId)),
+    notificationsReceived: notifications.filter((n) => within(n.receivedAt, bounds)),
+    specialStatusesInForce: notifications.filter(
+      (n) =>
+        n.kind === 'special_status' && n.receivedAt < bounds.end && (n.endedAt === null || n.endedAt >= bounds.end),
+    ),
+    surveys: inputs.surveys.filter((s) => s.month === month).sort((a, b) => byString(a.periodId, b.periodId)),
+  };
+
+  const isTouched = (complaint: ReportComplaint): boolean =>
+    within(complaint.receivedAt, bounds) ||
+    within(complaint.closedAt, bounds) ||
+    (complaint.receivedAt < bounds.end && (complaint.closedAt === null || complaint.closedAt >= bounds.end));
+  // Customers whose only complaints lie outside the month (e.g. repeat-window predecessors) get no row.
+  const groups = byCustomer(facts);
+  const respondents = new Set(facts.surveys.flatMap((survey) => survey.responses.map((response) => response.customerId)));
+  const customers: CustomerMonthlyFigures[] = [...groups.entries()]
+    .filter(
+      ([customerId, group]) =>
+        respondents.has(customerId) ||
+        group.complaints.some(isTouched) ||
+        group.deliveries.length + group.returns.length + group.notificationsReceived.length > 0 ||
+        group.specialStatusesInForce.length > 0,
+    )
+    .sort(([a], [b]) => byString(a, b))
+    .map(([customerId, group]) => ({
+      customerId,
+      ...figuresOf(group, bounds, repeats, customerId, month, config),
+    }));
+
+  return {
+    _id: month,
+    month,
+    timeZone: config.timeZone,
+    periodStart: bounds.start,
+    periodEnd: bounds.end,
+    total: figuresOf(facts, bounds, repeats, null, month, config),
+    customers,
+  };
+}

@@ -1,0 +1,149 @@
+/**
+ * The monthly quality/delivery report (每月品质(客户抱怨)及交期月报), one document per month
+ * (`monthly_report`, `_id` = 'YYYY-MM'), in total and per customer. Every number keeps full
+ * precision; null means "no value this month" (a rate over nothing), never zero.
+ */
+import type { CauseCategory, NotificationKind, Severity, SpecialStatus } from '@qms/complaint-domain';
+import type { ComplaintDocument } from '../complaint-list';
+import type { MonthKey } from '../kpi/calendar';
+import type { KpiResult } from '../kpi/kpi-targets';
+import type { KpiName } from '../kpi/reporting-config';
+import type { DeliveryMonthCustomerDocument } from '../deliveries';
+import type { ReturnDocument } from '../returns';
+import type { CustomerNotificationDocument } from './customer-notification.projection';
+import type { SatisfactionSummaryDocument } from '../satisfaction-summary';
+
+export const MONTHLY_REPORT_COLLECTION = 'monthly_report';
+
+/** Complaint fields the report reads: the store may load just these. */
+export const REPORT_COMPLAINT_FIELDS = [
+  '_id',
+  'number',
+  'customerId',
+  'partNo',
+  'severity',
+  'department',
+  'receivedAt',
+  'closedAt',
+  'result',
+  'reopenedFrom',
+  'rootCause',
+  'responsibility',
+  'containment',
+  'actionReply',
+  'actions',
+] as const satisfies readonly (keyof ComplaintDocument)[];
+
+export type ReportComplaint = Pick<ComplaintDocument, (typeof REPORT_COMPLAINT_FIELDS)[number]>;
+
+export interface MonthlyReportInputs {
+  readonly complaints: readonly ReportComplaint[];
+  readonly deliveries: readonly DeliveryMonthCustomerDocument[];
+  readonly returns: readonly ReturnDocument[];
+  readonly notifications: readonly CustomerNotificationDocument[];
+  readonly surveys: readonly SatisfactionSummaryDocument[];
+}
+
+/** The complaint counts every breakdown (severity, cause category, department) shows. */
+export interface ComplaintCounts {
+  readonly received: number;
+  readonly closed: number;
+  readonly openAtEnd: number;
+  readonly overdueAtEnd: number;
+}
+
+/** Complaints without a recorded root cause yet. */
+export const NOT_ANALYSED = 'not_analysed';
+export type CauseCategoryKey = CauseCategory | typeof NOT_ANALYSED;
+
+export interface ComplaintFigures extends ComplaintCounts {
+  /** Of `received`, complaints opened by reopening another one. */
+  readonly reopenedReceived: number;
+  readonly bySeverity: Readonly<Record<Severity, ComplaintCounts>>;
+  readonly byCauseCategory: Readonly<Record<CauseCategoryKey, ComplaintCounts>>;
+  /** Sorted by department; `department` null = not assigned yet. */
+  readonly byDepartment: readonly ({ readonly department: string | null } & ComplaintCounts)[];
+  readonly containmentOnTime: number;
+  readonly containmentOnTimePercent: number | null;
+  readonly actionReplyOnTime: number;
+  readonly actionReplyOnTimePercent: number | null;
+  /** Σ (closed − received) in days over complaints closed in the month. */
+  readonly daysToCloseTotal: number;
+  readonly meanDaysToClose: number | null;
+  readonly repeats: number;
+  readonly repeatRatePercent: number | null;
+  /** Numbers of the repeat complaints received in the month, sorted. */
+  readonly repeatNumbers: readonly string[];
+  /** Closed in the month as resolved (an 8D with actions). */
+  readonly eightDClosed: number;
+  /** Of those, closed with every deadline met (see complaint-figures.ts). */
+  readonly eightDClosedOnTime: number;
+  readonly eightDOnTimeClosurePercent: number | null;
+  /** Σ quantity affected (as corrected at the decision) of complaints received and decided ours. */
+  readonly defectiveQuantity: number;
+  /** Numbers of the complaints overdue at the end of the month, sorted. */
+  readonly overdueNumbers: readonly string[];
+}
+
+export interface ReturnFigures {
+  readonly returns: number;
+  readonly periodicBulkReturns: number;
+  readonly returnedQuantity: number;
+  readonly defectiveQuantity: number;
+  readonly reworkedQuantity: number;
+  readonly scrappedQuantity: number;
+  readonly inspected: number;
+  readonly noTroubleFound: number;
+  /** NTF returns × 100 ÷ inspected returns (received in the month). */
+  readonly ntfRatePercent: number | null;
+}
+
+export interface NotificationFigures {
+  readonly received: number;
+  readonly byKind: Readonly<Record<NotificationKind, number>>;
+  readonly specialStatusesReceived: Readonly<Record<SpecialStatus, number>>;
+  /** Special statuses received by the end of the month and not ended by then. */
+  readonly specialStatusesInForceAtEnd: number;
+}
+
+export interface DeliveryFigures {
+  readonly deliveries: number;
+  readonly deliveredQuantity: number;
+  readonly onTimeDeliveries: number;
+  readonly onTimeDeliveryPercent: number | null;
+  readonly premiumFreightDeliveries: number;
+  /** Complaint defective quantity ÷ delivered × 10⁶; null when nothing was delivered. */
+  readonly ppm: number | null;
+}
+
+export interface SatisfactionFigures {
+  /** Survey periods issued in the month. */
+  readonly periods: readonly string[];
+  readonly responses: number;
+  readonly csi: number | null;
+}
+
+export interface MonthlyFigures {
+  readonly complaints: ComplaintFigures;
+  readonly returns: ReturnFigures;
+  readonly notifications: NotificationFigures;
+  readonly deliveries: DeliveryFigures;
+  readonly satisfaction: SatisfactionFigures;
+  readonly kpis: Readonly<Record<KpiName, KpiResult>>;
+}
+
+export interface CustomerMonthlyFigures extends MonthlyFigures {
+  readonly customerId: string;
+}
+
+export interface MonthlyReportDocument {
+  readonly _id: MonthKey;
+  readonly month: MonthKey;
+  readonly timeZone: string;
+  /** First instant of the month and of the next month, ISO-8601 UTC. */
+  readonly periodStart: string;
+  readonly periodEnd: string;
+  readonly total: MonthlyFigures;
+  /** Sorted by customer id. */
+  readonly customers: readonly CustomerMonthlyFigures[];
+}

@@ -1,0 +1,173 @@
+/**
+ * Which months of the report an event can change, and which documents a month needs.
+ *
+ * The report is a function of the fact documents only, so an event changes exactly the months of
+ * the fact documents it changed — judged on the document before AND after the event (a correction
+ * moves a delivery out of one month into another; a category recorded late changes repeats up to
+ * the repeat window after the complaint's receipt).
+ */
+import type { ComplaintDocument } from '../complaint-list';
+import { COMPLAINTS_COLLECTION } from '../complaint-list/complaint.document';
+import { DAY_MS } from '../complaint-list/complaint-timeline';
+import { addMonths, calendarFor, monthsBetween, type MonthKey } from '../kpi/calendar';
+import type { ReportingConfig } from '../kpi/reporting-config';
+import { DELIVERY_MONTH_CUSTOMER_COLLECTION, type DeliveryMonthCustomerDocument } from '../deliveries';
+import { RETURNS_COLLECTION, type ReturnDocument } from '../returns';
+import { SATISFACTION_SUMMARY_COLLECTION, type SatisfactionSummaryDocument } from '../satisfaction-summary';
+import { CUSTOMER_NOTIFICATIONS_COLLECTION, type CustomerNotificationDocument } from './customer-notification.projection';
+import type { MonthlyReportInputs, ReportComplaint } from './monthly-report.types';
+
+/** Months `from` … `to` inclusive; `to` null = every later month as well. */
+export interface MonthSpan {
+  readonly from: MonthKey;
+  readonly to: MonthKey | null;
+}
+
+/** A fact document as it was before and after one event (null when absent). */
+export type ReportFactChange =
+  | { readonly collection: typeof COMPLAINTS_COLLECTION; readonly before: ReportComplaint | null; readonly after: ReportComplaint | null }
+  | {
+      readonly collection: typeof DELIVERY_MONTH_CUSTOMER_COLLECTION;
+      readonly before: DeliveryMonthCustomerDocument | null;
+      readonly after: DeliveryMonthCustomerDocument | null;
+    }
+  | { readonly collection: typeof RETURNS_COLLECTION; readonly before: ReturnDocument | null; readonly after: ReturnDocument | null }
+  | {
+      readonly collection: typeof CUSTOMER_NOTIFICATIONS_COLLECTION;
+      readonly before: CustomerNotificationDocument | null;
+      readonly after: CustomerNotificationDocument | null;
+    }
+  | {
+      readonly collection: typeof SATISFACTION_SUMMARY_COLLECTION;
+      readonly before: SatisfactionSummaryDocument | null;
+      readonly after: SatisfactionSummaryDocument | null;
+    };
+
+type SpanConfig = Pick<ReportingConfig, 'timeZone' | 'repeatWindowDays'>;
+
+const laterOf = (a: MonthKey, b: MonthKey): MonthKey => (a > b ? a : b);
+
+/**
+ * Every month a complaint shows in: received, open or overdue at the end of, closed, and — as the
+ * earlier complaint of a repeat — up to the repeat window after its receipt. Open-ended while open.
+ */
+export function complaintMonthSpan(complaint: Pick<ComplaintDocument, 'receivedAt' | 'closedAt'>, config: SpanConfig): MonthSpan {
+  const calendar = calendarFor(config.timeZone);
+  const from = calendar.monthOf(complaint.receivedAt);
+  if (complaint.closedAt === null) return { from, to: null };
+  const windowEnd = new Date(Date.parse(complaint.receivedAt) + config.repeatWindowDays * DAY_MS).toISOString();
+  return { from, to: laterOf(laterOf(calendar.monthOf(complaint.closedAt), calendar.monthOf(windowEnd)), from) };
+}
+
+function spanOf(change: ReportFactChange, document: NonNullable<ReportFactChange['before']>, config: SpanConfig): MonthSpan {
+  const calendar = calendarFor(config.timeZone);
+  switch (change.collection) {
+    case COMPLAINTS_COLLECTION:
+      return complaintMonthSpan(document as ReportComplaint, config);
+    case DELIVERY_MONTH_CUSTOMER_COLLECTION: {
+      const month = (document as DeliveryMonthCustomerDocument).month;
+      return { from: month, to: month };
+    }
+    case RETURNS_COLLECTION: {
+      const month = calendar.monthOf((document as ReturnDocument).receivedAt);
+      return { from: month, to: month };
+    }
+    case CUSTOMER_NOTIFICATIONS_COLLECTION: {
+      const notification = document as CustomerNotificationDocument;
+      const from = calendar.monthOf(notification.receivedAt);
+      // A special status counts as "in force at the end" of every month until it ends.
+      if (notification.kind !== 'special_status') return { from, to: from };
+      return { from, to: notification.endedAt === null ? null : laterOf(calendar.monthOf(notification.endedAt), from) };
+    }
+    case SATISFACTION_SUMMARY_COLLECTION: {
+      const month = (document as SatisfactionSummaryDocument).month;
+      return { from: month, to: month };
+    }
+  }
+}
+
+/** Merges overlapping or adjacent spans; sorted by start. */
+export function mergeMonthSpans(spans: readonly MonthSpan[]): MonthSpan[] {
+  const sorted = [...spans].sort((a, b) => (a.from < b.from ? -1 : a.from > b.from ? 1 : 0));
+  const merged: MonthSpan[] = [];
+  for (const span of sorted) {
+    const last = merged[merged.length - 1];
+    if (last !== undefined && (last.to === null || span.from <= addMonths(last.to, 1))) {
+      const to = last.to === null || span.to === null ? null : laterOf(last.to, span.to);
+      merged[merged.length - 1] = { from: last.from, to };
+    } else {
+      merged.push(span);
+    }
+  }
+  return merged;
+}
+
+/** The report months the changes of one event (or a whole batch) can affect. */
+export function reportMonthsAffected(changes: readonly ReportFactChange[], config: SpanConfig): MonthSpan[] {
+  const spans: MonthSpan[] = [];
+  for (const change of changes) {
+    for (const document of [change.before, change.after]) {
+      if (document !== null) spans.push(spanOf(change, document, config));
+    }
+  }
+  return mergeMonthSpans(spans);
+}
+
+/** Lists the months of the spans, open ends stopping at `through` (e.g. the latest month reported). */
+export function expandMonthSpans(spans: readonly MonthSpan[], through: MonthKey): MonthKey[] {
+  const months = new Set<MonthKey>();
+  for (const span of mergeMonthSpans(spans)) {
+    for (const month of monthsBetween(span.from, span.to ?? through)) months.add(month);
+  }
+  return [...months].sort();
+}
+
+/**
+ * What a month's report needs, as bounds a store can query by (ISO strings compare as instants):
+ * - complaints received before `end` that were still open at `start`, or closed from `start` on,
+ *   or received from `repeatWindowStart` on (possible predecessors of a repeat);
+ * - delivery aggregates and survey periods of the month;
+ * - returns received in [start, end);
+ * - notifications received in [start, end), and special statuses received before `end` and not
+ *   ended before it.
+ */
+export interface MonthlyReportSelection {
+  readonly month: MonthKey;
+  readonly start: string;
+  readonly end: string;
+  readonly repeatWindowStart: string;
+}
+
+export function monthlyReportSelection(month: MonthKey, config: SpanConfig): MonthlyReportSelection {
+  const bounds = calendarFor(config.timeZone).bounds(month);
+  return {
+    month,
+    start: bounds.start,
+    end: bounds.end,
+    repeatWindowStart: new Date(Date.parse(bounds.start) - config.repeatWindowDays * DAY_MS).toISOString(),
+  };
+}
+
+/** The same selection applied to documents in memory (the embedded read store, tests). */
+export function selectMonthlyReportInputs(
+  month: MonthKey,
+  inputs: MonthlyReportInputs,
+  config: SpanConfig,
+): MonthlyReportInputs {
+  const s = monthlyReportSelection(month, config);
+  return {
+    complaints: inputs.complaints.filter(
+      (c) =>
+        c.receivedAt < s.end &&
+        (c.receivedAt >= s.repeatWindowStart || c.closedAt === null || c.closedAt >= s.start),
+    ),
+    deliveries: inputs.deliveries.filter((d) => d.month === month),
+    returns: inputs.returns.filter((r) => r.receivedAt >= s.start && r.receivedAt < s.end),
+    notifications: inputs.notifications.filter(
+      (n) =>
+        (n.receivedAt >= s.start && n.receivedAt < s.end) ||
+        (n.kind === 'special_status' && n.receivedAt < s.end && (n.endedAt === null || n.endedAt >= s.end)),
+    ),
+    surveys: inputs.surveys.filter((survey) => survey.month === month),
+  };
+}

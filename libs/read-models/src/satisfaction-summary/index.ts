@@ -1,0 +1,2 @@
+export * from './csi';
+export * from './satisfaction-summary.projection';

@@ -1,0 +1,116 @@
+import type {
+  Checkpoint,
+  Filter,
+  FindQuery,
+  IndexSpec,
+  Page,
+  ReadStore,
+  StoredDocument,
+  WriteBatch,
+} from './read-store.port';
+import { shadowCollection } from './read-store.port';
+import { assertCollectionName, indexFields, normalizeCountFilter, normalizeQuery } from './query';
+import { assertDistinctIds, deepFreeze, toJsonDocument } from './documents';
+import { streamByPages } from './paged-stream';
+import { InMemoryCollection } from './in-memory/in-memory-collection';
+
+/**
+ * The embedded mode's read store: everything in process, rebuilt from the events at start.
+ * Stored documents are frozen JSON copies, so what a caller gets back can be shared safely and
+ * no caller can change the store behind its back.
+ */
+export class InMemoryReadStore implements ReadStore {
+  private readonly collections = new Map<string, InMemoryCollection>();
+  private readonly checkpoints = new Map<string, Checkpoint>();
+
+  async getMany<D extends StoredDocument = StoredDocument>(collection: string, ids: readonly string[]): Promise<Map<string, D>> {
+    const found = new Map<string, D>();
+    const documents = this.existing(collection)?.documents;
+    if (documents === undefined) return found;
+    for (const id of ids) {
+      const document = documents.get(id);
+      if (document !== undefined) found.set(id, document as D);
+    }
+    return found;
+  }
+
+  async get<D extends StoredDocument = StoredDocument>(collection: string, id: string): Promise<D | null> {
+    return ((this.existing(collection)?.documents.get(id) as D | undefined) ?? null);
+  }
+
+  async bulkWrite<D extends StoredDocument>(collection: string, batch: WriteBatch<D>): Promise<void> {
+    const upserts = batch.upserts ?? [];
+    const deletes = batch.deletes ?? [];
+    assertDistinctIds(collection, upserts, deletes);
+    // Copy everything before touching the collection, so a bad document changes nothing.
+    const documents = upserts.map((document) => deepFreeze(toJsonDocument(document)));
+    const target = this.collection(collection);
+    for (const document of documents) target.put(document);
+    for (const id of deletes) target.delete(id);
+  }
+
+  async find<D extends StoredDocument = StoredDocument>(collection: string, query?: FindQuery): Promise<Page<D>> {
+    const normalized = normalizeQuery(query);
+    return this.existing(collection)?.find<D>(normalized) ?? { items: [], nextCursor: null };
+  }
+
+  async count(collection: string, filter?: Filter): Promise<number> {
+    const conditions = normalizeCountFilter(filter);
+    return this.existing(collection)?.count(conditions) ?? 0;
+  }
+
+  stream<D extends StoredDocument = StoredDocument>(collection: string, query: FindQuery = {}): AsyncIterable<D> {
+    return streamByPages<D>((page) => this.find<D>(collection, page), query);
+  }
+
+  async ensureIndexes(collection: string, specs: readonly IndexSpec[]): Promise<void> {
+    const target = this.collection(collection);
+    for (const spec of specs) target.addIndex(indexFields(spec));
+  }
+
+  async swap(collection: string): Promise<boolean> {
+    assertCollectionName(collection);
+    const shadow = this.collections.get(shadowCollection(collection));
+    if (shadow === undefined) return false;
+    // One synchronous step: no reader can run between these two lines.
+    this.collections.set(collection, shadow);
+    this.collections.delete(shadowCollection(collection));
+    return true;
+  }
+
+  async drop(collection: string): Promise<void> {
+    assertCollectionName(collection);
+    this.collections.delete(collection);
+  }
+
+  async getCheckpoint(name: string): Promise<Checkpoint | null> {
+    return this.checkpoints.get(name) ?? null;
+  }
+
+  async saveCheckpoint(name: string, checkpoint: Checkpoint): Promise<void> {
+    this.checkpoints.set(name, Object.freeze({ position: checkpoint.position, version: checkpoint.version }));
+  }
+
+  async deleteCheckpoint(name: string): Promise<void> {
+    this.checkpoints.delete(name);
+  }
+
+  async checkHealth(): Promise<void> {}
+
+  async close(): Promise<void> {}
+
+  private existing(collection: string): InMemoryCollection | undefined {
+    assertCollectionName(collection);
+    return this.collections.get(collection);
+  }
+
+  private collection(collection: string): InMemoryCollection {
+    assertCollectionName(collection);
+    let target = this.collections.get(collection);
+    if (target === undefined) {
+      target = new InMemoryCollection();
+      this.collections.set(collection, target);
+    }
+    return target;
+  }
+}
