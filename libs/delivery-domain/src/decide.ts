@@ -10,7 +10,7 @@ import type { CorrectDelivery, DeliveryCommand, DeliveryCommandType, RecordDeliv
 import type { DeliveryCorrected, DeliveryEvent, DeliveryFacts, DeliveryRecorded } from './events';
 import { DELIVERY_COMMAND_ROLES } from './roles';
 import { type DeliveryState, sameFacts } from './state';
-import { businessTime, FieldChecks } from './validate';
+import { businessTime, FieldChecks } from '@qms/domain-kernel';
 
 export function decideDelivery(
   command: DeliveryCommand,

@@ -1,7 +1,7 @@
 import { type CsvError, parse } from 'csv-parse';
 import type { Readable } from 'node:stream';
 import type { RecordDelivery } from './commands';
-import { isCalendarDate, parseInstant } from './validate';
+import { isCalendarDate, parseInstant } from '@qms/domain-kernel';
 
 /*
  * Bulk deliveries from an ERP export (DESIGN §6). Streams: one row is parsed, checked and handed

@@ -3,7 +3,7 @@ import type { ArchiveFailureAnalysis, CreditReturn } from './commands';
 import { base, requireReceived, stepTime } from './decide-common';
 import type { FailureAnalysisArchived, ReturnCredited } from './events';
 import type { ReturnState } from './state';
-import { FieldChecks } from './validate';
+import { FieldChecks } from '@qms/domain-kernel';
 
 export function archiveFailureAnalysis(
   command: ArchiveFailureAnalysis,

@@ -1,6 +1,6 @@
 import { type DecisionContext, IllegalStateError, NotFoundError, ValidationError } from '@qms/domain-kernel';
 import type { ReturnState, ReceivedReturnState } from './state';
-import { businessTime } from './validate';
+import { businessTime } from '@qms/domain-kernel';
 
 export function requireReceived(state: ReturnState, returnId: string): ReceivedReturnState {
   if (state.status === 'none') throw new NotFoundError(`Return ${returnId} has not been received`);

@@ -15,7 +15,7 @@ import {
   type ReturnState,
   undispositionedQuantity,
 } from './state';
-import { FieldChecks } from './validate';
+import { FieldChecks } from '@qms/domain-kernel';
 
 export function dispositionReturnItem(
   command: DispositionReturnItem,

@@ -3,7 +3,7 @@ import type { InspectReturn, ReceiveReturn } from './commands';
 import { base, requireReceived, stepTime } from './decide-common';
 import { RETURN_RESPONSIBILITIES, type ReturnInspected, type ReturnReceived } from './events';
 import type { ReturnState } from './state';
-import { businessTime, FieldChecks } from './validate';
+import { businessTime, FieldChecks } from '@qms/domain-kernel';
 
 export function receiveReturn(
   command: ReceiveReturn,

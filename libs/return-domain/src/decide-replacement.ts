@@ -3,7 +3,7 @@ import type { CheckStock, ConfirmStock, RequestEmergencyProduction } from './com
 import { base, requireReceived, stepTime } from './decide-common';
 import type { EmergencyProductionRequested, StockChecked, StockConfirmed } from './events';
 import type { ReceivedReturnState, ReturnState, StockCheckState } from './state';
-import { FieldChecks } from './validate';
+import { FieldChecks } from '@qms/domain-kernel';
 
 /*
  * Replacement for the returned goods (§6.1.5, §6.2.5): planning counts stock, quality confirms

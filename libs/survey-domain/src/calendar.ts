@@ -1,5 +1,5 @@
 import { ValidationError } from '@qms/domain-kernel';
-import { isCalendarDate } from './validate';
+import { isCalendarDate } from '@qms/domain-kernel';
 
 /**
  * When surveys go out (§5.2.1.1: mid-year and year-end; another procedure: quarterly). Each period

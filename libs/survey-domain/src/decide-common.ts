@@ -1,6 +1,6 @@
 import { type DecisionContext, IllegalStateError, NotFoundError, ValidationError } from '@qms/domain-kernel';
 import type { IssuedSurveyState, SurveyState } from './state';
-import { businessTime } from './validate';
+import { businessTime } from '@qms/domain-kernel';
 
 export function requireIssued(state: SurveyState, periodId: string): IssuedSurveyState {
   if (state.status === 'none') throw new NotFoundError(`No survey was issued for period ${periodId}`);

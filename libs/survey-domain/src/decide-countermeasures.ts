@@ -9,7 +9,7 @@ import {
   type SurveyPeriodClosed,
 } from './events';
 import { type IssuedSurveyState, type SurveyState, dissatisfiedItems } from './state';
-import { FieldChecks } from './validate';
+import { FieldChecks } from '@qms/domain-kernel';
 
 export function assignCountermeasure(
   command: AssignCountermeasure,

@@ -14,7 +14,7 @@ import {
   type SurveyedCustomer,
 } from './events';
 import type { IssuedSurveyState, SurveyState } from './state';
-import { businessTime, FieldChecks } from './validate';
+import { businessTime, FieldChecks } from '@qms/domain-kernel';
 
 export function issueSurvey(
   command: IssueSurvey,

@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { StoreUnavailableError } from '@qms/domain-kernel';
 import {
   DEFAULT_MAX_BATCH_SIZE,
@@ -240,7 +240,7 @@ export class SqliteEventStore implements EventStore {
         );
         position = Number(result.lastInsertRowid);
       } catch (error) {
-        if (error instanceof Database.SqliteError && /UNIQUE.*event_id/.test(error.message)) {
+        if (isSqliteError(error) && /UNIQUE.*event_id/.test(error.message)) {
           throw new IdempotencyConflictError(streamId, `event id ${event.id} is already stored or repeated in this append`);
         }
         throw error;
@@ -255,12 +255,27 @@ export class SqliteEventStore implements EventStore {
     try {
       return operation();
     } catch (error) {
-      if (error instanceof Database.SqliteError && UNAVAILABLE_CODES.test(error.code)) {
+      if (isSqliteError(error) && UNAVAILABLE_CODES.test(error.code)) {
         throw new StoreUnavailableError(`The event store at ${this.path} failed: ${oneLine(error)}.`);
       }
       throw error;
     }
   }
+}
+
+/**
+ * Recognised by shape, not `instanceof`: the native addon keeps the error class of the first
+ * context that loaded it, so under Jest (one context per test file) the classes differ.
+ */
+function isSqliteError(error: unknown): error is { code: string; message: string } {
+  const candidate = error as { code?: unknown; message?: unknown } | null;
+  return (
+    typeof candidate === 'object' &&
+    candidate !== null &&
+    typeof candidate.code === 'string' &&
+    candidate.code.startsWith('SQLITE_') &&
+    typeof candidate.message === 'string'
+  );
 }
 
 function toRecordedEvent(row: EventRow): RecordedEvent {

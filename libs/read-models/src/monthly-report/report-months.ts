@@ -15,6 +15,7 @@ import { DELIVERY_MONTH_CUSTOMER_COLLECTION, type DeliveryMonthCustomerDocument 
 import { RETURNS_COLLECTION, type ReturnDocument } from '../returns';
 import { SATISFACTION_SUMMARY_COLLECTION, type SatisfactionSummaryDocument } from '../satisfaction-summary';
 import { CUSTOMER_NOTIFICATIONS_COLLECTION, type CustomerNotificationDocument } from './customer-notification.projection';
+import type { Filter } from '../store';
 import type { MonthlyReportInputs, ReportComplaint } from './monthly-report.types';
 
 /** Months `from` … `to` inclusive; `to` null = every later month as well. */
@@ -169,5 +170,33 @@ export function selectMonthlyReportInputs(
         (n.kind === 'special_status' && n.receivedAt < s.end && (n.endedAt === null || n.endedAt >= s.end)),
     ),
     surveys: inputs.surveys.filter((survey) => survey.month === month),
+  };
+}
+
+/** Per collection, filters of the read-store port whose union (by `_id`) is the month's selection. */
+export interface MonthlyReportQueries {
+  readonly complaints: readonly Filter[];
+  readonly deliveries: readonly Filter[];
+  readonly returns: readonly Filter[];
+  readonly notifications: readonly Filter[];
+  readonly surveys: readonly Filter[];
+}
+
+export function monthlyReportQueries(month: MonthKey, config: SpanConfig): MonthlyReportQueries {
+  const s = monthlyReportSelection(month, config);
+  return {
+    complaints: [
+      { receivedAt: { gte: s.repeatWindowStart, lt: s.end } },
+      { receivedAt: { lt: s.end }, closedAt: { eq: null } },
+      { receivedAt: { lt: s.end }, closedAt: { gte: s.start } },
+    ],
+    deliveries: [{ month: { eq: month } }],
+    returns: [{ receivedAt: { gte: s.start, lt: s.end } }],
+    notifications: [
+      { receivedAt: { gte: s.start, lt: s.end } },
+      { kind: { eq: 'special_status' }, receivedAt: { lt: s.end }, endedAt: { eq: null } },
+      { kind: { eq: 'special_status' }, receivedAt: { lt: s.end }, endedAt: { gte: s.end } },
+    ],
+    surveys: [{ month: { eq: month } }],
   };
 }

@@ -1,4 +1,169 @@
+import fc from 'fast-check';
 import { describeReadStoreContract } from '../../../testing/src/read-store-contract';
 import { InMemoryReadStore } from './in-memory-read-store';
+import type { Filter, FindQuery, IndexSpec, SortKey, StoredDocument } from './read-store.port';
 
 describeReadStoreContract('InMemoryReadStore', () => ({ store: new InMemoryReadStore() }));
+
+describe('InMemoryReadStore', () => {
+  it('hands out frozen documents', async () => {
+    const store = new InMemoryReadStore();
+    await store.bulkWrite(ROWS, { upserts: [{ _id: 'a', nested: { n: 1 } }] });
+    const document = (await store.get(ROWS, 'a')) as unknown as { nested: { n: number } };
+    expect(Object.isFrozen(document.nested)).toBe(true);
+    expect(() => {
+      document.nested.n = 2;
+    }).toThrow(TypeError);
+  });
+
+  describe('indexed queries answer exactly as unindexed ones', () => {
+    // Few distinct values, so that ties, equal prefixes and empty ranges are common.
+    const value = fc.oneof(fc.constant(undefined), fc.constant(null), fc.integer({ min: 0, max: 4 }), fc.constantFrom('a', 'b', 'c'), fc.boolean());
+    const document = fc.record({ id: fc.integer({ min: 0, max: 40 }), x: value, y: value, z: value });
+    const field = fc.constantFrom('x', 'y', 'z');
+    const scalar = fc.oneof(fc.constant(null), fc.integer({ min: 0, max: 4 }), fc.constantFrom('a', 'b', 'c'), fc.boolean());
+    const bound = fc.oneof(fc.integer({ min: -1, max: 5 }), fc.constantFrom('a', 'b', 'c', 'd'));
+    const condition = fc.oneof(
+      scalar.map((eq) => ({ eq })),
+      fc.array(scalar, { maxLength: 3 }).map((values) => ({ in: values })),
+      fc.record({ gte: bound, lt: bound }, { requiredKeys: [] }),
+      fc.record({ gt: bound, lte: bound }, { requiredKeys: [] }),
+      fc.boolean().map((exists) => ({ exists })),
+    );
+    const sortKey = fc.record({ field, direction: fc.constantFrom('asc' as const, 'desc' as const) });
+    const query = fc.record({
+      filter: fc.dictionary(field, condition, { maxKeys: 2 }),
+      sort: fc.uniqueArray(sortKey, { maxLength: 2, selector: (key) => key.field }),
+      limit: fc.integer({ min: 1, max: 7 }),
+    });
+    const indexes: IndexSpec[] = [
+      { fields: [{ field: 'x', direction: 'asc' }] },
+      { fields: [{ field: 'x', direction: 'desc' }] },
+      { fields: [{ field: 'y', direction: 'asc' }, { field: 'x', direction: 'desc' }] },
+      { fields: [{ field: 'z', direction: 'desc' }, { field: 'y', direction: 'asc' }] },
+      { fields: [{ field: 'x', direction: 'asc' }, { field: 'y', direction: 'asc' }, { field: 'z', direction: 'asc' }] },
+    ];
+    const toDocument = (raw: { id: number; x: unknown; y: unknown; z: unknown }): StoredDocument => {
+      const stored: Record<string, unknown> = { _id: `d${raw.id}` };
+      for (const key of ['x', 'y', 'z'] as const) if (raw[key] !== undefined) stored[key] = raw[key];
+      return stored as unknown as StoredDocument;
+    };
+
+    it('over random documents, writes, filters, sorts and pages', async () => {
+      await fc.assert(
+        fc.asyncProperty(
+          fc.array(fc.array(document, { maxLength: 30 }), { minLength: 1, maxLength: 4 }),
+          fc.array(fc.integer({ min: 0, max: 40 }), { maxLength: 10 }),
+          fc.array(query, { minLength: 1, maxLength: 4 }),
+          async (batches, deletions, queries) => {
+            const indexed = new InMemoryReadStore();
+            const plain = new InMemoryReadStore();
+            await indexed.ensureIndexes(ROWS, indexes);
+            for (const [round, batch] of batches.entries()) {
+              const upserts = [...new Map(batch.map((raw) => [raw.id, toDocument(raw)])).values()];
+              const deletes = round === 1 ? [...new Set(deletions)].map((id) => `d${id}`).filter((id) => !upserts.some((u) => u._id === id)) : [];
+              for (const store of [indexed, plain]) await store.bulkWrite(ROWS, { upserts, deletes });
+              for (const raw of queries) {
+                const q = raw as FindQuery;
+                expect(await allPages(indexed, q)).toEqual(await allPages(plain, q));
+                expect(await indexed.count(ROWS, q.filter as Filter)).toBe(await plain.count(ROWS, q.filter as Filter));
+              }
+            }
+          },
+        ),
+        { numRuns: 150 },
+      );
+    });
+  });
+
+  describe('at 100,000 documents', () => {
+    const store = new InMemoryReadStore();
+    const customers = Array.from({ length: 200 }, (_, i) => `customer-${i}`);
+    const statuses = ['registered', 'assigned', 'contained', 'actionsPlanned', 'closed'];
+    const receivedAt = (i: number) => new Date(Date.UTC(2020, 0, 1) + ((i * 7919) % 100_000) * 1_800_000).toISOString();
+    const row = (i: number, revision = 0) => ({
+      _id: `CC-${String(i).padStart(6, '0')}`,
+      customerId: customers[(i * 31) % customers.length],
+      status: statuses[(i + revision) % statuses.length],
+      severity: ['minor', 'major', 'critical'][i % 3],
+      quantity: (i * 13) % 1000,
+      receivedAt: receivedAt(i),
+    });
+
+    beforeAll(async () => {
+      await store.ensureIndexes(ROWS, [
+        { fields: [{ field: 'receivedAt', direction: 'desc' }] },
+        { fields: [{ field: 'customerId', direction: 'asc' }, { field: 'receivedAt', direction: 'desc' }] },
+        { fields: [{ field: 'status', direction: 'asc' }, { field: 'receivedAt', direction: 'desc' }] },
+      ]);
+      for (let start = 0; start < 100_000; start += 1000) {
+        await store.bulkWrite(ROWS, { upserts: Array.from({ length: 1000 }, (_, i) => row(start + i)) });
+      }
+    });
+
+    it('answers sorted, filtered pages with p99 under 10 ms while the projection keeps writing', async () => {
+      const newestFirst: SortKey[] = [{ field: 'receivedAt', direction: 'desc' }];
+      const queries: ((i: number) => FindQuery)[] = [
+        () => ({ sort: newestFirst, limit: 50 }),
+        (i) => ({ filter: { customerId: { eq: customers[i % customers.length] ?? '' } }, sort: newestFirst, limit: 50 }),
+        (i) => ({
+          filter: { status: { eq: statuses[i % statuses.length] ?? '' }, receivedAt: { gte: '2021-01-01', lt: '2021-07-01' } },
+          sort: newestFirst,
+          limit: 50,
+        }),
+        (i) => ({ filter: { severity: { eq: 'critical' }, quantity: { gte: i % 900 } }, sort: newestFirst, limit: 100 }),
+        () => ({ filter: { receivedAt: { gte: '2022-03-01', lt: '2022-04-01' } }, sort: newestFirst, limit: 50, skip: 50 }),
+      ];
+      const timings: number[] = [];
+      let cursor: string | null = null;
+      for (let i = 0; i < 500; i++) {
+        if (i % 5 === 0) {
+          // A projection batch: 100 rows change status, which moves them in the status index.
+          await store.bulkWrite(ROWS, { upserts: Array.from({ length: 100 }, (_, j) => row((i * 997 + j * 101) % 100_000, i)) });
+        }
+        const query = (queries[i % queries.length] as (i: number) => FindQuery)(i);
+        const started = performance.now();
+        const page = await store.find(ROWS, i % 7 === 0 && cursor !== null ? { sort: newestFirst, limit: 50, after: cursor } : query);
+        await store.count(ROWS, query.filter);
+        timings.push(performance.now() - started);
+        cursor = page.nextCursor;
+        expect(page.items.length).toBeGreaterThan(0);
+      }
+      timings.sort((a, b) => a - b);
+      const p99 = timings[Math.floor(timings.length * 0.99)] ?? Number.POSITIVE_INFINITY;
+      console.info(`in-memory read store, 100k documents: p50 ${timings[250]?.toFixed(2)} ms, p99 ${p99.toFixed(2)} ms (find + count)`);
+      expect(p99).toBeLessThan(10);
+    });
+
+    it('pages the whole list newest first without gaps or repeats', async () => {
+      const sort: SortKey[] = [{ field: 'receivedAt', direction: 'desc' }];
+      const filter: Filter = { customerId: { eq: 'customer-7' } };
+      let previous: { receivedAt: string; _id: string } | null = null;
+      let seen = 0;
+      for await (const document of store.stream<StoredDocument & { receivedAt: string }>(ROWS, { filter, sort })) {
+        if (previous !== null) {
+          const ordered = previous.receivedAt > document.receivedAt || (previous.receivedAt === document.receivedAt && previous._id < document._id);
+          expect(ordered).toBe(true);
+        }
+        previous = document;
+        seen++;
+      }
+      expect(seen).toBe(await store.count(ROWS, filter));
+      expect(seen).toBe(500);
+    });
+  });
+});
+
+const ROWS = 'rows';
+
+async function allPages(store: InMemoryReadStore, query: FindQuery): Promise<string[]> {
+  const ids: string[] = [];
+  let after: string | undefined;
+  for (let guard = 0; guard < 100; guard++) {
+    const page = await store.find(ROWS, { ...query, ...(after === undefined ? {} : { after }) });
+    ids.push(...page.items.map((item) => item._id));
+    if (page.nextCursor === null) return ids;
+    after = page.nextCursor;
+  }
+  throw new Error('paging did not end');
+}

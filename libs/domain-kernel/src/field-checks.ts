@@ -1,4 +1,4 @@
-import { type FieldError, ValidationError } from '@qms/domain-kernel';
+import { type FieldError, ValidationError } from './errors';
 
 /**
  * Input checks that need no history. Collects every bad field before throwing, so that the
@@ -12,6 +12,10 @@ export class FieldChecks {
   }
 
   text(field: string, value: unknown, maxLength = 4000): string {
+    if (value !== undefined && value !== null && typeof value !== 'string') {
+      this.fail(field, 'must be a string');
+      return '';
+    }
     if (typeof value !== 'string' || value.trim() === '') {
       this.fail(field, 'is required');
       return '';
