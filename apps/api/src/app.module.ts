@@ -2,6 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import type { EventStore } from '@qms/event-store';
+import { AuditModule } from './audit/audit.module';
 import { AuthGuard } from './auth/auth.guard';
 import type { AppConfig } from './config/app-config';
 import { ComplaintsModule } from './complaints/complaints.module';
@@ -21,7 +22,7 @@ export class AppModule {
   static forRoot(config: AppConfig, overrides: AppOverrides = {}): DynamicModule {
     return {
       module: AppModule,
-      imports: [InfrastructureModule.forRoot(config, overrides), CqrsModule.forRoot(), ComplaintsModule],
+      imports: [InfrastructureModule.forRoot(config, overrides), CqrsModule.forRoot(), ComplaintsModule, AuditModule],
       controllers: [HealthController],
       providers: [
         { provide: APP_GUARD, useClass: AuthGuard },

@@ -46,5 +46,8 @@ export function assertCount(name: string, value: number | undefined): void {
 /** Error reasons from drivers can span lines; our messages are one line. */
 export function oneLine(error: unknown): string {
   const text = error instanceof Error ? error.message : String(error);
-  return text.replace(/\s+/g, ' ').trim().replace(/[.:]\s*$/, '');
+  return text
+    .replace(/\s+/g, ' ')
+    .trim()
+    .replace(/[.:]\s*$/, '');
 }

@@ -20,11 +20,14 @@ describe('createEventStore', () => {
   });
 
   it('fails at once, in one line saying what to fix, when EventStoreDB cannot be reached', async () => {
-    const error = await createEventStore({ eventStoreUrl: 'esdb://localhost:1?tls=false', sqlitePath: 'unused' }).catch(
-      (thrown: unknown) => thrown,
-    );
+    const error = await createEventStore({
+      eventStoreUrl: 'esdb://localhost:1?tls=false',
+      sqlitePath: 'unused',
+    }).catch((thrown: unknown) => thrown);
     expect(error).toBeInstanceOf(StoreUnavailableError);
-    expect((error as Error).message).toMatch(/^Cannot reach EventStoreDB at esdb:\/\/localhost:1\?tls=false: .*EVENTSTORE_URL/);
+    expect((error as Error).message).toMatch(
+      /^Cannot reach EventStoreDB at esdb:\/\/localhost:1\?tls=false: .*EVENTSTORE_URL/,
+    );
     expect((error as Error).message).toMatch(/Or unset EVENTSTORE_URL to use the embedded SQLite store\.$/);
     expect((error as Error).message).not.toContain('\n');
   });

@@ -26,7 +26,9 @@ export async function createEventStore(settings: EventStoreSettings): Promise<Ev
   } catch (error) {
     await store.close().catch(() => undefined);
     const reason =
-      error instanceof StoreUnavailableError ? error.message : `EventStoreDB at ${redactUrl(url)} failed a health check: ${oneLine(error)}.`;
+      error instanceof StoreUnavailableError
+        ? error.message
+        : `EventStoreDB at ${redactUrl(url)} failed a health check: ${oneLine(error)}.`;
     throw new StoreUnavailableError(`${reason} Or unset EVENTSTORE_URL to use the embedded SQLite store.`);
   }
   return store;

@@ -6,6 +6,8 @@
  * order, and not necessarily contiguous (EventStoreDB's are log offsets). Positions are exposed as
  * JavaScript numbers: exact up to 2^53, i.e. far past any log this product will write.
  */
+import type { ConcurrencyError } from '@qms/domain-kernel';
+
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 export type JsonObject = { [key: string]: JsonValue };
 
@@ -67,12 +69,31 @@ export interface AllSubscription extends AsyncIterable<readonly RecordedEvent[]>
   close(): Promise<void>;
 }
 
+/** One stream's part of a batched append. */
+export interface StreamWrite {
+  readonly streamId: string;
+  readonly events: readonly EventToAppend[];
+  readonly expectedRevision?: ExpectedRevision;
+}
+
+/** Per write: its result, or the concurrency error that refused it (the other writes still land). */
+export type StreamWriteOutcome =
+  | { readonly ok: true; readonly result: AppendResult }
+  | { readonly ok: false; readonly error: ConcurrencyError };
+
 export interface EventStore {
   appendToStream(
     streamId: string,
     events: readonly EventToAppend[],
     options?: { readonly expectedRevision?: ExpectedRevision },
   ): Promise<AppendResult>;
+  /**
+   * Many independent appends at once (bulk imports). Each write keeps appendToStream's semantics
+   * and is atomic on its own; a refused write does not stop the others. The batch is not atomic
+   * as a whole: after a crash any prefix of it may be stored, which a retried import skips.
+   * Other failures (store down) reject the whole call.
+   */
+  appendToStreams(writes: readonly StreamWrite[]): Promise<StreamWriteOutcome[]>;
   /** Resolves to [] for a stream that does not exist. */
   readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
   readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>;

@@ -30,7 +30,13 @@ export function describeEventStoreContract(name: string, factory: () => Promise<
         const first = newStream('order');
         const second = newStream('order');
         const written = [
-          newEvent('ComplaintRegistered', { count: 1, ratio: 0.25, open: true, owner: null, tags: ['a', 'b'] }),
+          newEvent('ComplaintRegistered', {
+            count: 1,
+            ratio: 0.25,
+            open: true,
+            owner: null,
+            tags: ['a', 'b'],
+          }),
           newEvent('ComplaintAssigned', { nested: { depth: { level: 2 } } }),
           newEvent('ComplaintClosed', {}, { correlationId: 'c-1', actor: 'u-7' }),
         ];
@@ -87,7 +93,7 @@ export function describeEventStoreContract(name: string, factory: () => Promise<
           rtl: 'مرحبا بالعالم — שלום עולם',
           mixed: 'part ‏עברית‎ 123 中文 ok',
           combining: 'e\u0301 vs é',
-          '键名': { '列表': ['一', '二', '三'] },
+          键名: { 列表: ['一', '二', '三'] },
         };
         const metadata = { operator: '张伟', note: '✓ ✗ ‼' };
         const event = newEvent('CommentAdded', data, metadata);
@@ -110,21 +116,68 @@ export function describeEventStoreContract(name: string, factory: () => Promise<
         expect(result.nextExpectedRevision).toBe(9_999);
         const read = await store.readStream(stream);
         expect(read).toHaveLength(10_000);
-        expect(read.every((event, index) => event.revision === index && event.id === events[index]?.id)).toBe(true);
+        expect(read.every((event, index) => event.revision === index && event.id === events[index]?.id)).toBe(
+          true,
+        );
         expectStrictlyIncreasing(read.map((event) => event.position));
         expect(read[9_999]?.position).toBe(result.position);
+      });
+    });
+
+    describe('batched appends to many streams', () => {
+      it('lands every write that matches and refuses only the one that conflicts', async () => {
+        const taken = newStream('batch');
+        await store.appendToStream(taken, [newEvent('Existing')], { expectedRevision: 'no_stream' });
+        const fresh = Array.from({ length: 50 }, () => newStream('batch'));
+        const writes = [
+          ...fresh.map((streamId) => ({ streamId, events: [newEvent('Imported')], expectedRevision: 'no_stream' as const })),
+          { streamId: taken, events: [newEvent('Imported')], expectedRevision: 'no_stream' as const },
+        ];
+        const outcomes = await store.appendToStreams(writes);
+        expect(outcomes.slice(0, 50).every((outcome) => outcome.ok)).toBe(true);
+        const refused = outcomes[50];
+        expect(refused?.ok).toBe(false);
+        expect(refused && !refused.ok ? refused.error : undefined).toBeInstanceOf(WrongExpectedVersionError);
+        expect(await store.readStream(taken)).toHaveLength(1);
+        for (const streamId of fresh) expect(await store.readStream(streamId)).toHaveLength(1);
+        const positions = outcomes.flatMap((outcome) => (outcome.ok ? [outcome.result.position] : []));
+        expect(new Set(positions).size).toBe(50);
+      });
+
+      it('is idempotent when the same batch is sent again', async () => {
+        const streams = Array.from({ length: 5 }, () => newStream('batch-retry'));
+        const writes = streams.map((streamId) => ({ streamId, events: [newEvent('Imported')], expectedRevision: 'no_stream' as const }));
+        const first = await store.appendToStreams(writes);
+        const head = await store.headPosition();
+        const second = await store.appendToStreams(writes);
+        expect(second).toEqual(first);
+        expect(await store.headPosition()).toBe(head);
       });
     });
 
     describe('expected revision', () => {
       it('accepts each kind when it matches', async () => {
         const stream = newStream('expected');
-        expect((await store.appendToStream(stream, [newEvent()], { expectedRevision: 'no_stream' })).nextExpectedRevision).toBe(0);
-        expect((await store.appendToStream(stream, [newEvent()], { expectedRevision: 'stream_exists' })).nextExpectedRevision).toBe(1);
-        expect((await store.appendToStream(stream, [newEvent()], { expectedRevision: 1 })).nextExpectedRevision).toBe(2);
-        expect((await store.appendToStream(stream, [newEvent()], { expectedRevision: 'any' })).nextExpectedRevision).toBe(3);
+        expect(
+          (await store.appendToStream(stream, [newEvent()], { expectedRevision: 'no_stream' }))
+            .nextExpectedRevision,
+        ).toBe(0);
+        expect(
+          (await store.appendToStream(stream, [newEvent()], { expectedRevision: 'stream_exists' }))
+            .nextExpectedRevision,
+        ).toBe(1);
+        expect(
+          (await store.appendToStream(stream, [newEvent()], { expectedRevision: 1 })).nextExpectedRevision,
+        ).toBe(2);
+        expect(
+          (await store.appendToStream(stream, [newEvent()], { expectedRevision: 'any' }))
+            .nextExpectedRevision,
+        ).toBe(3);
         expect((await store.appendToStream(stream, [newEvent()])).nextExpectedRevision).toBe(4);
-        expect((await store.appendToStream(newStream('any'), [newEvent()], { expectedRevision: 'any' })).nextExpectedRevision).toBe(0);
+        expect(
+          (await store.appendToStream(newStream('any'), [newEvent()], { expectedRevision: 'any' }))
+            .nextExpectedRevision,
+        ).toBe(0);
       });
 
       it.each([
@@ -133,18 +186,23 @@ export function describeEventStoreContract(name: string, factory: () => Promise<
         ['a revision on a missing stream', 0, false, 'no_stream'],
         ['a revision below the current one', 0, true, 1],
         ['a revision above the current one', 5, true, 1],
-      ] as const)('rejects %s with the actual revision and writes nothing', async (_, expected, exists, actual) => {
-        const stream = newStream('wrong');
-        if (exists) await store.appendToStream(stream, newEvents(2), { expectedRevision: 'no_stream' });
-        const before = await store.readStream(stream);
+      ] as const)(
+        'rejects %s with the actual revision and writes nothing',
+        async (_, expected, exists, actual) => {
+          const stream = newStream('wrong');
+          if (exists) await store.appendToStream(stream, newEvents(2), { expectedRevision: 'no_stream' });
+          const before = await store.readStream(stream);
 
-        const error = await failureOf(store.appendToStream(stream, [newEvent()], { expectedRevision: expected }));
+          const error = await failureOf(
+            store.appendToStream(stream, [newEvent()], { expectedRevision: expected }),
+          );
 
-        expect(error).toBeInstanceOf(WrongExpectedVersionError);
-        expect(error).toBeInstanceOf(ConcurrencyError);
-        expect(error).toMatchObject({ streamId: stream, expected, actual });
-        expect(await store.readStream(stream)).toEqual(before);
-      });
+          expect(error).toBeInstanceOf(WrongExpectedVersionError);
+          expect(error).toBeInstanceOf(ConcurrencyError);
+          expect(error).toMatchObject({ streamId: stream, expected, actual });
+          expect(await store.readStream(stream)).toEqual(before);
+        },
+      );
 
       it('lets exactly one of 20 concurrent appenders at the same revision win', async () => {
         const stream = newStream('race');
@@ -179,7 +237,9 @@ export function describeEventStoreContract(name: string, factory: () => Promise<
         const next = [newEvent()];
         const appended = await store.appendToStream(stream, next, { expectedRevision: 2 });
 
-        expect(await store.appendToStream(stream, firstBatch, { expectedRevision: 'no_stream' })).toEqual(original);
+        expect(await store.appendToStream(stream, firstBatch, { expectedRevision: 'no_stream' })).toEqual(
+          original,
+        );
         expect(await store.appendToStream(stream, next, { expectedRevision: 2 })).toEqual(appended);
 
         const ids = [...firstBatch, ...next].map((event) => event.id);
@@ -193,8 +253,12 @@ export function describeEventStoreContract(name: string, factory: () => Promise<
         const [a, b] = newEvents(2) as [EventToAppend, EventToAppend];
         await store.appendToStream(stream, [a, b], { expectedRevision: 'no_stream' });
 
-        const different = await failureOf(store.appendToStream(stream, [a, newEvent()], { expectedRevision: 'no_stream' }));
-        const longer = await failureOf(store.appendToStream(stream, [a, b, newEvent()], { expectedRevision: 'no_stream' }));
+        const different = await failureOf(
+          store.appendToStream(stream, [a, newEvent()], { expectedRevision: 'no_stream' }),
+        );
+        const longer = await failureOf(
+          store.appendToStream(stream, [a, b, newEvent()], { expectedRevision: 'no_stream' }),
+        );
 
         expect(different).toBeInstanceOf(ConcurrencyError);
         expect(longer).toBeInstanceOf(ConcurrencyError);
@@ -260,7 +324,9 @@ export function describeEventStoreContract(name: string, factory: () => Promise<
         await subscription.close();
         await received.done;
 
-        expect(received.events.map((event) => event.id)).toEqual([...stored, ...live, sentinel].map((event) => event.id));
+        expect(received.events.map((event) => event.id)).toEqual(
+          [...stored, ...live, sentinel].map((event) => event.id),
+        );
         expect(received.events.map((event) => event.revision)).toEqual([0, 1, 2, 3, 4, 5, 6]);
         expectStrictlyIncreasing(received.events.map((event) => event.position));
         expect(Math.max(...received.batchSizes)).toBeLessThanOrEqual(2);
@@ -305,7 +371,9 @@ export function describeEventStoreContract(name: string, factory: () => Promise<
 
         await subscription.close();
 
-        await expect(withTimeout(received.done, 5_000, 'the closed subscription to end')).resolves.toBeUndefined();
+        await expect(
+          withTimeout(received.done, 5_000, 'the closed subscription to end'),
+        ).resolves.toBeUndefined();
       });
 
       it('yields nothing when closed before being iterated', async () => {
@@ -395,7 +463,9 @@ function follow(subscription: AllSubscription, keep: (event: RecordedEvent) => b
       while (events.length < count) {
         if (failure !== undefined) throw failure;
         if (Date.now() > deadline) {
-          throw new Error(`Timed out waiting for ${count} events from the subscription; got ${events.length}.`);
+          throw new Error(
+            `Timed out waiting for ${count} events from the subscription; got ${events.length}.`,
+          );
         }
         await new Promise<void>((resolve) => {
           notify = resolve;

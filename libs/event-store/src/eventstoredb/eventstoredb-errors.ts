@@ -29,10 +29,15 @@ export function toStoreError(error: unknown, url: string): unknown {
   }
   if (isConnectionFailure(error)) {
     return new StoreUnavailableError(
-      `Cannot reach EventStoreDB at ${redactUrl(url)}: ${oneLine(error)}. Check that it is running and that EVENTSTORE_URL is right.`,
+      `Cannot reach EventStoreDB at ${redactUrl(url)}: ${reasonOf(error)}. Check that it is running and that EVENTSTORE_URL is right.`,
     );
   }
   return error;
+}
+
+/** gRPC appends an empty "Resolution note:" to connection errors; it adds nothing. */
+function reasonOf(error: unknown): string {
+  return oneLine(error).replace(/[.\s]*Resolution note$/, '');
 }
 
 function isConnectionFailure(error: unknown): boolean {
@@ -47,5 +52,7 @@ function isConnectionFailure(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
   // Some failures (capability probe, discovery) surface as plain errors carrying a gRPC status.
   const code = (error as { code?: unknown }).code;
-  return code === GRPC_UNAVAILABLE || code === GRPC_DEADLINE_EXCEEDED || /Failed to discover/.test(error.message);
+  return (
+    code === GRPC_UNAVAILABLE || code === GRPC_DEADLINE_EXCEEDED || /Failed to discover/.test(error.message)
+  );
 }

@@ -27,8 +27,11 @@ const UNREACHABLE = 'esdb://localhost:1?tls=false';
 describe('EventStoreDbEventStore without a server', () => {
   it.each([
     ['a health check', (store: EventStoreDbEventStore) => store.checkHealth()],
-    ['an append', (store: EventStoreDbEventStore) =>
-      store.appendToStream('s', [{ id: randomUUID(), type: 'T', data: {}, metadata: {} }])],
+    [
+      'an append',
+      (store: EventStoreDbEventStore) =>
+        store.appendToStream('s', [{ id: randomUUID(), type: 'T', data: {}, metadata: {} }]),
+    ],
     ['a stream read', (store: EventStoreDbEventStore) => store.readStream('s')],
     ['an $all read', (store: EventStoreDbEventStore) => store.readAll({ maxCount: 1 })],
   ])('fails %s with one line naming EVENTSTORE_URL', async (_, call) => {
@@ -40,7 +43,9 @@ describe('EventStoreDbEventStore without a server', () => {
     await store.close();
 
     expect(error).toBeInstanceOf(StoreUnavailableError);
-    expect((error as Error).message).toMatch(/^Cannot reach EventStoreDB at esdb:\/\/localhost:1\?tls=false: .*EVENTSTORE_URL/);
+    expect((error as Error).message).toMatch(
+      /^Cannot reach EventStoreDB at esdb:\/\/localhost:1\?tls=false: .*EVENTSTORE_URL/,
+    );
     expect((error as Error).message).not.toContain('\n');
   });
 
@@ -72,12 +77,9 @@ describe('EventStoreDbEventStore without a server', () => {
 
 describe('EventStoreDB mapping', () => {
   it('maps every expected revision to the client form', () => {
-    expect(['any', 'no_stream', 'stream_exists', 7].map((expected) => toClientExpectedRevision(expected as never))).toEqual([
-      'any',
-      'no_stream',
-      'stream_exists',
-      7n,
-    ]);
+    expect(
+      ['any', 'no_stream', 'stream_exists', 7].map((expected) => toClientExpectedRevision(expected as never)),
+    ).toEqual(['any', 'no_stream', 'stream_exists', 7n]);
   });
 
   it('starts $all at the beginning for position 0 and at the commit = prepare position otherwise', () => {

@@ -1,4 +1,10 @@
-import type { AllStreamRecordedEvent, AppendResult as ClientAppendResult, Position, ReadPosition } from '@eventstore/db-client';
+import type {
+  AllStreamRecordedEvent,
+  AppendResult as ClientAppendResult,
+  Position,
+  ReadPosition,
+  ResolvedEvent,
+} from '@eventstore/db-client';
 import {
   BACKWARDS,
   END,
@@ -8,7 +14,7 @@ import {
   StreamNotFoundError,
   WrongExpectedVersionError as ClientWrongExpectedVersionError,
 } from '@eventstore/db-client';
-import { StoreUnavailableError } from '@qms/domain-kernel';
+import { ConcurrencyError, StoreUnavailableError } from '@qms/domain-kernel';
 import {
   DEFAULT_MAX_BATCH_SIZE,
   assertCount,
@@ -27,6 +33,8 @@ import type {
   ReadStreamOptions,
   RecordedEvent,
   SubscribeToAllOptions,
+  StreamWrite,
+  StreamWriteOutcome,
 } from '../event-store.port';
 import { redactUrl, toStoreError } from './eventstoredb-errors';
 import {
@@ -43,6 +51,7 @@ import { EventStoreDbAllSubscription } from './eventstoredb-subscription';
 /** $all is read in pages of this size; system events are dropped after reading, so pages may shrink. */
 const READ_ALL_PAGE = 1000;
 const HEALTH_CHECK_DEADLINE_MS = 3000;
+const APPEND_CONCURRENCY = 32;
 
 /** The production event store: the same port over EventStoreDB's gRPC client. */
 export class EventStoreDbEventStore implements EventStore {
@@ -81,7 +90,11 @@ export class EventStoreDbEventStore implements EventStore {
     } catch (error) {
       if (error instanceof ClientWrongExpectedVersionError) {
         const actual = error.actualVersion;
-        throw new WrongExpectedVersionError(streamId, expected, actual === 'no_stream' ? 'no_stream' : Number(actual));
+        throw new WrongExpectedVersionError(
+          streamId,
+          expected,
+          actual === 'no_stream' ? 'no_stream' : Number(actual),
+        );
       }
       throw this.storeError(error);
     }
@@ -90,8 +103,38 @@ export class EventStoreDbEventStore implements EventStore {
       throw new WrongExpectedVersionError(streamId, expected, await this.currentRevision(streamId));
     }
     const nextExpectedRevision = Number(result.nextExpectedRevision);
-    const position = await this.positionOfRevision(streamId, result.nextExpectedRevision, result.position, events);
+    const position = await this.positionOfRevision(
+      streamId,
+      result.nextExpectedRevision,
+      result.position,
+      events,
+    );
     return { nextExpectedRevision, position };
+  }
+
+  /**
+   * EventStoreDB 24 has no multi-stream append over gRPC, so the writes go as separate appends,
+   * a bounded number in flight at once (the client multiplexes them over one connection).
+   */
+  async appendToStreams(writes: readonly StreamWrite[]): Promise<StreamWriteOutcome[]> {
+    for (const write of writes) assertValidAppend(write.streamId, write.events, write.expectedRevision ?? 'any');
+    const outcomes: StreamWriteOutcome[] = new Array(writes.length);
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      while (next < writes.length) {
+        const index = next++;
+        const write = writes[index]!;
+        try {
+          const result = await this.appendToStream(write.streamId, write.events, { expectedRevision: write.expectedRevision ?? 'any' });
+          outcomes[index] = { ok: true, result };
+        } catch (error) {
+          if (!(error instanceof ConcurrencyError)) throw error;
+          outcomes[index] = { ok: false, error };
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(APPEND_CONCURRENCY, writes.length) }, worker));
+    return outcomes;
   }
 
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
@@ -104,11 +147,13 @@ export class EventStoreDbEventStore implements EventStore {
     try {
       const read = this.client.readStream(streamId, {
         direction: backwards ? BACKWARDS : FORWARDS,
-        fromRevision: options.fromRevision !== undefined ? BigInt(options.fromRevision) : backwards ? END : START,
+        fromRevision:
+          options.fromRevision !== undefined ? BigInt(options.fromRevision) : backwards ? END : START,
         maxCount: options.maxCount ?? Number.MAX_SAFE_INTEGER,
       });
       for await (const resolved of read) {
-        if (resolved.event !== undefined) events.push(toRecordedEvent(resolved.event, resolved.event.position));
+        if (resolved.event !== undefined)
+          events.push(toRecordedEvent(resolved.event, resolved.commitPosition));
       }
     } catch (error) {
       if (error instanceof StreamNotFoundError) return [];
@@ -136,7 +181,7 @@ export class EventStoreDbEventStore implements EventStore {
         const position = allStreamPosition(event);
         if (position <= cursor) continue;
         lastPosition = position;
-        if (!isSystemEvent(event)) events.push(toRecordedEvent(event, event.position));
+        if (!isSystemEvent(event)) events.push(toRecordedEvent(event));
         if (events.length === wanted) break;
       }
       if (page.length < pageSize || lastPosition === cursor) break;
@@ -195,7 +240,12 @@ export class EventStoreDbEventStore implements EventStore {
   ): Promise<AllStreamRecordedEvent[]> {
     const events: AllStreamRecordedEvent[] = [];
     try {
-      const read = this.client.readAll({ fromPosition: from, maxCount, direction, ...(deadline ? { deadline } : {}) });
+      const read = this.client.readAll({
+        fromPosition: from,
+        maxCount,
+        direction,
+        ...(deadline ? { deadline } : {}),
+      });
       for await (const resolved of read) {
         if (resolved.event !== undefined) events.push(resolved.event);
       }
@@ -218,9 +268,13 @@ export class EventStoreDbEventStore implements EventStore {
     events: readonly EventToAppend[],
   ): Promise<number> {
     const [last] = await this.readStreamRaw(streamId, revision);
-    if (last?.position !== undefined) return commitPositionOf(last.position);
+    const own = last?.event?.position?.commit ?? 0n;
+    if (own > 0n) return Number(own);
+    if (last?.commitPosition !== undefined && last.commitPosition > 0n) return Number(last.commitPosition);
     if (reported === undefined) {
-      throw new Error(`EventStoreDB did not report where the append to ${streamId} landed; version 22.6 or later is required.`);
+      throw new Error(
+        `EventStoreDB did not report where the append to ${streamId} landed; version 22.6 or later is required.`,
+      );
     }
     const lastId = events[events.length - 1]!.id;
     const scanned = await this.readAllPage(reported, events.length, FORWARDS);
@@ -228,11 +282,14 @@ export class EventStoreDbEventStore implements EventStore {
     return commitPositionOf(found?.position ?? reported);
   }
 
-  private async readStreamRaw(streamId: string, revision: bigint) {
+  private async readStreamRaw(streamId: string, revision: bigint): Promise<ResolvedEvent[]> {
     try {
-      const events = [];
-      for await (const resolved of this.client.readStream(streamId, { fromRevision: revision, maxCount: 1 })) {
-        if (resolved.event !== undefined) events.push(resolved.event);
+      const events: ResolvedEvent[] = [];
+      for await (const resolved of this.client.readStream(streamId, {
+        fromRevision: revision,
+        maxCount: 1,
+      })) {
+        events.push(resolved);
       }
       return events;
     } catch (error) {

@@ -47,10 +47,18 @@ export function isSystemEvent(event: { readonly streamId: string; readonly type:
   return event.type.startsWith('$') || event.streamId.startsWith('$');
 }
 
-export function toRecordedEvent(event: ClientRecordedEvent, position: Position | undefined): RecordedEvent {
-  const at = position ?? event.position;
-  if (at === undefined) {
-    throw new Error(`EventStoreDB returned event ${event.id} without a position; version 22.6 or later is required.`);
+/**
+ * `commitPosition` is the resolved event's own field, the fallback for stream reads on servers that
+ * do not put the position on the record. Unset 64-bit fields decode as 0, which is never an
+ * event's position (the log starts with an epoch record), so 0 counts as missing.
+ */
+export function toRecordedEvent(event: ClientRecordedEvent, commitPosition?: bigint): RecordedEvent {
+  const commit =
+    event.position !== undefined && event.position.commit > 0n ? event.position.commit : commitPosition;
+  if (commit === undefined || commit <= 0n) {
+    throw new Error(
+      `EventStoreDB returned event ${event.id} without its log position; EventStoreDB 22.6 or later is required.`,
+    );
   }
   return {
     id: event.id,
@@ -59,7 +67,7 @@ export function toRecordedEvent(event: ClientRecordedEvent, position: Position |
     data: asJsonObject(event.data),
     metadata: asJsonObject(event.metadata),
     revision: Number(event.revision),
-    position: commitPositionOf(at),
+    position: Number(commit),
     recordedAt: event.created,
   };
 }

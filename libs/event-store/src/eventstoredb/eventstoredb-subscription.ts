@@ -1,5 +1,9 @@
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
-import type { AllStreamResolvedEvent, AllStreamSubscription, EventStoreDBClient } from '@eventstore/db-client';
+import type {
+  AllStreamResolvedEvent,
+  AllStreamSubscription,
+  EventStoreDBClient,
+} from '@eventstore/db-client';
 import { excludeSystemEvents } from '@eventstore/db-client';
 import { StoreUnavailableError } from '@qms/domain-kernel';
 import type { AllSubscription, RecordedEvent } from '../event-store.port';
@@ -37,7 +41,8 @@ export class EventStoreDbAllSubscription implements AllSubscription {
     this.start();
     try {
       for (;;) {
-        if (this.buffer.length === 0 && this.failure === undefined && !this.closed) await this.waitForEvents();
+        if (this.buffer.length === 0 && this.failure === undefined && !this.closed)
+          await this.waitForEvents();
         if (this.closed) return;
         if (this.buffer.length > 0) {
           // Events the socket has already received arrive within this turn; let them join the batch.
@@ -72,7 +77,11 @@ export class EventStoreDbAllSubscription implements AllSubscription {
     source.on('data', (resolved: AllStreamResolvedEvent) => this.receive(resolved));
     source.on('error', (error: Error) => this.fail(this.toStoreError(error)));
     source.on('close', () =>
-      this.fail(new StoreUnavailableError('EventStoreDB ended the subscription to $all; resubscribe from the last checkpoint.')),
+      this.fail(
+        new StoreUnavailableError(
+          'EventStoreDB ended the subscription to $all; resubscribe from the last checkpoint.',
+        ),
+      ),
     );
     this.source = source;
   }
@@ -85,7 +94,7 @@ export class EventStoreDbAllSubscription implements AllSubscription {
     // checkpoint are dropped here, so the consumer never sees a duplicate.
     if (position <= this.lastPosition || isSystemEvent(event)) return;
     this.lastPosition = position;
-    this.buffer.push(toRecordedEvent(event, event.position));
+    this.buffer.push(toRecordedEvent(event));
     if (this.buffer.length >= this.maxBatchSize * 2) this.source?.pause();
     this.wake?.();
   }

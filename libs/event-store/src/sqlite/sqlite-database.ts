@@ -32,7 +32,7 @@ export function openEventDatabase(path: string): Database.Database {
   let db: Database.Database | undefined;
   try {
     if (path !== IN_MEMORY) mkdirSync(dirname(resolve(path)), { recursive: true });
-    db = new Database(path, { timeout: 5000 });
+    db = new Database(path);
     db.pragma('journal_mode = WAL');
     // FULL: an acknowledged append survives a power cut, not only a process crash.
     db.pragma('synchronous = FULL');

@@ -16,10 +16,17 @@ const freshPath = (): string => join(folder, `store-${++files}`, 'events.db');
 
 afterAll(() => rmSync(folder, { recursive: true, force: true }));
 
-describeEventStoreContract('SQLite file', async () => SqliteEventStore.open(freshPath(), { pollIntervalMs: 50 }));
+describeEventStoreContract('SQLite file', async () =>
+  SqliteEventStore.open(freshPath(), { pollIntervalMs: 50 }),
+);
 describeEventStoreContract('SQLite in memory', async () => SqliteEventStore.inMemory());
 
-const event = (type = 'ThingHappened', data = {}): EventToAppend => ({ id: randomUUID(), type, data, metadata: {} });
+const event = (type = 'ThingHappened', data = {}): EventToAppend => ({
+  id: randomUUID(),
+  type,
+  data,
+  metadata: {},
+});
 
 describe('SqliteEventStore', () => {
   it('keeps every event, position and commit time after closing and reopening the file', async () => {
@@ -60,7 +67,11 @@ describe('SqliteEventStore', () => {
     }
     expect(thrown).toBeInstanceOf(StoreUnavailableError);
     const message = (thrown as Error).message;
-    expect(message).toMatch(new RegExp(`^Cannot open the event store at ${escape(path)}: .+\\. Set EVENTS_DB_PATH to a writable file\\.$`));
+    expect(message).toMatch(
+      new RegExp(
+        `^Cannot open the event store at ${escape(path)}: .+\\. Set EVENTS_DB_PATH to a writable file\\.$`,
+      ),
+    );
     expect(message).not.toContain('\n');
   });
 
@@ -99,12 +110,12 @@ describe('SqliteEventStore', () => {
     await store.appendToStream('s', [stored], { expectedRevision: 'no_stream' });
     const repeated = event();
 
-    await expect(store.appendToStream('t', [event(), stored], { expectedRevision: 'no_stream' })).rejects.toThrow(
-      IdempotencyConflictError,
-    );
-    await expect(store.appendToStream('t', [repeated, repeated], { expectedRevision: 'no_stream' })).rejects.toThrow(
-      /new events need new ids/,
-    );
+    await expect(
+      store.appendToStream('t', [event(), stored], { expectedRevision: 'no_stream' }),
+    ).rejects.toThrow(IdempotencyConflictError);
+    await expect(
+      store.appendToStream('t', [repeated, repeated], { expectedRevision: 'no_stream' }),
+    ).rejects.toThrow(/new events need new ids/);
     expect(await store.readStream('t')).toEqual([]);
     await store.close();
   });
@@ -166,7 +177,9 @@ describe('SqliteEventStore', () => {
     await expect(store.appendToStream('s', [{ ...event(), id: 'not-a-uuid' }])).rejects.toThrow(/UUID/);
     await expect(store.appendToStream('s', [event('$system')])).rejects.toThrow(/must not start with "\$"/);
     await expect(store.appendToStream('$s', [event()])).rejects.toThrow(/Stream id/);
-    await expect(store.appendToStream('s', [event()], { expectedRevision: -1 })).rejects.toThrow(/non-negative/);
+    await expect(store.appendToStream('s', [event()], { expectedRevision: -1 })).rejects.toThrow(
+      /non-negative/,
+    );
     expect(await store.headPosition()).toBe(0);
     await store.close();
   });

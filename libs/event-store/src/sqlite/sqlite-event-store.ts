@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type Database from 'better-sqlite3';
-import { StoreUnavailableError } from '@qms/domain-kernel';
+import { ConcurrencyError, StoreUnavailableError } from '@qms/domain-kernel';
 import {
   DEFAULT_MAX_BATCH_SIZE,
   assertCount,
@@ -18,6 +18,8 @@ import type {
   ReadAllOptions,
   ReadStreamOptions,
   RecordedEvent,
+  StreamWrite,
+  StreamWriteOutcome,
   SubscribeToAllOptions,
 } from '../event-store.port';
 import { IN_MEMORY, openEventDatabase } from './sqlite-database';
@@ -61,6 +63,7 @@ export class SqliteEventStore implements EventStore {
   private readonly pollIntervalMs: number;
   private readonly statements;
   private readonly appendInTransaction;
+  private readonly appendManyInTransaction;
 
   private constructor(
     private readonly db: Database.Database,
@@ -71,9 +74,13 @@ export class SqliteEventStore implements EventStore {
     this.appended.setMaxListeners(0);
     this.statements = {
       lastRevision: db
-        .prepare<[string], number>('SELECT revision FROM events WHERE stream_id = ? ORDER BY revision DESC LIMIT 1')
+        .prepare<[string], number>(
+          'SELECT revision FROM events WHERE stream_id = ? ORDER BY revision DESC LIMIT 1',
+        )
         .pluck(),
-      byId: db.prepare<[string], StoredRef>('SELECT event_id, stream_id, revision, position FROM events WHERE event_id = ?'),
+      byId: db.prepare<[string], StoredRef>(
+        'SELECT event_id, stream_id, revision, position FROM events WHERE event_id = ?',
+      ),
       refsFrom: db.prepare<[string, number, number], StoredRef>(
         'SELECT event_id, stream_id, revision, position FROM events WHERE stream_id = ? AND revision >= ? ORDER BY revision LIMIT ?',
       ),
@@ -99,6 +106,19 @@ export class SqliteEventStore implements EventStore {
         this.appendLocked(streamId, events, expected),
     );
     this.appendInTransaction = append.immediate;
+    // One commit (one fsync) for the batch; each write in its own savepoint so that a refused
+    // write rolls back alone.
+    const appendMany = db.transaction((writes: readonly StreamWrite[]): StreamWriteOutcome[] =>
+      writes.map((write) => {
+        try {
+          return { ok: true, result: append(write.streamId, write.events, write.expectedRevision ?? 'any') };
+        } catch (error) {
+          if (error instanceof ConcurrencyError) return { ok: false, error };
+          throw error;
+        }
+      }),
+    );
+    this.appendManyInTransaction = appendMany.immediate;
   }
 
   /** Opens or creates the store at `path` (its folder too); `':memory:'` gives a private in-memory store. */
@@ -120,6 +140,14 @@ export class SqliteEventStore implements EventStore {
     const result = this.guard(() => this.appendInTransaction(streamId, events, expected));
     this.appended.emit('appended');
     return result;
+  }
+
+  async appendToStreams(writes: readonly StreamWrite[]): Promise<StreamWriteOutcome[]> {
+    for (const write of writes) assertValidAppend(write.streamId, write.events, write.expectedRevision ?? 'any');
+    if (writes.length === 0) return [];
+    const outcomes = this.guard(() => this.appendManyInTransaction(writes));
+    this.appended.emit('appended');
+    return outcomes;
   }
 
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
@@ -183,7 +211,11 @@ export class SqliteEventStore implements EventStore {
   }
 
   /** EventStoreDB's decision table: write, replay an identical earlier append, or refuse. */
-  private appendLocked(streamId: string, events: readonly EventToAppend[], expected: ExpectedRevision): AppendResult {
+  private appendLocked(
+    streamId: string,
+    events: readonly EventToAppend[],
+    expected: ExpectedRevision,
+  ): AppendResult {
     const current = this.statements.lastRevision.get(streamId) ?? -1;
     const wrongVersion = (): WrongExpectedVersionError =>
       new WrongExpectedVersionError(streamId, expected, current === -1 ? 'no_stream' : current);
@@ -193,7 +225,10 @@ export class SqliteEventStore implements EventStore {
       const first = this.statements.byId.get(events[0]!.id);
       if (first === undefined) return this.insert(streamId, events, current);
       if (first.stream_id !== streamId) {
-        throw new IdempotencyConflictError(streamId, `event ${first.event_id} is already stored in stream ${first.stream_id}`);
+        throw new IdempotencyConflictError(
+          streamId,
+          `event ${first.event_id} is already stored in stream ${first.stream_id}`,
+        );
       }
       return this.replay(streamId, events, first.revision) ?? this.throwPartialReplay(streamId);
     }
@@ -207,11 +242,18 @@ export class SqliteEventStore implements EventStore {
   }
 
   /** The original result when the stream holds exactly these ids from `fromRevision` on, else undefined. */
-  private replay(streamId: string, events: readonly EventToAppend[], fromRevision: number): AppendResult | undefined {
+  private replay(
+    streamId: string,
+    events: readonly EventToAppend[],
+    fromRevision: number,
+  ): AppendResult | undefined {
     const stored = this.statements.refsFrom.all(streamId, fromRevision, events.length);
-    const matches = stored.length === events.length && stored.every((ref, index) => ref.event_id === events[index]!.id);
+    const matches =
+      stored.length === events.length && stored.every((ref, index) => ref.event_id === events[index]!.id);
     const last = stored[stored.length - 1];
-    return matches && last !== undefined ? { nextExpectedRevision: last.revision, position: last.position } : undefined;
+    return matches && last !== undefined
+      ? { nextExpectedRevision: last.revision, position: last.position }
+      : undefined;
   }
 
   private throwPartialReplay(streamId: string): never {
@@ -241,7 +283,10 @@ export class SqliteEventStore implements EventStore {
         position = Number(result.lastInsertRowid);
       } catch (error) {
         if (isSqliteError(error) && /UNIQUE.*event_id/.test(error.message)) {
-          throw new IdempotencyConflictError(streamId, `event id ${event.id} is already stored or repeated in this append`);
+          throw new IdempotencyConflictError(
+            streamId,
+            `event id ${event.id} is already stored or repeated in this append`,
+          );
         }
         throw error;
       }

@@ -73,11 +73,20 @@ export function isScalar(value: unknown): value is Scalar {
 /** The value at a dotted path, undefined when any step is missing or not an object. */
 export function valueAt(document: unknown, path: readonly string[]): unknown {
   let current: unknown = document;
-  for (const step of path) {
+  for (let i = 0; i < path.length; i++) {
     if (current === null || typeof current !== 'object' || Array.isArray(current)) return undefined;
-    current = (current as Record<string, unknown>)[step];
+    current = (current as Record<string, unknown>)[path[i] as string];
   }
   return current;
+}
+
+/** valueAt specialised for one path: the matcher and the indexes call it per document. */
+export function accessorOf(path: readonly string[]): (document: unknown) => unknown {
+  if (path.length === 1) {
+    const key = path[0] as string;
+    return (document) => (document as Record<string, unknown>)[key];
+  }
+  return (document) => valueAt(document, path);
 }
 
 /** A sort key as stored in cursors and indexes: missing becomes null, as MongoDB sorts it. */

@@ -1,34 +1,35 @@
 import type { NormalizedSortKey } from '../query';
-import { compareStrings, compareValues, isScalar, sortValueAt } from '../values';
+import { accessorOf, isScalar } from '../values';
+import { encodeComponent, encodeId } from './sort-key';
 
 export interface IndexEntry {
   readonly id: string;
-  /** Sort values of the index fields (missing as null); `id` is the implicit last key, ascending. */
-  readonly key: readonly unknown[];
+  /** The index fields then the id, encoded so that `<` on strings is the index order. */
+  readonly key: string;
   readonly scalar: boolean;
   dead: boolean;
   placed: boolean;
 }
 
-/** Below this many changes since the last read, splicing beats re-merging the whole array. */
+/** Below this many removals and insertions since the last read, splicing beats rebuilding. */
 const SPLICE_LIMIT = 16;
 
 /**
- * A sorted array of (key, id), kept in step with the collection lazily: writes only queue
- * changes, the next read applies them (a few by binary-search splices, many by one merge). So a
+ * A sorted array of entries, kept in step with the collection lazily: writes only queue changes,
+ * the next read applies them (a few by binary-search splices, many by one merge pass). So a
  * rebuild writing 100,000 documents pays one sort, not 100,000 array insertions, and a write that
- * does not change the sort fields costs nothing here.
+ * does not change the indexed fields costs nothing here.
  */
 export class SortedIndex {
   private entries: IndexEntry[] = [];
   private readonly byId = new Map<string, IndexEntry>();
   private pending: IndexEntry[] = [];
-  private deadPlaced: IndexEntry[] = [];
+  private deadPlaced = 0;
   private nonScalarEntries = 0;
-  private readonly directions: readonly number[];
+  private readonly accessors: readonly ((document: unknown) => unknown)[];
 
   constructor(readonly fields: readonly NormalizedSortKey[]) {
-    this.directions = fields.map((field) => (field.direction === 'asc' ? 1 : -1));
+    this.accessors = fields.map((field) => accessorOf(field.path));
   }
 
   get signature(): string {
@@ -41,12 +42,19 @@ export class SortedIndex {
   }
 
   put(id: string, document: unknown): void {
-    const key = this.fields.map((field) => sortValueAt(document, field.path));
+    let key = '';
+    let scalar = true;
+    for (let i = 0; i < this.fields.length; i++) {
+      const value = (this.accessors[i] as (document: unknown) => unknown)(document);
+      if (value !== undefined && !isScalar(value)) scalar = false;
+      key += encodeComponent(value, (this.fields[i] as NormalizedSortKey).direction);
+    }
+    key += encodeId(id);
     const current = this.byId.get(id);
-    if (current !== undefined && sameKey(current.key, key)) return;
+    if (current !== undefined && current.key === key) return;
     if (current !== undefined) this.kill(current);
-    const entry: IndexEntry = { id, key, scalar: key.every(isScalar), dead: false, placed: false };
-    if (!entry.scalar) this.nonScalarEntries++;
+    const entry: IndexEntry = { id, key, scalar, dead: false, placed: false };
+    if (!scalar) this.nonScalarEntries++;
     this.byId.set(id, entry);
     this.pending.push(entry);
   }
@@ -60,46 +68,28 @@ export class SortedIndex {
 
   /** The entries in index order, with every queued change applied. */
   sorted(): readonly IndexEntry[] {
-    if (this.pending.length === 0 && this.deadPlaced.length === 0) return this.entries;
+    if (this.pending.length === 0 && this.deadPlaced === 0) return this.entries;
     const added = this.pending.filter((entry) => !entry.dead);
-    if (added.length + this.deadPlaced.length <= SPLICE_LIMIT) {
-      for (const dead of this.deadPlaced) this.entries.splice(this.lowerBound(dead), 1);
-      for (const entry of added) this.entries.splice(this.lowerBound(entry), 0, entry);
+    if (added.length + this.deadPlaced <= SPLICE_LIMIT) {
+      if (this.deadPlaced > 0) {
+        for (let i = this.entries.length - 1; i >= 0; i--) if ((this.entries[i] as IndexEntry).dead) this.entries.splice(i, 1);
+      }
+      for (const entry of added) this.entries.splice(lowerBound(this.entries, entry.key), 0, entry);
     } else {
-      added.sort(this.compare);
-      const kept = this.deadPlaced.length === 0 ? this.entries : this.entries.filter((entry) => !entry.dead);
-      this.entries = merge(kept, added, this.compare);
+      added.sort((a, b) => (a.key < b.key ? -1 : 1));
+      const kept = this.deadPlaced === 0 ? this.entries : this.entries.filter((entry) => !entry.dead);
+      this.entries = mergeSorted(kept, added);
     }
     for (const entry of added) entry.placed = true;
     this.pending = [];
-    this.deadPlaced = [];
+    this.deadPlaced = 0;
     return this.entries;
   }
-
-  /** Index order: the fields with their directions, then the id ascending. */
-  readonly compare = (a: IndexEntry, b: IndexEntry): number => {
-    for (let i = 0; i < this.directions.length; i++) {
-      const order = compareValues(a.key[i], b.key[i]);
-      if (order !== 0) return order * (this.directions[i] ?? 1);
-    }
-    return compareStrings(a.id, b.id);
-  };
 
   private kill(entry: IndexEntry): void {
     entry.dead = true;
     if (!entry.scalar) this.nonScalarEntries--;
-    if (entry.placed) this.deadPlaced.push(entry);
-  }
-
-  private lowerBound(target: IndexEntry): number {
-    let low = 0;
-    let high = this.entries.length;
-    while (low < high) {
-      const middle = (low + high) >>> 1;
-      if (this.compare(this.entries[middle] as IndexEntry, target) < 0) low = middle + 1;
-      else high = middle;
-    }
-    return low;
+    if (entry.placed) this.deadPlaced++;
   }
 }
 
@@ -107,22 +97,38 @@ export function indexSignature(fields: readonly NormalizedSortKey[]): string {
   return fields.map((field) => `${field.field}:${field.direction}`).join(',');
 }
 
-function sameKey(a: readonly unknown[], b: readonly unknown[]): boolean {
-  for (let i = 0; i < a.length; i++) {
-    if (a[i] !== b[i] && compareValues(a[i], b[i]) !== 0) return false;
+/** First position whose key is ≥ `key`. */
+export function lowerBound(entries: readonly IndexEntry[], key: string, low = 0, high = entries.length): number {
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if ((entries[middle] as IndexEntry).key < key) low = middle + 1;
+    else high = middle;
   }
-  return true;
+  return low;
 }
 
-function merge<T>(left: readonly T[], right: readonly T[], compare: (a: T, b: T) => number): T[] {
-  const merged = new Array<T>(left.length + right.length);
-  let i = 0;
-  let j = 0;
-  let k = 0;
-  while (i < left.length && j < right.length) {
-    merged[k++] = compare(left[i] as T, right[j] as T) <= 0 ? (left[i++] as T) : (right[j++] as T);
+/** First position whose key neither starts with `prefix` nor sorts before it. */
+export function endOfPrefix(entries: readonly IndexEntry[], prefix: string, low = 0, high = entries.length): number {
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    const key = (entries[middle] as IndexEntry).key;
+    if (key < prefix || key.startsWith(prefix)) low = middle + 1;
+    else high = middle;
   }
-  while (i < left.length) merged[k++] = left[i++] as T;
-  while (j < right.length) merged[k++] = right[j++] as T;
+  return low;
+}
+
+/** Merges a few sorted additions into a long sorted array: binary search per addition, bulk copies between. */
+function mergeSorted(kept: readonly IndexEntry[], added: readonly IndexEntry[]): IndexEntry[] {
+  const merged: IndexEntry[] = new Array<IndexEntry>(kept.length + added.length);
+  let from = 0;
+  let to = 0;
+  for (const entry of added) {
+    const at = lowerBound(kept, entry.key, from);
+    for (let i = from; i < at; i++) merged[to++] = kept[i] as IndexEntry;
+    merged[to++] = entry;
+    from = at;
+  }
+  for (let i = from; i < kept.length; i++) merged[to++] = kept[i] as IndexEntry;
   return merged;
 }

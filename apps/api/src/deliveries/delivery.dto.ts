@@ -1,0 +1,60 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsBoolean, IsIn, IsInt, IsNotEmpty, IsNotEmptyObject, IsOptional, IsString, Matches, MaxLength, Min, ValidateNested } from 'class-validator';
+import { INSTANT, Instant, OccurredAt, Text } from '../http/dto-validators';
+import { DELIVERY_IMPORT_MODES } from './delivery-importer';
+
+const CALENDAR_DATE = /^\d{4}-\d{2}-\d{2}$/;
+const DATE_MESSAGE = { message: '$property must be a date YYYY-MM-DD' };
+
+/** One delivered order line as the ERP reports it; order + line is its identity. */
+export class RecordDeliveryDto {
+  @Text(100, 'ACME') customerId!: string;
+  @Text(100, 'SO-1001') orderNo!: string;
+  @Text(100, '10') lineNo!: string;
+  @Text(100, 'P-100') partNo!: string;
+  @ApiProperty({ minimum: 1 }) @IsInt() @Min(1) quantity!: number;
+  @ApiProperty({ example: '2026-03-05', description: 'Promised (confirmed) date' }) @IsString() @Matches(CALENDAR_DATE, DATE_MESSAGE)
+  promisedDate!: string;
+  @Instant('When the goods were delivered; never in the future') deliveredAt!: string;
+  @ApiPropertyOptional({ default: false }) @IsOptional() @IsBoolean() premiumFreight?: boolean;
+}
+
+export class DeliveryChangesDto {
+  @ApiPropertyOptional({ maxLength: 100 }) @IsOptional() @IsString() @IsNotEmpty() @MaxLength(100) customerId?: string;
+  @ApiPropertyOptional({ maxLength: 100 }) @IsOptional() @IsString() @IsNotEmpty() @MaxLength(100) partNo?: string;
+  @ApiPropertyOptional({ minimum: 1 }) @IsOptional() @IsInt() @Min(1) quantity?: number;
+  @ApiPropertyOptional({ example: '2026-03-06' }) @IsOptional() @IsString() @Matches(CALENDAR_DATE, DATE_MESSAGE) promisedDate?: string;
+  @ApiPropertyOptional({ example: '2026-03-06T08:30:00+08:00' })
+  @IsOptional()
+  @IsString()
+  @Matches(INSTANT, { message: '$property must be an ISO-8601 date-time with an offset or Z' })
+  deliveredAt?: string;
+  @ApiPropertyOptional() @IsOptional() @IsBoolean() premiumFreight?: boolean;
+}
+
+/** Changes facts of a recorded line; the reason is kept for the audit trail. */
+export class CorrectDeliveryDto {
+  @Text(100, 'SO-1001') orderNo!: string;
+  @Text(100, '10') lineNo!: string;
+  @ApiProperty({ type: DeliveryChangesDto, description: 'Only the facts that change' })
+  @IsNotEmptyObject({ nullable: false }, { message: '$property must name at least one fact to correct' })
+  @ValidateNested()
+  @Type(() => DeliveryChangesDto)
+  changes!: DeliveryChangesDto;
+  @Text(4000) reason!: string;
+  @OccurredAt() occurredAt?: string;
+}
+
+export class DeliveryImportQueryDto {
+  @ApiPropertyOptional({
+    enum: DELIVERY_IMPORT_MODES,
+    default: 'all-or-nothing',
+    description:
+      'all-or-nothing: check every row first (fields, conflicts with recorded lines, duplicates within the file) and import only a clean file; ' +
+      'validate: the same check, nothing imported; good-rows: import the good rows, report the bad ones',
+  })
+  @IsOptional()
+  @IsIn(DELIVERY_IMPORT_MODES as unknown as string[])
+  mode?: (typeof DELIVERY_IMPORT_MODES)[number];
+}

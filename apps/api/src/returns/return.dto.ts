@@ -1,0 +1,117 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { DISPOSITION_SOURCES, RETURN_DISPOSITIONS, RETURN_RESPONSIBILITIES, REWORK_INSTRUCTIONS } from '@qms/return-domain';
+import { Type } from 'class-transformer';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Min, ValidateNested } from 'class-validator';
+import { OccurredAt, OneOf, OptionalText, Text } from '../http/dto-validators';
+
+const CALENDAR_DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+export class ReturnedItemDto {
+  @ApiProperty({ minimum: 1, description: 'Line of the receiving note, unique within the return' }) @IsInt() @Min(1) itemNo!: number;
+  @Text(100, 'M-4711') materialNo!: string;
+  @ApiProperty({ minimum: 1 }) @IsInt() @Min(1) quantity!: number;
+}
+
+export class ReceiveReturnDto {
+  @Text(100, 'RN-2026-0042') receivingNoteNo!: string;
+  @Text(100, 'ACME') customerId!: string;
+  @ApiProperty({ type: [ReturnedItemDto] })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(500)
+  @ValidateNested({ each: true })
+  @Type(() => ReturnedItemDto)
+  items!: ReturnedItemDto[];
+  @OptionalText(100) complaintNumber?: string | null;
+  @ApiPropertyOptional({ description: 'Periodic/bulk return (统退货): never linked to a complaint' }) @IsOptional() @IsBoolean()
+  periodicBulk?: boolean;
+  @ApiPropertyOptional({ description: 'The customer urgently needs replacement product (§6.1.5)' }) @IsOptional() @IsBoolean()
+  urgentNeed?: boolean;
+  @OccurredAt() occurredAt?: string;
+}
+
+export class InspectedItemDto {
+  @ApiProperty({ minimum: 1 }) @IsInt() @Min(1) itemNo!: number;
+  @ApiProperty({ minimum: 0, description: '0 = no trouble found on this item' }) @IsInt() @Min(0) defectiveQuantity!: number;
+}
+
+export class InspectReturnDto {
+  @ApiProperty({ type: [InspectedItemDto], description: 'Every received item, each once' })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(500)
+  @ValidateNested({ each: true })
+  @Type(() => InspectedItemDto)
+  items!: InspectedItemDto[];
+  @ApiPropertyOptional({ enum: RETURN_RESPONSIBILITIES, nullable: true, description: 'Required when something is defective; absent when nothing is' })
+  @IsOptional()
+  @IsIn(RETURN_RESPONSIBILITIES as unknown as string[])
+  responsibility?: string | null;
+  @Text(4000) findings!: string;
+  @OccurredAt() occurredAt?: string;
+}
+
+export class DispositionReturnItemDto {
+  @ApiProperty({ minimum: 1 }) @IsInt() @Min(1) itemNo!: number;
+  @ApiProperty({ minimum: 1 }) @IsInt() @Min(1) quantity!: number;
+  @OneOf(RETURN_DISPOSITIONS) disposition!: string;
+  @ApiPropertyOptional({ enum: DISPOSITION_SOURCES, description: 'Defaults to received' }) @IsOptional() @IsIn(DISPOSITION_SOURCES as unknown as string[])
+  source?: string;
+  @ApiPropertyOptional({ enum: REWORK_INSTRUCTIONS, nullable: true, description: 'Rework only: repair, or 100 % inspection' })
+  @IsOptional()
+  @IsIn(REWORK_INSTRUCTIONS as unknown as string[])
+  reworkInstruction?: string | null;
+  @OptionalText(100) concessionReference?: string | null;
+  @OptionalText(100) nonconformingReportNo?: string | null;
+  @OptionalText(4000) note?: string | null;
+  @OccurredAt() occurredAt?: string;
+}
+
+export class IssueReworkOrderDto {
+  @Text(100, 'RW-2026-0007') reworkOrderNo!: string;
+  @OccurredAt() occurredAt?: string;
+}
+
+export class CompleteReworkDto {
+  @ApiProperty({ minimum: 0 }) @IsInt() @Min(0) passedQuantity!: number;
+  @ApiProperty({ minimum: 0 }) @IsInt() @Min(0) failedQuantity!: number;
+  @OccurredAt() occurredAt?: string;
+}
+
+export class ArchiveFailureAnalysisDto {
+  @Text(100, 'FA-2026-0031') reportReference!: string;
+  @Text(4000) conclusion!: string;
+  @OccurredAt() occurredAt?: string;
+}
+
+export class CheckStockDto {
+  @Text(100) materialNo!: string;
+  @ApiProperty({ minimum: 1 }) @IsInt() @Min(1) requiredQuantity!: number;
+  @ApiProperty({ minimum: 0 }) @IsInt() @Min(0) availableQuantity!: number;
+  @OccurredAt() occurredAt?: string;
+}
+
+export class ConfirmStockDto {
+  @Text(100) materialNo!: string;
+  @ApiProperty({ minimum: 0 }) @IsInt() @Min(0) confirmedAvailableQuantity!: number;
+  @OccurredAt() occurredAt?: string;
+}
+
+export class RequestEmergencyProductionDto {
+  @Text(100) materialNo!: string;
+  @ApiPropertyOptional({ minimum: 1, description: 'Defaults to the confirmed shortage; may be more, never less' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  quantity?: number;
+  @ApiPropertyOptional({ example: '2026-04-10', nullable: true }) @IsOptional() @IsString() @Matches(CALENDAR_DATE, { message: '$property must be YYYY-MM-DD' })
+  neededBy?: string | null;
+  @OccurredAt() occurredAt?: string;
+}
+
+export class CreditReturnDto {
+  @Text(100, 'CN-2026-0012') creditNoteNo!: string;
+  @ApiProperty({ minimum: 1 }) @IsInt() @Min(1) creditedQuantity!: number;
+  @OptionalText(4000) note?: string | null;
+  @OccurredAt() occurredAt?: string;
+}

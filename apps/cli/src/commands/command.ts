@@ -1,0 +1,18 @@
+import type { EventStore } from '@qms/event-store';
+import type { CliIo } from '../cli-io';
+import type { ExitCode } from '../exit-codes';
+
+export interface CliContext {
+  readonly io: CliIo;
+  /** Opened on first use and closed by the dispatcher after the command. */
+  eventStore(): Promise<EventStore>;
+}
+
+/** One subcommand; one file per subcommand under commands/, listed in commands/index.ts. */
+export interface CliCommand {
+  readonly name: string;
+  readonly summary: string;
+  /** Arguments after the command name, e.g. `[--stream <id>] [--json]`. */
+  readonly usage: string;
+  run(args: readonly string[], context: CliContext): Promise<ExitCode>;
+}

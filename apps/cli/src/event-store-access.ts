@@ -1,0 +1,8 @@
+import { createEventStore, type EventStore } from '@qms/event-store';
+import { loadAppConfig } from '../../api/src/config/app-config';
+
+/** The event store the API uses, from the same environment (EVENTSTORE_URL or EVENTS_DB_PATH). */
+export async function openEventStore(env: Readonly<Record<string, string | undefined>>): Promise<EventStore> {
+  const config = loadAppConfig(env);
+  return createEventStore({ ...(config.eventStoreUrl ? { eventStoreUrl: config.eventStoreUrl } : {}), sqlitePath: config.eventsDbPath });
+}
