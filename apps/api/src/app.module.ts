@@ -6,10 +6,13 @@ import { AuditModule } from './audit/audit.module';
 import { AuthGuard } from './auth/auth.guard';
 import type { AppConfig } from './config/app-config';
 import { ComplaintsModule } from './complaints/complaints.module';
+import { DeliveriesModule } from './deliveries/deliveries.module';
 import { HealthController } from './health/health.controller';
 import { HEALTH_CONTRIBUTORS } from './health/health-contributor';
 import { DomainExceptionFilter } from './http/domain-exception.filter';
 import { InfrastructureModule } from './infrastructure/infrastructure.module';
+import { ReturnsModule } from './returns/returns.module';
+import { SurveysModule } from './surveys/surveys.module';
 import type { Clock } from './infrastructure/tokens';
 
 export interface AppOverrides {
@@ -22,7 +25,7 @@ export class AppModule {
   static forRoot(config: AppConfig, overrides: AppOverrides = {}): DynamicModule {
     return {
       module: AppModule,
-      imports: [InfrastructureModule.forRoot(config, overrides), CqrsModule.forRoot(), ComplaintsModule, AuditModule],
+      imports: [InfrastructureModule.forRoot(config, overrides), CqrsModule.forRoot(), ComplaintsModule, AuditModule, ReturnsModule, DeliveriesModule, SurveysModule],
       controllers: [HealthController],
       providers: [
         { provide: APP_GUARD, useClass: AuthGuard },

@@ -13,6 +13,8 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
     logger: config.production ? ['error', 'warn', 'log'] : ['error', 'warn'],
     abortOnError: false,
   });
+  // CSV uploads (delivery import) reach the handler as the raw stream: never buffered, not bound by bodyLimit.
+  app.getHttpAdapter().getInstance().addContentTypeParser('text/csv', (_request, payload, done) => done(null, payload));
   app.useGlobalPipes(createValidationPipe());
   app.enableShutdownHooks();
   const document = SwaggerModule.createDocument(

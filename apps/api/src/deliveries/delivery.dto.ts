@@ -58,3 +58,19 @@ export class DeliveryImportQueryDto {
   @IsIn(DELIVERY_IMPORT_MODES as unknown as string[])
   mode?: (typeof DELIVERY_IMPORT_MODES)[number];
 }
+
+export class RejectedRowResponse {
+  @ApiProperty({ description: 'Line number as an editor shows it (1 = header)' }) line!: number;
+  @ApiProperty({ type: [String] }) errors!: string[];
+}
+
+export class DeliveryImportResponse {
+  @ApiProperty({ enum: DELIVERY_IMPORT_MODES }) mode!: string;
+  @ApiProperty({ description: 'Rows read after the header' }) rows!: number;
+  @ApiProperty({ description: 'Deliveries appended' }) imported!: number;
+  @ApiProperty({ description: 'Order lines already recorded with the same facts (or repeated in the file): nothing appended' })
+  alreadyPresent!: number;
+  @ApiPropertyOptional({ description: 'validate mode: what a real import would append' }) toImport?: number;
+  @ApiProperty({ type: [RejectedRowResponse], description: 'Every bad line with every problem on it' }) rejected!: RejectedRowResponse[];
+  @ApiProperty({ description: 'False when nothing was written (validate, or all-or-nothing with bad rows)' }) committed!: boolean;
+}

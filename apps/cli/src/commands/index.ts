@@ -1,6 +1,7 @@
 import type { CliCommand } from './command';
 import { historyCommand } from './history';
+import { importDeliveriesCommand } from './import-deliveries';
 import { verifyCommand } from './verify';
 
 /** Every subcommand, in the order `help` lists them. Add a command: one file here, one line below. */
-export const COMMANDS: readonly CliCommand[] = [verifyCommand, historyCommand];
+export const COMMANDS: readonly CliCommand[] = [verifyCommand, historyCommand, importDeliveriesCommand];

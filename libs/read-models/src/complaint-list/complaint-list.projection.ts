@@ -1,10 +1,9 @@
 import { assertNever } from '@qms/domain-kernel';
 import type { ActionPlannedData, ComplaintEvent, ComplaintEventType } from '@qms/complaint-domain';
-import { calendarFor } from '../kpi/calendar';
 import type { ReadModelProjection } from '../kpi/projection-shape';
-import type { ReportingConfig } from '../kpi/reporting-config';
 import {
   COMPLAINTS_COLLECTION,
+  currentRound,
   type ActionFact,
   type ComplaintDocument,
   type DeadlineFact,
@@ -32,16 +31,13 @@ export const COMPLAINT_LIST_EVENT_TYPES: readonly ComplaintEventType[] = [
   'ComplaintReopened',
 ];
 
-/** The master list and the tracking list, one document per complaint. */
-export function createComplaintListProjection(
-  config: Pick<ReportingConfig, 'timeZone'>,
-): ReadModelProjection<ComplaintDocument, ComplaintEvent> {
-  const calendar = calendarFor(config.timeZone);
+/** The master list and the tracking list, one document per complaint; needs no configuration. */
+export function createComplaintListProjection(): ReadModelProjection<ComplaintDocument, ComplaintEvent> {
   return {
     name: COMPLAINTS_COLLECTION,
     eventTypes: COMPLAINT_LIST_EVENT_TYPES,
     documentIds: (event) => [event.data.complaintNumber],
-    evolve: (document, event) => evolveComplaint(document, event, (instant) => calendar.monthOf(instant)),
+    evolve: evolveComplaint,
   };
 }
 
@@ -68,19 +64,9 @@ function plannedAction(kind: ActionFact['kind'], data: ActionPlannedData): Actio
     kind,
     description: data.description,
     owner: data.owner,
-    plannedAt: data.occurredAt,
-    dueAt: data.dueAt,
-    dueHistory: [{ setAt: data.occurredAt, dueAt: data.dueAt, reason: 'planned' }],
-    completions: [],
-    completedAt: null,
-    completedOnTime: null,
+    rounds: [{ setAt: data.occurredAt, dueAt: data.dueAt, reason: 'planned', completedAt: null }],
     verification: null,
     verifiedAt: null,
-    similarProductsCovered: [...data.similarProductsCovered],
-    similarProcessesCovered: [...data.similarProcessesCovered],
-    noSimilarItemsReason: data.noSimilarItemsReason,
-    pfmea: data.pfmea,
-    controlPlan: data.controlPlan,
   };
 }
 
@@ -101,18 +87,13 @@ function withAction(
 export function evolveComplaint(
   document: ComplaintDocument | null,
   event: ComplaintEvent,
-  monthOf: (instant: string) => string,
 ): ComplaintDocument | null {
   if (event.type === 'ComplaintRegistered') {
     const data = event.data;
     return {
       _id: data.complaintNumber,
-      number: data.complaintNumber,
-      registeredAt: data.occurredAt,
       receivedAt: data.receivedAt,
-      receivedMonth: monthOf(data.receivedAt),
       customerId: data.customerId,
-      customerContact: data.customerContact,
       partNo: data.partNo,
       lot: data.lot,
       description: data.defectDescription,
@@ -122,18 +103,20 @@ export function evolveComplaint(
       channel: data.channel,
       returnNeeded: data.returnNeeded,
       customerProductionAffected: data.customerProductionAffected,
-      timeZone: data.timeZone,
-      deadlinePolicyId: data.deadlinePolicyId,
       status: 'open',
       department: null,
-      assignedAt: null,
-      containment: { dueAt: data.containmentDueAt, doneAt: null, met: null, description: null, quantitySecured: null },
+      containment: {
+        dueAt: data.containmentDueAt,
+        doneAt: null,
+        met: null,
+        description: null,
+        quantitySecured: null,
+      },
       actionReply: {
         dueAt: data.actionReplyDueAt,
         doneAt: null,
         met: null,
-        customerDeadline: data.customerDeadline,
-        lastSubmittedAt: null,
+        customerDeadline: data.customerDeadline !== null,
         submissions: 0,
       },
       rootCause: null,
@@ -143,9 +126,7 @@ export function evolveComplaint(
       eightDDecision: null,
       customerRepliedAt: [],
       closedAt: null,
-      closedMonth: null,
       result: null,
-      closingRemarks: null,
       reopenedFrom: data.reopenedFrom,
       reopenedAs: [],
     };
@@ -155,7 +136,7 @@ export function evolveComplaint(
 
   switch (event.type) {
     case 'ComplaintAssigned':
-      return { ...document, department: event.data.department, assignedAt: event.data.occurredAt };
+      return { ...document, department: event.data.department };
     case 'ContainmentRecorded':
       return {
         ...document,
@@ -172,8 +153,6 @@ export function evolveComplaint(
           category: event.data.category,
           method: event.data.method,
           description: event.data.description,
-          departmentExplanation: event.data.departmentExplanation,
-          recordedAt: event.data.occurredAt,
         },
       };
     case 'ResponsibilityDecided':
@@ -182,7 +161,6 @@ export function evolveComplaint(
         quantityAffected: event.data.quantityAffected,
         responsibility: {
           decision: event.data.responsibility,
-          explanation: event.data.explanation,
           quantityAffected: event.data.quantityAffected,
           decidedAt: event.data.occurredAt,
         },
@@ -202,7 +180,6 @@ export function evolveComplaint(
           requestedAt: event.data.occurredAt,
           decidedAt: null,
           decidedBy: null,
-          decisionNote: null,
         },
       };
     case 'PreventiveActionWaiverApproved':
@@ -214,7 +191,6 @@ export function evolveComplaint(
           status: 'approved',
           decidedAt: event.data.occurredAt,
           decidedBy: event.data.approvedBy,
-          decisionNote: event.data.comment,
         },
       };
     case 'PreventiveActionWaiverRejected':
@@ -226,29 +202,23 @@ export function evolveComplaint(
           status: 'rejected',
           decidedAt: event.data.occurredAt,
           decidedBy: event.data.rejectedBy,
-          decisionNote: event.data.reason,
         },
       };
     case 'ActionPlanSubmitted': {
-      const at = event.data.occurredAt;
       const reply = document.actionReply;
       return {
         ...document,
-        actionReply: {
-          ...markDone(reply, at),
-          lastSubmittedAt: reply.lastSubmittedAt === null || at > reply.lastSubmittedAt ? at : reply.lastSubmittedAt,
-          submissions: reply.submissions + 1,
-        },
+        actionReply: { ...markDone(reply, event.data.occurredAt), submissions: reply.submissions + 1 },
       };
     }
     case 'ActionCompleted': {
       const at = event.data.occurredAt;
-      return withAction(document, event.data.actionId, (action) => ({
-        ...action,
-        completions: [...action.completions, at],
-        completedAt: at,
-        completedOnTime: at <= action.dueAt,
-      }));
+      return withAction(document, event.data.actionId, (action) => {
+        const round = currentRound(action);
+        // The first completion of a round counts; a second report in the same round changes nothing.
+        if (round.completedAt !== null) return action;
+        return { ...action, rounds: [...action.rounds.slice(0, -1), { ...round, completedAt: at }] };
+      });
     }
     case 'ActionVerified':
       return withAction(document, event.data.actionId, (action) => ({
@@ -260,10 +230,10 @@ export function evolveComplaint(
       const data = event.data;
       return withAction(document, data.actionId, (action) => ({
         ...action,
-        dueAt: data.newDueAt,
-        dueHistory: [...action.dueHistory, { setAt: data.occurredAt, dueAt: data.newDueAt, reason: data.reason }],
-        completedAt: null,
-        completedOnTime: null,
+        rounds: [
+          ...action.rounds,
+          { setAt: data.occurredAt, dueAt: data.newDueAt, reason: data.reason, completedAt: null },
+        ],
         verification: data.reason,
         verifiedAt: data.occurredAt,
       }));
@@ -275,7 +245,6 @@ export function evolveComplaint(
           status: 'approved',
           decidedAt: event.data.occurredAt,
           decidedBy: event.data.approvedBy,
-          text: event.data.decision,
           rejections: document.eightDDecision?.rejections ?? 0,
         },
       };
@@ -286,7 +255,6 @@ export function evolveComplaint(
           status: 'rejected',
           decidedAt: event.data.occurredAt,
           decidedBy: event.data.rejectedBy,
-          text: event.data.reason,
           rejections: (document.eightDDecision?.rejections ?? 0) + 1,
         },
       };
@@ -297,9 +265,7 @@ export function evolveComplaint(
         ...document,
         status: 'closed',
         closedAt: event.data.occurredAt,
-        closedMonth: monthOf(event.data.occurredAt),
         result: event.data.result,
-        closingRemarks: event.data.remarks,
       };
     case 'ComplaintReopened':
       if (document.reopenedAs.includes(event.data.reopenedAs)) return document;

@@ -2,16 +2,22 @@
  * The two lists as field selections of the complaint document, plus the columns that depend on a
  * reference time ("days open", "overdue now", a pending deadline), computed from the `asOf` the
  * caller passes — the same instant gives the same rows whenever they are asked for.
+ *
+ * `asOf` is normally "now". Deadlines, overdue steps and days open are judged as of it (a step
+ * done later shows as not done; an action shows the due date in force then); descriptive columns
+ * (status, department, root cause) are the document's current ones — a record's full state at a
+ * past time is the audit's business (DESIGN §9).
  */
 import type { ActionKind, CauseCategory, CloseResult, Severity } from '@qms/complaint-domain';
-import type {
-  ComplaintDocument,
-  ComplaintStatus,
-  DueDateEntry,
-  EightDDecisionFact,
-  ResponsibilityFact,
-  RootCauseFact,
-  WaiverFact,
+import {
+  currentRound,
+  type ComplaintDocument,
+  type ComplaintStatus,
+  type ActionRound,
+  type EightDDecisionFact,
+  type ResponsibilityFact,
+  type RootCauseFact,
+  type WaiverFact,
 } from './complaint.document';
 import {
   actionStepAt,
@@ -27,7 +33,6 @@ import {
 /** Document fields the master list reads; use as the store's field selection. */
 export const MASTER_LIST_FIELDS = [
   '_id',
-  'number',
   'receivedAt',
   'customerId',
   'partNo',
@@ -50,7 +55,6 @@ export const MASTER_LIST_FIELDS = [
 /** Document fields the tracking list reads. */
 export const TRACKING_LIST_FIELDS = [
   '_id',
-  'number',
   'receivedAt',
   'customerId',
   'partNo',
@@ -108,7 +112,8 @@ export interface ActionView {
   readonly originalDueAt: string;
   readonly dueAt: string;
   /** Every reschedule, oldest first (the original due date is `originalDueAt`). */
-  readonly reschedules: readonly DueDateEntry[];
+  readonly reschedules: readonly ActionRound[];
+  /** Completion of the round in force; null while not completed. */
   readonly completedAt: string | null;
   readonly verification: ComplaintDocument['actions'][number]['verification'];
   readonly verifiedAt: string | null;
@@ -146,7 +151,7 @@ function overdueAsOf(document: TimelineFacts, cutoff: string): string[] {
 export function toMasterListRow(document: MasterListDocument, asOf: string): MasterListRow {
   const cutoff = cutoffAfter(asOf);
   return {
-    number: document.number,
+    number: document._id,
     receivedAt: document.receivedAt,
     customerId: document.customerId,
     partNo: document.partNo,
@@ -170,22 +175,27 @@ export function toMasterListRow(document: MasterListDocument, asOf: string): Mas
 
 export function toTrackingListRow(document: TrackingListDocument, asOf: string): TrackingListRow {
   const cutoff = cutoffAfter(asOf);
-  const deadline = (fact: { dueAt: string; doneAt: string | null }): DeadlineView => ({
-    dueAt: fact.dueAt,
-    doneAt: fact.doneAt,
-    state: deadlineStateAt(fact, cutoff),
-  });
+  // A step done after the reference time shows as not done yet, so a row is one moment's picture.
+  const deadline = (fact: { dueAt: string; doneAt: string | null }): DeadlineView => {
+    const step = {
+      dueAt: fact.dueAt,
+      doneAt: fact.doneAt !== null && fact.doneAt < cutoff ? fact.doneAt : null,
+    };
+    return { ...step, state: deadlineStateAt(step, cutoff) };
+  };
   const actions: ActionView[] = document.actions.map((action) => {
-    const step = actionStepAt(action, cutoff) ?? { dueAt: action.dueAt, doneAt: action.completedAt };
+    const first = action.rounds[0] ?? currentRound(action);
+    // Before it was planned, an action shows its first due date as pending.
+    const step = actionStepAt(action, cutoff) ?? { dueAt: first.dueAt, doneAt: null };
     return {
       actionId: action.actionId,
       kind: action.kind,
       description: action.description,
       owner: action.owner,
-      originalDueAt: action.dueHistory[0]?.dueAt ?? action.dueAt,
+      originalDueAt: first.dueAt,
       dueAt: step.dueAt,
-      reschedules: action.dueHistory.slice(1),
-      completedAt: action.completedAt,
+      reschedules: action.rounds.slice(1),
+      completedAt: step.doneAt,
       verification: action.verification,
       verifiedAt: action.verifiedAt,
       deadline: deadline(step),
@@ -193,7 +203,7 @@ export function toTrackingListRow(document: TrackingListDocument, asOf: string):
   });
   const overdueSteps = overdueAsOf(document, cutoff);
   return {
-    number: document.number,
+    number: document._id,
     receivedAt: document.receivedAt,
     customerId: document.customerId,
     partNo: document.partNo,

@@ -6,12 +6,15 @@
  * `cutoff` is exclusive: something happened by then when its time is strictly before the cutoff.
  * All instants are `toISOString()` strings, so string order is time order.
  */
-import type { ActionFact, ComplaintDocument, DeadlineFact } from './complaint.document';
+import type { ActionFact, ActionRound, ComplaintDocument, DeadlineFact } from './complaint.document';
 
 export const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** The document fields the timeline reads; both lists select them. */
-export type TimelineFacts = Pick<ComplaintDocument, 'receivedAt' | 'closedAt' | 'containment' | 'actionReply' | 'actions'>;
+export type TimelineFacts = Pick<
+  ComplaintDocument,
+  'receivedAt' | 'closedAt' | 'containment' | 'actionReply' | 'actions'
+>;
 
 export type StepName = 'containment' | 'action_reply' | `action:${string}`;
 
@@ -28,7 +31,8 @@ export function cutoffAfter(asOf: string): string {
   return new Date(ms + 1).toISOString();
 }
 
-const before = (instant: string | null, cutoff: string): instant is string => instant !== null && instant < cutoff;
+const before = (instant: string | null, cutoff: string): instant is string =>
+  instant !== null && instant < cutoff;
 
 export function isReceivedBy(document: Pick<ComplaintDocument, 'receivedAt'>, cutoff: string): boolean {
   return document.receivedAt < cutoff;
@@ -39,22 +43,26 @@ export function isClosedBy(document: Pick<ComplaintDocument, 'closedAt'>, cutoff
 }
 
 /** Received before the cutoff and not closed by then. */
-export function isOpenAt(document: Pick<ComplaintDocument, 'receivedAt' | 'closedAt'>, cutoff: string): boolean {
+export function isOpenAt(
+  document: Pick<ComplaintDocument, 'receivedAt' | 'closedAt'>,
+  cutoff: string,
+): boolean {
   return isReceivedBy(document, cutoff) && !isClosedBy(document, cutoff);
 }
 
 /**
- * The due date of an action in force at the cutoff and when the action was done in that round
- * (a reschedule starts a new round), or null when the action was not planned yet.
+ * The due date of an action in force at the cutoff (the last round opened before it) and when that
+ * round was completed, if before the cutoff; null when the action was not planned yet.
  */
 export function actionStepAt(action: ActionFact, cutoff: string): StepAt | null {
-  if (!before(action.plannedAt, cutoff)) return null;
-  let current = action.dueHistory[0];
-  for (const entry of action.dueHistory) if (entry.setAt < cutoff) current = entry;
+  let current: ActionRound | undefined;
+  for (const round of action.rounds) if (round.setAt < cutoff) current = round;
   if (current === undefined) return null;
-  const setAt = current.setAt;
-  const doneAt = action.completions.find((completion) => completion >= setAt && completion < cutoff) ?? null;
-  return { step: `action:${action.actionId}`, dueAt: current.dueAt, doneAt };
+  return {
+    step: `action:${action.actionId}`,
+    dueAt: current.dueAt,
+    doneAt: before(current.completedAt, cutoff) ? current.completedAt : null,
+  };
 }
 
 function deadlineStepAt(step: StepName, fact: DeadlineFact, cutoff: string): StepAt {
@@ -91,8 +99,13 @@ export function daysToClose(document: Pick<ComplaintDocument, 'receivedAt' | 'cl
 }
 
 /** Days from receipt to closure or to `asOf`, whichever is first; 0 before receipt. */
-export function daysOpenAsOf(document: Pick<ComplaintDocument, 'receivedAt' | 'closedAt'>, asOf: string): number {
-  const end = isClosedBy(document, cutoffAfter(asOf)) ? Date.parse(document.closedAt as string) : Date.parse(asOf);
+export function daysOpenAsOf(
+  document: Pick<ComplaintDocument, 'receivedAt' | 'closedAt'>,
+  asOf: string,
+): number {
+  const end = isClosedBy(document, cutoffAfter(asOf))
+    ? Date.parse(document.closedAt as string)
+    : Date.parse(asOf);
   return Math.max(0, end - Date.parse(document.receivedAt)) / DAY_MS;
 }
 

@@ -12,8 +12,11 @@
  * is done. Anything that depends on "now" (days open, overdue now, a pending deadline's state) is
  * computed at query time from a given `asOf`, never from the clock inside the projection.
  *
- * Texts kept are those the lists show; longer evidence and comments stay in the event history
- * (audit, 8D export) to keep the document small.
+ * Memory decides what is kept: 100,000 of these sit in the embedded mode's process (measured at
+ * about 2 KB each), so the document holds what the lists show and the KPIs need, and nothing
+ * twice. Contacts, explanations, evidence, comments and the IATF 10.2.3 coverage of each action
+ * (similar products/processes, PFMEA and control-plan revisions) stay in the event history,
+ * which the 8D export and the audit read.
  */
 import type {
   ActionKind,
@@ -21,7 +24,6 @@ import type {
   CauseCategory,
   Channel,
   CloseResult,
-  DocumentRevision,
   RescheduleReason,
   Responsibility,
   Severity,
@@ -45,8 +47,8 @@ export interface ContainmentFact extends DeadlineFact {
 
 /** The action reply (§6.4): the first submission of the action plan is the step's completion. */
 export interface ActionReplyFact extends DeadlineFact {
-  readonly customerDeadline: string | null;
-  readonly lastSubmittedAt: string | null;
+  /** The due date is the customer's own deadline rather than the policy's. */
+  readonly customerDeadline: boolean;
   readonly submissions: number;
 }
 
@@ -54,24 +56,26 @@ export interface RootCauseFact {
   readonly category: CauseCategory;
   readonly method: AnalysisMethod;
   readonly description: string;
-  readonly departmentExplanation: string;
-  readonly recordedAt: string;
 }
 
 export interface ResponsibilityFact {
   readonly decision: Responsibility;
-  readonly explanation: string;
   /** Quantity affected as corrected at the decision: the KPI "defective quantity" uses it. */
   readonly quantityAffected: number;
   readonly decidedAt: string;
 }
 
-/** One due date of an action: set when planned, then replaced by each reschedule (§6.3.1 B). */
-export interface DueDateEntry {
+/**
+ * One due date of an action and its completion: the plan opens the first round, each reschedule
+ * by quality (§6.3.1 B) opens the next. The rounds are the reschedule history.
+ */
+export interface ActionRound {
   /** When this due date took effect (planned or rescheduled at). */
   readonly setAt: string;
   readonly dueAt: string;
   readonly reason: 'planned' | RescheduleReason;
+  /** First completion reported in this round; null while not completed. */
+  readonly completedAt: string | null;
 }
 
 export interface ActionFact {
@@ -79,25 +83,11 @@ export interface ActionFact {
   readonly kind: ActionKind;
   readonly description: string;
   readonly owner: string;
-  readonly plannedAt: string;
-  /** Current due date (the last entry of `dueHistory`). */
-  readonly dueAt: string;
-  /** Oldest first; the first entry is the original due date. */
-  readonly dueHistory: readonly DueDateEntry[];
-  /** Every completion, oldest first: a reschedule reopens the action and it is completed again. */
-  readonly completions: readonly string[];
-  /** Latest completion still standing (null once a later reschedule reopened the action). */
-  readonly completedAt: string | null;
-  /** Completed by the due date in force at completion; null while not completed. */
-  readonly completedOnTime: boolean | null;
+  /** Oldest first; the last round holds the current due date. Never empty. */
+  readonly rounds: readonly ActionRound[];
   /** Latest judgement of quality: effective, or why it was rescheduled. */
   readonly verification: 'effective' | RescheduleReason | null;
   readonly verifiedAt: string | null;
-  readonly similarProductsCovered: readonly string[];
-  readonly similarProcessesCovered: readonly string[];
-  readonly noSimilarItemsReason: string | null;
-  readonly pfmea: DocumentRevision | null;
-  readonly controlPlan: DocumentRevision | null;
 }
 
 export interface WaiverFact {
@@ -106,29 +96,21 @@ export interface WaiverFact {
   readonly requestedAt: string;
   readonly decidedAt: string | null;
   readonly decidedBy: string | null;
-  /** Approval comment or rejection reason. */
-  readonly decisionNote: string | null;
 }
 
 export interface EightDDecisionFact {
   readonly status: 'approved' | 'rejected';
   readonly decidedAt: string;
   readonly decidedBy: string;
-  /** The approved decision, or the reason it was sent back. */
-  readonly text: string;
   readonly rejections: number;
 }
 
+/** `_id` is the complaint number. */
 export interface ComplaintDocument {
   readonly _id: string;
-  readonly number: string;
-  readonly registeredAt: string;
   /** Business time every KPI and deadline counts from. */
   readonly receivedAt: string;
-  /** Local month of `receivedAt` in the reporting time zone, for month queries. */
-  readonly receivedMonth: string;
   readonly customerId: string;
-  readonly customerContact: string;
   readonly partNo: string;
   readonly lot: string;
   readonly description: string;
@@ -140,11 +122,8 @@ export interface ComplaintDocument {
   readonly channel: Channel;
   readonly returnNeeded: boolean;
   readonly customerProductionAffected: boolean;
-  readonly timeZone: string;
-  readonly deadlinePolicyId: string;
   readonly status: ComplaintStatus;
   readonly department: string | null;
-  readonly assignedAt: string | null;
   readonly containment: ContainmentFact;
   readonly actionReply: ActionReplyFact;
   readonly rootCause: RootCauseFact | null;
@@ -155,10 +134,15 @@ export interface ComplaintDocument {
   readonly eightDDecision: EightDDecisionFact | null;
   readonly customerRepliedAt: readonly string[];
   readonly closedAt: string | null;
-  readonly closedMonth: string | null;
   readonly result: CloseResult | null;
-  readonly closingRemarks: string | null;
   readonly reopenedFrom: string | null;
   /** Complaints opened by reopening this one (`-1`, `-2`, …), in order. */
   readonly reopenedAs: readonly string[];
+}
+
+/** The round in force (the last one). */
+export function currentRound(action: ActionFact): ActionRound {
+  const round = action.rounds[action.rounds.length - 1];
+  if (round === undefined) throw new Error(`Action ${action.actionId} has no due date`);
+  return round;
 }

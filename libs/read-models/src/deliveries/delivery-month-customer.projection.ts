@@ -26,7 +26,10 @@ export interface DeliveryMonthCustomerDocument {
   readonly premiumFreightDeliveries: number;
 }
 
-export const DELIVERY_EVENT_TYPES_PROJECTED: readonly DeliveryEventType[] = ['DeliveryRecorded', 'DeliveryCorrected'];
+export const DELIVERY_EVENT_TYPES_PROJECTED: readonly DeliveryEventType[] = [
+  'DeliveryRecorded',
+  'DeliveryCorrected',
+];
 
 export function deliveryMonthCustomerId(month: MonthKey, customerId: string): string {
   return `${month}|${customerId}`;
@@ -44,7 +47,9 @@ export interface DeliveryJudgement {
 
 export type DeliveryJudge = (facts: DeliveryFacts) => DeliveryJudgement;
 
-export function deliveryJudge(config: Pick<ReportingConfig, 'timeZone' | 'onTimeDeliveryWindowDays'>): DeliveryJudge {
+export function deliveryJudge(
+  config: Pick<ReportingConfig, 'timeZone' | 'onTimeDeliveryWindowDays'>,
+): DeliveryJudge {
   const calendar = calendarFor(config.timeZone);
   return (facts) => {
     const localDate = calendar.localDateOf(facts.deliveredAt);

@@ -6,14 +6,20 @@ describe('ReportingCalendar', () => {
     expect(shanghai.monthOf('2025-03-31T15:59:59.999Z')).toBe('2025-03'); // 23:59:59.999 local
     expect(shanghai.monthOf('2025-03-31T16:00:00.000Z')).toBe('2025-04'); // 00:00 local, April 1
     expect(shanghai.localDateOf('2025-03-31T16:00:00.000Z')).toBe('2025-04-01');
-    expect(shanghai.bounds('2025-12')).toEqual({ start: '2025-11-30T16:00:00.000Z', end: '2025-12-31T16:00:00.000Z' });
+    expect(shanghai.bounds('2025-12')).toEqual({
+      start: '2025-11-30T16:00:00.000Z',
+      end: '2025-12-31T16:00:00.000Z',
+    });
     expect(shanghai.monthOf('2025-12-31T16:00:00.000Z')).toBe('2026-01');
   });
 
   it('puts a UTC instant in the previous local month west of Greenwich, across daylight saving', () => {
     const newYork = calendarFor('America/New_York');
     // March 1 starts at 05:00Z (EST, UTC−5); April 1 at 04:00Z (EDT, UTC−4, since March 9).
-    expect(newYork.bounds('2025-03')).toEqual({ start: '2025-03-01T05:00:00.000Z', end: '2025-04-01T04:00:00.000Z' });
+    expect(newYork.bounds('2025-03')).toEqual({
+      start: '2025-03-01T05:00:00.000Z',
+      end: '2025-04-01T04:00:00.000Z',
+    });
     expect(newYork.monthOf('2025-03-01T04:59:59.999Z')).toBe('2025-02');
     // The 23-hour day of the change: 3-10 starts at 04:00Z, 3-09 started at 05:00Z.
     expect(newYork.localDateOf('2025-03-10T03:59:59.999Z')).toBe('2025-03-09');

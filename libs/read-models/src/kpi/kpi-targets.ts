@@ -33,7 +33,8 @@ export interface KpiResult {
 
 export function evaluateKpi(name: KpiName, value: number | null, target: number | null): KpiResult {
   const direction = KPI_DIRECTIONS[name];
-  const met = value === null || target === null ? null : direction === 'at_least' ? value >= target : value <= target;
+  const met =
+    value === null || target === null ? null : direction === 'at_least' ? value >= target : value <= target;
   return { value, target, direction, met };
 }
 

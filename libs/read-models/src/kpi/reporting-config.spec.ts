@@ -7,12 +7,21 @@ describe('ReportingConfig', () => {
     expect(config.timeZone).toBe('Asia/Shanghai');
     expect(config.repeatWindowDays).toBe(90);
     expect(config.onTimeDeliveryWindowDays).toBe(0);
-    expect(config.csi.weights).toEqual({ personnel_service: 1, complaint_handling: 1, quality: 1, delivery: 1, price: 1 });
+    expect(config.csi.weights).toEqual({
+      personnel_service: 1,
+      complaint_handling: 1,
+      quality: 1,
+      delivery: 1,
+      price: 1,
+    });
     expect(config).toEqual(DEFAULT_REPORTING_CONFIG);
   });
 
   it('merges partial input over the defaults', () => {
-    const config = resolveReportingConfig({ targets: { ppm: 20 }, csi: { weights: { quality: 3 }, targetByYear: { '2026': 97 } } });
+    const config = resolveReportingConfig({
+      targets: { ppm: 20 },
+      csi: { weights: { quality: 3 }, targetByYear: { '2026': 97 } },
+    });
     expect(config.targets.ppm).toBe(20);
     expect(config.targets.onTimeDeliveryPercent).toBe(98);
     expect(config.csi.weights.quality).toBe(3);
@@ -23,7 +32,11 @@ describe('ReportingConfig', () => {
 
   it('refuses what the reports could not honour, naming each problem', () => {
     expect(() =>
-      resolveReportingConfig({ timeZone: 'Nowhere/Land', repeatWindowDays: -1, csi: { weights: { quality: -2 } } }),
+      resolveReportingConfig({
+        timeZone: 'Nowhere/Land',
+        repeatWindowDays: -1,
+        csi: { weights: { quality: -2 } },
+      }),
     ).toThrow(/timeZone.*repeatWindowDays.*csi\.weights\.quality/);
   });
 

@@ -82,7 +82,10 @@ export const DEFAULT_REPORTING_CONFIG: ReportingConfig = {
   targets: DEFAULT_KPI_TARGETS,
   customerTargets: {},
   csi: {
-    weights: Object.fromEntries(SURVEY_DIMENSIONS.map((dimension) => [dimension, 1])) as Record<SurveyDimension, number>,
+    weights: Object.fromEntries(SURVEY_DIMENSIONS.map((dimension) => [dimension, 1])) as Record<
+      SurveyDimension,
+      number
+    >,
     target: 95,
     targetByYear: {},
     benchmark: null,
@@ -95,7 +98,9 @@ export interface ReportingConfigInput {
   readonly onTimeDeliveryWindowDays?: number;
   readonly targets?: Partial<KpiTargets>;
   readonly customerTargets?: Readonly<Record<string, Partial<KpiTargets>>>;
-  readonly csi?: Partial<Omit<CsiConfig, 'weights'>> & { readonly weights?: Partial<Record<SurveyDimension, number>> };
+  readonly csi?: Partial<Omit<CsiConfig, 'weights'>> & {
+    readonly weights?: Partial<Record<SurveyDimension, number>>;
+  };
 }
 
 /** Fills the defaults and refuses a configuration the reports could not honour. */
@@ -103,14 +108,16 @@ export function resolveReportingConfig(input: ReportingConfigInput = {}): Report
   const config: ReportingConfig = {
     timeZone: input.timeZone ?? DEFAULT_REPORTING_CONFIG.timeZone,
     repeatWindowDays: input.repeatWindowDays ?? DEFAULT_REPORTING_CONFIG.repeatWindowDays,
-    onTimeDeliveryWindowDays: input.onTimeDeliveryWindowDays ?? DEFAULT_REPORTING_CONFIG.onTimeDeliveryWindowDays,
+    onTimeDeliveryWindowDays:
+      input.onTimeDeliveryWindowDays ?? DEFAULT_REPORTING_CONFIG.onTimeDeliveryWindowDays,
     targets: { ...DEFAULT_KPI_TARGETS, ...input.targets },
     customerTargets: input.customerTargets ?? {},
     csi: {
       weights: { ...DEFAULT_REPORTING_CONFIG.csi.weights, ...input.csi?.weights },
       target: input.csi?.target ?? DEFAULT_REPORTING_CONFIG.csi.target,
       targetByYear: input.csi?.targetByYear ?? {},
-      benchmark: input.csi?.benchmark === undefined ? DEFAULT_REPORTING_CONFIG.csi.benchmark : input.csi.benchmark,
+      benchmark:
+        input.csi?.benchmark === undefined ? DEFAULT_REPORTING_CONFIG.csi.benchmark : input.csi.benchmark,
     },
   };
   const problems: string[] = [];

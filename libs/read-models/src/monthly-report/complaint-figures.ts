@@ -3,6 +3,7 @@
  * `window.end` is the first instant of the next month: "at the end of M" means "before it".
  */
 import { CAUSE_CATEGORIES, SEVERITIES, type Severity } from '@qms/complaint-domain';
+import { currentRound } from '../complaint-list/complaint.document';
 import { DAY_MS, daysToClose, isOpenAt, overdueStepsAt } from '../complaint-list/complaint-timeline';
 import type { MonthBounds } from '../kpi/calendar';
 import {
@@ -23,13 +24,22 @@ export function percent(count: number, of: number): number | null {
   return of === 0 ? null : (count * 100) / of;
 }
 
+// NUL never occurs in ids typed by people or exported by an ERP, so the key cannot collide.
 const repeatKey = (complaint: ReportComplaint): string | null =>
   complaint.rootCause === null
     ? null
-    : JSON.stringify([complaint.customerId, complaint.partNo, complaint.rootCause.category]);
+    : `${complaint.customerId}\u0000${complaint.partNo}\u0000${complaint.rootCause.category}`;
 
 const byReceipt = (a: ReportComplaint, b: ReportComplaint): number =>
-  a.receivedAt < b.receivedAt ? -1 : a.receivedAt > b.receivedAt ? 1 : a.number < b.number ? -1 : a.number > b.number ? 1 : 0;
+  a.receivedAt < b.receivedAt
+    ? -1
+    : a.receivedAt > b.receivedAt
+      ? 1
+      : a._id < b._id
+        ? -1
+        : a._id > b._id
+          ? 1
+          : 0;
 
 /**
  * Repeat complaints received in the month: reopened ones, and those with the same customer, part
@@ -38,25 +48,33 @@ const byReceipt = (a: ReportComplaint, b: ReportComplaint): number =>
  * reason. Cause categories are the latest recorded, so a category recorded later can make a past
  * month's complaint a repeat (the affected months are recomputed, see report-months.ts).
  */
-export function findRepeats(complaints: readonly ReportComplaint[], bounds: MonthBounds, windowDays: number): Set<string> {
+export function findRepeats(
+  complaints: readonly ReportComplaint[],
+  bounds: MonthBounds,
+  windowDays: number,
+): Set<string> {
   const repeats = new Set<string>();
   const series = new Map<string, ReportComplaint[]>();
+  const windowMs = windowDays * DAY_MS;
+  const earliest = new Date(Date.parse(bounds.start) - windowMs).toISOString();
   for (const complaint of complaints) {
-    if (within(complaint.receivedAt, bounds) && complaint.reopenedFrom !== null) repeats.add(complaint.number);
+    // Only complaints of the month and their possible predecessors can make a repeat this month.
+    if (complaint.receivedAt < earliest || complaint.receivedAt >= bounds.end) continue;
+    if (within(complaint.receivedAt, bounds) && complaint.reopenedFrom !== null) repeats.add(complaint._id);
     const key = repeatKey(complaint);
     if (key === null) continue;
     const members = series.get(key);
     if (members === undefined) series.set(key, [complaint]);
     else members.push(complaint);
   }
-  const windowMs = windowDays * DAY_MS;
   for (const members of series.values()) {
     members.sort(byReceipt);
     for (let index = 1; index < members.length; index += 1) {
       const complaint = members[index] as ReportComplaint;
       const previous = members[index - 1] as ReportComplaint;
       if (!within(complaint.receivedAt, bounds)) continue;
-      if (Date.parse(complaint.receivedAt) - Date.parse(previous.receivedAt) <= windowMs) repeats.add(complaint.number);
+      if (Date.parse(complaint.receivedAt) - Date.parse(previous.receivedAt) <= windowMs)
+        repeats.add(complaint._id);
     }
   }
   return repeats;
@@ -72,8 +90,9 @@ export function eightDClosedOnTime(complaint: ReportComplaint): boolean {
     complaint.containment.met === true &&
     complaint.actionReply.met === true &&
     complaint.actions.every((action) => {
-      const originalDueAt = action.dueHistory[0]?.dueAt ?? action.dueAt;
-      return action.completedAt !== null && action.completedAt <= originalDueAt;
+      const completedAt = currentRound(action).completedAt;
+      const originalDueAt = action.rounds[0]?.dueAt;
+      return completedAt !== null && originalDueAt !== undefined && completedAt <= originalDueAt;
     })
   );
 }
@@ -87,17 +106,21 @@ interface MutableCounts {
 
 const zeroCounts = (): MutableCounts => ({ received: 0, closed: 0, openAtEnd: 0, overdueAtEnd: 0 });
 
-/** `complaints` must be sorted by number: sums of fractions depend on their order. */
+/** `complaints` must be sorted by number (`_id`): sums of fractions depend on their order. */
 export function complaintFigures(
   complaints: readonly ReportComplaint[],
   bounds: MonthBounds,
   repeats: ReadonlySet<string>,
 ): ComplaintFigures {
   const total = zeroCounts();
-  const bySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, zeroCounts()])) as Record<Severity, MutableCounts>;
-  const byCauseCategory = Object.fromEntries(
-    CATEGORY_KEYS.map((c) => [c, zeroCounts()]),
-  ) as Record<CauseCategoryKey, MutableCounts>;
+  const bySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, zeroCounts()])) as Record<
+    Severity,
+    MutableCounts
+  >;
+  const byCauseCategory = Object.fromEntries(CATEGORY_KEYS.map((c) => [c, zeroCounts()])) as Record<
+    CauseCategoryKey,
+    MutableCounts
+  >;
   const byDepartment = new Map<string | null, MutableCounts>();
   let reopenedReceived = 0;
   let containmentOnTime = 0;
@@ -133,14 +156,15 @@ export function complaintFigures(
       if (open) bucket.openAtEnd += 1;
       if (overdue) bucket.overdueAtEnd += 1;
     }
-    if (overdue) overdueNumbers.push(complaint.number);
+    if (overdue) overdueNumbers.push(complaint._id);
 
     if (received) {
       if (complaint.reopenedFrom !== null) reopenedReceived += 1;
       if (complaint.containment.met === true) containmentOnTime += 1;
       if (complaint.actionReply.met === true) actionReplyOnTime += 1;
-      if (repeats.has(complaint.number)) repeatNumbers.push(complaint.number);
-      if (complaint.responsibility?.decision === 'ours') defectiveQuantity += complaint.responsibility.quantityAffected;
+      if (repeats.has(complaint._id)) repeatNumbers.push(complaint._id);
+      if (complaint.responsibility?.decision === 'ours')
+        defectiveQuantity += complaint.responsibility.quantityAffected;
     }
     if (closed) {
       daysToCloseTotal += daysToClose(complaint) ?? 0;
@@ -163,10 +187,14 @@ export function complaintFigures(
   return {
     ...counts(total),
     reopenedReceived,
-    bySeverity: Object.fromEntries(SEVERITIES.map((s) => [s, counts(bySeverity[s])])) as Record<Severity, ComplaintCounts>,
-    byCauseCategory: Object.fromEntries(
-      CATEGORY_KEYS.map((c) => [c, counts(byCauseCategory[c])]),
-    ) as Record<CauseCategoryKey, ComplaintCounts>,
+    bySeverity: Object.fromEntries(SEVERITIES.map((s) => [s, counts(bySeverity[s])])) as Record<
+      Severity,
+      ComplaintCounts
+    >,
+    byCauseCategory: Object.fromEntries(CATEGORY_KEYS.map((c) => [c, counts(byCauseCategory[c])])) as Record<
+      CauseCategoryKey,
+      ComplaintCounts
+    >,
     byDepartment: departments.map(([department, c]) => ({ department, ...counts(c) })),
     containmentOnTime,
     containmentOnTimePercent: percent(containmentOnTime, total.received),

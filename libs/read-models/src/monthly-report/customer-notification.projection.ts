@@ -74,6 +74,7 @@ export function createCustomerNotificationProjection(
     name: CUSTOMER_NOTIFICATIONS_COLLECTION,
     eventTypes: CUSTOMER_NOTIFICATION_EVENT_TYPES_PROJECTED,
     documentIds: (event) => [event.data.notificationId],
-    evolve: (document, event) => evolveCustomerNotification(document, event, (instant) => calendar.monthOf(instant)),
+    evolve: (document, event) =>
+      evolveCustomerNotification(document, event, (instant) => calendar.monthOf(instant)),
   };
 }

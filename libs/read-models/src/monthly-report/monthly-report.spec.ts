@@ -2,7 +2,17 @@ import { project } from '../kpi/__fixtures__/project';
 import { resolveReportingConfig } from '../kpi/reporting-config';
 import { computeMonthlyReport } from './monthly-report';
 import type { MonthlyReportDocument, MonthlyReportInputs } from './monthly-report.types';
-import { C1, C2, C3, C5, C6, OLD, SCENARIO_EVENTS, inputsOf, reportProjections } from './__fixtures__/scenario';
+import {
+  C1,
+  C2,
+  C3,
+  C5,
+  C6,
+  OLD,
+  SCENARIO_EVENTS,
+  inputsOf,
+  reportProjections,
+} from './__fixtures__/scenario';
 
 const config = resolveReportingConfig({ customerTargets: { B: { ppm: 100 } } });
 const inputs: MonthlyReportInputs = inputsOf(project(SCENARIO_EVENTS, reportProjections(config), 1000));
@@ -18,7 +28,10 @@ describe('computeMonthlyReport — March 2025, Asia/Shanghai', () => {
 
   it('cuts the month at local midnight', () => {
     // 2025-03-01 00:00 UTC+8 = 2025-02-28 16:00 UTC; 2025-04-01 00:00 UTC+8 = 2025-03-31 16:00 UTC.
-    expect([march.periodStart, march.periodEnd]).toEqual(['2025-02-28T16:00:00.000Z', '2025-03-31T16:00:00.000Z']);
+    expect([march.periodStart, march.periodEnd]).toEqual([
+      '2025-02-28T16:00:00.000Z',
+      '2025-03-31T16:00:00.000Z',
+    ]);
   });
 
   it('counts complaints received, closed, open and overdue at the month end', () => {
@@ -112,7 +125,9 @@ describe('computeMonthlyReport — March 2025, Asia/Shanghai', () => {
     // A one-day window makes D2 on time too (the projection judges it, so re-project).
     const lenient = resolveReportingConfig({ onTimeDeliveryWindowDays: 1 });
     const lenientInputs = inputsOf(project(SCENARIO_EVENTS, reportProjections(lenient), 1000));
-    expect(computeMonthlyReport('2025-03', lenientInputs, lenient).total.deliveries.onTimeDeliveryPercent).toBe(100);
+    expect(
+      computeMonthlyReport('2025-03', lenientInputs, lenient).total.deliveries.onTimeDeliveryPercent,
+    ).toBe(100);
   });
 
   it('sums returns received in the month and the NTF rate', () => {
@@ -134,14 +149,23 @@ describe('computeMonthlyReport — March 2025, Asia/Shanghai', () => {
     expect(march.total.notifications).toEqual({
       received: 2, // N1 quality, N3 delivery
       byKind: { quality: 1, delivery: 1, special_status: 0 },
-      specialStatusesReceived: { controlled_shipping_cs1: 0, controlled_shipping_cs2: 0, new_business_hold: 0, other: 0 },
+      specialStatusesReceived: {
+        controlled_shipping_cs1: 0,
+        controlled_shipping_cs2: 0,
+        new_business_hold: 0,
+        other: 0,
+      },
       specialStatusesInForceAtEnd: 1, // N2 (received in February, lifted 4-10)
     });
   });
 
   it('shows the CSI of the survey period issued in the month', () => {
     // A: 4+5+3+5+4 = 21 over 5 answers; B: 5+4+2+4 = 15 over 4 (price unanswered). Scale top 5.
-    expect(march.total.satisfaction).toEqual({ periods: ['2025-H1'], responses: 2, csi: ((21 + 15) / (5 + 4) / 5) * 100 });
+    expect(march.total.satisfaction).toEqual({
+      periods: ['2025-H1'],
+      responses: 2,
+      csi: ((21 + 15) / (5 + 4) / 5) * 100,
+    });
     expect(customer(march, 'A').satisfaction.csi).toBe((21 / 5 / 5) * 100); // 84
     expect(customer(march, 'B').satisfaction.csi).toBe((15 / 4 / 5) * 100); // 75
   });
@@ -186,7 +210,12 @@ describe('computeMonthlyReport — other months', () => {
     expect(april.total.complaints.openAtEnd).toBe(4); // OLD, C3, C5, C6
     expect(april.total.returns.returns).toBe(1); // R2 at 3-31 16:30Z = 4-01 00:30 local
     // D3 local 4-01 against promise 3-31: late. PPM: nothing defective (C3 undecided) over 500.
-    expect(april.total.deliveries).toMatchObject({ deliveries: 1, deliveredQuantity: 500, onTimeDeliveryPercent: 0, ppm: 0 });
+    expect(april.total.deliveries).toMatchObject({
+      deliveries: 1,
+      deliveredQuantity: 500,
+      onTimeDeliveryPercent: 0,
+      ppm: 0,
+    });
     expect(april.total.notifications.specialStatusesInForceAtEnd).toBe(0); // N2 lifted 4-10
     expect(april.total.complaints.overdueNumbers).toEqual([OLD, C3, C6, C5].sort());
   });
@@ -194,7 +223,11 @@ describe('computeMonthlyReport — other months', () => {
   it('February: the corrected delivery lands here; the rescheduled due date is not passed yet', () => {
     const february = report('2025-02');
     // D4 corrected to 2-28 15:00Z = 2-28 23:00 local; promised 3-20: on time.
-    expect(february.total.deliveries).toMatchObject({ deliveries: 1, deliveredQuantity: 3000, onTimeDeliveryPercent: 100 });
+    expect(february.total.deliveries).toMatchObject({
+      deliveries: 1,
+      deliveredQuantity: 3000,
+      onTimeDeliveryPercent: 100,
+    });
     // OLD is open; its CA-1 was rescheduled on 2-05 to 3-15, which has not passed by 3-01.
     expect([february.total.complaints.openAtEnd, february.total.complaints.overdueAtEnd]).toEqual([1, 0]);
     expect(february.total.notifications.specialStatusesReceived.controlled_shipping_cs1).toBe(1);

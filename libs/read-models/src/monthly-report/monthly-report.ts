@@ -7,7 +7,13 @@
  *
  * The inputs may hold more documents than the month needs (report-inputs.ts says which suffice).
  */
-import { NOTIFICATION_KINDS, SPECIAL_STATUSES, type NotificationKind, type SpecialStatus } from '@qms/complaint-domain';
+import {
+  NOTIFICATION_KINDS,
+  SPECIAL_STATUSES,
+  type NotificationKind,
+  type SpecialStatus,
+} from '@qms/complaint-domain';
+import { DAY_MS } from '../complaint-list/complaint-timeline';
 import { calendarFor, type MonthBounds, type MonthKey } from '../kpi/calendar';
 import { evaluateKpi, targetsFor, type KpiResult } from '../kpi/kpi-targets';
 import { KPI_NAMES, type KpiName, type ReportingConfig } from '../kpi/reporting-config';
@@ -69,8 +75,14 @@ function notificationFigures(
   receivedInMonth: readonly CustomerNotificationDocument[],
   inForceAtEnd: readonly CustomerNotificationDocument[],
 ): NotificationFigures {
-  const byKind = Object.fromEntries(NOTIFICATION_KINDS.map((k) => [k, 0])) as Record<NotificationKind, number>;
-  const specialStatusesReceived = Object.fromEntries(SPECIAL_STATUSES.map((s) => [s, 0])) as Record<SpecialStatus, number>;
+  const byKind = Object.fromEntries(NOTIFICATION_KINDS.map((k) => [k, 0])) as Record<
+    NotificationKind,
+    number
+  >;
+  const specialStatusesReceived = Object.fromEntries(SPECIAL_STATUSES.map((s) => [s, 0])) as Record<
+    SpecialStatus,
+    number
+  >;
   for (const notification of receivedInMonth) {
     byKind[notification.kind] += 1;
     if (notification.specialStatus !== null) specialStatusesReceived[notification.specialStatus] += 1;
@@ -83,7 +95,10 @@ function notificationFigures(
   };
 }
 
-function deliveryFigures(deliveries: readonly DeliveryMonthCustomerDocument[], defectiveQuantity: number): DeliveryFigures {
+function deliveryFigures(
+  deliveries: readonly DeliveryMonthCustomerDocument[],
+  defectiveQuantity: number,
+): DeliveryFigures {
   let count = 0;
   let deliveredQuantity = 0;
   let onTimeDeliveries = 0;
@@ -124,7 +139,9 @@ function satisfactionFigures(
   } else if (tops.size > 1) {
     const normalized = used.flatMap((period) =>
       responsesOf(period).map((response) => ({
-        scores: Object.fromEntries(Object.entries(response.scores).map(([d, s]) => [d, (s as number) / period.scale.max])),
+        scores: Object.fromEntries(
+          Object.entries(response.scores).map(([d, s]) => [d, (s as number) / period.scale.max]),
+        ),
       })),
     );
     csi = csiOf(normalized, config.csi.weights, 1);
@@ -192,7 +209,14 @@ function byCustomer(facts: FactsOfMonth): Map<string, FactsOfMonth> {
   const groupOf = (customerId: string) => {
     let group = groups.get(customerId);
     if (group === undefined) {
-      group = { complaints: [], deliveries: [], returns: [], notificationsReceived: [], specialStatusesInForce: [], surveys: [] };
+      group = {
+        complaints: [],
+        deliveries: [],
+        returns: [],
+        notificationsReceived: [],
+        specialStatusesInForce: [],
+        surveys: [],
+      };
       groups.set(customerId, group);
     }
     return group;
@@ -210,19 +234,37 @@ function byCustomer(facts: FactsOfMonth): Map<string, FactsOfMonth> {
   return groups;
 }
 
-export function computeMonthlyReport(month: MonthKey, inputs: MonthlyReportInputs, config: ReportingConfig): MonthlyReportDocument {
+export function computeMonthlyReport(
+  month: MonthKey,
+  inputs: MonthlyReportInputs,
+  config: ReportingConfig,
+): MonthlyReportDocument {
   const bounds = calendarFor(config.timeZone).bounds(month);
-  const complaints = [...inputs.complaints].sort((a, b) => byString(a.number, b.number));
+  // Complaints that show in the month, or may be the earlier complaint of one of its repeats.
+  const windowStart = new Date(Date.parse(bounds.start) - config.repeatWindowDays * DAY_MS).toISOString();
+  const complaints = inputs.complaints
+    .filter(
+      (c) =>
+        c.receivedAt < bounds.end &&
+        (c.receivedAt >= windowStart || c.closedAt === null || c.closedAt >= bounds.start),
+    )
+    .sort((a, b) => byString(a._id, b._id));
   const repeats = findRepeats(complaints, bounds, config.repeatWindowDays);
-  const notifications = [...inputs.notifications].sort((a, b) => byString(a.notificationId, b.notificationId));
+  const notifications = [...inputs.notifications].sort((a, b) =>
+    byString(a.notificationId, b.notificationId),
+  );
   const facts: FactsOfMonth = {
     complaints,
     deliveries: inputs.deliveries.filter((d) => d.month === month).sort((a, b) => byString(a._id, b._id)),
-    returns: inputs.returns.filter((r) => within(r.receivedAt, bounds)).sort((a, b) => byString(a.returnId, b.returnId)),
+    returns: inputs.returns
+      .filter((r) => within(r.receivedAt, bounds))
+      .sort((a, b) => byString(a.returnId, b.returnId)),
     notificationsReceived: notifications.filter((n) => within(n.receivedAt, bounds)),
     specialStatusesInForce: notifications.filter(
       (n) =>
-        n.kind === 'special_status' && n.receivedAt < bounds.end && (n.endedAt === null || n.endedAt >= bounds.end),
+        n.kind === 'special_status' &&
+        n.receivedAt < bounds.end &&
+        (n.endedAt === null || n.endedAt >= bounds.end),
     ),
     surveys: inputs.surveys.filter((s) => s.month === month).sort((a, b) => byString(a.periodId, b.periodId)),
   };
@@ -233,7 +275,9 @@ export function computeMonthlyReport(month: MonthKey, inputs: MonthlyReportInput
     (complaint.receivedAt < bounds.end && (complaint.closedAt === null || complaint.closedAt >= bounds.end));
   // Customers whose only complaints lie outside the month (e.g. repeat-window predecessors) get no row.
   const groups = byCustomer(facts);
-  const respondents = new Set(facts.surveys.flatMap((survey) => survey.responses.map((response) => response.customerId)));
+  const respondents = new Set(
+    facts.surveys.flatMap((survey) => survey.responses.map((response) => response.customerId)),
+  );
   const customers: CustomerMonthlyFigures[] = [...groups.entries()]
     .filter(
       ([customerId, group]) =>

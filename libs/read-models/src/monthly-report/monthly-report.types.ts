@@ -18,7 +18,6 @@ export const MONTHLY_REPORT_COLLECTION = 'monthly_report';
 /** Complaint fields the report reads: the store may load just these. */
 export const REPORT_COMPLAINT_FIELDS = [
   '_id',
-  'number',
   'customerId',
   'partNo',
   'severity',

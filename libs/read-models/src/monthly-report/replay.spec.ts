@@ -18,16 +18,22 @@ import { SCENARIO_EVENTS, inputsOf, reportProjections } from './__fixtures__/sce
 const config = resolveReportingConfig();
 const MONTHS = monthsBetween('2024-12', '2025-06');
 
-const reportsOf = (inputs: MonthlyReportInputs) => MONTHS.map((month) => computeMonthlyReport(month, inputs, config));
+const reportsOf = (inputs: MonthlyReportInputs) =>
+  MONTHS.map((month) => computeMonthlyReport(month, inputs, config));
 
 /** Deterministic shuffle (a fixed permutation), standing in for a store's arbitrary order. */
 function scramble<T>(items: readonly T[]): T[] {
-  return items.map((item, index) => ({ item, key: (index * 7919) % 97 })).sort((a, b) => a.key - b.key).map((x) => x.item);
+  return items
+    .map((item, index) => ({ item, key: (index * 7919) % 97 }))
+    .sort((a, b) => a.key - b.key)
+    .map((x) => x.item);
 }
 
 describe('replay determinism', () => {
   it('gives byte-identical documents and reports whatever the batching', () => {
-    const runs = [1, 4, 1000].map((batchSize) => project(SCENARIO_EVENTS, reportProjections(config), batchSize));
+    const runs = [1, 4, 1000].map((batchSize) =>
+      project(SCENARIO_EVENTS, reportProjections(config), batchSize),
+    );
     runs.push(project(SCENARIO_EVENTS, reportProjections(config), 3, false)); // engine not passing ids
     const documents = runs.map((run) => JSON.stringify(inputsOf(run)));
     const reports = runs.map((run) => JSON.stringify(reportsOf(inputsOf(run))));
@@ -58,21 +64,36 @@ describe('months an event affects', () => {
       const spans = reportMonthsAffected(changes as unknown as ReportFactChange[], config);
       const inputs = inputsOf(run);
       for (const month of expandMonthSpans(spans, MONTHS[MONTHS.length - 1] as string)) {
-        if (MONTHS.includes(month)) live.set(month, JSON.stringify(computeMonthlyReport(month, inputs, config)));
+        if (MONTHS.includes(month))
+          live.set(month, JSON.stringify(computeMonthlyReport(month, inputs, config)));
       }
     }
     const rebuilt = inputsOf(project(SCENARIO_EVENTS, reportProjections(config), 1000));
     for (const month of MONTHS) {
       const full = JSON.stringify(computeMonthlyReport(month, rebuilt, config));
-      const empty = JSON.stringify(computeMonthlyReport(month, { complaints: [], deliveries: [], returns: [], notifications: [], surveys: [] }, config));
+      const empty = JSON.stringify(
+        computeMonthlyReport(
+          month,
+          { complaints: [], deliveries: [], returns: [], notifications: [], surveys: [] },
+          config,
+        ),
+      );
       expect({ month, report: live.get(month) ?? empty }).toEqual({ month, report: full });
     }
   });
 
   it('an open complaint affects every month from its receipt on; a closed one up to closure or the repeat window', () => {
     // Received 2025-01-10 local; closed 2025-02-01 local; window 90 days → 2025-04-10: through April.
-    expect(complaintMonthSpan({ receivedAt: '2025-01-10T02:00:00.000Z', closedAt: null }, config)).toEqual({ from: '2025-01', to: null });
-    expect(complaintMonthSpan({ receivedAt: '2025-01-10T02:00:00.000Z', closedAt: '2025-01-31T17:00:00.000Z' }, config)).toEqual({
+    expect(complaintMonthSpan({ receivedAt: '2025-01-10T02:00:00.000Z', closedAt: null }, config)).toEqual({
+      from: '2025-01',
+      to: null,
+    });
+    expect(
+      complaintMonthSpan(
+        { receivedAt: '2025-01-10T02:00:00.000Z', closedAt: '2025-01-31T17:00:00.000Z' },
+        config,
+      ),
+    ).toEqual({
       from: '2025-01',
       to: '2025-04',
     });
@@ -88,7 +109,13 @@ describe('months an event affects', () => {
       { from: '2025-01', to: '2025-03' },
       { from: '2025-06', to: null },
     ]);
-    expect(expandMonthSpans(merged, '2025-07')).toEqual(['2025-01', '2025-02', '2025-03', '2025-06', '2025-07']);
+    expect(expandMonthSpans(merged, '2025-07')).toEqual([
+      '2025-01',
+      '2025-02',
+      '2025-03',
+      '2025-06',
+      '2025-07',
+    ]);
   });
 });
 
@@ -117,7 +144,9 @@ describe('input selection', () => {
       notifications: inputs.notifications,
       surveys: inputs.surveys,
     } as const;
-    for (const [name, documents] of Object.entries(collections)) await store.bulkWrite(name, { upserts: documents });
+    for (const [name, documents] of Object.entries(collections)) {
+      await store.bulkWrite<{ readonly _id: string }>(name, { upserts: documents });
+    }
     for (const month of MONTHS) {
       const queries = monthlyReportQueries(month, config);
       const expected = selectMonthlyReportInputs(month, inputs, config);
@@ -126,7 +155,11 @@ describe('input selection', () => {
         for (const filter of queries[name]) {
           for (const document of (await store.find(name, { filter })).items) ids.add(document._id);
         }
-        expect({ month, name, ids: [...ids].sort() }).toEqual({ month, name, ids: expected[name].map((d) => d._id).sort() });
+        expect({ month, name, ids: [...ids].sort() }).toEqual({
+          month,
+          name,
+          ids: expected[name].map((d) => d._id).sort(),
+        });
       }
     }
   });

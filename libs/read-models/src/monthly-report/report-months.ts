@@ -6,6 +6,7 @@
  * moves a delivery out of one month into another; a category recorded late changes repeats up to
  * the repeat window after the complaint's receipt).
  */
+import { assertNever } from '@qms/domain-kernel';
 import type { ComplaintDocument } from '../complaint-list';
 import { COMPLAINTS_COLLECTION } from '../complaint-list/complaint.document';
 import { DAY_MS } from '../complaint-list/complaint-timeline';
@@ -14,7 +15,10 @@ import type { ReportingConfig } from '../kpi/reporting-config';
 import { DELIVERY_MONTH_CUSTOMER_COLLECTION, type DeliveryMonthCustomerDocument } from '../deliveries';
 import { RETURNS_COLLECTION, type ReturnDocument } from '../returns';
 import { SATISFACTION_SUMMARY_COLLECTION, type SatisfactionSummaryDocument } from '../satisfaction-summary';
-import { CUSTOMER_NOTIFICATIONS_COLLECTION, type CustomerNotificationDocument } from './customer-notification.projection';
+import {
+  CUSTOMER_NOTIFICATIONS_COLLECTION,
+  type CustomerNotificationDocument,
+} from './customer-notification.projection';
 import type { Filter } from '../store';
 import type { MonthlyReportInputs, ReportComplaint } from './monthly-report.types';
 
@@ -26,13 +30,21 @@ export interface MonthSpan {
 
 /** A fact document as it was before and after one event (null when absent). */
 export type ReportFactChange =
-  | { readonly collection: typeof COMPLAINTS_COLLECTION; readonly before: ReportComplaint | null; readonly after: ReportComplaint | null }
+  | {
+      readonly collection: typeof COMPLAINTS_COLLECTION;
+      readonly before: ReportComplaint | null;
+      readonly after: ReportComplaint | null;
+    }
   | {
       readonly collection: typeof DELIVERY_MONTH_CUSTOMER_COLLECTION;
       readonly before: DeliveryMonthCustomerDocument | null;
       readonly after: DeliveryMonthCustomerDocument | null;
     }
-  | { readonly collection: typeof RETURNS_COLLECTION; readonly before: ReturnDocument | null; readonly after: ReturnDocument | null }
+  | {
+      readonly collection: typeof RETURNS_COLLECTION;
+      readonly before: ReturnDocument | null;
+      readonly after: ReturnDocument | null;
+    }
   | {
       readonly collection: typeof CUSTOMER_NOTIFICATIONS_COLLECTION;
       readonly before: CustomerNotificationDocument | null;
@@ -52,39 +64,53 @@ const laterOf = (a: MonthKey, b: MonthKey): MonthKey => (a > b ? a : b);
  * Every month a complaint shows in: received, open or overdue at the end of, closed, and — as the
  * earlier complaint of a repeat — up to the repeat window after its receipt. Open-ended while open.
  */
-export function complaintMonthSpan(complaint: Pick<ComplaintDocument, 'receivedAt' | 'closedAt'>, config: SpanConfig): MonthSpan {
+export function complaintMonthSpan(
+  complaint: Pick<ComplaintDocument, 'receivedAt' | 'closedAt'>,
+  config: SpanConfig,
+): MonthSpan {
   const calendar = calendarFor(config.timeZone);
   const from = calendar.monthOf(complaint.receivedAt);
   if (complaint.closedAt === null) return { from, to: null };
-  const windowEnd = new Date(Date.parse(complaint.receivedAt) + config.repeatWindowDays * DAY_MS).toISOString();
-  return { from, to: laterOf(laterOf(calendar.monthOf(complaint.closedAt), calendar.monthOf(windowEnd)), from) };
+  const windowEnd = new Date(
+    Date.parse(complaint.receivedAt) + config.repeatWindowDays * DAY_MS,
+  ).toISOString();
+  return {
+    from,
+    to: laterOf(laterOf(calendar.monthOf(complaint.closedAt), calendar.monthOf(windowEnd)), from),
+  };
 }
 
-function spanOf(change: ReportFactChange, document: NonNullable<ReportFactChange['before']>, config: SpanConfig): MonthSpan {
+const singleMonth = (month: MonthKey): MonthSpan => ({ from: month, to: month });
+
+/** The months a fact document shows in. */
+function spansOf(change: ReportFactChange, config: SpanConfig): MonthSpan[] {
   const calendar = calendarFor(config.timeZone);
   switch (change.collection) {
     case COMPLAINTS_COLLECTION:
-      return complaintMonthSpan(document as ReportComplaint, config);
-    case DELIVERY_MONTH_CUSTOMER_COLLECTION: {
-      const month = (document as DeliveryMonthCustomerDocument).month;
-      return { from: month, to: month };
-    }
-    case RETURNS_COLLECTION: {
-      const month = calendar.monthOf((document as ReturnDocument).receivedAt);
-      return { from: month, to: month };
-    }
-    case CUSTOMER_NOTIFICATIONS_COLLECTION: {
-      const notification = document as CustomerNotificationDocument;
-      const from = calendar.monthOf(notification.receivedAt);
-      // A special status counts as "in force at the end" of every month until it ends.
-      if (notification.kind !== 'special_status') return { from, to: from };
-      return { from, to: notification.endedAt === null ? null : laterOf(calendar.monthOf(notification.endedAt), from) };
-    }
-    case SATISFACTION_SUMMARY_COLLECTION: {
-      const month = (document as SatisfactionSummaryDocument).month;
-      return { from: month, to: month };
-    }
+      return present(change).map((complaint) => complaintMonthSpan(complaint, config));
+    case DELIVERY_MONTH_CUSTOMER_COLLECTION:
+      return present(change).map((aggregate) => singleMonth(aggregate.month));
+    case RETURNS_COLLECTION:
+      return present(change).map((item) => singleMonth(calendar.monthOf(item.receivedAt)));
+    case CUSTOMER_NOTIFICATIONS_COLLECTION:
+      return present(change).map((notification) => {
+        const from = calendar.monthOf(notification.receivedAt);
+        // A special status counts as "in force at the end" of every month until it ends.
+        if (notification.kind !== 'special_status') return singleMonth(from);
+        return {
+          from,
+          to: notification.endedAt === null ? null : laterOf(calendar.monthOf(notification.endedAt), from),
+        };
+      });
+    case SATISFACTION_SUMMARY_COLLECTION:
+      return present(change).map((period) => singleMonth(period.month));
+    default:
+      return assertNever(change, 'report fact change');
   }
+}
+
+function present<D>(change: { readonly before: D | null; readonly after: D | null }): D[] {
+  return [change.before, change.after].filter((document): document is D => document !== null);
 }
 
 /** Merges overlapping or adjacent spans; sorted by start. */
@@ -105,13 +131,7 @@ export function mergeMonthSpans(spans: readonly MonthSpan[]): MonthSpan[] {
 
 /** The report months the changes of one event (or a whole batch) can affect. */
 export function reportMonthsAffected(changes: readonly ReportFactChange[], config: SpanConfig): MonthSpan[] {
-  const spans: MonthSpan[] = [];
-  for (const change of changes) {
-    for (const document of [change.before, change.after]) {
-      if (document !== null) spans.push(spanOf(change, document, config));
-    }
-  }
-  return mergeMonthSpans(spans);
+  return mergeMonthSpans(changes.flatMap((change) => spansOf(change, config)));
 }
 
 /** Lists the months of the spans, open ends stopping at `through` (e.g. the latest month reported). */

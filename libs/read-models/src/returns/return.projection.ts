@@ -44,7 +44,11 @@ export interface ReturnDocument {
   readonly complaintNumber: string | null;
   readonly periodicBulk: boolean;
   readonly urgentNeed: boolean;
-  readonly items: readonly { readonly itemNo: number; readonly materialNo: string; readonly quantity: number }[];
+  readonly items: readonly {
+    readonly itemNo: number;
+    readonly materialNo: string;
+    readonly quantity: number;
+  }[];
   readonly returnedQuantity: number;
   readonly inspectedAt: string | null;
   readonly inspectionResult: 'defective' | 'no_trouble_found' | null;
@@ -73,7 +77,9 @@ export const RETURN_EVENT_TYPES_PROJECTED = [
 
 type ProjectedReturnEvent = Extract<ReturnEvent, { type: (typeof RETURN_EVENT_TYPES_PROJECTED)[number] }>;
 
-function totals(dispositions: readonly ReturnDispositionFact[]): Pick<ReturnDocument, 'reworkedQuantity' | 'scrappedQuantity'> {
+function totals(
+  dispositions: readonly ReturnDispositionFact[],
+): Pick<ReturnDocument, 'reworkedQuantity' | 'scrappedQuantity'> {
   let reworkedQuantity = 0;
   let scrappedQuantity = 0;
   for (const fact of dispositions) {
@@ -100,7 +106,11 @@ export function evolveReturn(
       complaintNumber: data.complaintNumber,
       periodicBulk: data.periodicBulk,
       urgentNeed: data.urgentNeed,
-      items: data.items.map((item) => ({ itemNo: item.itemNo, materialNo: item.materialNo, quantity: item.quantity })),
+      items: data.items.map((item) => ({
+        itemNo: item.itemNo,
+        materialNo: item.materialNo,
+        quantity: item.quantity,
+      })),
       returnedQuantity: data.items.reduce((sum, item) => sum + item.quantity, 0),
       inspectedAt: null,
       inspectionResult: null,
@@ -139,9 +149,10 @@ export function evolveReturn(
         reworkPassed: null,
         reworkFailed: null,
       };
-      const dispositions = [...document.dispositions.filter((d) => d.dispositionNo !== data.dispositionNo), fact].sort(
-        (a, b) => a.dispositionNo - b.dispositionNo,
-      );
+      const dispositions = [
+        ...document.dispositions.filter((d) => d.dispositionNo !== data.dispositionNo),
+        fact,
+      ].sort((a, b) => a.dispositionNo - b.dispositionNo);
       return { ...document, dispositions, ...totals(dispositions) };
     }
     case 'ReworkCompleted': {
@@ -160,7 +171,11 @@ export function evolveReturn(
         failureAnalysisReference: event.data.reportReference,
       };
     case 'ReturnCredited':
-      return { ...document, creditedAt: event.data.occurredAt, creditedQuantity: event.data.creditedQuantity };
+      return {
+        ...document,
+        creditedAt: event.data.occurredAt,
+        creditedQuantity: event.data.creditedQuantity,
+      };
     default:
       return assertNever(event, 'return event');
   }

@@ -116,7 +116,13 @@ const NO_SUMMARY: SatisfactionSummary = {
   surveyedCustomers: 0,
   responses: 0,
   responseRatePercent: null,
-  dimensionAverages: { personnel_service: null, complaint_handling: null, quality: null, delivery: null, price: null },
+  dimensionAverages: {
+    personnel_service: null,
+    complaint_handling: null,
+    quality: null,
+    delivery: null,
+    price: null,
+  },
   customers: [],
   csi: null,
   csiTarget: 0,
@@ -144,7 +150,11 @@ export function summarizeSurveyPeriod(facts: SurveyFacts, config: SatisfactionCo
   const customers = facts.responses.map((response) => ({
     customerId: response.customerId,
     scores: response.scores,
-    average: meanOf(SURVEY_DIMENSIONS.flatMap((d) => (response.scores[d] === undefined ? [] : [response.scores[d] as number]))),
+    average: meanOf(
+      SURVEY_DIMENSIONS.flatMap((d) =>
+        response.scores[d] === undefined ? [] : [response.scores[d] as number],
+      ),
+    ),
     csi: csiOf([response], weights, facts.scale.max),
   }));
   const csi = csiOf(facts.responses, weights, facts.scale.max);
@@ -197,7 +207,11 @@ export function summarizeSurveyPeriod(facts: SurveyFacts, config: SatisfactionCo
   };
 }
 
-function responseFact(data: SurveyResponseData, previous: SurveyResponseFact | undefined, reason: string | null): SurveyResponseFact {
+function responseFact(
+  data: SurveyResponseData,
+  previous: SurveyResponseFact | undefined,
+  reason: string | null,
+): SurveyResponseFact {
   return {
     customerId: data.customerId,
     scores: normalizeScores(data.scores),
@@ -211,7 +225,10 @@ function responseFact(data: SurveyResponseData, previous: SurveyResponseFact | u
 }
 
 /** Evolves the facts; the summary is left stale here and recomputed by the caller. */
-function evolveFacts(facts: SatisfactionSummaryDocument | null, event: SurveyEvent): SatisfactionSummaryDocument | null {
+function evolveFacts(
+  facts: SatisfactionSummaryDocument | null,
+  event: SurveyEvent,
+): SatisfactionSummaryDocument | null {
   if (event.type === 'SurveyIssued') {
     const data = event.data;
     return {
@@ -243,7 +260,10 @@ function evolveFacts(facts: SatisfactionSummaryDocument | null, event: SurveyEve
       const data = event.data;
       const previous = facts.responses.find((r) => r.customerId === data.customerId);
       const reason = event.type === 'SurveyResponseCorrected' ? event.data.reason : null;
-      const responses = [...facts.responses.filter((r) => r.customerId !== data.customerId), responseFact(data, previous, reason)];
+      const responses = [
+        ...facts.responses.filter((r) => r.customerId !== data.customerId),
+        responseFact(data, previous, reason),
+      ];
       return { ...facts, responses: responses.sort((a, b) => byString(a.customerId, b.customerId)) };
     }
     case 'CountermeasureAssigned': {
@@ -260,15 +280,23 @@ function evolveFacts(facts: SatisfactionSummaryDocument | null, event: SurveyEve
         approvedAt: null,
         approvalNote: null,
       };
-      const countermeasures = [...facts.countermeasures.filter((c) => c.countermeasureNo !== data.countermeasureNo), fact];
-      return { ...facts, countermeasures: countermeasures.sort((a, b) => a.countermeasureNo - b.countermeasureNo) };
+      const countermeasures = [
+        ...facts.countermeasures.filter((c) => c.countermeasureNo !== data.countermeasureNo),
+        fact,
+      ];
+      return {
+        ...facts,
+        countermeasures: countermeasures.sort((a, b) => a.countermeasureNo - b.countermeasureNo),
+      };
     }
     case 'CountermeasureApproved': {
       const data = event.data;
       return {
         ...facts,
         countermeasures: facts.countermeasures.map((c) =>
-          c.countermeasureNo === data.countermeasureNo ? { ...c, approvedAt: data.occurredAt, approvalNote: data.note } : c,
+          c.countermeasureNo === data.countermeasureNo
+            ? { ...c, approvedAt: data.occurredAt, approvalNote: data.note }
+            : c,
         ),
       };
     }

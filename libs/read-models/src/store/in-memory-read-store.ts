@@ -47,6 +47,7 @@ export class InMemoryReadStore implements ReadStore {
     const target = this.collection(collection);
     for (const document of documents) target.put(document);
     for (const id of deletes) target.delete(id);
+    target.settle();
   }
 
   async find<D extends StoredDocument = StoredDocument>(collection: string, query?: FindQuery): Promise<Page<D>> {

@@ -65,8 +65,8 @@ describeWithMongo('mongodb driver through MONGO_URL', (url) => {
     ]);
     const result = await rows.bulkWrite(
       [
-        { replaceOne: { filter: { _id: 'keep' }, replacement: { _id: 'keep', v: 1 }, upsert: true } },
-        { replaceOne: { filter: { _id: 'new' }, replacement: { _id: 'new', v: 2 }, upsert: true } },
+        { replaceOne: { filter: { _id: 'keep' }, replacement: { v: 1 }, upsert: true } },
+        { replaceOne: { filter: { _id: 'new' }, replacement: { v: 2 }, upsert: true } },
         { deleteOne: { filter: { _id: 'gone' } } },
       ],
       { ordered: false },

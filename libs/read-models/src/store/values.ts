@@ -1,9 +1,8 @@
 import type { Scalar } from './read-store.port';
 
 /**
- * The order MongoDB gives to values of different types (BSON comparison order), so that the
- * in-process store sorts exactly as MongoDB does: missing and null, numbers, strings, objects,
- * arrays, booleans.
+ * The order MongoDB gives to values of different types (BSON comparison order): missing and
+ * null, numbers, strings, objects, arrays, booleans. in-memory/sort-key.ts encodes the same order.
  */
 export function typeRank(value: unknown): number {
   if (value === undefined || value === null) return 0;
@@ -41,26 +40,6 @@ function codePointOrder(unit: number): number {
   return unit;
 }
 
-/** A total order over JSON values; for scalars it is MongoDB's. */
-export function compareValues(a: unknown, b: unknown): number {
-  const rankA = typeRank(a);
-  const rankB = typeRank(b);
-  if (rankA !== rankB) return rankA - rankB;
-  switch (rankA) {
-    case 0:
-      return 0;
-    case 1:
-      return (a as number) - (b as number);
-    case 2:
-      return compareStrings(a as string, b as string);
-    case 5:
-      return Number(a) - Number(b);
-    default:
-      // Objects and arrays are not meant as sort keys; any fixed order keeps results deterministic.
-      return compareStrings(JSON.stringify(a), JSON.stringify(b));
-  }
-}
-
 export function isScalar(value: unknown): value is Scalar {
   return (
     value === null ||
@@ -74,15 +53,19 @@ export function isScalar(value: unknown): value is Scalar {
 export function valueAt(document: unknown, path: readonly string[]): unknown {
   let current: unknown = document;
   for (let i = 0; i < path.length; i++) {
-    if (current === null || typeof current !== 'object' || Array.isArray(current)) return undefined;
-    current = (current as Record<string, unknown>)[path[i] as string];
+    if (typeof current !== 'object' || current === null) return undefined;
+    const step = path[i] as string;
+    // Arrays are not traversed (field names cannot be indices); `length` is the one name they
+    // would answer. Array.isArray is kept off the common path: it is slow in Jest's sandbox.
+    if (step === 'length' && Array.isArray(current)) return undefined;
+    current = (current as Record<string, unknown>)[step];
   }
   return current;
 }
 
 /** valueAt specialised for one path: the matcher and the indexes call it per document. */
 export function accessorOf(path: readonly string[]): (document: unknown) => unknown {
-  if (path.length === 1) {
+  if (path.length === 1 && path[0] !== 'length') {
     const key = path[0] as string;
     return (document) => (document as Record<string, unknown>)[key];
   }

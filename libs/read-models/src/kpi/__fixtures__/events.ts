@@ -64,7 +64,10 @@ export const complaint = {
     };
   },
   assigned(number: string, department: string, at: string): ComplaintContextEvent {
-    return { type: 'ComplaintAssigned', data: { complaintNumber: number, occurredAt: at, department, previousDepartment: null } };
+    return {
+      type: 'ComplaintAssigned',
+      data: { complaintNumber: number, occurredAt: at, department, previousDepartment: null },
+    };
   },
   contained(number: string, at: string): ComplaintContextEvent {
     return {
@@ -85,13 +88,30 @@ export const complaint = {
       },
     };
   },
-  decided(number: string, responsibility: Responsibility, quantityAffected: number, at: string): ComplaintContextEvent {
+  decided(
+    number: string,
+    responsibility: Responsibility,
+    quantityAffected: number,
+    at: string,
+  ): ComplaintContextEvent {
     return {
       type: 'ResponsibilityDecided',
-      data: { complaintNumber: number, occurredAt: at, responsibility, explanation: 'because', quantityAffected },
+      data: {
+        complaintNumber: number,
+        occurredAt: at,
+        responsibility,
+        explanation: 'because',
+        quantityAffected,
+      },
     };
   },
-  planned(number: string, kind: ActionKind, actionId: string, dueAt: string, at: string): ComplaintContextEvent {
+  planned(
+    number: string,
+    kind: ActionKind,
+    actionId: string,
+    dueAt: string,
+    at: string,
+  ): ComplaintContextEvent {
     const data = {
       complaintNumber: number,
       occurredAt: at,
@@ -105,18 +125,32 @@ export const complaint = {
       pfmea: kind === 'corrective' ? ({ revised: true, revision: 'PFMEA-B' } as const) : null,
       controlPlan: kind === 'corrective' ? ({ revised: false, reason: 'no change' } as const) : null,
     };
-    return kind === 'corrective' ? { type: 'CorrectiveActionPlanned', data } : { type: 'PreventiveActionPlanned', data };
+    return kind === 'corrective'
+      ? { type: 'CorrectiveActionPlanned', data }
+      : { type: 'PreventiveActionPlanned', data };
   },
   submitted(number: string, at: string, correctiveActionIds: string[] = ['CA-1']): ComplaintContextEvent {
     return {
       type: 'ActionPlanSubmitted',
-      data: { complaintNumber: number, occurredAt: at, correctiveActionIds, preventiveActionIds: [], preventiveWaiverRequested: false },
+      data: {
+        complaintNumber: number,
+        occurredAt: at,
+        correctiveActionIds,
+        preventiveActionIds: [],
+        preventiveWaiverRequested: false,
+      },
     };
   },
   completed(number: string, actionId: string, at: string): ComplaintContextEvent {
     return {
       type: 'ActionCompleted',
-      data: { complaintNumber: number, occurredAt: at, actionId, kind: actionId.startsWith('PA') ? 'preventive' : 'corrective', evidence: 'done' },
+      data: {
+        complaintNumber: number,
+        occurredAt: at,
+        actionId,
+        kind: actionId.startsWith('PA') ? 'preventive' : 'corrective',
+        evidence: 'done',
+      },
     };
   },
   verified(number: string, actionId: string, at: string): ComplaintContextEvent {
@@ -155,7 +189,10 @@ export const complaint = {
     };
   },
   waiverRequested(number: string, at: string): ComplaintContextEvent {
-    return { type: 'PreventiveActionWaiverRequested', data: { complaintNumber: number, occurredAt: at, reason: 'one-off' } };
+    return {
+      type: 'PreventiveActionWaiverRequested',
+      data: { complaintNumber: number, occurredAt: at, reason: 'one-off' },
+    };
   },
   waiverApproved(number: string, at: string): ComplaintContextEvent {
     return {
@@ -164,16 +201,25 @@ export const complaint = {
     };
   },
   approved(number: string, at: string): ComplaintContextEvent {
-    return { type: 'EightDDecisionApproved', data: { complaintNumber: number, occurredAt: at, approvedBy: 'gm', decision: 'go' } };
+    return {
+      type: 'EightDDecisionApproved',
+      data: { complaintNumber: number, occurredAt: at, approvedBy: 'gm', decision: 'go' },
+    };
   },
   replied(number: string, at: string): ComplaintContextEvent {
     return { type: 'CustomerReplied', data: { complaintNumber: number, occurredAt: at, message: 'reply' } };
   },
   closed(number: string, result: CloseResult, at: string): ComplaintContextEvent {
-    return { type: 'ComplaintClosed', data: { complaintNumber: number, occurredAt: at, result, remarks: null } };
+    return {
+      type: 'ComplaintClosed',
+      data: { complaintNumber: number, occurredAt: at, result, remarks: null },
+    };
   },
   reopened(number: string, reopenedAs: string, at: string): ComplaintContextEvent {
-    return { type: 'ComplaintReopened', data: { complaintNumber: number, occurredAt: at, reopenedAs, reason: 'not satisfied' } };
+    return {
+      type: 'ComplaintReopened',
+      data: { complaintNumber: number, occurredAt: at, reopenedAs, reason: 'not satisfied' },
+    };
   },
   notified(
     notificationId: string,
@@ -184,29 +230,55 @@ export const complaint = {
   ): ComplaintContextEvent {
     return {
       type: 'CustomerNotificationReceived',
-      data: { notificationId, customerId, occurredAt: receivedAt, kind, specialStatus, description: kind, receivedAt, complaintNumber: null },
+      data: {
+        notificationId,
+        customerId,
+        occurredAt: receivedAt,
+        kind,
+        specialStatus,
+        description: kind,
+        receivedAt,
+        complaintNumber: null,
+      },
     };
   },
   notificationEnded(notificationId: string, customerId: string, at: string): ComplaintContextEvent {
-    return { type: 'CustomerNotificationEnded', data: { notificationId, customerId, occurredAt: at, remarks: null } };
+    return {
+      type: 'CustomerNotificationEnded',
+      data: { notificationId, customerId, occurredAt: at, remarks: null },
+    };
   },
 };
 
-export function deliveryFacts(o: Partial<DeliveryFacts> & Pick<DeliveryFacts, 'customerId' | 'quantity' | 'promisedDate' | 'deliveredAt'>): DeliveryFacts {
+export function deliveryFacts(
+  o: Partial<DeliveryFacts> & Pick<DeliveryFacts, 'customerId' | 'quantity' | 'promisedDate' | 'deliveredAt'>,
+): DeliveryFacts {
   return { partNo: 'P1', premiumFreight: false, ...o };
 }
 
 export const delivery = {
   recorded(orderNo: string, facts: DeliveryFacts): DeliveryEvent {
-    return { type: 'DeliveryRecorded', data: { ...facts, orderNo, lineNo: '10', occurredAt: facts.deliveredAt } };
+    return {
+      type: 'DeliveryRecorded',
+      data: { ...facts, orderNo, lineNo: '10', occurredAt: facts.deliveredAt },
+    };
   },
   corrected(orderNo: string, previous: DeliveryFacts, corrected: DeliveryFacts, at: string): DeliveryEvent {
-    return { type: 'DeliveryCorrected', data: { orderNo, lineNo: '10', previous, corrected, reason: 'ERP fix', occurredAt: at } };
+    return {
+      type: 'DeliveryCorrected',
+      data: { orderNo, lineNo: '10', previous, corrected, reason: 'ERP fix', occurredAt: at },
+    };
   },
 };
 
 export const returns = {
-  received(returnId: string, customerId: string, at: string, quantities: number[], periodicBulk = false): ReturnEvent {
+  received(
+    returnId: string,
+    customerId: string,
+    at: string,
+    quantities: number[],
+    periodicBulk = false,
+  ): ReturnEvent {
     return {
       type: 'ReturnReceived',
       data: {
@@ -214,14 +286,24 @@ export const returns = {
         customerId,
         occurredAt: at,
         receivingNoteNo: `RN-${returnId}`,
-        items: quantities.map((quantity, index) => ({ itemNo: index + 1, materialNo: `M${index + 1}`, quantity })),
+        items: quantities.map((quantity, index) => ({
+          itemNo: index + 1,
+          materialNo: `M${index + 1}`,
+          quantity,
+        })),
         complaintNumber: null,
         periodicBulk,
         urgentNeed: false,
       },
     };
   },
-  inspected(returnId: string, customerId: string, at: string, received: number, defective: number): ReturnEvent {
+  inspected(
+    returnId: string,
+    customerId: string,
+    at: string,
+    received: number,
+    defective: number,
+  ): ReturnEvent {
     return {
       type: 'ReturnInspected',
       data: {
@@ -265,7 +347,14 @@ export const returns = {
       },
     };
   },
-  reworkCompleted(returnId: string, customerId: string, at: string, dispositionNo: number, passed: number, failed: number): ReturnEvent {
+  reworkCompleted(
+    returnId: string,
+    customerId: string,
+    at: string,
+    dispositionNo: number,
+    passed: number,
+    failed: number,
+  ): ReturnEvent {
     return {
       type: 'ReworkCompleted',
       data: {
@@ -304,7 +393,9 @@ export const survey = {
     };
   },
   responded(periodId: string, customerId: string, scores: SurveyScores, at: string, max = 5): SurveyEvent {
-    const dissatisfiedDimensions = (Object.keys(scores) as SurveyDimension[]).filter((d) => (scores[d] as number) < 3);
+    const dissatisfiedDimensions = (Object.keys(scores) as SurveyDimension[]).filter(
+      (d) => (scores[d] as number) < 3,
+    );
     return {
       type: 'SurveyResponseRecorded',
       data: {
@@ -320,7 +411,14 @@ export const survey = {
       },
     };
   },
-  countermeasure(periodId: string, no: number, customerId: string, dimension: SurveyDimension, score: number, at: string): SurveyEvent {
+  countermeasure(
+    periodId: string,
+    no: number,
+    customerId: string,
+    dimension: SurveyDimension,
+    score: number,
+    at: string,
+  ): SurveyEvent {
     return {
       type: 'CountermeasureAssigned',
       data: {
@@ -336,7 +434,16 @@ export const survey = {
       },
     };
   },
-  approved(periodId: string, no: number, customerId: string, dimension: SurveyDimension, at: string): SurveyEvent {
-    return { type: 'CountermeasureApproved', data: { periodId, countermeasureNo: no, customerId, dimension, note: null, occurredAt: at } };
+  approved(
+    periodId: string,
+    no: number,
+    customerId: string,
+    dimension: SurveyDimension,
+    at: string,
+  ): SurveyEvent {
+    return {
+      type: 'CountermeasureApproved',
+      data: { periodId, countermeasureNo: no, customerId, dimension, note: null, occurredAt: at },
+    };
   },
 };

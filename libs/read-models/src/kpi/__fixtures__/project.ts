@@ -28,7 +28,9 @@ export function project(
   passIds = true,
 ): ProjectionRun {
   const all = projections as unknown as AnyProjection[];
-  let collections = new Map<string, Map<string, { readonly _id: string }>>(all.map((p) => [p.name, new Map()]));
+  let collections = new Map<string, Map<string, { readonly _id: string }>>(
+    all.map((p) => [p.name, new Map()]),
+  );
   const changes: DocumentChange[][] = [];
   events.forEach((event, index) => {
     const changed: DocumentChange[] = [];

@@ -1,21 +1,24 @@
 import type { Page, StoredDocument } from '../read-store.port';
-import type { Condition, NormalizedQuery, NormalizedSortKey } from '../query';
+import type { Condition, NormalizedQuery, NormalizedSortKey, RangeBound } from '../query';
 import { cursorAfter } from '../documents';
-import { compareStrings, compareValues, sortValueAt, typeRank } from '../values';
-import { compileMatcher, withinBound } from './matcher';
-import { indexSignature, SortedIndex, type IndexEntry } from './sorted-index';
+import { accessorOf, typeRank } from '../values';
+import { compileMatcher } from './matcher';
+import { encodeComponent, encodeId, typeEnd, typeStart } from './sort-key';
+import { endOfPrefix, indexSignature, lowerBound, SortedIndex, type IndexEntry } from './sorted-index';
 
-/** A run of index entries, in the order the query wants them. */
+/** A run of one index's entries that holds every possible match, walked forwards or backwards. */
 interface Scan {
-  readonly index: SortedIndex;
   readonly entries: readonly IndexEntry[];
+  readonly fields: readonly NormalizedSortKey[];
   readonly reverse: boolean;
-  /** Number of leading index fields fixed by equality conditions. */
+  /** Leading index fields fixed by equality conditions, and their encoded values. */
   readonly fixed: number;
-  /** View coordinates: [start, end) of the entries that can match. */
+  readonly fixedKey: string;
+  /** [start, end) in index order. */
   readonly start: number;
   readonly end: number;
-  readonly servesSort: boolean;
+  /** Whether walking the run yields the query's order. */
+  readonly ordered: boolean;
 }
 
 /** A bounded run this short is sorted rather than walked in index order. */
@@ -23,9 +26,9 @@ const SMALL_RUN = 2048;
 
 /**
  * One collection of the in-process store: documents by id plus sorted indexes. A query walks the
- * index whose order is the query's order (after fields fixed by equality), from the bound its
- * conditions and cursor allow, and stops once the page is full; without such an index it filters
- * every candidate and keeps the top of the page by partial sort.
+ * index whose order is the query's order (after the fields its equality conditions fix), from
+ * the bound its conditions and cursor allow, and stops once the page is full; without such an
+ * index it filters the narrowest candidate run and keeps the top of the page.
  */
 export class InMemoryCollection {
   readonly documents = new Map<string, StoredDocument>();
@@ -49,23 +52,23 @@ export class InMemoryCollection {
     for (const index of this.indexes) index.remove(id);
   }
 
+  /** End of a write batch. */
+  settle(): void {
+    for (const index of this.indexes) index.settle();
+  }
+
   find<D extends StoredDocument>(query: NormalizedQuery): Page<D> {
     const matches = compileMatcher(query.conditions);
     const wanted = query.limit === null ? Number.POSITIVE_INFINITY : query.skip + query.limit + 1;
     const scans = this.plan(query.conditions, query.sort);
-    const ordered = scans.find((scan) => scan.servesSort);
-    const narrowest = [...scans].sort((a, b) => a.end - a.start - (b.end - b.start))[0];
-    // Walking the ordered index stops when the page is full, unless the filter is selective and
-    // the ordered index cannot bound it; then sorting a small bounded run is cheaper.
-    const useOrdered =
+    const ordered = scans.find((scan) => scan.ordered);
+    const narrowest = scans[0];
+    // Walking the ordered run stops when the page is full; but when another index bounds the
+    // matches to a short run, sorting that run is cheaper than walking a long unselective one.
+    const walkOrdered =
       ordered !== undefined &&
-      (narrowest === undefined ||
-        narrowest === ordered ||
-        narrowest.end - narrowest.start > SMALL_RUN ||
-        ordered.end - ordered.start <= narrowest.end - narrowest.start);
-    const found = useOrdered
-      ? this.walk(ordered, query, matches, wanted)
-      : this.filterAndSort(narrowest, query, matches, wanted);
+      (narrowest === undefined || size(narrowest) > SMALL_RUN || size(ordered) <= size(narrowest));
+    const found = walkOrdered ? this.walk(ordered, query, matches, wanted) : this.sortRun(narrowest, query, matches, wanted);
     const page = found.slice(query.skip);
     if (query.limit === null || page.length <= query.limit) return { items: page as D[], nextCursor: null };
     const items = page.slice(0, query.limit);
@@ -75,188 +78,171 @@ export class InMemoryCollection {
   count(conditions: readonly Condition[]): number {
     if (conditions.length === 0) return this.documents.size;
     const matches = compileMatcher(conditions);
-    const [scan] = this.plan(conditions, null);
     let total = 0;
-    for (const document of this.candidates(scan)) if (matches(document)) total++;
+    this.eachCandidate(this.plan(conditions, null)[0], (document) => {
+      if (matches(document)) total++;
+      return true;
+    });
     return total;
   }
 
-  /** Usable scans, the best first: those that yield the query's order, then the narrowest. */
+  /** One scan per index, the narrowest first. */
   private plan(conditions: readonly Condition[], sort: readonly NormalizedSortKey[] | null): Scan[] {
     const scans: Scan[] = [];
     for (const index of this.indexes) {
       const entries = index.sorted();
+      const { fields } = index;
       let fixed = 0;
-      while (fixed < index.fields.length && equalityOn(conditions, index.fields[fixed] as NormalizedSortKey) !== undefined) {
-        fixed++;
-      }
+      while (fixed < fields.length && equalityOn(conditions, (fields[fixed] as NormalizedSortKey).field) !== undefined) fixed++;
       let prefix = fixed;
       let order: 'forward' | 'reverse' | 'no' = 'no';
-      if (sort !== null) {
-        for (let candidate = fixed; candidate >= 0 && order === 'no'; candidate--) {
-          order = matchOrder(index.fields.slice(candidate), sort);
-          if (order !== 'no') prefix = candidate;
-        }
+      for (let candidate = fixed; sort !== null && candidate >= 0 && order === 'no'; candidate--) {
+        order = matchOrder(fields.slice(candidate), sort);
+        if (order !== 'no') prefix = candidate;
       }
       // An index that cannot give the order may still narrow the candidates.
       if (order === 'no') prefix = fixed;
-      const reverse = order === 'reverse';
-      const [start, end] = index.scalarOnly ? bounds(index, entries, conditions, prefix, reverse) : [0, entries.length];
-      scans.push({ index, entries, reverse, fixed: prefix, start, end, servesSort: order !== 'no' });
+      let fixedKey = '';
+      for (let i = 0; i < prefix; i++) {
+        const field = fields[i] as NormalizedSortKey;
+        fixedKey += encodeComponent(equalityOn(conditions, field.field)?.value, field.direction);
+      }
+      const [start, end] = index.scalarOnly
+        ? bounds(entries, fixedKey, fields[prefix], conditions)
+        : [0, entries.length];
+      scans.push({ entries, fields, reverse: order === 'reverse', fixed: prefix, fixedKey, start, end, ordered: order !== 'no' });
     }
-    return scans.sort((a, b) => Number(b.servesSort) - Number(a.servesSort) || a.end - a.start - (b.end - b.start));
+    return scans.sort((a, b) => size(a) - size(b));
   }
 
   private walk(scan: Scan, query: NormalizedQuery, matches: (document: unknown) => boolean, wanted: number): StoredDocument[] {
-    const at = (position: number): IndexEntry =>
-      scan.entries[scan.reverse ? scan.entries.length - 1 - position : position] as IndexEntry;
-    let position = scan.start;
-    const after = query.after;
-    if (after !== null) {
-      // Past the cursor: the first entry that sorts after it in query order.
-      const keyOffset = scan.fixed;
-      position = firstWhere(scan.start, scan.end, (i) => compareToCursor(at(i), keyOffset, query.sort, after) > 0);
+    let { start, end } = scan;
+    if (query.after !== null) {
+      // The cursor as an index key: fixed values, then the sort values, then the id.
+      let key = scan.fixedKey;
+      for (let i = 0; i < query.sort.length - 1; i++) {
+        key += encodeComponent(query.after[i], (scan.fields[scan.fixed + i] as NormalizedSortKey).direction);
+      }
+      key += encodeId(query.after[query.sort.length - 1] as string);
+      const at = lowerBound(scan.entries, key, start, end);
+      if (scan.reverse) end = at;
+      else start = at < end && (scan.entries[at] as IndexEntry).key === key ? at + 1 : at;
     }
     const found: StoredDocument[] = [];
-    for (; position < scan.end && found.length < wanted; position++) {
-      const document = this.documents.get(at(position).id);
+    const step = scan.reverse ? -1 : 1;
+    for (let i = scan.reverse ? end - 1 : start; i >= start && i < end && found.length < wanted; i += step) {
+      const document = this.documents.get((scan.entries[i] as IndexEntry).id);
       if (document !== undefined && matches(document)) found.push(document);
     }
     return found;
   }
 
-  private filterAndSort(
-    scan: Scan | undefined,
-    query: NormalizedQuery,
-    matches: (document: unknown) => boolean,
-    wanted: number,
-  ): StoredDocument[] {
-    const keyed: { document: StoredDocument; key: unknown[] }[] = [];
-    const compare = (a: { document: StoredDocument; key: unknown[] }, b: { document: StoredDocument; key: unknown[] }) =>
-      compareKeys(a.key, b.key, query.sort);
+  /** Filters a run (or everything) and keeps the best `wanted` in query order: a partial sort. */
+  private sortRun(scan: Scan | undefined, query: NormalizedQuery, matches: (document: unknown) => boolean, wanted: number): StoredDocument[] {
+    const accessors = query.sort.map((key) => accessorOf(key.path));
+    const keyOf = (values: (index: number) => unknown): string => {
+      let key = '';
+      for (let i = 0; i < query.sort.length; i++) key += encodeComponent(values(i), (query.sort[i] as NormalizedSortKey).direction);
+      return key;
+    };
     const after = query.after;
-    for (const document of this.candidates(scan)) {
-      if (!matches(document)) continue;
-      const item = { document, key: query.sort.map((key) => sortValueAt(document, key.path)) };
-      if (after !== null && compareKeys(item.key, after, query.sort) <= 0) continue;
-      if (keyed.length < wanted) {
-        keyed.push(item);
-        if (keyed.length === wanted) keyed.sort(compare);
-      } else if (compare(item, keyed[keyed.length - 1] as (typeof keyed)[number]) < 0) {
-        // Keep only the best `wanted`: insert in place, drop the worst.
-        keyed.splice(firstWhere(0, keyed.length, (i) => compare(keyed[i] as typeof item, item) > 0), 0, item);
-        keyed.pop();
+    const afterKey = after === null ? null : keyOf((i) => after[i]);
+    const best: { document: StoredDocument; key: string }[] = [];
+    const byKey = (a: { key: string }, b: { key: string }): number => (a.key < b.key ? -1 : 1);
+    this.eachCandidate(scan, (document) => {
+      if (!matches(document)) return true;
+      const key = keyOf((i) => (accessors[i] as (document: unknown) => unknown)(document));
+      if (afterKey !== null && key <= afterKey) return true;
+      if (best.length < wanted) {
+        best.push({ document, key });
+        if (best.length === wanted) best.sort(byKey);
+      } else if (key < (best[best.length - 1] as { key: string }).key) {
+        let low = 0;
+        let high = best.length;
+        while (low < high) {
+          const middle = (low + high) >>> 1;
+          if ((best[middle] as { key: string }).key < key) low = middle + 1;
+          else high = middle;
+        }
+        best.splice(low, 0, { document, key });
+        best.pop();
       }
-    }
-    if (keyed.length < wanted) keyed.sort(compare);
-    return keyed.map((item) => item.document);
+      return true;
+    });
+    if (best.length < wanted) best.sort(byKey);
+    return best.map((item) => item.document);
   }
 
-  private *candidates(scan: Scan | undefined): Iterable<StoredDocument> {
+  private eachCandidate(scan: Scan | undefined, visit: (document: StoredDocument) => boolean): void {
     if (scan === undefined || (scan.start === 0 && scan.end === scan.entries.length)) {
-      yield* this.documents.values();
+      for (const document of this.documents.values()) if (!visit(document)) return;
       return;
     }
-    for (let position = scan.start; position < scan.end; position++) {
-      const entry = scan.entries[scan.reverse ? scan.entries.length - 1 - position : position] as IndexEntry;
-      const document = this.documents.get(entry.id);
-      if (document !== undefined) yield document;
+    for (let i = scan.start; i < scan.end; i++) {
+      const document = this.documents.get((scan.entries[i] as IndexEntry).id);
+      if (document !== undefined && !visit(document)) return;
     }
   }
 }
 
-function equalityOn(conditions: readonly Condition[], field: NormalizedSortKey): Condition | undefined {
-  return conditions.find((condition) => condition.kind === 'eq' && condition.field === field.field);
+function size(scan: Scan): number {
+  return scan.end - scan.start;
 }
 
-/** Whether walking an index (without its fixed fields) gives the query's order, forwards or backwards. */
+function equalityOn(conditions: readonly Condition[], field: string): Extract<Condition, { kind: 'eq' }> | undefined {
+  for (const condition of conditions) if (condition.kind === 'eq' && condition.field === field) return condition;
+  return undefined;
+}
+
+/** Whether walking index fields (and the implicit `_id` ascending) gives the query's order, or its reverse. */
 function matchOrder(fields: readonly NormalizedSortKey[], sort: readonly NormalizedSortKey[]): 'forward' | 'reverse' | 'no' {
-  // The index's implicit last key is _id ascending.
-  const keys = [...fields.map((field) => `${field.field}:${field.direction}`), '_id:asc'];
-  const wanted = sort.map((key) => `${key.field}:${key.direction}`);
-  if (keys.length !== wanted.length) return 'no';
-  if (keys.every((key, i) => key === wanted[i])) return 'forward';
-  const flipped = keys.map((key) => (key.endsWith(':asc') ? key.replace(/:asc$/, ':desc') : key.replace(/:desc$/, ':asc')));
-  return flipped.every((key, i) => key === wanted[i]) ? 'reverse' : 'no';
+  if (fields.length + 1 !== sort.length) return 'no';
+  const keys = [...fields, { field: '_id', direction: 'asc' as const }];
+  let forward = true;
+  let reverse = true;
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i] as { field: string; direction: string };
+    const wanted = sort[i] as NormalizedSortKey;
+    if (key.field !== wanted.field) return 'no';
+    if (key.direction === wanted.direction) reverse = false;
+    else forward = false;
+  }
+  return forward ? 'forward' : reverse ? 'reverse' : 'no';
 }
 
 /**
- * [start, end) in view order of the entries whose first `prefix` keys equal the query's equality
- * values and whose next key is within the query's range on that field (bounds of one type only).
+ * [start, end) in index order of the entries that start with the fixed key and, when the next
+ * field has a range condition with bounds of one type, whose value there is within the range.
  */
 function bounds(
-  index: SortedIndex,
   entries: readonly IndexEntry[],
+  fixedKey: string,
+  next: NormalizedSortKey | undefined,
   conditions: readonly Condition[],
-  prefix: number,
-  reverse: boolean,
 ): [number, number] {
-  const values = index.fields.slice(0, prefix).map((field) => {
-    const condition = equalityOn(conditions, field);
-    return condition?.kind === 'eq' ? condition.value : null;
-  });
-  const next = index.fields[prefix];
+  let start = fixedKey === '' ? 0 : lowerBound(entries, fixedKey);
+  let end = fixedKey === '' ? entries.length : endOfPrefix(entries, fixedKey, start);
   const range = next && conditions.find((condition) => condition.kind === 'range' && condition.field === next.field);
-  const rangeBounds = range?.kind === 'range' && new Set(range.bounds.map((b) => typeRank(b.value))).size === 1 ? range.bounds : [];
-  if (prefix === 0 && rangeBounds.length === 0) return [0, entries.length];
-  const directions = index.fields.map((field) => (field.direction === 'asc' ? 1 : -1));
+  if (next === undefined || range?.kind !== 'range' || range.bounds.length === 0) return [start, end];
+  const rank = typeRank(range.bounds[0]?.value);
+  if (range.bounds.some((bound) => typeRank(bound.value) !== rank)) return [start, end];
 
-  /** -1 before the matching run, 0 inside, 1 after, in index order. */
-  const place = (entry: IndexEntry): number => {
-    for (let i = 0; i < prefix; i++) {
-      const order = compareValues(entry.key[i], values[i]);
-      if (order !== 0) return Math.sign(order) * (directions[i] ?? 1);
-    }
-    if (rangeBounds.length === 0) return 0;
-    const value = entry.key[prefix];
-    const rank = typeRank(rangeBounds[0]?.value);
-    let side = 0;
-    if (typeRank(value) !== rank) side = typeRank(value) < rank ? -1 : 1;
-    else {
-      for (const bound of rangeBounds) {
-        if (withinBound(value, bound)) continue;
-        side = bound.op === 'gt' || bound.op === 'gte' ? -1 : 1;
-        break;
-      }
-    }
-    return side * (directions[prefix] ?? 1);
-  };
-  const view = (i: number): IndexEntry => entries[reverse ? entries.length - 1 - i : i] as IndexEntry;
-  const sign = reverse ? -1 : 1;
-  const start = firstWhere(0, entries.length, (i) => place(view(i)) * sign >= 0);
-  const end = firstWhere(start, entries.length, (i) => place(view(i)) * sign > 0);
+  const { direction } = next;
+  const within = (key: string) => fixedKey + key;
+  const atOrAfter = (key: string) => lowerBound(entries, within(key), start, end);
+  const after = (key: string) => endOfPrefix(entries, within(key), start, end);
+  // In a descending index the upper value bounds come first.
+  const leading = (bound: RangeBound) => (direction === 'asc') === (bound.op === 'gt' || bound.op === 'gte');
+  const inclusive = (bound: RangeBound) => bound.op === 'gte' || bound.op === 'lte';
+
+  let from = atOrAfter(typeStart(rank, direction));
+  let to = atOrAfter(typeEnd(rank, direction));
+  for (const bound of range.bounds) {
+    const key = encodeComponent(bound.value, direction);
+    if (leading(bound)) from = Math.max(from, inclusive(bound) ? atOrAfter(key) : after(key));
+    else to = Math.min(to, inclusive(bound) ? after(key) : atOrAfter(key));
+  }
+  start = from;
+  end = Math.max(from, to);
   return [start, end];
-}
-
-/** Order of an index entry against a cursor, in query order; the entry's sort values start at `offset`. */
-function compareToCursor(
-  entry: IndexEntry,
-  offset: number,
-  sort: readonly NormalizedSortKey[],
-  after: readonly unknown[],
-): number {
-  for (let i = 0; i < sort.length - 1; i++) {
-    const order = compareValues(entry.key[offset + i], after[i]);
-    if (order !== 0) return sort[i]?.direction === 'desc' ? -order : order;
-  }
-  const order = compareStrings(entry.id, after[sort.length - 1] as string);
-  return sort[sort.length - 1]?.direction === 'desc' ? -order : order;
-}
-
-function compareKeys(a: readonly unknown[], b: readonly unknown[], sort: readonly NormalizedSortKey[]): number {
-  for (let i = 0; i < sort.length; i++) {
-    const order = compareValues(a[i], b[i]);
-    if (order !== 0) return sort[i]?.direction === 'desc' ? -order : order;
-  }
-  return 0;
-}
-
-/** Smallest i in [low, high) with test(i), or high; test must be false then true along the range. */
-function firstWhere(low: number, high: number, test: (i: number) => boolean): number {
-  while (low < high) {
-    const middle = (low + high) >>> 1;
-    if (test(middle)) high = middle;
-    else low = middle + 1;
-  }
-  return low;
 }

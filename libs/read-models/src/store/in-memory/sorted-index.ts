@@ -11,20 +11,22 @@ export interface IndexEntry {
   placed: boolean;
 }
 
-/** Below this many removals and insertions since the last read, splicing beats rebuilding. */
-const SPLICE_LIMIT = 16;
+/** Up to this many removals and insertions, native splices beat one pass over the array. */
+const SPLICE_LIMIT = 128;
+/** A batch changing at most 1/EAGER_RATIO of the entries is applied when written. */
+const EAGER_RATIO = 32;
 
 /**
- * A sorted array of entries, kept in step with the collection lazily: writes only queue changes,
- * the next read applies them (a few by binary-search splices, many by one merge pass). So a
- * rebuild writing 100,000 documents pays one sort, not 100,000 array insertions, and a write that
- * does not change the indexed fields costs nothing here.
+ * A sorted array of entries. Writes queue their changes; a few are spliced in, many are merged
+ * in one pass, either right after the batch (when small next to the index) or at the next read.
+ * So a rebuild writing 100,000 documents pays one sort, not 100,000 array insertions, readers of
+ * a live list rarely pay anything, and a write that leaves the indexed fields alone costs nothing.
  */
 export class SortedIndex {
   private entries: IndexEntry[] = [];
   private readonly byId = new Map<string, IndexEntry>();
   private pending: IndexEntry[] = [];
-  private deadPlaced = 0;
+  private deadPlaced: IndexEntry[] = [];
   private nonScalarEntries = 0;
   private readonly accessors: readonly ((document: unknown) => unknown)[];
 
@@ -68,28 +70,35 @@ export class SortedIndex {
 
   /** The entries in index order, with every queued change applied. */
   sorted(): readonly IndexEntry[] {
-    if (this.pending.length === 0 && this.deadPlaced === 0) return this.entries;
+    if (this.pending.length > 0 || this.deadPlaced.length > 0) this.apply();
+    return this.entries;
+  }
+
+  /** Called after each write batch: see the class comment. */
+  settle(): void {
+    const changes = this.pending.length + this.deadPlaced.length;
+    if (changes > 0 && changes * EAGER_RATIO <= this.entries.length) this.apply();
+  }
+
+  private apply(): void {
     const added = this.pending.filter((entry) => !entry.dead);
-    if (added.length + this.deadPlaced <= SPLICE_LIMIT) {
-      if (this.deadPlaced > 0) {
-        for (let i = this.entries.length - 1; i >= 0; i--) if ((this.entries[i] as IndexEntry).dead) this.entries.splice(i, 1);
-      }
+    added.sort((a, b) => (a.key < b.key ? -1 : 1));
+    if (added.length + this.deadPlaced.length <= SPLICE_LIMIT) {
+      // Removals first: a dead entry may share its key with a re-added one.
+      for (const dead of this.deadPlaced) this.entries.splice(lowerBound(this.entries, dead.key), 1);
       for (const entry of added) this.entries.splice(lowerBound(this.entries, entry.key), 0, entry);
     } else {
-      added.sort((a, b) => (a.key < b.key ? -1 : 1));
-      const kept = this.deadPlaced === 0 ? this.entries : this.entries.filter((entry) => !entry.dead);
-      this.entries = mergeSorted(kept, added);
+      this.entries = mergeLive(this.entries, added);
     }
     for (const entry of added) entry.placed = true;
     this.pending = [];
-    this.deadPlaced = 0;
-    return this.entries;
+    this.deadPlaced = [];
   }
 
   private kill(entry: IndexEntry): void {
     entry.dead = true;
     if (!entry.scalar) this.nonScalarEntries--;
-    if (entry.placed) this.deadPlaced++;
+    if (entry.placed) this.deadPlaced.push(entry);
   }
 }
 
@@ -97,7 +106,7 @@ export function indexSignature(fields: readonly NormalizedSortKey[]): string {
   return fields.map((field) => `${field.field}:${field.direction}`).join(',');
 }
 
-/** First position whose key is ≥ `key`. */
+/** First position in [low, high) whose key is ≥ `key`. */
 export function lowerBound(entries: readonly IndexEntry[], key: string, low = 0, high = entries.length): number {
   while (low < high) {
     const middle = (low + high) >>> 1;
@@ -107,7 +116,7 @@ export function lowerBound(entries: readonly IndexEntry[], key: string, low = 0,
   return low;
 }
 
-/** First position whose key neither starts with `prefix` nor sorts before it. */
+/** First position in [low, high) whose key neither starts with `prefix` nor sorts before it. */
 export function endOfPrefix(entries: readonly IndexEntry[], prefix: string, low = 0, high = entries.length): number {
   while (low < high) {
     const middle = (low + high) >>> 1;
@@ -118,17 +127,24 @@ export function endOfPrefix(entries: readonly IndexEntry[], prefix: string, low 
   return low;
 }
 
-/** Merges a few sorted additions into a long sorted array: binary search per addition, bulk copies between. */
-function mergeSorted(kept: readonly IndexEntry[], added: readonly IndexEntry[]): IndexEntry[] {
-  const merged: IndexEntry[] = new Array<IndexEntry>(kept.length + added.length);
+/**
+ * One pass: the live entries of a sorted array with sorted additions merged in. Each addition
+ * finds its place by binary search, so the pass compares a few keys, not all of them.
+ */
+function mergeLive(entries: readonly IndexEntry[], added: readonly IndexEntry[]): IndexEntry[] {
+  const merged: IndexEntry[] = [];
   let from = 0;
-  let to = 0;
+  const copyLive = (to: number): void => {
+    for (let i = from; i < to; i++) {
+      const entry = entries[i] as IndexEntry;
+      if (!entry.dead) merged.push(entry);
+    }
+    from = to;
+  };
   for (const entry of added) {
-    const at = lowerBound(kept, entry.key, from);
-    for (let i = from; i < at; i++) merged[to++] = kept[i] as IndexEntry;
-    merged[to++] = entry;
-    from = at;
+    copyLive(lowerBound(entries, entry.key, from));
+    merged.push(entry);
   }
-  for (let i = from; i < kept.length; i++) merged[to++] = kept[i] as IndexEntry;
+  copyLive(entries.length);
   return merged;
 }

@@ -1,0 +1,210 @@
+import { createHash } from 'node:crypto';
+import { type Readable, Transform } from 'node:stream';
+import type { CommandExecutor, CommandMetadata } from '@qms/command-handling';
+import { createDeliveryDecider, type DeliveryCsvRow, deliveryStreamId, parseDeliveryCsv, type RecordDelivery } from '@qms/delivery-domain';
+import { type Actor, IllegalStateError, ValidationError } from '@qms/domain-kernel';
+import { withCorrectionHint } from './correction-hint';
+
+/**
+ * all-or-nothing (default): every row is checked first — its fields, its order line against what
+ * is already recorded, and against the other rows of the file — and the file is imported only when
+ * no row is bad, as an ERP user expects of an upload. validate: the same check, nothing written.
+ * good-rows: one pass that imports the good rows and reports the bad ones.
+ */
+export const DELIVERY_IMPORT_MODES = ['all-or-nothing', 'validate', 'good-rows'] as const;
+export type DeliveryImportMode = (typeof DELIVERY_IMPORT_MODES)[number];
+
+export interface RejectedRow {
+  /** The line an editor shows for the row (1 = the header). */
+  readonly line: number;
+  readonly errors: readonly string[];
+}
+
+export interface DeliveryImportReport {
+  readonly mode: DeliveryImportMode;
+  /** Rows read after the header, good and bad (an unusable header counts as one bad row). */
+  readonly rows: number;
+  /** Deliveries appended by this import. */
+  readonly imported: number;
+  /** Rows whose order line is already recorded with the same facts (or repeated in the file): nothing appended. */
+  readonly alreadyPresent: number;
+  /** validate only: deliveries a real import would append. */
+  readonly toImport?: number;
+  readonly rejected: readonly RejectedRow[];
+  /** False when nothing was written: validate mode, or an all-or-nothing file with bad rows. */
+  readonly committed: boolean;
+}
+
+export interface DeliveryImportProgress {
+  readonly phase: 'validating' | 'importing';
+  readonly rows: number;
+  readonly bytes: number;
+}
+
+/** Opens the CSV; all-or-nothing reads it twice (check, then import), so it must be re-openable. */
+export type CsvSource = () => Readable;
+
+export interface DeliveryImportOptions {
+  readonly mode?: DeliveryImportMode;
+  readonly metadata: Pick<CommandMetadata, 'actor' | 'correlationId' | 'causationId'>;
+  readonly onProgress?: (progress: DeliveryImportProgress) => void;
+}
+
+const PROGRESS_EVERY_ROWS = 500;
+
+/**
+ * Bulk deliveries from an ERP export, shared by POST /deliveries/import and the CLI. Streams the
+ * file one row at a time. Each row goes through the CommandExecutor like a single POST /deliveries,
+ * so the events carry the same metadata and hash chain; order + line is the identity, so a second
+ * import of the same file appends nothing. A crash half-way leaves the rows imported so far, and
+ * importing the file again completes it.
+ */
+export class DeliveryImporter {
+  private readonly decider = createDeliveryDecider();
+
+  constructor(
+    private readonly executor: CommandExecutor,
+    private readonly clock: () => Date,
+    private readonly settings: { readonly delimiter?: string } = {},
+  ) {}
+
+  async import(source: CsvSource, options: DeliveryImportOptions): Promise<DeliveryImportReport> {
+    const mode = options.mode ?? 'all-or-nothing';
+    // No Idempotency-Key per row: a row's identity is its order line, which makes retries safe.
+    const { actor, correlationId, causationId } = options.metadata;
+    const metadata: CommandMetadata = { actor, correlationId, causationId };
+    if (mode === 'good-rows') return this.write(source, metadata, mode, options.onProgress);
+    const checked = await this.check(source, actor, options.onProgress);
+    if (mode === 'validate') return { mode, ...checked, imported: 0, committed: false };
+    if (checked.rejected.length > 0) {
+      return { mode, rows: checked.rows, imported: 0, alreadyPresent: 0, rejected: checked.rejected, committed: false };
+    }
+    return this.write(source, metadata, mode, options.onProgress);
+  }
+
+  private async check(source: CsvSource, actor: Actor, onProgress: DeliveryImportOptions['onProgress']) {
+    const firstLineOf = new Map<string, { line: number; facts: string }>();
+    const rejected: RejectedRow[] = [];
+    let rows = 0;
+    let toImport = 0;
+    let alreadyPresent = 0;
+    for await (const row of this.rows(source, 'validating', onProgress)) {
+      rows += 1;
+      if ('errors' in row) {
+        rejected.push({ line: row.lineNumber, errors: row.errors });
+        continue;
+      }
+      const { delivery, lineNumber: line } = row;
+      const streamId = deliveryStreamId(delivery.orderNo, delivery.lineNo);
+      const facts = factsDigest(delivery);
+      const earlier = firstLineOf.get(streamId);
+      if (earlier !== undefined) {
+        if (earlier.facts === facts) alreadyPresent += 1;
+        else {
+          rejected.push({
+            line,
+            errors: [`order ${delivery.orderNo} line ${delivery.lineNo} is also on line ${earlier.line} with different facts; keep one, a change is a correction`],
+          });
+        }
+        continue;
+      }
+      firstLineOf.set(streamId, { line, facts });
+      const verdict = await this.dryRun(streamId, delivery, actor);
+      if (verdict === 'new') toImport += 1;
+      else if (verdict === 'present') alreadyPresent += 1;
+      else rejected.push({ line, errors: verdict.errors });
+    }
+    return { rows, toImport, alreadyPresent, rejected };
+  }
+
+  private async dryRun(streamId: string, delivery: RecordDelivery, actor: Actor): Promise<'new' | 'present' | { errors: string[] }> {
+    const { state } = await this.executor.load(this.decider, streamId);
+    try {
+      return this.decider.decide(delivery, state, { now: this.clock(), actor }).length > 0 ? 'new' : 'present';
+    } catch (error) {
+      const errors = rowErrors(error);
+      if (errors === undefined) throw error;
+      return { errors };
+    }
+  }
+
+  private async write(
+    source: CsvSource,
+    metadata: CommandMetadata,
+    mode: DeliveryImportMode,
+    onProgress: DeliveryImportOptions['onProgress'],
+  ): Promise<DeliveryImportReport> {
+    const rejected: RejectedRow[] = [];
+    let rows = 0;
+    let imported = 0;
+    let alreadyPresent = 0;
+    for await (const row of this.rows(source, 'importing', onProgress)) {
+      rows += 1;
+      if ('errors' in row) {
+        rejected.push({ line: row.lineNumber, errors: row.errors });
+        continue;
+      }
+      const { delivery } = row;
+      try {
+        const result = await this.executor.execute(this.decider, deliveryStreamId(delivery.orderNo, delivery.lineNo), delivery, metadata);
+        if (result.appendedEventIds.length > 0) imported += 1;
+        else alreadyPresent += 1;
+      } catch (error) {
+        // After a clean check only a concurrent writer gets here; in good-rows mode, a conflict.
+        const errors = rowErrors(error);
+        if (errors === undefined) throw error;
+        rejected.push({ line: row.lineNumber, errors });
+      }
+    }
+    return { mode, rows, imported, alreadyPresent, rejected, committed: true };
+  }
+
+  private async *rows(
+    source: CsvSource,
+    phase: DeliveryImportProgress['phase'],
+    onProgress: DeliveryImportOptions['onProgress'],
+  ): AsyncGenerator<DeliveryCsvRow> {
+    let bytes = 0;
+    let rows = 0;
+    const input = source();
+    const counted = new Transform({
+      transform(chunk: Buffer, _encoding, done) {
+        bytes += chunk.length;
+        done(null, chunk);
+      },
+    });
+    input.on('error', (error) => counted.destroy(error));
+    input.pipe(counted);
+    const options = { now: this.clock(), ...(this.settings.delimiter ? { delimiter: this.settings.delimiter } : {}) };
+    onProgress?.({ phase, rows, bytes });
+    try {
+      for await (const row of parseDeliveryCsv(counted, options)) {
+        rows += 1;
+        if (onProgress && rows % PROGRESS_EVERY_ROWS === 0) onProgress({ phase, rows, bytes });
+        yield row;
+      }
+    } finally {
+      // Drain what was not read rather than destroy: an HTTP request's stream owns the socket the
+      // answer still has to go out on.
+      if (!input.readableEnded) {
+        input.unpipe(counted);
+        input.resume();
+      }
+    }
+    onProgress?.({ phase, rows, bytes });
+  }
+}
+
+/** A row-level refusal becomes that row's errors; anything else (store down, forbidden) ends the import. */
+function rowErrors(error: unknown): string[] | undefined {
+  if (error instanceof ValidationError) return error.fieldErrors.map((field) => `${field.field}: ${field.message}`);
+  if (error instanceof IllegalStateError) return [withCorrectionHint(error).message];
+  return undefined;
+}
+
+function factsDigest(delivery: RecordDelivery): string {
+  const { customerId, partNo, quantity, promisedDate, deliveredAt, premiumFreight } = delivery;
+  return createHash('sha1')
+    .update(JSON.stringify([customerId, partNo, quantity, promisedDate, deliveredAt, premiumFreight ?? false]))
+    .digest('base64');
+}
