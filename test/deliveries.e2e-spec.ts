@@ -21,7 +21,11 @@ const delivery = {
 
 /** `count` good rows of orders `<prefix>-<n>`, one line each. */
 function goodRows(prefix: string, count: number): string[] {
-  return Array.from({ length: count }, (_, index) => `CUST-A,${prefix}-${index + 1},10,P-${index % 7},${index + 1},2026-02-10,2026-02-10T06:00:00Z,no`);
+  return Array.from(
+    { length: count },
+    (_, index) =>
+      `CUST-A,${prefix}-${index + 1},10,P-${index % 7},${index + 1},2026-02-10,2026-02-10T06:00:00Z,no`,
+  );
 }
 
 describe('delivery commands over HTTP (embedded default)', () => {
@@ -37,22 +41,33 @@ describe('delivery commands over HTTP (embedded default)', () => {
 
   const record = (body: unknown, key = 'dev-sales', headers: Record<string, string> = {}) =>
     api.request('POST', '/deliveries', { key, body, headers });
-  const importCsv = async (csv: string, options: { key?: string; query?: string; contentType?: string } = {}) => {
+  const importCsv = async (
+    csv: string,
+    options: { key?: string; query?: string; contentType?: string } = {},
+  ) => {
     const response = await api.app.inject({
       method: 'POST',
       url: `/deliveries/import${options.query ?? ''}`,
-      headers: { authorization: `Bearer ${options.key ?? 'dev-sales'}`, 'content-type': options.contentType ?? 'text/csv' },
+      headers: {
+        authorization: `Bearer ${options.key ?? 'dev-sales'}`,
+        'content-type': options.contentType ?? 'text/csv',
+      },
       payload: csv,
     });
     return { status: response.statusCode, body: response.json() };
   };
-  const fields = (response: { body: { fields?: { field: string }[] } }) => (response.body.fields ?? []).map((error) => error.field);
+  const fields = (response: { body: { fields?: { field: string }[] } }) =>
+    (response.body.fields ?? []).map((error) => error.field);
 
   describe('one order line at a time', () => {
     it('records a delivery; the same content again appends nothing; other content is a 409 pointing to a correction', async () => {
       const first = await record(delivery);
       expect(first.status).toBe(201);
-      expect(first.body).toMatchObject({ streamId: 'delivery-SO-1001:10', revision: 0, alreadyRecorded: false });
+      expect(first.body).toMatchObject({
+        streamId: 'delivery-SO-1001:10',
+        revision: 0,
+        alreadyRecorded: false,
+      });
       const head = await store.headPosition();
 
       const again = await record(delivery);
@@ -72,12 +87,21 @@ describe('delivery commands over HTTP (embedded default)', () => {
       await record({ ...delivery, orderNo: 'SO-2001' });
       const corrected = await api.request('POST', '/deliveries/corrections', {
         key: 'dev-planning',
-        body: { orderNo: 'SO-2001', lineNo: '10', changes: { quantity: 480 }, reason: 'ERP posted the gross quantity' },
+        body: {
+          orderNo: 'SO-2001',
+          lineNo: '10',
+          changes: { quantity: 480 },
+          reason: 'ERP posted the gross quantity',
+        },
       });
       expect(corrected.status).toBe(200);
       expect(corrected.body.revision).toBe(1);
       const [, event] = await store.readStream('delivery-SO-2001:10');
-      expect(event!.data).toMatchObject({ previous: { quantity: 500 }, corrected: { quantity: 480 }, reason: 'ERP posted the gross quantity' });
+      expect(event!.data).toMatchObject({
+        previous: { quantity: 500 },
+        corrected: { quantity: 480 },
+        reason: 'ERP posted the gross quantity',
+      });
       const nothing = await api.request('POST', '/deliveries/corrections', {
         key: 'dev-sales',
         body: { orderNo: 'SO-2001', lineNo: '10', changes: {}, reason: 'x' },
@@ -93,9 +117,18 @@ describe('delivery commands over HTTP (embedded default)', () => {
 
     it('answers 400 naming each bad field, including a delivery in the future and unknown fields', async () => {
       const head = await store.headPosition();
-      const bad = await record({ ...delivery, orderNo: 'SO-3001', quantity: 0, promisedDate: '05.03.2026', premiumFreight: 'yes', colour: 'red' });
+      const bad = await record({
+        ...delivery,
+        orderNo: 'SO-3001',
+        quantity: 0,
+        promisedDate: '05.03.2026',
+        premiumFreight: 'yes',
+        colour: 'red',
+      });
       expect(bad.status).toBe(400);
-      expect(fields(bad)).toEqual(expect.arrayContaining(['quantity', 'promisedDate', 'premiumFreight', 'colour']));
+      expect(fields(bad)).toEqual(
+        expect.arrayContaining(['quantity', 'promisedDate', 'premiumFreight', 'colour']),
+      );
       const future = await record({ ...delivery, orderNo: 'SO-3002', deliveredAt: '2999-01-01T00:00:00Z' });
       expect(future.status).toBe(400);
       expect(fields(future)).toEqual(['deliveredAt']);
@@ -104,7 +137,9 @@ describe('delivery commands over HTTP (embedded default)', () => {
 
     it('answers 403 to roles that may not record deliveries', async () => {
       expect((await record({}, 'dev-warehouse')).status).toBe(403);
-      expect((await api.request('POST', '/deliveries/corrections', { key: 'dev-quality', body: {} })).status).toBe(403);
+      expect(
+        (await api.request('POST', '/deliveries/corrections', { key: 'dev-quality', body: {} })).status,
+      ).toBe(403);
     });
 
     it('returns the first result for a retried Idempotency-Key', async () => {
@@ -113,7 +148,12 @@ describe('delivery commands over HTTP (embedded default)', () => {
       const retry = await record(body, 'dev-sales', { 'idempotency-key': 'delivery-retry-1' });
       expect(first.status).toBe(201);
       expect(retry.status).toBe(201);
-      expect(retry.body).toMatchObject({ revision: 0, position: first.body.position, replayed: true, alreadyRecorded: false });
+      expect(retry.body).toMatchObject({
+        revision: 0,
+        position: first.body.position,
+        replayed: true,
+        alreadyRecorded: false,
+      });
     });
   });
 
@@ -122,13 +162,31 @@ describe('delivery commands over HTTP (embedded default)', () => {
       const csv = [HEADER, ...goodRows('IMP', 40)].join('\n');
       const first = await importCsv(csv);
       expect(first.status).toBe(200);
-      expect(first.body).toEqual({ mode: 'all-or-nothing', rows: 40, imported: 40, alreadyPresent: 0, rejected: [], committed: true });
+      expect(first.body).toEqual({
+        mode: 'all-or-nothing',
+        rows: 40,
+        imported: 40,
+        alreadyPresent: 0,
+        rejected: [],
+        committed: true,
+      });
       const head = await store.headPosition();
       const second = await importCsv(csv);
-      expect(second.body).toEqual({ mode: 'all-or-nothing', rows: 40, imported: 0, alreadyPresent: 40, rejected: [], committed: true });
+      expect(second.body).toEqual({
+        mode: 'all-or-nothing',
+        rows: 40,
+        imported: 0,
+        alreadyPresent: 40,
+        rejected: [],
+        committed: true,
+      });
       expect(await store.headPosition()).toBe(head);
       const [event] = await store.readStream('delivery-IMP-7:10');
-      expect(event!.metadata).toMatchObject({ actor: { userId: 'dev.sales', role: 'sales' }, schemaVersion: 1, commandType: 'RecordDelivery' });
+      expect(event!.metadata).toMatchObject({
+        actor: { userId: 'dev.sales', role: 'sales' },
+        schemaVersion: 1,
+        commandType: 'RecordDelivery',
+      });
       expect(event!.metadata['hash']).toMatch(/^[0-9a-f]{64}$/);
     });
 
@@ -150,7 +208,13 @@ describe('delivery commands over HTTP (embedded default)', () => {
       ].join('\n');
       const response = await importCsv(csv);
       expect(response.status).toBe(400);
-      expect(response.body).toMatchObject({ code: 'VALIDATION_FAILED', mode: 'all-or-nothing', rows: 9, imported: 0, committed: false });
+      expect(response.body).toMatchObject({
+        code: 'VALIDATION_FAILED',
+        mode: 'all-or-nothing',
+        rows: 9,
+        imported: 0,
+        committed: false,
+      });
       const rejected = response.body.rejected as { line: number; errors: string[] }[];
       expect(rejected.map((row) => row.line)).toEqual([3, 4, 6, 7, 9, 10]);
       const errorsOf = (line: number) => rejected.find((row) => row.line === line)!.errors.join(' | ');
@@ -165,17 +229,33 @@ describe('delivery commands over HTTP (embedded default)', () => {
     });
 
     it('validates without writing (?mode=validate), or imports the good rows (?mode=good-rows)', async () => {
-      const csv = [HEADER, ...goodRows('MODE', 3), 'CUST-A,MODE-X,10,P-1,-1,2026-02-10,2026-02-10T06:00:00Z,no'].join('\r\n');
+      const csv = [
+        HEADER,
+        ...goodRows('MODE', 3),
+        'CUST-A,MODE-X,10,P-1,-1,2026-02-10,2026-02-10T06:00:00Z,no',
+      ].join('\r\n');
       const head = await store.headPosition();
       const validated = await importCsv(csv, { query: '?mode=validate' });
       expect(validated.status).toBe(200);
-      expect(validated.body).toMatchObject({ mode: 'validate', rows: 4, toImport: 3, imported: 0, committed: false });
+      expect(validated.body).toMatchObject({
+        mode: 'validate',
+        rows: 4,
+        toImport: 3,
+        imported: 0,
+        committed: false,
+      });
       expect(validated.body.rejected.map((row: { line: number }) => row.line)).toEqual([5]);
       expect(await store.headPosition()).toBe(head);
 
       const partial = await importCsv(csv, { query: '?mode=good-rows' });
       expect(partial.status).toBe(200);
-      expect(partial.body).toMatchObject({ mode: 'good-rows', rows: 4, imported: 3, alreadyPresent: 0, committed: true });
+      expect(partial.body).toMatchObject({
+        mode: 'good-rows',
+        rows: 4,
+        imported: 3,
+        alreadyPresent: 0,
+        committed: true,
+      });
       expect(partial.body.rejected.map((row: { line: number }) => row.line)).toEqual([5]);
       expect(await store.headPosition()).toBeGreaterThan(head);
     });
@@ -183,7 +263,9 @@ describe('delivery commands over HTTP (embedded default)', () => {
     it('names a missing header column', async () => {
       const response = await importCsv('customer_id,order_no,line_no\nA,B,C');
       expect(response.status).toBe(400);
-      expect(response.body.rejected).toEqual([{ line: 1, errors: expect.arrayContaining(['header: missing column part_no']) }]);
+      expect(response.body.rejected).toEqual([
+        { line: 1, errors: expect.arrayContaining(['header: missing column part_no']) },
+      ]);
     });
 
     it('answers 403 to a role that may not import, 415 to a body that is not CSV, 400 to an unknown mode', async () => {
@@ -230,7 +312,9 @@ describe('import-deliveries on the command line', () => {
     writeFileSync(file, [HEADER, ...goodRows('CLI', 300)].join('\n'));
     const io = cliIo();
     expect(await runCli(['import-deliveries', file], io)).toBe(0);
-    expect(io.out()).toMatch(/^Imported 300 deliveries, 0 already present \(300 rows in [\d.]+ s, \d+ rows\/s\)/);
+    expect(io.out()).toMatch(
+      /^Imported 300 deliveries, 0 already present \(300 rows in [\d.]+ s, \d+ rows\/s\)/,
+    );
     expect(io.err()).toMatch(/importing: 100% \| 300 rows \| \d+ rows\/s/);
     const after = await head();
     expect(after).toBe(300);
@@ -243,7 +327,15 @@ describe('import-deliveries on the command line', () => {
 
   it('exits 1 naming every bad line, and imports nothing from a file with bad rows', async () => {
     const file = join(dir, 'bad.csv');
-    writeFileSync(file, [HEADER, ...goodRows('CLIBAD', 3), 'CUST-A,CLIBAD-X,10,P-1,1.5,2026-02-10,2026-02-10T06:00:00Z,no', 'x,y'].join('\n'));
+    writeFileSync(
+      file,
+      [
+        HEADER,
+        ...goodRows('CLIBAD', 3),
+        'CUST-A,CLIBAD-X,10,P-1,1.5,2026-02-10,2026-02-10T06:00:00Z,no',
+        'x,y',
+      ].join('\n'),
+    );
     const before = await head();
     const io = cliIo();
     expect(await runCli(['import-deliveries', file], io)).toBe(1);
@@ -255,7 +347,9 @@ describe('import-deliveries on the command line', () => {
 
   it('refuses a role that may not record deliveries, and a missing file', async () => {
     const io = cliIo();
-    expect(await runCli(['import-deliveries', join(dir, 'good.csv'), '--api-key', 'dev-warehouse'], io)).toBe(2);
+    expect(await runCli(['import-deliveries', join(dir, 'good.csv'), '--api-key', 'dev-warehouse'], io)).toBe(
+      2,
+    );
     expect(io.err()).toContain('Role warehouse may not record deliveries');
     const missing = cliIo();
     expect(await runCli(['import-deliveries', join(dir, 'nope.csv')], missing)).toBe(5);

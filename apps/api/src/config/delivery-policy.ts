@@ -11,11 +11,15 @@ export interface DeliveryPolicy {
 export function deliveryPolicyFrom(config: AppConfig): DeliveryPolicy {
   const section = config.policy['deliveries'] ?? {};
   if (typeof section !== 'object' || section === null || Array.isArray(section)) {
-    throw new ConfigurationError('QMS_POLICY_FILE deliveries must be an object such as { "csvDelimiter": ";" }.');
+    throw new ConfigurationError(
+      'QMS_POLICY_FILE deliveries must be an object such as { "csvDelimiter": ";" }.',
+    );
   }
   const delimiter = (section as { csvDelimiter?: unknown }).csvDelimiter ?? ',';
   if (typeof delimiter !== 'string' || ![',', ';', '\t', '|'].includes(delimiter)) {
-    throw new ConfigurationError(`QMS_POLICY_FILE deliveries.csvDelimiter is ${JSON.stringify(delimiter)}; use one of "," ";" "\\t" "|".`);
+    throw new ConfigurationError(
+      `QMS_POLICY_FILE deliveries.csvDelimiter is ${JSON.stringify(delimiter)}; use one of "," ";" "\\t" "|".`,
+    );
   }
   return { csvDelimiter: delimiter };
 }

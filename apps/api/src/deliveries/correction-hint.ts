@@ -5,5 +5,7 @@ import { IllegalStateError } from '@qms/domain-kernel';
  * facts; the domain names the command, the caller needs the endpoint.
  */
 export function withCorrectionHint(error: IllegalStateError): IllegalStateError {
-  return new IllegalStateError(`${error.message}: send it as a correction with a reason (POST /deliveries/corrections)`);
+  return new IllegalStateError(
+    `${error.message}: send it as a correction with a reason (POST /deliveries/corrections)`,
+  );
 }

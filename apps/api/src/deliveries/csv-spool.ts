@@ -10,7 +10,10 @@ import type { CsvSource } from './delivery-importer';
  * An uploaded body can be read once, but an all-or-nothing import reads the file twice (check,
  * then import): the upload is streamed to a temporary file, never held in memory.
  */
-export async function withSpooledUpload<Result>(body: Readable, use: (source: CsvSource) => Promise<Result>): Promise<Result> {
+export async function withSpooledUpload<Result>(
+  body: Readable,
+  use: (source: CsvSource) => Promise<Result>,
+): Promise<Result> {
   const folder = await mkdtemp(join(tmpdir(), 'qms-delivery-import-'));
   try {
     const path = join(folder, 'upload.csv');

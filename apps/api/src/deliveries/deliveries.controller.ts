@@ -1,4 +1,14 @@
-import { Body, Controller, HttpCode, Inject, Post, Query, Req, Res, UnsupportedMediaTypeException } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  HttpCode,
+  Inject,
+  Post,
+  Query,
+  Req,
+  Res,
+  UnsupportedMediaTypeException,
+} from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import {
   ApiBadRequestResponse,
@@ -16,11 +26,21 @@ import { DELIVERY_COMMAND_ROLES, DELIVERY_CSV_COLUMNS, type DeliveryCommand } fr
 import type { FastifyReply } from 'fastify';
 import { Readable } from 'node:stream';
 import { Roles } from '../auth/auth.guard';
-import { type AuthenticatedRequest, Ctx, type RequestContext, requestContextOf } from '../auth/request-context';
+import {
+  type AuthenticatedRequest,
+  Ctx,
+  type RequestContext,
+  requestContextOf,
+} from '../auth/request-context';
 import { CommandResponse, commandResponse } from '../commands/command-response';
 import { withSpooledUpload } from './csv-spool';
 import { DeliveryImporter } from './delivery-importer';
-import { CorrectDeliveryDto, DeliveryImportQueryDto, DeliveryImportResponse, RecordDeliveryDto } from './delivery.dto';
+import {
+  CorrectDeliveryDto,
+  DeliveryImportQueryDto,
+  DeliveryImportResponse,
+  RecordDeliveryDto,
+} from './delivery.dto';
 import { DeliveryStepCommand } from './delivery.commands';
 
 const roles = DELIVERY_COMMAND_ROLES;
@@ -42,10 +62,18 @@ export class DeliveriesController {
   @Post()
   @HttpCode(201)
   @Roles(...roles.RecordDelivery)
-  @ApiOperation({ summary: 'Record one delivered order line; the same line again appends nothing (200, alreadyRecorded)' })
+  @ApiOperation({
+    summary: 'Record one delivered order line; the same line again appends nothing (200, alreadyRecorded)',
+  })
   @ApiCreatedResponse({ type: CommandResponse })
-  @ApiConflictResponse({ description: 'The order line is already recorded with other facts: send a correction' })
-  async record(@Body() dto: RecordDeliveryDto, @Ctx() context: RequestContext, @Res({ passthrough: true }) reply: FastifyReply) {
+  @ApiConflictResponse({
+    description: 'The order line is already recorded with other facts: send a correction',
+  })
+  async record(
+    @Body() dto: RecordDeliveryDto,
+    @Ctx() context: RequestContext,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
     const result = await this.execute({ ...dto, type: 'RecordDelivery' }, context);
     const alreadyRecorded = result.appendedEventIds.length === 0 && !result.replayed;
     if (alreadyRecorded) void reply.status(200);
@@ -55,10 +83,19 @@ export class DeliveriesController {
   @Post('corrections')
   @HttpCode(200)
   @Roles(...roles.CorrectDelivery)
-  @ApiOperation({ summary: 'Correct facts of a recorded order line, with the reason (kept for the audit trail)' })
+  @ApiOperation({
+    summary: 'Correct facts of a recorded order line, with the reason (kept for the audit trail)',
+  })
   @ApiOkResponse({ type: CommandResponse })
-  async correct(@Body() dto: CorrectDeliveryDto, @Ctx() context: RequestContext, @Res({ passthrough: true }) reply: FastifyReply) {
-    const result = await this.execute({ ...dto, changes: { ...dto.changes }, type: 'CorrectDelivery' }, context);
+  async correct(
+    @Body() dto: CorrectDeliveryDto,
+    @Ctx() context: RequestContext,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    const result = await this.execute(
+      { ...dto, changes: { ...dto.changes }, type: 'CorrectDelivery' },
+      context,
+    );
     return commandResponse(result, reply, { orderNo: dto.orderNo, lineNo: dto.lineNo });
   }
 
@@ -66,18 +103,32 @@ export class DeliveriesController {
   @HttpCode(200)
   @Roles(...roles.RecordDelivery)
   @ApiOperation({
-    summary: 'Import an ERP export (Content-Type: text/csv, streamed); by default all-or-nothing: a file with any bad row imports nothing',
+    summary:
+      'Import an ERP export (Content-Type: text/csv, streamed); by default all-or-nothing: a file with any bad row imports nothing',
     description:
       `Header: ${DELIVERY_CSV_COLUMNS.join(',')} (extra columns ignored). Every bad line is reported with all of its problems. ` +
       'Re-importing a file appends nothing for lines already recorded with the same facts.',
   })
   @ApiConsumes('text/csv')
-  @ApiBody({ schema: { type: 'string', example: `${DELIVERY_CSV_COLUMNS.join(',')}\nACME,SO-1001,10,P-100,500,2026-03-05,2026-03-05T06:00:00Z,no` } })
+  @ApiBody({
+    schema: {
+      type: 'string',
+      example: `${DELIVERY_CSV_COLUMNS.join(',')}\nACME,SO-1001,10,P-100,500,2026-03-05,2026-03-05T06:00:00Z,no`,
+    },
+  })
   @ApiOkResponse({ type: DeliveryImportResponse })
-  @ApiBadRequestResponse({ type: DeliveryImportResponse, description: 'all-or-nothing: bad rows, listed in rejected; nothing imported' })
-  async import(@Query() query: DeliveryImportQueryDto, @Req() request: AuthenticatedRequest, @Res({ passthrough: true }) reply: FastifyReply) {
+  @ApiBadRequestResponse({
+    type: DeliveryImportResponse,
+    description: 'all-or-nothing: bad rows, listed in rejected; nothing imported',
+  })
+  async import(
+    @Query() query: DeliveryImportQueryDto,
+    @Req() request: AuthenticatedRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
     const body = request.body;
-    if (!(body instanceof Readable)) throw new UnsupportedMediaTypeException('Send the ERP export with Content-Type: text/csv.');
+    if (!(body instanceof Readable))
+      throw new UnsupportedMediaTypeException('Send the ERP export with Content-Type: text/csv.');
     // The body is a stream, not part of an idempotency fingerprint: order + line make a re-import safe.
     const metadata = requestContextOf({
       headers: { ...request.headers, 'idempotency-key': undefined },
@@ -105,6 +156,8 @@ export class DeliveriesController {
   }
 
   private execute(command: DeliveryCommand, context: RequestContext): Promise<CommandResult> {
-    return this.commandBus.execute<DeliveryStepCommand, CommandResult>(new DeliveryStepCommand(command, context));
+    return this.commandBus.execute<DeliveryStepCommand, CommandResult>(
+      new DeliveryStepCommand(command, context),
+    );
   }
 }

@@ -10,7 +10,11 @@ import { DeliveryStepHandler } from './delivery.handlers';
 @Module({
   controllers: [DeliveriesController],
   providers: [
-    { provide: DELIVERY_POLICY, inject: [APP_CONFIG], useFactory: (config: AppConfig) => deliveryPolicyFrom(config) },
+    {
+      provide: DELIVERY_POLICY,
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) => deliveryPolicyFrom(config),
+    },
     {
       provide: DeliveryImporter,
       inject: [CommandExecutor, CLOCK, DELIVERY_POLICY],

@@ -1,7 +1,13 @@
 import { createHash } from 'node:crypto';
 import { type Readable, Transform } from 'node:stream';
 import type { CommandExecutor, CommandMetadata } from '@qms/command-handling';
-import { createDeliveryDecider, type DeliveryCsvRow, deliveryStreamId, parseDeliveryCsv, type RecordDelivery } from '@qms/delivery-domain';
+import {
+  createDeliveryDecider,
+  type DeliveryCsvRow,
+  deliveryStreamId,
+  parseDeliveryCsv,
+  type RecordDelivery,
+} from '@qms/delivery-domain';
 import { type Actor, IllegalStateError, ValidationError } from '@qms/domain-kernel';
 import { withCorrectionHint } from './correction-hint';
 
@@ -77,7 +83,14 @@ export class DeliveryImporter {
     const checked = await this.check(source, actor, options.onProgress);
     if (mode === 'validate') return { mode, ...checked, imported: 0, committed: false };
     if (checked.rejected.length > 0) {
-      return { mode, rows: checked.rows, imported: 0, alreadyPresent: 0, rejected: checked.rejected, committed: false };
+      return {
+        mode,
+        rows: checked.rows,
+        imported: 0,
+        alreadyPresent: 0,
+        rejected: checked.rejected,
+        committed: false,
+      };
     }
     return this.write(source, metadata, mode, options.onProgress);
   }
@@ -103,7 +116,9 @@ export class DeliveryImporter {
         else {
           rejected.push({
             line,
-            errors: [`order ${delivery.orderNo} line ${delivery.lineNo} is also on line ${earlier.line} with different facts; keep one, a change is a correction`],
+            errors: [
+              `order ${delivery.orderNo} line ${delivery.lineNo} is also on line ${earlier.line} with different facts; keep one, a change is a correction`,
+            ],
           });
         }
         continue;
@@ -117,10 +132,16 @@ export class DeliveryImporter {
     return { rows, toImport, alreadyPresent, rejected };
   }
 
-  private async dryRun(streamId: string, delivery: RecordDelivery, actor: Actor): Promise<'new' | 'present' | { errors: string[] }> {
+  private async dryRun(
+    streamId: string,
+    delivery: RecordDelivery,
+    actor: Actor,
+  ): Promise<'new' | 'present' | { errors: string[] }> {
     const { state } = await this.executor.load(this.decider, streamId);
     try {
-      return this.decider.decide(delivery, state, { now: this.clock(), actor }).length > 0 ? 'new' : 'present';
+      return this.decider.decide(delivery, state, { now: this.clock(), actor }).length > 0
+        ? 'new'
+        : 'present';
     } catch (error) {
       const errors = rowErrors(error);
       if (errors === undefined) throw error;
@@ -146,7 +167,12 @@ export class DeliveryImporter {
       }
       const { delivery } = row;
       try {
-        const result = await this.executor.execute(this.decider, deliveryStreamId(delivery.orderNo, delivery.lineNo), delivery, metadata);
+        const result = await this.executor.execute(
+          this.decider,
+          deliveryStreamId(delivery.orderNo, delivery.lineNo),
+          delivery,
+          metadata,
+        );
         if (result.appendedEventIds.length > 0) imported += 1;
         else alreadyPresent += 1;
       } catch (error) {
@@ -175,7 +201,10 @@ export class DeliveryImporter {
     });
     input.on('error', (error) => counted.destroy(error));
     input.pipe(counted);
-    const options = { now: this.clock(), ...(this.settings.delimiter ? { delimiter: this.settings.delimiter } : {}) };
+    const options = {
+      now: this.clock(),
+      ...(this.settings.delimiter ? { delimiter: this.settings.delimiter } : {}),
+    };
     onProgress?.({ phase, rows, bytes });
     try {
       for await (const row of parseDeliveryCsv(counted, options)) {
@@ -197,7 +226,8 @@ export class DeliveryImporter {
 
 /** A row-level refusal becomes that row's errors; anything else (store down, forbidden) ends the import. */
 function rowErrors(error: unknown): string[] | undefined {
-  if (error instanceof ValidationError) return error.fieldErrors.map((field) => `${field.field}: ${field.message}`);
+  if (error instanceof ValidationError)
+    return error.fieldErrors.map((field) => `${field.field}: ${field.message}`);
   if (error instanceof IllegalStateError) return [withCorrectionHint(error).message];
   return undefined;
 }
@@ -205,6 +235,8 @@ function rowErrors(error: unknown): string[] | undefined {
 function factsDigest(delivery: RecordDelivery): string {
   const { customerId, partNo, quantity, promisedDate, deliveredAt, premiumFreight } = delivery;
   return createHash('sha1')
-    .update(JSON.stringify([customerId, partNo, quantity, promisedDate, deliveredAt, premiumFreight ?? false]))
+    .update(
+      JSON.stringify([customerId, partNo, quantity, promisedDate, deliveredAt, premiumFreight ?? false]),
+    )
     .digest('base64');
 }

@@ -1,6 +1,18 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsNotEmpty, IsNotEmptyObject, IsOptional, IsString, Matches, MaxLength, Min, ValidateNested } from 'class-validator';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsNotEmpty,
+  IsNotEmptyObject,
+  IsOptional,
+  IsString,
+  Matches,
+  MaxLength,
+  Min,
+  ValidateNested,
+} from 'class-validator';
 import { INSTANT, Instant, OccurredAt, Text } from '../http/dto-validators';
 import { DELIVERY_IMPORT_MODES } from './delivery-importer';
 
@@ -14,17 +26,33 @@ export class RecordDeliveryDto {
   @Text(100, '10') lineNo!: string;
   @Text(100, 'P-100') partNo!: string;
   @ApiProperty({ minimum: 1 }) @IsInt() @Min(1) quantity!: number;
-  @ApiProperty({ example: '2026-03-05', description: 'Promised (confirmed) date' }) @IsString() @Matches(CALENDAR_DATE, DATE_MESSAGE)
+  @ApiProperty({ example: '2026-03-05', description: 'Promised (confirmed) date' })
+  @IsString()
+  @Matches(CALENDAR_DATE, DATE_MESSAGE)
   promisedDate!: string;
   @Instant('When the goods were delivered; never in the future') deliveredAt!: string;
   @ApiPropertyOptional({ default: false }) @IsOptional() @IsBoolean() premiumFreight?: boolean;
 }
 
 export class DeliveryChangesDto {
-  @ApiPropertyOptional({ maxLength: 100 }) @IsOptional() @IsString() @IsNotEmpty() @MaxLength(100) customerId?: string;
-  @ApiPropertyOptional({ maxLength: 100 }) @IsOptional() @IsString() @IsNotEmpty() @MaxLength(100) partNo?: string;
+  @ApiPropertyOptional({ maxLength: 100 })
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(100)
+  customerId?: string;
+  @ApiPropertyOptional({ maxLength: 100 })
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(100)
+  partNo?: string;
   @ApiPropertyOptional({ minimum: 1 }) @IsOptional() @IsInt() @Min(1) quantity?: number;
-  @ApiPropertyOptional({ example: '2026-03-06' }) @IsOptional() @IsString() @Matches(CALENDAR_DATE, DATE_MESSAGE) promisedDate?: string;
+  @ApiPropertyOptional({ example: '2026-03-06' })
+  @IsOptional()
+  @IsString()
+  @Matches(CALENDAR_DATE, DATE_MESSAGE)
+  promisedDate?: string;
   @ApiPropertyOptional({ example: '2026-03-06T08:30:00+08:00' })
   @IsOptional()
   @IsString()
@@ -68,9 +96,14 @@ export class DeliveryImportResponse {
   @ApiProperty({ enum: DELIVERY_IMPORT_MODES }) mode!: string;
   @ApiProperty({ description: 'Rows read after the header' }) rows!: number;
   @ApiProperty({ description: 'Deliveries appended' }) imported!: number;
-  @ApiProperty({ description: 'Order lines already recorded with the same facts (or repeated in the file): nothing appended' })
+  @ApiProperty({
+    description:
+      'Order lines already recorded with the same facts (or repeated in the file): nothing appended',
+  })
   alreadyPresent!: number;
   @ApiPropertyOptional({ description: 'validate mode: what a real import would append' }) toImport?: number;
-  @ApiProperty({ type: [RejectedRowResponse], description: 'Every bad line with every problem on it' }) rejected!: RejectedRowResponse[];
-  @ApiProperty({ description: 'False when nothing was written (validate, or all-or-nothing with bad rows)' }) committed!: boolean;
+  @ApiProperty({ type: [RejectedRowResponse], description: 'Every bad line with every problem on it' })
+  rejected!: RejectedRowResponse[];
+  @ApiProperty({ description: 'False when nothing was written (validate, or all-or-nothing with bad rows)' })
+  committed!: boolean;
 }

@@ -13,9 +13,15 @@ export class DeliveryStepHandler implements ICommandHandler<DeliveryStepCommand,
 
   async execute({ command, context }: DeliveryStepCommand): Promise<CommandResult> {
     try {
-      return await this.executor.execute(this.decider, deliveryStreamId(command.orderNo, command.lineNo), command, context);
+      return await this.executor.execute(
+        this.decider,
+        deliveryStreamId(command.orderNo, command.lineNo),
+        command,
+        context,
+      );
     } catch (error) {
-      if (command.type === 'RecordDelivery' && error instanceof IllegalStateError) throw withCorrectionHint(error);
+      if (command.type === 'RecordDelivery' && error instanceof IllegalStateError)
+        throw withCorrectionHint(error);
       throw error;
     }
   }

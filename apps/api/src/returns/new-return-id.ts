@@ -23,7 +23,10 @@ export async function newReturnId(idempotency: IdempotencyRecords, context: Requ
 
 function returnIdOf(streamId: string): string {
   if (!streamId.startsWith(RETURN_STREAM_PREFIX)) {
-    throw ValidationError.field('Idempotency-Key', 'was already used for a different request; use a new key for a new request');
+    throw ValidationError.field(
+      'Idempotency-Key',
+      'was already used for a different request; use a new key for a new request',
+    );
   }
   return streamId.slice(RETURN_STREAM_PREFIX.length);
 }

@@ -1,13 +1,33 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { DISPOSITION_SOURCES, RETURN_DISPOSITIONS, RETURN_RESPONSIBILITIES, REWORK_INSTRUCTIONS } from '@qms/return-domain';
+import {
+  DISPOSITION_SOURCES,
+  RETURN_DISPOSITIONS,
+  RETURN_RESPONSIBILITIES,
+  REWORK_INSTRUCTIONS,
+} from '@qms/return-domain';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Min, ValidateNested } from 'class-validator';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Min,
+  ValidateNested,
+} from 'class-validator';
 import { OccurredAt, OneOf, OptionalText, Text } from '../http/dto-validators';
 
 const CALENDAR_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 export class ReturnedItemDto {
-  @ApiProperty({ minimum: 1, description: 'Line of the receiving note, unique within the return' }) @IsInt() @Min(1) itemNo!: number;
+  @ApiProperty({ minimum: 1, description: 'Line of the receiving note, unique within the return' })
+  @IsInt()
+  @Min(1)
+  itemNo!: number;
   @Text(100, 'M-4711') materialNo!: string;
   @ApiProperty({ minimum: 1 }) @IsInt() @Min(1) quantity!: number;
 }
@@ -23,16 +43,23 @@ export class ReceiveReturnDto {
   @Type(() => ReturnedItemDto)
   items!: ReturnedItemDto[];
   @OptionalText(100) complaintNumber?: string | null;
-  @ApiPropertyOptional({ description: 'Periodic/bulk return (统退货): never linked to a complaint' }) @IsOptional() @IsBoolean()
+  @ApiPropertyOptional({ description: 'Periodic/bulk return (统退货): never linked to a complaint' })
+  @IsOptional()
+  @IsBoolean()
   periodicBulk?: boolean;
-  @ApiPropertyOptional({ description: 'The customer urgently needs replacement product (§6.1.5)' }) @IsOptional() @IsBoolean()
+  @ApiPropertyOptional({ description: 'The customer urgently needs replacement product (§6.1.5)' })
+  @IsOptional()
+  @IsBoolean()
   urgentNeed?: boolean;
   @OccurredAt() occurredAt?: string;
 }
 
 export class InspectedItemDto {
   @ApiProperty({ minimum: 1 }) @IsInt() @Min(1) itemNo!: number;
-  @ApiProperty({ minimum: 0, description: '0 = no trouble found on this item' }) @IsInt() @Min(0) defectiveQuantity!: number;
+  @ApiProperty({ minimum: 0, description: '0 = no trouble found on this item' })
+  @IsInt()
+  @Min(0)
+  defectiveQuantity!: number;
 }
 
 export class InspectReturnDto {
@@ -43,7 +70,11 @@ export class InspectReturnDto {
   @ValidateNested({ each: true })
   @Type(() => InspectedItemDto)
   items!: InspectedItemDto[];
-  @ApiPropertyOptional({ enum: RETURN_RESPONSIBILITIES, nullable: true, description: 'Required when something is defective; absent when nothing is' })
+  @ApiPropertyOptional({
+    enum: RETURN_RESPONSIBILITIES,
+    nullable: true,
+    description: 'Required when something is defective; absent when nothing is',
+  })
   @IsOptional()
   @IsIn(RETURN_RESPONSIBILITIES as unknown as string[])
   responsibility?: string | null;
@@ -55,9 +86,15 @@ export class DispositionReturnItemDto {
   @ApiProperty({ minimum: 1 }) @IsInt() @Min(1) itemNo!: number;
   @ApiProperty({ minimum: 1 }) @IsInt() @Min(1) quantity!: number;
   @OneOf(RETURN_DISPOSITIONS) disposition!: string;
-  @ApiPropertyOptional({ enum: DISPOSITION_SOURCES, description: 'Defaults to received' }) @IsOptional() @IsIn(DISPOSITION_SOURCES as unknown as string[])
+  @ApiPropertyOptional({ enum: DISPOSITION_SOURCES, description: 'Defaults to received' })
+  @IsOptional()
+  @IsIn(DISPOSITION_SOURCES as unknown as string[])
   source?: string;
-  @ApiPropertyOptional({ enum: REWORK_INSTRUCTIONS, nullable: true, description: 'Rework only: repair, or 100 % inspection' })
+  @ApiPropertyOptional({
+    enum: REWORK_INSTRUCTIONS,
+    nullable: true,
+    description: 'Rework only: repair, or 100 % inspection',
+  })
   @IsOptional()
   @IsIn(REWORK_INSTRUCTIONS as unknown as string[])
   reworkInstruction?: string | null;
@@ -99,12 +136,18 @@ export class ConfirmStockDto {
 
 export class RequestEmergencyProductionDto {
   @Text(100) materialNo!: string;
-  @ApiPropertyOptional({ minimum: 1, description: 'Defaults to the confirmed shortage; may be more, never less' })
+  @ApiPropertyOptional({
+    minimum: 1,
+    description: 'Defaults to the confirmed shortage; may be more, never less',
+  })
   @IsOptional()
   @IsInt()
   @Min(1)
   quantity?: number;
-  @ApiPropertyOptional({ example: '2026-04-10', nullable: true }) @IsOptional() @IsString() @Matches(CALENDAR_DATE, { message: '$property must be YYYY-MM-DD' })
+  @ApiPropertyOptional({ example: '2026-04-10', nullable: true })
+  @IsOptional()
+  @IsString()
+  @Matches(CALENDAR_DATE, { message: '$property must be YYYY-MM-DD' })
   neededBy?: string | null;
   @OccurredAt() occurredAt?: string;
 }

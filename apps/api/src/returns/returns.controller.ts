@@ -42,9 +42,15 @@ export class ReturnsController {
   @Post()
   @HttpCode(201)
   @Roles(...roles.ReceiveReturn)
-  @ApiOperation({ summary: 'Receive returned goods: the warehouse counts items and writes the receiving note (§7.2)' })
+  @ApiOperation({
+    summary: 'Receive returned goods: the warehouse counts items and writes the receiving note (§7.2)',
+  })
   @ApiCreatedResponse({ type: CommandResponse, description: 'Also returnId; Location /returns/<returnId>' })
-  async receive(@Body() dto: ReceiveReturnDto, @Ctx() context: RequestContext, @Res({ passthrough: true }) reply: FastifyReply) {
+  async receive(
+    @Body() dto: ReceiveReturnDto,
+    @Ctx() context: RequestContext,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
     const returnId = await newReturnId(this.idempotency, context);
     void reply.header('Location', `/returns/${returnId}`);
     return this.step(returnId, { ...dto, type: 'ReceiveReturn', returnId } as ReturnCommand, context, reply);
@@ -53,19 +59,42 @@ export class ReturnsController {
   @Post(':returnId/inspection')
   @HttpCode(200)
   @Roles(...roles.InspectReturn)
-  @ApiOperation({ summary: 'Quality confirms the defective quantity per item and the responsibility; none defective = no trouble found (IATF 10.2.5)' })
+  @ApiOperation({
+    summary:
+      'Quality confirms the defective quantity per item and the responsibility; none defective = no trouble found (IATF 10.2.5)',
+  })
   @ApiOkResponse({ type: CommandResponse })
-  inspect(@Param('returnId') returnId: string, @Body() dto: InspectReturnDto, @Ctx() context: RequestContext, @Res({ passthrough: true }) reply: FastifyReply) {
+  inspect(
+    @Param('returnId') returnId: string,
+    @Body() dto: InspectReturnDto,
+    @Ctx() context: RequestContext,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
     return this.step(returnId, { ...dto, type: 'InspectReturn', returnId } as ReturnCommand, context, reply);
   }
 
   @Post(':returnId/dispositions')
   @HttpCode(201)
   @Roles(...roles.DispositionReturnItem)
-  @ApiOperation({ summary: 'Disposition pieces of an item: rework, scrap, use as is (with concession), sort, return to customer' })
-  @ApiCreatedResponse({ type: CommandResponse, description: 'Also dispositionNo, to which rework orders refer' })
-  async disposition(@Param('returnId') returnId: string, @Body() dto: DispositionReturnItemDto, @Ctx() context: RequestContext, @Res({ passthrough: true }) reply: FastifyReply) {
-    const result = await this.execute(returnId, { ...dto, type: 'DispositionReturnItem', returnId } as ReturnCommand, context);
+  @ApiOperation({
+    summary:
+      'Disposition pieces of an item: rework, scrap, use as is (with concession), sort, return to customer',
+  })
+  @ApiCreatedResponse({
+    type: CommandResponse,
+    description: 'Also dispositionNo, to which rework orders refer',
+  })
+  async disposition(
+    @Param('returnId') returnId: string,
+    @Body() dto: DispositionReturnItemDto,
+    @Ctx() context: RequestContext,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    const result = await this.execute(
+      returnId,
+      { ...dto, type: 'DispositionReturnItem', returnId } as ReturnCommand,
+      context,
+    );
     const dispositions = (result.state as ReceivedReturnState).dispositions;
     return commandResponse(result, reply, { returnId, dispositionNo: dispositions.at(-1)?.dispositionNo });
   }
@@ -82,7 +111,12 @@ export class ReturnsController {
     @Ctx() context: RequestContext,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    return this.step(returnId, { ...dto, type: 'IssueReworkOrder', returnId, dispositionNo } as ReturnCommand, context, reply);
+    return this.step(
+      returnId,
+      { ...dto, type: 'IssueReworkOrder', returnId, dispositionNo } as ReturnCommand,
+      context,
+      reply,
+    );
   }
 
   @Post(':returnId/dispositions/:dispositionNo/rework-completion')
@@ -97,7 +131,12 @@ export class ReturnsController {
     @Ctx() context: RequestContext,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    return this.step(returnId, { ...dto, type: 'CompleteRework', returnId, dispositionNo } as ReturnCommand, context, reply);
+    return this.step(
+      returnId,
+      { ...dto, type: 'CompleteRework', returnId, dispositionNo } as ReturnCommand,
+      context,
+      reply,
+    );
   }
 
   @Post(':returnId/failure-analysis')
@@ -105,8 +144,18 @@ export class ReturnsController {
   @Roles(...roles.ArchiveFailureAnalysis)
   @ApiOperation({ summary: 'Archive the failure analysis and pass it to engineering (§7.3–7.4)' })
   @ApiOkResponse({ type: CommandResponse })
-  failureAnalysis(@Param('returnId') returnId: string, @Body() dto: ArchiveFailureAnalysisDto, @Ctx() context: RequestContext, @Res({ passthrough: true }) reply: FastifyReply) {
-    return this.step(returnId, { ...dto, type: 'ArchiveFailureAnalysis', returnId } as ReturnCommand, context, reply);
+  failureAnalysis(
+    @Param('returnId') returnId: string,
+    @Body() dto: ArchiveFailureAnalysisDto,
+    @Ctx() context: RequestContext,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    return this.step(
+      returnId,
+      { ...dto, type: 'ArchiveFailureAnalysis', returnId } as ReturnCommand,
+      context,
+      reply,
+    );
   }
 
   @Post(':returnId/stock-checks')
@@ -114,16 +163,28 @@ export class ReturnsController {
   @Roles(...roles.CheckStock)
   @ApiOperation({ summary: 'Planning counts stock available to replace the returned material (§6.1.5)' })
   @ApiOkResponse({ type: CommandResponse })
-  checkStock(@Param('returnId') returnId: string, @Body() dto: CheckStockDto, @Ctx() context: RequestContext, @Res({ passthrough: true }) reply: FastifyReply) {
+  checkStock(
+    @Param('returnId') returnId: string,
+    @Body() dto: CheckStockDto,
+    @Ctx() context: RequestContext,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
     return this.step(returnId, { ...dto, type: 'CheckStock', returnId } as ReturnCommand, context, reply);
   }
 
   @Post(':returnId/stock-confirmations')
   @HttpCode(200)
   @Roles(...roles.ConfirmStock)
-  @ApiOperation({ summary: 'Quality confirms how much of the counted stock is usable; the rest is the shortage' })
+  @ApiOperation({
+    summary: 'Quality confirms how much of the counted stock is usable; the rest is the shortage',
+  })
   @ApiOkResponse({ type: CommandResponse })
-  confirmStock(@Param('returnId') returnId: string, @Body() dto: ConfirmStockDto, @Ctx() context: RequestContext, @Res({ passthrough: true }) reply: FastifyReply) {
+  confirmStock(
+    @Param('returnId') returnId: string,
+    @Body() dto: ConfirmStockDto,
+    @Ctx() context: RequestContext,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
     return this.step(returnId, { ...dto, type: 'ConfirmStock', returnId } as ReturnCommand, context, reply);
   }
 
@@ -132,8 +193,18 @@ export class ReturnsController {
   @Roles(...roles.RequestEmergencyProduction)
   @ApiOperation({ summary: 'Planning requests emergency production for a confirmed shortage (§6.2.5)' })
   @ApiOkResponse({ type: CommandResponse })
-  emergencyProduction(@Param('returnId') returnId: string, @Body() dto: RequestEmergencyProductionDto, @Ctx() context: RequestContext, @Res({ passthrough: true }) reply: FastifyReply) {
-    return this.step(returnId, { ...dto, type: 'RequestEmergencyProduction', returnId } as ReturnCommand, context, reply);
+  emergencyProduction(
+    @Param('returnId') returnId: string,
+    @Body() dto: RequestEmergencyProductionDto,
+    @Ctx() context: RequestContext,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    return this.step(
+      returnId,
+      { ...dto, type: 'RequestEmergencyProduction', returnId } as ReturnCommand,
+      context,
+      reply,
+    );
   }
 
   @Post(':returnId/credit')
@@ -141,7 +212,12 @@ export class ReturnsController {
   @Roles(...roles.CreditReturn)
   @ApiOperation({ summary: 'Credit the customer, only after inspection and archived analysis (IATF 10.2.6)' })
   @ApiOkResponse({ type: CommandResponse })
-  credit(@Param('returnId') returnId: string, @Body() dto: CreditReturnDto, @Ctx() context: RequestContext, @Res({ passthrough: true }) reply: FastifyReply) {
+  credit(
+    @Param('returnId') returnId: string,
+    @Body() dto: CreditReturnDto,
+    @Ctx() context: RequestContext,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
     return this.step(returnId, { ...dto, type: 'CreditReturn', returnId } as ReturnCommand, context, reply);
   }
 
@@ -150,6 +226,8 @@ export class ReturnsController {
   }
 
   private execute(returnId: string, command: ReturnCommand, context: RequestContext): Promise<CommandResult> {
-    return this.commandBus.execute<ReturnStepCommand, CommandResult>(new ReturnStepCommand(returnId, command, context));
+    return this.commandBus.execute<ReturnStepCommand, CommandResult>(
+      new ReturnStepCommand(returnId, command, context),
+    );
   }
 }

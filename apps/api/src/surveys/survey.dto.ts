@@ -1,7 +1,19 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { SURVEY_DIMENSIONS } from '@qms/survey-domain';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsInt, IsNumber, IsOptional, IsString, Matches, Max, Min, ValidateNested } from 'class-validator';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsInt,
+  IsNumber,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  Min,
+  ValidateNested,
+} from 'class-validator';
 import { OccurredAt, OneOf, OptionalText, Text } from '../http/dto-validators';
 
 const CALENDAR_DATE = /^\d{4}-\d{2}-\d{2}$/;
@@ -10,7 +22,9 @@ export const PERIOD_ID = /^\d{4}-[A-Z0-9]{1,10}$/;
 
 export class SurveyCustomerDto {
   @Text(100, 'ACME') customerId!: string;
-  @ApiProperty({ example: '2019-04-01', description: 'Start of the business relationship' }) @IsString() @Matches(CALENDAR_DATE, DATE_MESSAGE)
+  @ApiProperty({ example: '2019-04-01', description: 'Start of the business relationship' })
+  @IsString()
+  @Matches(CALENDAR_DATE, DATE_MESSAGE)
   relationshipStart!: string;
 }
 
@@ -21,7 +35,8 @@ export class IssueSurveyDto {
   periodId!: string;
   @ApiPropertyOptional({
     type: [SurveyCustomerDto],
-    description: 'Customers with relationship starts; when absent, surveys.customers of the policy file. Customers of less than a year are excluded (regular contact).',
+    description:
+      'Customers with relationship starts; when absent, surveys.customers of the policy file. Customers of less than a year are excluded (regular contact).',
   })
   @IsOptional()
   @IsArray()
@@ -48,9 +63,15 @@ export class RespondentDto {
 }
 
 class SurveyAnswerDto {
-  @ApiProperty({ type: SurveyScoresDto }) @ValidateNested() @Type(() => SurveyScoresDto) scores!: SurveyScoresDto;
+  @ApiProperty({ type: SurveyScoresDto })
+  @ValidateNested()
+  @Type(() => SurveyScoresDto)
+  scores!: SurveyScoresDto;
   @OptionalText(4000) comments?: string | null;
-  @ApiProperty({ type: RespondentDto }) @ValidateNested() @Type(() => RespondentDto) respondent!: RespondentDto;
+  @ApiProperty({ type: RespondentDto })
+  @ValidateNested()
+  @Type(() => RespondentDto)
+  respondent!: RespondentDto;
   @OccurredAt() occurredAt?: string;
 }
 

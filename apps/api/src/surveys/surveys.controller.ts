@@ -3,7 +3,12 @@ import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { CommandResult } from '@qms/command-handling';
 import { ValidationError } from '@qms/domain-kernel';
-import { type IssuedSurveyState, SURVEY_COMMAND_ROLES, type SurveyCommand, surveyPeriodsOfYear } from '@qms/survey-domain';
+import {
+  type IssuedSurveyState,
+  SURVEY_COMMAND_ROLES,
+  type SurveyCommand,
+  surveyPeriodsOfYear,
+} from '@qms/survey-domain';
 import type { FastifyReply } from 'fastify';
 import { Roles } from '../auth/auth.guard';
 import { Ctx, type RequestContext } from '../auth/request-context';
@@ -39,24 +44,47 @@ export class SurveysController {
   ) {}
 
   @Get('calendar')
-  @ApiOperation({ summary: 'The survey periods of a year: ids, nominal issue dates and the months each covers' })
+  @ApiOperation({
+    summary: 'The survey periods of a year: ids, nominal issue dates and the months each covers',
+  })
   calendar(@Query() query: SurveyCalendarQueryDto) {
     const { scale, dissatisfiedBelow } = this.policy.config;
-    return { year: query.year, scale, dissatisfiedBelow, periods: surveyPeriodsOfYear(this.policy.config.calendar, query.year) };
+    return {
+      year: query.year,
+      scale,
+      dissatisfiedBelow,
+      periods: surveyPeriodsOfYear(this.policy.config.calendar, query.year),
+    };
   }
 
   @Post()
   @HttpCode(201)
   @Roles(...roles.IssueSurvey)
-  @ApiOperation({ summary: 'Issue the survey of a period to the customers due one (relationship of at least a year at the issue date)' })
+  @ApiOperation({
+    summary:
+      'Issue the survey of a period to the customers due one (relationship of at least a year at the issue date)',
+  })
   @ApiCreatedResponse({ type: CommandResponse, description: 'Also the surveyed and the excluded customers' })
-  async issue(@Body() dto: IssueSurveyDto, @Ctx() context: RequestContext, @Res({ passthrough: true }) reply: FastifyReply) {
-    const customers = dto.customers?.map(({ customerId, relationshipStart }) => ({ customerId, relationshipStart })) ?? this.policy.customers;
+  async issue(
+    @Body() dto: IssueSurveyDto,
+    @Ctx() context: RequestContext,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    const customers =
+      dto.customers?.map(({ customerId, relationshipStart }) => ({ customerId, relationshipStart })) ??
+      this.policy.customers;
     if (customers.length === 0) {
-      throw ValidationError.field('customers', 'name the customers with their relationship starts, or configure surveys.customers in QMS_POLICY_FILE');
+      throw ValidationError.field(
+        'customers',
+        'name the customers with their relationship starts, or configure surveys.customers in QMS_POLICY_FILE',
+      );
     }
     const { periodId, occurredAt } = dto;
-    const result = await this.execute(periodId, { type: 'IssueSurvey', periodId, customers, occurredAt }, context);
+    const result = await this.execute(
+      periodId,
+      { type: 'IssueSurvey', periodId, customers, occurredAt },
+      context,
+    );
     void reply.header('Location', `/surveys/${periodId}`);
     const state = result.state as IssuedSurveyState;
     return commandResponse(result, reply, { periodId, customers: state.customers, excluded: state.excluded });
@@ -67,8 +95,19 @@ export class SurveysController {
   @Roles(...roles.RecordSurveyResponse)
   @ApiOperation({ summary: "Record a customer's answer: scores per dimension, comments, respondent" })
   @ApiCreatedResponse({ type: CommandResponse })
-  respond(@Param('periodId') periodId: string, @Body() dto: RecordSurveyResponseDto, @Ctx() context: RequestContext, @Res({ passthrough: true }) reply: FastifyReply) {
-    const command = { ...dto, scores: definedOnly(dto.scores), respondent: { ...dto.respondent }, type: 'RecordSurveyResponse', periodId };
+  respond(
+    @Param('periodId') periodId: string,
+    @Body() dto: RecordSurveyResponseDto,
+    @Ctx() context: RequestContext,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    const command = {
+      ...dto,
+      scores: definedOnly(dto.scores),
+      respondent: { ...dto.respondent },
+      type: 'RecordSurveyResponse',
+      periodId,
+    };
     return this.step(periodId, command as SurveyCommand, context, reply);
   }
 
@@ -84,7 +123,14 @@ export class SurveysController {
     @Ctx() context: RequestContext,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    const command = { ...dto, scores: definedOnly(dto.scores), respondent: { ...dto.respondent }, type: 'CorrectSurveyResponse', periodId, customerId };
+    const command = {
+      ...dto,
+      scores: definedOnly(dto.scores),
+      respondent: { ...dto.respondent },
+      type: 'CorrectSurveyResponse',
+      periodId,
+      customerId,
+    };
     return this.step(periodId, command as SurveyCommand, context, reply);
   }
 
@@ -92,11 +138,25 @@ export class SurveysController {
   @HttpCode(201)
   @Roles(...roles.AssignCountermeasure)
   @ApiOperation({ summary: 'The responsible unit writes a countermeasure for a dissatisfied item (§5.2.2)' })
-  @ApiCreatedResponse({ type: CommandResponse, description: 'Also countermeasureNo, which management approves' })
-  async assign(@Param('periodId') periodId: string, @Body() dto: AssignCountermeasureDto, @Ctx() context: RequestContext, @Res({ passthrough: true }) reply: FastifyReply) {
-    const result = await this.execute(periodId, { ...dto, type: 'AssignCountermeasure', periodId } as SurveyCommand, context);
+  @ApiCreatedResponse({
+    type: CommandResponse,
+    description: 'Also countermeasureNo, which management approves',
+  })
+  async assign(
+    @Param('periodId') periodId: string,
+    @Body() dto: AssignCountermeasureDto,
+    @Ctx() context: RequestContext,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    const result = await this.execute(
+      periodId,
+      { ...dto, type: 'AssignCountermeasure', periodId } as SurveyCommand,
+      context,
+    );
     const state = result.state as IssuedSurveyState;
-    const countermeasure = state.countermeasures.findLast((c) => c.customerId === dto.customerId && c.dimension === dto.dimension);
+    const countermeasure = state.countermeasures.findLast(
+      (c) => c.customerId === dto.customerId && c.dimension === dto.dimension,
+    );
     return commandResponse(result, reply, { periodId, countermeasureNo: countermeasure?.countermeasureNo });
   }
 
@@ -112,7 +172,12 @@ export class SurveysController {
     @Ctx() context: RequestContext,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    return this.step(periodId, { ...dto, type: 'ApproveCountermeasure', periodId, countermeasureNo } as SurveyCommand, context, reply);
+    return this.step(
+      periodId,
+      { ...dto, type: 'ApproveCountermeasure', periodId, countermeasureNo } as SurveyCommand,
+      context,
+      reply,
+    );
   }
 
   @Post(':periodId/closure')
@@ -120,8 +185,18 @@ export class SurveysController {
   @Roles(...roles.CloseSurveyPeriod)
   @ApiOperation({ summary: 'Close the period: every dissatisfied item has an (approved) countermeasure' })
   @ApiOkResponse({ type: CommandResponse })
-  close(@Param('periodId') periodId: string, @Body() dto: CloseSurveyPeriodDto, @Ctx() context: RequestContext, @Res({ passthrough: true }) reply: FastifyReply) {
-    return this.step(periodId, { ...dto, type: 'CloseSurveyPeriod', periodId } as SurveyCommand, context, reply);
+  close(
+    @Param('periodId') periodId: string,
+    @Body() dto: CloseSurveyPeriodDto,
+    @Ctx() context: RequestContext,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    return this.step(
+      periodId,
+      { ...dto, type: 'CloseSurveyPeriod', periodId } as SurveyCommand,
+      context,
+      reply,
+    );
   }
 
   private async step(periodId: string, command: SurveyCommand, context: RequestContext, reply: FastifyReply) {
@@ -129,7 +204,9 @@ export class SurveysController {
   }
 
   private execute(periodId: string, command: SurveyCommand, context: RequestContext): Promise<CommandResult> {
-    return this.commandBus.execute<SurveyStepCommand, CommandResult>(new SurveyStepCommand(periodId, command, context));
+    return this.commandBus.execute<SurveyStepCommand, CommandResult>(
+      new SurveyStepCommand(periodId, command, context),
+    );
   }
 }
 

@@ -6,7 +6,14 @@ import { SurveysController } from './surveys.controller';
 
 @Module({
   controllers: [SurveysController],
-  providers: [{ provide: SURVEY_POLICY, inject: [APP_CONFIG], useFactory: (config: AppConfig) => surveyPolicyFrom(config) }, SurveyStepHandler],
+  providers: [
+    {
+      provide: SURVEY_POLICY,
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) => surveyPolicyFrom(config),
+    },
+    SurveyStepHandler,
+  ],
   exports: [SURVEY_POLICY],
 })
 export class SurveysModule {}

@@ -27,8 +27,10 @@ import type { CliCommand } from './command';
  */
 export const importDeliveriesCommand: CliCommand = {
   name: 'import-deliveries',
-  summary: 'Import deliveries from an ERP CSV export (all-or-nothing unless --good-rows; --validate writes nothing)',
-  usage: '<file.csv> [--validate | --good-rows] [--api-key <key>] [--json]   (or QMS_API_KEY; development defaults to dev-sales)',
+  summary:
+    'Import deliveries from an ERP CSV export (all-or-nothing unless --good-rows; --validate writes nothing)',
+  usage:
+    '<file.csv> [--validate | --good-rows] [--api-key <key>] [--json]   (or QMS_API_KEY; development defaults to dev-sales)',
   async run(args, { io, eventStore }) {
     const { values, positionals } = parseArgs({
       args: [...args],
@@ -43,8 +45,13 @@ export const importDeliveriesCommand: CliCommand = {
     });
     const [file, ...extra] = positionals;
     if (file === undefined || extra.length > 0) throw new UsageError('import-deliveries takes one CSV file.');
-    if (values.validate && values['good-rows']) throw new UsageError('Choose --validate or --good-rows, not both.');
-    const mode: DeliveryImportMode = values.validate ? 'validate' : values['good-rows'] ? 'good-rows' : 'all-or-nothing';
+    if (values.validate && values['good-rows'])
+      throw new UsageError('Choose --validate or --good-rows, not both.');
+    const mode: DeliveryImportMode = values.validate
+      ? 'validate'
+      : values['good-rows']
+        ? 'good-rows'
+        : 'all-or-nothing';
 
     const config = loadAppConfig(io.env);
     const actor = authenticate(values['api-key'] ?? io.env['QMS_API_KEY'], config);
@@ -55,9 +62,13 @@ export const importDeliveriesCommand: CliCommand = {
       },
     );
     const store = await eventStore();
-    const importer = new DeliveryImporter(new CommandExecutor(store, defaultEventCatalogue()), () => new Date(), {
-      delimiter: deliveryPolicyFrom(config).csvDelimiter,
-    });
+    const importer = new DeliveryImporter(
+      new CommandExecutor(store, defaultEventCatalogue()),
+      () => new Date(),
+      {
+        delimiter: deliveryPolicyFrom(config).csvDelimiter,
+      },
+    );
     const progress = rowsProgress(io, size);
     const started = performance.now();
     const correlationId = randomUUID();
@@ -80,11 +91,13 @@ export const importDeliveriesCommand: CliCommand = {
 function authenticate(key: string | undefined, config: ReturnType<typeof loadAppConfig>): Actor {
   // Development runs with the development keys, so a first try needs no key at all.
   const presented = key ?? (config.production ? undefined : 'dev-sales');
-  if (presented === undefined) throw new UsageError('Give --api-key <key> (or set QMS_API_KEY) of a user with role sales or planning.');
+  if (presented === undefined)
+    throw new UsageError('Give --api-key <key> (or set QMS_API_KEY) of a user with role sales or planning.');
   const actor = new ApiKeyAuthenticator(config.apiKeys).authenticate(presented);
   if (actor === undefined) throw new UsageError('Unknown API key: use a key from API_KEYS_FILE.');
   const allowed = DELIVERY_COMMAND_ROLES.RecordDelivery;
-  if (!allowed.includes(actor.role)) throw new UsageError(`Role ${actor.role} may not record deliveries; allowed: ${allowed.join(', ')}.`);
+  if (!allowed.includes(actor.role))
+    throw new UsageError(`Role ${actor.role} may not record deliveries; allowed: ${allowed.join(', ')}.`);
   return actor;
 }
 
@@ -100,7 +113,8 @@ function rowsProgress(io: CliIo, totalBytes: number): RowsProgress {
   let phase: DeliveryImportProgress['phase'] | undefined;
   let phaseStarted = 0;
   let lastStep = -1;
-  const rate = (rows: number): number => Math.round(rows / Math.max((performance.now() - phaseStarted) / 1000, 0.001));
+  const rate = (rows: number): number =>
+    Math.round(rows / Math.max((performance.now() - phaseStarted) / 1000, 0.001));
   const bar = io.stderr.isTTY
     ? new SingleBar({
         stream: io.stderr as NodeJS.WritableStream,
@@ -125,7 +139,9 @@ function rowsProgress(io: CliIo, totalBytes: number): RowsProgress {
       const step = totalBytes === 0 ? PLAIN_STEPS : Math.floor((update.bytes / totalBytes) * PLAIN_STEPS);
       if (step > lastStep) {
         lastStep = step;
-        io.stderr.write(`${update.phase}: ${Math.min(step * 10, 100)}% | ${update.rows} rows | ${payload.rate} rows/s\n`);
+        io.stderr.write(
+          `${update.phase}: ${Math.min(step * 10, 100)}% | ${update.rows} rows | ${payload.rate} rows/s\n`,
+        );
       }
     },
     stop() {

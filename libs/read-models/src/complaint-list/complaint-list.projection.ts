@@ -37,8 +37,32 @@ export function createComplaintListProjection(): ReadModelProjection<ComplaintDo
     name: COMPLAINTS_COLLECTION,
     eventTypes: COMPLAINT_LIST_EVENT_TYPES,
     documentIds: (event) => [event.data.complaintNumber],
-    evolve: evolveComplaint,
+    evolve: (document, event) => withNextDue(evolveComplaint(document, event)),
   };
+}
+
+/**
+ * The earliest deadline of a step still to be done, so that the quality meeting's list can sort
+ * by deadline and filter "overdue now" (nextDueAt < now) in the store, without a clock here.
+ * A step not required — the action reply of a complaint decided not ours — has no deadline.
+ */
+export function withNextDue(document: ComplaintDocument | null): ComplaintDocument | null {
+  if (document === null) return null;
+  return { ...document, nextDueAt: nextDueAt(document) };
+}
+
+function nextDueAt(document: ComplaintDocument): string | null {
+  if (document.status === 'closed') return null;
+  const pending: string[] = [];
+  if (document.containment.doneAt === null) pending.push(document.containment.dueAt);
+  if (document.actionReply.doneAt === null && document.responsibility?.decision !== 'not_ours') {
+    pending.push(document.actionReply.dueAt);
+  }
+  for (const action of document.actions) {
+    const round = currentRound(action);
+    if (action.verification !== 'effective' && round.completedAt === null) pending.push(round.dueAt);
+  }
+  return pending.length === 0 ? null : pending.reduce((earliest, due) => (due < earliest ? due : earliest));
 }
 
 /** Only the earliest doing of a step counts for its deadline, whatever order the events came in. */

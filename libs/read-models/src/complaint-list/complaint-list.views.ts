@@ -50,6 +50,7 @@ export const MASTER_LIST_FIELDS = [
   'closedAt',
   'reopenedAs',
   'reopenedFrom',
+  'nextDueAt',
 ] as const satisfies readonly (keyof ComplaintDocument)[];
 
 /** Document fields the tracking list reads. */
@@ -69,6 +70,7 @@ export const TRACKING_LIST_FIELDS = [
   'waiver',
   'eightDDecision',
   'closedAt',
+  'nextDueAt',
 ] as const satisfies readonly (keyof ComplaintDocument)[];
 
 export type MasterListDocument = Pick<ComplaintDocument, (typeof MASTER_LIST_FIELDS)[number]>;

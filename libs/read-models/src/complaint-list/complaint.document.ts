@@ -138,6 +138,8 @@ export interface ComplaintDocument {
   readonly reopenedFrom: string | null;
   /** Complaints opened by reopening this one (`-1`, `-2`, …), in order. */
   readonly reopenedAs: readonly string[];
+  /** Earliest deadline of a step not yet done (null when closed or nothing is pending). */
+  readonly nextDueAt?: string | null;
 }
 
 /** The round in force (the last one). */
