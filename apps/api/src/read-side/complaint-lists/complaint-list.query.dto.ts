@@ -1,0 +1,46 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { CHANNELS, SEVERITIES } from '@qms/complaint-domain';
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { INSTANT } from '../../http/dto-validators';
+
+export const COMPLAINT_SORTS = ['receivedAt', '-receivedAt', 'nextDueAt', '-nextDueAt', 'number', '-number', 'closedAt', '-closedAt'] as const;
+
+/**
+ * Every query parameter a reporting tool may send: typed and whitelisted, so nothing a client
+ * sends can become a MongoDB operator (unknown parameters are refused with 400).
+ */
+export class ComplaintListQueryDto {
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(100) customerId?: string;
+  @ApiPropertyOptional({ enum: ['open', 'closed'] }) @IsOptional() @IsIn(['open', 'closed']) status?: 'open' | 'closed';
+  @ApiPropertyOptional({ enum: SEVERITIES }) @IsOptional() @IsIn(SEVERITIES as unknown as string[]) severity?: string;
+  @ApiPropertyOptional({ enum: CHANNELS }) @IsOptional() @IsIn(CHANNELS as unknown as string[]) channel?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(100) department?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(100) partNo?: string;
+  @ApiPropertyOptional({ description: 'Received at or after (ISO-8601 with offset)' })
+  @IsOptional()
+  @Matches(INSTANT, { message: '$property must be an ISO-8601 date-time with an offset or Z' })
+  receivedFrom?: string;
+  @ApiPropertyOptional({ description: 'Received before (ISO-8601 with offset)' })
+  @IsOptional()
+  @Matches(INSTANT, { message: '$property must be an ISO-8601 date-time with an offset or Z' })
+  receivedTo?: string;
+  @ApiPropertyOptional({ enum: ['true'], description: 'Only complaints with a step past its deadline and not done, as of now' })
+  @IsOptional()
+  @IsIn(['true'], { message: '$property can only be true (omit it for every complaint)' })
+  overdue?: 'true';
+  @ApiPropertyOptional({ enum: COMPLAINT_SORTS, default: '-receivedAt' }) @IsOptional() @IsIn(COMPLAINT_SORTS as unknown as string[])
+  sort?: (typeof COMPLAINT_SORTS)[number];
+  @ApiPropertyOptional({ default: 50, maximum: 500 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(500) pageSize?: number;
+  @ApiPropertyOptional({ description: 'nextCursor of the previous page' }) @IsOptional() @IsString() @MaxLength(2000) cursor?: string;
+  @ApiPropertyOptional({ description: "A command's position: wait until the list includes it" })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  minPosition?: number;
+}
+
+export class ComplaintExportQueryDto extends ComplaintListQueryDto {
+  @ApiPropertyOptional({ enum: ['csv', 'xlsx'], default: 'csv' }) @IsOptional() @IsIn(['csv', 'xlsx']) format?: 'csv' | 'xlsx';
+}

@@ -1,0 +1,27 @@
+import { StoreUnavailableError } from '@qms/domain-kernel';
+
+/**
+ * How far the read models have read the global log, for the `position` every read answers with
+ * and for `?minPosition=` (read your own write): implemented by the projection runner.
+ */
+export interface ReadModelPositions {
+  /** Global position up to which `projection` has applied every event. */
+  positionOf(projection: string): number;
+  /** Resolves true once `projection` has reached `position`, false after `timeoutMs`. */
+  waitFor(projection: string, position: number, timeoutMs: number): Promise<boolean>;
+}
+
+export const READ_MODEL_POSITIONS = Symbol('READ_MODEL_POSITIONS');
+
+/** Longest a read waits for its projection to catch up with a client's consistency token. */
+export const MIN_POSITION_WAIT_MS = 5000;
+
+export async function awaitPosition(positions: ReadModelPositions, projection: string, minPosition: number | undefined): Promise<number> {
+  if (minPosition !== undefined && !(await positions.waitFor(projection, minPosition, MIN_POSITION_WAIT_MS))) {
+    throw new StoreUnavailableError(
+      `The ${projection} read model has not reached position ${minPosition} within ${MIN_POSITION_WAIT_MS / 1000} s ` +
+        `(it is at ${positions.positionOf(projection)}); retry shortly.`,
+    );
+  }
+  return positions.positionOf(projection);
+}
