@@ -6,7 +6,7 @@ import {
   type DomainEvent,
   ValidationError,
 } from '@qms/domain-kernel';
-import { type EventStore, type EventToAppend, type JsonObject, type RecordedEvent, WrongExpectedVersionError } from '@qms/event-store';
+import { type EventStore, type EventToAppend, type JsonObject, type RecordedEvent, type StreamWrite, WrongExpectedVersionError } from '@qms/event-store';
 import { canonicalJson, eventHash, GENESIS_HASH, hashOf } from '@qms/audit';
 import type { EventCodec } from './event-codec.port';
 
@@ -100,6 +100,59 @@ export class CommandExecutor {
         if (!retryable || attempt >= MAX_ATTEMPTS) throw error;
       }
     }
+  }
+
+  /**
+   * The same decision loop for many independent streams at once (bulk imports): each command is
+   * decided against its own stream, and every resulting append goes to the store in one batch
+   * (one commit on SQLite). A write that loses a race is retried alone through `execute`.
+   * Per item: its result, or the domain error that refused it.
+   */
+  async executeMany<Command extends { type: string }, Event extends DomainEvent, State>(
+    decider: Decider<Command, Event, State>,
+    items: readonly { readonly streamId: string; readonly command: Command }[],
+    metadata: CommandMetadata,
+  ): Promise<(CommandResult<State> | { readonly error: unknown })[]> {
+    const now = this.clock();
+    const outcomes: (CommandResult<State> | { readonly error: unknown } | undefined)[] = new Array(items.length);
+    const pending: { index: number; state: State; revision: number; events: Event[]; write: StreamWrite }[] = [];
+    for (const [index, { streamId, command }] of items.entries()) {
+      const recorded = await this.store.readStream(streamId);
+      const state = this.fold(decider, recorded);
+      const revision = recorded.length - 1;
+      const last = recorded.at(-1);
+      let decided: Event[];
+      try {
+        decided = decider.decide(command, state, { now, actor: metadata.actor });
+      } catch (error) {
+        outcomes[index] = { error };
+        continue;
+      }
+      if (decided.length === 0) {
+        outcomes[index] = { streamId, revision, position: last?.position ?? 0, appendedEventIds: [], replayed: false, state };
+        continue;
+      }
+      const events = this.chain(streamId, revision, last ? (hashOf(last) ?? GENESIS_HASH) : GENESIS_HASH, decided, command.type, metadata, sha256(canonicalJson(command)));
+      pending.push({ index, state, revision, events: decided, write: { streamId, events, expectedRevision: revision < 0 ? 'no_stream' : revision } });
+    }
+    const written = await this.store.appendToStreams(pending.map((item) => item.write));
+    for (const [slot, outcome] of written.entries()) {
+      const item = pending[slot]!;
+      const { streamId, command } = items[item.index]!;
+      if (outcome.ok) {
+        outcomes[item.index] = {
+          streamId,
+          revision: outcome.result.nextExpectedRevision,
+          position: outcome.result.position,
+          appendedEventIds: item.write.events.map((event) => event.id),
+          replayed: false,
+          state: item.events.reduce(decider.evolve, item.state),
+        };
+      } else {
+        outcomes[item.index] = await this.execute(decider, streamId, command, metadata).catch((error: unknown) => ({ error }));
+      }
+    }
+    return outcomes as (CommandResult<State> | { readonly error: unknown })[];
   }
 
   /** The current state of a stream, for reads and as-of views. */

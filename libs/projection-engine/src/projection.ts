@@ -1,0 +1,103 @@
+import type { JsonObject } from '@qms/event-store';
+import type { Filter, FindQuery, IndexSpec, Page, StoredDocument } from '@qms/read-models';
+
+/** What a projection's `evolve` receives; the engine gets it from the injected `decodeEvent`. */
+export interface ProjectableEvent {
+  readonly type: string;
+}
+
+/** A document a projection writes: in one of its collections, by id. */
+export interface DocumentRef {
+  readonly collection: string;
+  readonly id: string;
+}
+
+export interface CollectionSpec {
+  readonly name: string;
+  readonly indexes?: readonly IndexSpec[];
+}
+
+/** Every stored document carries the global position of the last event applied to it. */
+export interface ProjectedDocument extends StoredDocument {
+  readonly _position?: number;
+}
+
+export interface EvolveContext {
+  /** Collection of the document being evolved. */
+  readonly collection: string;
+  readonly position: number;
+  readonly streamId: string;
+  readonly revision: number;
+  /** When the event store committed the event (stored data, the same at every replay). */
+  readonly recordedAt: string;
+  readonly metadata: JsonObject;
+  /**
+   * Another document of this projection as it stands at this point of the batch, read only.
+   * It must be named by `readsDocuments` (or be written by the same event), so that the engine
+   * fetched it with the batch: evolve stays synchronous and pure.
+   */
+  lookup<D extends ProjectedDocument = ProjectedDocument>(collection: string, id: string): D | null;
+}
+
+/** A document of the batch as loaded before it and as written after it. */
+export interface DocumentChange<D extends ProjectedDocument = ProjectedDocument> {
+  readonly collection: string;
+  readonly id: string;
+  readonly before: D | null;
+  readonly after: D | null;
+}
+
+/** A projection's own collections, under their logical names, during `afterBatch`. */
+export interface ProjectionStore {
+  getMany<D extends StoredDocument = StoredDocument>(collection: string, ids: readonly string[]): Promise<Map<string, D>>;
+  find<D extends StoredDocument = StoredDocument>(collection: string, query?: FindQuery): Promise<Page<D>>;
+  count(collection: string, filter?: Filter): Promise<number>;
+  stream<D extends StoredDocument = StoredDocument>(collection: string, query?: FindQuery): AsyncIterable<D>;
+  bulkWrite<D extends StoredDocument>(collection: string, batch: { upserts?: readonly D[]; deletes?: readonly string[] }): Promise<void>;
+}
+
+/**
+ * A read model built from the global log (STYLE.md, "Projections"): the event types it handles,
+ * the documents each event touches, and a pure `evolve` per document.
+ *
+ * The engine loads the touched documents of a batch at once, applies `evolve` in log order in
+ * memory, skips an event whose position a document has already reached (`_position`, so a
+ * replayed event is applied once), writes each collection in one bulk write, and only then moves
+ * the checkpoint.
+ *
+ * The read-model library's `ReadModelProjection` (one collection named like the projection,
+ * `documentIds` returning ids, `evolve(document, event, id)`) is a Projection as it is.
+ */
+export interface Projection<E extends ProjectableEvent = ProjectableEvent> {
+  /** Names the checkpoint; also the collection when `collections` is omitted. */
+  readonly name: string;
+  /** Bump when evolve changes: the engine then rebuilds into a shadow copy and swaps it in. Default 1. */
+  readonly version?: number;
+  readonly eventTypes: readonly string[];
+  /** Defaults to one collection named like the projection, without secondary indexes. */
+  readonly collections?: readonly CollectionSpec[];
+  /** Documents this event changes: ids in the first collection, or refs. */
+  documentIds(event: E): readonly (string | DocumentRef)[];
+  /** Further documents evolve may `lookup` for this event, fetched with the batch. */
+  readsDocuments?(event: E): readonly (string | DocumentRef)[];
+  /**
+   * Pure: no clock, no I/O, no randomness; must not change its arguments (they are frozen).
+   * Returns the new document, or null to delete it. `_id` and `_position` are set by the engine.
+   */
+  evolve(document: ProjectedDocument | null, event: E, id: string, context: EvolveContext): ProjectedDocument | null;
+  /**
+   * Runs after the batch's documents are written and before the checkpoint moves, for documents
+   * derived from many others (a month's report from its facts). Reads and writes only this
+   * projection's collections through `store`, which points at the shadow copies during a rebuild.
+   * Must be idempotent: a batch that failed is run again, this hook included.
+   */
+  afterBatch?(changes: readonly DocumentChange[], store: ProjectionStore): Promise<void>;
+}
+
+export function collectionsOf(projection: Pick<Projection, 'name' | 'collections'>): readonly CollectionSpec[] {
+  return projection.collections ?? [{ name: projection.name }];
+}
+
+export function versionOf(projection: Pick<Projection, 'version'>): number {
+  return projection.version ?? 1;
+}
