@@ -69,7 +69,7 @@ describe('the CLI dispatcher', () => {
     const io = capture();
     expect(await runCli(['verify'], io, { openStore: open })).toBe(EXIT.OK);
     expect(io.out()).toBe('OK: 3 events in 1 streams verified up to position 3.\n');
-    expect(io.err()).toContain('verify: 3/3 events');
+    expect(io.err()).toContain('verify: position 3/3, 3 events checked');
     expect(closed).toBe(true);
   });
 

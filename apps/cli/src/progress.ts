@@ -2,7 +2,8 @@ import { SingleBar } from 'cli-progress';
 import type { CliIo } from './cli-io';
 
 export interface Progress {
-  update(done: number, total: number): void;
+  /** `note` is shown after the counts, e.g. how many events were checked so far. */
+  update(done: number, total: number, note?: string): void;
   stop(): void;
 }
 
@@ -13,19 +14,20 @@ const PLAIN_STEPS = 10;
  * tenth of the work (logs and CI do not render bars).
  */
 export function startProgress(io: CliIo, label: string, unit: string): Progress {
+  const line = (done: number, total: number, note: string) => `${label}: ${unit} ${done}/${total}${note === '' ? '' : `, ${note}`}\n`;
   if (io.stderr.isTTY) {
     // Only a real stream reports isTTY.
     const stream = io.stderr as NodeJS.WritableStream;
-    const bar = new SingleBar({ stream, format: `${label} [{bar}] {percentage}% | {value}/{total} ${unit}`, hideCursor: true });
+    const bar = new SingleBar({ stream, format: `${label} [{bar}] {percentage}% | ${unit} {value}/{total} {note}`, hideCursor: true });
     let started = false;
     return {
-      update(done, total) {
+      update(done, total, note = '') {
         if (!started) {
-          bar.start(total, done);
+          bar.start(total, done, { note });
           started = true;
         } else {
           bar.setTotal(total);
-          bar.update(done);
+          bar.update(done, { note });
         }
       },
       stop() {
@@ -34,18 +36,18 @@ export function startProgress(io: CliIo, label: string, unit: string): Progress 
     };
   }
   let lastStep = -1;
-  let last = { done: 0, total: 0 };
+  let last = { done: 0, total: 0, note: '' };
   return {
-    update(done, total) {
-      last = { done, total };
+    update(done, total, note = '') {
+      last = { done, total, note };
       const step = total === 0 ? PLAIN_STEPS : Math.floor((done / total) * PLAIN_STEPS);
       if (step > lastStep) {
         lastStep = step;
-        io.stderr.write(`${label}: ${done}/${total} ${unit}\n`);
+        io.stderr.write(line(done, total, note));
       }
     },
     stop() {
-      if (lastStep < PLAIN_STEPS) io.stderr.write(`${label}: ${last.done}/${last.total} ${unit}\n`);
+      if (lastStep < PLAIN_STEPS) io.stderr.write(line(last.done, last.total, last.note));
     },
   };
 }

@@ -1,5 +1,5 @@
 import type { RecordedEvent } from '@qms/event-store';
-import type { ReadStore } from '@qms/read-models';
+import type { ReadStore, StoredDocument } from '@qms/read-models';
 import { ScopedProjectionStore } from './scoped-store';
 import {
   collectionsOf,
@@ -17,6 +17,8 @@ export interface ProjectionTarget {
   /** Physical collection of a logical one. */
   readonly physical: (collection: string) => string;
   readonly checkpointName: string;
+  /** Before-images of documents whose afterBatch has not run yet (see applyBatch). */
+  readonly journal: string;
 }
 
 export interface BatchOutcome {
@@ -27,11 +29,25 @@ export interface BatchOutcome {
   readonly written: number;
 }
 
+interface JournalEntry extends StoredDocument {
+  readonly collection: string;
+  readonly id: string;
+  readonly before: ProjectedDocument | null;
+}
+
+const journalId = (collection: string, id: string): string => `${collection}/${id}`;
+
 /**
  * One batch of one projection: load every touched document with one getMany per collection,
  * evolve in log order in memory, write one bulkWrite per collection, run afterBatch, and save
  * the checkpoint last. Any failure leaves the checkpoint where it was; running the same batch
- * again is safe, because documents that were written already carry the position they reached.
+ * again is safe, because documents that were written already carry the position they reached
+ * and are skipped.
+ *
+ * A skipped document no longer shows what it was before the batch, which afterBatch needs (the
+ * months a fact left). So for a projection with afterBatch the before-images are written to a
+ * journal first and removed once afterBatch has run: a batch that failed in between hands them
+ * to afterBatch on its next attempt.
  */
 export async function applyBatch<E extends ProjectableEvent>(
   projection: Projection<E>,
@@ -57,13 +73,18 @@ export async function applyBatch<E extends ProjectableEvent>(
         reads: (projection.readsDocuments?.(event) ?? []).map(resolve),
       };
     });
+  const journaled = new Map<string, JournalEntry>();
+  if (projection.afterBatch !== undefined) {
+    for (const entry of (await store.find<JournalEntry>(target.journal)).items) journaled.set(entry._id, entry);
+  }
 
   let written = 0;
-  if (planned.length > 0) {
+  if (planned.length > 0 || journaled.size > 0) {
     const wanted = new Map<string, Set<string>>(collections.map((collection) => [collection, new Set()]));
     for (const step of planned) {
       for (const ref of [...step.writes, ...step.reads]) wanted.get(ref.collection)?.add(ref.id);
     }
+    for (const entry of journaled.values()) wanted.get(entry.collection)?.add(entry.id);
     const loaded = new Map<string, Map<string, ProjectedDocument>>();
     await Promise.all(
       [...wanted].map(async ([collection, ids]) => {
@@ -77,17 +98,15 @@ export async function applyBatch<E extends ProjectableEvent>(
     const working = new Map<string, Map<string, ProjectedDocument | null>>(
       collections.map((collection) => [collection, new Map(loaded.get(collection))]),
     );
-    const current = (collection: string, id: string): ProjectedDocument | null =>
-      working.get(collection)?.get(id) ?? null;
+    const current = (collection: string, id: string): ProjectedDocument | null => working.get(collection)?.get(id) ?? null;
+    const before = (collection: string, id: string): ProjectedDocument | null => loaded.get(collection)?.get(id) ?? null;
     const dirty = new Map<string, Set<string>>(collections.map((collection) => [collection, new Set()]));
 
     for (const { recorded, event, writes, reads } of planned) {
-      const readable = new Set([...writes, ...reads].map((ref) => `${ref.collection}\u0000${ref.id}`));
+      const readable = new Set([...writes, ...reads].map((ref) => journalId(ref.collection, ref.id)));
       const lookup = <D extends ProjectedDocument>(collection: string, id: string): D | null => {
-        if (!readable.has(`${collection}\u0000${id}`)) {
-          throw new Error(
-            `Projection ${projection.name} looked up ${collection}/${id} without naming it in readsDocuments`,
-          );
+        if (!readable.has(journalId(collection, id))) {
+          throw new Error(`Projection ${projection.name} looked up ${collection}/${id} without naming it in readsDocuments`);
         }
         return current(collection, id) as D | null;
       };
@@ -111,17 +130,26 @@ export async function applyBatch<E extends ProjectableEvent>(
       }
     }
 
-    const changes: DocumentChange[] = [];
+    if (projection.afterBatch !== undefined) {
+      const entries: JournalEntry[] = [];
+      for (const [collection, ids] of dirty) {
+        for (const id of ids) {
+          if (!journaled.has(journalId(collection, id))) {
+            entries.push({ _id: journalId(collection, id), collection, id, before: before(collection, id) });
+          }
+        }
+      }
+      if (entries.length > 0) await store.bulkWrite(target.journal, { upserts: entries });
+    }
+
     await Promise.all(
       [...dirty].map(async ([collection, ids]) => {
         const upserts: ProjectedDocument[] = [];
         const deletes: string[] = [];
         for (const id of [...ids].sort()) {
-          const before = loaded.get(collection)?.get(id) ?? null;
           const after = current(collection, id);
           if (after !== null) upserts.push(after);
-          else if (before !== null) deletes.push(id);
-          changes.push({ collection, id, before, after });
+          else if (before(collection, id) !== null) deletes.push(id);
         }
         if (upserts.length + deletes.length === 0) return;
         await store.bulkWrite(target.physical(collection), { upserts, deletes });
@@ -130,8 +158,20 @@ export async function applyBatch<E extends ProjectableEvent>(
     );
 
     if (projection.afterBatch !== undefined) {
-      changes.sort((a, b) => (a.collection === b.collection ? compare(a.id, b.id) : compare(a.collection, b.collection)));
-      await projection.afterBatch(changes, new ScopedProjectionStore(store, collections, target.physical));
+      const changes = new Map<string, DocumentChange>();
+      for (const entry of journaled.values()) {
+        changes.set(entry._id, { collection: entry.collection, id: entry.id, before: entry.before, after: current(entry.collection, entry.id) });
+      }
+      for (const [collection, ids] of dirty) {
+        for (const id of ids) {
+          const key = journalId(collection, id);
+          changes.set(key, { collection, id, before: journaled.get(key)?.before ?? before(collection, id), after: current(collection, id) });
+        }
+      }
+      const ordered = [...changes.keys()].sort().map((key) => changes.get(key) as DocumentChange);
+      const real = ordered.filter((change) => change.before !== null || change.after !== null);
+      if (real.length > 0) await projection.afterBatch(real, new ScopedProjectionStore(store, collections, target.physical));
+      if (changes.size > 0) await store.bulkWrite(target.journal, { deletes: [...changes.keys()] });
     }
   }
 
@@ -151,10 +191,6 @@ function refResolver(name: string, collections: readonly string[]): (ref: string
     }
     return resolved;
   };
-}
-
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 function deepFreeze<T>(value: T): T {

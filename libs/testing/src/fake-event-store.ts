@@ -10,6 +10,8 @@ import type {
   ReadAllOptions,
   ReadStreamOptions,
   RecordedEvent,
+  StreamWrite,
+  StreamWriteOutcome,
   SubscribeToAllOptions,
 } from '@qms/event-store';
 import { WrongExpectedVersionError } from '@qms/event-store';
@@ -84,6 +86,21 @@ export class FakeEventStore implements EventStore {
     this.streams.set(streamId, stream);
     for (const listener of this.listeners) listener();
     return { nextExpectedRevision: stream.length - 1, position: this.events.length * this.step };
+  }
+
+  async appendToStreams(writes: readonly StreamWrite[]): Promise<StreamWriteOutcome[]> {
+    this.assertAvailable();
+    const outcomes: StreamWriteOutcome[] = [];
+    for (const write of writes) {
+      try {
+        const result = await this.appendToStream(write.streamId, write.events, { expectedRevision: write.expectedRevision ?? 'any' });
+        outcomes.push({ ok: true, result });
+      } catch (error) {
+        if (!(error instanceof WrongExpectedVersionError)) throw error;
+        outcomes.push({ ok: false, error });
+      }
+    }
+    return outcomes;
   }
 
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {

@@ -25,9 +25,10 @@ export const verifyCommand: CliCommand = {
 
 async function verifyAll(json: boolean, { io, eventStore }: CliContext): Promise<ExitCode> {
   const store = await eventStore();
-  const progress = startProgress(io, 'verify', 'events');
+  // Positions are log offsets (not event counts on EventStoreDB), so the bar runs on positions.
+  const progress = startProgress(io, 'verify', 'position');
   const result = await verifyStore(store, {
-    onProgress: ({ position, headPosition }) => progress.update(position, headPosition),
+    onProgress: ({ position, headPosition, eventsChecked }) => progress.update(position, headPosition, `${eventsChecked} events checked`),
   });
   progress.stop();
   if (json) {

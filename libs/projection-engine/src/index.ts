@@ -1,0 +1,15 @@
+export * from './projection';
+export { applyBatch, type BatchOutcome, type ProjectionTarget } from './apply-batch';
+export type { RetryPolicy } from './backoff';
+export type { ProjectionState, RunnerFailure } from './projection-runner';
+export {
+  RebuildInterruptedError,
+  journalName,
+  rebuildCheckpointName,
+  swapMarkerName,
+  type RebuildOptions,
+  type RebuildPhase,
+  type RebuildProgress,
+  type RebuildResult,
+} from './rebuild';
+export { ProjectionEngine, type ProjectionEngineOptions, type ProjectionStatus } from './projection-engine';

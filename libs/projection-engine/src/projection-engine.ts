@@ -1,0 +1,259 @@
+import { IllegalStateError, NotFoundError } from '@qms/domain-kernel';
+import type { EventStore, RecordedEvent } from '@qms/event-store';
+import type { ReadStore } from '@qms/read-models';
+import { DEFAULT_RETRY, type RetryPolicy } from './backoff';
+import { collectionsOf, versionOf, type ProjectableEvent, type Projection } from './projection';
+import { ProjectionRunner, type ProjectionState, type RunnerFailure } from './projection-runner';
+import {
+  finishSwap,
+  journalName,
+  rebuildCheckpointName,
+  rebuildProjection,
+  RebuildInterruptedError,
+  type RebuildOptions,
+  type RebuildProgress,
+  type RebuildResult,
+} from './rebuild';
+
+export interface ProjectionEngineOptions<E extends ProjectableEvent> {
+  readonly eventStore: EventStore;
+  readonly readStore: ReadStore;
+  readonly projections: readonly Projection<E>[];
+  /** Recorded event → the current shape of the domain event (the app's upcasters run here). */
+  readonly decodeEvent: (recorded: RecordedEvent) => E;
+  /** Events per batch (one subscription page). Default 500. */
+  readonly batchSize?: number;
+  readonly retry?: Partial<RetryPolicy>;
+  /**
+   * When a projection's stored version differs from its code, rebuild it at start (the old copy
+   * keeps serving meanwhile). Default true; false leaves it stopped until `rebuild` is called.
+   */
+  readonly rebuildOnVersionChange?: boolean;
+  /** Most events counted for the lag figure; beyond it the lag shows as at least this. Default 10,000. */
+  readonly lagCountLimit?: number;
+  readonly now?: () => Date;
+  readonly elapsed?: () => number;
+  readonly logger?: { warn(message: string): void; log(message: string): void };
+}
+
+export interface ProjectionStatus {
+  readonly name: string;
+  readonly version: number;
+  readonly state: ProjectionState;
+  /** Position of the last event whose effects are written. */
+  readonly position: number;
+  /** Last position in the event store; null when it cannot be reached. */
+  readonly headPosition: number | null;
+  /** Events not yet applied (at most lagCountLimit, see lagCountCapped); null when unknown. */
+  readonly lagEvents: number | null;
+  readonly lagCountCapped: boolean;
+  /** Age of the oldest event not yet applied (0 when caught up); null when unknown. */
+  readonly lagSeconds: number | null;
+  readonly lastFailure: RunnerFailure | null;
+  readonly rebuild: RebuildProgress | null;
+}
+
+/**
+ * Keeps every projection's read model current: one runner per projection following the global
+ * log from its own checkpoint, rebuilds into shadow copies swapped in without downtime, and the
+ * figures /health and the metrics need. Needs no transactions or change streams from the read
+ * store: see apply-batch.ts for why a crash anywhere is harmless.
+ */
+export class ProjectionEngine<E extends ProjectableEvent = ProjectableEvent> {
+  private readonly runners = new Map<string, ProjectionRunner<E>>();
+  private readonly rebuilds = new Map<string, Promise<RebuildResult>>();
+  private readonly progress = new Map<string, RebuildProgress>();
+  private readonly batchSize: number;
+  private readonly now: () => Date;
+  private readonly elapsed: () => number;
+
+  constructor(private readonly options: ProjectionEngineOptions<E>) {
+    this.batchSize = options.batchSize ?? 500;
+    this.now = options.now ?? (() => new Date());
+    this.elapsed = options.elapsed ?? (() => performance.now());
+    const retry: RetryPolicy = { ...DEFAULT_RETRY, ...options.retry };
+    for (const projection of options.projections) {
+      if (this.runners.has(projection.name)) throw new Error(`Two projections are named ${projection.name}`);
+      const runner = new ProjectionRunner<E>(
+        projection,
+        {
+          eventStore: options.eventStore,
+          readStore: options.readStore,
+          decodeEvent: options.decodeEvent,
+          batchSize: this.batchSize,
+          retry,
+          onError: (name, error, failures) =>
+            options.logger?.warn(
+              `Projection ${name} failed (attempt ${failures}), retrying: ${error instanceof Error ? error.message : String(error)}`,
+            ),
+        },
+        { physical: (collection) => collection, checkpointName: projection.name, journal: journalName(projection.name) },
+      );
+      this.runners.set(projection.name, runner);
+    }
+  }
+
+  /** Starts every runner and returns at once: a read store that is down delays them, not the app. */
+  start(): void {
+    for (const runner of this.runners.values()) runner.start(() => this.prepare(runner));
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all([...this.runners.values()].map((runner) => runner.stop()));
+    await Promise.allSettled([...this.rebuilds.values()]);
+  }
+
+  /**
+   * Rebuilds a projection from the first event into shadow collections while the live copy keeps
+   * serving, then swaps them in. Resumes an interrupted rebuild of the same version.
+   */
+  rebuild(name: string, options: RebuildOptions = {}): Promise<RebuildResult> {
+    const runner = this.runners.get(name);
+    if (runner === undefined) return Promise.reject(new NotFoundError(`No projection named ${name}`));
+    if (this.rebuilds.has(name)) {
+      return Promise.reject(new IllegalStateError(`A rebuild of ${name} is already running`));
+    }
+    const running = rebuildProjection(
+      runner,
+      {
+        eventStore: this.options.eventStore,
+        readStore: this.options.readStore,
+        decodeEvent: this.options.decodeEvent,
+        batchSize: this.batchSize,
+        elapsed: this.elapsed,
+      },
+      {
+        onProgress: (progress) => {
+          this.progress.set(name, progress);
+          options.onProgress?.(progress);
+        },
+      },
+    ).finally(() => {
+      this.rebuilds.delete(name);
+      this.progress.delete(name);
+    });
+    this.rebuilds.set(name, running);
+    return running;
+  }
+
+  /**
+   * Read-your-writes: resolves true once every named projection (all by default) has applied the
+   * log up to `position`, false when `timeoutMs` passes first.
+   */
+  waitForPosition(position: number, timeoutMs: number, names?: readonly string[]): Promise<boolean> {
+    const unknown = names?.find((name) => !this.runners.has(name));
+    if (unknown !== undefined) return Promise.reject(new NotFoundError(`No projection named ${unknown}`));
+    const runners = (names ?? [...this.runners.keys()]).map((name) => this.runner(name));
+    const reached = (): boolean => runners.every((runner) => runner.position >= position);
+    if (reached()) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const unsubscribes = runners.map((runner) => runner.onProgress(() => reached() && finish(true)));
+      const timer = setTimeout(() => finish(false), timeoutMs);
+      function finish(result: boolean): void {
+        clearTimeout(timer);
+        for (const unsubscribe of unsubscribes) unsubscribe();
+        resolve(result);
+      }
+    });
+  }
+
+  async status(): Promise<ProjectionStatus[]> {
+    const { eventStore } = this.options;
+    const limit = this.options.lagCountLimit ?? 10_000;
+    let head: number | null = null;
+    try {
+      head = await eventStore.headPosition();
+    } catch {
+      head = null;
+    }
+    // One read per distinct position: projections that are level share it.
+    const tails = new Map<number, Promise<RecordedEvent[] | null>>();
+    const tailAfter = (position: number) => {
+      let tail = tails.get(position);
+      if (tail === undefined) {
+        tail = eventStore.readAll({ fromPosition: position, maxCount: limit }).catch(() => null);
+        tails.set(position, tail);
+      }
+      return tail;
+    };
+    return Promise.all(
+      [...this.runners.values()].map(async (runner): Promise<ProjectionStatus> => {
+        let lagEvents: number | null = 0;
+        let lagSeconds: number | null = 0;
+        if (head === null) {
+          lagEvents = null;
+          lagSeconds = null;
+        } else if (runner.position < head) {
+          const tail = await tailAfter(runner.position);
+          const oldest = tail?.[0];
+          lagEvents = tail === null ? null : tail.length;
+          lagSeconds = oldest === undefined ? (tail === null ? null : 0) : Math.max(0, (this.now().getTime() - oldest.recordedAt.getTime()) / 1000);
+        }
+        return {
+          name: runner.projection.name,
+          version: versionOf(runner.projection),
+          state: runner.state,
+          position: runner.position,
+          headPosition: head,
+          lagEvents,
+          lagCountCapped: lagEvents !== null && lagEvents >= limit,
+          lagSeconds,
+          lastFailure: runner.lastFailure,
+          rebuild: this.progress.get(runner.projection.name) ?? null,
+        };
+      }),
+    );
+  }
+
+  get projectionNames(): string[] {
+    return [...this.runners.keys()];
+  }
+
+  /**
+   * Before following the log: finish a swap a crash interrupted, create the live indexes, read
+   * the checkpoint, and rebuild first when the stored version is not the code's.
+   */
+  private async prepare(runner: ProjectionRunner<E>): Promise<void> {
+    const { readStore } = this.options;
+    const { projection } = runner;
+    await finishSwap(runner, readStore);
+    for (const collection of collectionsOf(projection)) {
+      await readStore.ensureIndexes(collection.name, collection.indexes ?? []);
+    }
+    const checkpoint = await readStore.getCheckpoint(projection.name);
+    runner.advanceTo(checkpoint?.position ?? 0);
+    const stale = checkpoint !== null && checkpoint.version !== versionOf(projection);
+    const unfinished = (await readStore.getCheckpoint(rebuildCheckpointName(projection.name))) !== null;
+    if (!stale && !unfinished) return;
+    if (stale && this.options.rebuildOnVersionChange === false) {
+      throw new IllegalStateError(
+        `Projection ${projection.name} was built by version ${checkpoint?.version}, the code is version ${versionOf(projection)}: rebuild it`,
+      );
+    }
+    if (!stale) {
+      // A rebuild was under way when the process stopped: let it finish in the background.
+      this.resumeInBackground(projection.name);
+      return;
+    }
+    // The live copy (built by the old code) keeps serving until the rebuilt one is swapped in.
+    runner.state = 'rebuilding';
+    this.options.logger?.log(
+      `Projection ${projection.name}: stored version ${checkpoint?.version}, code version ${versionOf(projection)}; rebuilding`,
+    );
+    await (this.rebuilds.get(projection.name) ?? this.rebuild(projection.name));
+  }
+
+  private resumeInBackground(name: string): void {
+    if (this.rebuilds.has(name)) return;
+    this.rebuild(name).catch((error: unknown) => {
+      if (error instanceof RebuildInterruptedError) return;
+      this.options.logger?.warn(`Resumed rebuild of ${name} failed: ${error instanceof Error ? error.message : String(error)}`);
+    });
+  }
+
+  private runner(name: string): ProjectionRunner<E> {
+    const runner = this.runners.get(name);
+    if (runner === undefined) throw new NotFoundError(`No projection named ${name}`);
+    return runner;
+  }
+}
