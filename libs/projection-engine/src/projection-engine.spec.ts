@@ -14,7 +14,7 @@ import {
 } from '@qms/read-models';
 import { FakeEventStore } from '../../testing/src/fake-event-store';
 import { ProjectionEngine } from './projection-engine';
-import type { ProjectedDocument, Projection } from './projection';
+import type { DocumentChange, ProjectedDocument, Projection } from './projection';
 import type { RebuildProgress } from './rebuild';
 
 // ---------------------------------------------------------------------------------------------
@@ -116,12 +116,17 @@ type Method = 'getMany' | 'bulkWrite' | 'saveCheckpoint' | 'swap' | 'find';
 
 class InstrumentedReadStore implements ReadStore {
   readonly calls: { method: Method; collection: string }[] = [];
-  private readonly faults: { method: Method; remaining: number; error: () => Error }[] = [];
+  private readonly faults: { method: Method; remaining: number; error: () => Error; collection?: string | undefined }[] = [];
 
   constructor(readonly inner: ReadStore = new InMemoryReadStore()) {}
 
-  failNext(method: Method, times: number, error: () => Error = () => new StoreUnavailableError('read store down (test)')): void {
-    this.faults.push({ method, remaining: times, error });
+  failNext(
+    method: Method,
+    times: number,
+    error: () => Error = () => new StoreUnavailableError('read store down (test)'),
+    collection?: string,
+  ): void {
+    this.faults.push({ method, remaining: times, error, collection });
   }
 
   heal(): void {
@@ -134,7 +139,10 @@ class InstrumentedReadStore implements ReadStore {
 
   private enter(method: Method, collection: string): void {
     this.calls.push({ method, collection });
-    const fault = this.faults.find((candidate) => candidate.method === method && candidate.remaining > 0);
+    const fault = this.faults.find(
+      (candidate) =>
+        candidate.method === method && candidate.remaining > 0 && (candidate.collection === undefined || candidate.collection === collection),
+    );
     if (fault !== undefined) {
       fault.remaining--;
       throw fault.error();
@@ -305,6 +313,34 @@ describe('ProjectionEngine', () => {
       expect(s.store.count_('bulkWrite', 'tallies')).toBe(1);
       expect(s.store.count_('saveCheckpoint', 'tallies')).toBe(2);
       expect(await storedTallies(s.store)).toEqual(expectedTallies(s.appended));
+    });
+
+    it('hands afterBatch the true before-images when it failed after the documents were written', async () => {
+      const seen: DocumentChange[][] = [];
+      const base = tallies();
+      const spying: Projection<TallyEvent> = {
+        ...base,
+        afterBatch: async (changes, store) => {
+          seen.push([...changes]);
+          await base.afterBatch?.(changes, store);
+        },
+      };
+      const engine = s.engine(spying, 50);
+      engine.start();
+      const first = await s.append(counted('a', 1));
+      expect(await engine.waitForPosition(first, 5000)).toBe(true);
+
+      s.store.failNext('bulkWrite', 1, undefined, 'tallySummary');
+      const second = await s.append(counted('a', 2), counted('b', 5));
+      expect(await engine.waitForPosition(second, 5000)).toBe(true);
+
+      expect(await s.store.get('tallySummary', 'all')).toMatchObject({ keys: 2, sum: 8 });
+      const retried = seen[seen.length - 1] ?? [];
+      expect(retried.map((change) => [change.id, change.before?.['total' as never], change.after?.['total' as never]])).toEqual([
+        ['a', 1, 3],
+        ['b', undefined, 5],
+      ]);
+      expect(await s.store.count('tallies__journal')).toBe(0);
     });
 
     it('replays from the old checkpoint after a crash between the writes and the checkpoint', async () => {

@@ -5,3 +5,4 @@ export * from './deliveries';
 export * from './returns';
 export * from './satisfaction-summary';
 export * from './monthly-report';
+export * from './reporting';

@@ -31,12 +31,3 @@ function sortKey(sort: NonNullable<ComplaintListQueryDto['sort']>): SortKey {
   const name = sort.replace(/^-/, '');
   return { field: name === 'number' ? '_id' : name, direction };
 }
-
-export const COMPLAINT_LIST_INDEXES = [
-  [{ field: 'receivedAt', direction: 'desc' }],
-  [{ field: 'nextDueAt', direction: 'asc' }],
-  [{ field: 'closedAt', direction: 'desc' }],
-  [{ field: 'customerId', direction: 'asc' }, { field: 'receivedAt', direction: 'desc' }],
-  [{ field: 'status', direction: 'asc' }, { field: 'nextDueAt', direction: 'asc' }],
-  [{ field: 'department', direction: 'asc' }, { field: 'receivedAt', direction: 'desc' }],
-] as const satisfies readonly (readonly SortKey[])[];

@@ -1,0 +1,3 @@
+export * from './indexes';
+export * from './monthly-report-materializer';
+export * from './quality-reporting.projection';

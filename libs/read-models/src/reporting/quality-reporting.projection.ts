@@ -1,0 +1,73 @@
+import type { DomainEvent } from '@qms/domain-kernel';
+import type { DocumentChange, DocumentRef, Projection, ProjectedDocument } from '@qms/projection-engine';
+import { createComplaintListProjection } from '../complaint-list/complaint-list.projection';
+import { COMPLAINTS_COLLECTION } from '../complaint-list/complaint.document';
+import { createDeliveryMonthCustomerProjection } from '../deliveries';
+import type { ReadModelProjection } from '../kpi/projection-shape';
+import type { ReportingConfig } from '../kpi/reporting-config';
+import { createCustomerNotificationProjection } from '../monthly-report/customer-notification.projection';
+import type { ReportFactChange } from '../monthly-report/report-months';
+import { createReturnProjection } from '../returns';
+import { createSatisfactionSummaryProjection } from '../satisfaction-summary';
+import { COMPLAINT_LIST_INDEXES } from './indexes';
+import { MONTHLY_REPORT_COLLECTION } from '../monthly-report/monthly-report.types';
+import { MONTHLY_REPORT_STATE_COLLECTION, MonthlyReportMaterializer } from './monthly-report-materializer';
+
+export const QUALITY_REPORTING_PROJECTION = 'quality-reporting';
+
+/** A batch that changes more documents than this is catch-up or rebuild: its months are recomputed once, at the end. */
+const LIVE_BATCH_CHANGES = 200;
+
+type AnyFactProjection = ReadModelProjection<{ readonly _id: string }, DomainEvent>;
+
+/**
+ * The complaint master and tracking lists, the delivery, return, notification and survey facts,
+ * and the monthly quality/delivery report derived from them, as ONE projection: one pass over the
+ * log and one checkpoint, so the report is always computed from facts at the same position (a
+ * deterministic function of the events), and the 100,000 complaint documents are held once.
+ * Rebuilding any of these read models rebuilds them together.
+ */
+export function createQualityReportingProjection(config: ReportingConfig): Projection<DomainEvent> & {
+  readonly materializer: MonthlyReportMaterializer;
+} {
+  const facts = [
+    createComplaintListProjection(),
+    createDeliveryMonthCustomerProjection(config),
+    createReturnProjection(config),
+    createCustomerNotificationProjection(config),
+    createSatisfactionSummaryProjection(config),
+  ] as unknown as readonly AnyFactProjection[];
+  const byCollection = new Map(facts.map((projection) => [projection.name, projection]));
+  const byEventType = new Map<string, AnyFactProjection[]>();
+  for (const projection of facts) {
+    for (const type of projection.eventTypes) byEventType.set(type, [...(byEventType.get(type) ?? []), projection]);
+  }
+  const materializer = new MonthlyReportMaterializer(config);
+
+  return {
+    name: QUALITY_REPORTING_PROJECTION,
+    version: 1,
+    eventTypes: [...byEventType.keys()],
+    collections: [
+      { name: COMPLAINTS_COLLECTION, indexes: COMPLAINT_LIST_INDEXES.map((fields) => ({ fields })) },
+      ...facts.filter((projection) => projection.name !== COMPLAINTS_COLLECTION).map((projection) => ({ name: projection.name })),
+      { name: MONTHLY_REPORT_COLLECTION },
+      { name: MONTHLY_REPORT_STATE_COLLECTION },
+    ],
+    materializer,
+    documentIds(event: DomainEvent): DocumentRef[] {
+      return (byEventType.get(event.type) ?? []).flatMap((projection) =>
+        projection.documentIds(event).map((id) => ({ collection: projection.name, id })),
+      );
+    },
+    evolve(document: ProjectedDocument | null, event: DomainEvent, id: string, context): ProjectedDocument | null {
+      const projection = byCollection.get(context.collection);
+      if (projection === undefined) return document;
+      return projection.evolve(document, event, id) as ProjectedDocument | null;
+    },
+    async afterBatch(changes: readonly DocumentChange[], store): Promise<void> {
+      const factChanges = changes.filter((change) => byCollection.has(change.collection)) as unknown as ReportFactChange[];
+      await materializer.afterChanges(factChanges, store, { deferred: changes.length > LIVE_BATCH_CHANGES });
+    },
+  };
+}
