@@ -8,9 +8,9 @@ import type { AppConfig } from './config/app-config';
 import { ComplaintsModule } from './complaints/complaints.module';
 import { DeliveriesModule } from './deliveries/deliveries.module';
 import { HealthController } from './health/health.controller';
-import { HEALTH_CONTRIBUTORS } from './health/health-contributor';
 import { DomainExceptionFilter } from './http/domain-exception.filter';
 import { InfrastructureModule } from './infrastructure/infrastructure.module';
+import { ReadSideModule } from './read-side/read-side.module';
 import { ReturnsModule } from './returns/returns.module';
 import { SurveysModule } from './surveys/surveys.module';
 import type { Clock } from './infrastructure/tokens';
@@ -25,12 +25,20 @@ export class AppModule {
   static forRoot(config: AppConfig, overrides: AppOverrides = {}): DynamicModule {
     return {
       module: AppModule,
-      imports: [InfrastructureModule.forRoot(config, overrides), CqrsModule.forRoot(), ComplaintsModule, AuditModule, ReturnsModule, DeliveriesModule, SurveysModule],
+      imports: [
+        InfrastructureModule.forRoot(config, overrides),
+        CqrsModule.forRoot(),
+        ComplaintsModule,
+        ReturnsModule,
+        DeliveriesModule,
+        SurveysModule,
+        ReadSideModule,
+        AuditModule,
+      ],
       controllers: [HealthController],
       providers: [
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useClass: DomainExceptionFilter },
-        { provide: HEALTH_CONTRIBUTORS, useValue: [] },
       ],
     };
   }

@@ -75,7 +75,8 @@ export async function applyBatch<E extends ProjectableEvent>(
     });
   const journaled = new Map<string, JournalEntry>();
   if (projection.afterBatch !== undefined) {
-    for (const entry of (await store.find<JournalEntry>(target.journal)).items) journaled.set(entry._id, entry);
+    for (const entry of (await store.find<JournalEntry>(target.journal)).items)
+      journaled.set(entry._id, entry);
   }
 
   let written = 0;
@@ -88,7 +89,10 @@ export async function applyBatch<E extends ProjectableEvent>(
     const loaded = new Map<string, Map<string, ProjectedDocument>>();
     await Promise.all(
       [...wanted].map(async ([collection, ids]) => {
-        const documents = ids.size === 0 ? new Map() : await store.getMany<ProjectedDocument>(target.physical(collection), [...ids]);
+        const documents =
+          ids.size === 0
+            ? new Map()
+            : await store.getMany<ProjectedDocument>(target.physical(collection), [...ids]);
         for (const document of documents.values()) deepFreeze(document);
         loaded.set(collection, documents);
       }),
@@ -98,15 +102,19 @@ export async function applyBatch<E extends ProjectableEvent>(
     const working = new Map<string, Map<string, ProjectedDocument | null>>(
       collections.map((collection) => [collection, new Map(loaded.get(collection))]),
     );
-    const current = (collection: string, id: string): ProjectedDocument | null => working.get(collection)?.get(id) ?? null;
-    const before = (collection: string, id: string): ProjectedDocument | null => loaded.get(collection)?.get(id) ?? null;
+    const current = (collection: string, id: string): ProjectedDocument | null =>
+      working.get(collection)?.get(id) ?? null;
+    const before = (collection: string, id: string): ProjectedDocument | null =>
+      loaded.get(collection)?.get(id) ?? null;
     const dirty = new Map<string, Set<string>>(collections.map((collection) => [collection, new Set()]));
 
     for (const { recorded, event, writes, reads } of planned) {
       const readable = new Set([...writes, ...reads].map((ref) => journalId(ref.collection, ref.id)));
       const lookup = <D extends ProjectedDocument>(collection: string, id: string): D | null => {
         if (!readable.has(journalId(collection, id))) {
-          throw new Error(`Projection ${projection.name} looked up ${collection}/${id} without naming it in readsDocuments`);
+          throw new Error(
+            `Projection ${projection.name} looked up ${collection}/${id} without naming it in readsDocuments`,
+          );
         }
         return current(collection, id) as D | null;
       };
@@ -124,7 +132,8 @@ export async function applyBatch<E extends ProjectableEvent>(
           lookup,
         };
         const next = projection.evolve(document, event, ref.id, context);
-        const stored = next === null ? null : deepFreeze({ ...next, _id: ref.id, _position: recorded.position });
+        const stored =
+          next === null ? null : deepFreeze({ ...next, _id: ref.id, _position: recorded.position });
         working.get(ref.collection)?.set(ref.id, stored);
         dirty.get(ref.collection)?.add(ref.id);
       }
@@ -160,31 +169,50 @@ export async function applyBatch<E extends ProjectableEvent>(
     if (projection.afterBatch !== undefined) {
       const changes = new Map<string, DocumentChange>();
       for (const entry of journaled.values()) {
-        changes.set(entry._id, { collection: entry.collection, id: entry.id, before: entry.before, after: current(entry.collection, entry.id) });
+        changes.set(entry._id, {
+          collection: entry.collection,
+          id: entry.id,
+          before: entry.before,
+          after: current(entry.collection, entry.id),
+        });
       }
       for (const [collection, ids] of dirty) {
         for (const id of ids) {
           const key = journalId(collection, id);
-          changes.set(key, { collection, id, before: journaled.get(key)?.before ?? before(collection, id), after: current(collection, id) });
+          changes.set(key, {
+            collection,
+            id,
+            before: journaled.get(key)?.before ?? before(collection, id),
+            after: current(collection, id),
+          });
         }
       }
       const ordered = [...changes.keys()].sort().map((key) => changes.get(key) as DocumentChange);
       const real = ordered.filter((change) => change.before !== null || change.after !== null);
-      if (real.length > 0) await projection.afterBatch(real, new ScopedProjectionStore(store, collections, target.physical));
+      if (real.length > 0)
+        await projection.afterBatch(real, new ScopedProjectionStore(store, collections, target.physical));
       if (changes.size > 0) await store.bulkWrite(target.journal, { deletes: [...changes.keys()] });
     }
   }
 
-  await store.saveCheckpoint(target.checkpointName, { position: last.position, version: versionOf(projection) });
+  await store.saveCheckpoint(target.checkpointName, {
+    position: last.position,
+    version: versionOf(projection),
+  });
   return { position: last.position, applied: planned.length, written };
 }
 
-function refResolver(name: string, collections: readonly string[]): (ref: string | DocumentRef) => DocumentRef {
+function refResolver(
+  name: string,
+  collections: readonly string[],
+): (ref: string | DocumentRef) => DocumentRef {
   const [first] = collections;
   return (ref) => {
     const resolved = typeof ref === 'string' ? { collection: first ?? name, id: ref } : ref;
     if (!collections.includes(resolved.collection)) {
-      throw new Error(`Projection ${name} named collection ${resolved.collection}, which it does not declare`);
+      throw new Error(
+        `Projection ${name} named collection ${resolved.collection}, which it does not declare`,
+      );
     }
     if (typeof resolved.id !== 'string' || resolved.id === '') {
       throw new Error(`Projection ${name} named a document without an id in ${resolved.collection}`);

@@ -6,7 +6,10 @@ import { describeWithMongo, uniqueTestName } from '../../testing/src/ferretdb';
 import { ProjectionEngine } from './projection-engine';
 import type { ProjectedDocument, Projection } from './projection';
 
-type CountEvent = { readonly type: 'Counted'; readonly data: { readonly key: string; readonly amount: number } };
+type CountEvent = {
+  readonly type: 'Counted';
+  readonly data: { readonly key: string; readonly amount: number };
+};
 
 interface Count extends ProjectedDocument {
   readonly total: number;
@@ -16,9 +19,15 @@ const counts = (version: number): Projection<CountEvent> => ({
   name: 'counts',
   version,
   eventTypes: ['Counted'],
-  collections: [{ name: 'counts', indexes: [{ fields: [{ field: 'total', direction: 'desc' }] }] }, { name: 'countTotals' }],
+  collections: [
+    { name: 'counts', indexes: [{ fields: [{ field: 'total', direction: 'desc' }] }] },
+    { name: 'countTotals' },
+  ],
   documentIds: (event) => [event.data.key],
-  evolve: (document, event, id) => ({ _id: id, total: ((document as Count | null)?.total ?? 0) + event.data.amount * version }),
+  evolve: (document, event, id) => ({
+    _id: id,
+    total: ((document as Count | null)?.total ?? 0) + event.data.amount * version,
+  }),
   async afterBatch(changes, store) {
     let sum = 0;
     for await (const count of store.stream<Count>('counts')) sum += count.total;
@@ -39,9 +48,17 @@ describeWithMongo('ProjectionEngine on MongoDB', (url) => {
   it('follows the log, then rebuilds a new version into shadows and swaps them in', async () => {
     const store = MongoReadStore.withClient(client, { dbName, collectionPrefix: 'e1_' });
     const events = new FakeEventStore({ positionStep: 3 });
-    const decodeEvent = (recorded: RecordedEvent) => ({ type: recorded.type, data: recorded.data }) as unknown as CountEvent;
-    const append = (key: string, amount: number) => events.append('s', { type: 'Counted', data: { key, amount } as JsonObject });
-    const options = { eventStore: events, readStore: store, decodeEvent, batchSize: 4, retry: { initialDelayMs: 5, maxDelayMs: 20 } };
+    const decodeEvent = (recorded: RecordedEvent) =>
+      ({ type: recorded.type, data: recorded.data }) as unknown as CountEvent;
+    const append = (key: string, amount: number) =>
+      events.append('s', { type: 'Counted', data: { key, amount } as JsonObject });
+    const options = {
+      eventStore: events,
+      readStore: store,
+      decodeEvent,
+      batchSize: 4,
+      retry: { initialDelayMs: 5, maxDelayMs: 20 },
+    };
 
     const v1 = new ProjectionEngine<CountEvent>({ ...options, projections: [counts(1)] });
     v1.start();
@@ -62,12 +79,18 @@ describeWithMongo('ProjectionEngine on MongoDB', (url) => {
     } finally {
       await v2.stop();
     }
-    const rows = (await store.find<StoredDocument & { total: number }>('counts', { sort: [{ field: 'total', direction: 'desc' }] })).items;
-    expect(rows.map((row) => [row._id, row.total])).toEqual([
-      ['k0', 36],
-      ['k1', 24],
-      ['k2', 30],
-    ].sort((a, b) => (b[1] as number) - (a[1] as number)));
+    const rows = (
+      await store.find<StoredDocument & { total: number }>('counts', {
+        sort: [{ field: 'total', direction: 'desc' }],
+      })
+    ).items;
+    expect(rows.map((row) => [row._id, row.total])).toEqual(
+      [
+        ['k0', 36],
+        ['k1', 24],
+        ['k2', 30],
+      ].sort((a, b) => (b[1] as number) - (a[1] as number)),
+    );
     expect(await store.get('countTotals', 'all')).toMatchObject({ sum: 90 });
     expect(await store.count(shadowCollection('counts'))).toBe(0);
     expect(await store.count('counts__journal')).toBe(0);

@@ -1,4 +1,4 @@
-import { StoreUnavailableError } from '@qms/domain-kernel';
+import { assertNever, StoreUnavailableError } from '@qms/domain-kernel';
 import type { JsonObject, RecordedEvent } from '@qms/event-store';
 import {
   InMemoryReadStore,
@@ -37,7 +37,9 @@ interface Summary extends ProjectedDocument {
   readonly sum: number;
 }
 
-function tallies(options: { version?: number; factor?: number; lookupUndeclared?: boolean } = {}): Projection<TallyEvent> {
+function tallies(
+  options: { version?: number; factor?: number; lookupUndeclared?: boolean } = {},
+): Projection<TallyEvent> {
   const factor = options.factor ?? 1;
   return {
     name: 'tallies',
@@ -48,18 +50,25 @@ function tallies(options: { version?: number; factor?: number; lookupUndeclared?
       { name: 'tallySummary' },
     ],
     documentIds: (event) => [event.type === 'Copied' ? event.data.to : event.data.key],
-    readsDocuments: (event) => (event.type === 'Copied' && !options.lookupUndeclared ? [event.data.from] : []),
+    readsDocuments: (event) =>
+      event.type === 'Copied' && !options.lookupUndeclared ? [event.data.from] : [],
     evolve(document, event, id, context) {
       const current = document as Tally | null;
       switch (event.type) {
         case 'Counted':
-          return { _id: id, total: (current?.total ?? 0) + event.data.amount * factor, count: (current?.count ?? 0) + 1 };
+          return {
+            _id: id,
+            total: (current?.total ?? 0) + event.data.amount * factor,
+            count: (current?.count ?? 0) + 1,
+          };
         case 'Removed':
           return null;
         case 'Copied': {
           const from = context.lookup<Tally>('tallies', event.data.from);
           return { _id: id, total: from?.total ?? 0, count: from?.count ?? 0 };
         }
+        default:
+          return assertNever(event, 'tally event');
       }
     },
     async afterBatch(changes, store) {
@@ -85,7 +94,10 @@ function decodeTally(recorded: RecordedEvent): TallyEvent {
 }
 
 /** The expected documents, folded by hand from the same events. */
-function expectedTallies(events: readonly { type: string; data: Record<string, unknown> }[], factor = 1): Record<string, { total: number; count: number }> {
+function expectedTallies(
+  events: readonly { type: string; data: Record<string, unknown> }[],
+  factor = 1,
+): Record<string, { total: number; count: number }> {
   const state: Record<string, { total: number; count: number }> = {};
   for (const event of events) {
     if (event.type === 'Counted') {
@@ -104,7 +116,8 @@ function expectedTallies(events: readonly { type: string; data: Record<string, u
 
 async function storedTallies(store: ReadStore): Promise<Record<string, { total: number; count: number }>> {
   const result: Record<string, { total: number; count: number }> = {};
-  for await (const tally of store.stream<Tally>('tallies')) result[tally._id] = { total: tally.total, count: tally.count };
+  for await (const tally of store.stream<Tally>('tallies'))
+    result[tally._id] = { total: tally.total, count: tally.count };
   return result;
 }
 
@@ -116,7 +129,12 @@ type Method = 'getMany' | 'bulkWrite' | 'saveCheckpoint' | 'swap' | 'find';
 
 class InstrumentedReadStore implements ReadStore {
   readonly calls: { method: Method; collection: string }[] = [];
-  private readonly faults: { method: Method; remaining: number; error: () => Error; collection?: string | undefined }[] = [];
+  private readonly faults: {
+    method: Method;
+    remaining: number;
+    error: () => Error;
+    collection?: string | undefined;
+  }[] = [];
 
   constructor(readonly inner: ReadStore = new InMemoryReadStore()) {}
 
@@ -134,14 +152,18 @@ class InstrumentedReadStore implements ReadStore {
   }
 
   count_(method: Method, collection?: string): number {
-    return this.calls.filter((call) => call.method === method && (collection === undefined || call.collection === collection)).length;
+    return this.calls.filter(
+      (call) => call.method === method && (collection === undefined || call.collection === collection),
+    ).length;
   }
 
   private enter(method: Method, collection: string): void {
     this.calls.push({ method, collection });
     const fault = this.faults.find(
       (candidate) =>
-        candidate.method === method && candidate.remaining > 0 && (candidate.collection === undefined || candidate.collection === collection),
+        candidate.method === method &&
+        candidate.remaining > 0 &&
+        (candidate.collection === undefined || candidate.collection === collection),
     );
     if (fault !== undefined) {
       fault.remaining--;
@@ -149,7 +171,10 @@ class InstrumentedReadStore implements ReadStore {
     }
   }
 
-  async getMany<D extends StoredDocument = StoredDocument>(collection: string, ids: readonly string[]): Promise<Map<string, D>> {
+  async getMany<D extends StoredDocument = StoredDocument>(
+    collection: string,
+    ids: readonly string[],
+  ): Promise<Map<string, D>> {
     this.enter('getMany', collection);
     return this.inner.getMany<D>(collection, ids);
   }
@@ -160,7 +185,10 @@ class InstrumentedReadStore implements ReadStore {
     this.enter('bulkWrite', collection);
     return this.inner.bulkWrite(collection, batch);
   }
-  async find<D extends StoredDocument = StoredDocument>(collection: string, query?: FindQuery): Promise<Page<D>> {
+  async find<D extends StoredDocument = StoredDocument>(
+    collection: string,
+    query?: FindQuery,
+  ): Promise<Page<D>> {
     this.enter('find', collection);
     return this.inner.find<D>(collection, query);
   }
@@ -232,7 +260,10 @@ function setup(): Setup {
     },
     async append(...batch) {
       s.appended.push(...batch);
-      const positions = await s.events.append('tallies-stream', ...(batch as { type: string; data: JsonObject }[]));
+      const positions = await s.events.append(
+        'tallies-stream',
+        ...(batch as { type: string; data: JsonObject }[]),
+      );
       return positions[positions.length - 1] ?? 0;
     },
   };
@@ -252,7 +283,11 @@ function setup(): Setup {
 const counted = (key: string, amount: number) => ({ type: 'Counted', data: { key, amount } });
 const manyEvents = (n: number) =>
   Array.from({ length: n }, (_, i) =>
-    i % 17 === 16 ? { type: 'Removed', data: { key: `k${i % 5}` } } : i % 13 === 12 ? { type: 'Copied', data: { from: `k${i % 4}`, to: `c${i % 3}` } } : counted(`k${i % 5}`, i),
+    i % 17 === 16
+      ? { type: 'Removed', data: { key: `k${i % 5}` } }
+      : i % 13 === 12
+        ? { type: 'Copied', data: { from: `k${i % 4}`, to: `c${i % 3}` } }
+        : counted(`k${i % 5}`, i),
   );
 
 describe('ProjectionEngine', () => {
@@ -273,7 +308,10 @@ describe('ProjectionEngine', () => {
       expect(await s.store.getCheckpoint('tallies')).toEqual({ position: head, version: 1 });
       const summary = await s.store.get<Summary>('tallySummary', 'all');
       const expected = Object.values(expectedTallies(s.appended));
-      expect(summary).toMatchObject({ keys: expected.length, sum: expected.reduce((sum, tally) => sum + tally.total, 0) });
+      expect(summary).toMatchObject({
+        keys: expected.length,
+        sum: expected.reduce((sum, tally) => sum + tally.total, 0),
+      });
     });
 
     it('stores the position reached on every document, upcasting old event shapes on the way', async () => {
@@ -282,8 +320,18 @@ describe('ProjectionEngine', () => {
       const first = await s.append({ type: 'Counted', data: { key: 'old', qty: 4 } });
       const last = await s.append(counted('old', 1), counted('new', 2));
       expect(await engine.waitForPosition(last, 5000)).toBe(true);
-      expect(await s.store.get('tallies', 'old')).toEqual({ _id: 'old', total: 5, count: 2, _position: last - 7 });
-      expect(await s.store.get('tallies', 'new')).toEqual({ _id: 'new', total: 2, count: 1, _position: last });
+      expect(await s.store.get('tallies', 'old')).toEqual({
+        _id: 'old',
+        total: 5,
+        count: 2,
+        _position: last - 7,
+      });
+      expect(await s.store.get('tallies', 'new')).toEqual({
+        _id: 'new',
+        total: 2,
+        count: 1,
+        _position: last,
+      });
       expect(first).toBeLessThan(last);
     });
 
@@ -336,7 +384,13 @@ describe('ProjectionEngine', () => {
 
       expect(await s.store.get('tallySummary', 'all')).toMatchObject({ keys: 2, sum: 8 });
       const retried = seen[seen.length - 1] ?? [];
-      expect(retried.map((change) => [change.id, change.before?.['total' as never], change.after?.['total' as never]])).toEqual([
+      expect(
+        retried.map((change) => [
+          change.id,
+          change.before?.['total' as never],
+          change.after?.['total' as never],
+        ]),
+      ).toEqual([
         ['a', 1, 3],
         ['b', undefined, 5],
       ]);
@@ -381,7 +435,13 @@ describe('ProjectionEngine', () => {
       expect(await engine.waitForPosition(head, 5000)).toBe(true);
       expect(await storedTallies(s.store)).toEqual(expectedTallies(s.appended));
       const [healthy] = await engine.status();
-      expect(healthy).toMatchObject({ state: 'running', position: head, headPosition: head, lagEvents: 0, lagSeconds: 0 });
+      expect(healthy).toMatchObject({
+        state: 'running',
+        position: head,
+        headPosition: head,
+        lagEvents: 0,
+        lagSeconds: 0,
+      });
     });
 
     it('keeps retrying a batch whose evolve breaks, and says why', async () => {
@@ -390,7 +450,9 @@ describe('ProjectionEngine', () => {
       const position = await s.append(counted('a', 1), { type: 'Copied', data: { from: 'a', to: 'b' } });
       await waitUntil(async () => (await engine.status())[0]?.lastFailure !== null);
       const [status] = await engine.status();
-      expect(status?.lastFailure?.message).toMatch(/looked up tallies\/a without naming it in readsDocuments/);
+      expect(status?.lastFailure?.message).toMatch(
+        /looked up tallies\/a without naming it in readsDocuments/,
+      );
       expect(status?.position).toBeLessThan(position);
       expect(await s.store.get('tallies', 'b')).toBeNull();
     });
@@ -417,7 +479,13 @@ describe('ProjectionEngine', () => {
       await waitUntil(async () => (await engine.status())[0]?.state === 'retrying');
       const [status] = await engine.status();
       // Recorded at 2024-01-01T00:00:00Z, one second apart; "now" is 01:00:00.
-      expect(status).toMatchObject({ position: 0, headPosition: 21, lagEvents: 3, lagCountCapped: false, lagSeconds: 3600 });
+      expect(status).toMatchObject({
+        position: 0,
+        headPosition: 21,
+        lagEvents: 3,
+        lagCountCapped: false,
+        lagSeconds: 3600,
+      });
     });
   });
 
@@ -436,7 +504,10 @@ describe('ProjectionEngine', () => {
       let reads = 0;
       const reader = (async () => {
         while (reading) {
-          const page = await s.store.inner.find('tallies', { sort: [{ field: 'total', direction: 'desc' }], limit: 3 });
+          const page = await s.store.inner.find('tallies', {
+            sort: [{ field: 'total', direction: 'desc' }],
+            limit: 3,
+          });
           reads++;
           if (page.items.length === 0) emptyReads.push(reads);
           await new Promise((resolve) => setImmediate(resolve));
@@ -471,9 +542,13 @@ describe('ProjectionEngine', () => {
 
       const phases = [...new Set(progress.map((update) => update.phase))];
       expect(phases).toEqual(['replaying', 'catching-up', 'swapping', 'done']);
-      const replaying = progress.filter((update) => update.phase === 'replaying' && update.eventsProcessed > 0);
+      const replaying = progress.filter(
+        (update) => update.phase === 'replaying' && update.eventsProcessed > 0,
+      );
       expect(replaying.length).toBeGreaterThan(10);
-      expect(replaying.every((update) => update.eventsPerSecond > 0 && update.etaSeconds !== null)).toBe(true);
+      expect(replaying.every((update) => update.eventsPerSecond > 0 && update.etaSeconds !== null)).toBe(
+        true,
+      );
       expect(progress[progress.length - 1]).toMatchObject({ phase: 'done', resumed: false });
     });
 

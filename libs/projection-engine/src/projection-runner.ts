@@ -115,7 +115,10 @@ export class ProjectionRunner<E extends ProjectableEvent> {
     const { eventStore, batchSize } = this.dependencies;
     while (!this.stopping) {
       this.state = this.failures > 0 ? 'retrying' : 'running';
-      const subscription = eventStore.subscribeToAll({ fromPosition: this.position, maxBatchSize: batchSize });
+      const subscription = eventStore.subscribeToAll({
+        fromPosition: this.position,
+        maxBatchSize: batchSize,
+      });
       this.subscription = subscription;
       try {
         for await (const batch of subscription) {

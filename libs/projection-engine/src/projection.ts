@@ -49,11 +49,17 @@ export interface DocumentChange<D extends ProjectedDocument = ProjectedDocument>
 
 /** A projection's own collections, under their logical names, during `afterBatch`. */
 export interface ProjectionStore {
-  getMany<D extends StoredDocument = StoredDocument>(collection: string, ids: readonly string[]): Promise<Map<string, D>>;
+  getMany<D extends StoredDocument = StoredDocument>(
+    collection: string,
+    ids: readonly string[],
+  ): Promise<Map<string, D>>;
   find<D extends StoredDocument = StoredDocument>(collection: string, query?: FindQuery): Promise<Page<D>>;
   count(collection: string, filter?: Filter): Promise<number>;
   stream<D extends StoredDocument = StoredDocument>(collection: string, query?: FindQuery): AsyncIterable<D>;
-  bulkWrite<D extends StoredDocument>(collection: string, batch: { upserts?: readonly D[]; deletes?: readonly string[] }): Promise<void>;
+  bulkWrite<D extends StoredDocument>(
+    collection: string,
+    batch: { upserts?: readonly D[]; deletes?: readonly string[] },
+  ): Promise<void>;
 }
 
 /**
@@ -84,7 +90,12 @@ export interface Projection<E extends ProjectableEvent = ProjectableEvent> {
    * Pure: no clock, no I/O, no randomness; must not change its arguments (they are frozen).
    * Returns the new document, or null to delete it. `_id` and `_position` are set by the engine.
    */
-  evolve(document: ProjectedDocument | null, event: E, id: string, context: EvolveContext): ProjectedDocument | null;
+  evolve(
+    document: ProjectedDocument | null,
+    event: E,
+    id: string,
+    context: EvolveContext,
+  ): ProjectedDocument | null;
   /**
    * Runs after the batch's documents are written and before the checkpoint moves, for documents
    * derived from many others (a month's report from its facts). Reads and writes only this
@@ -94,7 +105,9 @@ export interface Projection<E extends ProjectableEvent = ProjectableEvent> {
   afterBatch?(changes: readonly DocumentChange[], store: ProjectionStore): Promise<void>;
 }
 
-export function collectionsOf(projection: Pick<Projection, 'name' | 'collections'>): readonly CollectionSpec[] {
+export function collectionsOf(
+  projection: Pick<Projection, 'name' | 'collections'>,
+): readonly CollectionSpec[] {
   return projection.collections ?? [{ name: projection.name }];
 }
 

@@ -68,7 +68,11 @@ export async function rebuildProjection<E extends ProjectableEvent>(
   const version = versionOf(projection);
   const collections = collectionsOf(projection);
   const checkpointName = rebuildCheckpointName(projection.name);
-  const target: ProjectionTarget = { physical: shadowCollection, checkpointName, journal: journalName(checkpointName) };
+  const target: ProjectionTarget = {
+    physical: shadowCollection,
+    checkpointName,
+    journal: journalName(checkpointName),
+  };
   const startedAt = elapsed();
 
   let resumed = false;
@@ -150,7 +154,10 @@ export async function rebuildProjection<E extends ProjectableEvent>(
  * (those already swapped have none), moves the live checkpoint to the rebuilt position and
  * version, then removes the marker and the rebuild checkpoint. Safe to run again at any point.
  */
-export async function finishSwap<E extends ProjectableEvent>(runner: ProjectionRunner<E>, readStore: ReadStore): Promise<boolean> {
+export async function finishSwap<E extends ProjectableEvent>(
+  runner: ProjectionRunner<E>,
+  readStore: ReadStore,
+): Promise<boolean> {
   const { projection } = runner;
   const marker = await readStore.getCheckpoint(swapMarkerName(projection.name));
   if (marker === null) return false;
@@ -165,7 +172,10 @@ export async function finishSwap<E extends ProjectableEvent>(runner: ProjectionR
 }
 
 /** One step of a rebuild, retried like the live runner's batches; a stopped engine abandons it. */
-async function step<E extends ProjectableEvent>(runner: ProjectionRunner<E>, attempt: () => Promise<void>): Promise<void> {
+async function step<E extends ProjectableEvent>(
+  runner: ProjectionRunner<E>,
+  attempt: () => Promise<void>,
+): Promise<void> {
   if (!(await runner.retrying(attempt))) throw new RebuildInterruptedError(runner.projection.name);
 }
 

@@ -13,7 +13,10 @@ export class ScopedProjectionStore implements ProjectionStore {
     private readonly physical: (collection: string) => string,
   ) {}
 
-  getMany<D extends StoredDocument = StoredDocument>(collection: string, ids: readonly string[]): Promise<Map<string, D>> {
+  getMany<D extends StoredDocument = StoredDocument>(
+    collection: string,
+    ids: readonly string[],
+  ): Promise<Map<string, D>> {
     return this.store.getMany<D>(this.own(collection), ids);
   }
 
@@ -29,7 +32,10 @@ export class ScopedProjectionStore implements ProjectionStore {
     return this.store.stream<D>(this.own(collection), query);
   }
 
-  bulkWrite<D extends StoredDocument>(collection: string, batch: { upserts?: readonly D[]; deletes?: readonly string[] }): Promise<void> {
+  bulkWrite<D extends StoredDocument>(
+    collection: string,
+    batch: { upserts?: readonly D[]; deletes?: readonly string[] },
+  ): Promise<void> {
     return this.store.bulkWrite(this.own(collection), batch);
   }
 

@@ -44,10 +44,18 @@ export class FakeEventStore implements EventStore {
   }
 
   /** Appends `{ type, data }` events to a stream without revision checks; returns their positions. */
-  async append(streamId: string, ...events: { type: string; data?: JsonObject; metadata?: JsonObject }[]): Promise<number[]> {
+  async append(
+    streamId: string,
+    ...events: { type: string; data?: JsonObject; metadata?: JsonObject }[]
+  ): Promise<number[]> {
     const result = await this.appendToStream(
       streamId,
-      events.map((event) => ({ id: randomUUID(), type: event.type, data: event.data ?? {}, metadata: event.metadata ?? {} })),
+      events.map((event) => ({
+        id: randomUUID(),
+        type: event.type,
+        data: event.data ?? {},
+        metadata: event.metadata ?? {},
+      })),
     );
     return events.map((_, i) => result.position - (events.length - 1 - i) * this.step);
   }
@@ -93,7 +101,9 @@ export class FakeEventStore implements EventStore {
     const outcomes: StreamWriteOutcome[] = [];
     for (const write of writes) {
       try {
-        const result = await this.appendToStream(write.streamId, write.events, { expectedRevision: write.expectedRevision ?? 'any' });
+        const result = await this.appendToStream(write.streamId, write.events, {
+          expectedRevision: write.expectedRevision ?? 'any',
+        });
         outcomes.push({ ok: true, result });
       } catch (error) {
         if (!(error instanceof WrongExpectedVersionError)) throw error;
@@ -109,7 +119,11 @@ export class FakeEventStore implements EventStore {
     const ordered = options.direction === 'backwards' ? stream.reverse() : stream;
     const from = options.fromRevision;
     const selected = ordered.filter((event) =>
-      from === undefined ? true : options.direction === 'backwards' ? event.revision <= from : event.revision >= from,
+      from === undefined
+        ? true
+        : options.direction === 'backwards'
+          ? event.revision <= from
+          : event.revision >= from,
     );
     return selected.slice(0, options.maxCount ?? selected.length);
   }

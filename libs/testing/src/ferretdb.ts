@@ -110,9 +110,13 @@ export interface OutageProxy {
  * A TCP proxy in front of a single-host MongoDB URL that a test can cut and restore, to prove
  * that a component fails clearly while the store is down and recovers once it is back.
  */
-export async function startOutageProxy(targetUrl: string, options: { startCut?: boolean } = {}): Promise<OutageProxy> {
+export async function startOutageProxy(
+  targetUrl: string,
+  options: { startCut?: boolean } = {},
+): Promise<OutageProxy> {
   const match = targetUrl.match(/^mongodb:\/\/(?:[^@/]*@)?([^/,?:]+):(\d+)(.*)$/);
-  if (match === null) throw new Error(`startOutageProxy needs a single-host mongodb:// URL with a port, got ${targetUrl}`);
+  if (match === null)
+    throw new Error(`startOutageProxy needs a single-host mongodb:// URL with a port, got ${targetUrl}`);
   const [, host = '', port = '', rest = ''] = match;
   let up = options.startCut !== true;
   const sockets = new Set<Socket>();

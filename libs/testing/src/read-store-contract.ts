@@ -44,8 +44,13 @@ export function describeReadStoreContract(name: string, factory: ReadStoreFactor
 
     describe('writing', () => {
       it('inserts, replaces whole documents and deletes', async () => {
-        await store.bulkWrite<Row>(ROWS, { upserts: [{ _id: 'a', customerId: 'c1', note: 'first' }, { _id: 'b' }] });
-        await store.bulkWrite<Row>(ROWS, { upserts: [{ _id: 'a', customerId: 'c2' }], deletes: ['b', 'never-stored'] });
+        await store.bulkWrite<Row>(ROWS, {
+          upserts: [{ _id: 'a', customerId: 'c1', note: 'first' }, { _id: 'b' }],
+        });
+        await store.bulkWrite<Row>(ROWS, {
+          upserts: [{ _id: 'a', customerId: 'c2' }],
+          deletes: ['b', 'never-stored'],
+        });
 
         expect(await store.get(ROWS, 'a')).toEqual({ _id: 'a', customerId: 'c2' });
         expect(await store.get(ROWS, 'b')).toBeNull();
@@ -62,7 +67,12 @@ export function describeReadStoreContract(name: string, factory: ReadStoreFactor
       });
 
       it('stores the JSON form of a document and keeps it from later changes by the caller', async () => {
-        const document = { _id: 'a', at: new Date('2024-03-01T08:00:00.000Z'), gone: undefined, nested: { list: [1, 2] } };
+        const document = {
+          _id: 'a',
+          at: new Date('2024-03-01T08:00:00.000Z'),
+          gone: undefined,
+          nested: { list: [1, 2] },
+        };
         await store.bulkWrite(ROWS, { upserts: [document] });
         document.nested.list.push(3);
 
@@ -73,20 +83,36 @@ export function describeReadStoreContract(name: string, factory: ReadStoreFactor
         } catch {
           // A frozen document refuses the change: as good as a copy.
         }
-        expect(await store.get(ROWS, 'a')).toEqual({ _id: 'a', at: '2024-03-01T08:00:00.000Z', nested: { list: [1, 2] } });
+        expect(await store.get(ROWS, 'a')).toEqual({
+          _id: 'a',
+          at: '2024-03-01T08:00:00.000Z',
+          nested: { list: [1, 2] },
+        });
       });
 
       it('refuses a batch naming one document twice, and field names MongoDB cannot query', async () => {
-        await expect(store.bulkWrite<Row>(ROWS, { upserts: [{ _id: 'a' }], deletes: ['a'] })).rejects.toThrow(/twice/);
-        await expect(store.bulkWrite(ROWS, { upserts: [{ _id: 'a', $set: 1 }] })).rejects.toThrow(/cannot be stored/);
-        await expect(store.bulkWrite(ROWS, { upserts: [{ _id: 'a', 'x.y': 1 }] })).rejects.toThrow(/cannot be stored/);
+        await expect(store.bulkWrite<Row>(ROWS, { upserts: [{ _id: 'a' }], deletes: ['a'] })).rejects.toThrow(
+          /twice/,
+        );
+        await expect(store.bulkWrite(ROWS, { upserts: [{ _id: 'a', $set: 1 }] })).rejects.toThrow(
+          /cannot be stored/,
+        );
+        await expect(store.bulkWrite(ROWS, { upserts: [{ _id: 'a', 'x.y': 1 }] })).rejects.toThrow(
+          /cannot be stored/,
+        );
         expect(await store.count(ROWS)).toBe(0);
       });
 
       it('keeps unicode ids and values intact', async () => {
         const id = 'CC-2024-客户-😀-é';
-        await store.bulkWrite(ROWS, { upserts: [{ _id: id, customerId: '深圳客户 Ünïcødé 😀', note: 'e\u0301' }] });
-        expect(await store.get(ROWS, id)).toEqual({ _id: id, customerId: '深圳客户 Ünïcødé 😀', note: 'e\u0301' });
+        await store.bulkWrite(ROWS, {
+          upserts: [{ _id: id, customerId: '深圳客户 Ünïcødé 😀', note: 'e\u0301' }],
+        });
+        expect(await store.get(ROWS, id)).toEqual({
+          _id: id,
+          customerId: '深圳客户 Ünïcødé 😀',
+          note: 'e\u0301',
+        });
         expect(await findIds({ filter: { customerId: { eq: '深圳客户 Ünïcødé 😀' } } })).toEqual([id]);
         expect(await findIds({ filter: { note: { eq: 'é' } } })).toEqual([]);
       });
@@ -109,8 +135,22 @@ export function describeReadStoreContract(name: string, factory: ReadStoreFactor
 
     describe('querying', () => {
       const rows: Row[] = [
-        { _id: 'r01', customerId: 'acme', quantity: 5, receivedAt: '2024-01-15T00:00:00Z', closed: true, part: { number: 'P-1' } },
-        { _id: 'r02', customerId: 'acme', quantity: 12, receivedAt: '2024-02-01T00:00:00Z', closed: false, part: { number: 'P-2' } },
+        {
+          _id: 'r01',
+          customerId: 'acme',
+          quantity: 5,
+          receivedAt: '2024-01-15T00:00:00Z',
+          closed: true,
+          part: { number: 'P-1' },
+        },
+        {
+          _id: 'r02',
+          customerId: 'acme',
+          quantity: 12,
+          receivedAt: '2024-02-01T00:00:00Z',
+          closed: false,
+          part: { number: 'P-2' },
+        },
         { _id: 'r03', customerId: 'bolt', quantity: 12, receivedAt: '2024-02-01T00:00:00Z', closed: false },
         { _id: 'r04', customerId: 'bolt', quantity: 1, receivedAt: '2024-03-10T00:00:00Z', closed: true },
         { _id: 'r05', customerId: null, quantity: 7, receivedAt: '2024-01-01T00:00:00Z' },
@@ -129,13 +169,25 @@ export function describeReadStoreContract(name: string, factory: ReadStoreFactor
         ['in', { customerId: { in: ['bolt', null] } }, ['r03', 'r04', 'r05', 'r06']],
         ['number range, same type only', { quantity: { gte: 5, lt: 12 } }, ['r01', 'r05']],
         ['gt/lte', { quantity: { gt: 5, lte: 12 } }, ['r02', 'r03', 'r05']],
-        ['string range over ISO dates', { receivedAt: { gte: '2024-02-01', lt: '2024-03-01' } }, ['r02', 'r03', 'r06', 'r08']],
+        [
+          'string range over ISO dates',
+          { receivedAt: { gte: '2024-02-01', lt: '2024-03-01' } },
+          ['r02', 'r03', 'r06', 'r08'],
+        ],
         ['string bound never matches numbers', { quantity: { gte: '0' } }, ['r06']],
         ['exists', { quantity: { exists: false } }, ['r07']],
-        ['exists although null', { customerId: { exists: true } }, ['r01', 'r02', 'r03', 'r04', 'r05', 'r07', 'r08']],
+        [
+          'exists although null',
+          { customerId: { exists: true } },
+          ['r01', 'r02', 'r03', 'r04', 'r05', 'r07', 'r08'],
+        ],
         ['boolean', { closed: { eq: false } }, ['r02', 'r03', 'r06']],
         ['nested path', { 'part.number': { eq: 'P-2' } }, ['r02']],
-        ['all conditions at once', { customerId: { eq: 'acme' }, closed: { eq: true }, quantity: { lte: 5 } }, ['r01']],
+        [
+          'all conditions at once',
+          { customerId: { eq: 'acme' }, closed: { eq: true }, quantity: { lte: 5 } },
+          ['r01'],
+        ],
         ['by _id', { _id: { in: ['r03', 'r99', 'r01'] } }, ['r01', 'r03']],
       ])('filters: %s', async (_label, filter, expected) => {
         expect(await findIds({ filter })).toEqual(expected);
@@ -145,7 +197,10 @@ export function describeReadStoreContract(name: string, factory: ReadStoreFactor
       it('counts everything without a filter, and nothing in a collection never written', async () => {
         expect(await store.count(ROWS)).toBe(rows.length);
         expect(await store.count('neverWritten', { customerId: { eq: 'acme' } })).toBe(0);
-        expect(await store.find('neverWritten', { sort: [{ field: 'x', direction: 'asc' }] })).toEqual({ items: [], nextCursor: null });
+        expect(await store.find('neverWritten', { sort: [{ field: 'x', direction: 'asc' }] })).toEqual({
+          items: [],
+          nextCursor: null,
+        });
       });
 
       describe('injection attempts', () => {
@@ -169,11 +224,16 @@ export function describeReadStoreContract(name: string, factory: ReadStoreFactor
         });
 
         it('refuses operator-looking field names in filters and sorts', async () => {
-          const fieldError = (error: unknown) => (error as ValidationError).fieldErrors.map((entry) => entry.field);
-          const error = await store.find(ROWS, { filter: { $where: { eq: 'x' }, 'a.$b': { eq: 1 } } }).catch((e: unknown) => e);
+          const fieldError = (error: unknown) =>
+            (error as ValidationError).fieldErrors.map((entry) => entry.field);
+          const error = await store
+            .find(ROWS, { filter: { $where: { eq: 'x' }, 'a.$b': { eq: 1 } } })
+            .catch((e: unknown) => e);
           expect(error).toBeInstanceOf(ValidationError);
           expect(fieldError(error)).toEqual(['filter.$where', 'filter.a.$b']);
-          await expect(store.find(ROWS, { sort: [{ field: '$natural', direction: 'asc' }] })).rejects.toBeInstanceOf(ValidationError);
+          await expect(
+            store.find(ROWS, { sort: [{ field: '$natural', direction: 'asc' }] }),
+          ).rejects.toBeInstanceOf(ValidationError);
           await expect(
             store.find(ROWS, { sort: [{ field: 'quantity', direction: -1 as unknown as 'asc' }] }),
           ).rejects.toBeInstanceOf(ValidationError);
@@ -182,7 +242,14 @@ export function describeReadStoreContract(name: string, factory: ReadStoreFactor
         it('matches strings that look like operators literally', async () => {
           expect(await findIds({ filter: { customerId: { eq: '$ne' } } })).toEqual(['r08']);
           expect(await findIds({ filter: { customerId: { in: ['$ne', '$gt'] } } })).toEqual(['r08']);
-          expect(await findIds({ filter: { customerId: { gte: '$' } } })).toEqual(['r01', 'r02', 'r03', 'r04', 'r07', 'r08']);
+          expect(await findIds({ filter: { customerId: { gte: '$' } } })).toEqual([
+            'r01',
+            'r02',
+            'r03',
+            'r04',
+            'r07',
+            'r08',
+          ]);
         });
 
         it('refuses forged and foreign cursors, and bad page sizes', async () => {
@@ -192,7 +259,10 @@ export function describeReadStoreContract(name: string, factory: ReadStoreFactor
           const page = await store.find(ROWS, { sort: [{ field: 'quantity', direction: 'asc' }], limit: 2 });
           expect(page.nextCursor).not.toBeNull();
           await expect(
-            store.find(ROWS, { sort: [{ field: 'receivedAt', direction: 'asc' }], after: page.nextCursor ?? '' }),
+            store.find(ROWS, {
+              sort: [{ field: 'receivedAt', direction: 'asc' }],
+              after: page.nextCursor ?? '',
+            }),
           ).rejects.toThrow(/different sort/);
           await expect(store.find(ROWS, { limit: 0 })).rejects.toBeInstanceOf(ValidationError);
           await expect(store.find(ROWS, { skip: -1 })).rejects.toBeInstanceOf(ValidationError);
@@ -226,29 +296,38 @@ export function describeReadStoreContract(name: string, factory: ReadStoreFactor
       beforeEach(async () => {
         await store.bulkWrite(ROWS, { upserts: documents });
         if (indexed) {
-          await store.ensureIndexes(ROWS, sortings.filter((fields) => fields.length > 0).map((fields) => ({ fields })));
-          await store.ensureIndexes(ROWS, [{ fields: [{ field: 'customerId', direction: 'asc' }, ...(sortings[2] ?? [])] }]);
+          await store.ensureIndexes(
+            ROWS,
+            sortings.filter((fields) => fields.length > 0).map((fields) => ({ fields })),
+          );
+          await store.ensureIndexes(ROWS, [
+            { fields: [{ field: 'customerId', direction: 'asc' }, ...(sortings[2] ?? [])] },
+          ]);
         }
       });
 
-      it.each(sortings.map((sort) => [sort.map((key) => `${key.field} ${key.direction}`).join(', ') || '(none)', sort]))(
-        'orders by %s with _id as the tie-break, page after page',
-        async (_name, sort) => {
-          const expected = [...documents].sort(referenceOrder(sort)).map((document) => document._id);
-          expect(await findIds({ sort })).toEqual(expected);
+      it.each(
+        sortings.map((sort) => [
+          sort.map((key) => `${key.field} ${key.direction}`).join(', ') || '(none)',
+          sort,
+        ]),
+      )('orders by %s with _id as the tie-break, page after page', async (_name, sort) => {
+        const expected = [...documents].sort(referenceOrder(sort)).map((document) => document._id);
+        expect(await findIds({ sort })).toEqual(expected);
 
-          const paged: string[] = [];
-          let after: string | undefined;
-          for (let pages = 0; pages < 20; pages++) {
-            const page = await store.find(ROWS, { sort, limit: 4, ...(after ? { after } : {}) });
-            paged.push(...ids(page.items));
-            if (page.nextCursor === null) break;
-            after = page.nextCursor;
-          }
-          expect(paged).toEqual(expected);
-          expect(ids((await store.find(ROWS, { sort, skip: 5, limit: 3 })).items)).toEqual(expected.slice(5, 8));
-        },
-      );
+        const paged: string[] = [];
+        let after: string | undefined;
+        for (let pages = 0; pages < 20; pages++) {
+          const page = await store.find(ROWS, { sort, limit: 4, ...(after ? { after } : {}) });
+          paged.push(...ids(page.items));
+          if (page.nextCursor === null) break;
+          after = page.nextCursor;
+        }
+        expect(paged).toEqual(expected);
+        expect(ids((await store.find(ROWS, { sort, skip: 5, limit: 3 })).items)).toEqual(
+          expected.slice(5, 8),
+        );
+      });
 
       it('pages a filtered list, and a page boundary stays put while documents before it are added', async () => {
         const sort: SortKey[] = [{ field: 'quantity', direction: 'desc' }];
@@ -267,20 +346,27 @@ export function describeReadStoreContract(name: string, factory: ReadStoreFactor
       });
 
       it('streams every match in order, honouring skip and limit', async () => {
-        const sort: SortKey[] = [{ field: 'receivedAt', direction: 'desc' }, { field: 'quantity', direction: 'asc' }];
+        const sort: SortKey[] = [
+          { field: 'receivedAt', direction: 'desc' },
+          { field: 'quantity', direction: 'asc' },
+        ];
         const expected = [...documents].sort(referenceOrder(sort)).map((document) => document._id);
         const streamed: string[] = [];
         for await (const document of store.stream(ROWS, { sort })) streamed.push(document._id);
         expect(streamed).toEqual(expected);
 
         const window: string[] = [];
-        for await (const document of store.stream(ROWS, { sort, skip: 2, limit: 5 })) window.push(document._id);
+        for await (const document of store.stream(ROWS, { sort, skip: 2, limit: 5 }))
+          window.push(document._id);
         expect(window).toEqual(expected.slice(2, 7));
       });
     });
 
     it('streams past its page size', async () => {
-      const many: Row[] = Array.from({ length: 1203 }, (_, i) => ({ _id: `m${String(i).padStart(5, '0')}`, quantity: i % 10 }));
+      const many: Row[] = Array.from({ length: 1203 }, (_, i) => ({
+        _id: `m${String(i).padStart(5, '0')}`,
+        quantity: i % 10,
+      }));
       await store.bulkWrite(ROWS, { upserts: many });
       let seen = 0;
       let previous = '';
@@ -297,18 +383,36 @@ export function describeReadStoreContract(name: string, factory: ReadStoreFactor
       const values = ['\u{1F600}', '\uFF21', '中', 'é', 'z', 'Z', 'a'];
       await store.bulkWrite(ROWS, { upserts: values.map((note, i) => ({ _id: `u${i}`, note })) });
       const page = await store.find<Row>(ROWS, { sort: [{ field: 'note', direction: 'asc' }] });
-      expect(page.items.map((document) => document.note)).toEqual(['Z', 'a', 'z', 'é', '中', '\uFF21', '\u{1F600}']);
+      expect(page.items.map((document) => document.note)).toEqual([
+        'Z',
+        'a',
+        'z',
+        'é',
+        '中',
+        '\uFF21',
+        '\u{1F600}',
+      ]);
       expect(await findIds({ filter: { note: { gt: '\uFF21' } } })).toEqual(['u0']);
     });
 
     describe('rebuild into a shadow copy', () => {
-      const live: Row[] = [{ _id: 'a', note: 'old' }, { _id: 'b', note: 'old' }];
-      const rebuilt: Row[] = [{ _id: 'a', note: 'new' }, { _id: 'c', note: 'new' }, { _id: 'd', note: 'new' }];
-      const snapshot = async () => (await store.find<Row>(ROWS, {})).items.map((row) => `${row._id}:${row.note}`).join(',');
+      const live: Row[] = [
+        { _id: 'a', note: 'old' },
+        { _id: 'b', note: 'old' },
+      ];
+      const rebuilt: Row[] = [
+        { _id: 'a', note: 'new' },
+        { _id: 'c', note: 'new' },
+        { _id: 'd', note: 'new' },
+      ];
+      const snapshot = async () =>
+        (await store.find<Row>(ROWS, {})).items.map((row) => `${row._id}:${row.note}`).join(',');
 
       it('serves the live copy while the shadow fills, then swaps it in', async () => {
         await store.bulkWrite(ROWS, { upserts: live });
-        await store.ensureIndexes(shadowCollection(ROWS), [{ fields: [{ field: 'note', direction: 'asc' }] }]);
+        await store.ensureIndexes(shadowCollection(ROWS), [
+          { fields: [{ field: 'note', direction: 'asc' }] },
+        ]);
         await store.bulkWrite(shadowCollection(ROWS), { upserts: rebuilt.slice(0, 1) });
         expect(await snapshot()).toBe('a:old,b:old');
         await store.bulkWrite(shadowCollection(ROWS), { upserts: rebuilt.slice(1) });
@@ -319,7 +423,11 @@ export function describeReadStoreContract(name: string, factory: ReadStoreFactor
         expect(await store.count(shadowCollection(ROWS))).toBe(0);
         expect(await store.swap(ROWS)).toBe(false);
         expect(await snapshot()).toBe('a:new,c:new,d:new');
-        expect(ids((await store.find(ROWS, { sort: [{ field: 'note', direction: 'asc' }] })).items)).toEqual(['a', 'c', 'd']);
+        expect(ids((await store.find(ROWS, { sort: [{ field: 'note', direction: 'asc' }] })).items)).toEqual([
+          'a',
+          'c',
+          'd',
+        ]);
       });
 
       it('answers every read during the swap with either the whole old or the whole new copy', async () => {
@@ -357,17 +465,28 @@ export function describeReadStoreContract(name: string, factory: ReadStoreFactor
 /** The order the contract expects, written independently of the adapters: MongoDB's type order. */
 function referenceOrder(sort: readonly SortKey[]) {
   const rank = (value: unknown): number =>
-    value === undefined || value === null ? 0 : typeof value === 'number' ? 1 : typeof value === 'string' ? 2 : 5;
+    value === undefined || value === null
+      ? 0
+      : typeof value === 'number'
+        ? 1
+        : typeof value === 'string'
+          ? 2
+          : 5;
   const compare = (a: unknown, b: unknown): number => {
     if (rank(a) !== rank(b)) return rank(a) - rank(b);
     if (typeof a === 'number' && typeof b === 'number') return a - b;
     if (typeof a === 'string' && typeof b === 'string') return a < b ? -1 : a > b ? 1 : 0;
     return 0;
   };
-  const keys = sort.some((key) => key.field === '_id') ? sort : [...sort, { field: '_id', direction: 'asc' as const }];
+  const keys = sort.some((key) => key.field === '_id')
+    ? sort
+    : [...sort, { field: '_id', direction: 'asc' as const }];
   return (a: StoredDocument, b: StoredDocument): number => {
     for (const key of keys) {
-      const order = compare((a as unknown as Record<string, unknown>)[key.field], (b as unknown as Record<string, unknown>)[key.field]);
+      const order = compare(
+        (a as unknown as Record<string, unknown>)[key.field],
+        (b as unknown as Record<string, unknown>)[key.field],
+      );
       if (order !== 0) return key.direction === 'asc' ? order : -order;
     }
     return 0;

@@ -13,7 +13,7 @@ import { COMPLAINT_LIST_INDEXES } from './indexes';
 import { MONTHLY_REPORT_COLLECTION } from '../monthly-report/monthly-report.types';
 import { MONTHLY_REPORT_STATE_COLLECTION, MonthlyReportMaterializer } from './monthly-report-materializer';
 
-export const QUALITY_REPORTING_PROJECTION = 'quality-reporting';
+export const QUALITY_REPORTING_PROJECTION = 'quality_reporting';
 
 /** A batch that changes more documents than this is catch-up or rebuild: its months are recomputed once, at the end. */
 const LIVE_BATCH_CHANGES = 200;

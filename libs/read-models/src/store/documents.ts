@@ -9,7 +9,12 @@ import { isScalar, sortValueAt } from './values';
  * Field names must be queryable: no leading `$`, no `.`.
  */
 export function toJsonDocument<D extends StoredDocument>(document: D): D {
-  if (document === null || typeof document !== 'object' || typeof document._id !== 'string' || document._id === '') {
+  if (
+    document === null ||
+    typeof document !== 'object' ||
+    typeof document._id !== 'string' ||
+    document._id === ''
+  ) {
     throw new Error('A read-model document needs a non-empty string _id');
   }
   const json = JSON.parse(JSON.stringify(document)) as D;
@@ -49,7 +54,11 @@ export function cursorAfter(document: StoredDocument, sort: readonly NormalizedS
   return encodeCursor(sort, values);
 }
 
-export function assertDistinctIds(collection: string, upserts: readonly StoredDocument[], deletes: readonly string[]): void {
+export function assertDistinctIds(
+  collection: string,
+  upserts: readonly StoredDocument[],
+  deletes: readonly string[],
+): void {
   const ids = new Set<string>();
   for (const id of [...upserts.map((document) => document._id), ...deletes]) {
     if (ids.has(id)) throw new Error(`bulkWrite on ${collection} names document ${id} twice`);

@@ -18,10 +18,21 @@ describe('InMemoryReadStore', () => {
 
   describe('indexed queries answer exactly as unindexed ones', () => {
     // Few distinct values, so that ties, equal prefixes and empty ranges are common.
-    const value = fc.oneof(fc.constant(undefined), fc.constant(null), fc.integer({ min: 0, max: 4 }), fc.constantFrom('a', 'b', 'c'), fc.boolean());
+    const value = fc.oneof(
+      fc.constant(undefined),
+      fc.constant(null),
+      fc.integer({ min: 0, max: 4 }),
+      fc.constantFrom('a', 'b', 'c'),
+      fc.boolean(),
+    );
     const document = fc.record({ id: fc.integer({ min: 0, max: 40 }), x: value, y: value, z: value });
     const field = fc.constantFrom('x', 'y', 'z');
-    const scalar = fc.oneof(fc.constant(null), fc.integer({ min: 0, max: 4 }), fc.constantFrom('a', 'b', 'c'), fc.boolean());
+    const scalar = fc.oneof(
+      fc.constant(null),
+      fc.integer({ min: 0, max: 4 }),
+      fc.constantFrom('a', 'b', 'c'),
+      fc.boolean(),
+    );
     const bound = fc.oneof(fc.integer({ min: -1, max: 5 }), fc.constantFrom('a', 'b', 'c', 'd'));
     const condition = fc.oneof(
       scalar.map((eq) => ({ eq })),
@@ -40,9 +51,25 @@ describe('InMemoryReadStore', () => {
     const indexes: IndexSpec[] = [
       { fields: [{ field: 'x', direction: 'asc' }] },
       { fields: [{ field: 'x', direction: 'desc' }] },
-      { fields: [{ field: 'y', direction: 'asc' }, { field: 'x', direction: 'desc' }] },
-      { fields: [{ field: 'z', direction: 'desc' }, { field: 'y', direction: 'asc' }] },
-      { fields: [{ field: 'x', direction: 'asc' }, { field: 'y', direction: 'asc' }, { field: 'z', direction: 'asc' }] },
+      {
+        fields: [
+          { field: 'y', direction: 'asc' },
+          { field: 'x', direction: 'desc' },
+        ],
+      },
+      {
+        fields: [
+          { field: 'z', direction: 'desc' },
+          { field: 'y', direction: 'asc' },
+        ],
+      },
+      {
+        fields: [
+          { field: 'x', direction: 'asc' },
+          { field: 'y', direction: 'asc' },
+          { field: 'z', direction: 'asc' },
+        ],
+      },
     ];
     const toDocument = (raw: { id: number; x: unknown; y: unknown; z: unknown }): StoredDocument => {
       const stored: Record<string, unknown> = { _id: `d${raw.id}` };
@@ -62,12 +89,19 @@ describe('InMemoryReadStore', () => {
             await indexed.ensureIndexes(ROWS, indexes);
             for (const [round, batch] of batches.entries()) {
               const upserts = [...new Map(batch.map((raw) => [raw.id, toDocument(raw)])).values()];
-              const deletes = round === 1 ? [...new Set(deletions)].map((id) => `d${id}`).filter((id) => !upserts.some((u) => u._id === id)) : [];
+              const deletes =
+                round === 1
+                  ? [...new Set(deletions)]
+                      .map((id) => `d${id}`)
+                      .filter((id) => !upserts.some((u) => u._id === id))
+                  : [];
               for (const store of [indexed, plain]) await store.bulkWrite(ROWS, { upserts, deletes });
               for (const raw of queries) {
                 const q = raw as FindQuery;
                 expect(await allPages(indexed, q)).toEqual(await allPages(plain, q));
-                expect(await indexed.count(ROWS, q.filter as Filter)).toBe(await plain.count(ROWS, q.filter as Filter));
+                expect(await indexed.count(ROWS, q.filter as Filter)).toBe(
+                  await plain.count(ROWS, q.filter as Filter),
+                );
               }
             }
           },
@@ -81,7 +115,8 @@ describe('InMemoryReadStore', () => {
     const store = new InMemoryReadStore();
     const customers = Array.from({ length: 200 }, (_, i) => `customer-${i}`);
     const statuses = ['registered', 'assigned', 'contained', 'actionsPlanned', 'closed'];
-    const receivedAt = (i: number) => new Date(Date.UTC(2020, 0, 1) + ((i * 7919) % 100_000) * 1_800_000).toISOString();
+    const receivedAt = (i: number) =>
+      new Date(Date.UTC(2020, 0, 1) + ((i * 7919) % 100_000) * 1_800_000).toISOString();
     const row = (i: number, revision = 0) => ({
       _id: `CC-${String(i).padStart(6, '0')}`,
       customerId: customers[(i * 31) % customers.length],
@@ -94,8 +129,18 @@ describe('InMemoryReadStore', () => {
     beforeAll(async () => {
       await store.ensureIndexes(ROWS, [
         { fields: [{ field: 'receivedAt', direction: 'desc' }] },
-        { fields: [{ field: 'customerId', direction: 'asc' }, { field: 'receivedAt', direction: 'desc' }] },
-        { fields: [{ field: 'status', direction: 'asc' }, { field: 'receivedAt', direction: 'desc' }] },
+        {
+          fields: [
+            { field: 'customerId', direction: 'asc' },
+            { field: 'receivedAt', direction: 'desc' },
+          ],
+        },
+        {
+          fields: [
+            { field: 'status', direction: 'asc' },
+            { field: 'receivedAt', direction: 'desc' },
+          ],
+        },
       ]);
       for (let start = 0; start < 100_000; start += 1000) {
         await store.bulkWrite(ROWS, { upserts: Array.from({ length: 1000 }, (_, i) => row(start + i)) });
@@ -106,14 +151,30 @@ describe('InMemoryReadStore', () => {
       const newestFirst: SortKey[] = [{ field: 'receivedAt', direction: 'desc' }];
       const queries: ((i: number) => FindQuery)[] = [
         () => ({ sort: newestFirst, limit: 50 }),
-        (i) => ({ filter: { customerId: { eq: customers[i % customers.length] ?? '' } }, sort: newestFirst, limit: 50 }),
         (i) => ({
-          filter: { status: { eq: statuses[i % statuses.length] ?? '' }, receivedAt: { gte: '2021-01-01', lt: '2021-07-01' } },
+          filter: { customerId: { eq: customers[i % customers.length] ?? '' } },
           sort: newestFirst,
           limit: 50,
         }),
-        (i) => ({ filter: { severity: { eq: 'critical' }, quantity: { gte: i % 900 } }, sort: newestFirst, limit: 100 }),
-        () => ({ filter: { receivedAt: { gte: '2022-03-01', lt: '2022-04-01' } }, sort: newestFirst, limit: 50, skip: 50 }),
+        (i) => ({
+          filter: {
+            status: { eq: statuses[i % statuses.length] ?? '' },
+            receivedAt: { gte: '2021-01-01', lt: '2021-07-01' },
+          },
+          sort: newestFirst,
+          limit: 50,
+        }),
+        (i) => ({
+          filter: { severity: { eq: 'critical' }, quantity: { gte: i % 900 } },
+          sort: newestFirst,
+          limit: 100,
+        }),
+        () => ({
+          filter: { receivedAt: { gte: '2022-03-01', lt: '2022-04-01' } },
+          sort: newestFirst,
+          limit: 50,
+          skip: 50,
+        }),
       ];
       const finds: number[] = [];
       const counts: number[] = [];
@@ -121,17 +182,21 @@ describe('InMemoryReadStore', () => {
       for (let i = 0; i < 500; i++) {
         if (i % 5 === 0) {
           // A projection batch: 100 rows change status, which moves them in the status index.
-          await store.bulkWrite(ROWS, { upserts: Array.from({ length: 100 }, (_, j) => row((i * 997 + j * 101) % 100_000, i)) });
+          await store.bulkWrite(ROWS, {
+            upserts: Array.from({ length: 100 }, (_, j) => row((i * 997 + j * 101) % 100_000, i)),
+          });
         }
         const query = (queries[i % queries.length] as (i: number) => FindQuery)(i);
-        const pageQuery = i % 7 === 0 && cursor !== null ? { sort: newestFirst, limit: 50, after: cursor } : query;
+        const pageQuery =
+          i % 7 === 0 && cursor !== null ? { sort: newestFirst, limit: 50, after: cursor } : query;
         const page: Page<StoredDocument> = await store.find(ROWS, pageQuery);
         finds.push(await fastestOf(3, () => store.find(ROWS, pageQuery)));
         counts.push(await fastestOf(3, () => store.count(ROWS, query.filter)));
         cursor = page.nextCursor;
         expect(page.items.length).toBeGreaterThan(0);
       }
-      const p = (timings: number[], quantile: number) => [...timings].sort((a, b) => a - b)[Math.floor(timings.length * quantile)] ?? Infinity;
+      const p = (timings: number[], quantile: number) =>
+        [...timings].sort((a, b) => a - b)[Math.floor(timings.length * quantile)] ?? Infinity;
       console.info(
         `in-memory read store, 100k documents: find p50 ${p(finds, 0.5).toFixed(2)} ms, p99 ${p(finds, 0.99).toFixed(2)} ms; ` +
           `count p50 ${p(counts, 0.5).toFixed(2)} ms, p99 ${p(counts, 0.99).toFixed(2)} ms`,
@@ -145,9 +210,14 @@ describe('InMemoryReadStore', () => {
       const filter: Filter = { customerId: { eq: 'customer-7' } };
       let previous: { receivedAt: string; _id: string } | null = null;
       let seen = 0;
-      for await (const document of store.stream<StoredDocument & { receivedAt: string }>(ROWS, { filter, sort })) {
+      for await (const document of store.stream<StoredDocument & { receivedAt: string }>(ROWS, {
+        filter,
+        sort,
+      })) {
         if (previous !== null) {
-          const ordered = previous.receivedAt > document.receivedAt || (previous.receivedAt === document.receivedAt && previous._id < document._id);
+          const ordered =
+            previous.receivedAt > document.receivedAt ||
+            (previous.receivedAt === document.receivedAt && previous._id < document._id);
           expect(ordered).toBe(true);
         }
         previous = document;

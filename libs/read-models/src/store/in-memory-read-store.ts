@@ -23,7 +23,10 @@ export class InMemoryReadStore implements ReadStore {
   private readonly collections = new Map<string, InMemoryCollection>();
   private readonly checkpoints = new Map<string, Checkpoint>();
 
-  async getMany<D extends StoredDocument = StoredDocument>(collection: string, ids: readonly string[]): Promise<Map<string, D>> {
+  async getMany<D extends StoredDocument = StoredDocument>(
+    collection: string,
+    ids: readonly string[],
+  ): Promise<Map<string, D>> {
     const found = new Map<string, D>();
     const documents = this.existing(collection)?.documents;
     if (documents === undefined) return found;
@@ -35,7 +38,7 @@ export class InMemoryReadStore implements ReadStore {
   }
 
   async get<D extends StoredDocument = StoredDocument>(collection: string, id: string): Promise<D | null> {
-    return ((this.existing(collection)?.documents.get(id) as D | undefined) ?? null);
+    return (this.existing(collection)?.documents.get(id) as D | undefined) ?? null;
   }
 
   async bulkWrite<D extends StoredDocument>(collection: string, batch: WriteBatch<D>): Promise<void> {
@@ -50,7 +53,10 @@ export class InMemoryReadStore implements ReadStore {
     target.settle();
   }
 
-  async find<D extends StoredDocument = StoredDocument>(collection: string, query?: FindQuery): Promise<Page<D>> {
+  async find<D extends StoredDocument = StoredDocument>(
+    collection: string,
+    query?: FindQuery,
+  ): Promise<Page<D>> {
     const normalized = normalizeQuery(query);
     return this.existing(collection)?.find<D>(normalized) ?? { items: [], nextCursor: null };
   }
@@ -60,7 +66,10 @@ export class InMemoryReadStore implements ReadStore {
     return this.existing(collection)?.count(conditions) ?? 0;
   }
 
-  stream<D extends StoredDocument = StoredDocument>(collection: string, query: FindQuery = {}): AsyncIterable<D> {
+  stream<D extends StoredDocument = StoredDocument>(
+    collection: string,
+    query: FindQuery = {},
+  ): AsyncIterable<D> {
     return streamByPages<D>((page) => this.find<D>(collection, page), query);
   }
 

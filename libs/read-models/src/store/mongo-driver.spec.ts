@@ -41,8 +41,16 @@ describeWithMongo('mongodb driver through MONGO_URL', (url) => {
 
   it('upserts with $set and $inc', async () => {
     const counters = db.collection<{ _id: string; name?: string; count?: number }>('counters');
-    const first = await counters.updateOne({ _id: 'x' }, { $set: { name: 'first' }, $inc: { count: 2 } }, { upsert: true });
-    const second = await counters.updateOne({ _id: 'x' }, { $set: { name: 'second' }, $inc: { count: 3 } }, { upsert: true });
+    const first = await counters.updateOne(
+      { _id: 'x' },
+      { $set: { name: 'first' }, $inc: { count: 2 } },
+      { upsert: true },
+    );
+    const second = await counters.updateOne(
+      { _id: 'x' },
+      { $set: { name: 'second' }, $inc: { count: 3 } },
+      { upsert: true },
+    );
     expect([first.upsertedCount, second.matchedCount, second.modifiedCount]).toEqual([1, 1, 1]);
     expect(await counters.findOne({ _id: 'x' })).toEqual({ _id: 'x', name: 'second', count: 5 });
   });
@@ -51,7 +59,9 @@ describeWithMongo('mongodb driver through MONGO_URL', (url) => {
     const numbers = db.collection<{ _id: string; number: string }>('numbers');
     await numbers.createIndex({ number: 1 }, { unique: true, name: 'number_unique' });
     await numbers.insertOne({ _id: '1', number: 'CC-2024-0001' });
-    const duplicate = await numbers.insertOne({ _id: '2', number: 'CC-2024-0001' }).catch((error: unknown) => error);
+    const duplicate = await numbers
+      .insertOne({ _id: '2', number: 'CC-2024-0001' })
+      .catch((error: unknown) => error);
     expect(duplicate).toBeInstanceOf(MongoServerError);
     expect((duplicate as MongoServerError).code).toBe(11000);
     expect((await numbers.indexes()).map((index) => index.name)).toContain('number_unique');

@@ -23,8 +23,12 @@ describeWithMongo('MongoReadStore', (url) => {
     const store = MongoReadStore.create({ url: 'mongodb://127.0.0.1:9/', serverSelectionTimeoutMS: 300 });
     try {
       await expect(store.checkHealth()).rejects.toBeInstanceOf(StoreUnavailableError);
-      await expect(store.get('rows', 'a')).rejects.toThrow(/Read store unavailable: MongoDB at 127\.0\.0\.1:9/);
-      await expect(store.bulkWrite('rows', { upserts: [{ _id: 'a' }] })).rejects.toBeInstanceOf(StoreUnavailableError);
+      await expect(store.get('rows', 'a')).rejects.toThrow(
+        /Read store unavailable: MongoDB at 127\.0\.0\.1:9/,
+      );
+      await expect(store.bulkWrite('rows', { upserts: [{ _id: 'a' }] })).rejects.toBeInstanceOf(
+        StoreUnavailableError,
+      );
     } finally {
       await store.close();
     }
@@ -32,9 +36,16 @@ describeWithMongo('MongoReadStore', (url) => {
 
   it('recovers once MongoDB is back, also when it was down from the start', async () => {
     const proxy = await startOutageProxy(url, { startCut: true });
-    const store = MongoReadStore.create({ url: proxy.url, dbName, collectionPrefix: 'outage_', serverSelectionTimeoutMS: 300 });
+    const store = MongoReadStore.create({
+      url: proxy.url,
+      dbName,
+      collectionPrefix: 'outage_',
+      serverSelectionTimeoutMS: 300,
+    });
     try {
-      await expect(store.bulkWrite('rows', { upserts: [{ _id: 'a' }] })).rejects.toBeInstanceOf(StoreUnavailableError);
+      await expect(store.bulkWrite('rows', { upserts: [{ _id: 'a' }] })).rejects.toBeInstanceOf(
+        StoreUnavailableError,
+      );
       await expect(store.get('rows', 'a')).rejects.toBeInstanceOf(StoreUnavailableError);
 
       proxy.restore();

@@ -10,7 +10,13 @@ import type {
   WriteBatch,
 } from './read-store.port';
 import { shadowCollection } from './read-store.port';
-import { assertCollectionName, CHECKPOINTS_COLLECTION, indexFields, normalizeCountFilter, normalizeQuery } from './query';
+import {
+  assertCollectionName,
+  CHECKPOINTS_COLLECTION,
+  indexFields,
+  normalizeCountFilter,
+  normalizeQuery,
+} from './query';
 import { assertDistinctIds, cursorAfter, toJsonDocument } from './documents';
 import { streamByPages } from './paged-stream';
 import { afterCursorFilter, toMongoFilter, toMongoSort } from './mongo/mongo-query';
@@ -75,7 +81,10 @@ export class MongoReadStore implements ReadStore {
   }
 
   /** Shares a client the application already holds; `close` leaves it open. */
-  static withClient(client: MongoClient, options: Pick<MongoReadStoreOptions, 'dbName' | 'collectionPrefix'> = {}): MongoReadStore {
+  static withClient(
+    client: MongoClient,
+    options: Pick<MongoReadStoreOptions, 'dbName' | 'collectionPrefix'> = {},
+  ): MongoReadStore {
     return new MongoReadStore(client, client.db(options.dbName), options.collectionPrefix ?? '', false);
   }
 
@@ -83,7 +92,10 @@ export class MongoReadStore implements ReadStore {
     return this.db.databaseName;
   }
 
-  async getMany<D extends StoredDocument = StoredDocument>(collection: string, ids: readonly string[]): Promise<Map<string, D>> {
+  async getMany<D extends StoredDocument = StoredDocument>(
+    collection: string,
+    ids: readonly string[],
+  ): Promise<Map<string, D>> {
     const found = new Map<string, D>();
     if (ids.length === 0) return found;
     const target = await this.collection(collection);
@@ -110,7 +122,9 @@ export class MongoReadStore implements ReadStore {
         const json = toJsonDocument(document) as unknown as AnyDocument;
         return { replaceOne: { filter: { _id: json._id }, replacement: json, upsert: true } };
       }),
-      ...deletes.map((id): AnyBulkWriteOperation<AnyDocument> => ({ deleteOne: { filter: { _id: String(id) } } })),
+      ...deletes.map((id): AnyBulkWriteOperation<AnyDocument> => ({
+        deleteOne: { filter: { _id: String(id) } },
+      })),
     ];
     if (operations.length === 0) return;
     const target = await this.collection(collection);
@@ -118,13 +132,18 @@ export class MongoReadStore implements ReadStore {
     await this.run(() => target.bulkWrite(operations, { ordered: false }));
   }
 
-  async find<D extends StoredDocument = StoredDocument>(collection: string, query?: FindQuery): Promise<Page<D>> {
+  async find<D extends StoredDocument = StoredDocument>(
+    collection: string,
+    query?: FindQuery,
+  ): Promise<Page<D>> {
     const normalized = normalizeQuery(query);
     const clauses = toMongoFilter(normalized.conditions);
     if (normalized.after !== null) clauses.push(afterCursorFilter(normalized.sort, normalized.after));
     const target = await this.collection(collection);
     const documents = await this.run(() => {
-      let cursor = target.find(clauses.length === 0 ? {} : { $and: clauses }).sort(toMongoSort(normalized.sort));
+      let cursor = target
+        .find(clauses.length === 0 ? {} : { $and: clauses })
+        .sort(toMongoSort(normalized.sort));
       if (normalized.skip > 0) cursor = cursor.skip(normalized.skip);
       // One more than asked tells whether another page exists.
       if (normalized.limit !== null) cursor = cursor.limit(normalized.limit + 1);
@@ -143,7 +162,10 @@ export class MongoReadStore implements ReadStore {
     return this.run(() => target.countDocuments(clauses.length === 0 ? {} : { $and: clauses }));
   }
 
-  stream<D extends StoredDocument = StoredDocument>(collection: string, query: FindQuery = {}): AsyncIterable<D> {
+  stream<D extends StoredDocument = StoredDocument>(
+    collection: string,
+    query: FindQuery = {},
+  ): AsyncIterable<D> {
     return streamByPages<D>((page) => this.find<D>(collection, page), query);
   }
 
@@ -173,7 +195,10 @@ export class MongoReadStore implements ReadStore {
    */
   async swap(collection: string): Promise<boolean> {
     assertCollectionName(collection);
-    const running = this.replaceWithShadow(this.physical(collection), this.physical(shadowCollection(collection)));
+    const running = this.replaceWithShadow(
+      this.physical(collection),
+      this.physical(shadowCollection(collection)),
+    );
     const gate = running.then(
       () => undefined,
       () => undefined,
@@ -197,7 +222,11 @@ export class MongoReadStore implements ReadStore {
   }
 
   async saveCheckpoint(name: string, checkpoint: Checkpoint): Promise<void> {
-    const document: CheckpointDocument = { _id: name, position: checkpoint.position, version: checkpoint.version };
+    const document: CheckpointDocument = {
+      _id: name,
+      position: checkpoint.position,
+      version: checkpoint.version,
+    };
     await this.run(() => this.checkpoints().replaceOne({ _id: { $eq: name } }, document, { upsert: true }));
   }
 
@@ -225,7 +254,9 @@ export class MongoReadStore implements ReadStore {
         this.dropTargetUnsupported = true;
       }
     }
-    const shadows = await this.run(() => this.db.listCollections({ name: shadow }, { nameOnly: true }).toArray());
+    const shadows = await this.run(() =>
+      this.db.listCollections({ name: shadow }, { nameOnly: true }).toArray(),
+    );
     if (shadows.length === 0) return false;
     await this.run(() => this.dropIfExists(live));
     await this.run(() => this.db.renameCollection(shadow, live));

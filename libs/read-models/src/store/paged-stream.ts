@@ -17,6 +17,11 @@ export async function* streamByPages<D extends StoredDocument>(
     for (const item of page.items) yield item;
     remaining -= page.items.length;
     if (page.nextCursor === null || remaining <= 0) return;
-    page = await find({ ...query, skip: undefined, after: page.nextCursor, limit: Math.min(pageSize, remaining) });
+    page = await find({
+      ...query,
+      skip: undefined,
+      after: page.nextCursor,
+      limit: Math.min(pageSize, remaining),
+    });
   }
 }

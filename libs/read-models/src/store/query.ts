@@ -9,14 +9,24 @@ import { isScalar } from './values';
 
 export type Condition =
   | { readonly kind: 'eq'; readonly field: string; readonly path: readonly string[]; readonly value: Scalar }
-  | { readonly kind: 'in'; readonly field: string; readonly path: readonly string[]; readonly values: readonly Scalar[] }
+  | {
+      readonly kind: 'in';
+      readonly field: string;
+      readonly path: readonly string[];
+      readonly values: readonly Scalar[];
+    }
   | {
       readonly kind: 'range';
       readonly field: string;
       readonly path: readonly string[];
       readonly bounds: readonly RangeBound[];
     }
-  | { readonly kind: 'exists'; readonly field: string; readonly path: readonly string[]; readonly exists: boolean };
+  | {
+      readonly kind: 'exists';
+      readonly field: string;
+      readonly path: readonly string[];
+      readonly exists: boolean;
+    };
 
 export interface RangeBound {
   readonly op: 'gt' | 'gte' | 'lt' | 'lte';
@@ -76,15 +86,24 @@ export function normalizeFilter(filter: unknown, errors: FieldError[] = []): Con
   return conditions;
 }
 
-function normalizeCondition(field: string, raw: unknown, at: string, errors: FieldError[]): Condition | undefined {
+function normalizeCondition(
+  field: string,
+  raw: unknown,
+  at: string,
+  errors: FieldError[],
+): Condition | undefined {
   const path = field.split('.');
   if (!isPlainObject(raw)) {
-    errors.push({ field: at, message: 'must be a condition object: { eq }, { in }, { gt, gte, lt, lte } or { exists }' });
+    errors.push({
+      field: at,
+      message: 'must be a condition object: { eq }, { in }, { gt, gte, lt, lte } or { exists }',
+    });
     return undefined;
   }
   const keys = Object.keys(raw);
   if (keys.length === 1 && keys[0] === 'eq') {
-    if (!isScalar(raw['eq'])) return invalid(errors, at, 'eq must be a string, a finite number, a boolean or null');
+    if (!isScalar(raw['eq']))
+      return invalid(errors, at, 'eq must be a string, a finite number, a boolean or null');
     return { kind: 'eq', field, path, value: raw['eq'] };
   }
   if (keys.length === 1 && keys[0] === 'in') {
@@ -92,7 +111,8 @@ function normalizeCondition(field: string, raw: unknown, at: string, errors: Fie
     if (!Array.isArray(values) || !values.every(isScalar)) {
       return invalid(errors, at, 'in must be a list of strings, finite numbers, booleans or nulls');
     }
-    if (values.length > MAX_IN_VALUES) return invalid(errors, at, `in accepts at most ${MAX_IN_VALUES} values`);
+    if (values.length > MAX_IN_VALUES)
+      return invalid(errors, at, `in accepts at most ${MAX_IN_VALUES} values`);
     return { kind: 'in', field, path, values };
   }
   if (keys.length === 1 && keys[0] === 'exists') {
@@ -111,7 +131,11 @@ function normalizeCondition(field: string, raw: unknown, at: string, errors: Fie
     }
     return { kind: 'range', field, path, bounds };
   }
-  return invalid(errors, at, 'unknown condition: use exactly one of { eq }, { in }, { gt, gte, lt, lte }, { exists }');
+  return invalid(
+    errors,
+    at,
+    'unknown condition: use exactly one of { eq }, { in }, { gt, gte, lt, lte }, { exists }',
+  );
 }
 
 function invalid(errors: FieldError[], field: string, message: string): undefined {
@@ -206,7 +230,8 @@ export function assertQueryableFields(query: FindQuery, allowed: readonly string
     if (!permitted.has(field)) errors.push({ field: `filter.${field}`, message: 'cannot be filtered on' });
   }
   for (const [index, key] of (query.sort ?? []).entries()) {
-    if (!permitted.has(key.field)) errors.push({ field: `sort[${index}]`, message: `cannot sort on ${key.field}` });
+    if (!permitted.has(key.field))
+      errors.push({ field: `sort[${index}]`, message: `cannot sort on ${key.field}` });
   }
   if (errors.length > 0) throw new ValidationError(errors);
 }
@@ -220,7 +245,11 @@ export function encodeCursor(sort: readonly NormalizedSortKey[], values: readonl
   return Buffer.from(JSON.stringify([sortSignature(sort), ...values]), 'utf8').toString('base64url');
 }
 
-function decodeCursor(cursor: unknown, sort: readonly NormalizedSortKey[], errors: FieldError[]): Scalar[] | null {
+function decodeCursor(
+  cursor: unknown,
+  sort: readonly NormalizedSortKey[],
+  errors: FieldError[],
+): Scalar[] | null {
   if (typeof cursor !== 'string' || cursor.length > 4096) {
     errors.push({ field: 'after', message: 'is not a cursor returned by this list' });
     return null;

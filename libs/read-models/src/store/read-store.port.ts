@@ -104,7 +104,10 @@ export interface Checkpoint {
 
 export interface ReadStore {
   /** The stored documents among `ids`; ids not stored are absent from the map. */
-  getMany<D extends StoredDocument = StoredDocument>(collection: string, ids: readonly string[]): Promise<Map<string, D>>;
+  getMany<D extends StoredDocument = StoredDocument>(
+    collection: string,
+    ids: readonly string[],
+  ): Promise<Map<string, D>>;
   get<D extends StoredDocument = StoredDocument>(collection: string, id: string): Promise<D | null>;
   /** One round trip; upserts and deletes of one batch must name distinct ids. */
   bulkWrite<D extends StoredDocument>(collection: string, batch: WriteBatch<D>): Promise<void>;

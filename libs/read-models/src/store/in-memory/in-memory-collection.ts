@@ -68,11 +68,16 @@ export class InMemoryCollection {
     const walkOrdered =
       ordered !== undefined &&
       (narrowest === undefined || size(narrowest) > SMALL_RUN || size(ordered) <= size(narrowest));
-    const found = walkOrdered ? this.walk(ordered, query, matches, wanted) : this.sortRun(narrowest, query, matches, wanted);
+    const found = walkOrdered
+      ? this.walk(ordered, query, matches, wanted)
+      : this.sortRun(narrowest, query, matches, wanted);
     const page = found.slice(query.skip);
     if (query.limit === null || page.length <= query.limit) return { items: page as D[], nextCursor: null };
     const items = page.slice(0, query.limit);
-    return { items: items as D[], nextCursor: cursorAfter(items[items.length - 1] as StoredDocument, query.sort) };
+    return {
+      items: items as D[],
+      nextCursor: cursorAfter(items[items.length - 1] as StoredDocument, query.sort),
+    };
   }
 
   count(conditions: readonly Condition[]): number {
@@ -93,7 +98,11 @@ export class InMemoryCollection {
       const entries = index.sorted();
       const { fields } = index;
       let fixed = 0;
-      while (fixed < fields.length && equalityOn(conditions, (fields[fixed] as NormalizedSortKey).field) !== undefined) fixed++;
+      while (
+        fixed < fields.length &&
+        equalityOn(conditions, (fields[fixed] as NormalizedSortKey).field) !== undefined
+      )
+        fixed++;
       let prefix = fixed;
       let order: 'forward' | 'reverse' | 'no' = 'no';
       for (let candidate = fixed; sort !== null && candidate >= 0 && order === 'no'; candidate--) {
@@ -110,12 +119,26 @@ export class InMemoryCollection {
       const [start, end] = index.scalarOnly
         ? bounds(entries, fixedKey, fields[prefix], conditions)
         : [0, entries.length];
-      scans.push({ entries, fields, reverse: order === 'reverse', fixed: prefix, fixedKey, start, end, ordered: order !== 'no' });
+      scans.push({
+        entries,
+        fields,
+        reverse: order === 'reverse',
+        fixed: prefix,
+        fixedKey,
+        start,
+        end,
+        ordered: order !== 'no',
+      });
     }
     return scans.sort((a, b) => size(a) - size(b));
   }
 
-  private walk(scan: Scan, query: NormalizedQuery, matches: (document: unknown) => boolean, wanted: number): StoredDocument[] {
+  private walk(
+    scan: Scan,
+    query: NormalizedQuery,
+    matches: (document: unknown) => boolean,
+    wanted: number,
+  ): StoredDocument[] {
     let { start, end } = scan;
     if (query.after !== null) {
       // The cursor as an index key: fixed values, then the sort values, then the id.
@@ -138,11 +161,17 @@ export class InMemoryCollection {
   }
 
   /** Filters a run (or everything) and keeps the best `wanted` in query order: a partial sort. */
-  private sortRun(scan: Scan | undefined, query: NormalizedQuery, matches: (document: unknown) => boolean, wanted: number): StoredDocument[] {
+  private sortRun(
+    scan: Scan | undefined,
+    query: NormalizedQuery,
+    matches: (document: unknown) => boolean,
+    wanted: number,
+  ): StoredDocument[] {
     const accessors = query.sort.map((key) => accessorOf(key.path));
     const keyOf = (values: (index: number) => unknown): string => {
       let key = '';
-      for (let i = 0; i < query.sort.length; i++) key += encodeComponent(values(i), (query.sort[i] as NormalizedSortKey).direction);
+      for (let i = 0; i < query.sort.length; i++)
+        key += encodeComponent(values(i), (query.sort[i] as NormalizedSortKey).direction);
       return key;
     };
     const after = query.after;
@@ -189,13 +218,20 @@ function size(scan: Scan): number {
   return scan.end - scan.start;
 }
 
-function equalityOn(conditions: readonly Condition[], field: string): Extract<Condition, { kind: 'eq' }> | undefined {
-  for (const condition of conditions) if (condition.kind === 'eq' && condition.field === field) return condition;
+function equalityOn(
+  conditions: readonly Condition[],
+  field: string,
+): Extract<Condition, { kind: 'eq' }> | undefined {
+  for (const condition of conditions)
+    if (condition.kind === 'eq' && condition.field === field) return condition;
   return undefined;
 }
 
 /** Whether walking index fields (and the implicit `_id` ascending) gives the query's order, or its reverse. */
-function matchOrder(fields: readonly NormalizedSortKey[], sort: readonly NormalizedSortKey[]): 'forward' | 'reverse' | 'no' {
+function matchOrder(
+  fields: readonly NormalizedSortKey[],
+  sort: readonly NormalizedSortKey[],
+): 'forward' | 'reverse' | 'no' {
   if (fields.length + 1 !== sort.length) return 'no';
   const keys = [...fields, { field: '_id', direction: 'asc' as const }];
   let forward = true;
@@ -222,7 +258,8 @@ function bounds(
 ): [number, number] {
   let start = fixedKey === '' ? 0 : lowerBound(entries, fixedKey);
   let end = fixedKey === '' ? entries.length : endOfPrefix(entries, fixedKey, start);
-  const range = next && conditions.find((condition) => condition.kind === 'range' && condition.field === next.field);
+  const range =
+    next && conditions.find((condition) => condition.kind === 'range' && condition.field === next.field);
   if (next === undefined || range?.kind !== 'range' || range.bounds.length === 0) return [start, end];
   const rank = typeRank(range.bounds[0]?.value);
   if (range.bounds.some((bound) => typeRank(bound.value) !== rank)) return [start, end];

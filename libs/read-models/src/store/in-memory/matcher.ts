@@ -18,7 +18,8 @@ export function compileMatcher(conditions: readonly Condition[]): (document: unk
   if (tests.length === 0) return () => true;
   if (tests.length === 1) return tests[0] as (document: unknown) => boolean;
   return (document) => {
-    for (let i = 0; i < tests.length; i++) if (!(tests[i] as (document: unknown) => boolean)(document)) return false;
+    for (let i = 0; i < tests.length; i++)
+      if (!(tests[i] as (document: unknown) => boolean)(document)) return false;
     return true;
   };
 }
@@ -30,7 +31,9 @@ function compileCondition(condition: Condition): Test {
     case 'in': {
       const wanted = new Set<Scalar>(condition.values.filter((value) => value !== null));
       const withNull = condition.values.includes(null);
-      return holding((value) => wanted.has(value as Scalar) || (withNull && (value === null || value === undefined)));
+      return holding(
+        (value) => wanted.has(value as Scalar) || (withNull && (value === null || value === undefined)),
+      );
     }
     case 'range': {
       const tests = condition.bounds.map(withinBound);

@@ -55,7 +55,10 @@ function encodeAscending(value: unknown): string {
       return String.fromCharCode(TAG_BOOLEAN, value ? 1 : 0);
     default:
       // Not meant as sort keys; a fixed order keeps results deterministic.
-      return String.fromCharCode(Array.isArray(value) ? TAG_ARRAY : TAG_OBJECT) + encodeString(JSON.stringify(value));
+      return (
+        String.fromCharCode(Array.isArray(value) ? TAG_ARRAY : TAG_OBJECT) +
+        encodeString(JSON.stringify(value))
+      );
   }
 }
 
@@ -63,7 +66,12 @@ function encodeAscending(value: unknown): string {
 function encodeNumber(value: number): string {
   numberView.setFloat64(0, value === 0 ? 0 : value);
   const negative = numberView.getUint16(0) & 0x8000;
-  const units = [numberView.getUint16(0), numberView.getUint16(2), numberView.getUint16(4), numberView.getUint16(6)];
+  const units = [
+    numberView.getUint16(0),
+    numberView.getUint16(2),
+    numberView.getUint16(4),
+    numberView.getUint16(6),
+  ];
   for (let i = 0; i < 4; i++) {
     const unit = units[i] as number;
     units[i] = negative ? ~unit & 0xffff : i === 0 ? unit | 0x8000 : unit;

@@ -107,7 +107,12 @@ export function indexSignature(fields: readonly NormalizedSortKey[]): string {
 }
 
 /** First position in [low, high) whose key is ≥ `key`. */
-export function lowerBound(entries: readonly IndexEntry[], key: string, low = 0, high = entries.length): number {
+export function lowerBound(
+  entries: readonly IndexEntry[],
+  key: string,
+  low = 0,
+  high = entries.length,
+): number {
   while (low < high) {
     const middle = (low + high) >>> 1;
     if ((entries[middle] as IndexEntry).key < key) low = middle + 1;
@@ -117,7 +122,12 @@ export function lowerBound(entries: readonly IndexEntry[], key: string, low = 0,
 }
 
 /** First position in [low, high) whose key neither starts with `prefix` nor sorts before it. */
-export function endOfPrefix(entries: readonly IndexEntry[], prefix: string, low = 0, high = entries.length): number {
+export function endOfPrefix(
+  entries: readonly IndexEntry[],
+  prefix: string,
+  low = 0,
+  high = entries.length,
+): number {
   while (low < high) {
     const middle = (low + high) >>> 1;
     const key = (entries[middle] as IndexEntry).key;

@@ -43,7 +43,9 @@ export function isUnavailable(error: unknown, depth = 0): boolean {
   }
   return (
     error instanceof MongoError &&
-    ['RetryableWriteError', 'ResetPool', 'TransientTransactionError'].some((label) => error.hasErrorLabel(label))
+    ['RetryableWriteError', 'ResetPool', 'TransientTransactionError'].some((label) =>
+      error.hasErrorLabel(label),
+    )
   );
 }
 
@@ -51,5 +53,7 @@ export function isUnavailable(error: unknown, depth = 0): boolean {
 export function translateMongoError(error: unknown, where: string): unknown {
   if (!isUnavailable(error)) return error;
   const reason = error instanceof Error ? error.message : String(error);
-  return new StoreUnavailableError(`Read store unavailable: MongoDB at ${where} cannot be reached (${reason})`);
+  return new StoreUnavailableError(
+    `Read store unavailable: MongoDB at ${where} cannot be reached (${reason})`,
+  );
 }

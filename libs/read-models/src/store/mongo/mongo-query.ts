@@ -43,9 +43,14 @@ export function afterCursorFilter(sort: readonly NormalizedSortKey[], values: re
   const branches: Document[] = [];
   for (let i = 0; i < sort.length; i++) {
     const key = sort[i] as NormalizedSortKey;
-    const beyond = key.direction === 'asc' ? greaterThan(key.field, values[i] ?? null) : lessThan(key.field, values[i] ?? null);
+    const beyond =
+      key.direction === 'asc'
+        ? greaterThan(key.field, values[i] ?? null)
+        : lessThan(key.field, values[i] ?? null);
     if (beyond === null) continue;
-    const equalBefore = sort.slice(0, i).map((previous, j) => ({ [previous.field]: { $eq: values[j] ?? null } }));
+    const equalBefore = sort
+      .slice(0, i)
+      .map((previous, j) => ({ [previous.field]: { $eq: values[j] ?? null } }));
     branches.push(equalBefore.length === 0 ? beyond : { $and: [...equalBefore, beyond] });
   }
   // An empty $or is invalid; no branch means nothing sorts after the cursor.
@@ -73,9 +78,17 @@ function lessThan(field: string, value: Scalar): Document | null {
     case 'number':
       return { $or: [{ [field]: { $lt: value } }, { [field]: { $eq: null } }] };
     case 'string':
-      return { $or: [{ [field]: { $lt: value } }, { [field]: { $type: 'number' } }, { [field]: { $eq: null } }] };
+      return {
+        $or: [{ [field]: { $lt: value } }, { [field]: { $type: 'number' } }, { [field]: { $eq: null } }],
+      };
     case 'boolean':
-      return { $or: [{ [field]: { $lt: value } }, { [field]: { $type: ['number', 'string'] } }, { [field]: { $eq: null } }] };
+      return {
+        $or: [
+          { [field]: { $lt: value } },
+          { [field]: { $type: ['number', 'string'] } },
+          { [field]: { $eq: null } },
+        ],
+      };
     default:
       return assertNever(value, 'cursor value');
   }

@@ -1,0 +1,73 @@
+import { Controller, Get, Inject, NotFoundException, Param, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  COMPLAINTS_COLLECTION,
+  type ComplaintDocument,
+  QUALITY_REPORTING_PROJECTION,
+  READ_STORE,
+  type ReadStore,
+  toMasterListRow,
+  toTrackingListRow,
+} from '@qms/read-models';
+import type { FastifyReply } from 'fastify';
+import { CLOCK, type Clock } from '../../infrastructure/tokens';
+import { awaitPosition, READ_MODEL_POSITIONS, type ReadModelPositions } from '../read-model-positions';
+import { ComplaintExportQueryDto, ComplaintListQueryDto } from './complaint-list.query.dto';
+import { complaintListQuery } from './complaint-list.query';
+import { exportComplaints } from './complaint-export';
+
+/**
+ * The complaint master list (客户抱怨处理总表) and tracking list (追踪一览表) for reporting tools
+ * and the quality meeting. Every answer names the global position the read model has reached.
+ */
+@ApiTags('complaint lists')
+@ApiBearerAuth()
+@Controller('complaints')
+export class ComplaintListsController {
+  constructor(
+    @Inject(READ_STORE) private readonly store: ReadStore,
+    @Inject(READ_MODEL_POSITIONS) private readonly positions: ReadModelPositions,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Complaint master list: filter, sort, page (stable keyset cursor)' })
+  async masterList(@Query() query: ComplaintListQueryDto, @Res({ passthrough: true }) reply: FastifyReply) {
+    return this.list(query, reply, (document, asOf) => toMasterListRow(document, asOf));
+  }
+
+  @Get('tracking')
+  @ApiOperation({ summary: 'Complaint tracking list with actions and deadlines; sort=nextDueAt&overdue=true for the quality meeting' })
+  async trackingList(@Query() query: ComplaintListQueryDto, @Res({ passthrough: true }) reply: FastifyReply) {
+    return this.list({ sort: 'nextDueAt', ...query }, reply, (document, asOf) => toTrackingListRow(document, asOf));
+  }
+
+  @Get('export')
+  @ApiOperation({ summary: 'The master or tracking list as CSV or Excel (.xlsx), streamed' })
+  async export(@Query() query: ComplaintExportQueryDto, @Res() reply: FastifyReply): Promise<void> {
+    const position = await awaitPosition(this.positions, QUALITY_REPORTING_PROJECTION, query.minPosition);
+    const asOf = this.clock().toISOString();
+    const { format = 'csv', pageSize: _ignored, cursor: _cursor, ...filters } = query;
+    const findQuery = { ...complaintListQuery(filters, asOf), limit: undefined };
+    await exportComplaints(reply, format, this.store.stream<ComplaintDocument>(COMPLAINTS_COLLECTION, findQuery), asOf, position);
+  }
+
+  @Get(':number/row')
+  @ApiOperation({ summary: "One complaint's master-list and tracking-list rows" })
+  async row(@Param('number') number: string, @Query() query: ComplaintListQueryDto, @Res({ passthrough: true }) reply: FastifyReply) {
+    const position = await awaitPosition(this.positions, QUALITY_REPORTING_PROJECTION, query.minPosition);
+    const document = await this.store.get<ComplaintDocument>(COMPLAINTS_COLLECTION, number);
+    if (document === null) throw new NotFoundException(`Complaint ${number} is not in the read model (yet); pass ?minPosition= from the command's answer.`);
+    const asOf = this.clock().toISOString();
+    void reply.header('X-Read-Model-Position', String(position));
+    return { position, asOf, master: toMasterListRow(document, asOf), tracking: toTrackingListRow(document, asOf) };
+  }
+
+  private async list<Row>(query: ComplaintListQueryDto, reply: FastifyReply, toRow: (document: ComplaintDocument, asOf: string) => Row) {
+    const position = await awaitPosition(this.positions, QUALITY_REPORTING_PROJECTION, query.minPosition);
+    const asOf = this.clock().toISOString();
+    const page = await this.store.find<ComplaintDocument>(COMPLAINTS_COLLECTION, complaintListQuery(query, asOf));
+    void reply.header('X-Read-Model-Position', String(position));
+    return { position, asOf, items: page.items.map((document) => toRow(document, asOf)), nextCursor: page.nextCursor };
+  }
+}

@@ -1,0 +1,99 @@
+import { Controller, Get, Inject, Param, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ValidationError } from '@qms/domain-kernel';
+import {
+  MONTHLY_REPORT_COLLECTION,
+  type MonthlyReportDocument,
+  QUALITY_REPORTING_PROJECTION,
+  READ_STORE,
+  type ReadStore,
+  type MonthlyReportMaterializer,
+} from '@qms/read-models';
+import { Type } from 'class-transformer';
+import { IsInt, IsOptional, IsString, Matches, Min } from 'class-validator';
+import type { FastifyReply } from 'fastify';
+import { awaitPosition, READ_MODEL_POSITIONS, type ReadModelPositions } from '../read-model-positions';
+import { MONTHLY_REPORT_MATERIALIZER } from '../read-side.tokens';
+
+const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
+
+export class MonthlyReportQueryDto {
+  @ApiPropertyOptional({ example: '2026-01' }) @IsOptional() @Matches(MONTH, { message: '$property must be YYYY-MM' }) from?: string;
+  @ApiPropertyOptional({ example: '2026-12' }) @IsOptional() @Matches(MONTH, { message: '$property must be YYYY-MM' }) to?: string;
+  @ApiPropertyOptional({ description: 'Only this customer’s figures (the total stays the whole company)' })
+  @IsOptional()
+  @IsString()
+  customerId?: string;
+  @ApiPropertyOptional() @IsOptional() @Type(() => Number) @IsInt() @Min(0) minPosition?: number;
+}
+
+/** The monthly quality/delivery report (每月品质(客户抱怨)及交期月报), per month, per customer and in total. */
+@ApiTags('reports')
+@ApiBearerAuth()
+@Controller('reports/monthly')
+export class MonthlyReportController {
+  constructor(
+    @Inject(READ_STORE) private readonly store: ReadStore,
+    @Inject(READ_MODEL_POSITIONS) private readonly positions: ReadModelPositions,
+    @Inject(MONTHLY_REPORT_MATERIALIZER) private readonly materializer: MonthlyReportMaterializer,
+  ) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Reports of a month range (every KPI of the KPI dictionary with target and met flag)' })
+  async range(@Query() query: MonthlyReportQueryDto, @Res({ passthrough: true }) reply: FastifyReply) {
+    const position = await awaitPosition(this.positions, QUALITY_REPORTING_PROJECTION, query.minPosition);
+    const to = query.to ?? query.from;
+    const from = query.from ?? to;
+    if (from === undefined || to === undefined) throw ValidationError.field('from', 'give from and/or to as YYYY-MM');
+    if (from > to) throw ValidationError.field('from', 'must not be after to');
+    const months = monthsFrom(from, to);
+    if (months.length > 120) throw ValidationError.field('to', 'a range covers at most 120 months');
+    const reports = [];
+    for (const month of months) reports.push(narrow(await this.report(month), query.customerId));
+    void reply.header('X-Read-Model-Position', String(position));
+    return { position, reports };
+  }
+
+  @Get(':month')
+  @ApiOperation({ summary: "One month's report" })
+  async month(@Param('month') month: string, @Query() query: MonthlyReportQueryDto, @Res({ passthrough: true }) reply: FastifyReply) {
+    if (!MONTH.test(month)) throw ValidationError.field('month', 'must be YYYY-MM');
+    const position = await awaitPosition(this.positions, QUALITY_REPORTING_PROJECTION, query.minPosition);
+    void reply.header('X-Read-Model-Position', String(position));
+    return { position, report: narrow(await this.report(month), query.customerId) };
+  }
+
+  /**
+   * The stored report, or — for a month still waiting for its recompute after a catch-up, or past
+   * the latest month with facts — the same pure computation over the facts, done now.
+   */
+  private async report(month: string): Promise<MonthlyReportDocument> {
+    const state = await this.materializer.state(this.store);
+    if (!state.pending.includes(month)) {
+      const stored = await this.store.get<MonthlyReportDocument & { _position?: number }>(MONTHLY_REPORT_COLLECTION, month);
+      if (stored !== null) return stored;
+    }
+    return this.materializer.compute(this.store, month);
+  }
+}
+
+function narrow(report: MonthlyReportDocument, customerId: string | undefined): MonthlyReportDocument {
+  if (customerId === undefined) return report;
+  return { ...report, customers: report.customers.filter((customer) => customer.customerId === customerId) };
+}
+
+function monthsFrom(from: string, to: string): string[] {
+  const months: string[] = [];
+  let [year, month] = from.split('-').map(Number) as [number, number];
+  for (let guard = 0; guard < 1000; guard++) {
+    const key = `${year}-${String(month).padStart(2, '0')}`;
+    months.push(key);
+    if (key >= to) break;
+    month += 1;
+    if (month > 12) {
+      month = 1;
+      year += 1;
+    }
+  }
+  return months;
+}

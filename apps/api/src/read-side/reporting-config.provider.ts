@@ -1,0 +1,19 @@
+import { resolveReportingConfig, type ReportingConfig, type ReportingConfigInput } from '@qms/read-models';
+import type { DeadlinePolicyConfig } from '@qms/complaint-domain';
+import type { AppConfig } from '../config/app-config';
+import { ConfigurationError } from '../config/app-config';
+
+export const REPORTING_CONFIG = Symbol('REPORTING_CONFIG');
+
+/**
+ * `reporting` of QMS_POLICY_FILE (time zone, KPI targets, repeat and on-time windows, CSI). Months
+ * are cut in the deadline policy's zone unless the report names its own, so reports and deadlines agree.
+ */
+export function reportingConfigFrom(config: AppConfig, deadlines: DeadlinePolicyConfig): ReportingConfig {
+  const input = (config.policy['reporting'] ?? {}) as ReportingConfigInput;
+  try {
+    return resolveReportingConfig({ timeZone: deadlines.default.timeZone, ...input });
+  } catch (error) {
+    throw new ConfigurationError(`QMS_POLICY_FILE reporting: ${(error as Error).message}`);
+  }
+}

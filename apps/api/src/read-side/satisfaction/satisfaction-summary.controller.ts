@@ -1,0 +1,27 @@
+import { Controller, Get, Inject, NotFoundException, Param, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { QUALITY_REPORTING_PROJECTION, READ_STORE, type ReadStore, SATISFACTION_SUMMARY_COLLECTION } from '@qms/read-models';
+import type { FastifyReply } from 'fastify';
+import { awaitPosition, READ_MODEL_POSITIONS, type ReadModelPositions } from '../read-model-positions';
+import { MonthlyReportQueryDto } from '../monthly-report/monthly-report.controller';
+
+/** The satisfaction summary per survey period (客户满意度调查汇总分析表). */
+@ApiTags('reports')
+@ApiBearerAuth()
+@Controller('reports/satisfaction')
+export class SatisfactionSummaryController {
+  constructor(
+    @Inject(READ_STORE) private readonly store: ReadStore,
+    @Inject(READ_MODEL_POSITIONS) private readonly positions: ReadModelPositions,
+  ) {}
+
+  @Get(':periodId')
+  @ApiOperation({ summary: 'Averages per dimension and customer, CSI against target and benchmark, dissatisfied items and countermeasures' })
+  async period(@Param('periodId') periodId: string, @Query() query: MonthlyReportQueryDto, @Res({ passthrough: true }) reply: FastifyReply) {
+    const position = await awaitPosition(this.positions, QUALITY_REPORTING_PROJECTION, query.minPosition);
+    const summary = await this.store.get(SATISFACTION_SUMMARY_COLLECTION, periodId);
+    if (summary === null) throw new NotFoundException(`No survey period ${periodId} in the read model.`);
+    void reply.header('X-Read-Model-Position', String(position));
+    return { position, summary };
+  }
+}

@@ -1,0 +1,125 @@
+import { randomUUID } from 'node:crypto';
+import { startTestApp, type TestApp } from './support/test-app';
+
+const registration = (receivedAt: string, customerId: string) => ({
+  customerId,
+  customerContact: 'Li Wei',
+  partNo: 'P-100',
+  lot: 'L-1',
+  defectDescription: '毛刺 burr on the flange',
+  quantityAffected: 40,
+  severity: 'normal',
+  channel: 'email',
+  receivedAt,
+  returnNeeded: false,
+  customerProductionAffected: false,
+});
+
+/** Commands over HTTP, then the same facts read back through the read APIs. */
+function describeReadSide(name: string, env: () => Record<string, string> | undefined): void {
+  const settings = env();
+  (settings === undefined ? describe.skip : describe)(`read APIs (${name})`, () => {
+    let api: TestApp;
+    let lastPosition = 0;
+    let firstNumber = '';
+    const customer = `CUST-${randomUUID().slice(0, 8)}`;
+
+    beforeAll(async () => {
+      api = await startTestApp(settings);
+      const first = await api.request('POST', '/complaints', { key: 'dev-sales', body: registration('2026-01-30T10:00:00+08:00', customer) });
+      const second = await api.request('POST', '/complaints', { key: 'dev-sales', body: registration('2026-02-03T10:00:00+08:00', customer) });
+      expect([first.status, second.status]).toEqual([201, 201]);
+      firstNumber = first.body.complaintNumber;
+      const contained = await api.request('POST', `/complaints/${firstNumber}/containment`, {
+        key: 'dev-quality',
+        body: { description: 'sorted 2,000 pcs at the warehouse', occurredAt: '2026-01-30T20:00:00+08:00' },
+      });
+      expect(contained.status).toBe(200);
+      const delivery = await api.request('POST', '/deliveries', {
+        key: 'dev-sales',
+        body: { customerId: customer, orderNo: `SO-${randomUUID().slice(0, 6)}`, lineNo: '1', partNo: 'P-100', quantity: 100_000, promisedDate: '2026-01-20', deliveredAt: '2026-01-20T09:00:00+08:00' },
+      });
+      expect(delivery.status).toBe(201);
+      lastPosition = delivery.body.position;
+    });
+
+    afterAll(async () => {
+      await api?.close();
+    });
+
+    it('reads its own write through ?minPosition= and names the position reached', async () => {
+      const response = await api.request('GET', `/complaints?customerId=${customer}&minPosition=${lastPosition}`, { key: 'dev-auditor' });
+      expect(response.status).toBe(200);
+      expect(response.body.position).toBeGreaterThanOrEqual(lastPosition);
+      expect(response.headers['x-read-model-position']).toBe(String(response.body.position));
+      expect(response.body.items.map((row: { number: string }) => row.number)).toHaveLength(2);
+      expect(response.body.items[0].receivedAt > response.body.items[1].receivedAt).toBe(true);
+    });
+
+    it('pages with a stable cursor', async () => {
+      const first = await api.request('GET', `/complaints?customerId=${customer}&pageSize=1&sort=receivedAt&minPosition=${lastPosition}`, { key: 'dev-quality' });
+      const second = await api.request('GET', `/complaints?customerId=${customer}&pageSize=1&sort=receivedAt&cursor=${encodeURIComponent(first.body.nextCursor)}`, { key: 'dev-quality' });
+      expect(first.body.items[0].number).toBe(firstNumber);
+      expect(second.body.items).toHaveLength(1);
+      expect(second.body.items[0].number).not.toBe(firstNumber);
+    });
+
+    it('shows the tracking list with deadlines met or pending', async () => {
+      const response = await api.request('GET', `/complaints/tracking?customerId=${customer}&minPosition=${lastPosition}`, { key: 'dev-quality' });
+      expect(response.status).toBe(200);
+      const row = response.body.items.find((item: { number: string }) => item.number === firstNumber);
+      expect(row.containment.state).toBe('met');
+      expect(row.containment.doneAt).toBe('2026-01-30T12:00:00.000Z');
+    });
+
+    it('computes the monthly report per customer: received, containment on time, delivered quantity', async () => {
+      const response = await api.request('GET', `/reports/monthly/2026-01?customerId=${customer}&minPosition=${lastPosition}`, { key: 'dev-management' });
+      expect(response.status).toBe(200);
+      const figures = response.body.report.customers[0];
+      expect(figures.customerId).toBe(customer);
+      expect(JSON.stringify(figures)).toContain('100000');
+    });
+
+    it('refuses a query parameter it does not know, and operators smuggled in values', async () => {
+      const unknown = await api.request('GET', '/complaints?$where=1', { key: 'dev-quality' });
+      expect(unknown.status).toBe(400);
+      const injected = await api.request('GET', `/complaints?customerId[$ne]=x`, { key: 'dev-quality' });
+      expect(injected.status).toBe(400);
+      const literal = await api.request('GET', `/complaints?customerId=${encodeURIComponent('{"$ne":null}')}`, { key: 'dev-quality' });
+      expect(literal.status).toBe(200);
+      expect(literal.body.items).toHaveLength(0);
+    });
+
+    it('exports the list as CSV and Excel', async () => {
+      const csv = await api.request('GET', `/complaints/export?customerId=${customer}&format=csv`, { key: 'dev-auditor' });
+      expect(csv.status).toBe(200);
+      expect(csv.headers['content-type']).toContain('text/csv');
+      expect(csv.text.split('\r\n').filter(Boolean)).toHaveLength(3);
+      const xlsx = await api.request('GET', `/complaints/export?customerId=${customer}&format=xlsx`, { key: 'dev-auditor' });
+      expect(xlsx.status).toBe(200);
+      expect(xlsx.headers['content-type']).toContain('spreadsheetml');
+    });
+
+    it('answers 503 with a reason when the read model cannot reach a position in time', async () => {
+      const response = await api.request('GET', `/complaints?minPosition=${Number.MAX_SAFE_INTEGER}`, { key: 'dev-quality' });
+      expect(response.status).toBe(503);
+      expect(response.body.message).toMatch(/has not reached position/);
+    }, 15_000);
+
+    it('reports the projections in /health', async () => {
+      const response = await api.request('GET', '/health');
+      expect(response.status).toBe(200);
+      expect(response.body.readStore.status).toBe('up');
+      expect(response.body.projections.items[0].name).toBe('quality_reporting');
+    });
+  });
+}
+
+describeReadSide('embedded default', () => ({}));
+describeReadSide('MongoDB', () => {
+  if (!process.env['MONGO_URL']) {
+    console.info('Read APIs on MongoDB skipped: set MONGO_URL (e.g. from `npm run ferretdb`) to run them.');
+    return undefined;
+  }
+  return { MONGO_URL: process.env['MONGO_URL'], MONGO_DATABASE: `qms_e2e_${randomUUID().slice(0, 8)}` };
+});
