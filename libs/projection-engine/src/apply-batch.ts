@@ -2,6 +2,7 @@ import type { RecordedEvent } from '@qms/event-store';
 import type { ReadStore, StoredDocument } from '@qms/read-models';
 import { ScopedProjectionStore } from './scoped-store';
 import {
+  type BatchInfo,
   collectionsOf,
   versionOf,
   type DocumentChange,
@@ -55,6 +56,7 @@ export async function applyBatch<E extends ProjectableEvent>(
   store: ReadStore,
   target: ProjectionTarget,
   decodeEvent: (recorded: RecordedEvent) => E,
+  info: BatchInfo = { caughtUp: true },
 ): Promise<BatchOutcome> {
   const last = events[events.length - 1];
   if (last === undefined) throw new Error('applyBatch needs at least one event');
@@ -190,7 +192,7 @@ export async function applyBatch<E extends ProjectableEvent>(
       const ordered = [...changes.keys()].sort().map((key) => changes.get(key) as DocumentChange);
       const real = ordered.filter((change) => change.before !== null || change.after !== null);
       if (real.length > 0)
-        await projection.afterBatch(real, new ScopedProjectionStore(store, collections, target.physical));
+        await projection.afterBatch(real, new ScopedProjectionStore(store, collections, target.physical), info);
       if (changes.size > 0) await store.bulkWrite(target.journal, { deletes: [...changes.keys()] });
     }
   }

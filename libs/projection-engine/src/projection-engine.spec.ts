@@ -368,9 +368,9 @@ describe('ProjectionEngine', () => {
       const base = tallies();
       const spying: Projection<TallyEvent> = {
         ...base,
-        afterBatch: async (changes, store) => {
+        afterBatch: async (changes, store, info) => {
           seen.push([...changes]);
-          await base.afterBatch?.(changes, store);
+          await base.afterBatch?.(changes, store, info);
         },
       };
       const engine = s.engine(spying, 50);

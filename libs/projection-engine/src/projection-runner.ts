@@ -144,7 +144,9 @@ export class ProjectionRunner<E extends ProjectableEvent> {
       const fresh = batch.filter((event) => event.position > this.position);
       if (fresh.length === 0) return;
       const { readStore, decodeEvent } = this.dependencies;
-      const outcome = await applyBatch(this.projection, fresh, readStore, this.live, decodeEvent);
+      const outcome = await applyBatch(this.projection, fresh, readStore, this.live, decodeEvent, {
+        caughtUp: batch.length < this.dependencies.batchSize,
+      });
       this.advanceTo(outcome.position);
     });
   }

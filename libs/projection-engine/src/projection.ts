@@ -47,6 +47,15 @@ export interface DocumentChange<D extends ProjectedDocument = ProjectedDocument>
   readonly after: D | null;
 }
 
+/** What a batch tells `afterBatch` about where it stands in the log. */
+export interface BatchInfo {
+  /**
+   * The batch was not a full page: it reached the end of the log as it stood. Derived work that
+   * is costly per batch (a month's report) can wait for such a batch during catch-up and rebuilds.
+   */
+  readonly caughtUp: boolean;
+}
+
 /** A projection's own collections, under their logical names, during `afterBatch`. */
 export interface ProjectionStore {
   getMany<D extends StoredDocument = StoredDocument>(
@@ -102,7 +111,7 @@ export interface Projection<E extends ProjectableEvent = ProjectableEvent> {
    * projection's collections through `store`, which points at the shadow copies during a rebuild.
    * Must be idempotent: a batch that failed is run again, this hook included.
    */
-  afterBatch?(changes: readonly DocumentChange[], store: ProjectionStore): Promise<void>;
+  afterBatch?(changes: readonly DocumentChange[], store: ProjectionStore, info: BatchInfo): Promise<void>;
 }
 
 export function collectionsOf(

@@ -123,7 +123,9 @@ export async function rebuildProjection<E extends ProjectableEvent>(
       await step(runner, async () => {
         page = await eventStore.readAll({ fromPosition: position, maxCount: batchSize });
         if (page.length > 0) {
-          const outcome = await applyBatch(projection, page, readStore, target, dependencies.decodeEvent);
+          const outcome = await applyBatch(projection, page, readStore, target, dependencies.decodeEvent, {
+            caughtUp: page.length < batchSize,
+          });
           position = outcome.position;
         }
       });

@@ -35,17 +35,13 @@ export interface ReportStore {
 
 /**
  * Keeps the `monthly_report` documents equal to computeMonthlyReport over the fact documents.
- * A batch marks the months its fact changes can affect; small (live) batches recompute them at
- * once, while catch-up and rebuilds only collect them and recompute each month once at the end
- * (`flush`). Either way every stored report is a pure function of the facts, so live projection
+ * A batch marks the months its fact changes can affect; a batch at the end of the log recomputes
+ * them at once, while catch-up and rebuild batches only collect them, so that each month is
+ * recomputed once when the projection catches up. Either way every stored report is a pure function of the facts, so live projection
  * and rebuild give byte-identical months.
  */
 export class MonthlyReportMaterializer {
-  constructor(
-    private readonly config: ReportingConfig,
-    /** Above this many affected months a batch defers its recompute to `flush`. */
-    private readonly liveMonthLimit = 6,
-  ) {}
+  constructor(private readonly config: ReportingConfig) {}
 
   async afterChanges(changes: readonly ReportFactChange[], store: ReportStore, options: { deferred: boolean }): Promise<void> {
     if (changes.length === 0) return;
@@ -56,7 +52,7 @@ export class MonthlyReportMaterializer {
     // Open complaints count in every month up to the horizon: moving it adds those months.
     const grown = state.horizon !== null && horizon > state.horizon ? [{ from: addMonths(state.horizon, 1), to: horizon }] : [];
     const months = [...new Set([...state.pending, ...expandMonthSpans([...spans, ...grown], horizon)])].sort();
-    if (options.deferred || months.length > this.liveMonthLimit) {
+    if (options.deferred) {
       await this.saveState(store, { _id: STATE_ID, horizon, pending: months });
       return;
     }

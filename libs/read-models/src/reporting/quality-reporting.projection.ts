@@ -15,9 +15,6 @@ import { MONTHLY_REPORT_STATE_COLLECTION, MonthlyReportMaterializer } from './mo
 
 export const QUALITY_REPORTING_PROJECTION = 'quality_reporting';
 
-/** A batch that changes more documents than this is catch-up or rebuild: its months are recomputed once, at the end. */
-const LIVE_BATCH_CHANGES = 200;
-
 type AnyFactProjection = ReadModelProjection<{ readonly _id: string }, DomainEvent>;
 
 /**
@@ -65,9 +62,10 @@ export function createQualityReportingProjection(config: ReportingConfig): Proje
       if (projection === undefined) return document;
       return projection.evolve(document, event, id) as ProjectedDocument | null;
     },
-    async afterBatch(changes: readonly DocumentChange[], store): Promise<void> {
+    async afterBatch(changes: readonly DocumentChange[], store, info): Promise<void> {
       const factChanges = changes.filter((change) => byCollection.has(change.collection)) as unknown as ReportFactChange[];
-      await materializer.afterChanges(factChanges, store, { deferred: changes.length > LIVE_BATCH_CHANGES });
+      // Catch-up and rebuild batches only collect months; the batch that reaches the log's end computes them once.
+      await materializer.afterChanges(factChanges, store, { deferred: !info.caughtUp });
     },
   };
 }
