@@ -20,6 +20,7 @@ export interface RequestOptions {
 
 export interface TestResponse {
   readonly status: number;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- specs read JSON answers field by field
   readonly body: any;
   readonly headers: Record<string, unknown>;
   readonly text: string;

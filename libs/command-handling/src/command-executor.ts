@@ -114,7 +114,7 @@ export class CommandExecutor {
     metadata: CommandMetadata,
   ): Promise<(CommandResult<State> | { readonly error: unknown })[]> {
     const now = this.clock();
-    const outcomes: (CommandResult<State> | { readonly error: unknown } | undefined)[] = new Array(items.length);
+    const outcomes: (CommandResult<State> | { readonly error: unknown } | undefined)[] = Array.from({ length: items.length }, () => undefined);
     const pending: { index: number; state: State; revision: number; events: Event[]; write: StreamWrite }[] = [];
     for (const [index, { streamId, command }] of items.entries()) {
       const recorded = await this.store.readStream(streamId);

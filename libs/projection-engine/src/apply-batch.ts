@@ -93,7 +93,7 @@ export async function applyBatch<E extends ProjectableEvent>(
       [...wanted].map(async ([collection, ids]) => {
         const documents =
           ids.size === 0
-            ? new Map()
+            ? new Map<string, ProjectedDocument>()
             : await store.getMany<ProjectedDocument>(target.physical(collection), [...ids]);
         for (const document of documents.values()) deepFreeze(document);
         loaded.set(collection, documents);

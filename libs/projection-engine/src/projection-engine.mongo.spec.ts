@@ -1,5 +1,5 @@
 import { MongoClient } from 'mongodb';
-import type { JsonObject, RecordedEvent } from '@qms/event-store';
+import type { RecordedEvent } from '@qms/event-store';
 import { MongoReadStore, shadowCollection, type StoredDocument } from '@qms/read-models';
 import { FakeEventStore } from '../../testing/src/fake-event-store';
 import { describeWithMongo, uniqueTestName } from '../../testing/src/ferretdb';
@@ -51,7 +51,7 @@ describeWithMongo('ProjectionEngine on MongoDB', (url) => {
     const decodeEvent = (recorded: RecordedEvent) =>
       ({ type: recorded.type, data: recorded.data }) as unknown as CountEvent;
     const append = (key: string, amount: number) =>
-      events.append('s', { type: 'Counted', data: { key, amount } as JsonObject });
+      events.append('s', { type: 'Counted', data: { key, amount } });
     const options = {
       eventStore: events,
       readStore: store,

@@ -104,7 +104,7 @@ function answerData(
     scaleMin: min,
     topOfScale: max,
     dissatisfiedDimensions: SURVEY_DIMENSIONS.filter(
-      (d) => scores[d] !== undefined && (scores[d] as number) < current.dissatisfiedBelow,
+      (d) => scores[d] !== undefined && (scores[d]) < current.dissatisfiedBelow,
     ),
     occurredAt,
   };

@@ -40,7 +40,7 @@ export class AsOfQuery {
       'business: what had happened by then (occurredAt) as known today, including steps back-dated later.',
   })
   @IsOptional()
-  @IsIn(AS_OF_BASES as unknown as string[])
+  @IsIn(AS_OF_BASES)
   basis?: AsOfBasis;
 }
 
@@ -62,6 +62,6 @@ export const EXPORT_FORMATS = ['json', 'xlsx'] as const;
 export class ExportQuery {
   @ApiPropertyOptional({ enum: EXPORT_FORMATS, default: 'json' })
   @IsOptional()
-  @IsIn(EXPORT_FORMATS as unknown as string[])
+  @IsIn(EXPORT_FORMATS)
   format?: (typeof EXPORT_FORMATS)[number];
 }

@@ -3,7 +3,7 @@ import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { CommandResult } from '@qms/command-handling';
 import { COMPLAINT_COMMAND_ROLES, NOTIFICATION_KINDS, SPECIAL_STATUSES } from '@qms/complaint-domain';
-import { IsIn, IsOptional, ValidateIf } from 'class-validator';
+import { IsIn, ValidateIf } from 'class-validator';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { randomUUID } from 'node:crypto';
@@ -20,7 +20,7 @@ export class RecordCustomerNotificationDto {
   @OneOf(NOTIFICATION_KINDS) kind!: string;
   @ApiPropertyOptional({ enum: SPECIAL_STATUSES, nullable: true })
   @ValidateIf((dto: RecordCustomerNotificationDto) => dto.kind === 'special_status' || (dto.specialStatus ?? null) !== null)
-  @IsIn(SPECIAL_STATUSES as unknown as string[])
+  @IsIn(SPECIAL_STATUSES)
   specialStatus?: string | null;
   @Text(4000) description!: string;
   @Instant('When the customer notification was received') receivedAt!: string;

@@ -108,6 +108,6 @@ function customersOf(value: unknown): SurveyedCustomer[] {
         `QMS_POLICY_FILE surveys.customers[${index}] needs a customerId and a relationshipStart YYYY-MM-DD.`,
       );
     }
-    return { customerId: customer.customerId, relationshipStart: customer.relationshipStart as string };
+    return { customerId: customer.customerId, relationshipStart: customer.relationshipStart };
   });
 }

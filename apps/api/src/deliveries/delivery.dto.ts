@@ -83,7 +83,7 @@ export class DeliveryImportQueryDto {
       'validate: the same check, nothing imported; good-rows: import the good rows, report the bad ones',
   })
   @IsOptional()
-  @IsIn(DELIVERY_IMPORT_MODES as unknown as string[])
+  @IsIn(DELIVERY_IMPORT_MODES)
   mode?: (typeof DELIVERY_IMPORT_MODES)[number];
 }
 

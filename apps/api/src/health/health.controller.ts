@@ -21,7 +21,9 @@ export class HealthController {
       .checkHealth()
       .then(() => ({ status: 'up' as const }))
       .catch((error: unknown) => ({ status: 'down' as const, reason: (error as Error).message }));
-    const details = Object.fromEntries(await Promise.all(this.contributors.map(async (contributor) => [contributor.name, await contributor.health()])));
+    const details: Record<string, Record<string, unknown>> = Object.fromEntries(
+      await Promise.all(this.contributors.map(async (contributor) => [contributor.name, await contributor.health()] as const)),
+    );
     const status = eventStore.status === 'up' ? 'ok' : 'unavailable';
     void reply.status(status === 'ok' ? 200 : 503);
     return { status, eventStore, ...details };

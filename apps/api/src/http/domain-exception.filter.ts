@@ -42,8 +42,9 @@ export function toErrorBody(exception: unknown): ErrorBody {
   }
   if (exception instanceof HttpException) {
     const response = exception.getResponse();
-    const message = typeof response === 'string' ? response : ((response as { message?: unknown }).message ?? exception.message);
-    return { statusCode: exception.getStatus(), code: httpCode(exception.getStatus()), message: String(message) };
+    const detail = typeof response === 'string' ? response : (response as { message?: unknown }).message;
+    const message = typeof detail === 'string' ? detail : Array.isArray(detail) ? detail.join('; ') : exception.message;
+    return { statusCode: exception.getStatus(), code: httpCode(exception.getStatus()), message };
   }
   return { statusCode: 500, code: 'INTERNAL', message: 'Internal error; the request may be retried with the same Idempotency-Key.' };
 }

@@ -76,7 +76,7 @@ export class InspectReturnDto {
     description: 'Required when something is defective; absent when nothing is',
   })
   @IsOptional()
-  @IsIn(RETURN_RESPONSIBILITIES as unknown as string[])
+  @IsIn(RETURN_RESPONSIBILITIES)
   responsibility?: string | null;
   @Text(4000) findings!: string;
   @OccurredAt() occurredAt?: string;
@@ -88,7 +88,7 @@ export class DispositionReturnItemDto {
   @OneOf(RETURN_DISPOSITIONS) disposition!: string;
   @ApiPropertyOptional({ enum: DISPOSITION_SOURCES, description: 'Defaults to received' })
   @IsOptional()
-  @IsIn(DISPOSITION_SOURCES as unknown as string[])
+  @IsIn(DISPOSITION_SOURCES)
   source?: string;
   @ApiPropertyOptional({
     enum: REWORK_INSTRUCTIONS,
@@ -96,7 +96,7 @@ export class DispositionReturnItemDto {
     description: 'Rework only: repair, or 100 % inspection',
   })
   @IsOptional()
-  @IsIn(REWORK_INSTRUCTIONS as unknown as string[])
+  @IsIn(REWORK_INSTRUCTIONS)
   reworkInstruction?: string | null;
   @OptionalText(100) concessionReference?: string | null;
   @OptionalText(100) nonconformingReportNo?: string | null;

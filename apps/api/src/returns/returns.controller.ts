@@ -53,7 +53,7 @@ export class ReturnsController {
   ) {
     const returnId = await newReturnId(this.idempotency, context);
     void reply.header('Location', `/returns/${returnId}`);
-    return this.step(returnId, { ...dto, type: 'ReceiveReturn', returnId } as ReturnCommand, context, reply);
+    return this.step(returnId, { ...dto, type: 'ReceiveReturn', returnId }, context, reply);
   }
 
   @Post(':returnId/inspection')
@@ -113,7 +113,7 @@ export class ReturnsController {
   ) {
     return this.step(
       returnId,
-      { ...dto, type: 'IssueReworkOrder', returnId, dispositionNo } as ReturnCommand,
+      { ...dto, type: 'IssueReworkOrder', returnId, dispositionNo },
       context,
       reply,
     );
@@ -133,7 +133,7 @@ export class ReturnsController {
   ) {
     return this.step(
       returnId,
-      { ...dto, type: 'CompleteRework', returnId, dispositionNo } as ReturnCommand,
+      { ...dto, type: 'CompleteRework', returnId, dispositionNo },
       context,
       reply,
     );
@@ -152,7 +152,7 @@ export class ReturnsController {
   ) {
     return this.step(
       returnId,
-      { ...dto, type: 'ArchiveFailureAnalysis', returnId } as ReturnCommand,
+      { ...dto, type: 'ArchiveFailureAnalysis', returnId },
       context,
       reply,
     );
@@ -169,7 +169,7 @@ export class ReturnsController {
     @Ctx() context: RequestContext,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    return this.step(returnId, { ...dto, type: 'CheckStock', returnId } as ReturnCommand, context, reply);
+    return this.step(returnId, { ...dto, type: 'CheckStock', returnId }, context, reply);
   }
 
   @Post(':returnId/stock-confirmations')
@@ -185,7 +185,7 @@ export class ReturnsController {
     @Ctx() context: RequestContext,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    return this.step(returnId, { ...dto, type: 'ConfirmStock', returnId } as ReturnCommand, context, reply);
+    return this.step(returnId, { ...dto, type: 'ConfirmStock', returnId }, context, reply);
   }
 
   @Post(':returnId/emergency-production')
@@ -201,7 +201,7 @@ export class ReturnsController {
   ) {
     return this.step(
       returnId,
-      { ...dto, type: 'RequestEmergencyProduction', returnId } as ReturnCommand,
+      { ...dto, type: 'RequestEmergencyProduction', returnId },
       context,
       reply,
     );
@@ -218,7 +218,7 @@ export class ReturnsController {
     @Ctx() context: RequestContext,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    return this.step(returnId, { ...dto, type: 'CreditReturn', returnId } as ReturnCommand, context, reply);
+    return this.step(returnId, { ...dto, type: 'CreditReturn', returnId }, context, reply);
   }
 
   private async step(returnId: string, command: ReturnCommand, context: RequestContext, reply: FastifyReply) {

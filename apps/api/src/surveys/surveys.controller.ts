@@ -174,7 +174,7 @@ export class SurveysController {
   ) {
     return this.step(
       periodId,
-      { ...dto, type: 'ApproveCountermeasure', periodId, countermeasureNo } as SurveyCommand,
+      { ...dto, type: 'ApproveCountermeasure', periodId, countermeasureNo },
       context,
       reply,
     );
@@ -193,7 +193,7 @@ export class SurveysController {
   ) {
     return this.step(
       periodId,
-      { ...dto, type: 'CloseSurveyPeriod', periodId } as SurveyCommand,
+      { ...dto, type: 'CloseSurveyPeriod', periodId },
       context,
       reply,
     );

@@ -46,9 +46,10 @@ function flattenInto(value: unknown, prefix: string, emit: (field: string, value
 function cell(value: unknown): string {
   if (value === null || value === undefined) return '';
   if (Array.isArray(value)) return value.map(cell).join(', ');
-  if (isActor(value)) return `${value['userId']} (${[value['role'], value['department']].filter(Boolean).join(', ')})`;
-  if (typeof value === 'object') return JSON.stringify(value);
-  return String(value);
+  if (isActor(value)) return `${String(value['userId'])} (${[value['role'], value['department']].filter(Boolean).join(', ')})`;
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  return JSON.stringify(value);
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {

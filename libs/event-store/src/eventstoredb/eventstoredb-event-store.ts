@@ -36,7 +36,7 @@ import type {
   StreamWrite,
   StreamWriteOutcome,
 } from '../event-store.port';
-import { redactUrl, toStoreError } from './eventstoredb-errors';
+import { toStoreError } from './eventstoredb-errors';
 import {
   allStreamPosition,
   commitPositionOf,
@@ -118,7 +118,7 @@ export class EventStoreDbEventStore implements EventStore {
    */
   async appendToStreams(writes: readonly StreamWrite[]): Promise<StreamWriteOutcome[]> {
     for (const write of writes) assertValidAppend(write.streamId, write.events, write.expectedRevision ?? 'any');
-    const outcomes: StreamWriteOutcome[] = new Array(writes.length);
+    const outcomes: StreamWriteOutcome[] = [];
     let next = 0;
     const worker = async (): Promise<void> => {
       while (next < writes.length) {

@@ -140,7 +140,7 @@ function satisfactionFigures(
     const normalized = used.flatMap((period) =>
       responsesOf(period).map((response) => ({
         scores: Object.fromEntries(
-          Object.entries(response.scores).map(([d, s]) => [d, (s as number) / period.scale.max]),
+          Object.entries(response.scores).map(([d, s]) => [d, (s) / period.scale.max]),
         ),
       })),
     );

@@ -60,7 +60,7 @@ export function createQualityReportingProjection(config: ReportingConfig): Proje
     evolve(document: ProjectedDocument | null, event: DomainEvent, id: string, context): ProjectedDocument | null {
       const projection = byCollection.get(context.collection);
       if (projection === undefined) return document;
-      return projection.evolve(document, event, id) as ProjectedDocument | null;
+      return projection.evolve(document, event, id);
     },
     async afterBatch(changes: readonly DocumentChange[], store, info): Promise<void> {
       const factChanges = changes.filter((change) => byCollection.has(change.collection)) as unknown as ReportFactChange[];

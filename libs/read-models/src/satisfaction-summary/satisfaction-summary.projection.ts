@@ -152,7 +152,7 @@ export function summarizeSurveyPeriod(facts: SurveyFacts, config: SatisfactionCo
     scores: response.scores,
     average: meanOf(
       SURVEY_DIMENSIONS.flatMap((d) =>
-        response.scores[d] === undefined ? [] : [response.scores[d] as number],
+        response.scores[d] === undefined ? [] : [response.scores[d]],
       ),
     ),
     csi: csiOf([response], weights, facts.scale.max),

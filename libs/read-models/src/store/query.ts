@@ -273,7 +273,7 @@ function decodeCursor(
     errors.push({ field: 'after', message: 'belongs to a different sort order' });
     return null;
   }
-  return decoded.slice(1) as Scalar[];
+  return decoded.slice(1);
 }
 
 /** FNV-1a of the sort description: short, stable across processes. */

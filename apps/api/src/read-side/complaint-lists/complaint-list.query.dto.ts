@@ -13,8 +13,8 @@ export const COMPLAINT_SORTS = ['receivedAt', '-receivedAt', 'nextDueAt', '-next
 export class ComplaintListQueryDto {
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(100) customerId?: string;
   @ApiPropertyOptional({ enum: ['open', 'closed'] }) @IsOptional() @IsIn(['open', 'closed']) status?: 'open' | 'closed';
-  @ApiPropertyOptional({ enum: SEVERITIES }) @IsOptional() @IsIn(SEVERITIES as unknown as string[]) severity?: string;
-  @ApiPropertyOptional({ enum: CHANNELS }) @IsOptional() @IsIn(CHANNELS as unknown as string[]) channel?: string;
+  @ApiPropertyOptional({ enum: SEVERITIES }) @IsOptional() @IsIn(SEVERITIES) severity?: string;
+  @ApiPropertyOptional({ enum: CHANNELS }) @IsOptional() @IsIn(CHANNELS) channel?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(100) department?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(100) partNo?: string;
   @ApiPropertyOptional({ description: 'Received at or after (ISO-8601 with offset)' })
@@ -29,7 +29,7 @@ export class ComplaintListQueryDto {
   @IsOptional()
   @IsIn(['true'], { message: '$property can only be true (omit it for every complaint)' })
   overdue?: 'true';
-  @ApiPropertyOptional({ enum: COMPLAINT_SORTS, default: '-receivedAt' }) @IsOptional() @IsIn(COMPLAINT_SORTS as unknown as string[])
+  @ApiPropertyOptional({ enum: COMPLAINT_SORTS, default: '-receivedAt' }) @IsOptional() @IsIn(COMPLAINT_SORTS)
   sort?: (typeof COMPLAINT_SORTS)[number];
   @ApiPropertyOptional({ default: 50, maximum: 500 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(500) pageSize?: number;
   @ApiPropertyOptional({ description: 'nextCursor of the previous page' }) @IsOptional() @IsString() @MaxLength(2000) cursor?: string;
