@@ -149,3 +149,32 @@ describe('complaint commands over HTTP (embedded default)', () => {
     });
   });
 });
+
+describe('deadlines from the configured calendar (QMS_POLICY_FILE)', () => {
+  let api: TestApp;
+  beforeAll(async () => {
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const policyFile = join(mkdtempSync(join(tmpdir(), 'qms-policy-')), 'policy.json');
+    writeFileSync(policyFile, JSON.stringify({ deadlines: { default: { timeZone: 'Asia/Shanghai', calendar: { holidays: ['2025-01-06'] } } } }));
+    api = await startTestApp({ QMS_POLICY_FILE: policyFile });
+  });
+  afterAll(async () => {
+    await api.close();
+  });
+
+  it('gives a complaint received Friday 17:00 Shanghai, with Monday a holiday, an action-reply deadline at the end of Thursday', async () => {
+    const registered = await api.request('POST', '/complaints', {
+      key: 'dev-sales',
+      body: { ...registration, receivedAt: '2025-01-03T17:00:00+08:00' },
+    });
+    expect(registered.status).toBe(201);
+    const row = await api.request('GET', `/complaints/${registered.body.complaintNumber}/row?minPosition=${registered.body.position}`, { key: 'dev-quality' });
+    expect(row.status).toBe(200);
+    // Mon 6 Jan is a holiday: Tue 7 = day 1, Wed 8 = day 2, Thu 9 = day 3, ending 23:59:59.999 local (UTC+8).
+    expect(row.body.tracking.actionReply.dueAt).toBe('2025-01-09T15:59:59.999Z');
+    // Containment: received + 24 clock hours.
+    expect(row.body.tracking.containment.dueAt).toBe('2025-01-04T09:00:00.000Z');
+  });
+});
