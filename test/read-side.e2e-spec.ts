@@ -113,6 +113,13 @@ function describeReadSide(name: string, env: () => Record<string, string> | unde
       expect(response.body.message).toMatch(/has not reached position/);
     }, 15_000);
 
+    it('exposes projection lag as Prometheus metrics', async () => {
+      const response = await api.request('GET', '/metrics');
+      expect(response.status).toBe(200);
+      expect(response.text).toMatch(/^qms_projection_lag_events\{projection="quality_reporting"\} \d+$/m);
+      expect(response.text).toMatch(new RegExp(`^qms_event_store_head_position ${lastPosition}$`, 'm'));
+    });
+
     it('reports the projections in /health', async () => {
       const response = await api.request('GET', '/health');
       expect(response.status).toBe(200);

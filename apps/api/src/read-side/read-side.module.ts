@@ -17,6 +17,7 @@ import { ComplaintsModule } from '../complaints/complaints.module';
 import { HEALTH_CONTRIBUTORS, type HealthContributor } from '../health/health-contributor';
 import { EVENT_CATALOGUE } from '../infrastructure/tokens';
 import { ComplaintListsController } from './complaint-lists/complaint-lists.controller';
+import { MetricsController } from './metrics.controller';
 import { MonthlyReportController } from './monthly-report/monthly-report.controller';
 import { ProjectionsAdminController } from './projections-admin.controller';
 import { READ_MODEL_POSITIONS, type ReadModelPositions } from './read-model-positions';
@@ -34,7 +35,7 @@ const QUALITY_REPORTING = Symbol('QUALITY_REPORTING');
 @Global()
 @Module({
   imports: [ComplaintsModule],
-  controllers: [ComplaintListsController, MonthlyReportController, SatisfactionSummaryController, ProjectionsAdminController],
+  controllers: [ComplaintListsController, MonthlyReportController, SatisfactionSummaryController, ProjectionsAdminController, MetricsController],
   providers: [
     {
       provide: READ_STORE,
