@@ -51,6 +51,7 @@ export const MASTER_LIST_FIELDS = [
   'reopenedAs',
   'reopenedFrom',
   'nextDueAt',
+  'responsibility',
 ] as const satisfies readonly (keyof ComplaintDocument)[];
 
 /** Document fields the tracking list reads. */
