@@ -31,6 +31,12 @@ export interface SqliteEventStoreOptions {
   readonly pollIntervalMs?: number;
 }
 
+interface QueuedAppend {
+  readonly write: StreamWrite;
+  readonly resolve: (result: AppendResult) => void;
+  readonly reject: (error: unknown) => void;
+}
+
 interface EventRow {
   position: number;
   event_id: string;
@@ -65,6 +71,7 @@ export class SqliteEventStore implements EventStore {
   private readonly statements;
   private readonly appendInTransaction;
   private readonly appendManyInTransaction;
+  private commitQueue: QueuedAppend[] = [];
 
   private constructor(
     private readonly db: Database.Database,
@@ -138,9 +145,39 @@ export class SqliteEventStore implements EventStore {
   ): Promise<AppendResult> {
     const expected = options.expectedRevision ?? 'any';
     assertValidAppend(streamId, events, expected);
-    const result = this.guard(() => this.appendInTransaction(streamId, events, expected));
+    return new Promise<AppendResult>((resolve, reject) => {
+      this.commitQueue.push({ write: { streamId, events, expectedRevision: expected }, resolve, reject });
+      if (this.commitQueue.length === 1) setImmediate(() => this.commitQueued());
+    });
+  }
+
+  /**
+   * Group commit: the appends requested during one turn of the event loop (concurrent commands)
+   * share one transaction and so one disk sync, each in its own savepoint with its own result.
+   * Nothing is acknowledged before that commit is durable; a lone append commits on its own.
+   */
+  private commitQueued(): void {
+    const queued = this.commitQueue;
+    this.commitQueue = [];
+    if (queued.length === 0) return;
+    try {
+      if (queued.length === 1) {
+        const [only] = queued as [QueuedAppend];
+        const { streamId, events, expectedRevision } = only.write;
+        only.resolve(this.guard(() => this.appendInTransaction(streamId, events, expectedRevision ?? 'any')));
+      } else {
+        const outcomes = this.guard(() => this.appendManyInTransaction(queued.map((item) => item.write)));
+        outcomes.forEach((outcome, index) => {
+          const item = queued[index]!;
+          if (outcome.ok) item.resolve(outcome.result);
+          else item.reject(outcome.error);
+        });
+      }
+    } catch (error) {
+      for (const item of queued) item.reject(error);
+      return;
+    }
     this.appended.emit('appended');
-    return result;
   }
 
   async appendToStreams(writes: readonly StreamWrite[]): Promise<StreamWriteOutcome[]> {
@@ -203,6 +240,7 @@ export class SqliteEventStore implements EventStore {
 
   /** Ends every open subscription, then closes the file. Safe to call twice. */
   async close(): Promise<void> {
+    this.commitQueued();
     await Promise.all([...this.subscriptions].map((subscription) => subscription.close()));
     if (this.db.open) this.db.close();
   }
