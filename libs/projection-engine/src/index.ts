@@ -13,3 +13,22 @@ export {
   type RebuildResult,
 } from './rebuild';
 export { ProjectionEngine, type ProjectionEngineOptions, type ProjectionStatus } from './projection-engine';
+export {
+  canonicalJson,
+  compareReadModels,
+  dropProjectionCopy,
+  firstDifference,
+  logUpTo,
+  readModelChecksum,
+  replayInto,
+  verifyProjection,
+  type CompareOptions,
+  type DifferenceKind,
+  type ReadModelChecksum,
+  type ReadModelComparison,
+  type ReadModelCopy,
+  type ReadModelDifference,
+  type ReplayIntoOptions,
+  type VerifyOptions,
+  type VerifyResult,
+} from './compare';

@@ -1,11 +1,25 @@
 import { Controller, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import type { DomainEvent } from '@qms/domain-kernel';
-import { ValidationError } from '@qms/domain-kernel';
-import type { ProjectionEngine } from '@qms/projection-engine';
-import { type MonthlyReportMaterializer, READ_STORE, type ReadStore } from '@qms/read-models';
+import { IllegalStateError, NotFoundError, ValidationError } from '@qms/domain-kernel';
+import type { EventCatalogue } from '@qms/event-catalogue';
+import { EVENT_STORE, type EventStore } from '@qms/event-store';
+import { dropProjectionCopy, type ProjectionEngine, verifyProjection } from '@qms/projection-engine';
+import {
+  createQualityReportingProjection,
+  InMemoryReadStore,
+  MongoReadStore,
+  type MonthlyReportMaterializer,
+  QUALITY_REPORTING_PROJECTION,
+  READ_STORE,
+  type ReadStore,
+  type ReportingConfig,
+} from '@qms/read-models';
 import { IsOptional, Matches } from 'class-validator';
 import { Roles } from '../auth/auth.guard';
+import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { EVENT_CATALOGUE } from '../infrastructure/tokens';
+import { REPORTING_CONFIG } from './reporting-config.provider';
 import { MONTHLY_REPORT_MATERIALIZER, PROJECTION_ENGINE } from './read-side.tokens';
 
 const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
@@ -24,7 +38,13 @@ export class ProjectionsAdminController {
     @Inject(PROJECTION_ENGINE) private readonly engine: ProjectionEngine<DomainEvent>,
     @Inject(READ_STORE) private readonly store: ReadStore,
     @Inject(MONTHLY_REPORT_MATERIALIZER) private readonly materializer: MonthlyReportMaterializer,
+    @Inject(EVENT_STORE) private readonly eventStore: EventStore,
+    @Inject(EVENT_CATALOGUE) private readonly catalogue: EventCatalogue,
+    @Inject(REPORTING_CONFIG) private readonly reportingConfig: ReportingConfig,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
+
+  private verifying = false;
 
   @Get()
   @Roles('admin', 'auditor')
@@ -52,5 +72,39 @@ export class ProjectionsAdminController {
     if (range.from > range.to) throw ValidationError.field('from', 'must not be after to');
     const months = await this.materializer.rebuildMonths(this.store, range.from, range.to);
     return { from: range.from, to: range.to, months };
+  }
+
+  @Get(':name/verify')
+  @Roles('admin', 'auditor')
+  @ApiOperation({
+    summary: 'Rebuild into a scratch copy up to the live checkpoint and compare document by document (DESIGN §10)',
+    description: 'equal, and every difference: missing (only in the rebuild), extra (only live) or changed, with the first differing field',
+  })
+  async verify(@Param('name') name: string) {
+    if (name !== QUALITY_REPORTING_PROJECTION || !this.engine.projectionNames.includes(name)) {
+      throw new NotFoundError(`No projection named ${name}`);
+    }
+    if (this.verifying) throw new IllegalStateError('A verification is already running; try again when it has finished');
+    this.verifying = true;
+    const projection = createQualityReportingProjection(this.reportingConfig);
+    // Beside the live collections in MongoDB (they may not fit in memory), in memory otherwise.
+    const scratch: ReadStore = this.config.mongoUrl
+      ? MongoReadStore.create({ url: this.config.mongoUrl, dbName: this.config.mongoDatabase, collectionPrefix: 'verify__' })
+      : new InMemoryReadStore();
+    try {
+      const result = await verifyProjection({
+        eventStore: this.eventStore,
+        live: this.store,
+        scratch,
+        projection,
+        decodeEvent: (recorded) => this.catalogue.decode(recorded),
+        maxDifferences: 100,
+      });
+      if (result.equal) await dropProjectionCopy(scratch, projection);
+      return result;
+    } finally {
+      this.verifying = false;
+      await scratch.close();
+    }
   }
 }

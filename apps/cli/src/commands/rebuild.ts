@@ -1,0 +1,315 @@
+import { parseArgs } from 'node:util';
+import type { DomainEvent } from '@qms/domain-kernel';
+import { NotFoundError } from '@qms/domain-kernel';
+import { defaultEventCatalogue } from '@qms/event-catalogue';
+import type { EventStore, RecordedEvent } from '@qms/event-store';
+import {
+  collectionsOf,
+  ProjectionEngine,
+  readModelChecksum,
+  RebuildInterruptedError,
+  rebuildCheckpointName,
+  type RebuildProgress,
+  type RebuildResult,
+} from '@qms/projection-engine';
+import {
+  createQualityReportingProjection,
+  InMemoryReadStore,
+  isMonthKey,
+  MongoReadStore,
+  monthsBetween,
+  QUALITY_REPORTING_PROJECTION,
+  type ReadStore,
+} from '@qms/read-models';
+import { type AppConfig, loadAppConfig } from '../../../api/src/config/app-config';
+import { deadlinePolicyFrom } from '../../../api/src/config/domain-policy';
+import { reportingConfigFrom } from '../../../api/src/read-side/reporting-config.provider';
+import type { CliIo } from '../cli-io';
+import { EXIT, type ExitCode, UsageError } from '../exit-codes';
+import { startProgress } from '../progress';
+import type { CliCommand, CliContext } from './command';
+
+// ---------------------------------------------------------------------------------------------
+// The read side as the API wires it, for the replay commands (rebuild, compare-read-models).
+// ---------------------------------------------------------------------------------------------
+
+export type ReportingProjection = ReturnType<typeof createQualityReportingProjection>;
+
+export interface CliReadSide {
+  readonly config: AppConfig;
+  readonly projection: ReportingProjection;
+  readonly collections: readonly string[];
+  readonly decodeEvent: (recorded: RecordedEvent) => DomainEvent;
+  /** The API's MongoDB read store (MONGO_URL), or undefined on the embedded default. */
+  openMongo(collectionPrefix?: string): MongoReadStore | undefined;
+}
+
+export function readSideOf(env: CliIo['env'], name: string): CliReadSide {
+  const config = loadAppConfig(env);
+  if (name !== QUALITY_REPORTING_PROJECTION) {
+    throw new NotFoundError(`No projection named ${name}; the projections are: ${QUALITY_REPORTING_PROJECTION}`);
+  }
+  const projection = createQualityReportingProjection(reportingConfigFrom(config, deadlinePolicyFrom(config)));
+  const catalogue = defaultEventCatalogue();
+  return {
+    config,
+    projection,
+    collections: collectionsOf(projection).map((collection) => collection.name),
+    decodeEvent: (recorded) => catalogue.decode(recorded),
+    openMongo: (collectionPrefix) =>
+      config.mongoUrl === undefined
+        ? undefined
+        : MongoReadStore.create({ url: config.mongoUrl, dbName: config.mongoDatabase, ...(collectionPrefix === undefined ? {} : { collectionPrefix }) }),
+  };
+}
+
+export const EMBEDDED_NOTE =
+  'The embedded read models live in the API process and are rebuilt from the events at every start; ' +
+  'POST /admin/projections/<name>/rebuild rebuilds them live, without downtime.';
+
+export function positiveInteger(text: string | undefined, option: string, fallback: number): number {
+  if (text === undefined) return fallback;
+  const value = Number(text);
+  if (!Number.isSafeInteger(value) || value < 1) throw new UsageError(`${option} takes a positive whole number, not "${text}".`);
+  return value;
+}
+
+export const rate = (events: number, ms: number): number => Math.round(events / Math.max(ms / 1000, 0.001));
+
+function eta(seconds: number | null): string {
+  if (seconds === null) return 'ETA …';
+  return seconds < 90 ? `ETA ${Math.ceil(seconds)} s` : `ETA ${Math.ceil(seconds / 60)} min`;
+}
+
+/** Progress of a rebuild on stderr: a bar over log positions, with events, events/s and ETA beside it. */
+export function rebuildProgress(io: CliIo, label: string): { update(progress: RebuildProgress): void; stop(): void } {
+  const bar = startProgress(io, label, 'position');
+  let phase: RebuildProgress['phase'] = 'replaying';
+  return {
+    update(progress) {
+      if (progress.phase !== phase && progress.phase === 'catching-up') {
+        bar.stop();
+        io.stderr.write(`${label}: catching up with events appended meanwhile, then swapping the copies in\n`);
+      }
+      phase = progress.phase;
+      if (progress.phase === 'replaying') {
+        bar.update(progress.position, progress.targetPosition, `${progress.eventsProcessed} events, ${Math.round(progress.eventsPerSecond)} events/s, ${eta(progress.etaSeconds)}`);
+      }
+    },
+    stop() {
+      if (phase === 'replaying') bar.stop();
+    },
+  };
+}
+
+/**
+ * Runs a rebuild with the engine, bounded for a command line: Ctrl-C stops it (resumable), and a
+ * store failing five times in a row ends it instead of retrying for ever as a server would.
+ */
+export async function runRebuild(
+  io: CliIo,
+  options: { eventStore: EventStore; readStore: ReadStore; side: CliReadSide; batchSize: number; label: string },
+): Promise<RebuildResult & { resumed: boolean; resumedFrom: number }> {
+  let failures = 0;
+  let lastFailure = '';
+  let interrupted = false;
+  const engine: ProjectionEngine<DomainEvent> = new ProjectionEngine<DomainEvent>({
+    eventStore: options.eventStore,
+    readStore: options.readStore,
+    projections: [options.side.projection],
+    decodeEvent: options.side.decodeEvent,
+    batchSize: options.batchSize,
+    retry: { initialDelayMs: 200, maxDelayMs: 2000 },
+    logger: {
+      log: () => undefined,
+      warn: (message) => {
+        lastFailure = message;
+        if (++failures >= 5) void engine.stop();
+      },
+    },
+  });
+  const progress = rebuildProgress(io, options.label);
+  let first: RebuildProgress | undefined;
+  let latest: RebuildProgress | undefined;
+  const stop = (): void => {
+    interrupted = true;
+    void engine.stop();
+  };
+  process.once('SIGINT', stop);
+  try {
+    const result = await engine.rebuild(options.side.projection.name, {
+      onProgress: (update) => {
+        first ??= update;
+        latest = update;
+        failures = 0;
+        progress.update(update);
+      },
+    });
+    return { ...result, resumed: first?.resumed ?? false, resumedFrom: first?.resumed ? first.position : 0 };
+  } catch (error) {
+    if (!(error instanceof RebuildInterruptedError)) throw error;
+    const where = latest === undefined ? 'before the first batch' : `at position ${latest.position} of ${latest.targetPosition}`;
+    throw new RebuildStopped(interrupted ? `Interrupted ${where}` : `Stopped ${where} after five failures in a row (${lastFailure})`);
+  } finally {
+    progress.stop();
+    process.off('SIGINT', stop);
+    await engine.stop();
+  }
+}
+
+/** A rebuild that stopped before its swap: nothing live changed, and the shadow checkpoint allows resuming. */
+export class RebuildStopped extends Error {}
+
+const RESUME_HINT = 'the shadow collections and their checkpoint are kept: run the same command again to resume from there.';
+
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * DESIGN §10 from the command line: rebuild a projection from the first event into shadow
+ * collections while a running API keeps serving the live ones, then swap them in; or recompute a
+ * month range of the monthly report from the facts.
+ */
+export const rebuildCommand: CliCommand = {
+  name: 'rebuild',
+  summary: 'Rebuild a projection from the first event into shadow collections and swap them in (MongoDB), or a month range of the monthly report',
+  usage: `[--projection <name>] [--months YYYY-MM..YYYY-MM] [--batch-size <n>] [--json]   (projection default ${QUALITY_REPORTING_PROJECTION})`,
+  async run(args, context) {
+    const { values } = parseArgs({
+      args: [...args],
+      options: {
+        projection: { type: 'string', default: QUALITY_REPORTING_PROJECTION },
+        months: { type: 'string' },
+        'batch-size': { type: 'string' },
+        json: { type: 'boolean', default: false },
+      },
+      strict: true,
+      allowPositionals: false,
+    });
+    const months = values.months === undefined ? undefined : monthRange(values.months);
+    const batchSize = positiveInteger(values['batch-size'], '--batch-size', 500);
+    const side = readSideOf(context.io.env, values.projection);
+    const mongo = side.openMongo();
+    if (mongo === undefined) return embedded(context, side, { months, batchSize, json: values.json });
+    try {
+      await mongo.checkHealth();
+      return months === undefined
+        ? await rebuildInMongo(context, side, mongo, { batchSize, json: values.json })
+        : await rebuildMonthsInMongo(context, side, mongo, { ...months, json: values.json });
+    } finally {
+      await mongo.close();
+    }
+  },
+};
+
+export function monthRange(text: string): { from: string; to: string } {
+  const [from, to = from, ...rest] = text.split('..');
+  if (from === undefined || to === undefined || rest.length > 0 || !isMonthKey(from) || !isMonthKey(to)) {
+    throw new UsageError(`--months takes YYYY-MM..YYYY-MM (or one YYYY-MM), not "${text}".`);
+  }
+  if (from > to) throw new UsageError(`--months ${text}: the first month is after the last.`);
+  return { from, to };
+}
+
+async function rebuildInMongo(
+  { io, eventStore }: CliContext,
+  side: CliReadSide,
+  mongo: MongoReadStore,
+  options: { batchSize: number; json: boolean },
+): Promise<ExitCode> {
+  const store = await eventStore();
+  const name = side.projection.name;
+  const saved = await mongo.getCheckpoint(rebuildCheckpointName(name));
+  io.stderr.write(
+    saved === null
+      ? `Rebuilding ${name} from the first event into shadow collections (<collection>__rebuild) of MongoDB ${mongo.databaseName}; the live collections keep serving until the swap. Ctrl-C stops it; running this again resumes.\n`
+      : `Resuming the rebuild of ${name} that stopped at position ${saved.position}: its shadow collections and checkpoint were kept.\n`,
+  );
+  let result;
+  try {
+    result = await runRebuild(io, { eventStore: store, readStore: mongo, side, batchSize: options.batchSize, label: `rebuild ${name}` });
+  } catch (error) {
+    if (!(error instanceof RebuildStopped)) throw error;
+    io.stderr.write(`${error.message}; ${RESUME_HINT}\n`);
+    return EXIT.CHECK_FAILED;
+  }
+  // The engine paused only this process's runner for the swap. A running API's runner writes on
+  // in its own process: events it applied to the old copy while the copies were swapped would be
+  // missing from the new one. None committed after the rebuild's last position means none could be.
+  const after = (await store.readAll({ fromPosition: result.position, maxCount: 10_000 })).length;
+  if (options.json) {
+    io.stdout.write(`${JSON.stringify({ ...result, store: 'mongodb', database: mongo.databaseName, eventsCommittedDuringSwap: after })}\n`);
+  } else {
+    io.stdout.write(
+      `Rebuilt ${name} in MongoDB ${mongo.databaseName}: ${result.eventsProcessed} events in ${(result.durationMs / 1000).toFixed(1)} s ` +
+        `(${rate(result.eventsProcessed, result.durationMs)} events/s)${result.resumed ? `, resumed from position ${result.resumedFrom}` : ''}; ` +
+        `the rebuilt copy went live at position ${result.position}.\n`,
+    );
+  }
+  if (after > 0) {
+    io.stderr.write(
+      `Warning: ${after} events were committed while the copies were swapped. If an API was running, check with "compare-read-models" ` +
+        '(a difference means rebuilding through the API: POST /admin/projections/<name>/rebuild, which pauses its own projection for the swap).\n',
+    );
+  }
+  return EXIT.OK;
+}
+
+async function rebuildMonthsInMongo(
+  { io }: CliContext,
+  side: CliReadSide,
+  mongo: MongoReadStore,
+  range: { from: string; to: string; json: boolean },
+): Promise<ExitCode> {
+  const total = monthsBetween(range.from, range.to).length;
+  const progress = startProgress(io, 'monthly report', 'month');
+  progress.update(0, total);
+  const started = performance.now();
+  let count: number;
+  try {
+    count = await side.projection.materializer.rebuildMonths(mongo, range.from, range.to, (month, done, all) => progress.update(done, all, month));
+  } finally {
+    progress.stop();
+  }
+  const seconds = (performance.now() - started) / 1000;
+  io.stdout.write(
+    range.json
+      ? `${JSON.stringify({ from: range.from, to: range.to, months: count, seconds, database: mongo.databaseName })}\n`
+      : `Recomputed ${count} months of the monthly report (${range.from}..${range.to}) from the facts in MongoDB ${mongo.databaseName} in ${seconds.toFixed(1)} s.\n`,
+  );
+  return EXIT.OK;
+}
+
+/** No MONGO_URL: nothing outside the API to rebuild; a rebuild in memory still measures the log. */
+async function embedded(
+  { io, eventStore }: CliContext,
+  side: CliReadSide,
+  options: { months: { from: string; to: string } | undefined; batchSize: number; json: boolean },
+): Promise<ExitCode> {
+  if (options.months !== undefined) {
+    io.stdout.write(
+      `${EMBEDDED_NOTE} A month range of the report is recomputed there too: POST /admin/projections/monthly-report/rebuild?from=${options.months.from}&to=${options.months.to}\n`,
+    );
+    return EXIT.OK;
+  }
+  if (!options.json) io.stdout.write(`${EMBEDDED_NOTE} Rebuilding into a fresh in-memory store to measure it:\n`);
+  const memory = new InMemoryReadStore();
+  const store = await eventStore();
+  let result;
+  try {
+    result = await runRebuild(io, { eventStore: store, readStore: memory, side, batchSize: options.batchSize, label: `rebuild ${side.projection.name} (in memory)` });
+  } catch (error) {
+    if (!(error instanceof RebuildStopped)) throw error;
+    io.stderr.write(`${error.message}.\n`);
+    return EXIT.CHECK_FAILED;
+  }
+  const checksum = await readModelChecksum(memory, side.collections);
+  if (options.json) {
+    io.stdout.write(`${JSON.stringify({ ...result, store: 'memory', eventsPerSecond: rate(result.eventsProcessed, result.durationMs), ...checksum })}\n`);
+  } else {
+    io.stdout.write(
+      `Rebuilt ${side.projection.name} in memory: ${result.eventsProcessed} events up to position ${result.position} in ${(result.durationMs / 1000).toFixed(1)} s ` +
+        `(${rate(result.eventsProcessed, result.durationMs)} events/s); ${checksum.documents} documents, checksum sha256:${checksum.checksum}.\n`,
+    );
+  }
+  return EXIT.OK;
+}

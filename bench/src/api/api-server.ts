@@ -1,0 +1,96 @@
+import { readFileSync } from 'node:fs';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { DomainEvent } from '@qms/domain-kernel';
+import { EVENT_STORE, type EventStore } from '@qms/event-store';
+import type { ProjectionEngine } from '@qms/projection-engine';
+import { loadAppConfig } from '../../../apps/api/src/config/app-config';
+import { PROJECTION_ENGINE } from '../../../apps/api/src/read-side/read-side.tokens';
+import { createBenchApp } from './bench-app';
+
+/** The API process of parts 2, 4 and 5: the embedded default on a private copy of the full history. */
+export interface ApiStartArgs {
+  readonly eventsDbPath: string;
+}
+
+export interface MemorySnapshot {
+  /** Resident set size now, MiB. */
+  readonly rssMiB: number;
+  /** Peak resident set size of the process so far (VmHWM), MiB. */
+  readonly peakRssMiB: number;
+  readonly heapUsedMiB: number;
+  readonly heapTotalMiB: number;
+  readonly externalMiB: number;
+  readonly arrayBuffersMiB: number;
+}
+
+export interface ApiStarted {
+  readonly url: string;
+  readonly headPosition: number;
+  /** From creating the app to listening (the projection engine starts catching up meanwhile). */
+  readonly listeningSeconds: number;
+  /** From creating the app until the read models hold every stored event. */
+  readonly readySeconds: number;
+  readonly eventsPerSecondAtStart: number;
+  readonly memoryWhenReady: MemorySnapshot;
+  readonly memoryAfterGc: MemorySnapshot | null;
+}
+
+let app: NestFastifyApplication | undefined;
+
+export function currentApp(): NestFastifyApplication {
+  if (app === undefined) throw new Error('the API is not started');
+  return app;
+}
+
+export async function startApi(args: ApiStartArgs): Promise<ApiStarted> {
+  const started = performance.now();
+  // The embedded default whatever the environment says: SQLite events, read models in process.
+  const config = { ...loadAppConfig({ EVENTS_DB_PATH: args.eventsDbPath, PORT: '0' }), mongoUrl: undefined, eventStoreUrl: undefined };
+  app = await createBenchApp(config);
+  await app.listen(0, '127.0.0.1');
+  const listeningSeconds = (performance.now() - started) / 1000;
+  const engine = app.get<ProjectionEngine<DomainEvent>>(PROJECTION_ENGINE);
+  const eventStore = app.get<EventStore>(EVENT_STORE);
+  const headPosition = await eventStore.headPosition();
+  const caughtUp = await engine.waitForPosition(headPosition, 60 * 60_000);
+  if (!caughtUp) throw new Error('the read models did not catch up within an hour');
+  const readySeconds = (performance.now() - started) / 1000;
+  const memoryWhenReady = memory();
+  let memoryAfterGc: MemorySnapshot | null = null;
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (gc !== undefined) {
+    gc();
+    memoryAfterGc = memory();
+  }
+  const address = app.getHttpServer().address();
+  const port = typeof address === 'object' && address !== null ? address.port : 0;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    headPosition,
+    listeningSeconds,
+    readySeconds,
+    eventsPerSecondAtStart: headPosition / readySeconds,
+    memoryWhenReady,
+    memoryAfterGc,
+  };
+}
+
+export async function stopApi(): Promise<void> {
+  await app?.close();
+  app = undefined;
+}
+
+export function memory(): MemorySnapshot {
+  const usage = process.memoryUsage();
+  const mib = (bytes: number) => Math.round((bytes / 2 ** 20) * 10) / 10;
+  const status = readFileSync('/proc/self/status', 'utf8');
+  const kib = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? Number.NaN);
+  return {
+    rssMiB: mib(usage.rss),
+    peakRssMiB: Math.round((kib('VmHWM') / 1024) * 10) / 10,
+    heapUsedMiB: mib(usage.heapUsed),
+    heapTotalMiB: mib(usage.heapTotal),
+    externalMiB: mib(usage.external),
+    arrayBuffersMiB: mib(usage.arrayBuffers),
+  };
+}

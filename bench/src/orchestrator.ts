@@ -1,0 +1,200 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { Child, inChild } from './child';
+import type { ApiStarted, MemorySnapshot } from './api/api-server';
+import type { ReadArgs, ReadResult } from './api/read-api';
+import { cachedHistory, copyHistory, type HistoryManifest } from './history/generate';
+import { DEPARTMENTS } from './history/vocabulary';
+import { runHttp } from './parts/http';
+import type { RebuildArgs, RebuildResult } from './parts/rebuild';
+import { describeMachine } from './machine';
+import type { BenchOptions } from './options';
+import type { AppendArgs, AppendResult } from './parts/append';
+import type { BenchResults } from './results';
+
+const log = (message: string) => process.stderr.write(`bench: ${message}\n`);
+
+export async function runBenchmarks(options: BenchOptions, script: string): Promise<BenchResults> {
+  const started = new Date();
+  const profileDir = resolve('bench', 'results', 'profiles');
+  const execArgv = (name: string, extra: readonly string[] = []) =>
+    options.profile ? [...extra, '--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${name}.cpuprofile`] : [...extra];
+  if (options.profile) mkdirSync(profileDir, { recursive: true });
+  const workFolder = resolve('data', 'bench', 'work');
+
+  const history = await ensureHistory(options, script);
+  const results: BenchResults = {
+    version: 1,
+    startedAt: started.toISOString(),
+    finishedAt: '',
+    command: reproduceCommand(options),
+    options: { scale: options.scale, only: options.only, seed: options.seed, httpSeconds: options.httpSeconds, connections: options.connections },
+    machine: describeMachine(),
+    history: summarizeHistory(history),
+    parts: {},
+  };
+
+  if (options.only.includes('append')) {
+    log('part 1: append');
+    const args: AppendArgs = {
+      historyPath: history.path,
+      folder: join(workFolder, 'append'),
+      single: { warmup: 300, measured: 3_000, peerMeasured: 1_500 },
+      batched: { size: 500, warmup: 4, measured: 40, peerMeasured: 6 },
+    };
+    results.parts.append = await inChild<AppendResult>(script, 'append', 'run', fitAppend(args, history), { execArgv: execArgv('append') });
+  }
+
+  if (options.only.includes('rebuild')) {
+    log('part 3: rebuild');
+    const args: RebuildArgs = { historyPath: history.path, mongoSeconds: options.mongoSeconds, ...(options.mongoUrl ? { mongoUrl: options.mongoUrl } : {}) };
+    results.parts.rebuild = await inChild<RebuildResult>(script, 'rebuild', 'run', args, { execArgv: execArgv('rebuild', ['--max-old-space-size=4096']) });
+  }
+
+  if (options.only.some((part) => part === 'http' || part === 'read' || part === 'memory')) {
+    await apiParts(options, script, history, workFolder, profileDir, results);
+  }
+
+  results.finishedAt = new Date().toISOString();
+  writeResults(options.out, results);
+  return results;
+}
+
+/**
+ * Parts 2, 4 and 5 share one API process on a private copy of the history: it starts (catching
+ * up its in-process read models from the whole log), is measured for memory, serves the read
+ * benchmark in process, then takes the HTTP load from this process.
+ */
+async function apiParts(
+  options: BenchOptions,
+  script: string,
+  history: HistoryManifest,
+  workFolder: string,
+  profileDir: string,
+  results: BenchResults,
+): Promise<void> {
+  log('parts 2, 4, 5: copying the history for the API process');
+  const eventsDbPath = copyHistory(history, join(workFolder, 'api'));
+  const api = Child.start(script, 'api', { execArgv: ['--expose-gc'] });
+  // One CPU profile per phase of the API process, so that each figure has its own.
+  const hooks = {
+    before: async (_phase: string) => {
+      if (options.profile) await api.call('profileStart');
+    },
+    after: async (phase: string) => {
+      if (options.profile) await api.call('profileStop', { path: join(profileDir, `api-${phase}.cpuprofile`) });
+    },
+  };
+  try {
+    log('API: starting on the full history (read models caught up from the first event)');
+    await hooks.before('start');
+    const started = await api.call<ApiStarted>('start', { eventsDbPath });
+    await hooks.after('start');
+    results.api = started;
+    log(`API: ready in ${started.readySeconds.toFixed(1)} s, RSS ${started.memoryWhenReady.rssMiB} MiB (peak ${started.memoryWhenReady.peakRssMiB} MiB)`);
+    if (options.only.includes('read')) {
+      log('part 4: read API');
+      const lastMonth = new Date(Date.parse(history.window.to) - 86_400_000);
+      const months = Array.from({ length: 12 }, (_, back) => {
+        const date = new Date(Date.UTC(lastMonth.getUTCFullYear(), lastMonth.getUTCMonth() - 11 + back, 1));
+        return date.toISOString().slice(0, 7);
+      });
+      const args: ReadArgs = {
+        samples: 300,
+        warmup: 30,
+        customers: history.topCustomers,
+        departments: DEPARTMENTS.map(([name]) => name),
+        months,
+      };
+      await hooks.before('read');
+      results.parts.read = await api.call<ReadResult>('read', args);
+      await hooks.after('read');
+    }
+    if (options.only.includes('http')) {
+      log('part 2: HTTP commands');
+      results.parts.http = await runHttp({
+        url: started.url,
+        seconds: options.httpSeconds,
+        warmupSeconds: Math.min(3, options.httpSeconds),
+        connections: options.connections,
+        actionPlanningPool: history.actionPlanningPool,
+      }, hooks);
+    }
+    const atEnd = await api.call<MemorySnapshot>('memory');
+    results.parts.memory = {
+      whenReady: started.memoryWhenReady,
+      afterGc: started.memoryAfterGc,
+      atEnd,
+      peakRssMiB: atEnd.peakRssMiB,
+    };
+    await api.call('stop');
+  } finally {
+    await api.stop();
+  }
+}
+
+/** Small histories hold fewer deliveries than the full-size batches need. */
+function fitAppend(args: AppendArgs, history: HistoryManifest): AppendArgs {
+  const deliveries = history.eventTypes['DeliveryRecorded'] ?? 0;
+  const batches = Math.floor(deliveries / args.batched.size);
+  const warmup = Math.min(args.batched.warmup, Math.max(1, Math.floor(batches / 10)));
+  return {
+    ...args,
+    single: { ...args.single, measured: Math.min(args.single.measured, history.eventCount - args.single.warmup) },
+    batched: {
+      ...args.batched,
+      warmup,
+      measured: Math.min(args.batched.measured, batches - warmup),
+      peerMeasured: Math.min(args.batched.peerMeasured, batches - warmup),
+    },
+  };
+}
+
+async function ensureHistory(options: BenchOptions, script: string): Promise<HistoryManifest> {
+  let history = options.regenerate ? undefined : cachedHistory(options.scale, options.seed);
+  if (history !== undefined) {
+    log(`history: cached ${history.path} (${history.eventCount.toLocaleString('en')} events)`);
+  } else {
+    log(`history: generating at scale ${options.scale} (cached under data/bench/ afterwards)`);
+    // A heap large enough for the generator's in-progress records at full scale.
+    history = await inChild<HistoryManifest>(script, 'history', 'generate', { scale: options.scale, seed: options.seed }, { execArgv: ['--max-old-space-size=4096'] });
+    log(`history: ${history.eventCount.toLocaleString('en')} events in ${history.generationSeconds.toFixed(1)} s`);
+  }
+  if (options.verifyHistory) {
+    const verification = await inChild<{ ok: boolean; eventsChecked: number; streamsChecked: number; seconds: number }>(script, 'history', 'verify', { path: history.path });
+    log(`history: hash chains ${verification.ok ? 'verified' : 'BROKEN'} (${verification.eventsChecked} events, ${verification.streamsChecked} streams, ${verification.seconds.toFixed(1)} s)`);
+    if (!verification.ok) throw new Error('The generated history does not verify; delete data/bench/ and run again.');
+  }
+  return history;
+}
+
+function summarizeHistory(history: HistoryManifest): BenchResults['history'] {
+  return {
+    scale: history.scale,
+    seed: history.seed,
+    window: history.window,
+    eventCount: history.eventCount,
+    fileBytes: history.fileBytes,
+    sizes: history.sizes,
+    tally: history.tally,
+    eventTypes: history.eventTypes,
+    generationSeconds: history.generationSeconds,
+  };
+}
+
+function reproduceCommand(options: BenchOptions): string {
+  const args = [
+    ...(options.scale !== 1 ? [`--scale ${options.scale}`] : []),
+    ...(options.only.length < 5 ? [`--only ${options.only.join(',')}`] : []),
+    ...(options.seed !== 'qms-bench' ? [`--seed ${options.seed}`] : []),
+  ];
+  const mongo = options.mongoUrl ? 'MONGO_URL=<url> ' : '';
+  return `${mongo}npm run bench${args.length > 0 ? ` -- ${args.join(' ')}` : ''}`;
+}
+
+function writeResults(path: string, results: BenchResults): void {
+  mkdirSync(dirname(resolve(path)), { recursive: true });
+  writeFileSync(path, `${JSON.stringify(results, null, 2)}\n`);
+  log(`results written to ${path}`);
+}
+

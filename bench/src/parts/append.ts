@@ -1,0 +1,294 @@
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import Database from 'better-sqlite3';
+import { SqliteEventStore, type EventToAppend, type JsonObject } from '@qms/event-store';
+import { ratio, summarize, type LatencySummary } from '../stats';
+
+/**
+ * Part 1: appends through the event-store port on SQLite, against raw better-sqlite3 inserts of
+ * the same rows in the same transaction shapes (the floor) and against Emmett's SQLite event
+ * store (the peer). Every contender starts from an empty file with the same pragmas (WAL, and
+ * the fsync per commit of synchronous = FULL, which the port uses and SQLite's default in WAL
+ * mode is for Emmett's sqlite3 driver).
+ */
+export interface AppendArgs {
+  readonly historyPath: string;
+  readonly folder: string;
+  readonly single: { readonly warmup: number; readonly measured: number; readonly peerMeasured: number };
+  readonly batched: { readonly size: number; readonly warmup: number; readonly measured: number; readonly peerMeasured: number };
+}
+
+export interface ShapeResult {
+  readonly events: number;
+  readonly seconds: number;
+  readonly eventsPerSecond: number;
+  /** Per append (single) or per batch (batched), in ms. */
+  readonly latency: LatencySummary;
+}
+
+export interface AppendResult {
+  readonly description: Record<string, string>;
+  readonly single: { readonly ours: ShapeResult; readonly floor: ShapeResult; readonly peer: ShapeResult | { skipped: string } };
+  readonly batched: {
+    readonly size: number;
+    readonly ours: ShapeResult;
+    readonly floor: ShapeResult;
+    readonly peer: ShapeResult | { skipped: string };
+  };
+  readonly ratios: {
+    readonly singleToFloor: number | null;
+    readonly singleToPeer: number | null;
+    readonly batchedToFloor: number | null;
+    readonly batchedToPeer: number | null;
+  };
+}
+
+interface WorkloadEvent extends EventToAppend {
+  readonly streamId: string;
+  readonly revision: number;
+}
+
+/** Rows of the generated history in log order: real shapes and sizes, each stream from its first event. */
+function loadWorkload(historyPath: string, args: AppendArgs): { single: WorkloadEvent[]; deliveries: WorkloadEvent[] } {
+  const db = new Database(historyPath, { readonly: true });
+  try {
+    type Row = { event_id: string; stream_id: string; revision: number; type: string; data: string; metadata: string };
+    const toEvent = (row: Row): WorkloadEvent => ({
+      id: row.event_id,
+      streamId: row.stream_id,
+      revision: row.revision,
+      type: row.type,
+      data: JSON.parse(row.data) as JsonObject,
+      metadata: JSON.parse(row.metadata) as JsonObject,
+    });
+    const single = db
+      .prepare<[number], Row>('SELECT event_id, stream_id, revision, type, data, metadata FROM events ORDER BY position LIMIT ?')
+      .all(args.single.warmup + args.single.measured)
+      .map(toEvent);
+    const deliveries = db
+      .prepare<[number], Row>(
+        "SELECT event_id, stream_id, revision, type, data, metadata FROM events WHERE type = 'DeliveryRecorded' ORDER BY position LIMIT ?",
+      )
+      .all(args.batched.size * (args.batched.warmup + Math.max(args.batched.measured, args.batched.peerMeasured)))
+      .map(toEvent);
+    return { single, deliveries };
+  } finally {
+    db.close();
+  }
+}
+
+function shape(samples: number[], events: number, seconds: number): ShapeResult {
+  return { events, seconds, eventsPerSecond: events / seconds, latency: summarize(samples) };
+}
+
+/** Measures `count` operations after `warmup` unmeasured ones. */
+async function measure<T>(items: readonly T[], warmup: number, operation: (item: T) => unknown, eventsPerItem: (item: T) => number): Promise<ShapeResult> {
+  const samples: number[] = [];
+  let events = 0;
+  let total = 0;
+  for (const [index, item] of items.entries()) {
+    const started = performance.now();
+    await operation(item);
+    const elapsed = performance.now() - started;
+    if (index < warmup) continue;
+    samples.push(elapsed);
+    total += elapsed;
+    events += eventsPerItem(item);
+  }
+  return shape(samples, events, total / 1000);
+}
+
+function freshFile(folder: string, name: string): string {
+  const path = join(folder, `${name}.db`);
+  for (const file of [path, `${path}-wal`, `${path}-shm`]) rmSync(file, { force: true });
+  return path;
+}
+
+async function oursSingle(path: string, events: readonly WorkloadEvent[], warmup: number): Promise<ShapeResult> {
+  const store = SqliteEventStore.open(path);
+  try {
+    // What CommandExecutor does per command: read the stream (to fold it), append at the revision it read.
+    return await measure(
+      events,
+      warmup,
+      async (event) => {
+        const recorded = await store.readStream(event.streamId);
+        const revision = recorded.length - 1;
+        await store.appendToStream(event.streamId, [event], { expectedRevision: revision < 0 ? 'no_stream' : revision });
+      },
+      () => 1,
+    );
+  } finally {
+    await store.close();
+  }
+}
+
+async function oursBatched(path: string, batches: readonly WorkloadEvent[][], warmup: number): Promise<ShapeResult> {
+  const store = SqliteEventStore.open(path);
+  try {
+    return await measure(
+      batches,
+      warmup,
+      async (batch) => {
+        const outcomes = await store.appendToStreams(batch.map((event) => ({ streamId: event.streamId, events: [event], expectedRevision: 'no_stream' })));
+        if (outcomes.some((outcome) => !outcome.ok)) throw new Error('a batched append was refused');
+      },
+      (batch) => batch.length,
+    );
+  } finally {
+    await store.close();
+  }
+}
+
+/** The floor: the same table (created by the real store), the same pragmas, only the INSERTs. */
+function rawDatabase(path: string): Promise<Database.Database> {
+  return SqliteEventStore.open(path)
+    .close()
+    .then(() => {
+      const db = new Database(path);
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = FULL');
+      return db;
+    });
+}
+
+function rawInsert(db: Database.Database): (event: WorkloadEvent) => void {
+  const insert = db.prepare<[string, string, number, string, string, string, string]>(
+    'INSERT INTO events (event_id, stream_id, revision, type, data, metadata, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+  );
+  return (event) => {
+    insert.run(event.id, event.streamId, event.revision, event.type, JSON.stringify(event.data), JSON.stringify(event.metadata), new Date().toISOString());
+  };
+}
+
+async function floorSingle(path: string, events: readonly WorkloadEvent[], warmup: number): Promise<ShapeResult> {
+  const db = await rawDatabase(path);
+  try {
+    const insert = rawInsert(db);
+    const transaction = db.transaction((event: WorkloadEvent) => insert(event)).immediate;
+    return await measure(events, warmup, (event) => transaction(event), () => 1);
+  } finally {
+    db.close();
+  }
+}
+
+async function floorBatched(path: string, batches: readonly WorkloadEvent[][], warmup: number): Promise<ShapeResult> {
+  const db = await rawDatabase(path);
+  try {
+    const insert = rawInsert(db);
+    const transaction = db.transaction((batch: readonly WorkloadEvent[]) => {
+      for (const event of batch) insert(event);
+    }).immediate;
+    return await measure(batches, warmup, (batch) => transaction(batch), (batch) => batch.length);
+  } finally {
+    db.close();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The peer: Emmett 0.38.5 (optional dependency), loaded by name so the build does not need it.
+// ---------------------------------------------------------------------------------------------
+
+interface EmmettStore {
+  readStream(streamName: string): Promise<{ events: unknown[]; currentStreamVersion: bigint }>;
+  appendToStream(streamName: string, events: { type: string; data: unknown; metadata?: unknown }[], options?: { expectedStreamVersion?: bigint }): Promise<unknown>;
+}
+
+function loadEmmett(): { getSQLiteEventStore: (options: { fileName: string }) => EmmettStore; version: string } | { skipped: string } {
+  const moduleName = '@event-driven-io/emmett-sqlite';
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const emmett = require(moduleName) as { getSQLiteEventStore: (options: { fileName: string }) => EmmettStore };
+    // The package's exports map hides package.json; its version is read from the file.
+    const packageJson = join(dirname(require.resolve(moduleName)), '..', 'package.json');
+    const version = (JSON.parse(readFileSync(packageJson, 'utf8')) as { version: string }).version;
+    return { getSQLiteEventStore: emmett.getSQLiteEventStore, version };
+  } catch (error) {
+    return { skipped: `${moduleName} is not installed (optional dependency): ${(error as Error).message.split('\n')[0]}` };
+  }
+}
+
+async function peerSingle(store: EmmettStore, events: readonly WorkloadEvent[], warmup: number): Promise<ShapeResult> {
+  return measure(
+    events,
+    warmup,
+    async (event) => {
+      const stream = await store.readStream(event.streamId);
+      await store.appendToStream(event.streamId, [{ type: event.type, data: event.data, metadata: event.metadata }], {
+        expectedStreamVersion: stream.currentStreamVersion,
+      });
+    },
+    () => 1,
+  );
+}
+
+/** Emmett 0.38.5 has no multi-stream append: a batch is one append per stream, in sequence. */
+async function peerBatched(store: EmmettStore, batches: readonly WorkloadEvent[][], warmup: number): Promise<ShapeResult> {
+  return measure(
+    batches,
+    warmup,
+    async (batch) => {
+      for (const event of batch) {
+        await store.appendToStream(event.streamId, [{ type: event.type, data: event.data, metadata: event.metadata }], { expectedStreamVersion: 0n });
+      }
+    },
+    (batch) => batch.length,
+  );
+}
+
+export async function runAppend(args: AppendArgs): Promise<AppendResult> {
+  mkdirSync(args.folder, { recursive: true });
+  const workload = loadWorkload(args.historyPath, args);
+  const singleOurs = workload.single;
+  const singlePeer = workload.single.slice(0, args.single.warmup + args.single.peerMeasured);
+  const batches: WorkloadEvent[][] = [];
+  for (let index = 0; index + args.batched.size <= workload.deliveries.length; index += args.batched.size) {
+    batches.push(workload.deliveries.slice(index, index + args.batched.size));
+  }
+  const batchesOurs = batches.slice(0, args.batched.warmup + args.batched.measured);
+  const batchesPeer = batches.slice(0, args.batched.warmup + args.batched.peerMeasured);
+  const log = (message: string) => process.stderr.write(`append: ${message}\n`);
+
+  log(`single, ${singleOurs.length} events: floor`);
+  const floor1 = await floorSingle(freshFile(args.folder, 'floor-single'), singleOurs, args.single.warmup);
+  log('single: ours');
+  const ours1 = await oursSingle(freshFile(args.folder, 'ours-single'), singleOurs, args.single.warmup);
+  log(`batched, ${batchesOurs.length} batches of ${args.batched.size}: floor`);
+  const floorN = await floorBatched(freshFile(args.folder, 'floor-batched'), batchesOurs, args.batched.warmup);
+  log('batched: ours');
+  const oursN = await oursBatched(freshFile(args.folder, 'ours-batched'), batchesOurs, args.batched.warmup);
+
+  const emmett = loadEmmett();
+  let peer1: ShapeResult | { skipped: string };
+  let peerN: ShapeResult | { skipped: string };
+  if ('skipped' in emmett) {
+    peer1 = emmett;
+    peerN = emmett;
+  } else {
+    log(`single, ${singlePeer.length} events: peer (Emmett ${emmett.version})`);
+    peer1 = await peerSingle(emmett.getSQLiteEventStore({ fileName: freshFile(args.folder, 'peer-single') }), singlePeer, args.single.warmup);
+    log(`batched, ${batchesPeer.length} batches: peer`);
+    peerN = await peerBatched(emmett.getSQLiteEventStore({ fileName: freshFile(args.folder, 'peer-batched') }), batchesPeer, args.batched.warmup);
+  }
+  for (const name of ['floor-single', 'ours-single', 'floor-batched', 'ours-batched', 'peer-single', 'peer-batched']) freshFile(args.folder, name);
+
+  const throughput = (result: ShapeResult | { skipped: string }) => ('skipped' in result ? null : result.eventsPerSecond);
+  return {
+    description: {
+      workload: `the first ${singleOurs.length} events of the generated history in log order (complaint, return, delivery, notification events with their metadata and hash), and its first DeliveryRecorded events for the batches`,
+      ours: 'single: SqliteEventStore.readStream(stream) then appendToStream(stream, [event], expected revision read) — the read and append of a command; batched: appendToStreams of one event per new stream (the delivery import shape)',
+      floor: 'better-sqlite3 INSERT of the same rows into the same table: one BEGIN IMMEDIATE…COMMIT per event (single), one per batch (batched); JSON.stringify of data and metadata included',
+      peer: "single: Emmett's SQLite event store readStream then appendToStream(expectedStreamVersion); batched: one appendToStream per stream in sequence (no multi-stream append in Emmett 0.38.5). Emmett opens and closes a sqlite3 connection per call on a file database",
+      durability: 'WAL, synchronous = FULL (one fsync per commit) for ours and the floor; Emmett runs with its driver defaults (WAL, synchronous FULL)',
+      peerVersion: 'skipped' in emmett ? emmett.skipped : emmett.version,
+    },
+    single: { ours: ours1, floor: floor1, peer: peer1 },
+    batched: { size: args.batched.size, ours: oursN, floor: floorN, peer: peerN },
+    ratios: {
+      singleToFloor: ratio(ours1.eventsPerSecond, floor1.eventsPerSecond),
+      singleToPeer: ratio(ours1.eventsPerSecond, throughput(peer1)),
+      batchedToFloor: ratio(oursN.eventsPerSecond, floorN.eventsPerSecond),
+      batchedToPeer: ratio(oursN.eventsPerSecond, throughput(peerN)),
+    },
+  };
+}

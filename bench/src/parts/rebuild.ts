@@ -1,0 +1,216 @@
+import { readFileSync } from 'node:fs';
+import Database from 'better-sqlite3';
+import { MongoClient } from 'mongodb';
+import type { DomainEvent } from '@qms/domain-kernel';
+import { defaultEventCatalogue } from '@qms/event-catalogue';
+import { SqliteEventStore, type RecordedEvent } from '@qms/event-store';
+import { collectionsOf, ProjectionEngine, RebuildInterruptedError, type RebuildProgress } from '@qms/projection-engine';
+import {
+  createQualityReportingProjection,
+  InMemoryReadStore,
+  MongoReadStore,
+  QUALITY_REPORTING_PROJECTION,
+  type ReadStore,
+} from '@qms/read-models';
+import { loadAppConfig } from '../../../apps/api/src/config/app-config';
+import { deadlinePolicyFrom } from '../../../apps/api/src/config/domain-policy';
+import { reportingConfigFrom } from '../../../apps/api/src/read-side/reporting-config.provider';
+
+/**
+ * Part 3: a full rebuild of every read model (the quality reporting projection: complaint master
+ * and tracking lists, delivery, return, notification and survey facts, monthly reports) from the
+ * generated history, with the engine and settings the API uses, against the floor of reading the
+ * same events and parsing their JSON with no projection work at all.
+ */
+export interface RebuildArgs {
+  readonly historyPath: string;
+  readonly mongoUrl?: string;
+  readonly mongoSeconds: number;
+}
+
+export interface ReadPass {
+  readonly events: number;
+  readonly seconds: number;
+  readonly eventsPerSecond: number;
+}
+
+export interface RebuildRun extends ReadPass {
+  readonly documents: Readonly<Record<string, number>>;
+  /** Peak RSS of the rebuilding process (VmHWM), MiB. */
+  readonly peakRssMiB: number;
+}
+
+export interface MongoRun extends ReadPass {
+  /** The replay was stopped at the time box before the end of the log. */
+  readonly partial: boolean;
+  readonly totalEvents: number;
+}
+
+export interface RebuildResult {
+  readonly floor: ReadPass;
+  /** Where the time goes between the floor and the rebuild: the port's paged readAll, then decoding (upcasting) too. */
+  readonly breakdown: { readonly portReadAll: ReadPass; readonly portReadAllAndDecode: ReadPass };
+  readonly inProcess: RebuildRun;
+  readonly mongo: MongoRun | { readonly skipped: string };
+  readonly ratios: { readonly inProcessToFloor: number; readonly mongoToFloor: number | null };
+}
+
+const PAGE = 500;
+
+/** The floor: one sequential scan of the events table, both JSON columns parsed, nothing else. */
+export function readAndParse(path: string): ReadPass {
+  const db = new Database(path, { readonly: true });
+  try {
+    const rows = db.prepare<[], { data: string; metadata: string }>('SELECT data, metadata FROM events ORDER BY position');
+    const started = performance.now();
+    let events = 0;
+    let keys = 0;
+    for (const row of rows.iterate()) {
+      const data = JSON.parse(row.data) as object;
+      const metadata = JSON.parse(row.metadata) as object;
+      // Touch the parsed values so that the parse cannot be optimised away.
+      if (data !== null && metadata !== null) keys += 1;
+      events += 1;
+    }
+    const seconds = (performance.now() - started) / 1000;
+    if (keys !== events) throw new Error('unreachable');
+    return { events, seconds, eventsPerSecond: events / seconds };
+  } finally {
+    db.close();
+  }
+}
+
+async function portRead(path: string, decode: boolean): Promise<ReadPass> {
+  const store = SqliteEventStore.open(path);
+  const catalogue = defaultEventCatalogue();
+  try {
+    const started = performance.now();
+    let position = 0;
+    let events = 0;
+    for (;;) {
+      const page: RecordedEvent[] = await store.readAll({ fromPosition: position, maxCount: PAGE });
+      if (page.length === 0) break;
+      if (decode) for (const event of page) catalogue.decode(event);
+      events += page.length;
+      position = page[page.length - 1]!.position;
+    }
+    const seconds = (performance.now() - started) / 1000;
+    return { events, seconds, eventsPerSecond: events / seconds };
+  } finally {
+    await store.close();
+  }
+}
+
+function engineFor(path: string, readStore: ReadStore) {
+  const config = loadAppConfig({ EVENTS_DB_PATH: path });
+  const projection = createQualityReportingProjection(reportingConfigFrom(config, deadlinePolicyFrom(config)));
+  const catalogue = defaultEventCatalogue();
+  const eventStore = SqliteEventStore.open(path);
+  // As ReadSideModule builds it (default batch size and retry policy).
+  const engine = new ProjectionEngine<DomainEvent>({
+    eventStore,
+    readStore,
+    projections: [projection],
+    decodeEvent: (recorded) => catalogue.decode(recorded),
+  });
+  return { engine, eventStore, projection };
+}
+
+function progressLogger(label: string): (progress: RebuildProgress) => void {
+  let last = 0;
+  return (progress) => {
+    const now = performance.now();
+    if (now - last < 10_000) return;
+    last = now;
+    process.stderr.write(
+      `rebuild ${label}: ${progress.eventsProcessed.toLocaleString('en')} events, ${Math.round(progress.eventsPerSecond).toLocaleString('en')}/s, ` +
+        `position ${progress.position.toLocaleString('en')} of ${progress.targetPosition.toLocaleString('en')}\n`,
+    );
+  };
+}
+
+export async function rebuildInProcess(path: string): Promise<RebuildRun> {
+  const readStore = new InMemoryReadStore();
+  const { engine, eventStore, projection } = engineFor(path, readStore);
+  try {
+    const started = performance.now();
+    const result = await engine.rebuild(QUALITY_REPORTING_PROJECTION, { onProgress: progressLogger('in process') });
+    const seconds = (performance.now() - started) / 1000;
+    const documents: Record<string, number> = {};
+    for (const { name } of collectionsOf(projection)) documents[name] = await readStore.count(name);
+    return { events: result.eventsProcessed, seconds, eventsPerSecond: result.eventsProcessed / seconds, documents, peakRssMiB: peakRss() };
+  } finally {
+    await engine.stop();
+    await eventStore.close();
+  }
+}
+
+export async function rebuildIntoMongo(path: string, url: string, seconds: number): Promise<MongoRun> {
+  const dbName = `qms_bench_${Date.now().toString(36)}`;
+  const readStore = MongoReadStore.create({ url, dbName });
+  const { engine, eventStore } = engineFor(path, readStore);
+  const totalEvents = await eventStore.headPosition();
+  let last: RebuildProgress | undefined;
+  const log = progressLogger('into MongoDB');
+  const started = performance.now();
+  const timeBox = setTimeout(() => void engine.stop(), seconds * 1000);
+  let partial = false;
+  try {
+    await engine.rebuild(QUALITY_REPORTING_PROJECTION, {
+      onProgress: (progress) => {
+        last = progress;
+        log(progress);
+      },
+    });
+  } catch (error) {
+    if (!(error instanceof RebuildInterruptedError)) throw error;
+    partial = true;
+  } finally {
+    clearTimeout(timeBox);
+    await engine.stop();
+    await eventStore.close();
+    await readStore.close();
+    const client = new MongoClient(url);
+    try {
+      await client.db(dbName).dropDatabase();
+    } finally {
+      await client.close();
+    }
+  }
+  const events = last?.eventsProcessed ?? 0;
+  // A partial run's rate is over the events replayed until the time box, not the box itself.
+  const elapsed = partial && last !== undefined && last.eventsPerSecond > 0 ? events / last.eventsPerSecond : (performance.now() - started) / 1000;
+  return { events, seconds: elapsed, eventsPerSecond: events / elapsed, partial, totalEvents };
+}
+
+export async function runRebuild(args: RebuildArgs): Promise<RebuildResult> {
+  const log = (message: string) => process.stderr.write(`rebuild: ${message}\n`);
+  log('warming the page cache, then the floor (raw read + JSON parse)');
+  readAndParse(args.historyPath);
+  const floor = readAndParse(args.historyPath);
+  log(`floor: ${Math.round(floor.eventsPerSecond).toLocaleString('en')} events/s; port readAll`);
+  const portReadAll = await portRead(args.historyPath, false);
+  const portReadAllAndDecode = await portRead(args.historyPath, true);
+  log('in-process read store');
+  const inProcess = await rebuildInProcess(args.historyPath);
+  let mongo: RebuildResult['mongo'] = { skipped: 'MONGO_URL is not set' };
+  if (args.mongoUrl !== undefined) {
+    log(`MongoDB at ${args.mongoUrl.replace(/\/\/[^@]*@/, '//')} (time box ${args.mongoSeconds} s)`);
+    mongo = await rebuildIntoMongo(args.historyPath, args.mongoUrl, args.mongoSeconds);
+  }
+  return {
+    floor,
+    breakdown: { portReadAll, portReadAllAndDecode },
+    inProcess,
+    mongo,
+    ratios: {
+      inProcessToFloor: inProcess.eventsPerSecond / floor.eventsPerSecond,
+      mongoToFloor: 'skipped' in mongo ? null : mongo.eventsPerSecond / floor.eventsPerSecond,
+    },
+  };
+}
+
+function peakRss(): number {
+  const status = readFileSync('/proc/self/status', 'utf8');
+  return Math.round(Number(/^VmHWM:\s+(\d+) kB/m.exec(status)?.[1] ?? Number.NaN) / 102.4) / 10;
+}

@@ -1,0 +1,38 @@
+import type { HistoryManifest } from './history/generate';
+import type { MachineDescription } from './machine';
+import type { ApiStarted, MemorySnapshot } from './api/api-server';
+import type { ReadResult } from './api/read-api';
+import type { AppendResult } from './parts/append';
+import type { HttpResult } from './parts/http';
+import type { RebuildResult } from './parts/rebuild';
+
+/** bench/results/latest.json: everything BENCHMARKS.md is rendered from. */
+export interface BenchResults {
+  readonly version: 1;
+  readonly startedAt: string;
+  finishedAt: string;
+  /** The command that reproduces the run. */
+  readonly command: string;
+  readonly options: Readonly<Record<string, unknown>>;
+  readonly machine: MachineDescription;
+  readonly history: Pick<HistoryManifest, 'scale' | 'seed' | 'window' | 'eventCount' | 'fileBytes' | 'sizes' | 'tally' | 'eventTypes' | 'generationSeconds'>;
+  readonly parts: {
+    append?: AppendResult;
+    http?: HttpResult;
+    rebuild?: RebuildResult;
+    read?: ReadResult;
+    memory?: MemoryResult;
+  };
+  /** The API process of parts 2, 4 and 5: start-up on the full history. */
+  api?: ApiStarted;
+}
+
+/** Part 5: the API process holding the full history (embedded default). */
+export interface MemoryResult {
+  readonly whenReady: MemorySnapshot;
+  readonly afterGc: MemorySnapshot | null;
+  /** After the read and HTTP measurements (when they ran). */
+  readonly atEnd: MemorySnapshot;
+  /** VmHWM at the end: the highest RSS of the process's whole life, start-up catch-up included. */
+  readonly peakRssMiB: number;
+}

@@ -1,0 +1,67 @@
+/** What the replay specs share: engines over the quality reporting projection, and how copies are compared. */
+import { randomUUID } from 'node:crypto';
+import type { DomainEvent } from '@qms/domain-kernel';
+import { defaultEventCatalogue } from '@qms/event-catalogue';
+import type { EventStore } from '@qms/event-store';
+import { collectionsOf, compareReadModels, ProjectionEngine, type ReadModelComparison } from '@qms/projection-engine';
+import { addMonths, calendarFor, monthsBetween, type MonthKey } from '../../kpi/calendar';
+import { resolveReportingConfig } from '../../kpi/reporting-config';
+import { MONTHLY_REPORT_COLLECTION } from '../../monthly-report/monthly-report.types';
+import type { ReadStore } from '../../store';
+import { MONTHLY_REPORT_STATE_COLLECTION } from '../monthly-report-materializer';
+import { createQualityReportingProjection } from '../quality-reporting.projection';
+import type { HistoryEvent } from './valid-history';
+
+export const REPORTING_CONFIG = resolveReportingConfig({ timeZone: 'Asia/Shanghai' });
+const catalogue = defaultEventCatalogue();
+
+export const ALL_COLLECTIONS = collectionsOf(createQualityReportingProjection(REPORTING_CONFIG)).map((collection) => collection.name);
+/** The monthly report's own documents: derived by afterBatch rather than by evolve. */
+export const REPORT_COLLECTIONS = [MONTHLY_REPORT_COLLECTION, MONTHLY_REPORT_STATE_COLLECTION];
+export const FACT_COLLECTIONS = ALL_COLLECTIONS.filter((collection) => !REPORT_COLLECTIONS.includes(collection));
+
+export function reportingEngine(eventStore: EventStore, readStore: ReadStore, batchSize: number): ProjectionEngine<DomainEvent> {
+  return new ProjectionEngine<DomainEvent>({
+    eventStore,
+    readStore,
+    projections: [createQualityReportingProjection(REPORTING_CONFIG)],
+    decodeEvent: (recorded) => catalogue.decode(recorded),
+    batchSize,
+    retry: { initialDelayMs: 1, maxDelayMs: 5 },
+  });
+}
+
+export async function appendAll(eventStore: EventStore, events: readonly HistoryEvent[]): Promise<void> {
+  for (const event of events) {
+    await eventStore.appendToStream(event.streamId, [{ id: randomUUID(), type: event.type, data: event.data, metadata: event.metadata }]);
+  }
+}
+
+/** Every difference named, so a failing run says which document and which field. */
+export function describeDifferences(name: string, comparison: ReadModelComparison): string {
+  const listed = comparison.differences
+    .slice(0, 20)
+    .map((difference) => `  ${difference.kind} ${difference.collection}/${difference.id}${difference.path === undefined ? '' : ` at ${difference.path}`}`);
+  return `${name}: ${comparison.differenceCount} differences\n${listed.join('\n')}`;
+}
+
+export async function expectSameReadModels(
+  reference: ReadStore,
+  copies: Readonly<Record<string, ReadStore>>,
+  collections: readonly string[] = ALL_COLLECTIONS,
+): Promise<void> {
+  for (const [name, store] of Object.entries(copies)) {
+    const comparison = await compareReadModels(reference, store, collections);
+    if (!comparison.equal) throw new Error(describeDifferences(name, comparison));
+  }
+}
+
+/** Every month the history's business times touch, and the next one. */
+export function monthsOf(events: readonly HistoryEvent[]): MonthKey[] {
+  const times = events.map((event) => String(event.data['occurredAt'])).sort();
+  const first = times[0];
+  const last = times[times.length - 1];
+  if (first === undefined || last === undefined) return [];
+  const calendar = calendarFor(REPORTING_CONFIG.timeZone);
+  return monthsBetween(calendar.monthOf(first), addMonths(calendar.monthOf(last), 1));
+}

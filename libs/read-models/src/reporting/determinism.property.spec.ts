@@ -1,0 +1,143 @@
+import type { DomainEvent } from '@qms/domain-kernel';
+import type { ProjectionEngine } from '@qms/projection-engine';
+import fc from 'fast-check';
+import { FakeEventStore } from '../../../testing/src/fake-event-store';
+import type { MonthKey } from '../kpi/calendar';
+import { MONTHLY_REPORT_COLLECTION, type MonthlyReportDocument } from '../monthly-report/monthly-report.types';
+import { InMemoryReadStore, type ReadStore } from '../store';
+import {
+  ALL_COLLECTIONS,
+  appendAll,
+  expectSameReadModels,
+  FACT_COLLECTIONS,
+  monthsOf,
+  REPORTING_CONFIG,
+  reportingEngine,
+} from './__fixtures__/replay-harness';
+import { attemptArbitrary, historyFrom, type HistoryEvent } from './__fixtures__/valid-history';
+import { MonthlyReportMaterializer } from './monthly-report-materializer';
+import { QUALITY_REPORTING_PROJECTION } from './quality-reporting.projection';
+
+/**
+ * DESIGN §8 "the same events give byte-identical read models, whenever and however often they
+ * are replayed" and §10 "the same result as live projection": random valid histories (the real
+ * deciders' accepted events) projected live by engines of batch sizes 1, 7 and 500 while the
+ * events arrive in random chunks, rebuilt from scratch with a random batch size, and rebuilt in
+ * place over a live copy.
+ */
+
+const LIVE_BATCH_SIZES = { 'live, batches of 1': 1, 'live, batches of 7': 7, 'live, batches of 500': 500 } as const;
+
+interface Copies {
+  readonly events: readonly HistoryEvent[];
+  /** The fresh rebuild every other copy is compared with. */
+  readonly rebuilt: ReadStore;
+  readonly others: Readonly<Record<string, ReadStore>>;
+}
+
+/** Projects one history every way there is; engines are stopped before it returns. */
+async function projectEveryWay(attempts: Parameters<typeof historyFrom>[0], chunkSizes: readonly number[], rebuildBatchSize: number): Promise<Copies> {
+  const { events } = historyFrom(attempts);
+  const eventStore = new FakeEventStore({ positionStep: 3 });
+  const stores: Record<string, InMemoryReadStore> = {};
+  const engines: ProjectionEngine<DomainEvent>[] = [];
+  for (const [name, batchSize] of Object.entries(LIVE_BATCH_SIZES)) {
+    stores[name] = new InMemoryReadStore();
+    engines.push(reportingEngine(eventStore, stores[name], batchSize));
+  }
+  for (const engine of engines) engine.start();
+  try {
+    let next = 0;
+    for (let chunk = 0; next < events.length; chunk++) {
+      const size = chunkSizes[chunk % chunkSizes.length] ?? 1;
+      await appendAll(eventStore, events.slice(next, next + size));
+      next += size;
+      // Lets the engines take a batch between chunks, so batches end at arbitrary places.
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    const head = await eventStore.headPosition();
+    for (const engine of engines) expect(await engine.waitForPosition(head, 30_000)).toBe(true);
+
+    const rebuilt = new InMemoryReadStore();
+    await reportingEngine(eventStore, rebuilt, rebuildBatchSize).rebuild(QUALITY_REPORTING_PROJECTION);
+    // In place: shadows replayed beside a live copy (batches of 7), then swapped in.
+    const inPlace = new InMemoryReadStore();
+    const inPlaceEngine = reportingEngine(eventStore, inPlace, 7);
+    inPlaceEngine.start();
+    expect(await inPlaceEngine.waitForPosition(head, 30_000)).toBe(true);
+    await inPlaceEngine.rebuild(QUALITY_REPORTING_PROJECTION);
+    engines.push(inPlaceEngine);
+    return { events, rebuilt, others: { ...stores, 'rebuilt in place': inPlace } };
+  } finally {
+    await Promise.all(engines.map((engine) => engine.stop()));
+  }
+}
+
+/** The month as GET /reports/monthly serves it: stored, unless pending or absent, then computed. */
+async function servedReport(store: ReadStore, materializer: MonthlyReportMaterializer, month: MonthKey): Promise<MonthlyReportDocument> {
+  const state = await materializer.state(store);
+  if (!state.pending.includes(month)) {
+    const stored = await store.get<MonthlyReportDocument>(MONTHLY_REPORT_COLLECTION, month);
+    if (stored !== null) return stored;
+  }
+  return materializer.compute(store, month);
+}
+
+const histories = fc.array(attemptArbitrary, { minLength: 500, maxLength: 1000 });
+const chunkings = fc.array(fc.integer({ min: 1, max: 120 }), { minLength: 1, maxLength: 30 });
+const rebuildBatchSizes = fc.integer({ min: 2, max: 300 });
+
+/** Keeps a failure's message short: the cause and how to replay it, not 600 attempts. */
+const compact: fc.Parameters<[unknown, unknown, unknown]> = {
+  numRuns: 4,
+  endOnFailure: true,
+  reporter(details) {
+    if (!details.failed) return;
+    const [attempts, chunks, batch] = details.counterexample ?? [];
+    throw new Error(
+      `Property failed (seed ${details.seed}, path "${details.counterexamplePath ?? ''}"): ${(attempts as unknown[] | undefined)?.length ?? '?'} attempts, ` +
+        `chunks ${JSON.stringify(chunks)}, rebuild batch ${String(batch)}\n${details.errorInstance instanceof Error ? details.errorInstance.message : String(details.errorInstance)}`,
+    );
+  },
+};
+
+describe('the quality reporting projection is deterministic', () => {
+  it('gives byte-identical complaint lists and facts however the events were batched, and serves the same monthly reports', async () => {
+    const materializer = new MonthlyReportMaterializer(REPORTING_CONFIG);
+    await fc.assert(
+      fc.asyncProperty(histories, chunkings, rebuildBatchSizes, async (attempts, chunkSizes, rebuildBatchSize) => {
+        const { events, rebuilt, others } = await projectEveryWay(attempts, chunkSizes, rebuildBatchSize);
+        await expectSameReadModels(rebuilt, others, FACT_COLLECTIONS);
+        // What readers get is a pure function of the facts, in every copy, for every month.
+        for (const [name, store] of Object.entries({ rebuilt, ...others })) {
+          for (const month of monthsOf(events)) {
+            const served = JSON.stringify(await servedReport(store, materializer, month));
+            const computed = JSON.stringify(await materializer.compute(store, month));
+            if (served !== computed) throw new Error(`${name}: the stored report of ${month} is not the one its facts give`);
+          }
+        }
+      }),
+      compact,
+    );
+  }, 120_000);
+
+  /**
+   * Marked failing: the stored monthly_report documents still depend on the batching, through
+   * two known defects (a test that passes here fails this marker: then make it a plain `it`).
+   * 1. The engine tells afterBatch `caughtUp` only for a batch shorter than the batch size, so a
+   *    log that ends on a full batch (always, with batches of 1) leaves every month pending.
+   * 2. MonthlyReportMaterializer takes its horizon from merged spans: an open complaint's
+   *    open-ended span swallows the later months of the same batch, so a large batch (a rebuild)
+   *    stops the horizon at that complaint's month, and months are stored only where some batch's
+   *    spans reached, whereas live projection stores every month its smaller batches touched.
+   */
+  it.failing('stores byte-identical monthly_report and monthly_report_state documents however the events were batched', async () => {
+    await fc.assert(
+      fc.asyncProperty(histories, chunkings, rebuildBatchSizes, async (attempts, chunkSizes, rebuildBatchSize) => {
+        const { rebuilt, others } = await projectEveryWay(attempts, chunkSizes, rebuildBatchSize);
+        await expectSameReadModels(rebuilt, others, ALL_COLLECTIONS);
+      }),
+      { ...compact, numRuns: 2 },
+    );
+  }, 120_000);
+});
