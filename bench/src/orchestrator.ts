@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { Child, inChild } from './child';
 import type { ApiStarted, MemorySnapshot } from './api/api-server';
@@ -10,7 +10,9 @@ import type { RebuildArgs, RebuildResult } from './parts/rebuild';
 import { describeMachine } from './machine';
 import type { BenchOptions } from './options';
 import type { AppendArgs, AppendResult } from './parts/append';
+import { renderMarkdown } from './report';
 import type { BenchResults } from './results';
+import { checkTargets } from './targets';
 
 const log = (message: string) => process.stderr.write(`bench: ${message}\n`);
 
@@ -32,6 +34,7 @@ export async function runBenchmarks(options: BenchOptions, script: string): Prom
     machine: describeMachine(),
     history: summarizeHistory(history),
     parts: {},
+    partRuns: {},
   };
 
   if (options.only.includes('append')) {
@@ -56,8 +59,8 @@ export async function runBenchmarks(options: BenchOptions, script: string): Prom
   }
 
   results.finishedAt = new Date().toISOString();
-  writeResults(options.out, results);
-  return results;
+  for (const part of Object.keys(results.parts)) results.partRuns[part] = { measuredAt: results.startedAt, command: results.command };
+  return writeResults(options, results);
 }
 
 /**
@@ -192,9 +195,38 @@ function reproduceCommand(options: BenchOptions): string {
   return `${mongo}npm run bench${args.length > 0 ? ` -- ${args.join(' ')}` : ''}`;
 }
 
-function writeResults(path: string, results: BenchResults): void {
-  mkdirSync(dirname(resolve(path)), { recursive: true });
-  writeFileSync(path, `${JSON.stringify(results, null, 2)}\n`);
-  log(`results written to ${path}`);
+export const DEFAULT_OUT = 'bench/results/latest.json';
+
+/**
+ * A run of some parts (--only) keeps the other parts of the previous results when they were
+ * measured on the same history, so that BENCHMARKS.md stays whole; each part names its run.
+ */
+function writeResults(options: BenchOptions, results: BenchResults): BenchResults {
+  const path = resolve(options.out);
+  let merged = results;
+  if (existsSync(path)) {
+    const previous = JSON.parse(readFileSync(path, 'utf8')) as Partial<BenchResults>;
+    const sameHistory = previous.version === results.version && previous.history?.scale === results.history.scale && previous.history.seed === results.history.seed;
+    if (sameHistory && previous.parts !== undefined) {
+      merged = {
+        ...results,
+        parts: { ...previous.parts, ...results.parts },
+        partRuns: { ...previous.partRuns, ...results.partRuns },
+        ...(results.api === undefined && previous.api !== undefined ? { api: previous.api } : {}),
+      };
+    }
+  }
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, `${JSON.stringify(merged, null, 2)}\n`);
+  log(`results written to ${options.out}`);
+  const markdown = options.markdown ?? (resolve(options.out) === resolve(DEFAULT_OUT) ? 'BENCHMARKS.md' : undefined);
+  if (markdown !== undefined) {
+    writeFileSync(markdown, renderMarkdown(merged, resolve('bench', 'analysis.md')));
+    log(`${markdown} regenerated`);
+  }
+  for (const check of checkTargets(merged)) {
+    log(`target ${check.met === null ? 'not measured' : check.met ? 'met   ' : 'MISSED'}  ${check.target}: ${check.figure}${check.missedBy ? ` (${check.missedBy})` : ''}`);
+  }
+  return merged;
 }
 

@@ -23,6 +23,8 @@ export interface BenchResults {
     read?: ReadResult;
     memory?: MemoryResult;
   };
+  /** When and by which command each part was measured (a run of some parts keeps the others). */
+  readonly partRuns: Record<string, { readonly measuredAt: string; readonly command: string }>;
   /** The API process of parts 2, 4 and 5: start-up on the full history. */
   api?: ApiStarted;
 }

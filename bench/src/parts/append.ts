@@ -24,6 +24,8 @@ export interface ShapeResult {
   readonly eventsPerSecond: number;
   /** Per append (single) or per batch (batched), in ms. */
   readonly latency: LatencySummary;
+  /** Appends that failed and were retried (Emmett only, see withRetries). */
+  readonly failedAttempts?: number;
 }
 
 export interface AppendResult {
@@ -208,32 +210,57 @@ function loadEmmett(): { getSQLiteEventStore: (options: { fileName: string }) =>
   }
 }
 
+/**
+ * Emmett 0.38.5 now and then fails a commit with SQLITE_BUSY "SQL statements in progress" (it
+ * opens a connection per call and does not await its journal-mode pragma); such an append is
+ * rolled back, so it is retried — inside the measured time — and counted.
+ */
+async function withRetries(operation: () => Promise<unknown>, failures: { count: number }): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await operation();
+      return;
+    } catch (error) {
+      failures.count += 1;
+      if (attempt >= 5) throw error;
+    }
+  }
+}
+
 async function peerSingle(store: EmmettStore, events: readonly WorkloadEvent[], warmup: number): Promise<ShapeResult> {
-  return measure(
+  const failures = { count: 0 };
+  const result = await measure(
     events,
     warmup,
-    async (event) => {
-      const stream = await store.readStream(event.streamId);
-      await store.appendToStream(event.streamId, [{ type: event.type, data: event.data, metadata: event.metadata }], {
-        expectedStreamVersion: stream.currentStreamVersion,
-      });
-    },
+    (event) =>
+      withRetries(async () => {
+        const stream = await store.readStream(event.streamId);
+        await store.appendToStream(event.streamId, [{ type: event.type, data: event.data, metadata: event.metadata }], {
+          expectedStreamVersion: stream.currentStreamVersion,
+        });
+      }, failures),
     () => 1,
   );
+  return { ...result, failedAttempts: failures.count };
 }
 
 /** Emmett 0.38.5 has no multi-stream append: a batch is one append per stream, in sequence. */
 async function peerBatched(store: EmmettStore, batches: readonly WorkloadEvent[][], warmup: number): Promise<ShapeResult> {
-  return measure(
+  const failures = { count: 0 };
+  const result = await measure(
     batches,
     warmup,
     async (batch) => {
       for (const event of batch) {
-        await store.appendToStream(event.streamId, [{ type: event.type, data: event.data, metadata: event.metadata }], { expectedStreamVersion: 0n });
+        await withRetries(
+          () => store.appendToStream(event.streamId, [{ type: event.type, data: event.data, metadata: event.metadata }], { expectedStreamVersion: 0n }),
+          failures,
+        );
       }
     },
     (batch) => batch.length,
   );
+  return { ...result, failedAttempts: failures.count };
 }
 
 export async function runAppend(args: AppendArgs): Promise<AppendResult> {

@@ -112,6 +112,7 @@ function engineFor(path: string, readStore: ReadStore) {
     readStore,
     projections: [projection],
     decodeEvent: (recorded) => catalogue.decode(recorded),
+    logger: { warn: (message) => process.stderr.write(`rebuild: ${message}\n`), log: (message) => process.stderr.write(`rebuild: ${message}\n`) },
   });
   return { engine, eventStore, projection };
 }

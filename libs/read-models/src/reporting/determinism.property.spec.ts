@@ -83,13 +83,13 @@ async function servedReport(store: ReadStore, materializer: MonthlyReportMateria
   return materializer.compute(store, month);
 }
 
-const histories = fc.array(attemptArbitrary, { minLength: 500, maxLength: 1000 });
+const histories = fc.array(attemptArbitrary, { minLength: 400, maxLength: 800 });
 const chunkings = fc.array(fc.integer({ min: 1, max: 120 }), { minLength: 1, maxLength: 30 });
 const rebuildBatchSizes = fc.integer({ min: 2, max: 300 });
 
 /** Keeps a failure's message short: the cause and how to replay it, not 600 attempts. */
 const compact: fc.Parameters<[unknown, unknown, unknown]> = {
-  numRuns: 4,
+  numRuns: 3,
   endOnFailure: true,
   reporter(details) {
     if (!details.failed) return;

@@ -58,7 +58,7 @@ export async function expectSameReadModels(
 
 /** Every month the history's business times touch, and the next one. */
 export function monthsOf(events: readonly HistoryEvent[]): MonthKey[] {
-  const times = events.map((event) => String(event.data['occurredAt'])).sort();
+  const times = events.map((event) => event.data['occurredAt']).filter((time): time is string => typeof time === 'string').sort();
   const first = times[0];
   const last = times[times.length - 1];
   if (first === undefined || last === undefined) return [];

@@ -193,7 +193,7 @@ class World {
       this.events.push({
         streamId: stream.id,
         type: event.type,
-        data: event.data as unknown as JsonObject,
+        data: event.data as JsonObject,
         metadata: {
           schemaVersion: this.catalogue.schemaVersion(event.type),
           actor: { userId: actor.userId, role: actor.role, ...(actor.department === undefined ? {} : { department: actor.department }) },
@@ -379,14 +379,14 @@ class World {
     const reopened = this.attempt(
       this.complaintDecider,
       stream,
-      { type: 'ReopenComplaint', data: { complaintNumber: stream.state.number, occurredAt, reason: 'customer not satisfied' } } as ComplaintCommand,
+      { type: 'ReopenComplaint', data: { complaintNumber: stream.state.number, occurredAt, reason: 'customer not satisfied' } },
       { userId: 'u-sales', role: 'sales' },
     );
     const event = reopened[0];
     if (event === undefined || event.type !== 'ComplaintReopened') return;
     const number = event.data.reopenedAs;
     const next: Stream<ComplaintState> = { id: complaintStreamId(number), state: this.complaintDecider.initialState() };
-    const registration = registrationForReopen(stream.state as Complaint, number, occurredAt);
+    const registration = registrationForReopen(stream.state, number, occurredAt);
     if (this.attempt(this.complaintDecider, next, registration, { userId: 'u-sales', role: 'sales' }).length > 0) {
       this.complaints.push(next);
     }
