@@ -116,6 +116,8 @@ function areaOf(node: ProfileNode): string {
 }
 
 if (require.main === module) {
+  // Piped into head: stop quietly when the reader goes away.
+  process.stdout.on('error', () => process.exit(0));
   const [path, ...rest] = process.argv.slice(2);
   if (path === undefined) {
     process.stderr.write('usage: node dist/bench/src/profile-summary.js <file.cpuprofile> [--top n]\n');

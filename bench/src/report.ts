@@ -14,6 +14,12 @@ export function renderMarkdown(results: BenchResults, analysisPath: string): str
   const { machine, history, parts } = results;
   const lines: string[] = [];
   const out = (...text: string[]) => lines.push(...text);
+  /** A part kept from an earlier run (a later run measured only other parts) says so. */
+  const measuredBy = (part: string) => {
+    const run = results.partRuns[part];
+    if (run === undefined || run.measuredAt === results.startedAt) return;
+    out(`_Measured ${run.measuredAt.slice(0, 16).replace('T', ' ')} UTC by \`${run.command}\`._`, '');
+  };
   const targets = checkTargets(results);
 
   out(
@@ -70,6 +76,9 @@ export function renderMarkdown(results: BenchResults, analysisPath: string): str
     out(
       '## 1. Append through the event-store port (SQLite)',
       '',
+    );
+    measuredBy('append');
+    out(
       `Workload: ${append.description['workload']}. Ours: ${append.description['ours']}. Floor: ${append.description['floor']}. ` +
         `Peer: ${append.description['peer']} (version ${append.description['peerVersion']}). Durability: ${append.description['durability']}.`,
       '',
@@ -78,6 +87,10 @@ export function renderMarkdown(results: BenchResults, analysisPath: string): str
       row('ours (port)', append.single.ours, append.single.floor, append.single.peer),
       row('floor (raw inserts)', append.single.floor, append.single.floor, append.single.peer),
       row('peer (Emmett)', append.single.peer, append.single.floor, append.single.peer),
+      '',
+      `Ours per append, split: readStream p50 ${ms(append.single.ours.readStream.p50)} (p99 ${ms(append.single.ours.readStream.p99)}), ` +
+        `appendToStream p50 ${ms(append.single.ours.appendToStream.p50)} (p99 ${ms(append.single.ours.appendToStream.p99)}); ` +
+        `the floor's whole insert transaction: p50 ${ms(append.single.floor.latency.p50)}.`,
       '',
       `| batched, ${append.batched.size} streams per batch | events/s | latency per batch p50 / p99 | ÷ floor | ÷ peer | events measured |`,
       '| --- | --- | --- | --- | --- | --- |',
@@ -103,6 +116,9 @@ export function renderMarkdown(results: BenchResults, analysisPath: string): str
     out(
       '## 2. HTTP commands on the embedded default',
       '',
+    );
+    measuredBy('http');
+    out(
       `autocannon in the parent process, ${http.connections} connections, ${http.seconds} s per endpoint after a warm-up, against the API ` +
         'in its own process (SQLite events, read models in process, projections following every append). The floor is a no-op endpoint of the ' +
         'same app taking the same body through the same guard, request context, validation pipe and Fastify adapter, answering without a command. ' +
@@ -126,6 +142,9 @@ export function renderMarkdown(results: BenchResults, analysisPath: string): str
     out(
       '## 3. Full rebuild of every read model',
       '',
+    );
+    measuredBy('rebuild');
+    out(
       'The quality-reporting projection (master and tracking lists, delivery, return, notification and survey facts, monthly reports) rebuilt ' +
         'from the first event with `ProjectionEngine.rebuild` as the API configures it (batches of 500), against the floor of one sequential ' +
         'scan of the same events with both JSON columns parsed. The two middle rows split the gap: the port’s paged `readAll`, then decoding too.',
@@ -162,9 +181,15 @@ export function renderMarkdown(results: BenchResults, analysisPath: string): str
     out(
       '## 4. Read API',
       '',
+    );
+    measuredBy('read');
+    out(
       `In the API process over the read models of ${int(read.complaints)} complaints, one request at a time through Fastify's inject ` +
         `(the whole Nest pipeline and JSON serialisation, no socket), ${read.queries[0]?.latency.samples ?? 0} samples per query after a warm-up. ` +
-        `All master-list requests together: p50 ${ms(read.masterList.p50)}, p99 ${ms(read.masterList.p99)}.`,
+        `All master-list requests together: p50 ${ms(read.masterList.p50)}, p99 ${ms(read.masterList.p99)}` +
+        (read.gcDuringMasterList
+          ? `; meanwhile ${read.gcDuringMasterList.count} GC pauses (${read.gcDuringMasterList.major} full), ${ms(read.gcDuringMasterList.totalMs)} in all, the longest ${ms(read.gcDuringMasterList.maxMs)}.`
+          : '.'),
       '',
       '| query | kind | p50 / p99 | items | answer | request |',
       '| --- | --- | --- | --- | --- | --- |',
@@ -177,6 +202,7 @@ export function renderMarkdown(results: BenchResults, analysisPath: string): str
     const memory = parts.memory;
     const api = results.api;
     out('## 5. Memory of the API process holding the full history', '');
+    measuredBy('memory');
     if (api) {
       out(
         `Start-up on the full history: listening after ${api.listeningSeconds.toFixed(1)} s; read models caught up with all ${int(api.headPosition)} ` +
@@ -194,7 +220,11 @@ export function renderMarkdown(results: BenchResults, analysisPath: string): str
         snap('same, after a full GC', memory.afterGc),
         snap('after the read and HTTP measurements', memory.atEnd),
         '',
-        `Peak RSS over the process's life (VmHWM): **${memory.peakRssMiB} MiB** (${(memory.peakRssMiB * 1.048576).toFixed(0)} MB).`,
+        `Peak RSS while starting and catching up with the full history (VmHWM when ready): **${memory.whenReady.peakRssMiB} MiB** ` +
+          `(${(memory.whenReady.peakRssMiB * 1.048576).toFixed(0)} MB); live JS heap after a full GC: ${memory.afterGc?.heapUsedMiB ?? '–'} MiB. ` +
+          `Peak over the whole run, the read and HTTP benchmarks included: ${memory.peakRssMiB} MiB, with the heap limit raised to ` +
+          `${memory.heapLimitMiB ?? '–'} MiB (at Node's default limit, about 4 GiB here, the process died of heap exhaustion while serving the ` +
+          'read benchmark at full scale).',
         '',
       );
     }
@@ -214,6 +244,7 @@ function ms(value: number): string {
 }
 
 function lat(summary: LatencySummary): string {
+  if (summary.samples === 0) return 'no answer';
   return `${ms(summary.p50)} / ${ms(summary.p99)}`;
 }
 

@@ -35,6 +35,8 @@ export interface MemoryResult {
   readonly afterGc: MemorySnapshot | null;
   /** After the read and HTTP measurements (when they ran). */
   readonly atEnd: MemorySnapshot;
-  /** VmHWM at the end: the highest RSS of the process's whole life, start-up catch-up included. */
+  /** VmHWM at the end: the highest RSS of the process's whole life, the benchmarks' requests included. */
   readonly peakRssMiB: number;
+  /** The API process's heap limit (--max-old-space-size), MiB. */
+  readonly heapLimitMiB: number;
 }

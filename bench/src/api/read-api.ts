@@ -1,5 +1,6 @@
 import { COMPLAINTS_COLLECTION, READ_STORE, toMasterListRow, type ComplaintDocument, type ReadStore } from '@qms/read-models';
 import { complaintListQuery } from '../../../apps/api/src/read-side/complaint-lists/complaint-list.query';
+import { constants, PerformanceObserver, type PerformanceEntry } from 'node:perf_hooks';
 import { summarize, type LatencySummary } from '../stats';
 import { currentApp } from './api-server';
 
@@ -27,8 +28,18 @@ export interface ReadQueryResult {
   readonly latency: LatencySummary;
 }
 
+export interface GcPauses {
+  readonly count: number;
+  readonly totalMs: number;
+  readonly maxMs: number;
+  /** Pauses of the full (mark-compact) collector. */
+  readonly major: number;
+}
+
 export interface ReadResult {
   readonly complaints: number;
+  /** Garbage-collection pauses while the master-list queries ran: where their p99 tail comes from. */
+  readonly gcDuringMasterList: GcPauses;
   readonly queries: readonly ReadQueryResult[];
   /** Every master-list request of the mix together: the figure the < 10 ms target is about. */
   readonly masterList: LatencySummary;
@@ -49,7 +60,8 @@ export async function runReadBench(args: ReadArgs): Promise<ReadResult> {
 
   const first = JSON.parse((await get('/complaints?pageSize=50')).body) as { nextCursor: string | null };
   const cursor = first.nextCursor === null ? '' : `&cursor=${encodeURIComponent(first.nextCursor)}`;
-  const queries: { name: string; kind: ReadQueryResult['kind']; url: (index: number) => string }[] = [
+  // The twelve-month answer is megabytes of JSON per request: fewer samples keep the run short.
+  const queries: { name: string; kind: ReadQueryResult['kind']; url: (index: number) => string; samples?: number }[] = [
     { name: 'newest first (default sort), page 1', kind: 'master-list', url: () => '/complaints?pageSize=50' },
     { name: 'newest first, page 2 (keyset cursor)', kind: 'master-list', url: () => `/complaints?pageSize=50${cursor}` },
     { name: 'open complaints by next due date', kind: 'master-list', url: () => '/complaints?status=open&sort=nextDueAt&pageSize=50' },
@@ -67,30 +79,56 @@ export async function runReadBench(args: ReadArgs): Promise<ReadResult> {
     { name: 'overdue now', kind: 'master-list', url: () => '/complaints?overdue=true&pageSize=50' },
     { name: 'tracking list: overdue, by next due date', kind: 'tracking-list', url: () => '/complaints/tracking?overdue=true&pageSize=50' },
     { name: 'monthly report, one month', kind: 'monthly-report', url: (i) => `/reports/monthly/${month(i)}` },
-    { name: 'monthly report, twelve months', kind: 'monthly-report', url: () => `/reports/monthly?from=${args.months[0]}&to=${args.months[args.months.length - 1]}` },
+    {
+      name: 'monthly report, twelve months',
+      kind: 'monthly-report',
+      url: () => `/reports/monthly?from=${args.months[0]}&to=${args.months[args.months.length - 1]}`,
+      samples: Math.min(args.samples, 50),
+    },
   ];
 
   const results: ReadQueryResult[] = [];
   const masterSamples: number[] = [];
+  const collections: { start: number; duration: number; major: boolean }[] = [];
+  const record = (entries: readonly PerformanceEntry[]) => {
+    for (const entry of entries) {
+      const kind = (entry as PerformanceEntry & { detail?: { kind?: number } }).detail?.kind;
+      collections.push({ start: entry.startTime, duration: entry.duration, major: kind === constants.NODE_PERFORMANCE_GC_MAJOR });
+    }
+  };
+  const observer = new PerformanceObserver((list) => record(list.getEntries()));
+  observer.observe({ entryTypes: ['gc'] });
+  const masterWindows: [number, number][] = [];
   for (const query of queries) {
+    const window: [number, number] = [performance.now(), Number.POSITIVE_INFINITY];
     const samples: number[] = [];
     let items = 0;
     let bytes = 0;
-    for (let index = 0; index < args.warmup + args.samples; index++) {
+    const count = query.samples ?? args.samples;
+    const warmup = Math.min(args.warmup, Math.ceil(count / 10));
+    for (let index = 0; index < warmup + count; index++) {
       const url = query.url(index);
       const started = performance.now();
       const response = await get(url);
       const elapsed = performance.now() - started;
-      if (index === args.warmup) {
-        bytes = response.body.length;
+      if (index === warmup) {
+        bytes = Buffer.byteLength(response.body);
         const body = JSON.parse(response.body) as { items?: unknown[]; reports?: unknown[] };
         items = body.items?.length ?? body.reports?.length ?? 1;
       }
-      if (index >= args.warmup) samples.push(elapsed);
+      if (index >= warmup) samples.push(elapsed);
     }
-    if (query.kind === 'master-list') masterSamples.push(...samples);
+    window[1] = performance.now();
+    if (query.kind === 'master-list') {
+      masterSamples.push(...samples);
+      masterWindows.push(window);
+    }
     results.push({ name: query.name, kind: query.kind, example: query.url(0), items, responseBytes: bytes, latency: summarize(samples) });
   }
+
+  record(observer.takeRecords());
+  observer.disconnect();
+  const pauses = collections.filter((pause) => masterWindows.some(([start, end]) => pause.start >= start && pause.start < end));
 
   // The same default page straight from the read store: what the query itself costs without HTTP.
   const storeSamples: number[] = [];
@@ -110,5 +148,15 @@ export async function runReadBench(args: ReadArgs): Promise<ReadResult> {
     latency: summarize(storeSamples),
   });
 
-  return { complaints: await store.count(COMPLAINTS_COLLECTION), queries: results, masterList: summarize(masterSamples) };
+  return {
+    complaints: await store.count(COMPLAINTS_COLLECTION),
+    gcDuringMasterList: {
+      count: pauses.length,
+      totalMs: pauses.reduce((sum, pause) => sum + pause.duration, 0),
+      maxMs: pauses.reduce((max, pause) => Math.max(max, pause.duration), 0),
+      major: pauses.filter((pause) => pause.major).length,
+    },
+    queries: results,
+    masterList: summarize(masterSamples),
+  };
 }

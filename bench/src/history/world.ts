@@ -9,7 +9,7 @@ import { createDeliveryDecider, type DeliveryDecider } from '@qms/delivery-domai
 import { createReturnDecider, type ReturnDecider } from '@qms/return-domain';
 import { createSurveyDecider, type SurveyDecider } from '@qms/survey-domain';
 import type { HistoryWriter } from './history-writer';
-import { Random, WeightedChoice } from './random';
+import { type Random, WeightedChoice } from './random';
 import { DAY, HOUR, type Simulation } from './simulation';
 import { CONTACT_NAMES, DEPARTMENTS } from './vocabulary';
 

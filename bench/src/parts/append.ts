@@ -30,7 +30,12 @@ export interface ShapeResult {
 
 export interface AppendResult {
   readonly description: Record<string, string>;
-  readonly single: { readonly ours: ShapeResult; readonly floor: ShapeResult; readonly peer: ShapeResult | { skipped: string } };
+  readonly single: {
+    /** With the time of its two steps apart: the stream read and the append. */
+    readonly ours: ShapeResult & { readonly readStream: LatencySummary; readonly appendToStream: LatencySummary };
+    readonly floor: ShapeResult;
+    readonly peer: ShapeResult | { skipped: string };
+  };
   readonly batched: {
     readonly size: number;
     readonly ours: ShapeResult;
@@ -106,20 +111,27 @@ function freshFile(folder: string, name: string): string {
   return path;
 }
 
-async function oursSingle(path: string, events: readonly WorkloadEvent[], warmup: number): Promise<ShapeResult> {
+async function oursSingle(path: string, events: readonly WorkloadEvent[], warmup: number): Promise<ShapeResult & { readStream: LatencySummary; appendToStream: LatencySummary }> {
   const store = SqliteEventStore.open(path);
+  const reads: number[] = [];
+  const appends: number[] = [];
   try {
     // What CommandExecutor does per command: read the stream (to fold it), append at the revision it read.
-    return await measure(
+    const result = await measure(
       events,
       warmup,
       async (event) => {
+        const started = performance.now();
         const recorded = await store.readStream(event.streamId);
+        const read = performance.now();
         const revision = recorded.length - 1;
         await store.appendToStream(event.streamId, [event], { expectedRevision: revision < 0 ? 'no_stream' : revision });
+        reads.push(read - started);
+        appends.push(performance.now() - read);
       },
       () => 1,
     );
+    return { ...result, readStream: summarize(reads.slice(warmup)), appendToStream: summarize(appends.slice(warmup)) };
   } finally {
     await store.close();
   }

@@ -12,6 +12,7 @@ import {
   QUALITY_REPORTING_PROJECTION,
   type ReadStore,
 } from '@qms/read-models';
+import { FerretDbSafeReadStore } from './ferretdb-safe-read-store';
 import { loadAppConfig } from '../../../apps/api/src/config/app-config';
 import { deadlinePolicyFrom } from '../../../apps/api/src/config/domain-policy';
 import { reportingConfigFrom } from '../../../apps/api/src/read-side/reporting-config.provider';
@@ -41,9 +42,14 @@ export interface RebuildRun extends ReadPass {
 }
 
 export interface MongoRun extends ReadPass {
+  readonly server: string;
   /** The replay was stopped at the time box before the end of the log. */
   readonly partial: boolean;
+  /** The batch in flight at the time box never finished (a read-store call that never answers). */
+  readonly stalled: boolean;
   readonly totalEvents: number;
+  /** Set when bulk writes were split for FerretDB (see FerretDbSafeReadStore). */
+  readonly bulkWriteChunk: number | null;
 }
 
 export interface RebuildResult {
@@ -118,7 +124,7 @@ function engineFor(path: string, readStore: ReadStore) {
 }
 
 function progressLogger(label: string): (progress: RebuildProgress) => void {
-  let last = 0;
+  let last = Number.NEGATIVE_INFINITY;
   return (progress) => {
     const now = performance.now();
     if (now - last < 10_000) return;
@@ -146,34 +152,63 @@ export async function rebuildInProcess(path: string): Promise<RebuildRun> {
   }
 }
 
+/** FerretDB announces itself in buildInfo; MongoDB does not. */
+async function serverOf(url: string): Promise<{ server: string; ferretDb: boolean }> {
+  const client = new MongoClient(url, { serverSelectionTimeoutMS: 5_000 });
+  try {
+    const info = await client.db('admin').command({ buildInfo: 1 });
+    const ferret = info['ferretdbVersion'] as string | undefined;
+    return ferret === undefined ? { server: `MongoDB ${String(info['version'])}`, ferretDb: false } : { server: `FerretDB ${ferret}`, ferretDb: true };
+  } finally {
+    await client.close();
+  }
+}
+
+/** Largest bulkWrite FerretDB 1.24.2 answers (see FerretDbSafeReadStore). */
+const FERRETDB_CHUNK = 50;
+
 export async function rebuildIntoMongo(path: string, url: string, seconds: number): Promise<MongoRun> {
+  const { server, ferretDb } = await serverOf(url);
   const dbName = `qms_bench_${Date.now().toString(36)}`;
-  const readStore = MongoReadStore.create({ url, dbName });
+  const mongo = MongoReadStore.create({ url, dbName });
+  const readStore = ferretDb ? new FerretDbSafeReadStore(mongo, FERRETDB_CHUNK) : mongo;
   const { engine, eventStore } = engineFor(path, readStore);
   const totalEvents = await eventStore.headPosition();
   let last: RebuildProgress | undefined;
   const log = progressLogger('into MongoDB');
   const started = performance.now();
-  const timeBox = setTimeout(() => void engine.stop(), seconds * 1000);
   let partial = false;
-  try {
-    await engine.rebuild(QUALITY_REPORTING_PROJECTION, {
+  let stalled = false;
+  const rebuilt = engine
+    .rebuild(QUALITY_REPORTING_PROJECTION, {
       onProgress: (progress) => {
         last = progress;
         log(progress);
       },
-    });
-  } catch (error) {
-    if (!(error instanceof RebuildInterruptedError)) throw error;
-    partial = true;
+    })
+    .then(
+      () => 'done' as const,
+      (error: unknown) => {
+        if (error instanceof RebuildInterruptedError) return 'interrupted' as const;
+        throw error;
+      },
+    );
+  try {
+    const outcome = await Promise.race([rebuilt, sleep(seconds * 1000).then(() => 'time box' as const)]);
+    if (outcome === 'time box') {
+      partial = true;
+      // A stop waits for the batch in flight; a read store that never answers would hold it forever.
+      stalled = await Promise.race<boolean>([engine.stop().then(() => false), sleep(30_000).then(() => true)]);
+    }
   } finally {
-    clearTimeout(timeBox);
-    await engine.stop();
+    if (!stalled) await engine.stop();
     await eventStore.close();
-    await readStore.close();
+    await mongo.close().catch(() => undefined);
     const client = new MongoClient(url);
     try {
       await client.db(dbName).dropDatabase();
+    } catch {
+      // Dropping is housekeeping; a failure leaves a test database behind, nothing more.
     } finally {
       await client.close();
     }
@@ -181,7 +216,11 @@ export async function rebuildIntoMongo(path: string, url: string, seconds: numbe
   const events = last?.eventsProcessed ?? 0;
   // A partial run's rate is over the events replayed until the time box, not the box itself.
   const elapsed = partial && last !== undefined && last.eventsPerSecond > 0 ? events / last.eventsPerSecond : (performance.now() - started) / 1000;
-  return { events, seconds: elapsed, eventsPerSecond: events / elapsed, partial, totalEvents };
+  return { events, seconds: elapsed, eventsPerSecond: events / elapsed, partial, stalled, totalEvents, server, bulkWriteChunk: ferretDb ? FERRETDB_CHUNK : null };
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
 }
 
 export async function runRebuild(args: RebuildArgs): Promise<RebuildResult> {
