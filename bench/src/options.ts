@@ -31,7 +31,7 @@ const USAGE = `npm run bench -- [options]
   --profile            write CPU profiles of the measuring processes to bench/results/profiles/
   --http-seconds <n>   load duration per HTTP endpoint (default 15)
   --connections <n>    concurrent HTTP connections (default 10)
-  --mongo-seconds <n>  time box of the rebuild into MongoDB (default 180)
+  --mongo-seconds <n>  time box of the rebuild into MongoDB (default 120)
   --out <file>         results JSON (default bench/results/latest.json)
   --markdown <file>    BENCHMARKS.md to regenerate (default BENCHMARKS.md when the run is complete)`;
 
@@ -74,7 +74,7 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv = p
     profile: flags.has('profile'),
     httpSeconds: number('http-seconds', 15),
     connections: Math.round(number('connections', 10)),
-    mongoSeconds: number('mongo-seconds', 180),
+    mongoSeconds: number('mongo-seconds', 120),
     mongoUrl: mongoUrl === undefined || mongoUrl === '' ? undefined : mongoUrl,
     out: values.get('out') ?? 'bench/results/latest.json',
     markdown: values.get('markdown'),

@@ -122,7 +122,7 @@ async function apiParts(
         warmupSeconds: Math.min(3, options.httpSeconds),
         connections: options.connections,
         actionPlanningPool: history.actionPlanningPool,
-      }, hooks);
+      }, hooks, () => api.call('pauseProjections'));
     }
     const atEnd = await api.call<MemorySnapshot>('memory');
     results.parts.memory = {

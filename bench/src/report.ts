@@ -132,6 +132,18 @@ export function renderMarkdown(results: BenchResults, analysisPath: string): str
       row('no-op, corrective-action body (floor)', http.addCorrectiveAction.floor, http.addCorrectiveAction.floor),
       '',
     );
+    if (http.withoutProjections) {
+      out(
+        'Diagnostic (not a target figure): the same commands after the projection engine was stopped, so that no read model follows them — ' +
+          'what the command path alone (validation, stream read, decide, hash chain, durable append) costs:',
+        '',
+        '| endpoint, projections stopped | requests/s | latency p50 / p99 | ÷ no-op | requests | non-2xx + errors |',
+        '| --- | --- | --- | --- | --- | --- |',
+        row('POST /complaints (register)', http.withoutProjections.registerComplaint, http.registerComplaint.floor),
+        row('POST /complaints/:n/corrective-actions', http.withoutProjections.addCorrectiveAction, http.addCorrectiveAction.floor),
+        '',
+      );
+    }
   }
 
   if (parts.rebuild) {

@@ -2,7 +2,7 @@ import { SqliteEventStore } from '@qms/event-store';
 import { verifyStore } from '@qms/audit';
 import type { Handlers } from './child';
 import { generateHistory } from './history/generate';
-import { memory, startApi, stopApi, type ApiStartArgs } from './api/api-server';
+import { memory, pauseProjections, startApi, stopApi, type ApiStartArgs } from './api/api-server';
 import { runReadBench, type ReadArgs } from './api/read-api';
 import { runAppend, type AppendArgs } from './parts/append';
 import { runRebuild, type RebuildArgs } from './parts/rebuild';
@@ -36,6 +36,7 @@ export function handlersFor(role: string): Handlers {
         read: (args: ReadArgs) => runReadBench(args),
         memory: async () => memory(),
         stop: () => stopApi(),
+        pauseProjections: () => pauseProjections(),
         profileStart: () => startProfile(),
         profileStop: (args: { path: string }) => stopProfile(args),
       };

@@ -27,6 +27,11 @@ export interface LoadResult {
 export interface HttpResult {
   readonly connections: number;
   readonly seconds: number;
+  /**
+   * Diagnostic, not a target figure: the same two commands after the projection engine was
+   * stopped, i.e. the command path alone (validation, stream read, decide, hash, durable append).
+   */
+  readonly withoutProjections?: { readonly registerComplaint: LoadResult; readonly addCorrectiveAction: LoadResult };
   readonly registerComplaint: { readonly ours: LoadResult; readonly floor: LoadResult; readonly ratio: number | null };
   readonly addCorrectiveAction: { readonly ours: LoadResult; readonly floor: LoadResult; readonly ratio: number | null; readonly complaints: number };
 }
@@ -118,7 +123,11 @@ async function measured(args: HttpArgs, hooks: PhaseHooks, phase: string, label:
   return result;
 }
 
-export async function runHttp(args: HttpArgs, hooks: PhaseHooks = NO_HOOKS): Promise<HttpResult> {
+export async function runHttp(
+  args: HttpArgs,
+  hooks: PhaseHooks = NO_HOOKS,
+  pauseProjections?: () => Promise<void>,
+): Promise<HttpResult> {
   const now = Date.now();
   const registration = JSON.stringify({
     customerId: 'C0001',
@@ -170,9 +179,24 @@ export async function runHttp(args: HttpArgs, hooks: PhaseHooks = NO_HOOKS): Pro
   const actionFloor = await measured(args, hooks, 'http-add-action-floor', 'no-op with the corrective-action body (floor)', addAction('/bench/noop'));
   turn = 0;
   const actionOurs = await measured(args, hooks, 'http-add-action', 'POST /complaints/:n/corrective-actions (add action)', addAction(''));
+  let withoutProjections: HttpResult['withoutProjections'];
+  if (pauseProjections !== undefined) {
+    await pauseProjections();
+    withoutProjections = {
+      registerComplaint: await measured(args, hooks, 'http-register-no-projections', 'POST /complaints, projections stopped (diagnostic)', register('/complaints')),
+      addCorrectiveAction: await measured(
+        args,
+        hooks,
+        'http-add-action-no-projections',
+        'POST /complaints/:n/corrective-actions, projections stopped (diagnostic)',
+        addAction(''),
+      ),
+    };
+  }
   return {
     connections: args.connections,
     seconds: args.seconds,
+    ...(withoutProjections !== undefined ? { withoutProjections } : {}),
     registerComplaint: { ours: registerOurs, floor: registerFloor, ratio: ratio(registerOurs.requestsPerSecond, registerFloor.requestsPerSecond) },
     addCorrectiveAction: {
       ours: actionOurs,

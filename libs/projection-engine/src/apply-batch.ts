@@ -34,6 +34,8 @@ interface JournalEntry extends StoredDocument {
   readonly collection: string;
   readonly id: string;
   readonly before: ProjectedDocument | null;
+  /** Position of the first event of the batch that wrote the entry: which batch it belongs to. */
+  readonly batch: number;
 }
 
 const journalId = (collection: string, id: string): string => `${collection}/${id}`;
@@ -75,10 +77,15 @@ export async function applyBatch<E extends ProjectableEvent>(
         reads: (projection.readsDocuments?.(event) ?? []).map(resolve),
       };
     });
+  const first = events[0] as RecordedEvent;
   const journaled = new Map<string, JournalEntry>();
+  // Entries of a batch that was checkpointed (crash between checkpoint and journal cleanup) are stale.
+  const stale: string[] = [];
   if (projection.afterBatch !== undefined) {
-    for (const entry of (await store.find<JournalEntry>(target.journal)).items)
-      journaled.set(entry._id, entry);
+    for (const entry of (await store.find<JournalEntry>(target.journal)).items) {
+      if (entry.batch === first.position) journaled.set(entry._id, entry);
+      else stale.push(entry._id);
+    }
   }
 
   let written = 0;
@@ -104,11 +111,15 @@ export async function applyBatch<E extends ProjectableEvent>(
     const working = new Map<string, Map<string, ProjectedDocument | null>>(
       collections.map((collection) => [collection, new Map(loaded.get(collection))]),
     );
+    // A batch tried before: its documents start again from their before-images, so that a document
+    // the failed attempt deleted (and whose `_position` went with it) is not evolved twice.
+    for (const entry of journaled.values()) working.get(entry.collection)?.set(entry.id, entry.before);
     const current = (collection: string, id: string): ProjectedDocument | null =>
       working.get(collection)?.get(id) ?? null;
     const before = (collection: string, id: string): ProjectedDocument | null =>
       loaded.get(collection)?.get(id) ?? null;
     const dirty = new Map<string, Set<string>>(collections.map((collection) => [collection, new Set()]));
+    for (const entry of journaled.values()) dirty.get(entry.collection)?.add(entry.id);
 
     for (const { recorded, event, writes, reads } of planned) {
       const readable = new Set([...writes, ...reads].map((ref) => journalId(ref.collection, ref.id)));
@@ -146,7 +157,7 @@ export async function applyBatch<E extends ProjectableEvent>(
       for (const [collection, ids] of dirty) {
         for (const id of ids) {
           if (!journaled.has(journalId(collection, id))) {
-            entries.push({ _id: journalId(collection, id), collection, id, before: before(collection, id) });
+            entries.push({ _id: journalId(collection, id), collection, id, before: before(collection, id), batch: first.position });
           }
         }
       }
@@ -184,7 +195,7 @@ export async function applyBatch<E extends ProjectableEvent>(
           changes.set(key, {
             collection,
             id,
-            before: journaled.get(key)?.before ?? before(collection, id),
+            before: journaled.has(key) ? (journaled.get(key) as JournalEntry).before : before(collection, id),
             after: current(collection, id),
           });
         }
@@ -193,7 +204,7 @@ export async function applyBatch<E extends ProjectableEvent>(
       const real = ordered.filter((change) => change.before !== null || change.after !== null);
       if (real.length > 0)
         await projection.afterBatch(real, new ScopedProjectionStore(store, collections, target.physical), info);
-      if (changes.size > 0) await store.bulkWrite(target.journal, { deletes: [...changes.keys()] });
+      stale.push(...changes.keys());
     }
   }
 
@@ -201,6 +212,8 @@ export async function applyBatch<E extends ProjectableEvent>(
     position: last.position,
     version: versionOf(projection),
   });
+  // Only once the checkpoint holds: until then a retry needs the before-images.
+  if (stale.length > 0) await store.bulkWrite(target.journal, { deletes: [...new Set(stale)] });
   return { position: last.position, applied: planned.length, written };
 }
 

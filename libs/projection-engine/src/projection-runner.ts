@@ -3,6 +3,7 @@ import type { ReadStore } from '@qms/read-models';
 import { applyBatch, type ProjectionTarget } from './apply-batch';
 import { delayAfter, Pause, type RetryPolicy } from './backoff';
 import { Mutex } from './mutex';
+import { atEnd } from './rebuild';
 import type { ProjectableEvent, Projection } from './projection';
 
 export type ProjectionState =
@@ -145,7 +146,7 @@ export class ProjectionRunner<E extends ProjectableEvent> {
       if (fresh.length === 0) return;
       const { readStore, decodeEvent } = this.dependencies;
       const outcome = await applyBatch(this.projection, fresh, readStore, this.live, decodeEvent, {
-        caughtUp: batch.length < this.dependencies.batchSize,
+        caughtUp: await atEnd(this.dependencies.eventStore, batch, this.dependencies.batchSize),
       });
       this.advanceTo(outcome.position);
     });

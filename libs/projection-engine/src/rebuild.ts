@@ -1,3 +1,4 @@
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { EventStore, RecordedEvent } from '@qms/event-store';
 import { shadowCollection, type ReadStore } from '@qms/read-models';
 import { applyBatch, type ProjectionTarget } from './apply-batch';
@@ -124,7 +125,7 @@ export async function rebuildProjection<E extends ProjectableEvent>(
         page = await eventStore.readAll({ fromPosition: position, maxCount: batchSize });
         if (page.length > 0) {
           const outcome = await applyBatch(projection, page, readStore, target, dependencies.decodeEvent, {
-            caughtUp: page.length < batchSize,
+            caughtUp: await atEnd(eventStore, page, batchSize),
           });
           position = outcome.position;
         }
@@ -132,6 +133,8 @@ export async function rebuildProjection<E extends ProjectableEvent>(
       if (page.length === 0) return;
       eventsProcessed += page.length;
       report(phase);
+      // Reads and commands get their turn between pages, even when no step of a page awaits I/O.
+      await yieldToEventLoop();
     }
   };
 
@@ -186,4 +189,11 @@ export class RebuildInterruptedError extends Error {
   constructor(readonly projection: string) {
     super(`Rebuild of ${projection} interrupted by shutdown; it resumes from its checkpoint next time`);
   }
+}
+
+/** Whether a page reached the end of the log: a short page did; a full one only if nothing follows it. */
+export async function atEnd(eventStore: EventStore, page: readonly RecordedEvent[], batchSize: number): Promise<boolean> {
+  const last = page[page.length - 1];
+  if (page.length < batchSize || last === undefined) return true;
+  return (await eventStore.readAll({ fromPosition: last.position, maxCount: 1 })).length === 0;
 }
