@@ -198,10 +198,7 @@ export function renderMarkdown(results: BenchResults, analysisPath: string): str
     out(
       `In the API process over the read models of ${int(read.complaints)} complaints, one request at a time through Fastify's inject ` +
         `(the whole Nest pipeline and JSON serialisation, no socket), ${read.queries[0]?.latency.samples ?? 0} samples per query after a warm-up. ` +
-        `All master-list requests together: p50 ${ms(read.masterList.p50)}, p99 ${ms(read.masterList.p99)}` +
-        (read.gcDuringMasterList
-          ? `; meanwhile ${read.gcDuringMasterList.count} GC pauses (${read.gcDuringMasterList.major} full), ${ms(read.gcDuringMasterList.totalMs)} in all, the longest ${ms(read.gcDuringMasterList.maxMs)}.`
-          : '.'),
+        `All master-list requests together: p50 ${ms(read.masterList.p50)}, p99 ${ms(read.masterList.p99)}.`,
       '',
       '| query | kind | p50 / p99 | items | answer | request |',
       '| --- | --- | --- | --- | --- | --- |',

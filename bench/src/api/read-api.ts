@@ -1,6 +1,5 @@
 import { COMPLAINTS_COLLECTION, READ_STORE, toMasterListRow, type ComplaintDocument, type ReadStore } from '@qms/read-models';
 import { complaintListQuery } from '../../../apps/api/src/read-side/complaint-lists/complaint-list.query';
-import { constants, PerformanceObserver, type PerformanceEntry } from 'node:perf_hooks';
 import { summarize, type LatencySummary } from '../stats';
 import { currentApp } from './api-server';
 
@@ -28,18 +27,8 @@ export interface ReadQueryResult {
   readonly latency: LatencySummary;
 }
 
-export interface GcPauses {
-  readonly count: number;
-  readonly totalMs: number;
-  readonly maxMs: number;
-  /** Pauses of the full (mark-compact) collector. */
-  readonly major: number;
-}
-
 export interface ReadResult {
   readonly complaints: number;
-  /** Garbage-collection pauses while the master-list queries ran: where their p99 tail comes from. */
-  readonly gcDuringMasterList: GcPauses;
   readonly queries: readonly ReadQueryResult[];
   /** Every master-list request of the mix together: the figure the < 10 ms target is about. */
   readonly masterList: LatencySummary;
@@ -89,18 +78,7 @@ export async function runReadBench(args: ReadArgs): Promise<ReadResult> {
 
   const results: ReadQueryResult[] = [];
   const masterSamples: number[] = [];
-  const collections: { start: number; duration: number; major: boolean }[] = [];
-  const record = (entries: readonly PerformanceEntry[]) => {
-    for (const entry of entries) {
-      const kind = (entry as PerformanceEntry & { detail?: { kind?: number } }).detail?.kind;
-      collections.push({ start: entry.startTime, duration: entry.duration, major: kind === constants.NODE_PERFORMANCE_GC_MAJOR });
-    }
-  };
-  const observer = new PerformanceObserver((list) => record(list.getEntries()));
-  observer.observe({ entryTypes: ['gc'] });
-  const masterWindows: [number, number][] = [];
   for (const query of queries) {
-    const window: [number, number] = [performance.now(), Number.POSITIVE_INFINITY];
     const samples: number[] = [];
     let items = 0;
     let bytes = 0;
@@ -118,17 +96,10 @@ export async function runReadBench(args: ReadArgs): Promise<ReadResult> {
       }
       if (index >= warmup) samples.push(elapsed);
     }
-    window[1] = performance.now();
-    if (query.kind === 'master-list') {
-      masterSamples.push(...samples);
-      masterWindows.push(window);
-    }
+    if (query.kind === 'master-list') masterSamples.push(...samples);
     results.push({ name: query.name, kind: query.kind, example: query.url(0), items, responseBytes: bytes, latency: summarize(samples) });
   }
 
-  record(observer.takeRecords());
-  observer.disconnect();
-  const pauses = collections.filter((pause) => masterWindows.some(([start, end]) => pause.start >= start && pause.start < end));
 
   // The same default page straight from the read store: what the query itself costs without HTTP.
   const storeSamples: number[] = [];
@@ -150,12 +121,6 @@ export async function runReadBench(args: ReadArgs): Promise<ReadResult> {
 
   return {
     complaints: await store.count(COMPLAINTS_COLLECTION),
-    gcDuringMasterList: {
-      count: pauses.length,
-      totalMs: pauses.reduce((sum, pause) => sum + pause.duration, 0),
-      maxMs: pauses.reduce((max, pause) => Math.max(max, pause.duration), 0),
-      major: pauses.filter((pause) => pause.major).length,
-    },
     queries: results,
     masterList: summarize(masterSamples),
   };

