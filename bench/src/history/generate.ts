@@ -31,9 +31,9 @@ export interface HistoryManifest {
   readonly generationSeconds: number;
 }
 
-/** `./data/bench/history-v<version>-s<scale>.db` and its manifest next to it. */
-export function historyPaths(scale: number, seed = DEFAULT_SEED): { database: string; manifest: string } {
-  const base = resolve('data', 'bench', `history-v${GENERATOR_VERSION}-${seed}-s${scale}`);
+/** `./data/bench/history-v<version>-<seed>-s<scale>.db` and its manifest next to it. */
+export function historyPaths(scale: number, seed = DEFAULT_SEED, folder = resolve('data', 'bench')): { database: string; manifest: string } {
+  const base = join(folder, `history-v${GENERATOR_VERSION}-${seed}-s${scale}`);
   return { database: `${base}.db`, manifest: `${base}.json` };
 }
 
@@ -55,6 +55,8 @@ export function cachedHistory(scale: number, seed = DEFAULT_SEED): HistoryManife
 export interface GenerateOptions {
   readonly scale: number;
   readonly seed?: string;
+  /** Where the file and its manifest go; ./data/bench by default. */
+  readonly folder?: string;
   readonly onProgress?: (message: string) => void;
 }
 
@@ -64,7 +66,7 @@ export interface GenerateOptions {
  */
 export async function generateHistory(options: GenerateOptions): Promise<HistoryManifest> {
   const seed = options.seed ?? DEFAULT_SEED;
-  const paths = historyPaths(options.scale, seed);
+  const paths = historyPaths(options.scale, seed, options.folder);
   mkdirSync(dirname(paths.database), { recursive: true });
   const partial = `${paths.database}.partial`;
   for (const file of [paths.manifest, paths.database, `${paths.database}-wal`, `${paths.database}-shm`, partial, `${partial}-wal`, `${partial}-shm`]) {
