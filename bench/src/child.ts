@@ -13,7 +13,8 @@ interface Request {
   readonly args: unknown;
 }
 
-type Response = { readonly id: number; readonly result: unknown } | { readonly id: number; readonly error: string };
+type Response =
+  { readonly id: number; readonly result: unknown } | { readonly id: number; readonly error: string };
 
 /** Child side: answers the parent's calls until it sends `exit`. */
 export function serveChild(handlers: Handlers): void {
@@ -26,7 +27,11 @@ export function serveChild(handlers: Handlers): void {
     const run = handler ? handler(message.args) : Promise.reject(new Error(`no handler ${message.method}`));
     run.then(
       (result) => process.send?.({ id: message.id, result } satisfies Response),
-      (error: unknown) => process.send?.({ id: message.id, error: error instanceof Error ? (error.stack ?? error.message) : String(error) } satisfies Response),
+      (error: unknown) =>
+        process.send?.({
+          id: message.id,
+          error: error instanceof Error ? (error.stack ?? error.message) : String(error),
+        } satisfies Response),
     );
   });
 }
@@ -40,7 +45,10 @@ export interface ChildOptions {
 /** Parent side: one child running `main.js --child <role>`. */
 export class Child {
   private nextId = 1;
-  private readonly pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
+  private readonly pending = new Map<
+    number,
+    { resolve: (value: unknown) => void; reject: (error: Error) => void }
+  >();
   private exited: Promise<number | null>;
 
   private constructor(
@@ -56,7 +64,8 @@ export class Child {
     });
     this.exited = new Promise((resolve) =>
       process.on('exit', (code, signal) => {
-        for (const waiting of this.pending.values()) waiting.reject(new Error(`${role} child exited (${code ?? signal}) during a call`));
+        for (const waiting of this.pending.values())
+          waiting.reject(new Error(`${role} child exited (${code ?? signal}) during a call`));
         this.pending.clear();
         resolve(code);
       }),
@@ -95,7 +104,13 @@ export class Child {
 }
 
 /** Runs one handler in a fresh child and stops it. */
-export async function inChild<T>(script: string, role: string, method: string, args: unknown, options: ChildOptions = {}): Promise<T> {
+export async function inChild<T>(
+  script: string,
+  role: string,
+  method: string,
+  args: unknown,
+  options: ChildOptions = {},
+): Promise<T> {
   const child = Child.start(script, role, options);
   try {
     return await child.call<T>(method, args);

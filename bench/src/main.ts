@@ -21,7 +21,9 @@ if (childAt >= 0) {
     process.exit(2);
   }
   runBenchmarks(options, __filename).catch((error: unknown) => {
-    process.stderr.write(`Benchmark failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.stderr.write(
+      `Benchmark failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
     process.exitCode = 1;
   });
 }

@@ -58,7 +58,8 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv = p
     const raw = values.get(name);
     if (raw === undefined) return fallback;
     const parsed = Number(raw);
-    if (!Number.isFinite(parsed) || parsed <= 0) throw new Error(`--${name} must be a positive number, got ${raw}`);
+    if (!Number.isFinite(parsed) || parsed <= 0)
+      throw new Error(`--${name} must be a positive number, got ${raw}`);
     return parsed;
   };
   const only = (values.get('only') ?? PARTS.join(',')).split(',').map((part) => part.trim());

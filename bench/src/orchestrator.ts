@@ -1,4 +1,5 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { execSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { Child, inChild } from './child';
 import type { ApiStarted, MemorySnapshot } from './api/api-server';
@@ -20,7 +21,9 @@ export async function runBenchmarks(options: BenchOptions, script: string): Prom
   const started = new Date();
   const profileDir = resolve('bench', 'results', 'profiles');
   const execArgv = (name: string, extra: readonly string[] = []) =>
-    options.profile ? [...extra, '--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${name}.cpuprofile`] : [...extra];
+    options.profile
+      ? [...extra, '--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${name}.cpuprofile`]
+      : [...extra];
   if (options.profile) mkdirSync(profileDir, { recursive: true });
   const workFolder = resolve('data', 'bench', 'work');
 
@@ -30,7 +33,13 @@ export async function runBenchmarks(options: BenchOptions, script: string): Prom
     startedAt: started.toISOString(),
     finishedAt: '',
     command: reproduceCommand(options),
-    options: { scale: options.scale, only: options.only, seed: options.seed, httpSeconds: options.httpSeconds, connections: options.connections },
+    options: {
+      scale: options.scale,
+      only: options.only,
+      seed: options.seed,
+      httpSeconds: options.httpSeconds,
+      connections: options.connections,
+    },
     machine: describeMachine(),
     history: summarizeHistory(history),
     parts: {},
@@ -39,19 +48,29 @@ export async function runBenchmarks(options: BenchOptions, script: string): Prom
 
   if (options.only.includes('append')) {
     log('part 1: append');
+    // Appends pay an fsync each: let the disk finish writing back what came before (the history file, say).
+    execSync('sync');
     const args: AppendArgs = {
       historyPath: history.path,
       folder: join(workFolder, 'append'),
       single: { warmup: 300, measured: 3_000, peerMeasured: 1_500 },
       batched: { size: 500, warmup: 4, measured: 40, peerMeasured: 6 },
     };
-    results.parts.append = await inChild<AppendResult>(script, 'append', 'run', fitAppend(args, history), { execArgv: execArgv('append') });
+    results.parts.append = await inChild<AppendResult>(script, 'append', 'run', fitAppend(args, history), {
+      execArgv: execArgv('append'),
+    });
   }
 
   if (options.only.includes('rebuild')) {
     log('part 3: rebuild');
-    const args: RebuildArgs = { historyPath: history.path, mongoSeconds: options.mongoSeconds, ...(options.mongoUrl ? { mongoUrl: options.mongoUrl } : {}) };
-    results.parts.rebuild = await inChild<RebuildResult>(script, 'rebuild', 'run', args, { execArgv: execArgv('rebuild', ['--max-old-space-size=4096']) });
+    const args: RebuildArgs = {
+      historyPath: history.path,
+      mongoSeconds: options.mongoSeconds,
+      ...(options.mongoUrl ? { mongoUrl: options.mongoUrl } : {}),
+    };
+    results.parts.rebuild = await inChild<RebuildResult>(script, 'rebuild', 'run', args, {
+      execArgv: execArgv('rebuild', ['--max-old-space-size=4096']),
+    });
   }
 
   if (options.only.some((part) => part === 'http' || part === 'read' || part === 'memory')) {
@@ -59,7 +78,8 @@ export async function runBenchmarks(options: BenchOptions, script: string): Prom
   }
 
   results.finishedAt = new Date().toISOString();
-  for (const part of Object.keys(results.parts)) results.partRuns[part] = { measuredAt: results.startedAt, command: results.command };
+  for (const part of Object.keys(results.parts))
+    results.partRuns[part] = { measuredAt: results.startedAt, command: results.command };
   return writeResults(options, results);
 }
 
@@ -79,14 +99,17 @@ async function apiParts(
   log('parts 2, 4, 5: copying the history for the API process');
   const eventsDbPath = copyHistory(history, join(workFolder, 'api'));
   // The default heap limit (about 4 GiB here) ran out at full scale while serving the read benchmark.
-  const api = Child.start(script, 'api', { execArgv: ['--expose-gc', `--max-old-space-size=${API_HEAP_MIB}`] });
+  const api = Child.start(script, 'api', {
+    execArgv: ['--expose-gc', `--max-old-space-size=${API_HEAP_MIB}`],
+  });
   // One CPU profile per phase of the API process, so that each figure has its own.
   const hooks = {
     before: async (_phase: string) => {
       if (options.profile) await api.call('profileStart');
     },
     after: async (phase: string) => {
-      if (options.profile) await api.call('profileStop', { path: join(profileDir, `api-${phase}.cpuprofile`) });
+      if (options.profile)
+        await api.call('profileStop', { path: join(profileDir, `api-${phase}.cpuprofile`) });
     },
   };
   try {
@@ -95,7 +118,9 @@ async function apiParts(
     const started = await api.call<ApiStarted>('start', { eventsDbPath });
     await hooks.after('start');
     results.api = started;
-    log(`API: ready in ${started.readySeconds.toFixed(1)} s, RSS ${started.memoryWhenReady.rssMiB} MiB (peak ${started.memoryWhenReady.peakRssMiB} MiB)`);
+    log(
+      `API: ready in ${started.readySeconds.toFixed(1)} s, RSS ${started.memoryWhenReady.rssMiB} MiB (peak ${started.memoryWhenReady.peakRssMiB} MiB)`,
+    );
     if (options.only.includes('read')) {
       log('part 4: read API');
       const lastMonth = new Date(Date.parse(history.window.to) - 86_400_000);
@@ -116,13 +141,17 @@ async function apiParts(
     }
     if (options.only.includes('http')) {
       log('part 2: HTTP commands');
-      results.parts.http = await runHttp({
-        url: started.url,
-        seconds: options.httpSeconds,
-        warmupSeconds: Math.min(3, options.httpSeconds),
-        connections: options.connections,
-        actionPlanningPool: history.actionPlanningPool,
-      }, hooks, () => api.call('pauseProjections'));
+      results.parts.http = await runHttp(
+        {
+          url: started.url,
+          seconds: options.httpSeconds,
+          warmupSeconds: Math.min(3, options.httpSeconds),
+          connections: options.connections,
+          actionPlanningPool: history.actionPlanningPool,
+        },
+        hooks,
+        () => api.call('pauseProjections'),
+      );
     }
     const atEnd = await api.call<MemorySnapshot>('memory');
     results.parts.memory = {
@@ -135,6 +164,8 @@ async function apiParts(
     await api.call('stop');
   } finally {
     await api.stop();
+    // The copy is as large as the history (2.6 GB at full scale) and only this process wrote to it.
+    rmSync(dirname(eventsDbPath), { recursive: true, force: true });
   }
 }
 
@@ -145,7 +176,10 @@ function fitAppend(args: AppendArgs, history: HistoryManifest): AppendArgs {
   const warmup = Math.min(args.batched.warmup, Math.max(1, Math.floor(batches / 10)));
   return {
     ...args,
-    single: { ...args.single, measured: Math.min(args.single.measured, history.eventCount - args.single.warmup) },
+    single: {
+      ...args.single,
+      measured: Math.min(args.single.measured, history.eventCount - args.single.warmup),
+    },
     batched: {
       ...args.batched,
       warmup,
@@ -162,13 +196,29 @@ async function ensureHistory(options: BenchOptions, script: string): Promise<His
   } else {
     log(`history: generating at scale ${options.scale} (cached under data/bench/ afterwards)`);
     // A heap large enough for the generator's in-progress records at full scale.
-    history = await inChild<HistoryManifest>(script, 'history', 'generate', { scale: options.scale, seed: options.seed }, { execArgv: ['--max-old-space-size=4096'] });
-    log(`history: ${history.eventCount.toLocaleString('en')} events in ${history.generationSeconds.toFixed(1)} s`);
+    history = await inChild<HistoryManifest>(
+      script,
+      'history',
+      'generate',
+      { scale: options.scale, seed: options.seed },
+      { execArgv: ['--max-old-space-size=4096'] },
+    );
+    log(
+      `history: ${history.eventCount.toLocaleString('en')} events in ${history.generationSeconds.toFixed(1)} s`,
+    );
   }
   if (options.verifyHistory) {
-    const verification = await inChild<{ ok: boolean; eventsChecked: number; streamsChecked: number; seconds: number }>(script, 'history', 'verify', { path: history.path });
-    log(`history: hash chains ${verification.ok ? 'verified' : 'BROKEN'} (${verification.eventsChecked} events, ${verification.streamsChecked} streams, ${verification.seconds.toFixed(1)} s)`);
-    if (!verification.ok) throw new Error('The generated history does not verify; delete data/bench/ and run again.');
+    const verification = await inChild<{
+      ok: boolean;
+      eventsChecked: number;
+      streamsChecked: number;
+      seconds: number;
+    }>(script, 'history', 'verify', { path: history.path });
+    log(
+      `history: hash chains ${verification.ok ? 'verified' : 'BROKEN'} (${verification.eventsChecked} events, ${verification.streamsChecked} streams, ${verification.seconds.toFixed(1)} s)`,
+    );
+    if (!verification.ok)
+      throw new Error('The generated history does not verify; delete data/bench/ and run again.');
   }
   return history;
 }
@@ -211,7 +261,10 @@ function writeResults(options: BenchOptions, results: BenchResults): BenchResult
   let merged = results;
   if (existsSync(path)) {
     const previous = JSON.parse(readFileSync(path, 'utf8')) as Partial<BenchResults>;
-    const sameHistory = previous.version === results.version && previous.history?.scale === results.history.scale && previous.history.seed === results.history.seed;
+    const sameHistory =
+      previous.version === results.version &&
+      previous.history?.scale === results.history.scale &&
+      previous.history.seed === results.history.seed;
     if (sameHistory && previous.parts !== undefined) {
       merged = {
         ...results,
@@ -224,14 +277,16 @@ function writeResults(options: BenchOptions, results: BenchResults): BenchResult
   mkdirSync(dirname(path), { recursive: true });
   writeFileSync(path, `${JSON.stringify(merged, null, 2)}\n`);
   log(`results written to ${options.out}`);
-  const markdown = options.markdown ?? (resolve(options.out) === resolve(DEFAULT_OUT) ? 'BENCHMARKS.md' : undefined);
+  const markdown =
+    options.markdown ?? (resolve(options.out) === resolve(DEFAULT_OUT) ? 'BENCHMARKS.md' : undefined);
   if (markdown !== undefined) {
     writeFileSync(markdown, renderMarkdown(merged, resolve('bench', 'analysis.md')));
     log(`${markdown} regenerated`);
   }
   for (const check of checkTargets(merged)) {
-    log(`target ${check.met === null ? 'not measured' : check.met ? 'met   ' : 'MISSED'}  ${check.target}: ${check.figure}${check.missedBy ? ` (${check.missedBy})` : ''}`);
+    log(
+      `target ${check.met === null ? 'not measured' : check.met ? 'met   ' : 'MISSED'}  ${check.target}: ${check.figure}${check.missedBy ? ` (${check.missedBy})` : ''}`,
+    );
   }
   return merged;
 }
-

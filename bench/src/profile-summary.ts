@@ -127,7 +127,10 @@ if (require.main === module) {
   const summary = summarizeProfile(path, topAt >= 0 ? Number(rest[topAt + 1]) : 25);
   const print = (title: string, lines: readonly ProfileLine[]) => {
     process.stdout.write(`\n${title}\n`);
-    for (const line of lines) process.stdout.write(`  ${String(line.percent).padStart(5)} %  ${String(line.ms).padStart(7)} ms  ${line.name}\n`);
+    for (const line of lines)
+      process.stdout.write(
+        `  ${String(line.percent).padStart(5)} %  ${String(line.ms).padStart(7)} ms  ${line.name}\n`,
+      );
   };
   process.stdout.write(`${path}: ${summary.totalMs} ms sampled, ${summary.idlePercent} % idle\n`);
   print('self time by area', summary.byArea);

@@ -63,20 +63,25 @@ export function renderMarkdown(results: BenchResults, analysisPath: string): str
     '',
     '| target | figure | result |',
     '| --- | --- | --- |',
-    ...targets.map((check) => `| ${check.target} | ${check.figure} | ${check.met === null ? 'not measured' : check.met ? 'met' : `**missed**: ${check.missedBy ?? ''}`} |`),
+    ...targets.map(
+      (check) =>
+        `| ${check.target} | ${check.figure} | ${check.met === null ? 'not measured' : check.met ? 'met' : `**missed**: ${check.missedBy ?? ''}`} |`,
+    ),
     '',
   );
 
   if (parts.append) {
     const append = parts.append;
-    const row = (name: string, result: ShapeResult | { skipped: string }, floor: ShapeResult, peer: ShapeResult | { skipped: string }) =>
+    const row = (
+      name: string,
+      result: ShapeResult | { skipped: string },
+      floor: ShapeResult,
+      peer: ShapeResult | { skipped: string },
+    ) =>
       'skipped' in result
         ? `| ${name} | skipped: ${result.skipped} | | | | |`
         : `| ${name} | ${int(result.eventsPerSecond)} | ${lat(result.latency)} | ${ratioText(result.eventsPerSecond, floor.eventsPerSecond)} | ${'skipped' in peer ? '–' : ratioText(result.eventsPerSecond, peer.eventsPerSecond, 'x')} | ${int(result.events)} |`;
-    out(
-      '## 1. Append through the event-store port (SQLite)',
-      '',
-    );
+    out('## 1. Append through the event-store port (SQLite)', '');
     measuredBy('append');
     out(
       `Workload: ${append.description['workload']}. Ours: ${append.description['ours']}. Floor: ${append.description['floor']}. ` +
@@ -95,11 +100,24 @@ export function renderMarkdown(results: BenchResults, analysisPath: string): str
       `| batched, ${append.batched.size} streams per batch | events/s | latency per batch p50 / p99 | ÷ floor | ÷ peer | events measured |`,
       '| --- | --- | --- | --- | --- | --- |',
       row('ours (appendToStreams)', append.batched.ours, append.batched.floor, append.batched.peer),
-      row('floor (raw inserts, one transaction)', append.batched.floor, append.batched.floor, append.batched.peer),
-      row('peer (Emmett, one append per stream)', append.batched.peer, append.batched.floor, append.batched.peer),
+      row(
+        'floor (raw inserts, one transaction)',
+        append.batched.floor,
+        append.batched.floor,
+        append.batched.peer,
+      ),
+      row(
+        'peer (Emmett, one append per stream)',
+        append.batched.peer,
+        append.batched.floor,
+        append.batched.peer,
+      ),
       '',
     );
-    const retried = [append.single.peer, append.batched.peer].reduce((sum, result) => sum + ('skipped' in result ? 0 : (result.failedAttempts ?? 0)), 0);
+    const retried = [append.single.peer, append.batched.peer].reduce(
+      (sum, result) => sum + ('skipped' in result ? 0 : (result.failedAttempts ?? 0)),
+      0,
+    );
     if (retried > 0) {
       out(
         `Emmett failed ${retried} commit(s) with SQLITE_BUSY "SQL statements in progress" (it opens a connection per call and does not await its ` +
@@ -113,10 +131,7 @@ export function renderMarkdown(results: BenchResults, analysisPath: string): str
     const http = parts.http;
     const row = (name: string, result: LoadResult, floor: LoadResult) =>
       `| ${name} | ${int(result.requestsPerSecond)} | ${lat(result.latency)} | ${ratioText(result.requestsPerSecond, floor.requestsPerSecond)} | ${int(result.requests)} | ${result.non2xx + result.errors} |`;
-    out(
-      '## 2. HTTP commands on the embedded default',
-      '',
-    );
+    out('## 2. HTTP commands on the embedded default', '');
     measuredBy('http');
     out(
       `autocannon in the parent process, ${http.connections} connections, ${http.seconds} s per endpoint after a warm-up, against the API ` +
@@ -128,8 +143,16 @@ export function renderMarkdown(results: BenchResults, analysisPath: string): str
       '| --- | --- | --- | --- | --- | --- |',
       row('POST /complaints (register)', http.registerComplaint.ours, http.registerComplaint.floor),
       row('no-op, register body (floor)', http.registerComplaint.floor, http.registerComplaint.floor),
-      row('POST /complaints/:n/corrective-actions', http.addCorrectiveAction.ours, http.addCorrectiveAction.floor),
-      row('no-op, corrective-action body (floor)', http.addCorrectiveAction.floor, http.addCorrectiveAction.floor),
+      row(
+        'POST /complaints/:n/corrective-actions',
+        http.addCorrectiveAction.ours,
+        http.addCorrectiveAction.floor,
+      ),
+      row(
+        'no-op, corrective-action body (floor)',
+        http.addCorrectiveAction.floor,
+        http.addCorrectiveAction.floor,
+      ),
       '',
     );
     if (http.withoutProjections) {
@@ -139,8 +162,16 @@ export function renderMarkdown(results: BenchResults, analysisPath: string): str
         '',
         '| endpoint, projections stopped | requests/s | latency p50 / p99 | ÷ no-op | requests | non-2xx + errors |',
         '| --- | --- | --- | --- | --- | --- |',
-        row('POST /complaints (register)', http.withoutProjections.registerComplaint, http.registerComplaint.floor),
-        row('POST /complaints/:n/corrective-actions', http.withoutProjections.addCorrectiveAction, http.addCorrectiveAction.floor),
+        row(
+          'POST /complaints (register)',
+          http.withoutProjections.registerComplaint,
+          http.registerComplaint.floor,
+        ),
+        row(
+          'POST /complaints/:n/corrective-actions',
+          http.withoutProjections.addCorrectiveAction,
+          http.addCorrectiveAction.floor,
+        ),
         '',
       );
     }
@@ -151,10 +182,7 @@ export function renderMarkdown(results: BenchResults, analysisPath: string): str
     const pass = (name: string, events: number, seconds: number, rate: number, extra = '') =>
       `| ${name} | ${int(events)} | ${seconds.toFixed(1)} | ${int(rate)} | ${ratioText(rate, rebuild.floor.eventsPerSecond)} | ${extra} |`;
     const mongo = rebuild.mongo;
-    out(
-      '## 3. Full rebuild of every read model',
-      '',
-    );
+    out('## 3. Full rebuild of every read model', '');
     measuredBy('rebuild');
     out(
       'The quality-reporting projection (master and tracking lists, delivery, return, notification and survey facts, monthly reports) rebuilt ' +
@@ -163,15 +191,32 @@ export function renderMarkdown(results: BenchResults, analysisPath: string): str
       '',
       '| pass | events | seconds | events/s | ÷ floor | |',
       '| --- | --- | --- | --- | --- | --- |',
-      pass('floor: raw read + JSON.parse', rebuild.floor.events, rebuild.floor.seconds, rebuild.floor.eventsPerSecond),
-      pass('port readAll (pages of 500)', rebuild.breakdown.portReadAll.events, rebuild.breakdown.portReadAll.seconds, rebuild.breakdown.portReadAll.eventsPerSecond),
-      pass('port readAll + decode', rebuild.breakdown.portReadAllAndDecode.events, rebuild.breakdown.portReadAllAndDecode.seconds, rebuild.breakdown.portReadAllAndDecode.eventsPerSecond),
+      pass(
+        'floor: raw read + JSON.parse',
+        rebuild.floor.events,
+        rebuild.floor.seconds,
+        rebuild.floor.eventsPerSecond,
+      ),
+      pass(
+        'port readAll (pages of 500)',
+        rebuild.breakdown.portReadAll.events,
+        rebuild.breakdown.portReadAll.seconds,
+        rebuild.breakdown.portReadAll.eventsPerSecond,
+      ),
+      pass(
+        'port readAll + decode',
+        rebuild.breakdown.portReadAllAndDecode.events,
+        rebuild.breakdown.portReadAllAndDecode.seconds,
+        rebuild.breakdown.portReadAllAndDecode.eventsPerSecond,
+      ),
       pass(
         'rebuild into the in-process store',
         rebuild.inProcess.events,
         rebuild.inProcess.seconds,
         rebuild.inProcess.eventsPerSecond,
-        `peak RSS ${rebuild.inProcess.peakRssMiB} MiB; ${Object.entries(rebuild.inProcess.documents).map(([name, count]) => `${name} ${int(count)}`).join(', ')}`,
+        `peak RSS ${rebuild.inProcess.peakRssMiB} MiB; ${Object.entries(rebuild.inProcess.documents)
+          .map(([name, count]) => `${name} ${int(count)}`)
+          .join(', ')}`,
       ),
       'skipped' in mongo
         ? `| rebuild into MongoDB | skipped: ${mongo.skipped} | | | | |`
@@ -184,16 +229,31 @@ export function renderMarkdown(results: BenchResults, analysisPath: string): str
           ),
       '',
     );
+    const reports = rebuild.inProcess.monthlyReports;
+    if (reports) {
+      out(
+        `Monthly reports stored by the rebuild: ${reports.stored}, ${reports.first ?? '–'} to ${reports.last ?? '–'}; the materializer's horizon: ${reports.horizon ?? '–'} ` +
+          `(the history's facts run to ${history.window.to.slice(0, 7)}).`,
+        '',
+      );
+    }
+    if (!('skipped' in mongo)) {
+      out(
+        `MongoDB server: ${mongo.server}.` +
+          (mongo.bulkWriteChunk !== null
+            ? ` FerretDB 1.24.2 never answers a bulkWrite of 100 or more replacements, nor concurrent bulkWrites to one database (the rebuild hung on both); ` +
+              `for it the benchmark runs read-store calls one at a time and splits bulkWrites into chunks of ${mongo.bulkWriteChunk} (bench/src/parts/ferretdb-safe-read-store.ts).`
+            : ''),
+        '',
+      );
+    }
   }
 
   if (parts.read) {
     const read = parts.read;
     const row = (query: ReadQueryResult) =>
       `| ${query.name} | ${query.kind} | ${lat(query.latency)} | ${query.items} | ${query.responseBytes > 0 ? kb(query.responseBytes) : '–'} | \`${query.example.replaceAll('|', '\\|')}\` |`;
-    out(
-      '## 4. Read API',
-      '',
-    );
+    out('## 4. Read API', '');
     measuredBy('read');
     out(
       `In the API process over the read models of ${int(read.complaints)} complaints, one request at a time through Fastify's inject ` +
@@ -240,7 +300,8 @@ export function renderMarkdown(results: BenchResults, analysisPath: string): str
   }
 
   const analysis = existsSync(analysisPath) ? readFileSync(analysisPath, 'utf8').trim() : '';
-  if (analysis !== '') out('## Analysis: profiles and what would close the gaps', '', analysis.replace(/^# .*\n+/, ''), '');
+  if (analysis !== '')
+    out('## Analysis: profiles and what would close the gaps', '', analysis.replace(/^# .*\n+/, ''), '');
   return `${lines.join('\n')}\n`;
 }
 
@@ -249,7 +310,11 @@ function int(value: number): string {
 }
 
 function ms(value: number): string {
-  return value < 1 ? `${value.toFixed(2)} ms` : value < 100 ? `${value.toFixed(1)} ms` : `${value.toFixed(0)} ms`;
+  return value < 1
+    ? `${value.toFixed(2)} ms`
+    : value < 100
+      ? `${value.toFixed(1)} ms`
+      : `${value.toFixed(0)} ms`;
 }
 
 function lat(summary: LatencySummary): string {

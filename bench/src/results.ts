@@ -15,7 +15,18 @@ export interface BenchResults {
   readonly command: string;
   readonly options: Readonly<Record<string, unknown>>;
   readonly machine: MachineDescription;
-  readonly history: Pick<HistoryManifest, 'scale' | 'seed' | 'window' | 'eventCount' | 'fileBytes' | 'sizes' | 'tally' | 'eventTypes' | 'generationSeconds'>;
+  readonly history: Pick<
+    HistoryManifest,
+    | 'scale'
+    | 'seed'
+    | 'window'
+    | 'eventCount'
+    | 'fileBytes'
+    | 'sizes'
+    | 'tally'
+    | 'eventTypes'
+    | 'generationSeconds'
+  >;
   readonly parts: {
     append?: AppendResult;
     http?: HttpResult;

@@ -14,23 +14,54 @@ export interface TargetCheck {
 const pct = (value: number) => `${(value * 100).toFixed(0)} %`;
 const ms = (value: number) => `${value.toFixed(value < 10 ? 2 : 1)} ms`;
 
-function atLeast(id: string, target: string, label: string, value: number | null | undefined, minimum: number, format = pct): TargetCheck {
-  if (value === null || value === undefined) return { id, target, figure: `${label}: not measured`, met: null, missedBy: null };
+function atLeast(
+  id: string,
+  target: string,
+  label: string,
+  value: number | null | undefined,
+  minimum: number,
+  format = pct,
+): TargetCheck {
+  if (value === null || value === undefined)
+    return { id, target, figure: `${label}: not measured`, met: null, missedBy: null };
   const met = value >= minimum;
   return {
     id,
     target,
     figure: `${label}: ${format(value)}`,
     met,
-    missedBy: met ? null : `${format(minimum - value)} short (${(value / minimum).toFixed(2)}× of the target)`,
+    missedBy: met
+      ? null
+      : `${format(minimum - value)} short (${(value / minimum).toFixed(2)}× of the target)`,
   };
 }
 
-function below(id: string, target: string, label: string, value: number | null | undefined, maximum: number, format = ms): TargetCheck {
-  if (value === null || value === undefined) return { id, target, figure: `${label}: not measured`, met: null, missedBy: null };
-  if (!Number.isFinite(value)) return { id, target, figure: `${label}: no answer`, met: false, missedBy: 'no request completed during the measurement' };
+function below(
+  id: string,
+  target: string,
+  label: string,
+  value: number | null | undefined,
+  maximum: number,
+  format = ms,
+): TargetCheck {
+  if (value === null || value === undefined)
+    return { id, target, figure: `${label}: not measured`, met: null, missedBy: null };
+  if (!Number.isFinite(value))
+    return {
+      id,
+      target,
+      figure: `${label}: no answer`,
+      met: false,
+      missedBy: 'no request completed during the measurement',
+    };
   const met = value < maximum;
-  return { id, target, figure: `${label}: ${format(value)}`, met, missedBy: met ? null : `${format(value - maximum)} over (${(value / maximum).toFixed(1)}× the limit)` };
+  return {
+    id,
+    target,
+    figure: `${label}: ${format(value)}`,
+    met,
+    missedBy: met ? null : `${format(value - maximum)} over (${(value / maximum).toFixed(1)}× the limit)`,
+  };
 }
 
 export function checkTargets(results: BenchResults): TargetCheck[] {
@@ -45,15 +76,71 @@ export function checkTargets(results: BenchResults): TargetCheck[] {
     undefined,
   );
   return [
-    atLeast('append-single', 'Append, one event per append: ≥ 70 % of the raw-insert floor', 'events/s ÷ floor', append?.ratios.singleToFloor, 0.7),
-    atLeast('append-batched', 'Append, batched: ≥ 70 % of the raw-insert floor', 'events/s ÷ floor', append?.ratios.batchedToFloor, 0.7),
-    atLeast('append-peer-single', "Append, one per append: far ahead of Emmett's store (taken as ≥ 2×)", 'events/s ÷ Emmett', append?.ratios.singleToPeer, 2, times),
-    atLeast('append-peer-batched', "Append, batched: far ahead of Emmett's store (taken as ≥ 2×)", 'events/s ÷ Emmett', append?.ratios.batchedToPeer, 2, times),
-    atLeast('http-register-throughput', 'HTTP register complaint: ≥ 40 % of the no-op endpoint’s throughput', 'commands/s ÷ no-op', http?.registerComplaint.ratio, 0.4),
-    below('http-register-p99', 'HTTP register complaint: p99 < 20 ms', 'p99 under load', p99(http?.registerComplaint.ours), 20),
-    atLeast('http-add-action-throughput', 'HTTP add corrective action: ≥ 40 % of the no-op endpoint’s throughput', 'commands/s ÷ no-op', http?.addCorrectiveAction.ratio, 0.4),
-    below('http-add-action-p99', 'HTTP add corrective action: p99 < 20 ms', 'p99 under load', p99(http?.addCorrectiveAction.ours), 20),
-    atLeast('rebuild-in-process', 'Rebuild into the in-process store: ≥ 50 % of the raw read + parse floor', 'events/s ÷ floor', rebuild?.ratios.inProcessToFloor, 0.5),
+    atLeast(
+      'append-single',
+      'Append, one event per append: ≥ 70 % of the raw-insert floor',
+      'events/s ÷ floor',
+      append?.ratios.singleToFloor,
+      0.7,
+    ),
+    atLeast(
+      'append-batched',
+      'Append, batched: ≥ 70 % of the raw-insert floor',
+      'events/s ÷ floor',
+      append?.ratios.batchedToFloor,
+      0.7,
+    ),
+    atLeast(
+      'append-peer-single',
+      "Append, one per append: far ahead of Emmett's store (taken as ≥ 2×)",
+      'events/s ÷ Emmett',
+      append?.ratios.singleToPeer,
+      2,
+      times,
+    ),
+    atLeast(
+      'append-peer-batched',
+      "Append, batched: far ahead of Emmett's store (taken as ≥ 2×)",
+      'events/s ÷ Emmett',
+      append?.ratios.batchedToPeer,
+      2,
+      times,
+    ),
+    atLeast(
+      'http-register-throughput',
+      'HTTP register complaint: ≥ 40 % of the no-op endpoint’s throughput',
+      'commands/s ÷ no-op',
+      http?.registerComplaint.ratio,
+      0.4,
+    ),
+    below(
+      'http-register-p99',
+      'HTTP register complaint: p99 < 20 ms',
+      'p99 under load',
+      p99(http?.registerComplaint.ours),
+      20,
+    ),
+    atLeast(
+      'http-add-action-throughput',
+      'HTTP add corrective action: ≥ 40 % of the no-op endpoint’s throughput',
+      'commands/s ÷ no-op',
+      http?.addCorrectiveAction.ratio,
+      0.4,
+    ),
+    below(
+      'http-add-action-p99',
+      'HTTP add corrective action: p99 < 20 ms',
+      'p99 under load',
+      p99(http?.addCorrectiveAction.ours),
+      20,
+    ),
+    atLeast(
+      'rebuild-in-process',
+      'Rebuild into the in-process store: ≥ 50 % of the raw read + parse floor',
+      'events/s ÷ floor',
+      rebuild?.ratios.inProcessToFloor,
+      0.5,
+    ),
     below(
       'read-master-list-p99',
       `Master-list page at ${read ? read.complaints.toLocaleString('en') : '100,000'} complaints: p99 < 10 ms in process (every query of the mix)`,

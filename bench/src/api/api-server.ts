@@ -45,7 +45,11 @@ export function currentApp(): NestFastifyApplication {
 export async function startApi(args: ApiStartArgs): Promise<ApiStarted> {
   const started = performance.now();
   // The embedded default whatever the environment says: SQLite events, read models in process.
-  const config = { ...loadAppConfig({ EVENTS_DB_PATH: args.eventsDbPath, PORT: '0' }), mongoUrl: undefined, eventStoreUrl: undefined };
+  const config = {
+    ...loadAppConfig({ EVENTS_DB_PATH: args.eventsDbPath, PORT: '0' }),
+    mongoUrl: undefined,
+    eventStoreUrl: undefined,
+  };
   app = await createBenchApp(config);
   await app.listen(0, '127.0.0.1');
   const listeningSeconds = (performance.now() - started) / 1000;
@@ -84,7 +88,8 @@ export function memory(): MemorySnapshot {
   const usage = process.memoryUsage();
   const mib = (bytes: number) => Math.round((bytes / 2 ** 20) * 10) / 10;
   const status = readFileSync('/proc/self/status', 'utf8');
-  const kib = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? Number.NaN);
+  const kib = (field: string) =>
+    Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? Number.NaN);
   return {
     rssMiB: mib(usage.rss),
     peakRssMiB: Math.round((kib('VmHWM') / 1024) * 10) / 10,

@@ -8,11 +8,21 @@ import { AppModule } from '../../../apps/api/src/app.module';
 import { Roles } from '../../../apps/api/src/auth/auth.guard';
 import { Ctx, type RequestContext } from '../../../apps/api/src/auth/request-context';
 import { commandResponse } from '../../../apps/api/src/commands/command-response';
-import { PlanCorrectiveActionDto, RegisterComplaintDto } from '../../../apps/api/src/complaints/complaint.dto';
+import {
+  PlanCorrectiveActionDto,
+  RegisterComplaintDto,
+} from '../../../apps/api/src/complaints/complaint.dto';
 import type { AppConfig } from '../../../apps/api/src/config/app-config';
 import { createValidationPipe } from '../../../apps/api/src/http/validation';
 
-const NOTHING_DONE: CommandResult = { streamId: 'complaint-CC-0000-0000', revision: 0, position: 0, appendedEventIds: [], replayed: false, state: null };
+const NOTHING_DONE: CommandResult = {
+  streamId: 'complaint-CC-0000-0000',
+  revision: 0,
+  position: 0,
+  appendedEventIds: [],
+  replayed: false,
+  state: null,
+};
 
 /**
  * The HTTP floor: the same routes' authentication, role check, request context, body validation
@@ -24,7 +34,11 @@ export class BenchNoopController {
   @Post('complaints')
   @HttpCode(201)
   @Roles(...COMPLAINT_COMMAND_ROLES.RegisterComplaint)
-  register(@Body() _dto: RegisterComplaintDto, @Ctx() _context: RequestContext, @Res({ passthrough: true }) reply: FastifyReply) {
+  register(
+    @Body() _dto: RegisterComplaintDto,
+    @Ctx() _context: RequestContext,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
     return commandResponse(NOTHING_DONE, reply, { complaintNumber: 'CC-0000-0000' });
   }
 
@@ -44,7 +58,11 @@ export class BenchNoopController {
 @Module({})
 class BenchAppModule {
   static forRoot(config: AppConfig): DynamicModule {
-    return { module: BenchAppModule, imports: [AppModule.forRoot(config)], controllers: [BenchNoopController] };
+    return {
+      module: BenchAppModule,
+      imports: [AppModule.forRoot(config)],
+      controllers: [BenchNoopController],
+    };
   }
 }
 
@@ -59,7 +77,10 @@ export async function createBenchApp(config: AppConfig): Promise<NestFastifyAppl
     logger: ['error', 'warn'],
     abortOnError: false,
   });
-  app.getHttpAdapter().getInstance().addContentTypeParser('text/csv', (_request, payload, done) => done(null, payload));
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .addContentTypeParser('text/csv', (_request, payload, done) => done(null, payload));
   app.useGlobalPipes(createValidationPipe());
   app.enableShutdownHooks();
   return app;

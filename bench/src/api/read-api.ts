@@ -1,4 +1,10 @@
-import { COMPLAINTS_COLLECTION, READ_STORE, toMasterListRow, type ComplaintDocument, type ReadStore } from '@qms/read-models';
+import {
+  COMPLAINTS_COLLECTION,
+  READ_STORE,
+  toMasterListRow,
+  type ComplaintDocument,
+  type ReadStore,
+} from '@qms/read-models';
 import { complaintListQuery } from '../../../apps/api/src/read-side/complaint-lists/complaint-list.query';
 import { summarize, type LatencySummary } from '../stats';
 import { currentApp } from './api-server';
@@ -41,7 +47,8 @@ export async function runReadBench(args: ReadArgs): Promise<ReadResult> {
   const store = app.get<ReadStore>(READ_STORE);
   const get = async (url: string) => {
     const response = await app.inject({ method: 'GET', url, headers: KEY });
-    if (response.statusCode !== 200) throw new Error(`GET ${url} answered ${response.statusCode}: ${response.body.slice(0, 300)}`);
+    if (response.statusCode !== 200)
+      throw new Error(`GET ${url} answered ${response.statusCode}: ${response.body.slice(0, 300)}`);
     return response;
   };
   const rotate = <T>(items: readonly T[], index: number) => items[index % items.length]!;
@@ -50,12 +57,37 @@ export async function runReadBench(args: ReadArgs): Promise<ReadResult> {
   const first = JSON.parse((await get('/complaints?pageSize=50')).body) as { nextCursor: string | null };
   const cursor = first.nextCursor === null ? '' : `&cursor=${encodeURIComponent(first.nextCursor)}`;
   // The twelve-month answer is megabytes of JSON per request: fewer samples keep the run short.
-  const queries: { name: string; kind: ReadQueryResult['kind']; url: (index: number) => string; samples?: number }[] = [
-    { name: 'newest first (default sort), page 1', kind: 'master-list', url: () => '/complaints?pageSize=50' },
-    { name: 'newest first, page 2 (keyset cursor)', kind: 'master-list', url: () => `/complaints?pageSize=50${cursor}` },
-    { name: 'open complaints by next due date', kind: 'master-list', url: () => '/complaints?status=open&sort=nextDueAt&pageSize=50' },
-    { name: 'one customer, newest first', kind: 'master-list', url: (i) => `/complaints?customerId=${rotate(args.customers, i)}&pageSize=50` },
-    { name: 'department + urgent, newest first', kind: 'master-list', url: (i) => `/complaints?department=${rotate(args.departments, i)}&severity=urgent&pageSize=50` },
+  const queries: {
+    name: string;
+    kind: ReadQueryResult['kind'];
+    url: (index: number) => string;
+    samples?: number;
+  }[] = [
+    {
+      name: 'newest first (default sort), page 1',
+      kind: 'master-list',
+      url: () => '/complaints?pageSize=50',
+    },
+    {
+      name: 'newest first, page 2 (keyset cursor)',
+      kind: 'master-list',
+      url: () => `/complaints?pageSize=50${cursor}`,
+    },
+    {
+      name: 'open complaints by next due date',
+      kind: 'master-list',
+      url: () => '/complaints?status=open&sort=nextDueAt&pageSize=50',
+    },
+    {
+      name: 'one customer, newest first',
+      kind: 'master-list',
+      url: (i) => `/complaints?customerId=${rotate(args.customers, i)}&pageSize=50`,
+    },
+    {
+      name: 'department + urgent, newest first',
+      kind: 'master-list',
+      url: (i) => `/complaints?department=${rotate(args.departments, i)}&severity=urgent&pageSize=50`,
+    },
     {
       name: 'received in one month, by number',
       kind: 'master-list',
@@ -66,7 +98,11 @@ export async function runReadBench(args: ReadArgs): Promise<ReadResult> {
       },
     },
     { name: 'overdue now', kind: 'master-list', url: () => '/complaints?overdue=true&pageSize=50' },
-    { name: 'tracking list: overdue, by next due date', kind: 'tracking-list', url: () => '/complaints/tracking?overdue=true&pageSize=50' },
+    {
+      name: 'tracking list: overdue, by next due date',
+      kind: 'tracking-list',
+      url: () => '/complaints/tracking?overdue=true&pageSize=50',
+    },
     { name: 'monthly report, one month', kind: 'monthly-report', url: (i) => `/reports/monthly/${month(i)}` },
     {
       name: 'monthly report, twelve months',
@@ -97,16 +133,25 @@ export async function runReadBench(args: ReadArgs): Promise<ReadResult> {
       if (index >= warmup) samples.push(elapsed);
     }
     if (query.kind === 'master-list') masterSamples.push(...samples);
-    results.push({ name: query.name, kind: query.kind, example: query.url(0), items, responseBytes: bytes, latency: summarize(samples) });
+    results.push({
+      name: query.name,
+      kind: query.kind,
+      example: query.url(0),
+      items,
+      responseBytes: bytes,
+      latency: summarize(samples),
+    });
   }
-
 
   // The same default page straight from the read store: what the query itself costs without HTTP.
   const storeSamples: number[] = [];
   for (let index = 0; index < args.warmup + args.samples; index++) {
     const started = performance.now();
     const asOf = new Date().toISOString();
-    const page = await store.find<ComplaintDocument>(COMPLAINTS_COLLECTION, complaintListQuery({ pageSize: 50 }, asOf));
+    const page = await store.find<ComplaintDocument>(
+      COMPLAINTS_COLLECTION,
+      complaintListQuery({ pageSize: 50 }, asOf),
+    );
     page.items.map((document) => toMasterListRow(document, asOf));
     if (index >= args.warmup) storeSamples.push(performance.now() - started);
   }

@@ -38,17 +38,24 @@ export function* arrivals(world: World): Process {
   for (let day = 0; day < days; day++) {
     const midnight = HISTORY_START + day * DAY;
     const share = (total: number) =>
-      Math.round(((cumulative + weights[day]!) / totalWeight) * total) - Math.round((cumulative / totalWeight) * total);
+      Math.round(((cumulative + weights[day]!) / totalWeight) * total) -
+      Math.round((cumulative / totalWeight) * total);
     // Mostly office hours, local time; some around the clock (portal, night shifts).
     const timeOfDay = () => (random.chance(0.9) ? world.wait(8, 19, HOUR) : world.wait(0, 24, HOUR));
 
     for (let n = share(totals.complaints); n > 0; n--) {
       const receivedAt = midnight + timeOfDay();
-      world.sim.spawn(receivedAt + world.wait(0.2, 6, HOUR), complaintArrival(world, receivedAt, notificationShare));
+      world.sim.spawn(
+        receivedAt + world.wait(0.2, 6, HOUR),
+        complaintArrival(world, receivedAt, notificationShare),
+      );
     }
-    for (let n = share(totals.returns); n > 0; n--) world.sim.spawn(midnight + timeOfDay(), unlinkedReturn(world));
-    for (let n = share(totals.notifications); n > 0; n--) world.sim.spawn(midnight + timeOfDay(), independentNotification(world));
-    for (let lines = share(totals.deliveries); lines > 0; ) lines -= spawnOrder(world, midnight + timeOfDay(), lines);
+    for (let n = share(totals.returns); n > 0; n--)
+      world.sim.spawn(midnight + timeOfDay(), unlinkedReturn(world));
+    for (let n = share(totals.notifications); n > 0; n--)
+      world.sim.spawn(midnight + timeOfDay(), independentNotification(world));
+    for (let lines = share(totals.deliveries); lines > 0;)
+      lines -= spawnOrder(world, midnight + timeOfDay(), lines);
     cumulative += weights[day]!;
     yield DAY;
   }

@@ -47,7 +47,11 @@ export const RETURN_NEEDED_SHARE = 0.38;
 export const RETURN_ARRIVES_SHARE = 0.9;
 
 function newCase(world: World, number: string): ComplaintCase {
-  return { cursor: world.writer.stream(complaintStreamId(number)), decider: world.deciders.complaint, state: world.deciders.complaint.initialState() };
+  return {
+    cursor: world.writer.stream(complaintStreamId(number)),
+    decider: world.deciders.complaint,
+    state: world.deciders.complaint.initialState(),
+  };
 }
 
 /** A customer complaint from intake (§6.1) to closure (§6.3), spawned when sales logs it. */
@@ -103,11 +107,21 @@ function* handle(world: World, record: ComplaintCase, customer: Customer, mayReo
   // D3 containment within 24 h most of the time; assignment in parallel with it.
   const received = Date.parse(complaint().receivedAt);
   const department = world.departmentChoice.pick(random);
-  const containAt = Math.max(world.now + 5 * MINUTE, received + (random.chance(0.85) ? world.wait(2, 22, HOUR) : world.wait(25, 72, HOUR)));
+  const containAt = Math.max(
+    world.now + 5 * MINUTE,
+    received + (random.chance(0.85) ? world.wait(2, 22, HOUR) : world.wait(25, 72, HOUR)),
+  );
   const assignAt = world.now + world.wait(0.5, 24, HOUR);
   const contain = () =>
     step(
-      { type: 'RecordContainment', data: { ...at(), description: random.pick(CONTAINMENTS), quantitySecured: random.chance(0.7) ? random.int(0, 5000) : null } },
+      {
+        type: 'RecordContainment',
+        data: {
+          ...at(),
+          description: random.pick(CONTAINMENTS),
+          quantitySecured: random.chance(0.7) ? random.int(0, 5000) : null,
+        },
+      },
       actors.quality(),
     );
   if (containAt <= assignAt) {
@@ -127,7 +141,13 @@ function* handle(world: World, record: ComplaintCase, customer: Customer, mayReo
   step(
     {
       type: 'RecordRootCause',
-      data: { ...at(), category, method: random.chance(0.6) ? 'five_why' : 'ishikawa', description, departmentExplanation: random.pick(EXPLANATIONS) },
+      data: {
+        ...at(),
+        category,
+        method: random.chance(0.6) ? 'five_why' : 'ishikawa',
+        description,
+        departmentExplanation: random.pick(EXPLANATIONS),
+      },
     },
     random.chance(0.7) ? actors.department(department) : actors.quality(),
   );
@@ -136,7 +156,11 @@ function* handle(world: World, record: ComplaintCase, customer: Customer, mayReo
   step(
     {
       type: 'DecideResponsibility',
-      data: { ...at(), responsibility: ours ? 'ours' : 'not_ours', explanation: ours ? random.pick(EXPLANATIONS) : random.pick(NOT_OURS) },
+      data: {
+        ...at(),
+        responsibility: ours ? 'ours' : 'not_ours',
+        explanation: ours ? random.pick(EXPLANATIONS) : random.pick(NOT_OURS),
+      },
     },
     actors.quality(),
   );
@@ -145,7 +169,10 @@ function* handle(world: World, record: ComplaintCase, customer: Customer, mayReo
     yield world.wait(4, 72, HOUR);
     step({ type: 'ReplyToCustomer', data: { ...at(), message: random.pick(NOT_OURS) } }, actors.sales());
   } else {
-    if (received >= HISTORY_END - POOL_WINDOW && (BENCH_DEPARTMENTS as readonly string[]).includes(department)) {
+    if (
+      received >= HISTORY_END - POOL_WINDOW &&
+      (BENCH_DEPARTMENTS as readonly string[]).includes(department)
+    ) {
       const pool = world.actionPlanningPool.get(department) ?? [];
       pool.push(number);
       world.actionPlanningPool.set(department, pool);
@@ -156,7 +183,13 @@ function* handle(world: World, record: ComplaintCase, customer: Customer, mayReo
   }
 
   yield world.wait(4, 72, HOUR);
-  step({ type: 'CloseComplaint', data: { ...at(), remarks: random.chance(0.2) ? 'Customer confirmed the effectiveness' : null } }, actors.quality());
+  step(
+    {
+      type: 'CloseComplaint',
+      data: { ...at(), remarks: random.chance(0.2) ? 'Customer confirmed the effectiveness' : null },
+    },
+    actors.quality(),
+  );
   world.tally.closed += 1;
 
   if (mayReopen && random.chance(0.02)) {
@@ -166,7 +199,13 @@ function* handle(world: World, record: ComplaintCase, customer: Customer, mayReo
     const reopened = newCase(world, reopenedAs);
     // As the API's reopen handler: the new complaint is claimed first, then the original records the link.
     writer.execute(reopened, registrationForReopen(complaint(), reopenedAs, iso(world.now)), sales);
-    step({ type: 'ReopenComplaint', data: { ...at(), reason: 'The customer is not satisfied with the corrective action' } }, sales);
+    step(
+      {
+        type: 'ReopenComplaint',
+        data: { ...at(), reason: 'The customer is not satisfied with the corrective action' },
+      },
+      sales,
+    );
     world.tally.reopened += 1;
     world.tally.complaintsRegistered += 1;
     world.sim.spawn(world.now, handle(world, reopened, customer, false));
@@ -185,7 +224,10 @@ function* planActions(world: World, record: ComplaintCase, customer: Customer, d
   const correctiveCount = random.chance(0.65) ? 1 : random.chance(0.86) ? 2 : 3;
   for (let index = 0; index < correctiveCount; index++) {
     yield world.wait(2, 30, HOUR);
-    const products = random.some(customer.parts.filter((part) => part !== complaint().partNo), random.int(0, 2));
+    const products = random.some(
+      customer.parts.filter((part) => part !== complaint().partNo),
+      random.int(0, 2),
+    );
     const processes = random.some(PROCESSES, random.int(0, 2));
     writer.execute(
       record,
@@ -198,7 +240,10 @@ function* planActions(world: World, record: ComplaintCase, customer: Customer, d
           dueAt: dueAt(),
           similarProductsCovered: products,
           similarProcessesCovered: processes,
-          noSimilarItemsReason: products.length === 0 && processes.length === 0 ? 'Unique tooling: no similar product or process' : null,
+          noSimilarItemsReason:
+            products.length === 0 && processes.length === 0
+              ? 'Unique tooling: no similar product or process'
+              : null,
           pfmea: documentRevision(world, 'PFMEA', complaint().partNo),
           controlPlan: documentRevision(world, 'CP', complaint().partNo),
         },
@@ -208,18 +253,40 @@ function* planActions(world: World, record: ComplaintCase, customer: Customer, d
   }
 
   const planPreventive = () =>
-    writer.execute(record, { type: 'PlanPreventiveAction', data: { ...at(), description: random.pick(PREVENTIVE), owner, dueAt: dueAt() } }, lead);
+    writer.execute(
+      record,
+      {
+        type: 'PlanPreventiveAction',
+        data: { ...at(), description: random.pick(PREVENTIVE), owner, dueAt: dueAt() },
+      },
+      lead,
+    );
   if (random.chance(0.7)) {
     yield world.wait(2, 30, HOUR);
     planPreventive();
   } else {
     yield world.wait(2, 30, HOUR);
-    writer.execute(record, { type: 'RequestPreventiveActionWaiver', data: { ...at(), reason: random.pick(WAIVER_REASONS) } }, lead);
+    writer.execute(
+      record,
+      { type: 'RequestPreventiveActionWaiver', data: { ...at(), reason: random.pick(WAIVER_REASONS) } },
+      lead,
+    );
     yield world.wait(4, 48, HOUR);
     if (random.chance(0.85)) {
-      writer.execute(record, { type: 'ApprovePreventiveActionWaiver', data: { ...at(), comment: null } }, actors.management());
+      writer.execute(
+        record,
+        { type: 'ApprovePreventiveActionWaiver', data: { ...at(), comment: null } },
+        actors.management(),
+      );
     } else {
-      writer.execute(record, { type: 'RejectPreventiveActionWaiver', data: { ...at(), reason: 'A preventive action is possible on the sister lines' } }, actors.management());
+      writer.execute(
+        record,
+        {
+          type: 'RejectPreventiveActionWaiver',
+          data: { ...at(), reason: 'A preventive action is possible on the sister lines' },
+        },
+        actors.management(),
+      );
       yield world.wait(1, 3);
       planPreventive();
     }
@@ -229,12 +296,20 @@ function* planActions(world: World, record: ComplaintCase, customer: Customer, d
   writer.execute(record, { type: 'SubmitActionPlan', data: at() }, lead);
   yield world.wait(4, 72, HOUR);
   if (random.chance(0.08)) {
-    writer.execute(record, { type: 'RejectEightDDecision', data: { ...at(), reason: 'Root cause not verified by a trial' } }, actors.management());
+    writer.execute(
+      record,
+      { type: 'RejectEightDDecision', data: { ...at(), reason: 'Root cause not verified by a trial' } },
+      actors.management(),
+    );
     yield world.wait(1, 3);
     writer.execute(record, { type: 'SubmitActionPlan', data: at() }, lead);
     yield world.wait(4, 48, HOUR);
   }
-  writer.execute(record, { type: 'ApproveEightDDecision', data: { ...at(), decision: 'Actions approved as planned' } }, actors.management());
+  writer.execute(
+    record,
+    { type: 'ApproveEightDDecision', data: { ...at(), decision: 'Actions approved as planned' } },
+    actors.management(),
+  );
 }
 
 /** D7–D8: the reply to the customer, and each action completed and verified (rescheduled when it fails, §6.3.1). */
@@ -248,13 +323,24 @@ function* carryOutActions(world: World, record: ComplaintCase, department: strin
     agenda.sort((a, b) => a.time - b.time);
   };
   const complete = (actionId: string, attempt: number) => () => {
-    writer.execute(record, { type: 'CompleteAction', data: { ...at(), actionId, evidence: 'Photos, measurement report and updated documents attached' } }, actors.department(department));
+    writer.execute(
+      record,
+      {
+        type: 'CompleteAction',
+        data: { ...at(), actionId, evidence: 'Photos, measurement report and updated documents attached' },
+      },
+      actors.department(department),
+    );
     schedule(world.now + world.wait(1, 10), verify(actionId, attempt));
   };
   const verify = (actionId: string, attempt: number) => () => {
     const roll = random.next();
     if (attempt > 1 || roll < 0.9) {
-      writer.execute(record, { type: 'VerifyAction', data: { ...at(), actionId, result: 'effective', comment: null } }, actors.quality());
+      writer.execute(
+        record,
+        { type: 'VerifyAction', data: { ...at(), actionId, result: 'effective', comment: null } },
+        actors.quality(),
+      );
       return;
     }
     writer.execute(
@@ -274,9 +360,14 @@ function* carryOutActions(world: World, record: ComplaintCase, department: strin
     schedule(world.now + world.wait(5, 20), complete(actionId, attempt + 1));
   };
 
-  for (const action of complaint().actions) schedule(world.now + world.wait(5, 45), complete(action.actionId, 1));
+  for (const action of complaint().actions)
+    schedule(world.now + world.wait(5, 45), complete(action.actionId, 1));
   schedule(world.now + world.wait(4, 48, HOUR), () =>
-    writer.execute(record, { type: 'ReplyToCustomer', data: { ...at(), message: random.pick(REPLIES) } }, actors.sales()),
+    writer.execute(
+      record,
+      { type: 'ReplyToCustomer', data: { ...at(), message: random.pick(REPLIES) } },
+      actors.sales(),
+    ),
   );
   for (let next = agenda.shift(); next !== undefined; next = agenda.shift()) {
     yield Math.max(0, next.time - world.now);

@@ -1,4 +1,10 @@
-import { deliveryStreamId, type DeliveryCommand, type DeliveryEvent, type DeliveryState, type RecordedDeliveryState } from '@qms/delivery-domain';
+import {
+  deliveryStreamId,
+  type DeliveryCommand,
+  type DeliveryEvent,
+  type DeliveryState,
+  type RecordedDeliveryState,
+} from '@qms/delivery-domain';
 import type { Case } from './history-writer';
 import type { Process } from './simulation';
 import { iso, localDate, type Customer, type World } from './world';
@@ -59,6 +65,7 @@ export function spawnOrder(world: World, time: number, maxLines: number): number
   const year = new Date(time).getUTCFullYear();
   const orderNo = `SO-${year}-${String(world.next(`order-${year}`)).padStart(6, '0')}`;
   const lines = Math.min(maxLines, random.chance(0.6) ? 1 : random.chance(0.7) ? 2 : 3);
-  for (let line = 1; line <= lines; line++) world.sim.spawn(time, deliveryLine(world, customer, orderNo, line));
+  for (let line = 1; line <= lines; line++)
+    world.sim.spawn(time, deliveryLine(world, customer, orderNo, line));
   return lines;
 }

@@ -1,4 +1,13 @@
-import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { defaultEventCatalogue } from '@qms/event-catalogue';
@@ -32,7 +41,11 @@ export interface HistoryManifest {
 }
 
 /** `./data/bench/history-v<version>-<seed>-s<scale>.db` and its manifest next to it. */
-export function historyPaths(scale: number, seed = DEFAULT_SEED, folder = resolve('data', 'bench')): { database: string; manifest: string } {
+export function historyPaths(
+  scale: number,
+  seed = DEFAULT_SEED,
+  folder = resolve('data', 'bench'),
+): { database: string; manifest: string } {
   const base = join(folder, `history-v${GENERATOR_VERSION}-${seed}-s${scale}`);
   return { database: `${base}.db`, manifest: `${base}.json` };
 }
@@ -69,14 +82,27 @@ export async function generateHistory(options: GenerateOptions): Promise<History
   const paths = historyPaths(options.scale, seed, options.folder);
   mkdirSync(dirname(paths.database), { recursive: true });
   const partial = `${paths.database}.partial`;
-  for (const file of [paths.manifest, paths.database, `${paths.database}-wal`, `${paths.database}-shm`, partial, `${partial}-wal`, `${partial}-shm`]) {
+  for (const file of [
+    paths.manifest,
+    paths.database,
+    `${paths.database}-wal`,
+    `${paths.database}-shm`,
+    partial,
+    `${partial}-wal`,
+    `${partial}-shm`,
+  ]) {
     rmSync(file, { force: true });
   }
   const started = performance.now();
   const random = new Random(`${seed}/${options.scale}`);
   const simulation = new Simulation();
   const catalogue = defaultEventCatalogue();
-  const writer = await HistoryWriter.create(partial, random, (type) => catalogue.schemaVersion(type), () => simulation.now);
+  const writer = await HistoryWriter.create(
+    partial,
+    random,
+    (type) => catalogue.schemaVersion(type),
+    () => simulation.now,
+  );
   const world = new World(random, simulation, writer, sizesFor(options.scale));
   simulation.spawn(HISTORY_START, arrivals(world));
 

@@ -34,7 +34,12 @@ export class HistoryWriter {
   private uncommitted = 0;
 
   /** The real store creates the file and its schema; the bulk load then goes around it. */
-  static async create(path: string, random: Random, schemaVersion: (type: string) => number, clock: () => number): Promise<HistoryWriter> {
+  static async create(
+    path: string,
+    random: Random,
+    schemaVersion: (type: string) => number,
+    clock: () => number,
+  ): Promise<HistoryWriter> {
     await SqliteEventStore.open(path).close();
     return new HistoryWriter(path, random, schemaVersion, clock);
   }
@@ -77,7 +82,11 @@ export class HistoryWriter {
     if (events.length === 0) return;
     const recordedAt = new Date(this.clock()).toISOString();
     const correlationId = this.random.uuid();
-    const actorMetadata = { userId: actor.userId, role: actor.role, ...(actor.department ? { department: actor.department } : {}) };
+    const actorMetadata = {
+      userId: actor.userId,
+      role: actor.role,
+      ...(actor.department ? { department: actor.department } : {}),
+    };
     for (const event of events) {
       const id = this.random.uuid();
       const revision = cursor.revision + 1;
@@ -90,8 +99,19 @@ export class HistoryWriter {
         previousHash: cursor.lastHash,
       };
       const data = event.data as JsonObject;
-      const hash = eventHash({ streamId: cursor.streamId, revision, id, type: event.type, data, metadata }, cursor.lastHash);
-      this.insert.run(id, cursor.streamId, revision, event.type, JSON.stringify(data), JSON.stringify({ ...metadata, hash }), recordedAt);
+      const hash = eventHash(
+        { streamId: cursor.streamId, revision, id, type: event.type, data, metadata },
+        cursor.lastHash,
+      );
+      this.insert.run(
+        id,
+        cursor.streamId,
+        revision,
+        event.type,
+        JSON.stringify(data),
+        JSON.stringify({ ...metadata, hash }),
+        recordedAt,
+      );
       cursor.revision = revision;
       cursor.lastHash = hash;
       this.counts.set(event.type, (this.counts.get(event.type) ?? 0) + 1);
@@ -107,7 +127,8 @@ export class HistoryWriter {
   /** Commits and leaves the file to the real store (which puts it back into WAL mode when it opens it). */
   finish(): { headPosition: number } {
     this.db.exec('COMMIT');
-    const headPosition = (this.db.prepare('SELECT MAX(position) FROM events').pluck().get() as number | null) ?? 0;
+    const headPosition =
+      (this.db.prepare('SELECT MAX(position) FROM events').pluck().get() as number | null) ?? 0;
     this.db.close();
     return { headPosition };
   }

@@ -10,13 +10,21 @@ import { HOUR, type Process } from './simulation';
 import { NOTIFICATIONS } from './vocabulary';
 import { iso, type Customer, type World } from './world';
 
-type NotificationCase = Case<CustomerNotificationCommand, CustomerNotificationEvent, CustomerNotificationState>;
+type NotificationCase = Case<
+  CustomerNotificationCommand,
+  CustomerNotificationEvent,
+  CustomerNotificationState
+>;
 
 /**
  * A customer notification (IATF 9.1.2.1 d): about a complaint, or on its own — a delivery
  * warning or a special status such as controlled shipping, which the customer lifts later.
  */
-export function* customerNotification(world: World, customer: Customer, complaintNumber: string | null): Process {
+export function* customerNotification(
+  world: World,
+  customer: Customer,
+  complaintNumber: string | null,
+): Process {
   const { random, writer, actors } = world;
   const notificationId = random.uuid();
   const record: NotificationCase = {
@@ -47,7 +55,10 @@ export function* customerNotification(world: World, customer: Customer, complain
   yield world.wait(20, 120);
   writer.execute(
     record,
-    { type: 'EndCustomerNotification', data: { notificationId, remarks: 'Lifted by the customer after the audit', occurredAt: iso(world.now) } },
+    {
+      type: 'EndCustomerNotification',
+      data: { notificationId, remarks: 'Lifted by the customer after the audit', occurredAt: iso(world.now) },
+    },
     actors.sales(),
   );
 }

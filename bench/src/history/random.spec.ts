@@ -12,7 +12,8 @@ describe('seeded random', () => {
 
   it('makes version-4 UUIDs the event store accepts', () => {
     const random = new Random('uuid');
-    for (let i = 0; i < 1000; i++) expect(random.uuid()).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    for (let i = 0; i < 1000; i++)
+      expect(random.uuid()).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
   });
 
   it('picks by weight', () => {

@@ -40,7 +40,12 @@ export class Simulation {
       this.pop();
       this.now = next.time;
       const step = next.process.next();
-      if (!step.done) this.push({ time: this.now + Math.max(0, step.value), sequence: this.sequence++, process: next.process });
+      if (!step.done)
+        this.push({
+          time: this.now + Math.max(0, step.value),
+          sequence: this.sequence++,
+          process: next.process,
+        });
       onStep?.();
     }
   }

@@ -35,7 +35,10 @@ const RESPONSIBLE_UNIT: Record<SurveyDimension, string> = {
 export function surveyPeriodsBetween(start: number, end: number): { periodId: string; issueAt: number }[] {
   const periods: { periodId: string; issueAt: number }[] = [];
   for (let year = new Date(start).getUTCFullYear(); year <= new Date(end).getUTCFullYear(); year++) {
-    for (const [code, monthDay] of [['H1', '06-30'], ['H2', '12-31']] as const) {
+    for (const [code, monthDay] of [
+      ['H1', '06-30'],
+      ['H2', '12-31'],
+    ] as const) {
       const issueAt = Date.parse(`${year}-${monthDay}T09:00:00+08:00`);
       if (issueAt >= start && issueAt < end) periods.push({ periodId: `${year}-${code}`, issueAt });
     }
@@ -50,7 +53,11 @@ export function surveyPeriodsBetween(start: number, end: number): { periodId: st
 export function* surveyPeriod(world: World, periodId: string): Process {
   const { random, writer, actors } = world;
   const issuedAt = world.now;
-  const record: SurveyCase = { cursor: writer.stream(surveyStreamId(periodId)), decider: world.deciders.survey, state: world.deciders.survey.initialState() };
+  const record: SurveyCase = {
+    cursor: writer.stream(surveyStreamId(periodId)),
+    decider: world.deciders.survey,
+    state: world.deciders.survey.initialState(),
+  };
   const step = (command: SurveyCommand, actor = actors.sales()) => writer.execute(record, command, actor);
   const today = localDate(world.now);
   const [issued] = step({
@@ -72,20 +79,29 @@ export function* surveyPeriod(world: World, periodId: string): Process {
     if (!random.chance(0.88)) continue;
     schedule(world.now + world.wait(1, 28), () => {
       const scores: Partial<Record<SurveyDimension, number>> = {};
-      for (const dimension of SURVEY_DIMENSIONS) if (!random.chance(0.05)) scores[dimension] = SCORES.pick(random);
+      for (const dimension of SURVEY_DIMENSIONS)
+        if (!random.chance(0.05)) scores[dimension] = SCORES.pick(random);
       if (Object.keys(scores).length === 0) scores.quality = 4;
       const answer = {
         periodId,
         customerId,
         scores: scores as SurveyScores,
         comments: random.chance(0.3) ? random.pick(SURVEY_COMMENTS) : null,
-        respondent: { name: random.pick(CONTACT_NAMES), title: random.chance(0.6) ? 'Purchasing manager' : null },
+        respondent: {
+          name: random.pick(CONTACT_NAMES),
+          title: random.chance(0.6) ? 'Purchasing manager' : null,
+        },
       };
       const [response] = step({ type: 'RecordSurveyResponse', ...answer });
       world.tally.surveyResponses += 1;
       if (random.chance(0.03)) {
         schedule(world.now + world.wait(1, 5), () =>
-          step({ type: 'CorrectSurveyResponse', ...answer, comments: 'Comment corrected after a call with the customer', reason: 'Typo in the returned form' }),
+          step({
+            type: 'CorrectSurveyResponse',
+            ...answer,
+            comments: 'Comment corrected after a call with the customer',
+            reason: 'Typo in the returned form',
+          }),
         );
       }
       if (response?.type !== 'SurveyResponseRecorded') return;
@@ -106,7 +122,10 @@ export function* surveyPeriod(world: World, periodId: string): Process {
           if (assigned?.type !== 'CountermeasureAssigned') return;
           const countermeasureNo = assigned.data.countermeasureNo;
           schedule(world.now + world.wait(1, 7), () =>
-            step({ type: 'ApproveCountermeasure', periodId, countermeasureNo, note: null }, actors.management()),
+            step(
+              { type: 'ApproveCountermeasure', periodId, countermeasureNo, note: null },
+              actors.management(),
+            ),
           );
         });
       }

@@ -69,7 +69,14 @@ export const PREVENTIVE = [
   'Share the lesson learned in the quality meeting of every plant',
 ];
 
-export const PROCESSES = ['stamping line 2', 'press-fit cell B', 'injection molding 450t', 'paint line 1', 'final inspection', 'packing'];
+export const PROCESSES = [
+  'stamping line 2',
+  'press-fit cell B',
+  'injection molding 450t',
+  'paint line 1',
+  'final inspection',
+  'packing',
+];
 
 export const WAIVER_REASONS = [
   'The failure mode is specific to a tool retired at the end of the month',
@@ -113,4 +120,13 @@ export const NOTIFICATIONS = [
   'New business hold until the 8D is closed',
 ];
 
-export const CONTACT_NAMES = ['Li Wei', 'Zhang Min', 'Wang Fang', 'Anna Müller', 'John Smith', 'Chen Jie', 'Maria Rossi', 'Liu Yang'];
+export const CONTACT_NAMES = [
+  'Li Wei',
+  'Zhang Min',
+  'Wang Fang',
+  'Anna Müller',
+  'John Smith',
+  'Chen Jie',
+  'Maria Rossi',
+  'Liu Yang',
+];

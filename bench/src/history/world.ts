@@ -82,10 +82,20 @@ export class World {
   };
   readonly customers: Customer[];
   readonly customerChoice: WeightedChoice<Customer>;
-  readonly departmentChoice = new WeightedChoice(DEPARTMENTS.map(([name, weight]) => [name, weight] as const));
+  readonly departmentChoice = new WeightedChoice(
+    DEPARTMENTS.map(([name, weight]) => [name, weight] as const),
+  );
   /** Complaints left in action planning for the HTTP benchmark's add-action requests, per department. */
   readonly actionPlanningPool = new Map<string, string[]>();
-  readonly tally = { complaintsRegistered: 0, reopened: 0, closed: 0, returns: 0, deliveries: 0, notifications: 0, surveyResponses: 0 };
+  readonly tally = {
+    complaintsRegistered: 0,
+    reopened: 0,
+    closed: 0,
+    returns: 0,
+    deliveries: 0,
+    notifications: 0,
+    surveyResponses: 0,
+  };
   private readonly complaintSequences = new Map<number, number>();
   private readonly counters = new Map<string, number>();
 
@@ -97,7 +107,9 @@ export class World {
   ) {
     this.customers = Array.from({ length: sizes.customers }, (_, index) => this.newCustomer(index));
     // A few large customers account for most complaints and deliveries (Zipf-like).
-    this.customerChoice = new WeightedChoice(this.customers.map((customer, index) => [customer, 1 / (index + 1) ** 0.8] as const));
+    this.customerChoice = new WeightedChoice(
+      this.customers.map((customer, index) => [customer, 1 / (index + 1) ** 0.8] as const),
+    );
   }
 
   get now(): number {
@@ -121,7 +133,11 @@ export class World {
   readonly actors = {
     sales: (): Actor => ({ userId: `sales.${this.random.int(1, 6)}`, role: 'sales' }),
     quality: (): Actor => ({ userId: `quality.${this.random.int(1, 4)}`, role: 'quality' }),
-    department: (department: string): Actor => ({ userId: `${department}.lead`, role: 'department', department }),
+    department: (department: string): Actor => ({
+      userId: `${department}.lead`,
+      role: 'department',
+      department,
+    }),
     management: (): Actor => ({ userId: 'gm', role: 'management' }),
     warehouse: (): Actor => ({ userId: `warehouse.${this.random.int(1, 2)}`, role: 'warehouse' }),
     planning: (): Actor => ({ userId: `pmc.${this.random.int(1, 2)}`, role: 'planning' }),

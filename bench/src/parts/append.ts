@@ -15,7 +15,12 @@ export interface AppendArgs {
   readonly historyPath: string;
   readonly folder: string;
   readonly single: { readonly warmup: number; readonly measured: number; readonly peerMeasured: number };
-  readonly batched: { readonly size: number; readonly warmup: number; readonly measured: number; readonly peerMeasured: number };
+  readonly batched: {
+    readonly size: number;
+    readonly warmup: number;
+    readonly measured: number;
+    readonly peerMeasured: number;
+  };
 }
 
 export interface ShapeResult {
@@ -32,7 +37,10 @@ export interface AppendResult {
   readonly description: Record<string, string>;
   readonly single: {
     /** With the time of its two steps apart: the stream read and the append. */
-    readonly ours: ShapeResult & { readonly readStream: LatencySummary; readonly appendToStream: LatencySummary };
+    readonly ours: ShapeResult & {
+      readonly readStream: LatencySummary;
+      readonly appendToStream: LatencySummary;
+    };
     readonly floor: ShapeResult;
     readonly peer: ShapeResult | { skipped: string };
   };
@@ -56,10 +64,20 @@ interface WorkloadEvent extends EventToAppend {
 }
 
 /** Rows of the generated history in log order: real shapes and sizes, each stream from its first event. */
-function loadWorkload(historyPath: string, args: AppendArgs): { single: WorkloadEvent[]; deliveries: WorkloadEvent[] } {
+function loadWorkload(
+  historyPath: string,
+  args: AppendArgs,
+): { single: WorkloadEvent[]; deliveries: WorkloadEvent[] } {
   const db = new Database(historyPath, { readonly: true });
   try {
-    type Row = { event_id: string; stream_id: string; revision: number; type: string; data: string; metadata: string };
+    type Row = {
+      event_id: string;
+      stream_id: string;
+      revision: number;
+      type: string;
+      data: string;
+      metadata: string;
+    };
     const toEvent = (row: Row): WorkloadEvent => ({
       id: row.event_id,
       streamId: row.stream_id,
@@ -69,14 +87,19 @@ function loadWorkload(historyPath: string, args: AppendArgs): { single: Workload
       metadata: JSON.parse(row.metadata) as JsonObject,
     });
     const single = db
-      .prepare<[number], Row>('SELECT event_id, stream_id, revision, type, data, metadata FROM events ORDER BY position LIMIT ?')
+      .prepare<[number], Row>(
+        'SELECT event_id, stream_id, revision, type, data, metadata FROM events ORDER BY position LIMIT ?',
+      )
       .all(args.single.warmup + args.single.measured)
       .map(toEvent);
     const deliveries = db
       .prepare<[number], Row>(
         "SELECT event_id, stream_id, revision, type, data, metadata FROM events WHERE type = 'DeliveryRecorded' ORDER BY position LIMIT ?",
       )
-      .all(args.batched.size * (args.batched.warmup + Math.max(args.batched.measured, args.batched.peerMeasured)))
+      .all(
+        args.batched.size *
+          (args.batched.warmup + Math.max(args.batched.measured, args.batched.peerMeasured)),
+      )
       .map(toEvent);
     return { single, deliveries };
   } finally {
@@ -84,25 +107,61 @@ function loadWorkload(historyPath: string, args: AppendArgs): { single: Workload
   }
 }
 
+/** Turns taken by floor and ours (see interleaved). */
+const ROUNDS = 4;
+
 function shape(samples: number[], events: number, seconds: number): ShapeResult {
   return { events, seconds, eventsPerSecond: events / seconds, latency: summarize(samples) };
 }
 
-/** Measures `count` operations after `warmup` unmeasured ones. */
-async function measure<T>(items: readonly T[], warmup: number, operation: (item: T) => unknown, eventsPerItem: (item: T) => number): Promise<ShapeResult> {
-  const samples: number[] = [];
-  let events = 0;
-  let total = 0;
-  for (const [index, item] of items.entries()) {
+/** Raw per-operation samples of one contender, gathered over several rounds. */
+class Samples {
+  readonly latencies: number[] = [];
+  events = 0;
+  totalMs = 0;
+
+  result(): ShapeResult {
+    return shape(this.latencies, this.events, this.totalMs / 1000);
+  }
+}
+
+async function measureInto<T>(
+  into: Samples,
+  items: readonly T[],
+  operation: (item: T) => unknown,
+  eventsPerItem: (item: T) => number,
+  measured = true,
+): Promise<void> {
+  for (const item of items) {
     const started = performance.now();
     await operation(item);
     const elapsed = performance.now() - started;
-    if (index < warmup) continue;
-    samples.push(elapsed);
-    total += elapsed;
-    events += eventsPerItem(item);
+    if (!measured) continue;
+    into.latencies.push(elapsed);
+    into.totalMs += elapsed;
+    into.events += eventsPerItem(item);
   }
-  return shape(samples, events, total / 1000);
+}
+
+/** Measures `count` operations after `warmup` unmeasured ones. */
+async function measure<T>(
+  items: readonly T[],
+  warmup: number,
+  operation: (item: T) => unknown,
+  eventsPerItem: (item: T) => number,
+): Promise<ShapeResult> {
+  const samples = new Samples();
+  await measureInto(samples, items.slice(0, warmup), operation, eventsPerItem, false);
+  await measureInto(samples, items.slice(warmup), operation, eventsPerItem);
+  return samples.result();
+}
+
+/** Consecutive slices, so that every stream still gets its events in order across rounds. */
+function rounds<T>(items: readonly T[], count: number): T[][] {
+  const size = Math.ceil(items.length / count);
+  return Array.from({ length: count }, (_, round) => items.slice(round * size, (round + 1) * size)).filter(
+    (slice) => slice.length > 0,
+  );
 }
 
 function freshFile(folder: string, name: string): string {
@@ -111,59 +170,51 @@ function freshFile(folder: string, name: string): string {
   return path;
 }
 
-async function oursSingle(path: string, events: readonly WorkloadEvent[], warmup: number): Promise<ShapeResult & { readStream: LatencySummary; appendToStream: LatencySummary }> {
-  const store = SqliteEventStore.open(path);
-  const reads: number[] = [];
-  const appends: number[] = [];
-  try {
-    // What CommandExecutor does per command: read the stream (to fold it), append at the revision it read.
-    const result = await measure(
-      events,
-      warmup,
-      async (event) => {
-        const started = performance.now();
-        const recorded = await store.readStream(event.streamId);
-        const read = performance.now();
-        const revision = recorded.length - 1;
-        await store.appendToStream(event.streamId, [event], { expectedRevision: revision < 0 ? 'no_stream' : revision });
-        reads.push(read - started);
-        appends.push(performance.now() - read);
-      },
-      () => 1,
-    );
-    return { ...result, readStream: summarize(reads.slice(warmup)), appendToStream: summarize(appends.slice(warmup)) };
-  } finally {
-    await store.close();
-  }
+/** A contender of the single or batched shape: opened once, fed round after round, then closed. */
+interface Contender<T> {
+  run(item: T): unknown;
+  close(): Promise<void> | void;
 }
 
-async function oursBatched(path: string, batches: readonly WorkloadEvent[][], warmup: number): Promise<ShapeResult> {
+function oursSingle(path: string, reads: number[], appends: number[]): Contender<WorkloadEvent> {
   const store = SqliteEventStore.open(path);
-  try {
-    return await measure(
-      batches,
-      warmup,
-      async (batch) => {
-        const outcomes = await store.appendToStreams(batch.map((event) => ({ streamId: event.streamId, events: [event], expectedRevision: 'no_stream' })));
-        if (outcomes.some((outcome) => !outcome.ok)) throw new Error('a batched append was refused');
-      },
-      (batch) => batch.length,
-    );
-  } finally {
-    await store.close();
-  }
+  return {
+    // What CommandExecutor does per command: read the stream (to fold it), append at the revision it read.
+    run: async (event) => {
+      const started = performance.now();
+      const recorded = await store.readStream(event.streamId);
+      const read = performance.now();
+      const revision = recorded.length - 1;
+      await store.appendToStream(event.streamId, [event], {
+        expectedRevision: revision < 0 ? 'no_stream' : revision,
+      });
+      reads.push(read - started);
+      appends.push(performance.now() - read);
+    },
+    close: () => store.close(),
+  };
+}
+
+function oursBatched(path: string): Contender<WorkloadEvent[]> {
+  const store = SqliteEventStore.open(path);
+  return {
+    run: async (batch) => {
+      const outcomes = await store.appendToStreams(
+        batch.map((event) => ({ streamId: event.streamId, events: [event], expectedRevision: 'no_stream' })),
+      );
+      if (outcomes.some((outcome) => !outcome.ok)) throw new Error('a batched append was refused');
+    },
+    close: () => store.close(),
+  };
 }
 
 /** The floor: the same table (created by the real store), the same pragmas, only the INSERTs. */
-function rawDatabase(path: string): Promise<Database.Database> {
-  return SqliteEventStore.open(path)
-    .close()
-    .then(() => {
-      const db = new Database(path);
-      db.pragma('journal_mode = WAL');
-      db.pragma('synchronous = FULL');
-      return db;
-    });
+async function rawDatabase(path: string): Promise<Database.Database> {
+  await SqliteEventStore.open(path).close();
+  const db = new Database(path);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = FULL');
+  return db;
 }
 
 function rawInsert(db: Database.Database): (event: WorkloadEvent) => void {
@@ -171,32 +222,57 @@ function rawInsert(db: Database.Database): (event: WorkloadEvent) => void {
     'INSERT INTO events (event_id, stream_id, revision, type, data, metadata, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
   );
   return (event) => {
-    insert.run(event.id, event.streamId, event.revision, event.type, JSON.stringify(event.data), JSON.stringify(event.metadata), new Date().toISOString());
+    insert.run(
+      event.id,
+      event.streamId,
+      event.revision,
+      event.type,
+      JSON.stringify(event.data),
+      JSON.stringify(event.metadata),
+      new Date().toISOString(),
+    );
   };
 }
 
-async function floorSingle(path: string, events: readonly WorkloadEvent[], warmup: number): Promise<ShapeResult> {
+async function floorSingle(path: string): Promise<Contender<WorkloadEvent>> {
   const db = await rawDatabase(path);
-  try {
-    const insert = rawInsert(db);
-    const transaction = db.transaction((event: WorkloadEvent) => insert(event)).immediate;
-    return await measure(events, warmup, (event) => transaction(event), () => 1);
-  } finally {
-    db.close();
-  }
+  const insert = rawInsert(db);
+  const transaction = db.transaction((event: WorkloadEvent) => insert(event)).immediate;
+  return { run: (event) => transaction(event), close: () => void db.close() };
 }
 
-async function floorBatched(path: string, batches: readonly WorkloadEvent[][], warmup: number): Promise<ShapeResult> {
+async function floorBatched(path: string): Promise<Contender<WorkloadEvent[]>> {
   const db = await rawDatabase(path);
-  try {
-    const insert = rawInsert(db);
-    const transaction = db.transaction((batch: readonly WorkloadEvent[]) => {
-      for (const event of batch) insert(event);
-    }).immediate;
-    return await measure(batches, warmup, (batch) => transaction(batch), (batch) => batch.length);
-  } finally {
-    db.close();
+  const insert = rawInsert(db);
+  const transaction = db.transaction((batch: readonly WorkloadEvent[]) => {
+    for (const event of batch) insert(event);
+  }).immediate;
+  return { run: (batch) => transaction(batch), close: () => void db.close() };
+}
+
+/**
+ * Floor and ours take turns, round after round over consecutive slices of the workload, so that
+ * a slow stretch of the disk (writeback of another file, say) falls on both alike.
+ */
+async function interleaved<T>(
+  items: readonly T[],
+  warmup: number,
+  roundCount: number,
+  contenders: { readonly floor: Contender<T>; readonly ours: Contender<T> },
+  eventsPerItem: (item: T) => number,
+): Promise<{ floor: ShapeResult; ours: ShapeResult }> {
+  const floor = new Samples();
+  const ours = new Samples();
+  const warm = items.slice(0, warmup);
+  await measureInto(floor, warm, contenders.floor.run, eventsPerItem, false);
+  await measureInto(ours, warm, contenders.ours.run, eventsPerItem, false);
+  for (const slice of rounds(items.slice(warmup), roundCount)) {
+    await measureInto(floor, slice, contenders.floor.run, eventsPerItem);
+    await measureInto(ours, slice, contenders.ours.run, eventsPerItem);
   }
+  await contenders.floor.close();
+  await contenders.ours.close();
+  return { floor: floor.result(), ours: ours.result() };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -205,20 +281,30 @@ async function floorBatched(path: string, batches: readonly WorkloadEvent[][], w
 
 interface EmmettStore {
   readStream(streamName: string): Promise<{ events: unknown[]; currentStreamVersion: bigint }>;
-  appendToStream(streamName: string, events: { type: string; data: unknown; metadata?: unknown }[], options?: { expectedStreamVersion?: bigint }): Promise<unknown>;
+  appendToStream(
+    streamName: string,
+    events: { type: string; data: unknown; metadata?: unknown }[],
+    options?: { expectedStreamVersion?: bigint },
+  ): Promise<unknown>;
 }
 
-function loadEmmett(): { getSQLiteEventStore: (options: { fileName: string }) => EmmettStore; version: string } | { skipped: string } {
+function loadEmmett():
+  | { getSQLiteEventStore: (options: { fileName: string }) => EmmettStore; version: string }
+  | { skipped: string } {
   const moduleName = '@event-driven-io/emmett-sqlite';
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const emmett = require(moduleName) as { getSQLiteEventStore: (options: { fileName: string }) => EmmettStore };
+    const emmett = require(moduleName) as {
+      getSQLiteEventStore: (options: { fileName: string }) => EmmettStore;
+    };
     // The package's exports map hides package.json; its version is read from the file.
     const packageJson = join(dirname(require.resolve(moduleName)), '..', 'package.json');
     const version = (JSON.parse(readFileSync(packageJson, 'utf8')) as { version: string }).version;
     return { getSQLiteEventStore: emmett.getSQLiteEventStore, version };
   } catch (error) {
-    return { skipped: `${moduleName} is not installed (optional dependency): ${(error as Error).message.split('\n')[0]}` };
+    return {
+      skipped: `${moduleName} is not installed (optional dependency): ${(error as Error).message.split('\n')[0]}`,
+    };
   }
 }
 
@@ -239,7 +325,11 @@ async function withRetries(operation: () => Promise<unknown>, failures: { count:
   }
 }
 
-async function peerSingle(store: EmmettStore, events: readonly WorkloadEvent[], warmup: number): Promise<ShapeResult> {
+async function peerSingle(
+  store: EmmettStore,
+  events: readonly WorkloadEvent[],
+  warmup: number,
+): Promise<ShapeResult> {
   const failures = { count: 0 };
   const result = await measure(
     events,
@@ -247,9 +337,13 @@ async function peerSingle(store: EmmettStore, events: readonly WorkloadEvent[], 
     (event) =>
       withRetries(async () => {
         const stream = await store.readStream(event.streamId);
-        await store.appendToStream(event.streamId, [{ type: event.type, data: event.data, metadata: event.metadata }], {
-          expectedStreamVersion: stream.currentStreamVersion,
-        });
+        await store.appendToStream(
+          event.streamId,
+          [{ type: event.type, data: event.data, metadata: event.metadata }],
+          {
+            expectedStreamVersion: stream.currentStreamVersion,
+          },
+        );
       }, failures),
     () => 1,
   );
@@ -257,7 +351,11 @@ async function peerSingle(store: EmmettStore, events: readonly WorkloadEvent[], 
 }
 
 /** Emmett 0.38.5 has no multi-stream append: a batch is one append per stream, in sequence. */
-async function peerBatched(store: EmmettStore, batches: readonly WorkloadEvent[][], warmup: number): Promise<ShapeResult> {
+async function peerBatched(
+  store: EmmettStore,
+  batches: readonly WorkloadEvent[][],
+  warmup: number,
+): Promise<ShapeResult> {
   const failures = { count: 0 };
   const result = await measure(
     batches,
@@ -265,7 +363,12 @@ async function peerBatched(store: EmmettStore, batches: readonly WorkloadEvent[]
     async (batch) => {
       for (const event of batch) {
         await withRetries(
-          () => store.appendToStream(event.streamId, [{ type: event.type, data: event.data, metadata: event.metadata }], { expectedStreamVersion: 0n }),
+          () =>
+            store.appendToStream(
+              event.streamId,
+              [{ type: event.type, data: event.data, metadata: event.metadata }],
+              { expectedStreamVersion: 0n },
+            ),
           failures,
         );
       }
@@ -288,14 +391,38 @@ export async function runAppend(args: AppendArgs): Promise<AppendResult> {
   const batchesPeer = batches.slice(0, args.batched.warmup + args.batched.peerMeasured);
   const log = (message: string) => process.stderr.write(`append: ${message}\n`);
 
-  log(`single, ${singleOurs.length} events: floor`);
-  const floor1 = await floorSingle(freshFile(args.folder, 'floor-single'), singleOurs, args.single.warmup);
-  log('single: ours');
-  const ours1 = await oursSingle(freshFile(args.folder, 'ours-single'), singleOurs, args.single.warmup);
-  log(`batched, ${batchesOurs.length} batches of ${args.batched.size}: floor`);
-  const floorN = await floorBatched(freshFile(args.folder, 'floor-batched'), batchesOurs, args.batched.warmup);
-  log('batched: ours');
-  const oursN = await oursBatched(freshFile(args.folder, 'ours-batched'), batchesOurs, args.batched.warmup);
+  log(`single, ${singleOurs.length} events: floor and ours, ${ROUNDS} rounds each`);
+  const reads: number[] = [];
+  const appends: number[] = [];
+  const single = await interleaved(
+    singleOurs,
+    args.single.warmup,
+    ROUNDS,
+    {
+      floor: await floorSingle(freshFile(args.folder, 'floor-single')),
+      ours: oursSingle(freshFile(args.folder, 'ours-single'), reads, appends),
+    },
+    () => 1,
+  );
+  const floor1 = single.floor;
+  const ours1 = {
+    ...single.ours,
+    readStream: summarize(reads.slice(args.single.warmup)),
+    appendToStream: summarize(appends.slice(args.single.warmup)),
+  };
+  log(`batched, ${batchesOurs.length} batches of ${args.batched.size}: floor and ours`);
+  const batched = await interleaved(
+    batchesOurs,
+    args.batched.warmup,
+    ROUNDS,
+    {
+      floor: await floorBatched(freshFile(args.folder, 'floor-batched')),
+      ours: oursBatched(freshFile(args.folder, 'ours-batched')),
+    },
+    (batch) => batch.length,
+  );
+  const floorN = batched.floor;
+  const oursN = batched.ours;
 
   const emmett = loadEmmett();
   let peer1: ShapeResult | { skipped: string };
@@ -305,20 +432,39 @@ export async function runAppend(args: AppendArgs): Promise<AppendResult> {
     peerN = emmett;
   } else {
     log(`single, ${singlePeer.length} events: peer (Emmett ${emmett.version})`);
-    peer1 = await peerSingle(emmett.getSQLiteEventStore({ fileName: freshFile(args.folder, 'peer-single') }), singlePeer, args.single.warmup);
+    peer1 = await peerSingle(
+      emmett.getSQLiteEventStore({ fileName: freshFile(args.folder, 'peer-single') }),
+      singlePeer,
+      args.single.warmup,
+    );
     log(`batched, ${batchesPeer.length} batches: peer`);
-    peerN = await peerBatched(emmett.getSQLiteEventStore({ fileName: freshFile(args.folder, 'peer-batched') }), batchesPeer, args.batched.warmup);
+    peerN = await peerBatched(
+      emmett.getSQLiteEventStore({ fileName: freshFile(args.folder, 'peer-batched') }),
+      batchesPeer,
+      args.batched.warmup,
+    );
   }
-  for (const name of ['floor-single', 'ours-single', 'floor-batched', 'ours-batched', 'peer-single', 'peer-batched']) freshFile(args.folder, name);
+  for (const name of [
+    'floor-single',
+    'ours-single',
+    'floor-batched',
+    'ours-batched',
+    'peer-single',
+    'peer-batched',
+  ])
+    freshFile(args.folder, name);
 
-  const throughput = (result: ShapeResult | { skipped: string }) => ('skipped' in result ? null : result.eventsPerSecond);
+  const throughput = (result: ShapeResult | { skipped: string }) =>
+    'skipped' in result ? null : result.eventsPerSecond;
   return {
     description: {
       workload: `the first ${singleOurs.length} events of the generated history in log order (complaint, return, delivery, notification events with their metadata and hash), and its first DeliveryRecorded events for the batches`,
       ours: 'single: SqliteEventStore.readStream(stream) then appendToStream(stream, [event], expected revision read) — the read and append of a command; batched: appendToStreams of one event per new stream (the delivery import shape)',
-      floor: 'better-sqlite3 INSERT of the same rows into the same table: one BEGIN IMMEDIATE…COMMIT per event (single), one per batch (batched); JSON.stringify of data and metadata included',
+      floor:
+        'better-sqlite3 INSERT of the same rows into the same table: one BEGIN IMMEDIATE…COMMIT per event (single), one per batch (batched); JSON.stringify of data and metadata included. Floor and ours take turns over four consecutive slices of the workload, so that a slow stretch of the disk falls on both',
       peer: "single: Emmett's SQLite event store readStream then appendToStream(expectedStreamVersion); batched: one appendToStream per stream in sequence (no multi-stream append in Emmett 0.38.5). Emmett opens and closes a sqlite3 connection per call on a file database",
-      durability: 'WAL, synchronous = FULL (one fsync per commit) for ours and the floor; Emmett runs with its driver defaults (WAL, synchronous FULL)',
+      durability:
+        'WAL, synchronous = FULL (one fsync per commit) for ours and the floor; Emmett runs with its driver defaults (WAL, synchronous FULL)',
       peerVersion: 'skipped' in emmett ? emmett.skipped : emmett.version,
     },
     single: { ours: ours1, floor: floor1, peer: peer1 },

@@ -1,4 +1,13 @@
-import type { Checkpoint, Filter, FindQuery, IndexSpec, Page, ReadStore, StoredDocument, WriteBatch } from '@qms/read-models';
+import type {
+  Checkpoint,
+  Filter,
+  FindQuery,
+  IndexSpec,
+  Page,
+  ReadStore,
+  StoredDocument,
+  WriteBatch,
+} from '@qms/read-models';
 
 /**
  * FerretDB 1.24.2 (SQLite backend, tools/ferretdb) never answers, and leaves the rebuild hanging:
@@ -37,7 +46,10 @@ export class FerretDbSafeReadStore implements ReadStore {
     return run;
   }
 
-  getMany<D extends StoredDocument = StoredDocument>(collection: string, ids: readonly string[]): Promise<Map<string, D>> {
+  getMany<D extends StoredDocument = StoredDocument>(
+    collection: string,
+    ids: readonly string[],
+  ): Promise<Map<string, D>> {
     return this.serial(() => this.inner.getMany<D>(collection, ids));
   }
   get<D extends StoredDocument = StoredDocument>(collection: string, id: string): Promise<D | null> {

@@ -31,9 +31,21 @@ export interface HttpResult {
    * Diagnostic, not a target figure: the same two commands after the projection engine was
    * stopped, i.e. the command path alone (validation, stream read, decide, hash, durable append).
    */
-  readonly withoutProjections?: { readonly registerComplaint: LoadResult; readonly addCorrectiveAction: LoadResult };
-  readonly registerComplaint: { readonly ours: LoadResult; readonly floor: LoadResult; readonly ratio: number | null };
-  readonly addCorrectiveAction: { readonly ours: LoadResult; readonly floor: LoadResult; readonly ratio: number | null; readonly complaints: number };
+  readonly withoutProjections?: {
+    readonly registerComplaint: LoadResult;
+    readonly addCorrectiveAction: LoadResult;
+  };
+  readonly registerComplaint: {
+    readonly ours: LoadResult;
+    readonly floor: LoadResult;
+    readonly ratio: number | null;
+  };
+  readonly addCorrectiveAction: {
+    readonly ours: LoadResult;
+    readonly floor: LoadResult;
+    readonly ratio: number | null;
+    readonly complaints: number;
+  };
 }
 
 interface AutocannonRequest {
@@ -44,11 +56,17 @@ interface AutocannonRequest {
 }
 
 interface AutocannonInstance {
-  on(event: 'response', listener: (client: unknown, statusCode: number, bytes: number, responseTime: number) => void): void;
+  on(
+    event: 'response',
+    listener: (client: unknown, statusCode: number, bytes: number, responseTime: number) => void,
+  ): void;
   on(event: 'reqError', listener: (error: Error) => void): void;
 }
 
-type Autocannon = ((options: Record<string, unknown>, callback: (error: Error | null, result: AutocannonSummary) => void) => AutocannonInstance) & {
+type Autocannon = ((
+  options: Record<string, unknown>,
+  callback: (error: Error | null, result: AutocannonSummary) => void,
+) => AutocannonInstance) & {
   track?: unknown;
 };
 
@@ -63,9 +81,17 @@ interface AutocannonSummary {
 const autocannon = require('autocannon') as Autocannon;
 
 const SALES = 'Bearer dev-sales';
-const DEPARTMENT_KEYS: Readonly<Record<string, string>> = { assembly: 'Bearer dev-department-assembly', molding: 'Bearer dev-department-molding' };
+const DEPARTMENT_KEYS: Readonly<Record<string, string>> = {
+  assembly: 'Bearer dev-department-assembly',
+  molding: 'Bearer dev-department-molding',
+};
 
-function load(url: string, seconds: number, connections: number, next: () => AutocannonRequest): Promise<LoadResult> {
+function load(
+  url: string,
+  seconds: number,
+  connections: number,
+  next: () => AutocannonRequest,
+): Promise<LoadResult> {
   return new Promise((resolve, reject) => {
     const samples: number[] = [];
     let firstFailure: string | undefined;
@@ -111,14 +137,22 @@ export interface PhaseHooks {
 
 const NO_HOOKS: PhaseHooks = { before: async () => undefined, after: async () => undefined };
 
-async function measured(args: HttpArgs, hooks: PhaseHooks, phase: string, label: string, next: () => AutocannonRequest): Promise<LoadResult> {
+async function measured(
+  args: HttpArgs,
+  hooks: PhaseHooks,
+  phase: string,
+  label: string,
+  next: () => AutocannonRequest,
+): Promise<LoadResult> {
   process.stderr.write(`http: ${label}\n`);
   await load(args.url, args.warmupSeconds, args.connections, next);
   await hooks.before(phase);
   const result = await load(args.url, args.seconds, args.connections, next);
   await hooks.after(phase);
   if (result.non2xx > 0 || result.errors > 0) {
-    process.stderr.write(`http: ${label}: ${result.non2xx} non-2xx answers, ${result.errors} errors (first: ${result.firstFailure ?? '?'})\n`);
+    process.stderr.write(
+      `http: ${label}: ${result.non2xx} non-2xx answers, ${result.errors} errors (first: ${result.firstFailure ?? '?'})\n`,
+    );
   }
   return result;
 }
@@ -150,9 +184,12 @@ export async function runHttp(
   });
 
   const pool = Object.entries(args.actionPlanningPool).flatMap(([department, numbers]) =>
-    DEPARTMENT_KEYS[department] === undefined ? [] : numbers.map((number) => ({ number, key: DEPARTMENT_KEYS[department]! })),
+    DEPARTMENT_KEYS[department] === undefined
+      ? []
+      : numbers.map((number) => ({ number, key: DEPARTMENT_KEYS[department]! })),
   );
-  if (pool.length === 0) throw new Error('the history has no complaint waiting in action planning for the benchmark departments');
+  if (pool.length === 0)
+    throw new Error('the history has no complaint waiting in action planning for the benchmark departments');
   const corrective = JSON.stringify({
     description: 'Change the punch every 80,000 strokes and add a burr check to the first-piece inspection',
     owner: 'assembly.engineer',
@@ -174,16 +211,46 @@ export async function runHttp(
     };
   };
 
-  const registerFloor = await measured(args, hooks, 'http-register-floor', 'no-op with the register-complaint body (floor)', register('/bench/noop/complaints'));
-  const registerOurs = await measured(args, hooks, 'http-register', 'POST /complaints (register complaint)', register('/complaints'));
-  const actionFloor = await measured(args, hooks, 'http-add-action-floor', 'no-op with the corrective-action body (floor)', addAction('/bench/noop'));
+  const registerFloor = await measured(
+    args,
+    hooks,
+    'http-register-floor',
+    'no-op with the register-complaint body (floor)',
+    register('/bench/noop/complaints'),
+  );
+  const registerOurs = await measured(
+    args,
+    hooks,
+    'http-register',
+    'POST /complaints (register complaint)',
+    register('/complaints'),
+  );
+  const actionFloor = await measured(
+    args,
+    hooks,
+    'http-add-action-floor',
+    'no-op with the corrective-action body (floor)',
+    addAction('/bench/noop'),
+  );
   turn = 0;
-  const actionOurs = await measured(args, hooks, 'http-add-action', 'POST /complaints/:n/corrective-actions (add action)', addAction(''));
+  const actionOurs = await measured(
+    args,
+    hooks,
+    'http-add-action',
+    'POST /complaints/:n/corrective-actions (add action)',
+    addAction(''),
+  );
   let withoutProjections: HttpResult['withoutProjections'];
   if (pauseProjections !== undefined) {
     await pauseProjections();
     withoutProjections = {
-      registerComplaint: await measured(args, hooks, 'http-register-no-projections', 'POST /complaints, projections stopped (diagnostic)', register('/complaints')),
+      registerComplaint: await measured(
+        args,
+        hooks,
+        'http-register-no-projections',
+        'POST /complaints, projections stopped (diagnostic)',
+        register('/complaints'),
+      ),
       addCorrectiveAction: await measured(
         args,
         hooks,
@@ -197,7 +264,11 @@ export async function runHttp(
     connections: args.connections,
     seconds: args.seconds,
     ...(withoutProjections !== undefined ? { withoutProjections } : {}),
-    registerComplaint: { ours: registerOurs, floor: registerFloor, ratio: ratio(registerOurs.requestsPerSecond, registerFloor.requestsPerSecond) },
+    registerComplaint: {
+      ours: registerOurs,
+      floor: registerFloor,
+      ratio: ratio(registerOurs.requestsPerSecond, registerFloor.requestsPerSecond),
+    },
     addCorrectiveAction: {
       ours: actionOurs,
       floor: actionFloor,

@@ -4,10 +4,17 @@ import { MongoClient } from 'mongodb';
 import type { DomainEvent } from '@qms/domain-kernel';
 import { defaultEventCatalogue } from '@qms/event-catalogue';
 import { SqliteEventStore, type RecordedEvent } from '@qms/event-store';
-import { collectionsOf, ProjectionEngine, RebuildInterruptedError, type RebuildProgress } from '@qms/projection-engine';
+import {
+  collectionsOf,
+  ProjectionEngine,
+  RebuildInterruptedError,
+  type RebuildProgress,
+} from '@qms/projection-engine';
 import {
   createQualityReportingProjection,
   InMemoryReadStore,
+  MONTHLY_REPORT_COLLECTION,
+  MONTHLY_REPORT_STATE_COLLECTION,
   MongoReadStore,
   QUALITY_REPORTING_PROJECTION,
   type ReadStore,
@@ -37,6 +44,13 @@ export interface ReadPass {
 
 export interface RebuildRun extends ReadPass {
   readonly documents: Readonly<Record<string, number>>;
+  /** Which months the rebuild left a stored report for, and the materializer's horizon. */
+  readonly monthlyReports: {
+    readonly stored: number;
+    readonly first: string | null;
+    readonly last: string | null;
+    readonly horizon: string | null;
+  };
   /** Peak RSS of the rebuilding process (VmHWM), MiB. */
   readonly peakRssMiB: number;
 }
@@ -67,7 +81,9 @@ const PAGE = 500;
 export function readAndParse(path: string): ReadPass {
   const db = new Database(path, { readonly: true });
   try {
-    const rows = db.prepare<[], { data: string; metadata: string }>('SELECT data, metadata FROM events ORDER BY position');
+    const rows = db.prepare<[], { data: string; metadata: string }>(
+      'SELECT data, metadata FROM events ORDER BY position',
+    );
     const started = performance.now();
     let events = 0;
     let keys = 0;
@@ -109,7 +125,9 @@ async function portRead(path: string, decode: boolean): Promise<ReadPass> {
 
 function engineFor(path: string, readStore: ReadStore) {
   const config = loadAppConfig({ EVENTS_DB_PATH: path });
-  const projection = createQualityReportingProjection(reportingConfigFrom(config, deadlinePolicyFrom(config)));
+  const projection = createQualityReportingProjection(
+    reportingConfigFrom(config, deadlinePolicyFrom(config)),
+  );
   const catalogue = defaultEventCatalogue();
   const eventStore = SqliteEventStore.open(path);
   // As ReadSideModule builds it (default batch size and retry policy).
@@ -118,7 +136,10 @@ function engineFor(path: string, readStore: ReadStore) {
     readStore,
     projections: [projection],
     decodeEvent: (recorded) => catalogue.decode(recorded),
-    logger: { warn: (message) => process.stderr.write(`rebuild: ${message}\n`), log: (message) => process.stderr.write(`rebuild: ${message}\n`) },
+    logger: {
+      warn: (message) => process.stderr.write(`rebuild: ${message}\n`),
+      log: (message) => process.stderr.write(`rebuild: ${message}\n`),
+    },
   });
   return { engine, eventStore, projection };
 }
@@ -141,11 +162,32 @@ export async function rebuildInProcess(path: string): Promise<RebuildRun> {
   const { engine, eventStore, projection } = engineFor(path, readStore);
   try {
     const started = performance.now();
-    const result = await engine.rebuild(QUALITY_REPORTING_PROJECTION, { onProgress: progressLogger('in process') });
+    const result = await engine.rebuild(QUALITY_REPORTING_PROJECTION, {
+      onProgress: progressLogger('in process'),
+    });
     const seconds = (performance.now() - started) / 1000;
     const documents: Record<string, number> = {};
     for (const { name } of collectionsOf(projection)) documents[name] = await readStore.count(name);
-    return { events: result.eventsProcessed, seconds, eventsPerSecond: result.eventsProcessed / seconds, documents, peakRssMiB: peakRss() };
+    const months = (
+      await readStore.find(MONTHLY_REPORT_COLLECTION, { sort: [{ field: '_id', direction: 'asc' }] })
+    ).items.map((report) => report._id);
+    const state = await readStore.get<{ _id: string; horizon: string | null }>(
+      MONTHLY_REPORT_STATE_COLLECTION,
+      'state',
+    );
+    return {
+      events: result.eventsProcessed,
+      seconds,
+      eventsPerSecond: result.eventsProcessed / seconds,
+      documents,
+      monthlyReports: {
+        stored: months.length,
+        first: months[0] ?? null,
+        last: months.at(-1) ?? null,
+        horizon: state?.horizon ?? null,
+      },
+      peakRssMiB: peakRss(),
+    };
   } finally {
     await engine.stop();
     await eventStore.close();
@@ -158,7 +200,9 @@ async function serverOf(url: string): Promise<{ server: string; ferretDb: boolea
   try {
     const info = await client.db('admin').command({ buildInfo: 1 });
     const ferret = info['ferretdbVersion'] as string | undefined;
-    return ferret === undefined ? { server: `MongoDB ${String(info['version'])}`, ferretDb: false } : { server: `FerretDB ${ferret}`, ferretDb: true };
+    return ferret === undefined
+      ? { server: `MongoDB ${String(info['version'])}`, ferretDb: false }
+      : { server: `FerretDB ${ferret}`, ferretDb: true };
   } finally {
     await client.close();
   }
@@ -198,7 +242,10 @@ export async function rebuildIntoMongo(path: string, url: string, seconds: numbe
     if (outcome === 'time box') {
       partial = true;
       // A stop waits for the batch in flight; a read store that never answers would hold it forever.
-      stalled = await Promise.race<boolean>([engine.stop().then(() => false), sleep(30_000).then(() => true)]);
+      stalled = await Promise.race<boolean>([
+        engine.stop().then(() => false),
+        sleep(30_000).then(() => true),
+      ]);
     }
   } finally {
     if (!stalled) await engine.stop();
@@ -215,8 +262,20 @@ export async function rebuildIntoMongo(path: string, url: string, seconds: numbe
   }
   const events = last?.eventsProcessed ?? 0;
   // A partial run's rate is over the events replayed until the time box, not the box itself.
-  const elapsed = partial && last !== undefined && last.eventsPerSecond > 0 ? events / last.eventsPerSecond : (performance.now() - started) / 1000;
-  return { events, seconds: elapsed, eventsPerSecond: events / elapsed, partial, stalled, totalEvents, server, bulkWriteChunk: ferretDb ? FERRETDB_CHUNK : null };
+  const elapsed =
+    partial && last !== undefined && last.eventsPerSecond > 0
+      ? events / last.eventsPerSecond
+      : (performance.now() - started) / 1000;
+  return {
+    events,
+    seconds: elapsed,
+    eventsPerSecond: events / elapsed,
+    partial,
+    stalled,
+    totalEvents,
+    server,
+    bulkWriteChunk: ferretDb ? FERRETDB_CHUNK : null,
+  };
 }
 
 function sleep(ms: number): Promise<void> {
