@@ -1,39 +1,126 @@
-import { formatComplaintNumber } from '@qms/complaint-domain';
-import { type EventStore, WrongExpectedVersionError } from '@qms/event-store';
-import { complaintStreamId } from '@qms/complaint-domain';
+import { complaintStreamId, formatComplaintNumber } from '@qms/complaint-domain';
+import { type AppendResult, type EventStore, type StreamWrite, WrongExpectedVersionError } from '@qms/event-store';
+
+/** One registration as the allocator needs it: decided under a number, or registered the slow way. */
+export interface NumberedRegistration<Result> {
+  /**
+   * Decides the registration under this number without touching the store; throws when the
+   * registration is refused (then it uses no number). The write must expect `no_stream`.
+   */
+  prepare(complaintNumber: string): { readonly write: StreamWrite; complete(result: AppendResult): Result };
+  /** Decides and appends under this number; a WrongExpectedVersionError means the number is taken. */
+  register(complaintNumber: string): Promise<Result>;
+}
+
+interface Waiting<Result> {
+  readonly registration: NumberedRegistration<Result>;
+  readonly resolve: (result: Result) => void;
+  readonly reject: (error: unknown) => void;
+}
 
 /**
  * Gap-free yearly complaint numbers without a separate counter: number N is taken exactly when
  * stream complaint-CC-<year>-N exists, and a registration claims it by appending with
  * expected revision `no_stream`. Only a successful append consumes a number, so a refused
  * registration leaves no gap; a conflict (another process took N) moves on to N+1.
- * Within this process registrations of one year are serialised, so 20 parallel requests do not
- * race each other through conflicts.
+ *
+ * Within this process registrations of one year are serialised, but not one commit each: the
+ * registrations that queued while the previous group was being written are decided first (a
+ * refused one leaves the group and uses no number), then the valid ones get the next consecutive
+ * numbers and are appended in one `appendToStreams` call (one commit). That keeps the invariant
+ * "N exists when N+1 does": every write expects `no_stream`, so a refused write means its number
+ * exists already (another process took it), and a crash stores a prefix of the group at most.
+ * The registrations refused that way are retried one by one after the group, as before.
  */
 export class ComplaintNumberAllocator {
   private readonly nextCandidate = new Map<number, number>();
-  private readonly queues = new Map<number, Promise<unknown>>();
+  private readonly waiting = new Map<number, Waiting<unknown>[]>();
+  private readonly draining = new Set<number>();
 
   constructor(private readonly store: EventStore) {}
 
-  allocate<Result>(year: number, register: (complaintNumber: string) => Promise<Result>): Promise<Result> {
-    const previous = this.queues.get(year) ?? Promise.resolve();
-    const run = previous.catch(() => undefined).then(() => this.claim(year, register));
-    this.queues.set(year, run);
-    return run;
+  allocate<Result>(year: number, registration: NumberedRegistration<Result>): Promise<Result> {
+    return new Promise<Result>((resolve, reject) => {
+      const queue = this.waiting.get(year) ?? [];
+      queue.push({ registration, resolve, reject } as Waiting<unknown>);
+      this.waiting.set(year, queue);
+      if (!this.draining.has(year)) void this.drain(year);
+    });
   }
 
-  private async claim<Result>(year: number, register: (complaintNumber: string) => Promise<Result>): Promise<Result> {
-    let candidate = this.nextCandidate.get(year) ?? (await this.firstFree(year));
+  private async drain(year: number): Promise<void> {
+    this.draining.add(year);
+    try {
+      for (;;) {
+        // Finding the first free number takes reads: registrations arriving meanwhile join the group.
+        let candidate = this.nextCandidate.get(year);
+        let failure: unknown;
+        if (candidate === undefined) candidate = await this.firstFree(year).catch((error: unknown) => void (failure = error));
+        const group = this.waiting.get(year)?.splice(0) ?? [];
+        if (group.length === 0) return;
+        if (candidate === undefined) for (const item of group) item.reject(failure);
+        else await this.claimGroup(year, candidate, group);
+      }
+    } finally {
+      this.draining.delete(year);
+    }
+  }
+
+  private async claimGroup(year: number, candidate: number, group: readonly Waiting<unknown>[]): Promise<void> {
+    const decided: { item: Waiting<unknown>; prepared: ReturnType<NumberedRegistration<unknown>['prepare']> }[] = [];
+    for (const item of group) {
+      try {
+        decided.push({ item, prepared: item.registration.prepare(formatComplaintNumber(year, candidate + decided.length)) });
+      } catch (error) {
+        item.reject(error);
+      }
+    }
+    if (decided.length === 0) return;
+    let outcomes;
+    try {
+      outcomes = await this.store.appendToStreams(decided.map(({ prepared }) => prepared.write));
+    } catch (error) {
+      // Any prefix of the group may be stored (EventStoreDB): find the first free number afresh.
+      this.nextCandidate.delete(year);
+      for (const { item } of decided) item.reject(error);
+      return;
+    }
+    this.nextCandidate.set(year, candidate + decided.length);
+    const refused: Waiting<unknown>[] = [];
+    for (const [index, outcome] of outcomes.entries()) {
+      const { item, prepared } = decided[index]!;
+      if (!outcome.ok) refused.push(item);
+      else {
+        try {
+          item.resolve(prepared.complete(outcome.result));
+        } catch (error) {
+          item.reject(error);
+        }
+      }
+    }
+    for (const item of refused) await this.claimOne(year, item);
+  }
+
+  /** The one-by-one path: the next number, and on a conflict the one after. */
+  private async claimOne(year: number, item: Waiting<unknown>): Promise<void> {
+    let candidate: number;
+    try {
+      candidate = this.nextCandidate.get(year) ?? (await this.firstFree(year));
+    } catch (error) {
+      item.reject(error);
+      return;
+    }
     for (;;) {
       try {
-        const result = await register(formatComplaintNumber(year, candidate));
+        const result = await item.registration.register(formatComplaintNumber(year, candidate));
         this.nextCandidate.set(year, candidate + 1);
-        return result;
+        item.resolve(result);
+        return;
       } catch (error) {
         if (!(error instanceof WrongExpectedVersionError)) {
           this.nextCandidate.set(year, candidate);
-          throw error;
+          item.reject(error);
+          return;
         }
         candidate += 1;
       }

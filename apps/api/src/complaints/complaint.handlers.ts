@@ -8,6 +8,7 @@ import {
   createCustomerNotificationDecider,
   customerNotificationStreamId,
   type DeadlinePolicyConfig,
+  type RegisterComplaint,
   isRegistered,
   nextReopenNumber,
   registrationForReopen,
@@ -46,20 +47,24 @@ export class RegisterComplaintHandler implements ICommandHandler<RegisterComplai
     }
     // Numbers follow the company's calendar year, not a customer's override zone.
     const year = complaintYear(data.receivedAt, this.policy.default.timeZone);
-    const result = await this.allocator.allocate(year, (complaintNumber) => this.register(complaintNumber, data, context));
+    const result = await this.allocator.allocate(year, {
+      prepare: (complaintNumber) =>
+        this.executor.prepareNew(this.decider, complaintStreamId(complaintNumber), registration(complaintNumber, data), context),
+      register: (complaintNumber) => this.register(complaintNumber, data, context),
+    });
     if (idempotencyKey !== undefined) await this.idempotency.remember(actor, idempotencyKey, result.streamId);
     return result;
   }
 
   private register(complaintNumber: string, data: RegisterComplaintCommand['data'], context: RegisterComplaintCommand['context']) {
-    return this.executor.execute(
-      this.decider,
-      complaintStreamId(complaintNumber),
-      { type: 'RegisterComplaint', data: { ...data, complaintNumber } },
-      context,
-      { mustBeNew: true },
-    );
+    return this.executor.execute(this.decider, complaintStreamId(complaintNumber), registration(complaintNumber, data), context, {
+      mustBeNew: true,
+    });
   }
+}
+
+function registration(complaintNumber: string, data: RegisterComplaintCommand['data']): RegisterComplaint {
+  return { type: 'RegisterComplaint', data: { ...data, complaintNumber } };
 }
 
 @CommandHandler(ComplaintStepCommand)

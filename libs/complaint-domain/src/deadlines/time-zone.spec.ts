@@ -46,4 +46,35 @@ describe('time-zone arithmetic', () => {
     expect(parseLocalDate('2025-02-29')).toBeNull();
     expect(parseLocalDate('2025-1-05')).toBeNull();
   });
+
+  it("gives the formatter's own offset and date at every five minutes around transitions, including off-the-hour ones", () => {
+    // Chatham (+12:45/+13:45) and Lord Howe (a 30-minute shift) change at minutes past the UTC hour.
+    const zones = ['Europe/Berlin', 'America/St_Johns', 'Pacific/Chatham', 'Australia/Lord_Howe', 'Asia/Kathmandu'];
+    const windows = ['2025-03-29T00:00:00Z', '2025-04-05T00:00:00Z', '2025-09-27T00:00:00Z', '2025-10-04T12:00:00Z', '2025-11-01T12:00:00Z'];
+    for (const timeZone of zones) {
+      const formatter = new Intl.DateTimeFormat('en-US', {
+        timeZone,
+        hourCycle: 'h23',
+        year: 'numeric',
+        month: 'numeric',
+        day: 'numeric',
+        hour: 'numeric',
+        minute: 'numeric',
+        second: 'numeric',
+      });
+      const mismatches: string[] = [];
+      for (const start of windows) {
+        for (let minute = 0; minute < 3 * 24 * 60; minute += 5) {
+          const instant = new Date(Date.parse(start) + minute * 60_000 + 17_250);
+          const parts = Object.fromEntries(formatter.formatToParts(instant).map((part) => [part.type, Number(part.value)]));
+          const wall = Date.UTC(parts['year']!, parts['month']! - 1, parts['day']!, parts['hour']!, parts['minute']!, parts['second']!);
+          const expected = `${wall - Math.floor(instant.getTime() / 1000) * 1000} ${parts['year']}-${parts['month']}-${parts['day']}`;
+          const date = localDateOf(instant, timeZone);
+          const actual = `${timeZoneOffsetMs(instant, timeZone)} ${date.year}-${date.month}-${date.day}`;
+          if (actual !== expected) mismatches.push(`${instant.toISOString()}: ${actual} instead of ${expected}`);
+        }
+      }
+      expect(mismatches).toEqual([]);
+    }
+  });
 });

@@ -11,7 +11,8 @@ export interface LocalDate {
   readonly day: number;
 }
 
-const DAY_MS = 24 * 60 * 60 * 1000;
+const HOUR_MS = 60 * 60 * 1000;
+const DAY_MS = 24 * HOUR_MS;
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
@@ -70,15 +71,50 @@ function wallClockOf(instant: Date, timeZone: string): WallClock {
 
 /** Offset of the zone from UTC at that instant, in milliseconds (east positive). */
 export function timeZoneOffsetMs(instant: Date, timeZone: string): number {
+  const ms = instant.getTime();
+  if (!Number.isFinite(ms)) return exactOffsetMs(instant, timeZone);
+  const hour = Math.floor(ms / HOUR_MS);
+  const atStart = offsetAtHour(timeZone, hour);
+  // Equal at both ends of the UTC hour means no change inside it (no zone changes twice within an
+  // hour); otherwise the hour holds a transition, which may fall on any minute (Chatham, Lord Howe).
+  if (atStart === offsetAtHour(timeZone, hour + 1)) return atStart;
+  return exactOffsetMs(instant, timeZone);
+}
+
+export function localDateOf(instant: Date, timeZone: string): LocalDate {
+  // The wall clock is the instant shifted by the offset; offsets are whole seconds, so the shifted
+  // instant's UTC date is the formatter's local date without a formatToParts per call.
+  const wall = new Date(instant.getTime() + timeZoneOffsetMs(instant, timeZone));
+  return { year: wall.getUTCFullYear(), month: wall.getUTCMonth() + 1, day: wall.getUTCDate() };
+}
+
+/**
+ * formatToParts costs microseconds and deadlines need several offsets per command, so offsets are
+ * kept per zone at whole UTC hours. Bounded: a long replay over many years starts the map afresh.
+ */
+const hourlyOffsets = new Map<string, Map<number, number>>();
+const MAX_CACHED_HOURS_PER_ZONE = 100_000;
+
+function offsetAtHour(timeZone: string, hour: number): number {
+  let zone = hourlyOffsets.get(timeZone);
+  if (zone === undefined) {
+    zone = new Map();
+    hourlyOffsets.set(timeZone, zone);
+  }
+  let offset = zone.get(hour);
+  if (offset === undefined) {
+    offset = exactOffsetMs(new Date(hour * HOUR_MS), timeZone);
+    if (zone.size >= MAX_CACHED_HOURS_PER_ZONE) zone.clear();
+    zone.set(hour, offset);
+  }
+  return offset;
+}
+
+function exactOffsetMs(instant: Date, timeZone: string): number {
   const wall = wallClockOf(instant, timeZone);
   const wallAsUtc = Date.UTC(wall.year, wall.month - 1, wall.day, wall.hour, wall.minute, wall.second);
   const wholeSeconds = Math.floor(instant.getTime() / 1000) * 1000;
   return wallAsUtc - wholeSeconds;
-}
-
-export function localDateOf(instant: Date, timeZone: string): LocalDate {
-  const { year, month, day } = wallClockOf(instant, timeZone);
-  return { year, month, day };
 }
 
 /**

@@ -1,0 +1,137 @@
+import { CommandExecutor, IdempotencyRecords } from '@qms/command-handling';
+import { complaintStreamId, DEFAULT_DEADLINE_POLICY_CONFIG, formatComplaintNumber } from '@qms/complaint-domain';
+import { ValidationError } from '@qms/domain-kernel';
+import { defaultEventCatalogue } from '@qms/event-catalogue';
+import { type EventStore, SqliteEventStore, type StreamWrite } from '@qms/event-store';
+import type { RequestContext } from '../auth/request-context';
+import { ComplaintNumberAllocator } from './complaint-number-allocator';
+import { RegisterComplaintCommand } from './complaint.commands';
+import { RegisterComplaintHandler } from './complaint.handlers';
+
+const clock = () => new Date('2025-02-01T00:00:00Z');
+const context: RequestContext = { actor: { userId: 'u-sales', role: 'sales' }, correlationId: 'c', causationId: 'c' };
+
+const registration = (defectDescription: string, overrides: Record<string, unknown> = {}) =>
+  new RegisterComplaintCommand(
+    {
+      customerId: 'ACME',
+      customerContact: 'Ms. Li, +86 21 5555 0101',
+      partNo: 'P-100',
+      lot: 'L-2412-07',
+      defectDescription,
+      quantityAffected: 12,
+      severity: 'normal',
+      channel: 'email',
+      receivedAt: '2025-01-03T09:00:00.000Z',
+      returnNeeded: true,
+      customerProductionAffected: false,
+      customerDeadline: null,
+      occurredAt: '2025-01-03T09:00:00.000Z',
+      ...overrides,
+    },
+    context,
+  );
+
+/** One API process: its own executor, allocator and handler over the shared store. */
+function process(store: EventStore) {
+  const executor = new CommandExecutor(store, defaultEventCatalogue(), clock);
+  return new RegisterComplaintHandler(executor, new ComplaintNumberAllocator(store), new IdempotencyRecords(store), DEFAULT_DEADLINE_POLICY_CONFIG);
+}
+
+/** Counts the store's batched appends and refused writes, and can fail the next batch. */
+function watched(store: EventStore) {
+  const batches: number[] = [];
+  const refused: string[] = [];
+  let failNext = false;
+  const proxy = new Proxy(store, {
+    get: (target, property, receiver) =>
+      property === 'appendToStreams'
+        ? (writes: readonly StreamWrite[]) => {
+            batches.push(writes.length);
+            if (failNext) {
+              failNext = false;
+              return Promise.reject(new Error('disk full'));
+            }
+            return target.appendToStreams(writes).then((outcomes) => {
+              outcomes.forEach((outcome, index) => outcome.ok || refused.push(writes[index]!.streamId));
+              return outcomes;
+            });
+          }
+        : Reflect.get(target, property, receiver),
+  });
+  return { store: proxy, batches, refused, failNextBatch: () => (failNext = true) };
+}
+
+async function registeredNumbers(store: EventStore): Promise<string[]> {
+  const events = await store.readAll();
+  return events.filter((event) => event.type === 'ComplaintRegistered').map((event) => String(event.data['complaintNumber']));
+}
+
+const numbers = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, index) => formatComplaintNumber(2025, from + index));
+
+describe('ComplaintNumberAllocator', () => {
+  let store: SqliteEventStore;
+  beforeEach(() => {
+    store = SqliteEventStore.inMemory();
+  });
+  afterEach(() => store.close());
+
+  it('gives 50 parallel registrations 50 consecutive numbers, in far fewer commits', async () => {
+    const { store: counted, batches } = watched(store);
+    const handler = process(counted);
+    const results = await Promise.all(Array.from({ length: 50 }, (_, index) => handler.execute(registration(`defect ${index}`))));
+    expect(results.map((result) => result.streamId).sort()).toEqual(numbers(1, 50).map(complaintStreamId));
+    expect((await registeredNumbers(store)).sort()).toEqual(numbers(1, 50));
+    expect(batches.reduce((sum, size) => sum + size, 0)).toBe(50);
+    expect(batches.length).toBeLessThan(50);
+    for (const result of results) {
+      expect(result.revision).toBe(0);
+      expect((result.state as { number: string }).number).toBe(result.streamId.replace(/^complaint-/, ''));
+    }
+  });
+
+  it('uses no number for a refused registration in a group', async () => {
+    const handler = process(store);
+    const outcomes = await Promise.allSettled([
+      handler.execute(registration('first')),
+      handler.execute(registration('second')),
+      handler.execute(registration('', {})),
+      handler.execute(registration('fourth')),
+    ]);
+    expect(outcomes.map((outcome) => outcome.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'fulfilled']);
+    expect((outcomes[2] as PromiseRejectedResult).reason).toBeInstanceOf(ValidationError);
+    expect((await registeredNumbers(store)).sort()).toEqual(numbers(1, 3));
+  });
+
+  it('stays gap-free and duplicate-free with another process registering at the same time', async () => {
+    const { store: counted, refused } = watched(store);
+    const first = process(counted);
+    const second = process(counted);
+    // The second process learns its first free number now, then falls behind the first one.
+    await second.execute(registration('warm-up'));
+    const results = await Promise.all(
+      Array.from({ length: 60 }, (_, index) => (index % 3 === 0 ? second : first).execute(registration(`defect ${index}`))),
+    );
+    const streamIds = results.map((result) => result.streamId);
+    expect(new Set(streamIds).size).toBe(60);
+    expect((await registeredNumbers(store)).sort()).toEqual(numbers(1, 61));
+    // Both processes claimed numbers the other had taken: the fallback path ran.
+    expect(refused.length).toBeGreaterThan(0);
+    // And a process whose next number is stale moves past the numbers taken behind its back.
+    const late = await second.execute(registration('late'));
+    expect(late.streamId).toBe(complaintStreamId(formatComplaintNumber(2025, 62)));
+  });
+
+  it('rejects a group whose commit fails and numbers the next registrations without a gap', async () => {
+    const { store: failing, failNextBatch } = watched(store);
+    const handler = process(failing);
+    await handler.execute(registration('before'));
+    failNextBatch();
+    // 'a' goes first and alone; 'b' queues behind it and is numbered after the failure.
+    const outcomes = await Promise.allSettled([handler.execute(registration('a')), handler.execute(registration('b'))]);
+    expect(outcomes.map((outcome) => outcome.status)).toEqual(['rejected', 'fulfilled']);
+    expect((outcomes[0] as PromiseRejectedResult).reason).toEqual(new Error('disk full'));
+    await Promise.all([handler.execute(registration('c')), handler.execute(registration('d'))]);
+    expect((await registeredNumbers(store)).sort()).toEqual(numbers(1, 4));
+  });
+});
