@@ -4,7 +4,8 @@ import { applyBatch, type ProjectionTarget } from './apply-batch';
 import { delayAfter, Pause, type RetryPolicy } from './backoff';
 import { Mutex } from './mutex';
 import { atEnd } from './rebuild';
-import type { ProjectableEvent, Projection } from './projection';
+import { collectionsOf, type ProjectableEvent, type Projection } from './projection';
+import { ScopedProjectionStore } from './scoped-store';
 
 export type ProjectionState =
   /** Not started, or stopped. */
@@ -49,6 +50,12 @@ export class ProjectionRunner<E extends ProjectableEvent> {
   private loop: Promise<void> | undefined;
   private readonly pause = new Pause();
   private readonly listeners = new Set<() => void>();
+  /** The projection's deferred work: its timer, when the oldest batch it waits for came, the run under way. */
+  private deferredTimer: ReturnType<typeof setTimeout> | undefined;
+  private deferredSince: number | null = null;
+  private deferredFailures = 0;
+  private deferredRun: Promise<void> | undefined;
+  private readonly deferredAborts = new Set<AbortController>();
 
   constructor(
     readonly projection: Projection<E>,
@@ -71,6 +78,8 @@ export class ProjectionRunner<E extends ProjectableEvent> {
     this.state = 'starting';
     this.loop = (async () => {
       if (!(await this.retrying(prepare))) return;
+      // Already at the end: no caught-up batch will come to schedule what a previous run left.
+      if (this.projection.deferredWork !== undefined && (await this.atHead())) this.scheduleDeferredWork();
       await this.follow();
     })().finally(() => {
       this.state = 'stopped';
@@ -81,8 +90,43 @@ export class ProjectionRunner<E extends ProjectableEvent> {
   async stop(): Promise<void> {
     this.stopping = true;
     this.pause.interrupt();
+    clearTimeout(this.deferredTimer);
+    this.deferredTimer = undefined;
+    this.deferredSince = null;
+    for (const abort of this.deferredAborts) abort.abort();
     await this.subscription?.close();
     await this.loop;
+    await this.deferredRun;
+  }
+
+  /** Whether deferred work is scheduled or running (tests, status). */
+  get deferredWorkPending(): boolean {
+    return this.deferredTimer !== undefined || this.deferredRun !== undefined;
+  }
+
+  /**
+   * Schedules the projection's deferred work on the live collections: `settleMs` from now, but no
+   * later than `maxDelayMs` after the first call since it last ran. The runner calls it after each
+   * caught-up batch; the engine may call it after swapping in a rebuilt copy.
+   */
+  scheduleDeferredWork(): void {
+    const work = this.projection.deferredWork;
+    if (work === undefined || this.stopping) return;
+    const now = Date.now();
+    this.deferredSince ??= now;
+    const delay = Math.max(0, Math.min(work.settleMs, this.deferredSince + work.maxDelayMs - now));
+    clearTimeout(this.deferredTimer);
+    this.deferredTimer = setTimeout(() => this.runDeferredWork(), delay);
+  }
+
+  /**
+   * Runs the deferred work once on `target`'s collections (a rebuild's shadow copies, say), with
+   * no lock and no retry: the caller holds the one and does the other.
+   */
+  async deferredWorkOn(target: Pick<ProjectionTarget, 'physical'>, signal: AbortSignal = new AbortController().signal): Promise<void> {
+    const work = this.projection.deferredWork;
+    if (work === undefined) return;
+    await work.run(this.storeOf(target), signal);
   }
 
   /** Runs `attempt` until it succeeds (true) or the runner stops (false), pausing longer after each failure. */
@@ -145,11 +189,58 @@ export class ProjectionRunner<E extends ProjectableEvent> {
       const fresh = batch.filter((event) => event.position > this.position);
       if (fresh.length === 0) return;
       const { readStore, decodeEvent } = this.dependencies;
-      const outcome = await applyBatch(this.projection, fresh, readStore, this.live, decodeEvent, {
-        caughtUp: await atEnd(this.dependencies.eventStore, batch, this.dependencies.batchSize),
-      });
+      const caughtUp = await atEnd(this.dependencies.eventStore, batch, this.dependencies.batchSize);
+      const outcome = await applyBatch(this.projection, fresh, readStore, this.live, decodeEvent, { caughtUp });
       this.advanceTo(outcome.position);
+      if (caughtUp) this.scheduleDeferredWork();
     });
+  }
+
+  private runDeferredWork(): void {
+    this.deferredTimer = undefined;
+    this.deferredSince = null;
+    const work = this.projection.deferredWork;
+    if (work === undefined || this.stopping) return;
+    const abort = new AbortController();
+    this.deferredAborts.add(abort);
+    const run = this.lock
+      .run(() => (abort.signal.aborted ? Promise.resolve() : work.run(this.storeOf(this.live), abort.signal)))
+      .then(
+        () => {
+          this.deferredFailures = 0;
+        },
+        (error: unknown) => {
+          if (this.stopping) return;
+          this.deferredFailures++;
+          this.lastFailure = {
+            message: error instanceof Error ? error.message : String(error),
+            at: new Date().toISOString(),
+            failures: this.deferredFailures,
+          };
+          this.dependencies.onError(this.projection.name, error, this.deferredFailures);
+          // Retried like a batch; a caught-up batch meanwhile reschedules it sooner.
+          clearTimeout(this.deferredTimer);
+          this.deferredTimer = setTimeout(() => this.runDeferredWork(), delayAfter(this.deferredFailures, this.dependencies.retry));
+        },
+      )
+      .finally(() => {
+        if (this.deferredRun === run) this.deferredRun = undefined;
+        this.deferredAborts.delete(abort);
+      });
+    this.deferredRun = run;
+  }
+
+  private storeOf(target: Pick<ProjectionTarget, 'physical'>): ScopedProjectionStore {
+    const collections = collectionsOf(this.projection).map((collection) => collection.name);
+    return new ScopedProjectionStore(this.dependencies.readStore, collections, target.physical);
+  }
+
+  private async atHead(): Promise<boolean> {
+    try {
+      return (await this.dependencies.eventStore.headPosition()) <= this.position;
+    } catch {
+      return false;
+    }
   }
 
   private failed(error: unknown): void {

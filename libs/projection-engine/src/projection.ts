@@ -72,6 +72,21 @@ export interface ProjectionStore {
 }
 
 /**
+ * Derived work too costly for every batch (a month's report from its facts), which the runner
+ * runs after the projection has caught up: `settleMs` after the last caught-up batch, but never
+ * later than `maxDelayMs` after the first caught-up batch it has not run after. It runs under the
+ * runner's lock (no batch in between) against the live collections, is retried after a failure
+ * like a batch, and is abandoned (signal aborted) when the runner stops. Must be idempotent and
+ * leave its documents as a function of the projection's other documents, so that a run cut short
+ * is simply run again. A rebuild runs it on the shadow copies before swapping them in.
+ */
+export interface DeferredWork {
+  readonly settleMs: number;
+  readonly maxDelayMs: number;
+  run(store: ProjectionStore, signal: AbortSignal): Promise<void>;
+}
+
+/**
  * A read model built from the global log (STYLE.md, "Projections"): the event types it handles,
  * the documents each event touches, and a pure `evolve` per document.
  *
@@ -112,6 +127,8 @@ export interface Projection<E extends ProjectableEvent = ProjectableEvent> {
    * Must be idempotent: a batch that failed is run again, this hook included.
    */
   afterBatch?(changes: readonly DocumentChange[], store: ProjectionStore, info: BatchInfo): Promise<void>;
+  /** See DeferredWork: what afterBatch leaves pending, done once the log is quiet. */
+  readonly deferredWork?: DeferredWork;
 }
 
 export function collectionsOf(

@@ -24,6 +24,7 @@ import type { SatisfactionSummaryDocument } from '../satisfaction-summary';
 import { complaintFigures, findRepeats, percent } from './complaint-figures';
 import type { CustomerNotificationDocument } from './customer-notification.projection';
 import type {
+  ComplaintCounts,
   ComplaintFigures,
   CustomerMonthlyFigures,
   DeliveryFigures,
@@ -234,6 +235,34 @@ function byCustomer(facts: FactsOfMonth): Map<string, FactsOfMonth> {
   return groups;
 }
 
+/** Drops the buckets whose every count is zero (see CustomerMonthlyFigures). */
+function nonZero<K extends string, V>(buckets: Readonly<Record<K, V>>, isZero: (value: V) => boolean): Partial<Record<K, V>> {
+  const kept: Partial<Record<K, V>> = {};
+  for (const key of Object.keys(buckets) as K[]) if (!isZero(buckets[key])) kept[key] = buckets[key];
+  return kept;
+}
+
+const noCounts = (counts: ComplaintCounts): boolean =>
+  counts.received === 0 && counts.closed === 0 && counts.openAtEnd === 0 && counts.overdueAtEnd === 0;
+
+function sparse(customerId: string, figures: MonthlyFigures): CustomerMonthlyFigures {
+  const { complaints, notifications } = figures;
+  return {
+    customerId,
+    ...figures,
+    complaints: {
+      ...complaints,
+      bySeverity: nonZero(complaints.bySeverity, noCounts),
+      byCauseCategory: nonZero(complaints.byCauseCategory, noCounts),
+    },
+    notifications: {
+      ...notifications,
+      byKind: nonZero(notifications.byKind, (count) => count === 0),
+      specialStatusesReceived: nonZero(notifications.specialStatusesReceived, (count) => count === 0),
+    },
+  };
+}
+
 export function computeMonthlyReport(
   month: MonthKey,
   inputs: MonthlyReportInputs,
@@ -287,10 +316,7 @@ export function computeMonthlyReport(
         group.specialStatusesInForce.length > 0,
     )
     .sort(([a], [b]) => byString(a, b))
-    .map(([customerId, group]) => ({
-      customerId,
-      ...figuresOf(group, bounds, repeats, customerId, month, config),
-    }));
+    .map(([customerId, group]) => sparse(customerId, figuresOf(group, bounds, repeats, customerId, month, config)));
 
   return {
     _id: month,

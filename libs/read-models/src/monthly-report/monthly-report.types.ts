@@ -131,8 +131,25 @@ export interface MonthlyFigures {
   readonly kpis: Readonly<Record<KpiName, KpiResult>>;
 }
 
-export interface CustomerMonthlyFigures extends MonthlyFigures {
+/**
+ * A customer's figures keep only the non-zero buckets of the breakdowns by severity, cause
+ * category, notification kind and special status (a missing bucket is all zeros): at a thousand
+ * customers a month, zero buckets were most of the report. The total keeps every bucket.
+ */
+export interface CustomerComplaintFigures extends Omit<ComplaintFigures, 'bySeverity' | 'byCauseCategory'> {
+  readonly bySeverity: Partial<ComplaintFigures['bySeverity']>;
+  readonly byCauseCategory: Partial<ComplaintFigures['byCauseCategory']>;
+}
+
+export interface CustomerNotificationFigures extends Omit<NotificationFigures, 'byKind' | 'specialStatusesReceived'> {
+  readonly byKind: Partial<NotificationFigures['byKind']>;
+  readonly specialStatusesReceived: Partial<NotificationFigures['specialStatusesReceived']>;
+}
+
+export interface CustomerMonthlyFigures extends Omit<MonthlyFigures, 'complaints' | 'notifications'> {
   readonly customerId: string;
+  readonly complaints: CustomerComplaintFigures;
+  readonly notifications: CustomerNotificationFigures;
 }
 
 export interface MonthlyReportDocument {

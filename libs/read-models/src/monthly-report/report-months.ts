@@ -129,9 +129,17 @@ export function mergeMonthSpans(spans: readonly MonthSpan[]): MonthSpan[] {
   return merged;
 }
 
-/** The report months the changes of one event (or a whole batch) can affect. */
+/**
+ * Each changed fact's own span, before and after, unmerged: the latest month a batch reaches is
+ * the latest start or finite end among these (merging would let an open span hide later ones).
+ */
+export function reportMonthSpans(changes: readonly ReportFactChange[], config: SpanConfig): MonthSpan[] {
+  return changes.flatMap((change) => spansOf(change, config));
+}
+
+/** The report months the changes of one event (or a whole batch) can affect, merged. */
 export function reportMonthsAffected(changes: readonly ReportFactChange[], config: SpanConfig): MonthSpan[] {
-  return mergeMonthSpans(changes.flatMap((change) => spansOf(change, config)));
+  return mergeMonthSpans(reportMonthSpans(changes, config));
 }
 
 /** Lists the months of the spans, open ends stopping at `through` (e.g. the latest month reported). */
@@ -202,21 +210,42 @@ export interface MonthlyReportQueries {
   readonly surveys: readonly Filter[];
 }
 
-export function monthlyReportQueries(month: MonthKey, config: SpanConfig): MonthlyReportQueries {
+/**
+ * Each filter is served by one bounded index run about the size of what it selects
+ * (reporting/indexes.ts): received in the repeat window (receivedAt); open now and received
+ * before the end (closedAt = null, then receivedAt); closed in the month (closedAt); and open at
+ * the end but closed since — received at most `longestClosedMs` before the end, when the longest
+ * time any complaint took to close is known (otherwise every complaint received before the end
+ * is a candidate).
+ */
+export function monthlyReportQueries(month: MonthKey, config: SpanConfig, longestClosedMs?: number): MonthlyReportQueries {
   const s = monthlyReportSelection(month, config);
+  const openAtEndSince =
+    longestClosedMs === undefined ? {} : { gte: new Date(Date.parse(s.end) - longestClosedMs).toISOString() };
   return {
     complaints: [
       { receivedAt: { gte: s.repeatWindowStart, lt: s.end } },
-      { receivedAt: { lt: s.end }, closedAt: { eq: null } },
-      { receivedAt: { lt: s.end }, closedAt: { gte: s.start } },
+      { closedAt: { eq: null }, receivedAt: { lt: s.end } },
+      { closedAt: { gte: s.start, lt: s.end }, receivedAt: { lt: s.end } },
+      { receivedAt: { ...openAtEndSince, lt: s.end }, closedAt: { gte: s.end } },
     ],
     deliveries: [{ month: { eq: month } }],
     returns: [{ receivedAt: { gte: s.start, lt: s.end } }],
     notifications: [
       { receivedAt: { gte: s.start, lt: s.end } },
-      { kind: { eq: 'special_status' }, receivedAt: { lt: s.end }, endedAt: { eq: null } },
-      { kind: { eq: 'special_status' }, receivedAt: { lt: s.end }, endedAt: { gte: s.end } },
+      { kind: { eq: 'special_status' }, endedAt: { eq: null }, receivedAt: { lt: s.end } },
+      { kind: { eq: 'special_status' }, endedAt: { gte: s.end }, receivedAt: { lt: s.end } },
     ],
     surveys: [{ month: { eq: month } }],
   };
+}
+
+/** The longest a complaint took from receipt to closure, in ms (0 when none is closed). */
+export function longestClosedMs(complaints: readonly Pick<ReportComplaint, 'receivedAt' | 'closedAt'>[]): number {
+  let longest = 0;
+  for (const complaint of complaints) {
+    if (complaint.closedAt === null) continue;
+    longest = Math.max(longest, Date.parse(complaint.closedAt) - Date.parse(complaint.receivedAt));
+  }
+  return longest;
 }

@@ -1,3 +1,7 @@
+import { DELIVERY_MONTH_CUSTOMER_COLLECTION } from '../deliveries/delivery-month-customer.projection';
+import { CUSTOMER_NOTIFICATIONS_COLLECTION } from '../monthly-report/customer-notification.projection';
+import { RETURNS_COLLECTION } from '../returns/return.projection';
+import { SATISFACTION_SUMMARY_COLLECTION } from '../satisfaction-summary/satisfaction-summary.projection';
 import type { SortKey } from '../store';
 
 /** The sort orders and filters the complaint lists serve from an index (`_id` is appended as tie-break). */
@@ -9,3 +13,23 @@ export const COMPLAINT_LIST_INDEXES = [
   [{ field: 'status', direction: 'asc' }, { field: 'nextDueAt', direction: 'asc' }],
   [{ field: 'department', direction: 'asc' }, { field: 'receivedAt', direction: 'desc' }],
 ] as const satisfies readonly (readonly SortKey[])[];
+
+/**
+ * Indexes that bound each query of a month's report (monthlyReportQueries) and each edge of the
+ * fact range (MonthlyReportMaterializer.factRange) to a run about the size of its result.
+ */
+export const REPORT_COMPLAINT_INDEXES = [
+  // Open complaints received before a month's end: closedAt = null fixes the prefix, receivedAt bounds the run.
+  [{ field: 'closedAt', direction: 'asc' }, { field: 'receivedAt', direction: 'asc' }],
+] as const satisfies readonly (readonly SortKey[])[];
+
+export const REPORT_FACT_INDEXES: Readonly<Record<string, readonly (readonly SortKey[])[]>> = {
+  [DELIVERY_MONTH_CUSTOMER_COLLECTION]: [[{ field: 'month', direction: 'asc' }]],
+  [RETURNS_COLLECTION]: [[{ field: 'receivedAt', direction: 'asc' }]],
+  [CUSTOMER_NOTIFICATIONS_COLLECTION]: [
+    [{ field: 'receivedAt', direction: 'asc' }],
+    // Special statuses in force at a month's end: kind and endedAt (null, or from the end on), then receipt.
+    [{ field: 'kind', direction: 'asc' }, { field: 'endedAt', direction: 'asc' }, { field: 'receivedAt', direction: 'asc' }],
+  ],
+  [SATISFACTION_SUMMARY_COLLECTION]: [[{ field: 'month', direction: 'asc' }]],
+};

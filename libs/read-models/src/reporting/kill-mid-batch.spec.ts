@@ -2,7 +2,7 @@ import { rebuildCheckpointName, swapMarkerName, type RebuildProgress } from '@qm
 import { FakeEventStore } from '../../../testing/src/fake-event-store';
 import { DELIVERY_MONTH_CUSTOMER_COLLECTION } from '../deliveries';
 import { InMemoryReadStore, type ReadStore } from '../store';
-import { ALL_COLLECTIONS, appendAll, expectSameReadModels, REPORT_COLLECTIONS, reportingEngine } from './__fixtures__/replay-harness';
+import { ALL_COLLECTIONS, appendAll, expectSameReadModels, REPORT_COLLECTIONS, reportingEngine, reportsSettled } from './__fixtures__/replay-harness';
 import { historyFrom, seededAttempts } from './__fixtures__/valid-history';
 import { QUALITY_REPORTING_PROJECTION } from './quality-reporting.projection';
 
@@ -74,6 +74,7 @@ describe('a projection killed in the middle of a batch', () => {
     const engine = reportingEngine(eventStore, counting.store, BATCH);
     engine.start();
     expect(await engine.waitForPosition(head, 30_000)).toBe(true);
+    await reportsSettled(clean);
     await engine.stop();
     liveWrites = counting.writes();
     const countingRebuild = dyingStore(cleanRebuild, Number.POSITIVE_INFINITY);
@@ -93,6 +94,7 @@ describe('a projection killed in the middle of a batch', () => {
     const second = reportingEngine(eventStore, store, BATCH);
     second.start();
     expect(await second.waitForPosition(head, 30_000)).toBe(true);
+    await reportsSettled(store);
     await second.stop();
     return store;
   }

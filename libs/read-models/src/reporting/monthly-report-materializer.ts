@@ -1,6 +1,8 @@
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { COMPLAINTS_COLLECTION } from '../complaint-list/complaint.document';
+import { DAY_MS } from '../complaint-list/complaint-timeline';
 import { DELIVERY_MONTH_CUSTOMER_COLLECTION } from '../deliveries';
-import { addMonths, type MonthKey } from '../kpi/calendar';
+import { calendarFor, monthsBetween, type MonthKey } from '../kpi/calendar';
 import type { ReportingConfig } from '../kpi/reporting-config';
 import { CUSTOMER_NOTIFICATIONS_COLLECTION } from '../monthly-report/customer-notification.projection';
 import { computeMonthlyReport } from '../monthly-report/monthly-report';
@@ -8,82 +10,145 @@ import { MONTHLY_REPORT_COLLECTION } from '../monthly-report/monthly-report.type
 import type { MonthlyReportDocument, MonthlyReportInputs } from '../monthly-report/monthly-report.types';
 import {
   expandMonthSpans,
+  longestClosedMs,
   monthlyReportQueries,
-  reportMonthsAffected,
+  reportMonthSpans,
   type MonthSpan,
   type ReportFactChange,
 } from '../monthly-report/report-months';
 import { RETURNS_COLLECTION } from '../returns';
 import { SATISFACTION_SUMMARY_COLLECTION } from '../satisfaction-summary';
-import type { Filter, StoredDocument } from '../store';
+import type { Filter, FindQuery, Page, SortKey, StoredDocument } from '../store';
 
-/** Bookkeeping of the monthly report: the latest month with facts, and months awaiting recompute. */
+/** Bookkeeping of the monthly report: which months are stored, and which await a recompute. */
 export const MONTHLY_REPORT_STATE_COLLECTION = 'monthly_report_state';
 const STATE_ID = 'state';
 
 export interface MonthlyReportState extends StoredDocument {
+  /**
+   * The stored months are exactly `first` … `horizon` as of the last flush: from the earliest to
+   * the latest month any fact shows in (an open complaint's open end aside). Null: none stored.
+   */
+  readonly first: MonthKey | null;
   readonly horizon: MonthKey | null;
+  /** Months whose facts changed since the last flush: a stored copy of them is stale. */
   readonly pending: readonly MonthKey[];
+  /**
+   * The longest any complaint took from receipt to closure (ms): bounds the query for complaints
+   * open at a month's end and closed since. A closure is never undone or moved, so this is the
+   * same whatever the batching. Null: unknown (a state written before it was kept).
+   */
+  readonly longestClosedMs: number | null;
 }
 
 /** What the materializer needs of a store: the projection's own collections. */
 export interface ReportStore {
   getMany<D extends StoredDocument = StoredDocument>(collection: string, ids: readonly string[]): Promise<Map<string, D>>;
+  find<D extends StoredDocument = StoredDocument>(collection: string, query?: FindQuery): Promise<Page<D>>;
   stream<D extends StoredDocument = StoredDocument>(collection: string, query?: { filter?: Filter }): AsyncIterable<D>;
   bulkWrite<D extends StoredDocument>(collection: string, batch: { upserts?: readonly D[]; deletes?: readonly string[] }): Promise<void>;
 }
 
+export interface FlushOptions {
+  readonly onMonth?: (month: MonthKey, done: number, total: number) => void;
+  /** Stops between two months; the months not recomputed stay pending. */
+  readonly signal?: AbortSignal;
+}
+
 /**
  * Keeps the `monthly_report` documents equal to computeMonthlyReport over the fact documents.
- * A batch marks the months its fact changes can affect; a batch at the end of the log recomputes
- * them at once, while catch-up and rebuild batches only collect them, so that each month is
- * recomputed once when the projection catches up. Either way every stored report is a pure function of the facts, so live projection
- * and rebuild give byte-identical months.
+ * A batch only marks the months its fact changes can affect (cheap, on the projection's path);
+ * `flush` — the projection's deferred work, run after a quiet spell — recomputes them and makes
+ * the stored months exactly the range the facts span. Which months are stored and what they hold
+ * are therefore functions of the facts alone: live projection and rebuild, whatever their
+ * batches, end with byte-identical documents once flushed. Until then readers compute pending
+ * months on demand (the same pure function).
  */
 export class MonthlyReportMaterializer {
   constructor(private readonly config: ReportingConfig) {}
 
-  async afterChanges(changes: readonly ReportFactChange[], store: ReportStore, options: { deferred: boolean }): Promise<void> {
+  /** Marks the months the changes can affect as pending. Idempotent: a retried batch marks the same. */
+  async afterChanges(changes: readonly ReportFactChange[], store: ReportStore): Promise<void> {
     if (changes.length === 0) return;
     const state = await this.state(store);
-    const spans = reportMonthsAffected(changes, this.config);
-    const horizon = latestMonth(spans, state.horizon);
-    if (horizon === null) return;
-    // Open complaints count in every month up to the horizon: moving it adds those months.
-    const grown = state.horizon !== null && horizon > state.horizon ? [{ from: addMonths(state.horizon, 1), to: horizon }] : [];
-    const months = [...new Set([...state.pending, ...expandMonthSpans([...spans, ...grown], horizon)])].sort();
-    if (options.deferred) {
-      await this.saveState(store, { _id: STATE_ID, horizon, pending: months });
-      return;
-    }
-    await this.recompute(store, months);
-    await this.saveState(store, { _id: STATE_ID, horizon, pending: [] });
+    const spans = reportMonthSpans(changes, this.config);
+    // An open span changes every stored month from its start; later months are not stored yet
+    // and the flush computes them when the range grows.
+    const through = latestMonth(spans, state.horizon);
+    if (through === null) return;
+    const marked = expandMonthSpans(spans, through);
+    const pending = [...new Set([...state.pending, ...marked])].sort();
+    const complaints = changes.flatMap((change) => (change.collection === COMPLAINTS_COLLECTION ? [change.before, change.after] : []));
+    const longest = state.longestClosedMs === null ? null : Math.max(state.longestClosedMs, longestClosedMs(complaints.filter((c) => c !== null)));
+    if (pending.length === state.pending.length && longest === state.longestClosedMs) return;
+    await this.saveState(store, { ...state, pending, longestClosedMs: longest });
   }
 
-  /** Recomputes every month still pending; the projection runner calls it once caught up. */
-  async flush(store: ReportStore, onMonth?: (month: MonthKey, done: number, total: number) => void): Promise<number> {
+  /**
+   * Recomputes the pending months and the months the range of the facts gained, deletes the months
+   * it lost, then records the new range with nothing pending. Yields to the event loop between
+   * months. A flush cut short (failure, abort) leaves the state as it was: running it again redoes it.
+   */
+  async flush(store: ReportStore, options: FlushOptions = {}): Promise<number> {
     const state = await this.state(store);
-    if (state.pending.length === 0) return 0;
-    await this.recompute(store, state.pending, onMonth);
-    await this.saveState(store, { ...state, pending: [] });
-    return state.pending.length;
+    const range = await this.factRange(store);
+    const inRange = (month: MonthKey) => range !== null && month >= range.first && month <= range.last;
+    const wasStored = (month: MonthKey) => state.first !== null && state.horizon !== null && month >= state.first && month <= state.horizon;
+    const months = new Set(state.pending.filter(inRange));
+    if (range !== null) for (const month of monthsBetween(range.first, range.last)) if (!wasStored(month)) months.add(month);
+    const dropped = state.first === null || state.horizon === null ? [] : monthsBetween(state.first, state.horizon).filter((month) => !inRange(month));
+    const next: MonthlyReportState = {
+      _id: STATE_ID,
+      first: range?.first ?? null,
+      horizon: range?.last ?? null,
+      pending: [],
+      longestClosedMs: state.longestClosedMs,
+    };
+    if (months.size === 0 && dropped.length === 0 && sameState(state, next)) return 0;
+    if (!(await this.recompute(store, [...months].sort(), options, state))) return 0;
+    if (dropped.length > 0) await store.bulkWrite(MONTHLY_REPORT_COLLECTION, { deletes: dropped });
+    await this.saveState(store, next);
+    return months.size;
   }
 
-  /** Recomputes a month range from the facts (after a KPI fix, say), however it was computed before. */
+  /**
+   * Recomputes the months of a range that the facts span (after a KPI fix, say), however they
+   * were computed before; months outside it hold no fact and are computed on every read anyway.
+   * Writes reports only, never the state: it may run beside the projection's own flush.
+   */
   async rebuildMonths(store: ReportStore, from: MonthKey, to: MonthKey, onMonth?: (month: MonthKey, done: number, total: number) => void): Promise<number> {
-    const months = expandMonthSpans([{ from, to }], to);
-    await this.recompute(store, months, onMonth);
+    const [state, range] = [await this.state(store), await this.factRange(store)];
+    if (range === null) return 0;
+    const months = monthsBetween(from > range.first ? from : range.first, to < range.last ? to : range.last);
+    await this.recompute(store, months, onMonth === undefined ? {} : { onMonth }, state);
     return months.length;
   }
 
-  async state(store: ReportStore): Promise<MonthlyReportState> {
+  async state(store: Pick<ReportStore, 'getMany'>): Promise<MonthlyReportState> {
     const found = await store.getMany<MonthlyReportState>(MONTHLY_REPORT_STATE_COLLECTION, [STATE_ID]);
-    return found.get(STATE_ID) ?? { _id: STATE_ID, horizon: null, pending: [] };
+    const stored = found.get(STATE_ID);
+    if (stored === undefined) return { _id: STATE_ID, first: null, horizon: null, pending: [], longestClosedMs: 0 };
+    // A state of an older version: what it lacks is unknown (the stored range) or unbounded.
+    return { _id: STATE_ID, first: stored.first ?? null, horizon: stored.horizon ?? null, pending: stored.pending ?? [], longestClosedMs: stored.longestClosedMs ?? null };
   }
 
-  /** One month's report straight from the facts (also what a read of a pending month serves). */
-  async compute(store: ReportStore, month: MonthKey): Promise<MonthlyReportDocument> {
-    const queries = monthlyReportQueries(month, this.config);
+  /**
+   * One month's report straight from the facts (also what a read of a pending month serves).
+   * `state` (read when not given) bounds the complaint queries.
+   */
+  async compute(store: Pick<ReportStore, 'stream' | 'getMany'>, month: MonthKey, state?: MonthlyReportState): Promise<MonthlyReportDocument> {
+    if (state !== undefined) return this.computeWithin(store, month, state.longestClosedMs);
+    // A batch written meanwhile may close a complaint that took longer: then the bound was too tight.
+    for (let longest = (await this.state(store)).longestClosedMs; ; ) {
+      const report = await this.computeWithin(store, month, longest);
+      const now = (await this.state(store)).longestClosedMs;
+      if (now === longest || (now !== null && longest !== null && now < longest)) return report;
+      longest = now;
+    }
+  }
+
+  private async computeWithin(store: Pick<ReportStore, 'stream'>, month: MonthKey, longest: number | null): Promise<MonthlyReportDocument> {
+    const queries = monthlyReportQueries(month, this.config, longest ?? undefined);
     const inputs: MonthlyReportInputs = {
       complaints: await union(store, COMPLAINTS_COLLECTION, queries.complaints),
       deliveries: await union(store, DELIVERY_MONTH_CUSTOMER_COLLECTION, queries.deliveries),
@@ -94,13 +159,58 @@ export class MonthlyReportMaterializer {
     return computeMonthlyReport(month, inputs, this.config);
   }
 
-  private async recompute(store: ReportStore, months: readonly MonthKey[], onMonth?: (month: MonthKey, done: number, total: number) => void): Promise<void> {
-    const reports: MonthlyReportDocument[] = [];
+  /**
+   * The earliest and the latest month any fact document shows in: each document's own months
+   * (its span's start and finite end, see report-months.ts), not merged with others, so an open
+   * complaint does not hide the months after it. Each bound is one indexed query.
+   */
+  async factRange(store: Pick<ReportStore, 'find'>): Promise<{ first: MonthKey; last: MonthKey } | null> {
+    const calendar = calendarFor(this.config.timeZone);
+    const edge = async (collection: string, field: string, direction: 'asc' | 'desc', filter?: Filter): Promise<string | null> => {
+      const sort: SortKey[] = [{ field, direction }];
+      const page = await store.find<StoredDocument & Record<string, unknown>>(collection, { filter: { ...filter, [field]: { gte: '' } }, sort, limit: 1 });
+      const value = page.items[0]?.[field];
+      return typeof value === 'string' ? value : null;
+    };
+    const instantMonth = (instant: string | null) => (instant === null ? null : calendar.monthOf(instant));
+    const windowEnd = (instant: string | null) =>
+      instant === null ? null : calendar.monthOf(new Date(Date.parse(instant) + this.config.repeatWindowDays * DAY_MS).toISOString());
+    const firsts = [
+      instantMonth(await edge(COMPLAINTS_COLLECTION, 'receivedAt', 'asc')),
+      await edge(DELIVERY_MONTH_CUSTOMER_COLLECTION, 'month', 'asc'),
+      instantMonth(await edge(RETURNS_COLLECTION, 'receivedAt', 'asc')),
+      instantMonth(await edge(CUSTOMER_NOTIFICATIONS_COLLECTION, 'receivedAt', 'asc')),
+      await edge(SATISFACTION_SUMMARY_COLLECTION, 'month', 'asc'),
+    ];
+    const lasts = [
+      instantMonth(await edge(COMPLAINTS_COLLECTION, 'receivedAt', 'desc')),
+      instantMonth(await edge(COMPLAINTS_COLLECTION, 'closedAt', 'desc')),
+      // A closed complaint reaches the end of its repeat window (complaintMonthSpan).
+      windowEnd(await edge(COMPLAINTS_COLLECTION, 'receivedAt', 'desc', { closedAt: { gte: '' } })),
+      await edge(DELIVERY_MONTH_CUSTOMER_COLLECTION, 'month', 'desc'),
+      instantMonth(await edge(RETURNS_COLLECTION, 'receivedAt', 'desc')),
+      instantMonth(await edge(CUSTOMER_NOTIFICATIONS_COLLECTION, 'receivedAt', 'desc')),
+      instantMonth(await edge(CUSTOMER_NOTIFICATIONS_COLLECTION, 'endedAt', 'desc', { kind: { eq: 'special_status' } })),
+      await edge(SATISFACTION_SUMMARY_COLLECTION, 'month', 'desc'),
+    ];
+    const first = firsts.reduce<MonthKey | null>((earliest, month) => (month !== null && (earliest === null || month < earliest) ? month : earliest), null);
+    const last = lasts.reduce<MonthKey | null>((latest, month) => (month !== null && (latest === null || month > latest) ? month : latest), null);
+    return first === null || last === null ? null : { first, last: last < first ? first : last };
+  }
+
+  /** Writes each month as it is computed; false when aborted before the end. */
+  private async recompute(store: ReportStore, months: readonly MonthKey[], options: FlushOptions, state: MonthlyReportState): Promise<boolean> {
+    let done = 0;
     for (const month of months) {
-      reports.push(await this.compute(store, month));
-      onMonth?.(month, reports.length, months.length);
+      if (options.signal?.aborted === true) return false;
+      const report = await this.compute(store, month, state);
+      await store.bulkWrite(MONTHLY_REPORT_COLLECTION, { upserts: [report as MonthlyReportDocument & StoredDocument] });
+      done += 1;
+      options.onMonth?.(month, done, months.length);
+      // HTTP requests get their turn between months, even when the store never awaits I/O.
+      await yieldToEventLoop();
     }
-    await store.bulkWrite(MONTHLY_REPORT_COLLECTION, { upserts: reports });
+    return options.signal?.aborted !== true;
   }
 
   private saveState(store: ReportStore, state: MonthlyReportState): Promise<void> {
@@ -108,7 +218,7 @@ export class MonthlyReportMaterializer {
   }
 }
 
-async function union<D extends StoredDocument>(store: ReportStore, collection: string, filters: readonly Filter[]): Promise<D[]> {
+async function union<D extends StoredDocument>(store: Pick<ReportStore, 'stream'>, collection: string, filters: readonly Filter[]): Promise<D[]> {
   const byId = new Map<string, D>();
   for (const filter of filters) {
     for await (const document of store.stream<D>(collection, { filter })) byId.set(document._id, document);
@@ -116,6 +226,11 @@ async function union<D extends StoredDocument>(store: ReportStore, collection: s
   return [...byId.values()];
 }
 
+function sameState(a: MonthlyReportState, b: MonthlyReportState): boolean {
+  return a.first === b.first && a.horizon === b.horizon && a.pending.length === 0 && b.pending.length === 0 && a.longestClosedMs === b.longestClosedMs;
+}
+
+/** The latest month among the spans' own starts and ends, and `current`. */
 function latestMonth(spans: readonly MonthSpan[], current: MonthKey | null): MonthKey | null {
   let latest = current;
   for (const span of spans) {

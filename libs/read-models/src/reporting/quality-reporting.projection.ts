@@ -9,7 +9,7 @@ import { createCustomerNotificationProjection } from '../monthly-report/customer
 import type { ReportFactChange } from '../monthly-report/report-months';
 import { createReturnProjection } from '../returns';
 import { createSatisfactionSummaryProjection } from '../satisfaction-summary';
-import { COMPLAINT_LIST_INDEXES } from './indexes';
+import { COMPLAINT_LIST_INDEXES, REPORT_COMPLAINT_INDEXES, REPORT_FACT_INDEXES } from './indexes';
 import { MONTHLY_REPORT_COLLECTION } from '../monthly-report/monthly-report.types';
 import { MONTHLY_REPORT_STATE_COLLECTION, MonthlyReportMaterializer } from './monthly-report-materializer';
 
@@ -24,7 +24,18 @@ type AnyFactProjection = ReadModelProjection<{ readonly _id: string }, DomainEve
  * deterministic function of the events), and the 100,000 complaint documents are held once.
  * Rebuilding any of these read models rebuilds them together.
  */
-export function createQualityReportingProjection(config: ReportingConfig): Projection<DomainEvent> & {
+/** When the pending months are recomputed: after a quiet spell, and at least this often under load. */
+export interface MonthlyReportFlushTiming {
+  readonly settleMs: number;
+  readonly maxDelayMs: number;
+}
+
+export const DEFAULT_MONTHLY_REPORT_FLUSH: MonthlyReportFlushTiming = { settleMs: 500, maxDelayMs: 5_000 };
+
+export function createQualityReportingProjection(
+  config: ReportingConfig,
+  flush: MonthlyReportFlushTiming = DEFAULT_MONTHLY_REPORT_FLUSH,
+): Projection<DomainEvent> & {
   readonly materializer: MonthlyReportMaterializer;
 } {
   const facts = [
@@ -43,11 +54,14 @@ export function createQualityReportingProjection(config: ReportingConfig): Proje
 
   return {
     name: QUALITY_REPORTING_PROJECTION,
-    version: 1,
+    // 2: sparse per-customer report sections, months stored from the facts' range, report indexes.
+    version: 2,
     eventTypes: [...byEventType.keys()],
     collections: [
-      { name: COMPLAINTS_COLLECTION, indexes: COMPLAINT_LIST_INDEXES.map((fields) => ({ fields })) },
-      ...facts.filter((projection) => projection.name !== COMPLAINTS_COLLECTION).map((projection) => ({ name: projection.name })),
+      { name: COMPLAINTS_COLLECTION, indexes: [...COMPLAINT_LIST_INDEXES, ...REPORT_COMPLAINT_INDEXES].map((fields) => ({ fields })) },
+      ...facts
+        .filter((projection) => projection.name !== COMPLAINTS_COLLECTION)
+        .map((projection) => ({ name: projection.name, indexes: (REPORT_FACT_INDEXES[projection.name] ?? []).map((fields) => ({ fields })) })),
       { name: MONTHLY_REPORT_COLLECTION },
       { name: MONTHLY_REPORT_STATE_COLLECTION },
     ],
@@ -62,10 +76,17 @@ export function createQualityReportingProjection(config: ReportingConfig): Proje
       if (projection === undefined) return document;
       return projection.evolve(document, event, id);
     },
-    async afterBatch(changes: readonly DocumentChange[], store, info): Promise<void> {
+    async afterBatch(changes: readonly DocumentChange[], store): Promise<void> {
       const factChanges = changes.filter((change) => byCollection.has(change.collection)) as unknown as ReportFactChange[];
-      // Catch-up and rebuild batches only collect months; the batch that reaches the log's end computes them once.
-      await materializer.afterChanges(factChanges, store, { deferred: !info.caughtUp });
+      // Batches only mark months: recomputing them here would hold up every live command.
+      await materializer.afterChanges(factChanges, store);
+    },
+    deferredWork: {
+      settleMs: flush.settleMs,
+      maxDelayMs: flush.maxDelayMs,
+      async run(store, signal): Promise<void> {
+        await materializer.flush(store, { signal });
+      },
     },
   };
 }

@@ -8,7 +8,7 @@ import { addMonths, calendarFor, monthsBetween, type MonthKey } from '../../kpi/
 import { resolveReportingConfig } from '../../kpi/reporting-config';
 import { MONTHLY_REPORT_COLLECTION } from '../../monthly-report/monthly-report.types';
 import type { ReadStore } from '../../store';
-import { MONTHLY_REPORT_STATE_COLLECTION } from '../monthly-report-materializer';
+import { MONTHLY_REPORT_STATE_COLLECTION, MonthlyReportMaterializer } from '../monthly-report-materializer';
 import { createQualityReportingProjection } from '../quality-reporting.projection';
 import type { HistoryEvent } from './valid-history';
 
@@ -24,7 +24,8 @@ export function reportingEngine(eventStore: EventStore, readStore: ReadStore, ba
   return new ProjectionEngine<DomainEvent>({
     eventStore,
     readStore,
-    projections: [createQualityReportingProjection(REPORTING_CONFIG)],
+    // Short waits, so specs see the months flushed soon after the last batch.
+    projections: [createQualityReportingProjection(REPORTING_CONFIG, { settleMs: 2, maxDelayMs: 20 })],
     decodeEvent: (recorded) => catalogue.decode(recorded),
     batchSize,
     retry: { initialDelayMs: 1, maxDelayMs: 5 },
@@ -64,4 +65,24 @@ export function monthsOf(events: readonly HistoryEvent[]): MonthKey[] {
   if (first === undefined || last === undefined) return [];
   const calendar = calendarFor(REPORTING_CONFIG.timeZone);
   return monthsBetween(calendar.monthOf(first), addMonths(calendar.monthOf(last), 1));
+}
+
+/**
+ * Waits until a running engine's deferred work has stored every pending month: a batch with fact
+ * changes always leaves some month pending, so none pending means nothing left to flush.
+ */
+export async function reportsSettled(store: ReadStore, timeoutMs = 30_000): Promise<void> {
+  const materializer = new MonthlyReportMaterializer(REPORTING_CONFIG);
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const state = await materializer.state(store);
+    if (state.pending.length === 0) return;
+    if (Date.now() > deadline) throw new Error(`months still pending after ${timeoutMs} ms: ${state.pending.join(', ')}`);
+    await new Promise((resolve) => setTimeout(resolve, 2));
+  }
+}
+
+/** What the rebuild leaves pending, flushed as the live runner's deferred work would (see rebuild.ts). */
+export async function flushReports(store: ReadStore): Promise<void> {
+  await new MonthlyReportMaterializer(REPORTING_CONFIG).flush(store);
 }
