@@ -19,6 +19,12 @@ describe('createEventStore', () => {
     await store.close();
   });
 
+  it.each(['worker', 'main-thread'] as const)('commits on the %s writer when asked to', async (sqliteWriter) => {
+    const store = await createEventStore({ sqlitePath: join(folder, randomUUID(), 'events.db'), sqliteWriter });
+    expect((store as SqliteEventStore).writerKind).toBe(sqliteWriter);
+    await store.close();
+  });
+
   it('fails at once, in one line saying what to fix, when EventStoreDB cannot be reached', async () => {
     const error = await createEventStore({
       eventStoreUrl: 'esdb://localhost:1?tls=false',

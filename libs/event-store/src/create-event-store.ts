@@ -3,13 +3,15 @@ import { oneLine } from './append-validation';
 import type { EventStore } from './event-store.port';
 import { EventStoreDbEventStore } from './eventstoredb/eventstoredb-event-store';
 import { redactUrl } from './eventstoredb/eventstoredb-errors';
-import { SqliteEventStore } from './sqlite/sqlite-event-store';
+import { SqliteEventStore, type SqliteWriterKind } from './sqlite/sqlite-event-store';
 
 export interface EventStoreSettings {
   /** EVENTSTORE_URL: when set, EventStoreDB is used; otherwise the embedded SQLite file. */
   readonly eventStoreUrl?: string;
   /** EVENTS_DB_PATH: the SQLite file of the embedded mode. */
   readonly sqlitePath: string;
+  /** Where the embedded store commits; defaults to its own writer thread (see SqliteEventStoreOptions). */
+  readonly sqliteWriter?: SqliteWriterKind;
 }
 
 /**
@@ -18,7 +20,9 @@ export interface EventStoreSettings {
  */
 export async function createEventStore(settings: EventStoreSettings): Promise<EventStore> {
   const url = settings.eventStoreUrl?.trim();
-  if (url === undefined || url === '') return SqliteEventStore.open(settings.sqlitePath);
+  if (url === undefined || url === '') {
+    return SqliteEventStore.open(settings.sqlitePath, { writer: settings.sqliteWriter });
+  }
 
   const store = EventStoreDbEventStore.connect(url);
   try {

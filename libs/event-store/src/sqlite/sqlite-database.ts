@@ -1,61 +1,17 @@
-import { mkdirSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { StoreUnavailableError } from '@qms/domain-kernel';
 import { oneLine } from '../append-validation';
+import { connectEventDatabase } from './sqlite-connection';
 
-export const IN_MEMORY = ':memory:';
-
-const SCHEMA_VERSION = 1;
-
-/**
- * The position is an AUTOINCREMENT rowid: assigned inside the write transaction, which holds
- * SQLite's single write lock, so position order is commit order and a reader never sees a position
- * while a smaller one is still uncommitted. AUTOINCREMENT also guarantees a position is never reused.
- */
-const SCHEMA_V1 = `
-  CREATE TABLE events (
-    position    INTEGER PRIMARY KEY AUTOINCREMENT,
-    event_id    TEXT    NOT NULL UNIQUE,
-    stream_id   TEXT    NOT NULL,
-    revision    INTEGER NOT NULL,
-    type        TEXT    NOT NULL,
-    data        TEXT    NOT NULL,
-    metadata    TEXT    NOT NULL,
-    recorded_at TEXT    NOT NULL,
-    UNIQUE (stream_id, revision)
-  );
-`;
+export { IN_MEMORY } from './sqlite-connection';
 
 /** Opens (creating if needed) the event-store file; any failure is one line saying what to fix. */
 export function openEventDatabase(path: string): Database.Database {
-  let db: Database.Database | undefined;
   try {
-    if (path !== IN_MEMORY) mkdirSync(dirname(resolve(path)), { recursive: true });
-    db = new Database(path);
-    db.pragma('journal_mode = WAL');
-    // FULL: an acknowledged append survives a power cut, not only a process crash.
-    db.pragma('synchronous = FULL');
-    db.pragma('busy_timeout = 5000');
-    migrate(db);
-    return db;
+    return connectEventDatabase(path);
   } catch (error) {
-    db?.close();
     throw new StoreUnavailableError(
       `Cannot open the event store at ${path}: ${oneLine(error)}. Set EVENTS_DB_PATH to a writable file.`,
     );
   }
-}
-
-function migrate(db: Database.Database): void {
-  db.transaction(() => {
-    const version = db.pragma('user_version', { simple: true }) as number;
-    if (version > SCHEMA_VERSION) {
-      throw new Error(`the file was written by a newer version of this application (schema ${version})`);
-    }
-    if (version === 0) db.exec(SCHEMA_V1);
-    // Written on every open: SQLite silently opens a write-protected file read-only, and this write
-    // turns that into an error now rather than at the first append.
-    db.pragma(`user_version = ${SCHEMA_VERSION}`);
-  }).immediate();
 }

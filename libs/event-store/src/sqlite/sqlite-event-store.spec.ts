@@ -2,12 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Worker } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import { StoreUnavailableError } from '@qms/domain-kernel';
 import { describeEventStoreContract } from '@qms/testing';
 import { IdempotencyConflictError, WrongExpectedVersionError } from '../errors';
 import type { EventToAppend, RecordedEvent } from '../event-store.port';
-import { SqliteEventStore } from './sqlite-event-store';
+import { SqliteEventStore, type SqliteWriterKind } from './sqlite-event-store';
 
 const folder = mkdtempSync(join(tmpdir(), 'qms-event-store-'));
 let files = 0;
@@ -16,10 +17,19 @@ const freshPath = (): string => join(folder, `store-${++files}`, 'events.db');
 
 afterAll(() => rmSync(folder, { recursive: true, force: true }));
 
-describeEventStoreContract('SQLite file', async () =>
-  SqliteEventStore.open(freshPath(), { pollIntervalMs: 50 }),
+describeEventStoreContract('SQLite file, writer thread', async () =>
+  opened(SqliteEventStore.open(freshPath(), { pollIntervalMs: 50 }), 'worker'),
+);
+describeEventStoreContract('SQLite file, writing on the main thread', async () =>
+  opened(SqliteEventStore.open(freshPath(), { pollIntervalMs: 50, writer: 'main-thread' }), 'main-thread'),
 );
 describeEventStoreContract('SQLite in memory', async () => SqliteEventStore.inMemory());
+
+/** A contract run must not pass by silently testing the other writer. */
+function opened(store: SqliteEventStore, writer: SqliteWriterKind): SqliteEventStore {
+  expect(store.writerKind).toBe(writer);
+  return store;
+}
 
 const event = (type = 'ThingHappened', data = {}): EventToAppend => ({
   id: randomUUID(),
@@ -141,10 +151,13 @@ describe('SqliteEventStore', () => {
 
     await store.appendToStream('s', [appended]);
 
+    let timer: NodeJS.Timeout | undefined;
     const batch = await Promise.race([
       nextBatch,
-      new Promise<never>((_, reject) => setTimeout(() => reject(new Error('not woken within 1 s')), 1_000)),
-    ]);
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error('not woken within 1 s')), 1_000);
+      }),
+    ]).finally(() => clearTimeout(timer));
     expect((batch.value as RecordedEvent[]).map((e) => e.id)).toEqual([appended.id]);
     await store.close();
   });
@@ -171,6 +184,89 @@ describe('SqliteEventStore', () => {
       /non-negative/,
     );
     expect(await store.headPosition()).toBe(0);
+    await store.close();
+  });
+});
+
+describe('SqliteEventStore with its writer thread', () => {
+  it('is the default for a file; an in-memory store writes on the main thread', async () => {
+    const file = SqliteEventStore.open(freshPath());
+    const memory = SqliteEventStore.inMemory({ writer: 'worker' });
+    expect(file.writerKind).toBe('worker');
+    expect(memory.writerKind).toBe('main-thread');
+    await Promise.all([file.close(), memory.close()]);
+  });
+
+  it('commits every append still pending when closed, before closing', async () => {
+    const path = freshPath();
+    const store = SqliteEventStore.open(path);
+    const appends = Array.from({ length: 50 }, (_, index) =>
+      store.appendToStream(`pending-${index % 5}`, [event('Pending', { index })]),
+    );
+    await store.close();
+
+    const results = await Promise.all(appends);
+    expect(new Set(results.map((result) => result.position)).size).toBe(50);
+    await expect(store.appendToStream('late', [event()])).rejects.toThrow(/is closed/);
+    const reopened = SqliteEventStore.open(path, { writer: 'main-thread' });
+    expect(await reopened.readAll()).toHaveLength(50);
+    await reopened.close();
+  });
+
+  it('gives each of many concurrent appends its own outcome, conflicts included, in one store order', async () => {
+    const store = SqliteEventStore.open(freshPath());
+    await store.appendToStream('contended', [event()], { expectedRevision: 'no_stream' });
+    const fresh = Array.from({ length: 30 }, (_, index) =>
+      store.appendToStream(`fresh-${index}`, [event(), event()], { expectedRevision: 'no_stream' }),
+    );
+    const contended = Array.from({ length: 10 }, () =>
+      store.appendToStream('contended', [event()], { expectedRevision: 0 }),
+    );
+    const settled = await Promise.allSettled([...fresh, ...contended]);
+
+    expect(settled.slice(0, 30).every((outcome) => outcome.status === 'fulfilled')).toBe(true);
+    const lost = settled.slice(30).flatMap((outcome) => (outcome.status === 'rejected' ? [outcome.reason] : []));
+    expect(lost).toHaveLength(9);
+    for (const error of lost) expect(error).toMatchObject({ constructor: WrongExpectedVersionError, actual: 1 });
+    const all = await store.readAll();
+    expect(all).toHaveLength(62);
+    for (const outcome of settled.slice(0, 30)) {
+      if (outcome.status !== 'fulfilled') continue;
+      expect(all.find((stored) => stored.position === outcome.value.position)?.revision).toBe(1);
+    }
+    await store.close();
+  });
+
+  it('fails pending and later appends with StoreUnavailableError when the thread dies, and reports unhealthy', async () => {
+    const store = SqliteEventStore.open(freshPath());
+    await store.appendToStream('before', [event()]);
+    const thread = (store as unknown as { writer: { worker: Worker } }).writer.worker;
+
+    const stopped = thread.terminate();
+    const pending = store.appendToStream('during', [event()]);
+    await stopped;
+
+    await expect(pending).rejects.toBeInstanceOf(StoreUnavailableError);
+    await expect(pending).rejects.toThrow(/writer for .* stopped unexpectedly/);
+    await expect(store.appendToStream('after', [event()])).rejects.toBeInstanceOf(StoreUnavailableError);
+    await expect(store.checkHealth()).rejects.toThrow(/stopped unexpectedly/);
+    expect((await store.readAll()).map((stored) => stored.streamId)).toEqual(['before']);
+    await store.close();
+  });
+
+  it('reports a file the thread cannot open as unavailable, once, for appends and health', async () => {
+    const path = freshPath();
+    const store = SqliteEventStore.open(path);
+    // The main thread's connection is already open; the thread's own open comes after this.
+    writeFileSync(path, 'this is not an SQLite database, it is a plain text file of some length to be sure');
+    rmSync(`${path}-wal`, { force: true });
+    rmSync(`${path}-shm`, { force: true });
+
+    const append = store.appendToStream('s', [event()]);
+
+    await expect(append).rejects.toBeInstanceOf(StoreUnavailableError);
+    await expect(append).rejects.toThrow(/^Cannot open the event store at .+: .+\. Set EVENTS_DB_PATH/);
+    await expect(store.checkHealth()).rejects.toBeInstanceOf(StoreUnavailableError);
     await store.close();
   });
 });

@@ -1,0 +1,181 @@
+import type Database from 'better-sqlite3';
+import type { AppendResult } from '../event-store.port';
+import type { AppendConflict, SerializedEvent, SerializedWrite, WriteOutcome } from './sqlite-writer-protocol';
+
+/*
+ * Kept free of `@qms/*` imports: the writer worker loads this file on its own, outside the
+ * application's module graph (see sqlite-writer-worker.ts).
+ */
+
+interface StoredRef {
+  event_id: string;
+  stream_id: string;
+  revision: number;
+  position: number;
+}
+
+/** Thrown inside a transaction or savepoint to roll back exactly the refused write. */
+class AppendRefused extends Error {
+  constructor(readonly conflict: AppendConflict) {
+    super(conflict.kind);
+  }
+}
+
+/**
+ * The write side of the SQLite store, on one connection: EventStoreDB's append semantics (expected
+ * revisions, idempotent retries by event id) and the group commit.
+ */
+export class SqliteAppender {
+  private readonly statements;
+  private readonly appendAlone: (write: SerializedWrite) => AppendResult;
+  private readonly appendGroup: (requests: readonly (readonly SerializedWrite[])[]) => WriteOutcome[][];
+
+  constructor(db: Database.Database) {
+    this.statements = {
+      lastRevision: db
+        .prepare<[string], number>(
+          'SELECT revision FROM events WHERE stream_id = ? ORDER BY revision DESC LIMIT 1',
+        )
+        .pluck(),
+      byId: db.prepare<[string], StoredRef>(
+        'SELECT event_id, stream_id, revision, position FROM events WHERE event_id = ?',
+      ),
+      refsFrom: db.prepare<[string, number, number], StoredRef>(
+        'SELECT event_id, stream_id, revision, position FROM events WHERE stream_id = ? AND revision >= ? ORDER BY revision LIMIT ?',
+      ),
+      insert: db.prepare<[string, string, number, string, string, string, string]>(
+        'INSERT INTO events (event_id, stream_id, revision, type, data, metadata, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      ),
+    };
+    // IMMEDIATE takes the write lock before reading the stream's revision, so the check and the
+    // insert are one atomic step even against other processes writing to the same file.
+    const append = db.transaction((write: SerializedWrite): AppendResult => this.appendLocked(write));
+    this.appendAlone = append.immediate;
+    // Nested, `append` runs in a savepoint: a refused write rolls back alone.
+    const group = db.transaction((requests: readonly (readonly SerializedWrite[])[]) =>
+      requests.map((writes) => writes.map((write) => refusalAsOutcome(() => append(write)))),
+    );
+    this.appendGroup = group.immediate;
+  }
+
+  /**
+   * One commit, so one disk sync, for every write of every request, each with its own outcome in
+   * the requests' shape. Throws, failing them all, when the storage fails; nothing is durable
+   * before this returns.
+   */
+  commit(requests: readonly (readonly SerializedWrite[])[]): WriteOutcome[][] {
+    const [only] = requests;
+    // A lone write skips the savepoint.
+    if (requests.length === 1 && only?.length === 1) {
+      return [[refusalAsOutcome(() => this.appendAlone(only[0]!))]];
+    }
+    return this.appendGroup(requests);
+  }
+
+  /** EventStoreDB's decision table: write, replay an identical earlier append, or refuse. */
+  private appendLocked({ streamId, events, expectedRevision: expected }: SerializedWrite): AppendResult {
+    const current = this.statements.lastRevision.get(streamId) ?? -1;
+    const wrongVersion = (): AppendRefused =>
+      new AppendRefused({
+        kind: 'wrong_version',
+        streamId,
+        expected,
+        actual: current === -1 ? 'no_stream' : current,
+      });
+
+    if (expected === 'any' || expected === 'stream_exists') {
+      if (expected === 'stream_exists' && current === -1) throw wrongVersion();
+      const first = this.statements.byId.get(events[0]!.id);
+      if (first === undefined) return this.insert(streamId, events, current);
+      if (first.stream_id !== streamId) {
+        throw idempotencyConflict(streamId, `event ${first.event_id} is already stored in stream ${first.stream_id}`);
+      }
+      return this.replay(streamId, events, first.revision) ?? throwPartialReplay(streamId);
+    }
+
+    const expectedRevision = expected === 'no_stream' ? -1 : expected;
+    if (expectedRevision === current) return this.insert(streamId, events, current);
+    if (expectedRevision > current) throw wrongVersion();
+    const stored = this.statements.refsFrom.all(streamId, expectedRevision + 1, 1)[0];
+    if (stored?.event_id !== events[0]!.id) throw wrongVersion();
+    return this.replay(streamId, events, expectedRevision + 1) ?? throwPartialReplay(streamId);
+  }
+
+  /** The original result when the stream holds exactly these ids from `fromRevision` on, else undefined. */
+  private replay(
+    streamId: string,
+    events: readonly SerializedEvent[],
+    fromRevision: number,
+  ): AppendResult | undefined {
+    const stored = this.statements.refsFrom.all(streamId, fromRevision, events.length);
+    const matches =
+      stored.length === events.length && stored.every((ref, index) => ref.event_id === events[index]!.id);
+    const last = stored[stored.length - 1];
+    return matches && last !== undefined
+      ? { nextExpectedRevision: last.revision, position: last.position }
+      : undefined;
+  }
+
+  private insert(streamId: string, events: readonly SerializedEvent[], current: number): AppendResult {
+    // Taken after the write lock was acquired, so it is the commit time up to the commit itself.
+    const recordedAt = new Date().toISOString();
+    let revision = current;
+    let position = 0;
+    for (const event of events) {
+      revision += 1;
+      try {
+        const result = this.statements.insert.run(
+          event.id,
+          streamId,
+          revision,
+          event.type,
+          event.data,
+          event.metadata,
+          recordedAt,
+        );
+        position = Number(result.lastInsertRowid);
+      } catch (error) {
+        if (isSqliteError(error) && /UNIQUE.*event_id/.test(error.message)) {
+          throw idempotencyConflict(streamId, `event id ${event.id} is already stored or repeated in this append`);
+        }
+        throw error;
+      }
+    }
+    return { nextExpectedRevision: revision, position };
+  }
+}
+
+function refusalAsOutcome(append: () => AppendResult): WriteOutcome {
+  try {
+    return { ok: true, result: append() };
+  } catch (error) {
+    if (error instanceof AppendRefused) return { ok: false, conflict: error.conflict };
+    throw error;
+  }
+}
+
+function idempotencyConflict(streamId: string, detail: string): AppendRefused {
+  return new AppendRefused({ kind: 'idempotency', streamId, detail });
+}
+
+function throwPartialReplay(streamId: string): never {
+  throw idempotencyConflict(
+    streamId,
+    'some of these event ids are already stored, but not as this same sequence of events',
+  );
+}
+
+/**
+ * Recognised by shape, not `instanceof`: the native addon keeps the error class of the first
+ * context that loaded it, so under Jest (one context per test file) the classes differ.
+ */
+export function isSqliteError(error: unknown): error is { code: string; message: string } {
+  const candidate = error as { code?: unknown; message?: unknown } | null;
+  return (
+    typeof candidate === 'object' &&
+    candidate !== null &&
+    typeof candidate.code === 'string' &&
+    candidate.code.startsWith('SQLITE_') &&
+    typeof candidate.message === 'string'
+  );
+}
