@@ -1,4 +1,4 @@
-import type { RecordedEvent } from '@qms/event-store';
+import type { JsonObject, RecordedEvent } from '@qms/event-store';
 import type { ReadStore, StoredDocument } from '@qms/read-models';
 import { ScopedProjectionStore } from './scoped-store';
 import {
@@ -18,8 +18,32 @@ export interface ProjectionTarget {
   /** Physical collection of a logical one. */
   readonly physical: (collection: string) => string;
   readonly checkpointName: string;
-  /** Before-images of documents whose afterBatch has not run yet (see applyBatch). */
-  readonly journal: string;
+  /**
+   * Before-images of documents whose afterBatch has not run yet (see applyBatch): a collection of
+   * the read store, or a map of this process (`MemoryJournal`) when nothing of the store outlives
+   * the process.
+   */
+  readonly journal: string | MemoryJournal;
+  /**
+   * How evolved documents are frozen before the next event of the batch sees them: 'deep' walks
+   * each new document; 'shallow' freezes its top level only, for a read store that deep-freezes
+   * what it is given (the in-process store) — nested parts stay open until the bulk write. Default 'deep'.
+   */
+  readonly freezeEvolved?: 'deep' | 'shallow';
+}
+
+/**
+ * A journal held in memory. Sound only where a crash takes the documents down with it (the
+ * in-process store, rebuilt at every start): what must survive is a batch retried by the same
+ * process, and the map does.
+ */
+export class MemoryJournal {
+  /** @internal */
+  readonly entries = new Map<string, JournalEntry>();
+
+  get size(): number {
+    return this.entries.size;
+  }
 }
 
 export interface BatchOutcome {
@@ -30,7 +54,8 @@ export interface BatchOutcome {
   readonly written: number;
 }
 
-interface JournalEntry extends StoredDocument {
+/** @internal */
+export interface JournalEntry extends StoredDocument {
   readonly collection: string;
   readonly id: string;
   readonly before: ProjectedDocument | null;
@@ -39,6 +64,66 @@ interface JournalEntry extends StoredDocument {
 }
 
 const journalId = (collection: string, id: string): string => `${collection}/${id}`;
+
+const NO_REFS: readonly DocumentRef[] = [];
+
+interface PlannedEvent<E> {
+  readonly recorded: RecordedEvent;
+  readonly event: E;
+  readonly writes: readonly DocumentRef[];
+  readonly reads: readonly DocumentRef[];
+}
+
+/** The journal of a target, wherever it is kept. */
+interface Journal {
+  entries(): Promise<readonly JournalEntry[]>;
+  put(entries: readonly JournalEntry[]): Promise<void>;
+  remove(ids: readonly string[]): Promise<void>;
+}
+
+function journalOf(store: ReadStore, journal: string | MemoryJournal): Journal {
+  if (typeof journal === 'string') {
+    return {
+      entries: async () => (await store.find<JournalEntry>(journal)).items,
+      put: (entries) => store.bulkWrite(journal, { upserts: entries }),
+      remove: (ids) => store.bulkWrite(journal, { deletes: ids }),
+    };
+  }
+  return {
+    entries: () => Promise.resolve([...journal.entries.values()]),
+    put: (entries) => {
+      for (const entry of entries) journal.entries.set(entry._id, entry);
+      return Promise.resolve();
+    },
+    remove: (ids) => {
+      for (const id of ids) journal.entries.delete(id);
+      return Promise.resolve();
+    },
+  };
+}
+
+/** Collections, handled types and ref resolution depend on the projection only: worked out once. */
+interface ProjectionShape {
+  readonly collections: readonly string[];
+  readonly handled: ReadonlySet<string>;
+  readonly resolve: (ref: string | DocumentRef) => DocumentRef;
+}
+
+const shapes = new WeakMap<object, ProjectionShape>();
+
+function shapeOf<E extends ProjectableEvent>(projection: Projection<E>): ProjectionShape {
+  let shape = shapes.get(projection);
+  if (shape === undefined) {
+    const collections = collectionsOf(projection).map((spec) => spec.name);
+    shape = {
+      collections,
+      handled: new Set(projection.eventTypes),
+      resolve: refResolver(projection.name, collections),
+    };
+    shapes.set(projection, shape);
+  }
+  return shape;
+}
 
 /**
  * One batch of one projection: load every touched document with one getMany per collection,
@@ -50,7 +135,9 @@ const journalId = (collection: string, id: string): string => `${collection}/${i
  * A skipped document no longer shows what it was before the batch, which afterBatch needs (the
  * months a fact left). So for a projection with afterBatch the before-images are written to a
  * journal first and removed once afterBatch has run: a batch that failed in between hands them
- * to afterBatch on its next attempt.
+ * to afterBatch on its next attempt. The journal must last as long as the documents it speaks
+ * for: a store collection when the read store outlives the process (a crash mid-batch is retried
+ * by the next process), a `MemoryJournal` when it does not (only this process can retry).
  */
 export async function applyBatch<E extends ProjectableEvent>(
   projection: Projection<E>,
@@ -62,27 +149,27 @@ export async function applyBatch<E extends ProjectableEvent>(
 ): Promise<BatchOutcome> {
   const last = events[events.length - 1];
   if (last === undefined) throw new Error('applyBatch needs at least one event');
-  const collections = collectionsOf(projection).map((spec) => spec.name);
-  const handled = new Set(projection.eventTypes);
-  const resolve = refResolver(projection.name, collections);
+  const { collections, handled, resolve } = shapeOf(projection);
 
-  const planned = events
-    .filter((recorded) => handled.has(recorded.type))
-    .map((recorded) => {
-      const event = decodeEvent(recorded);
-      return {
-        recorded,
-        event,
-        writes: projection.documentIds(event).map(resolve),
-        reads: (projection.readsDocuments?.(event) ?? []).map(resolve),
-      };
+  const planned: PlannedEvent<E>[] = [];
+  for (const recorded of events) {
+    if (!handled.has(recorded.type)) continue;
+    const event = decodeEvent(recorded);
+    const reads = projection.readsDocuments?.(event);
+    planned.push({
+      recorded,
+      event,
+      writes: projection.documentIds(event).map(resolve),
+      reads: reads === undefined || reads.length === 0 ? NO_REFS : reads.map(resolve),
     });
+  }
   const first = events[0] as RecordedEvent;
+  const journal = journalOf(store, target.journal);
   const journaled = new Map<string, JournalEntry>();
   // Entries of a batch that was checkpointed (crash between checkpoint and journal cleanup) are stale.
   const stale: string[] = [];
   if (projection.afterBatch !== undefined) {
-    for (const entry of (await store.find<JournalEntry>(target.journal)).items) {
+    for (const entry of await journal.entries()) {
       if (entry.batch === first.position) journaled.set(entry._id, entry);
       else stale.push(entry._id);
     }
@@ -92,7 +179,8 @@ export async function applyBatch<E extends ProjectableEvent>(
   if (planned.length > 0 || journaled.size > 0) {
     const wanted = new Map<string, Set<string>>(collections.map((collection) => [collection, new Set()]));
     for (const step of planned) {
-      for (const ref of [...step.writes, ...step.reads]) wanted.get(ref.collection)?.add(ref.id);
+      for (const ref of step.writes) wanted.get(ref.collection)?.add(ref.id);
+      for (const ref of step.reads) wanted.get(ref.collection)?.add(ref.id);
     }
     for (const entry of journaled.values()) wanted.get(entry.collection)?.add(entry.id);
     const loaded = new Map<string, Map<string, ProjectedDocument>>();
@@ -120,11 +208,12 @@ export async function applyBatch<E extends ProjectableEvent>(
       loaded.get(collection)?.get(id) ?? null;
     const dirty = new Map<string, Set<string>>(collections.map((collection) => [collection, new Set()]));
     for (const entry of journaled.values()) dirty.get(entry.collection)?.add(entry.id);
+    // Evolve's arguments must not change; 'shallow' leaves the nested parts to the store's freeze.
+    const freeze: <T>(value: T) => T = target.freezeEvolved === 'shallow' ? Object.freeze : deepFreeze;
 
     for (const { recorded, event, writes, reads } of planned) {
-      const readable = new Set([...writes, ...reads].map((ref) => journalId(ref.collection, ref.id)));
       const lookup = <D extends ProjectedDocument>(collection: string, id: string): D | null => {
-        if (!readable.has(journalId(collection, id))) {
+        if (!names(writes, collection, id) && !names(reads, collection, id)) {
           throw new Error(
             `Projection ${projection.name} looked up ${collection}/${id} without naming it in readsDocuments`,
           );
@@ -135,18 +224,9 @@ export async function applyBatch<E extends ProjectableEvent>(
         const document = current(ref.collection, ref.id);
         // Already past this event: it was applied before a crash or a retry.
         if (document !== null && (document._position ?? -1) >= recorded.position) continue;
-        const context: EvolveContext = {
-          collection: ref.collection,
-          position: recorded.position,
-          streamId: recorded.streamId,
-          revision: recorded.revision,
-          recordedAt: recorded.recordedAt.toISOString(),
-          metadata: recorded.metadata,
-          lookup,
-        };
+        const context = new BatchEvolveContext(ref.collection, recorded, lookup);
         const next = projection.evolve(document, event, ref.id, context);
-        const stored =
-          next === null ? null : deepFreeze({ ...next, _id: ref.id, _position: recorded.position });
+        const stored = next === null ? null : freeze({ ...next, _id: ref.id, _position: recorded.position });
         working.get(ref.collection)?.set(ref.id, stored);
         dirty.get(ref.collection)?.add(ref.id);
       }
@@ -161,7 +241,7 @@ export async function applyBatch<E extends ProjectableEvent>(
           }
         }
       }
-      if (entries.length > 0) await store.bulkWrite(target.journal, { upserts: entries });
+      if (entries.length > 0) await journal.put(entries);
     }
 
     await Promise.all(
@@ -213,8 +293,36 @@ export async function applyBatch<E extends ProjectableEvent>(
     version: versionOf(projection),
   });
   // Only once the checkpoint holds: until then a retry needs the before-images.
-  if (stale.length > 0) await store.bulkWrite(target.journal, { deletes: [...new Set(stale)] });
+  if (stale.length > 0) await journal.remove([...new Set(stale)]);
   return { position: last.position, applied: planned.length, written };
+}
+
+/** A class rather than a literal: one shape for every event, `recordedAt` formatted only when read. */
+class BatchEvolveContext implements EvolveContext {
+  readonly position: number;
+  readonly streamId: string;
+  readonly revision: number;
+  readonly metadata: JsonObject;
+
+  constructor(
+    readonly collection: string,
+    private readonly recorded: RecordedEvent,
+    readonly lookup: EvolveContext['lookup'],
+  ) {
+    this.position = recorded.position;
+    this.streamId = recorded.streamId;
+    this.revision = recorded.revision;
+    this.metadata = recorded.metadata;
+  }
+
+  get recordedAt(): string {
+    return this.recorded.recordedAt.toISOString();
+  }
+}
+
+function names(refs: readonly DocumentRef[], collection: string, id: string): boolean {
+  for (const ref of refs) if (ref.id === id && ref.collection === collection) return true;
+  return false;
 }
 
 function refResolver(

@@ -230,6 +230,7 @@ export interface ReplayIntoOptions<E extends ProjectableEvent> {
   readonly decodeEvent: (recorded: RecordedEvent) => E;
   /** Replay the log up to this position only (default: its head when the replay starts). */
   readonly upTo?: number;
+  /** Events per page of the replay. Default the engine's rebuild page (5,000). */
   readonly batchSize?: number;
   readonly onProgress?: (progress: RebuildProgress) => void;
 }
@@ -243,7 +244,9 @@ export async function replayInto<E extends ProjectableEvent>(options: ReplayInto
     readStore: options.target,
     projections: [options.projection],
     decodeEvent: options.decodeEvent,
-    ...(options.batchSize === undefined ? {} : { batchSize: options.batchSize }),
+    ...(options.batchSize === undefined ? {} : { batchSize: options.batchSize, rebuildBatchSize: options.batchSize }),
+    // The copy is dropped before every replay, so no later process resumes what a crash left.
+    journal: 'memory',
     retry: { initialDelayMs: 50, maxDelayMs: 1000 },
   });
   try {

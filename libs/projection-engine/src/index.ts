@@ -1,5 +1,5 @@
 export * from './projection';
-export { applyBatch, type BatchOutcome, type ProjectionTarget } from './apply-batch';
+export { applyBatch, MemoryJournal, type BatchOutcome, type ProjectionTarget } from './apply-batch';
 export type { RetryPolicy } from './backoff';
 export type { ProjectionState, RunnerFailure } from './projection-runner';
 export {
@@ -12,7 +12,7 @@ export {
   type RebuildProgress,
   type RebuildResult,
 } from './rebuild';
-export { ProjectionEngine, type ProjectionEngineOptions, type ProjectionStatus } from './projection-engine';
+export { DEFAULT_REBUILD_BATCH_SIZE, ProjectionEngine, type ProjectionEngineOptions, type ProjectionStatus } from './projection-engine';
 export {
   canonicalJson,
   compareReadModels,

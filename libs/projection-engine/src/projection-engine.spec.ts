@@ -13,7 +13,7 @@ import {
   type WriteBatch,
 } from '@qms/read-models';
 import { FakeEventStore } from '../../testing/src/fake-event-store';
-import { ProjectionEngine } from './projection-engine';
+import { ProjectionEngine, type ProjectionEngineOptions } from './projection-engine';
 import type { DocumentChange, ProjectedDocument, Projection } from './projection';
 import type { RebuildProgress } from './rebuild';
 
@@ -234,7 +234,12 @@ interface Setup {
   events: FakeEventStore;
   store: InstrumentedReadStore;
   appended: { type: string; data: Record<string, unknown> }[];
-  engine(projection?: Projection<TallyEvent>, batchSize?: number): ProjectionEngine<TallyEvent>;
+  /** `options` override the defaults here (pass a key as undefined for the engine's own default). */
+  engine(
+    projection?: Projection<TallyEvent>,
+    batchSize?: number,
+    options?: Partial<ProjectionEngineOptions<TallyEvent>>,
+  ): ProjectionEngine<TallyEvent>;
   append(...events: { type: string; data: Record<string, unknown> }[]): Promise<number>;
 }
 
@@ -245,13 +250,14 @@ function setup(): Setup {
     events: new FakeEventStore(),
     store: new InstrumentedReadStore(),
     appended: [],
-    engine(projection = tallies(), batchSize = 10) {
+    engine(projection = tallies(), batchSize = 10, options = {}) {
       const engine = new ProjectionEngine<TallyEvent>({
         eventStore: s.events,
         readStore: s.store,
         projections: [projection],
         decodeEvent: decodeTally,
         batchSize,
+        ...options,
         retry: FAST_RETRY,
         now: () => new Date(Date.UTC(2024, 0, 1, 1)),
       });
@@ -397,6 +403,91 @@ describe('ProjectionEngine', () => {
         ['b', undefined, 5],
       ]);
       expect(await s.store.count('tallies__journal')).toBe(0);
+    });
+
+    describe("with journal: 'memory' (a read store that dies with the process)", () => {
+      it('retries a batch whose checkpoint failed from the before-images, deleted documents included', async () => {
+        s.store.failNext('saveCheckpoint', 1);
+        const engine = s.engine(tallies(), 50, { journal: 'memory' });
+        const head = await s.append(...manyEvents(30));
+        engine.start();
+        expect(await engine.waitForPosition(head, 5000)).toBe(true);
+
+        expect(s.store.count_('bulkWrite', 'tallies')).toBe(2);
+        expect(await storedTallies(s.store)).toEqual(expectedTallies(s.appended));
+        expect(s.store.count_('bulkWrite', 'tallies__journal') + s.store.count_('find', 'tallies__journal')).toBe(0);
+      });
+
+      it('hands afterBatch the true before-images when it failed after the documents were written', async () => {
+        const seen: DocumentChange[][] = [];
+        const base = tallies();
+        const spying: Projection<TallyEvent> = {
+          ...base,
+          afterBatch: async (changes, store, info) => {
+            seen.push([...changes]);
+            await base.afterBatch?.(changes, store, info);
+          },
+        };
+        const engine = s.engine(spying, 50, { journal: 'memory' });
+        engine.start();
+        const first = await s.append(counted('a', 1));
+        expect(await engine.waitForPosition(first, 5000)).toBe(true);
+
+        s.store.failNext('bulkWrite', 1, undefined, 'tallySummary');
+        const second = await s.append(counted('a', 2), counted('b', 5));
+        expect(await engine.waitForPosition(second, 5000)).toBe(true);
+
+        expect(await s.store.get('tallySummary', 'all')).toMatchObject({ keys: 2, sum: 8 });
+        expect((seen[seen.length - 1] ?? []).map((change) => [change.id, change.before?.['total' as never], change.after?.['total' as never]])).toEqual([
+          ['a', 1, 3],
+          ['b', undefined, 5],
+        ]);
+        expect(s.store.count_('bulkWrite', 'tallies__journal')).toBe(0);
+      });
+
+      it('retries a failed rebuild batch from the before-images it kept', async () => {
+        const head = await s.append(...manyEvents(30));
+        const seen: DocumentChange[][] = [];
+        const base = tallies();
+        const failingOnce: Projection<TallyEvent> = {
+          ...base,
+          afterBatch: async (changes, store, info) => {
+            seen.push([...changes]);
+            // The page's documents are written by now: the retry cannot read its before-images back.
+            if (seen.length === 1) throw new Error('afterBatch failed (test)');
+            await base.afterBatch?.(changes, store, info);
+          },
+        };
+        await s.engine(failingOnce, 10, { journal: 'memory', rebuildBatchSize: 50 }).rebuild('tallies');
+        expect(seen[0]?.length).toBeGreaterThan(3);
+        expect(seen.map((changes) => changes.map((change) => [change.id, change.before, change.after?.['total' as never]]))).toEqual([
+          seen[0]?.map((change) => [change.id, null, change.after?.['total' as never]]),
+          seen[0]?.map((change) => [change.id, null, change.after?.['total' as never]]),
+        ]);
+        expect(s.store.count_('bulkWrite', shadowCollection('tallies'))).toBe(2);
+        expect(await s.store.getCheckpoint('tallies')).toEqual({ position: head, version: 1 });
+        expect(await storedTallies(s.store)).toEqual(expectedTallies(s.appended));
+        expect(s.store.count_('bulkWrite', 'tallies__rebuild__journal')).toBe(0);
+      });
+    });
+
+    it("freezes the top level only with freezeEvolved: 'shallow', and builds the same documents", async () => {
+      const frozen: boolean[] = [];
+      const base = tallies();
+      const spying: Projection<TallyEvent> = {
+        ...base,
+        evolve: (document, event, id, context) => {
+          if (document !== null) frozen.push(Object.isFrozen(document));
+          return base.evolve(document, event, id, context);
+        },
+      };
+      const engine = s.engine(spying, 50, { freezeEvolved: 'shallow' });
+      const head = await s.append(...manyEvents(40));
+      engine.start();
+      expect(await engine.waitForPosition(head, 5000)).toBe(true);
+      expect(frozen.length).toBeGreaterThan(20);
+      expect(frozen.every(Boolean)).toBe(true);
+      expect(await storedTallies(s.store)).toEqual(expectedTallies(s.appended));
     });
 
     it('replays from the old checkpoint after a crash between the writes and the checkpoint', async () => {
@@ -577,6 +668,22 @@ describe('ProjectionEngine', () => {
       expect(await v2.waitForPosition(next, 5000)).toBe(true);
       expect(await storedTallies(s.store)).toEqual(expectedTallies(s.appended, 10));
       expect((await v2.status())[0]).toMatchObject({ state: 'running', version: 2 });
+    });
+
+    it('reads the log in pages of rebuildBatchSize: 5,000 by default, batchSize when only that is given', async () => {
+      await s.append(...manyEvents(120));
+      const pagesOf = async (options: Partial<ProjectionEngineOptions<TallyEvent>>): Promise<number[]> => {
+        const processed: number[] = [];
+        await s.engine(tallies(), 5, options).rebuild('tallies', {
+          onProgress: (update) => update.phase === 'replaying' && update.eventsProcessed > 0 && processed.push(update.eventsProcessed),
+        });
+        return processed;
+      };
+      expect(await pagesOf({ batchSize: undefined, rebuildBatchSize: undefined })).toEqual([120]);
+      expect(await pagesOf({ batchSize: 30, rebuildBatchSize: undefined })).toEqual([30, 60, 90, 120]);
+      expect(await pagesOf({ rebuildBatchSize: 40 })).toEqual([40, 80, 120]);
+      expect(await storedTallies(s.store)).toEqual(expectedTallies(s.appended));
+      expect(() => s.engine(tallies(), 5, { rebuildBatchSize: 0 })).toThrow(/rebuildBatchSize must be a positive integer/);
     });
 
     it('resumes an interrupted rebuild from its own checkpoint', async () => {

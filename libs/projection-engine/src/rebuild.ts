@@ -1,7 +1,7 @@
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { EventStore, RecordedEvent } from '@qms/event-store';
 import { shadowCollection, type ReadStore } from '@qms/read-models';
-import { applyBatch, type ProjectionTarget } from './apply-batch';
+import { applyBatch, MemoryJournal, type ProjectionTarget } from './apply-batch';
 import { collectionsOf, versionOf, type ProjectableEvent } from './projection';
 import type { ProjectionRunner } from './projection-runner';
 
@@ -40,6 +40,13 @@ export interface RebuildDependencies<E extends ProjectableEvent> {
   readonly batchSize: number;
   /** Monotonic milliseconds, for rates. */
   readonly elapsed: () => number;
+  /**
+   * Where the shadow batches keep their before-images: 'store' (default), or a journal of this
+   * process, for a read store that does not outlive it (the same one for every rebuild of the
+   * projection by this process, so that a rebuild resumed in-process finds what a cut-short batch left).
+   */
+  readonly journal?: 'store' | MemoryJournal;
+  readonly freezeEvolved?: 'deep' | 'shallow';
 }
 
 export const rebuildCheckpointName = (projection: string): string => `${projection}__rebuild`;
@@ -69,10 +76,12 @@ export async function rebuildProjection<E extends ProjectableEvent>(
   const version = versionOf(projection);
   const collections = collectionsOf(projection);
   const checkpointName = rebuildCheckpointName(projection.name);
+  const memoryJournal = dependencies.journal instanceof MemoryJournal ? dependencies.journal : null;
   const target: ProjectionTarget = {
     physical: shadowCollection,
     checkpointName,
-    journal: journalName(checkpointName),
+    journal: memoryJournal ?? journalName(checkpointName),
+    freezeEvolved: dependencies.freezeEvolved ?? 'deep',
   };
   const startedAt = elapsed();
 
@@ -86,7 +95,8 @@ export async function rebuildProjection<E extends ProjectableEvent>(
       position = saved.position;
     } else {
       for (const collection of collections) await readStore.drop(shadowCollection(collection.name));
-      await readStore.drop(target.journal);
+      await readStore.drop(journalName(checkpointName));
+      memoryJournal?.entries.clear();
       await readStore.saveCheckpoint(checkpointName, { position: 0, version });
       position = 0;
     }
@@ -150,6 +160,8 @@ export async function rebuildProjection<E extends ProjectableEvent>(
       await finishSwap(runner, readStore);
     });
   });
+  // Empty already (the last batch's afterBatch ran); what it would hold is now live.
+  memoryJournal?.entries.clear();
   report('done');
   return { projection: projection.name, position, eventsProcessed, durationMs: elapsed() - startedAt };
 }

@@ -48,7 +48,10 @@ export function createComplaintListProjection(): ReadModelProjection<ComplaintDo
  */
 export function withNextDue(document: ComplaintDocument | null): ComplaintDocument | null {
   if (document === null) return null;
-  return { ...document, nextDueAt: nextDueAt(document) };
+  const due = nextDueAt(document);
+  // Most events leave the deadline where it was: no second copy of the document for them.
+  if (Object.hasOwn(document, 'nextDueAt') && document.nextDueAt === due) return document;
+  return { ...document, nextDueAt: due };
 }
 
 function nextDueAt(document: ComplaintDocument): string | null {

@@ -51,12 +51,28 @@ export function deliveryJudge(
   config: Pick<ReportingConfig, 'timeZone' | 'onTimeDeliveryWindowDays'>,
 ): DeliveryJudge {
   const calendar = calendarFor(config.timeZone);
+  // A rebuild judges a million lines against a few thousand promised dates: each date's last
+  // on-time day is worked out once (bounded, so a long-lived process does not keep every date).
+  const lastOnTimeDays = new Map<string, string>();
+  const lastOnTimeDay = (promisedDate: string): string => {
+    let day = lastOnTimeDays.get(promisedDate);
+    if (day === undefined) {
+      if (lastOnTimeDays.size >= 10_000) lastOnTimeDays.clear();
+      day = addDaysToDate(promisedDate, config.onTimeDeliveryWindowDays);
+      lastOnTimeDays.set(promisedDate, day);
+    }
+    return day;
+  };
+  // documentIds and evolve judge the same line of the same event: once is enough.
+  const judged = new WeakMap<DeliveryFacts, DeliveryJudgement>();
   return (facts) => {
-    const localDate = calendar.localDateOf(facts.deliveredAt);
-    return {
-      month: localDate.slice(0, 7),
-      onTime: localDate <= addDaysToDate(facts.promisedDate, config.onTimeDeliveryWindowDays),
-    };
+    let judgement = judged.get(facts);
+    if (judgement === undefined) {
+      const localDate = calendar.localDateOf(facts.deliveredAt);
+      judgement = { month: localDate.slice(0, 7), onTime: localDate <= lastOnTimeDay(facts.promisedDate) };
+      judged.set(facts, judgement);
+    }
+    return judgement;
   };
 }
 

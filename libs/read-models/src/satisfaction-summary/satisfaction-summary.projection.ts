@@ -137,57 +137,131 @@ export type SatisfactionConfig = Pick<ReportingConfig, 'csi'>;
 
 const byString = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
+/** The summary of a period from its facts, all recomputed (see evolveSatisfactionSummary for the incremental way). */
 export function summarizeSurveyPeriod(facts: SurveyFacts, config: SatisfactionConfig): SatisfactionSummary {
   const weights = config.csi.weights;
-  const dimensionAverages = {} as Record<SurveyDimension, number | null>;
-  for (const dimension of SURVEY_DIMENSIONS) {
-    const scores = facts.responses.flatMap((response) => {
-      const score = response.scores[dimension];
-      return score === undefined ? [] : [score];
-    });
-    dimensionAverages[dimension] = meanOf(scores);
-  }
-  const customers = facts.responses.map((response) => ({
-    customerId: response.customerId,
-    scores: response.scores,
-    average: meanOf(
-      SURVEY_DIMENSIONS.flatMap((d) =>
-        response.scores[d] === undefined ? [] : [response.scores[d]],
-      ),
-    ),
-    csi: csiOf([response], weights, facts.scale.max),
-  }));
-  const csi = csiOf(facts.responses, weights, facts.scale.max);
-  const csiTarget = csiTargetFor(config, String(facts.year));
-  const benchmark = config.csi.benchmark;
-
-  const usedCountermeasures = new Set<number>();
+  const top = facts.scale.max;
   const dissatisfiedItems: DissatisfiedItem[] = [];
   for (const response of facts.responses) {
-    for (const dimension of response.dissatisfiedDimensions) {
-      // The latest countermeasure for the item counts (an earlier one may have been replaced).
-      const countermeasure = facts.countermeasures
-        .filter((c) => c.customerId === response.customerId && c.dimension === dimension)
-        .at(-1);
-      if (countermeasure !== undefined) usedCountermeasures.add(countermeasure.countermeasureNo);
-      dissatisfiedItems.push({
-        customerId: response.customerId,
-        dimension,
-        score: response.scores[dimension] ?? countermeasure?.score ?? 0,
-        countermeasureNo: countermeasure?.countermeasureNo ?? null,
-        department: countermeasure?.department ?? null,
-        countermeasure: countermeasure?.description ?? null,
-        dueDate: countermeasure?.dueDate ?? null,
-        approvedAt: countermeasure?.approvedAt ?? null,
-        status:
-          countermeasure === undefined
-            ? 'countermeasure_missing'
-            : countermeasure.approvedAt === null
-              ? 'awaiting_approval'
-              : 'approved',
-      });
+    if (response.dissatisfiedDimensions.length > 0) dissatisfiedItems.push(...itemsOf(response, facts.countermeasures));
+  }
+  return summaryOf(
+    facts,
+    config,
+    totalsOf(facts.responses, weights, top),
+    facts.responses.map((response) => customerOf(response, weights, top)),
+    dissatisfiedItems,
+  );
+}
+
+/**
+ * Running sums of a period's answers, so that a response costs what its own answers cost.
+ * Floating-point addition depends on order, and the stored figures must not depend on the order
+ * responses came in (a rebuild, a replay and the live run agree byte for byte). So the sums are
+ * kept running only while they are exact: every term a multiple of 2⁻¹⁶ and every sum of
+ * magnitudes below 2³⁷, so every partial sum is representable and any order gives the one true
+ * sum, the same bits as adding in customer order. Otherwise (a weight like 0.3) they are added
+ * up again in customer order, as summarizeSurveyPeriod does.
+ */
+interface Totals {
+  /** What the sums were computed with: another config or scale must not reuse them. */
+  readonly weights: Readonly<Record<SurveyDimension, number>>;
+  readonly top: number;
+  /** Per dimension, in SURVEY_DIMENSIONS order. */
+  readonly sums: readonly number[];
+  readonly counts: readonly number[];
+  readonly weightedScores: number;
+  readonly totalWeight: number;
+  /** Σ |term| over every sum: bounds each partial sum. */
+  readonly magnitude: number;
+  /** Every term so far is a multiple of 2⁻¹⁶ (and finite). */
+  readonly dyadic: boolean;
+}
+
+const SCALE = 2 ** 16;
+const EXACT_BELOW = 2 ** 37;
+
+const exactTerm = (term: number): boolean => Number.isInteger(term * SCALE);
+
+function totalsOf(
+  responses: readonly SurveyResponseFact[],
+  weights: Readonly<Record<SurveyDimension, number>>,
+  top: number,
+): Totals {
+  const sums = SURVEY_DIMENSIONS.map(() => 0);
+  const counts = SURVEY_DIMENSIONS.map(() => 0);
+  let weightedScores = 0;
+  let totalWeight = 0;
+  let magnitude = 0;
+  let dyadic = true;
+  for (const response of responses) {
+    for (let d = 0; d < SURVEY_DIMENSIONS.length; d++) {
+      const dimension = SURVEY_DIMENSIONS[d] as SurveyDimension;
+      const score = response.scores[dimension];
+      if (score === undefined) continue;
+      const weighted = weights[dimension] * score;
+      sums[d] = (sums[d] as number) + score;
+      counts[d] = (counts[d] as number) + 1;
+      weightedScores += weighted;
+      totalWeight += weights[dimension];
+      magnitude += Math.abs(score) + Math.abs(weighted) + Math.abs(weights[dimension]);
+      dyadic &&= exactTerm(score) && exactTerm(weighted) && exactTerm(weights[dimension]);
     }
   }
+  return { weights, top, sums, counts, weightedScores, totalWeight, magnitude, dyadic };
+}
+
+/** `totals` with one response's answers taken out (`sign` −1) or put in (+1); null when no longer exact. */
+function withResponse(totals: Totals, response: SurveyResponseFact, sign: 1 | -1): Totals | null {
+  if (!totals.dyadic || !(totals.magnitude < EXACT_BELOW)) return null;
+  const sums = [...totals.sums];
+  const counts = [...totals.counts];
+  let { weightedScores, totalWeight, magnitude } = totals;
+  let dyadic = true;
+  for (let d = 0; d < SURVEY_DIMENSIONS.length; d++) {
+    const dimension = SURVEY_DIMENSIONS[d] as SurveyDimension;
+    const score = response.scores[dimension];
+    if (score === undefined) continue;
+    const weight = totals.weights[dimension];
+    const weighted = weight * score;
+    sums[d] = (sums[d] as number) + sign * score;
+    counts[d] = (counts[d] as number) + sign;
+    weightedScores += sign * weighted;
+    totalWeight += sign * weight;
+    magnitude += sign * (Math.abs(score) + Math.abs(weighted) + Math.abs(weight));
+    dyadic &&= exactTerm(score) && exactTerm(weighted) && exactTerm(weight);
+  }
+  if (!dyadic || !(magnitude < EXACT_BELOW)) return null;
+  return { ...totals, sums, counts, weightedScores, totalWeight, magnitude, dyadic };
+}
+
+/**
+ * Totals of the responses array a document was evolved to, keyed by that array: a document and
+ * its successors in a batch (and, with a store that hands back what it was given, in later
+ * batches) share it. A miss (a document read from a store that copies) sums the period again.
+ */
+const totalsByResponses = new WeakMap<readonly SurveyResponseFact[], Totals>();
+
+function summaryOf(
+  facts: SurveyFacts,
+  config: SatisfactionConfig,
+  totals: Totals,
+  customers: readonly CustomerSatisfaction[],
+  dissatisfiedItems: readonly DissatisfiedItem[],
+): SatisfactionSummary {
+  const dimensionAverages = {} as Record<SurveyDimension, number | null>;
+  SURVEY_DIMENSIONS.forEach((dimension, d) => {
+    const count = totals.counts[d] as number;
+    dimensionAverages[dimension] = count === 0 ? null : (totals.sums[d] as number) / count;
+  });
+  const csi =
+    totals.totalWeight === 0 || totals.top <= 0
+      ? null
+      : (totals.weightedScores / totals.totalWeight / totals.top) * 100;
+  const csiTarget = csiTargetFor(config, String(facts.year));
+  const benchmark = config.csi.benchmark;
+  const used = new Set<number>();
+  for (const item of dissatisfiedItems) if (item.countermeasureNo !== null) used.add(item.countermeasureNo);
   const surveyedCustomers = facts.surveyedCustomerIds.length;
   return {
     surveyedCustomers,
@@ -203,8 +277,89 @@ export function summarizeSurveyPeriod(facts: SurveyFacts, config: SatisfactionCo
     dissatisfiedItems,
     countermeasuresWithoutItem: facts.countermeasures
       .map((c) => c.countermeasureNo)
-      .filter((no) => !usedCountermeasures.has(no)),
+      .filter((no) => !used.has(no)),
   };
+}
+
+function customerOf(
+  response: SurveyResponseFact,
+  weights: Readonly<Record<SurveyDimension, number>>,
+  top: number,
+): CustomerSatisfaction {
+  return {
+    customerId: response.customerId,
+    scores: response.scores,
+    average: meanOf(
+      SURVEY_DIMENSIONS.flatMap((d) => (response.scores[d] === undefined ? [] : [response.scores[d]])),
+    ),
+    csi: csiOf([response], weights, top),
+  };
+}
+
+/** A response's dissatisfied items, each with the latest countermeasure for it (an earlier one may have been replaced). */
+function itemsOf(response: SurveyResponseFact, countermeasures: readonly CountermeasureFact[]): DissatisfiedItem[] {
+  return response.dissatisfiedDimensions.map((dimension) => {
+    let countermeasure: CountermeasureFact | undefined;
+    for (let i = countermeasures.length - 1; i >= 0 && countermeasure === undefined; i--) {
+      const candidate = countermeasures[i] as CountermeasureFact;
+      if (candidate.customerId === response.customerId && candidate.dimension === dimension) countermeasure = candidate;
+    }
+    return {
+      customerId: response.customerId,
+      dimension,
+      score: response.scores[dimension] ?? countermeasure?.score ?? 0,
+      countermeasureNo: countermeasure?.countermeasureNo ?? null,
+      department: countermeasure?.department ?? null,
+      countermeasure: countermeasure?.description ?? null,
+      dueDate: countermeasure?.dueDate ?? null,
+      approvedAt: countermeasure?.approvedAt ?? null,
+      status:
+        countermeasure === undefined
+          ? 'countermeasure_missing'
+          : countermeasure.approvedAt === null
+            ? 'awaiting_approval'
+            : 'approved',
+    };
+  });
+}
+
+/** First index whose customer id is not below `customerId` (arrays sorted by customer id). */
+function lowerBound(items: readonly { readonly customerId: string }[], customerId: string): number {
+  let low = 0;
+  let high = items.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if ((items[middle] as { customerId: string }).customerId < customerId) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+}
+
+function upperBound(items: readonly { readonly customerId: string }[], customerId: string, from: number): number {
+  let end = from;
+  while (end < items.length && (items[end] as { customerId: string }).customerId === customerId) end++;
+  return end;
+}
+
+/** `items` with the block of `customerId` (contiguous: items follow the responses' order) replaced. */
+function replaceBlock<T extends { readonly customerId: string }>(
+  items: readonly T[],
+  customerId: string,
+  block: readonly T[],
+): T[] {
+  const from = lowerBound(items, customerId);
+  const to = upperBound(items, customerId, from);
+  if (to === from && block.length === 0) return items as T[];
+  const copy = items.slice();
+  copy.splice(from, to - from, ...block);
+  return copy;
+}
+
+/** A copy of `items` with `removed` items at `at` replaced by `item`. */
+function spliced<T>(items: readonly T[], at: number, removed: 0 | 1, item: T): T[] {
+  const copy = items.slice();
+  copy.splice(at, removed, item);
+  return copy;
 }
 
 function responseFact(
@@ -258,13 +413,12 @@ function evolveFacts(
     case 'SurveyResponseRecorded':
     case 'SurveyResponseCorrected': {
       const data = event.data;
-      const previous = facts.responses.find((r) => r.customerId === data.customerId);
+      const at = lowerBound(facts.responses, data.customerId);
+      const previous = facts.responses[at]?.customerId === data.customerId ? facts.responses[at] : undefined;
       const reason = event.type === 'SurveyResponseCorrected' ? event.data.reason : null;
-      const responses = [
-        ...facts.responses.filter((r) => r.customerId !== data.customerId),
-        responseFact(data, previous, reason),
-      ];
-      return { ...facts, responses: responses.sort((a, b) => byString(a.customerId, b.customerId)) };
+      // Sorted by customer id, ids unique: the place of the new fact is where its id sorts.
+      const responses = spliced(facts.responses, at, previous === undefined ? 0 : 1, responseFact(data, previous, reason));
+      return { ...facts, responses };
     }
     case 'CountermeasureAssigned': {
       const data = event.data;
@@ -318,7 +472,64 @@ export function evolveSatisfactionSummary(
 ): SatisfactionSummaryDocument | null {
   // The summary key keeps its place in the document, so stored documents compare byte for byte.
   const next = evolveFacts(document, event);
-  return next === null ? null : { ...next, summary: summarizeSurveyPeriod(next, config) };
+  if (next === null) return null;
+  const summary = document === null ? null : updatedSummary(document, next, event, config);
+  const totals = totalsByResponses.get(next.responses);
+  if (summary !== null && totals !== undefined) return { ...next, summary };
+  const weights = config.csi.weights;
+  totalsByResponses.set(next.responses, totalsOf(next.responses, weights, next.scale.max));
+  return { ...next, summary: summarizeSurveyPeriod(next, config) };
+}
+
+/**
+ * The summary of `next` from the one of `document`, touching only what the event changed; null
+ * when it cannot tell (no running totals for the document's responses, another config or
+ * scale). The totals of `next.responses` are recorded on the way.
+ */
+function updatedSummary(
+  document: SatisfactionSummaryDocument,
+  next: SatisfactionSummaryDocument,
+  event: SurveyEvent,
+  config: SatisfactionConfig,
+): SatisfactionSummary | null {
+  const weights = config.csi.weights;
+  const top = next.scale.max;
+  const totals = totalsByResponses.get(document.responses);
+  // Only a summary this process computed with these totals is known to match its facts.
+  if (totals === undefined || totals.weights !== weights || totals.top !== top || top !== document.scale.max) return null;
+  const previous = document.summary;
+  switch (event.type) {
+    case 'SurveyIssued':
+      return null;
+    case 'SurveyResponseRecorded':
+    case 'SurveyResponseCorrected': {
+      const customerId = event.data.customerId;
+      const at = lowerBound(next.responses, customerId);
+      const response = next.responses[at] as SurveyResponseFact;
+      const old = document.responses[at]?.customerId === customerId ? document.responses[at] : undefined;
+      const without = old === undefined ? totals : withResponse(totals, old, -1);
+      const updated = (without === null ? null : withResponse(without, response, 1)) ?? totalsOf(next.responses, weights, top);
+      totalsByResponses.set(next.responses, updated);
+      const customers = spliced(previous.customers, at, old === undefined ? 0 : 1, customerOf(response, weights, top));
+      const items = replaceBlock(previous.dissatisfiedItems, customerId, itemsOf(response, next.countermeasures));
+      return summaryOf(next, config, updated, customers, items);
+    }
+    case 'CountermeasureAssigned':
+    case 'CountermeasureApproved': {
+      // Responses unchanged; an assignment may replace a number another customer's item used.
+      totalsByResponses.set(next.responses, totals);
+      const items: DissatisfiedItem[] = [];
+      for (const response of next.responses) {
+        if (response.dissatisfiedDimensions.length > 0) items.push(...itemsOf(response, next.countermeasures));
+      }
+      return summaryOf(next, config, totals, previous.customers, items);
+    }
+    case 'SurveyPeriodClosed':
+      totalsByResponses.set(next.responses, totals);
+      return previous;
+    default:
+      return assertNever(event, 'survey event');
+  }
 }
 
 export const SATISFACTION_EVENT_TYPES_PROJECTED: readonly SurveyEventType[] = [
