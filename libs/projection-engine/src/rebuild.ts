@@ -150,10 +150,14 @@ export async function rebuildProjection<E extends ProjectableEvent>(
 
   report('replaying');
   await replay('replaying');
+  // Derived work the pages deferred (a month's report) is done on the shadow copy before the
+  // swap, outside the lock for the bulk of it, so the copy swapped in is complete.
+  await step(runner, () => runner.deferredWorkOn(target));
 
   await runner.lock.run(async () => {
     report('catching-up');
     await replay('catching-up');
+    await step(runner, () => runner.deferredWorkOn(target));
     report('swapping');
     await step(runner, async () => {
       await readStore.saveCheckpoint(swapMarkerName(projection.name), { position, version });

@@ -29,6 +29,13 @@ type QualityReporting = ReturnType<typeof createQualityReportingProjection>;
 const QUALITY_REPORTING = Symbol('QUALITY_REPORTING');
 
 /**
+ * The in-process store dies with the process and is rebuilt at every start: before-images need
+ * not survive a crash, the store deep-freezes what it is given, and a start-up catch-up reads
+ * the log in large pages (at the head a batch is only what arrived, so live batches stay small).
+ */
+const IN_PROCESS_ENGINE_OPTIONS = { batchSize: 5_000, journal: 'memory', freezeEvolved: 'shallow' } as const;
+
+/**
  * The read side: projections follow the event store into the read store (MongoDB with MONGO_URL,
  * in process otherwise, rebuilt from the events at every start), and the read APIs serve them.
  */
@@ -56,6 +63,7 @@ const QUALITY_REPORTING = Symbol('QUALITY_REPORTING');
           projections: [reporting],
           decodeEvent: (recorded) => catalogue.decode(recorded),
           logger: new Logger('Projections'),
+          ...(readStore instanceof InMemoryReadStore ? IN_PROCESS_ENGINE_OPTIONS : {}),
         }),
     },
     {
