@@ -173,8 +173,6 @@ export class MonthlyReportMaterializer {
       return typeof value === 'string' ? value : null;
     };
     const instantMonth = (instant: string | null) => (instant === null ? null : calendar.monthOf(instant));
-    const windowEnd = (instant: string | null) =>
-      instant === null ? null : calendar.monthOf(new Date(Date.parse(instant) + this.config.repeatWindowDays * DAY_MS).toISOString());
     const firsts = [
       instantMonth(await edge(COMPLAINTS_COLLECTION, 'receivedAt', 'asc')),
       await edge(DELIVERY_MONTH_CUSTOMER_COLLECTION, 'month', 'asc'),
@@ -185,8 +183,8 @@ export class MonthlyReportMaterializer {
     const lasts = [
       instantMonth(await edge(COMPLAINTS_COLLECTION, 'receivedAt', 'desc')),
       instantMonth(await edge(COMPLAINTS_COLLECTION, 'closedAt', 'desc')),
-      // A closed complaint reaches the end of its repeat window (complaintMonthSpan).
-      windowEnd(await edge(COMPLAINTS_COLLECTION, 'receivedAt', 'desc', { closedAt: { gte: '' } })),
+      // Not a closed complaint's repeat window: it can change a month's figures (complaintMonthSpan)
+      // but does not make a month that has not happened yet a month to report.
       await edge(DELIVERY_MONTH_CUSTOMER_COLLECTION, 'month', 'desc'),
       instantMonth(await edge(RETURNS_COLLECTION, 'receivedAt', 'desc')),
       instantMonth(await edge(CUSTOMER_NOTIFICATIONS_COLLECTION, 'receivedAt', 'desc')),
