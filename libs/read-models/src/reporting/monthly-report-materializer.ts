@@ -1,6 +1,5 @@
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { COMPLAINTS_COLLECTION } from '../complaint-list/complaint.document';
-import { DAY_MS } from '../complaint-list/complaint-timeline';
 import { DELIVERY_MONTH_CUSTOMER_COLLECTION } from '../deliveries';
 import { calendarFor, monthsBetween, type MonthKey } from '../kpi/calendar';
 import type { ReportingConfig } from '../kpi/reporting-config';
