@@ -186,7 +186,7 @@ export function renderMarkdown(results: BenchResults, analysisPath: string): str
     measuredBy('rebuild');
     out(
       'The quality-reporting projection (master and tracking lists, delivery, return, notification and survey facts, monthly reports) rebuilt ' +
-        'from the first event with `ProjectionEngine.rebuild` as the API configures it (batches of 500), against the floor of one sequential ' +
+        'from the first event with `ProjectionEngine.rebuild` as the API configures it for the in-process store (pages of 5,000 events, before-images kept in memory), against the floor of one sequential ' +
         'scan of the same events with both JSON columns parsed. The two middle rows split the gap: the port’s paged `readAll`, then decoding too.',
       '',
       '| pass | events | seconds | events/s | ÷ floor | |',

@@ -23,6 +23,7 @@ import { FerretDbSafeReadStore } from './ferretdb-safe-read-store';
 import { loadAppConfig } from '../../../apps/api/src/config/app-config';
 import { deadlinePolicyFrom } from '../../../apps/api/src/config/domain-policy';
 import { reportingConfigFrom } from '../../../apps/api/src/read-side/reporting-config.provider';
+import { engineOptionsFor } from '../../../apps/api/src/read-side/engine-options';
 
 /**
  * Part 3: a full rebuild of every read model (the quality reporting projection: complaint master
@@ -130,10 +131,11 @@ function engineFor(path: string, readStore: ReadStore) {
   );
   const catalogue = defaultEventCatalogue();
   const eventStore = SqliteEventStore.open(path);
-  // As ReadSideModule builds it (default batch size and retry policy).
+  // As ReadSideModule builds it (its options for this kind of store, default retry policy).
   const engine = new ProjectionEngine<DomainEvent>({
     eventStore,
     readStore,
+    ...engineOptionsFor(readStore),
     projections: [projection],
     decodeEvent: (recorded) => catalogue.decode(recorded),
     logger: {

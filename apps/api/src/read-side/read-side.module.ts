@@ -19,6 +19,7 @@ import { EVENT_CATALOGUE } from '../infrastructure/tokens';
 import { ComplaintListsController } from './complaint-lists/complaint-lists.controller';
 import { MetricsController } from './metrics.controller';
 import { MonthlyReportController } from './monthly-report/monthly-report.controller';
+import { engineOptionsFor } from './engine-options';
 import { ProjectionsAdminController } from './projections-admin.controller';
 import { READ_MODEL_POSITIONS, type ReadModelPositions } from './read-model-positions';
 import { REPORTING_CONFIG, reportingConfigFrom } from './reporting-config.provider';
@@ -27,13 +28,6 @@ import { SatisfactionSummaryController } from './satisfaction/satisfaction-summa
 
 type QualityReporting = ReturnType<typeof createQualityReportingProjection>;
 const QUALITY_REPORTING = Symbol('QUALITY_REPORTING');
-
-/**
- * The in-process store dies with the process and is rebuilt at every start: before-images need
- * not survive a crash, the store deep-freezes what it is given, and a start-up catch-up reads
- * the log in large pages (at the head a batch is only what arrived, so live batches stay small).
- */
-const IN_PROCESS_ENGINE_OPTIONS = { batchSize: 5_000, journal: 'memory', freezeEvolved: 'shallow' } as const;
 
 /**
  * The read side: projections follow the event store into the read store (MongoDB with MONGO_URL,
@@ -63,7 +57,7 @@ const IN_PROCESS_ENGINE_OPTIONS = { batchSize: 5_000, journal: 'memory', freezeE
           projections: [reporting],
           decodeEvent: (recorded) => catalogue.decode(recorded),
           logger: new Logger('Projections'),
-          ...(readStore instanceof InMemoryReadStore ? IN_PROCESS_ENGINE_OPTIONS : {}),
+          ...engineOptionsFor(readStore),
         }),
     },
     {
