@@ -7,8 +7,13 @@ import { isScalar, sortValueAt } from './values';
  * What both adapters store: the JSON form of a document (Dates become ISO strings, undefined
  * properties vanish), so the in-process store and MongoDB hold exactly the same data.
  * Field names must be queryable: no leading `$`, no `.`.
+ *
+ * A document that already is plain JSON (what pure projections build) is returned as it is,
+ * checked in one walk without a copy; anything else goes through a JSON round trip. With
+ * `freeze` the caller hands the document over: it is frozen all the way down in that same walk,
+ * so nobody can change it any more and what the in-process store hands out can be shared.
  */
-export function toJsonDocument<D extends StoredDocument>(document: D): D {
+export function toJsonDocument<D extends StoredDocument>(document: D, freeze = false): D {
   if (
     document === null ||
     typeof document !== 'object' ||
@@ -17,32 +22,71 @@ export function toJsonDocument<D extends StoredDocument>(document: D): D {
   ) {
     throw new Error('A read-model document needs a non-empty string _id');
   }
+  const id = document._id;
+  if (isPlainJson(document, id, freeze, 0)) return document;
   const json = JSON.parse(JSON.stringify(document)) as D;
-  checkKeys(json, document._id);
+  if (!isPlainJson(json, id, freeze, 0)) {
+    throw new Error(`Read-model document ${id} is nested too deeply to be stored`);
+  }
   return json;
 }
 
-function checkKeys(value: unknown, id: string): void {
-  if (value === null || typeof value !== 'object') return;
+/**
+ * Subtrees found plain and frozen by `isPlainJson`. Frozen, they cannot have changed since, so a
+ * new version of a document sharing parts with the stored one (`{ ...previous, status }`) is
+ * walked through its new parts only. Weak: it keeps nothing alive that the store let go.
+ */
+const frozenJson = new WeakSet<object>();
+
+/** MongoDB's nesting limit; deeper (or cyclic) documents take the JSON round trip, which reports them. */
+const MAX_DEPTH = 100;
+
+/**
+ * Whether `value` is its own JSON form: plain objects and hole-free arrays of strings, finite
+ * numbers other than -0, booleans and null. Throws on a field name that cannot be stored, after
+ * looking at its value, so that a property the JSON form drops is not refused. With `freeze`,
+ * every subtree found plain is frozen and remembered before its parent is looked at.
+ */
+function isPlainJson(value: object, id: string, freeze: boolean, depth: number): boolean {
+  if (frozenJson.has(value)) return true;
+  if (depth > MAX_DEPTH) return false;
   if (Array.isArray(value)) {
-    for (const item of value) checkKeys(item, id);
-    return;
-  }
-  for (const [key, item] of Object.entries(value)) {
-    if (key.startsWith('$') || key.includes('.') || key === '') {
-      throw new Error(`Read-model document ${id}: field name ${JSON.stringify(key)} cannot be stored`);
+    if (Object.getPrototypeOf(value) !== Array.prototype) return false;
+    for (let i = 0; i < value.length; i++) {
+      if (!isPlainJsonValue(value[i], id, freeze, depth)) return false;
     }
-    checkKeys(item, id);
+  } else {
+    const prototype = Object.getPrototypeOf(value) as unknown;
+    if (prototype !== Object.prototype && prototype !== null) return false;
+    // for-in sees own enumerable properties only: the prototype is Object.prototype or null.
+    for (const key in value) {
+      if (!isPlainJsonValue((value as Record<string, unknown>)[key], id, freeze, depth)) return false;
+      if (key.charCodeAt(0) === DOLLAR || key.includes('.') || key === '') {
+        throw new Error(`Read-model document ${id}: field name ${JSON.stringify(key)} cannot be stored`);
+      }
+    }
   }
+  if (freeze) {
+    Object.freeze(value);
+    frozenJson.add(value);
+  }
+  return true;
 }
 
-/** Frozen all the way down: what the in-process store hands out can be shared, not changed. */
-export function deepFreeze<T>(value: T): T {
-  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const item of Object.values(value)) deepFreeze(item);
+const DOLLAR = 36;
+
+function isPlainJsonValue(value: unknown, id: string, freeze: boolean, depth: number): boolean {
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+      return true;
+    case 'number':
+      return Number.isFinite(value) && !Object.is(value, -0);
+    case 'object':
+      return value === null || isPlainJson(value, id, freeze, depth + 1);
+    default:
+      return false;
   }
-  return value;
 }
 
 /** Sort values of a document for a cursor; a non-scalar sort value (not meant to be) counts as null. */

@@ -10,14 +10,16 @@ import type {
 } from './read-store.port';
 import { shadowCollection } from './read-store.port';
 import { assertCollectionName, indexFields, normalizeCountFilter, normalizeQuery } from './query';
-import { assertDistinctIds, deepFreeze, toJsonDocument } from './documents';
+import { assertDistinctIds, toJsonDocument } from './documents';
 import { streamByPages } from './paged-stream';
 import { InMemoryCollection } from './in-memory/in-memory-collection';
 
 /**
  * The embedded mode's read store: everything in process, rebuilt from the events at start.
- * Stored documents are frozen JSON copies, so what a caller gets back can be shared safely and
- * no caller can change the store behind its back.
+ * Stored documents are deeply frozen JSON: a plain-JSON document written is taken over and frozen
+ * in place (no copy; the writer cannot change it afterwards), anything else is stored as a frozen
+ * JSON copy. So what a caller gets back can be shared safely and no caller can change the store
+ * behind its back.
  */
 export class InMemoryReadStore implements ReadStore {
   private readonly collections = new Map<string, InMemoryCollection>();
@@ -45,8 +47,8 @@ export class InMemoryReadStore implements ReadStore {
     const upserts = batch.upserts ?? [];
     const deletes = batch.deletes ?? [];
     assertDistinctIds(collection, upserts, deletes);
-    // Copy everything before touching the collection, so a bad document changes nothing.
-    const documents = upserts.map((document) => deepFreeze(toJsonDocument(document)));
+    // Check everything before touching the collection, so a bad document changes nothing.
+    const documents = upserts.map((document) => toJsonDocument(document, true));
     const target = this.collection(collection);
     for (const document of documents) target.put(document);
     for (const id of deletes) target.delete(id);

@@ -11,7 +11,12 @@
 /** What filters compare and sorts order. Documents may hold any JSON; queries look at scalars. */
 export type Scalar = string | number | boolean | null;
 
-/** Every stored document. Documents are JSON: the adapters store `JSON.parse(JSON.stringify(doc))`. */
+/**
+ * Every stored document. Documents are JSON: the adapters store the equivalent of
+ * `JSON.parse(JSON.stringify(doc))`. The in-process store takes over a written document that is
+ * already plain JSON and deep-freezes it instead of copying it: a writer must not change a
+ * document after writing it (an attempt throws in strict mode and changes nothing).
+ */
 export interface StoredDocument {
   readonly _id: string;
 }
