@@ -83,7 +83,7 @@ function setup(timing: Pick<DeferredWork, 'settleMs' | 'maxDelayMs'>) {
     logger: { warn: (message: string) => errors.push(message), log: () => undefined },
   });
   const count = async (key: string, amount = 1) => {
-    const positions = await events.append(`counted-${key}`, { type: 'Counted', data: { key, amount } as JsonObject });
+    const positions = await events.append(`counted-${key}`, { type: 'Counted', data: { key, amount } });
     return positions[positions.length - 1] ?? 0;
   };
   const flushed = async () => Object.fromEntries((await store.find<Tally>('flushed')).items.map((tally) => [tally._id, tally.total]));

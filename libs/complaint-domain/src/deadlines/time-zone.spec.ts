@@ -67,7 +67,7 @@ describe('time-zone arithmetic', () => {
         for (let minute = 0; minute < 3 * 24 * 60; minute += 5) {
           const instant = new Date(Date.parse(start) + minute * 60_000 + 17_250);
           const parts = Object.fromEntries(formatter.formatToParts(instant).map((part) => [part.type, Number(part.value)]));
-          const wall = Date.UTC(parts['year']!, parts['month']! - 1, parts['day']!, parts['hour']!, parts['minute']!, parts['second']!);
+          const wall = Date.UTC(parts['year']!, parts['month']! - 1, parts['day'], parts['hour'], parts['minute'], parts['second']);
           const expected = `${wall - Math.floor(instant.getTime() / 1000) * 1000} ${parts['year']}-${parts['month']}-${parts['day']}`;
           const date = localDateOf(instant, timeZone);
           const actual = `${timeZoneOffsetMs(instant, timeZone)} ${date.year}-${date.month}-${date.day}`;
