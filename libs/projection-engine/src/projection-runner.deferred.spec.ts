@@ -1,4 +1,4 @@
-import type { JsonObject, RecordedEvent } from '@qms/event-store';
+import type { RecordedEvent } from '@qms/event-store';
 import { InMemoryReadStore } from '@qms/read-models';
 import { FakeEventStore } from '../../testing/src/fake-event-store';
 import { ProjectionEngine } from './projection-engine';
