@@ -194,6 +194,15 @@ export class ProjectionEngine<E extends ProjectableEvent = ProjectableEvent> {
     });
   }
 
+  /**
+   * Runs the projection's deferred work (a month's report) now, under its runner's lock, so the
+   * live copy is what a rebuild to the same position gives: before comparing the two.
+   */
+  async settleDeferredWork(name: string): Promise<void> {
+    const runner = this.runner(name);
+    await runner.lock.run(() => runner.deferredWorkOn(runner.live));
+  }
+
   /** Position up to which the projection has applied the log; cheap enough for every read. */
   positionOf(name: string): number {
     return this.runner(name).position;

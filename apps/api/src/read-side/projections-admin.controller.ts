@@ -92,6 +92,7 @@ export class ProjectionsAdminController {
       ? MongoReadStore.create({ url: this.config.mongoUrl, dbName: this.config.mongoDatabase, collectionPrefix: 'verify__' })
       : new InMemoryReadStore();
     try {
+      await this.engine.settleDeferredWork(name);
       const result = await verifyProjection({
         eventStore: this.eventStore,
         live: this.store,

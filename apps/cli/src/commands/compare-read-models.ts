@@ -114,6 +114,7 @@ async function compareEmbedded(
   follower.start();
   try {
     await follower.waitForPosition(head, 24 * 3600_000);
+    await follower.settleDeferredWork(side.projection.name);
   } finally {
     await follower.stop();
   }
