@@ -90,6 +90,27 @@ export function describeReadStoreContract(name: string, factory: ReadStoreFactor
         });
       });
 
+      it('takes over a plain JSON document: later changes by the writer do not reach the stored one', async () => {
+        const document = { _id: 'a', n: 1, nested: { list: [1, 2], inner: { flag: true } } };
+        await store.bulkWrite(ROWS, { upserts: [document] });
+        // The in-process store freezes the written document instead of copying it: changes throw.
+        const attempts = [
+          () => document.nested.list.push(3),
+          () => (document.nested.inner.flag = false),
+          () => (document.n = 2),
+          () => delete (document as { n?: number }).n,
+        ];
+        for (const attempt of attempts) {
+          try {
+            attempt();
+          } catch (error) {
+            expect(error).toBeInstanceOf(TypeError);
+          }
+        }
+        expect(await store.get(ROWS, 'a')).toEqual({ _id: 'a', n: 1, nested: { list: [1, 2], inner: { flag: true } } });
+        expect(await store.count(ROWS, { n: { eq: 1 } })).toBe(1);
+      });
+
       it('refuses a batch naming one document twice, and field names MongoDB cannot query', async () => {
         await expect(store.bulkWrite<Row>(ROWS, { upserts: [{ _id: 'a' }], deletes: ['a'] })).rejects.toThrow(
           /twice/,

@@ -31,13 +31,6 @@ export function toJsonDocument<D extends StoredDocument>(document: D, freeze = f
   return json;
 }
 
-/**
- * Subtrees found plain and frozen by `isPlainJson`. Frozen, they cannot have changed since, so a
- * new version of a document sharing parts with the stored one (`{ ...previous, status }`) is
- * walked through its new parts only. Weak: it keeps nothing alive that the store let go.
- */
-const frozenJson = new WeakSet<object>();
-
 /** MongoDB's nesting limit; deeper (or cyclic) documents take the JSON round trip, which reports them. */
 const MAX_DEPTH = 100;
 
@@ -45,10 +38,9 @@ const MAX_DEPTH = 100;
  * Whether `value` is its own JSON form: plain objects and hole-free arrays of strings, finite
  * numbers other than -0, booleans and null. Throws on a field name that cannot be stored, after
  * looking at its value, so that a property the JSON form drops is not refused. With `freeze`,
- * every subtree found plain is frozen and remembered before its parent is looked at.
+ * every subtree found plain is frozen before its parent is looked at.
  */
 function isPlainJson(value: object, id: string, freeze: boolean, depth: number): boolean {
-  if (frozenJson.has(value)) return true;
   if (depth > MAX_DEPTH) return false;
   if (Array.isArray(value)) {
     if (Object.getPrototypeOf(value) !== Array.prototype) return false;
@@ -56,9 +48,8 @@ function isPlainJson(value: object, id: string, freeze: boolean, depth: number):
       if (!isPlainJsonValue(value[i], id, freeze, depth)) return false;
     }
   } else {
-    const prototype = Object.getPrototypeOf(value) as unknown;
-    if (prototype !== Object.prototype && prototype !== null) return false;
-    // for-in sees own enumerable properties only: the prototype is Object.prototype or null.
+    // Null-prototype objects too take the round trip, so that what is stored is always JSON.parse's.
+    if (Object.getPrototypeOf(value) !== Object.prototype) return false;
     for (const key in value) {
       if (!isPlainJsonValue((value as Record<string, unknown>)[key], id, freeze, depth)) return false;
       if (key.charCodeAt(0) === DOLLAR || key.includes('.') || key === '') {
@@ -66,10 +57,7 @@ function isPlainJson(value: object, id: string, freeze: boolean, depth: number):
       }
     }
   }
-  if (freeze) {
-    Object.freeze(value);
-    frozenJson.add(value);
-  }
+  if (freeze && !Object.isFrozen(value)) Object.freeze(value);
   return true;
 }
 

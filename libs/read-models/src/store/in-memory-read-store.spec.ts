@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describeReadStoreContract } from '../../../testing/src/read-store-contract';
 import { InMemoryReadStore } from './in-memory-read-store';
+import { streamByPages } from './paged-stream';
 import type { Filter, FindQuery, IndexSpec, Page, SortKey, StoredDocument } from './read-store.port';
 
 describeReadStoreContract('InMemoryReadStore', () => ({ store: new InMemoryReadStore() }));
@@ -111,6 +112,101 @@ describe('InMemoryReadStore', () => {
     });
   });
 
+  describe('streams without a sort answer exactly as paging through find', () => {
+    // Ids whose UTF-16 order differs from their code-point order, so the id sort is tested too.
+    const id = fc
+      .array(fc.constantFrom('a', 'Z', '\uFF21', '\u{1F600}', '中'), { minLength: 1, maxLength: 3 })
+      .map((parts) => parts.join(''));
+    const value = fc.oneof(fc.constant(undefined), fc.constant(null), fc.integer({ min: 0, max: 3 }), fc.constantFrom('a', 'b'));
+    const field = fc.constantFrom('x', 'y');
+    const scalar = fc.oneof(fc.constant(null), fc.integer({ min: 0, max: 3 }), fc.constantFrom('a', 'b'));
+    const condition = fc.oneof(
+      scalar.map((eq) => ({ eq })),
+      fc.array(scalar, { maxLength: 3 }).map((values) => ({ in: values })),
+      fc.record({ gte: fc.integer({ min: 0, max: 3 }), lt: fc.integer({ min: 0, max: 4 }) }, { requiredKeys: ['lt'] }),
+      fc.boolean().map((exists) => ({ exists })),
+    );
+    const query = fc.record(
+      {
+        filter: fc.dictionary(field, condition, { maxKeys: 2 }),
+        skip: fc.integer({ min: 0, max: 5 }),
+        limit: fc.integer({ min: 1, max: 12 }),
+        sort: fc.constant([{ field: '_id', direction: 'asc' as const }]),
+      },
+      { requiredKeys: ['filter'] },
+    );
+    const indexes: IndexSpec[] = [
+      { fields: [{ field: 'x', direction: 'asc' }] },
+      { fields: [{ field: 'y', direction: 'desc' }, { field: 'x', direction: 'asc' }] },
+    ];
+    const collect = async (documents: AsyncIterable<StoredDocument>): Promise<string[]> => {
+      const ids: string[] = [];
+      for await (const document of documents) ids.push(document._id);
+      return ids;
+    };
+
+    it('over random documents, filters, skips and limits', async () => {
+      await fc.assert(
+        fc.asyncProperty(
+          fc.array(fc.record({ id, x: value, y: value }), { maxLength: 60 }),
+          fc.array(query, { minLength: 1, maxLength: 4 }),
+          async (raws, queries) => {
+            const indexed = new InMemoryReadStore();
+            await indexed.ensureIndexes(ROWS, indexes);
+            const upserts = [...new Map(raws.map((raw) => [raw.id, raw])).values()].map(({ id, x, y }) => {
+              const stored: Record<string, unknown> = { _id: id };
+              if (x !== undefined) stored['x'] = x;
+              if (y !== undefined) stored['y'] = y;
+              return stored as unknown as StoredDocument;
+            });
+            await indexed.bulkWrite(ROWS, { upserts });
+            for (const q of queries as FindQuery[]) {
+              // Pages of three: the paged path with its cursors, next to the one-pass stream.
+              const paged = await collect(streamByPages((page) => indexed.find(ROWS, page), q, 3));
+              expect(await collect(indexed.stream(ROWS, q))).toEqual(paged);
+              const { sort: _sort, ...unsorted } = q;
+              expect(await collect(indexed.stream(ROWS, unsorted))).toEqual(paged);
+            }
+          },
+        ),
+        { numRuns: 200 },
+      );
+    });
+
+    it('orders ids by code point when it sorts the matches of a narrow run', async () => {
+      const store = new InMemoryReadStore();
+      await store.ensureIndexes(ROWS, indexes);
+      const wanted = ['a', 'z', '\uFF21', '\u{1F600}'];
+      await store.bulkWrite(ROWS, {
+        upserts: [
+          ...[...wanted].reverse().map((_id) => ({ _id, x: 1 })),
+          ...Array.from({ length: 100 }, (_, i) => ({ _id: `other${i}`, x: 2 })),
+        ],
+      });
+      // A range: its run is in x order, not id order, so the matches are sorted.
+      expect(await collect(store.stream(ROWS, { filter: { x: { gte: 1, lt: 2 } } }))).toEqual(wanted);
+    });
+
+    it('is a snapshot: writes during the stream neither break it nor show up in it', async () => {
+      const store = new InMemoryReadStore();
+      await store.ensureIndexes(ROWS, indexes);
+      await store.bulkWrite(ROWS, {
+        upserts: Array.from({ length: 10 }, (_, i) => ({ _id: `r${i}`, x: i % 2 })),
+      });
+      const seen: string[] = [];
+      for await (const document of store.stream(ROWS, { filter: { x: { eq: 0 } } })) {
+        seen.push(document._id);
+        await store.bulkWrite(ROWS, { upserts: [{ _id: `r${seen.length}a`, x: 0 }], deletes: ['r8'] });
+      }
+      expect(seen).toEqual(['r0', 'r2', 'r4', 'r6', 'r8']);
+    });
+
+    it('still refuses a bad query', async () => {
+      const store = new InMemoryReadStore();
+      await expect(collect(store.stream(ROWS, { filter: { $where: { eq: 1 } } }))).rejects.toThrow(/filter/);
+    });
+  });
+
   describe('at 100,000 documents', () => {
     const store = new InMemoryReadStore();
     const customers = Array.from({ length: 200 }, (_, i) => `customer-${i}`);
@@ -192,6 +288,22 @@ describe('InMemoryReadStore', () => {
         expect(page.items.length).toBeGreaterThan(0);
         expect(await store.count(ROWS, query.filter)).toBeGreaterThanOrEqual(page.items.length);
       }
+    });
+
+    it('streams a filter whose narrowest run is long exactly as paging through find does', async () => {
+      const filter: Filter = {
+        status: { eq: 'registered' },
+        receivedAt: { gte: '2021-01-01', lt: '2023-06-01' },
+        severity: { eq: 'major' },
+      };
+      const paged: string[] = [];
+      for await (const document of streamByPages((page) => store.find(ROWS, page), { filter }))
+        paged.push(document._id);
+      const streamed: string[] = [];
+      for await (const document of store.stream(ROWS, { filter })) streamed.push(document._id);
+      expect(streamed).toEqual(paged);
+      expect(streamed.length).toBe(await store.count(ROWS, filter));
+      expect(streamed.length).toBeGreaterThan(1000);
     });
 
     it('pages the whole list newest first without gaps or repeats', async () => {

@@ -68,11 +68,19 @@ export class InMemoryReadStore implements ReadStore {
     return this.existing(collection)?.count(conditions) ?? 0;
   }
 
-  stream<D extends StoredDocument = StoredDocument>(
+  /** Without a sort (or sorted by `_id` alone), every match is found in one pass: see InMemoryCollection.matchesById. */
+  async *stream<D extends StoredDocument = StoredDocument>(
     collection: string,
     query: FindQuery = {},
-  ): AsyncIterable<D> {
-    return streamByPages<D>((page) => this.find<D>(collection, page), query);
+  ): AsyncGenerator<D, void, undefined> {
+    const { conditions, sort, skip, limit, after } = normalizeQuery(query);
+    if (after !== null || sort.length !== 1 || sort[0]?.direction !== 'asc') {
+      yield* streamByPages<D>((page) => this.find<D>(collection, page), query);
+      return;
+    }
+    const found = this.existing(collection)?.matchesById(conditions) ?? [];
+    const end = limit === null ? found.length : Math.min(found.length, skip + limit);
+    for (let i = skip; i < end; i++) yield found[i] as D;
   }
 
   async ensureIndexes(collection: string, specs: readonly IndexSpec[]): Promise<void> {

@@ -19,6 +19,51 @@ describeWithMongo('MongoReadStore', (url) => {
     store: MongoReadStore.withClient(client, { dbName, collectionPrefix: `t${++tests}_` }),
   }));
 
+  it('ensures indexes again on a collection holding data, creating only the missing ones', async () => {
+    const store = MongoReadStore.withClient(client, { dbName, collectionPrefix: 'reindex_' });
+    const byReceived = { fields: [{ field: 'receivedAt', direction: 'desc' as const }] };
+    const byCustomer = {
+      fields: [
+        { field: 'customerId', direction: 'asc' as const },
+        { field: 'receivedAt', direction: 'desc' as const },
+      ],
+    };
+    const keys = async (): Promise<string[]> =>
+      (await client.db(dbName).collection('reindex_rows').listIndexes().toArray())
+        .map((index) => JSON.stringify(index['key']))
+        .sort();
+
+    await store.ensureIndexes('rows', [byReceived]);
+    await store.bulkWrite('rows', {
+      upserts: Array.from({ length: 50 }, (_, i) => ({
+        _id: `r${i}`,
+        customerId: `c${i % 3}`,
+        receivedAt: `2024-01-${String(1 + (i % 28)).padStart(2, '0')}`,
+      })),
+    });
+    await store.ensureIndexes('rows', [byReceived]);
+    await store.ensureIndexes('rows', [byReceived, byCustomer]);
+    await store.ensureIndexes('rows', [byCustomer, byReceived]);
+
+    expect(await keys()).toEqual(
+      [
+        { _id: 1 },
+        { receivedAt: -1, _id: 1 },
+        { customerId: 1, receivedAt: -1, _id: 1 },
+      ]
+        .map((key) => JSON.stringify(key))
+        .sort(),
+    );
+    // The connection survived: the store still answers, through the indexes.
+    const page = await store.find('rows', {
+      filter: { customerId: { eq: 'c1' } },
+      sort: [{ field: 'receivedAt', direction: 'desc' }],
+      limit: 2,
+    });
+    expect(page.items).toHaveLength(2);
+    expect(await store.count('rows')).toBe(50);
+  });
+
   it('names the unreachable server in a StoreUnavailableError', async () => {
     const store = MongoReadStore.create({ url: 'mongodb://127.0.0.1:9/', serverSelectionTimeoutMS: 300 });
     try {

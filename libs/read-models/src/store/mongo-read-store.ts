@@ -179,13 +179,20 @@ export class MongoReadStore implements ReadStore {
         if (!isNamespaceExists(error)) throw error;
       }
     });
-    const indexes = specs.map((spec) => {
+    const wanted = new Map<string, { key: Document }>();
+    for (const spec of specs) {
       const key: Document = {};
       for (const field of indexFields(spec)) key[field.field] = field.direction === 'asc' ? 1 : -1;
       key['_id'] = 1;
-      return { key };
-    });
-    if (indexes.length > 0) await this.run(() => this.db.collection(name).createIndexes(indexes));
+      wanted.set(keySignature(key), { key });
+    }
+    if (wanted.size === 0) return;
+    // Only the missing ones: FerretDB 1.24 drops the connection when createIndexes names an
+    // index that already exists, where MongoDB would answer that there is nothing to do.
+    const existing = await this.run(() => this.db.collection(name).listIndexes().toArray());
+    for (const index of existing) wanted.delete(keySignature(index['key'] as Document));
+    const missing = [...wanted.values()];
+    if (missing.length > 0) await this.run(() => this.db.collection(name).createIndexes(missing));
   }
 
   /**
@@ -304,4 +311,11 @@ export class MongoReadStore implements ReadStore {
       throw translateMongoError(error, this.where);
     }
   }
+}
+
+/** An index's fields and directions in order: what makes two indexes the same, whatever their names. */
+function keySignature(key: Document): string {
+  return Object.entries(key)
+    .map(([field, direction]) => `${field}:${Number(direction)}`)
+    .join(',');
 }
