@@ -46,7 +46,6 @@ describe('toJsonDocument', () => {
       gone: undefined,
       nan: Number.NaN,
       minusZero: -0,
-      // eslint-disable-next-line no-sparse-arrays
       sparse: [1, , 3],
       plain: { n: 1 },
     };

@@ -189,7 +189,7 @@ export class MongoReadStore implements ReadStore {
     if (wanted.size === 0) return;
     // Only the missing ones: FerretDB 1.24 drops the connection when createIndexes names an
     // index that already exists, where MongoDB would answer that there is nothing to do.
-    const existing = await this.run(() => this.db.collection(name).listIndexes().toArray());
+    const existing: readonly Document[] = await this.run(() => this.db.collection(name).listIndexes().toArray());
     for (const index of existing) wanted.delete(keySignature(index['key'] as Document));
     const missing = [...wanted.values()];
     if (missing.length > 0) await this.run(() => this.db.collection(name).createIndexes(missing));
