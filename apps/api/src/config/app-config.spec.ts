@@ -13,6 +13,12 @@ describe('configuration', () => {
     expect(new Set(config.apiKeys.map((entry) => entry.role)).size).toBe(8);
   });
 
+  it('commits SQLite appends from a worker thread unless EVENTS_DB_WRITER says main-thread, and names a bad value', () => {
+    expect(loadAppConfig({}).eventsDbWriter).toBe('worker');
+    expect(loadAppConfig({ EVENTS_DB_WRITER: 'main-thread' }).eventsDbWriter).toBe('main-thread');
+    expect(() => loadAppConfig({ EVENTS_DB_WRITER: 'thread' })).toThrow(new ConfigurationError('EVENTS_DB_WRITER must be "worker" or "main-thread", not "thread".'));
+  });
+
   it('refuses to start in production without configured keys', () => {
     expect(() => loadAppConfig({ NODE_ENV: 'production' })).toThrow(ConfigurationError);
     expect(() => loadAppConfig({ NODE_ENV: 'production' })).toThrow(/API_KEYS_FILE/);

@@ -21,6 +21,8 @@ export interface AppConfig {
   readonly host: string;
   readonly eventStoreUrl?: string;
   readonly eventsDbPath: string;
+  /** Who commits to the SQLite file: a worker thread (default; the fsync leaves the event loop free) or the main thread. */
+  readonly eventsDbWriter: 'worker' | 'main-thread';
   readonly mongoUrl?: string;
   readonly mongoDatabase: string;
   readonly apiKeys: readonly ApiKeyEntry[];
@@ -54,11 +56,18 @@ export function loadAppConfig(env: Env = process.env): AppConfig {
     host: env['HOST'] ?? '127.0.0.1',
     eventStoreUrl: nonEmpty(env['EVENTSTORE_URL']),
     eventsDbPath: resolve(env['EVENTS_DB_PATH'] ?? './data/events.db'),
+    eventsDbWriter: parseWriter(env['EVENTS_DB_WRITER']),
     mongoUrl: nonEmpty(env['MONGO_URL']),
     mongoDatabase: env['MONGO_DATABASE'] ?? 'qms',
     apiKeys,
     policy: loadPolicy(env['QMS_POLICY_FILE']),
   };
+}
+
+function parseWriter(text: string | undefined): AppConfig['eventsDbWriter'] {
+  if (text === undefined || text === '' || text === 'worker') return 'worker';
+  if (text === 'main-thread') return 'main-thread';
+  throw new ConfigurationError(`EVENTS_DB_WRITER must be "worker" or "main-thread", not "${text}".`);
 }
 
 function loadPolicy(path: string | undefined): Readonly<Record<string, unknown>> {

@@ -23,7 +23,7 @@ export class InfrastructureModule implements OnApplicationShutdown {
           provide: EVENT_STORE,
           useFactory: async (): Promise<EventStore> =>
             overrides.eventStore ??
-            createEventStore({ ...(config.eventStoreUrl ? { eventStoreUrl: config.eventStoreUrl } : {}), sqlitePath: config.eventsDbPath }),
+            createEventStore({ ...(config.eventStoreUrl ? { eventStoreUrl: config.eventStoreUrl } : {}), sqlitePath: config.eventsDbPath, sqliteWriter: config.eventsDbWriter }),
         },
         { provide: EVENT_CATALOGUE, useFactory: (): EventCatalogue => defaultEventCatalogue() },
         {
