@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describeReadStoreContract } from '../../../testing/src/read-store-contract';
 import { InMemoryReadStore } from './in-memory-read-store';
 import { streamByPages } from './paged-stream';
+import { compareStrings, typeRank } from './values';
 import type { Filter, FindQuery, IndexSpec, Page, SortKey, StoredDocument } from './read-store.port';
 
 describeReadStoreContract('InMemoryReadStore', () => ({ store: new InMemoryReadStore() }));
@@ -109,6 +110,117 @@ describe('InMemoryReadStore', () => {
         ),
         { numRuns: 150 },
       );
+    });
+  });
+
+  describe('pages sorted by id alone, or within a department and severity, answer as a brute-force filter and sort', () => {
+    // Numbers cluster by r as complaint numbers do by receipt, unpadded as CC-2026-9999 before
+    // CC-2026-10000, so a narrow r range is a stretch of ids that string order splits in two.
+    const raw = fc.record({
+      n: fc.integer({ min: 1, max: 12_000 }),
+      suffix: fc.constantFrom('', '', '', '-1', '\uFF21', '\u{1F600}'),
+      r: fc.oneof(
+        { weight: 12, arbitrary: fc.integer({ min: -1, max: 1 }).map((jitter) => ({ jitter })) },
+        { weight: 1, arbitrary: fc.constantFrom(null, undefined, 'x') },
+      ),
+      d: fc.constantFrom('a', 'b', 'c', null, undefined),
+      s: fc.constantFrom('u', 'n', 'n', 'n'),
+    });
+    const toDocument = (
+      { n, suffix, r, d, s }: fc.RecordValue<typeof raw>,
+      exotic: boolean,
+    ): StoredDocument => {
+      const stored: Record<string, unknown> = { _id: `CC-2026-${n}${exotic || suffix === '-1' ? suffix : ''}`, s };
+      const value = r !== null && typeof r === 'object' ? Math.floor(n / 500) + r.jitter : r;
+      if (value !== undefined) stored['r'] = value;
+      if (d !== undefined) stored['d'] = d;
+      return stored as unknown as StoredDocument;
+    };
+    const rCondition = fc.oneof(
+      fc.tuple(fc.integer({ min: 0, max: 24 }), fc.integer({ min: 1, max: 3 })).map(([gte, width]) => ({ gte, lt: gte + width })),
+      fc.integer({ min: 0, max: 24 }).map((gt) => ({ gt })),
+      fc.integer({ min: 0, max: 24 }).map((lte) => ({ lte })),
+      fc.integer({ min: 0, max: 24 }).map((eq) => ({ eq })),
+      // Bounds of two types: no index run can be bounded by them.
+      fc.integer({ min: 0, max: 24 }).map((gte) => ({ gte, lt: 'y' })),
+    );
+    const query = fc.record({
+      filter: fc.record(
+        {
+          r: rCondition,
+          d: fc.oneof(
+            fc.constantFrom('a', 'b', 'c', null).map((eq) => ({ eq })),
+            fc.constant({ in: ['a', null] }),
+          ),
+          s: fc.constantFrom('u', 'n').map((eq) => ({ eq })),
+        },
+        { requiredKeys: [] },
+      ),
+      sort: fc.constantFrom<SortKey[]>(
+        [{ field: '_id', direction: 'asc' }],
+        [{ field: '_id', direction: 'desc' }],
+        [{ field: 'r', direction: 'desc' }],
+        [{ field: 'r', direction: 'asc' }],
+      ),
+      limit: fc.integer({ min: 1, max: 10 }),
+      skip: fc.integer({ min: 0, max: 3 }),
+    });
+    const indexes: IndexSpec[] = [
+      { fields: [{ field: 'r', direction: 'desc' }] },
+      { fields: [{ field: 'd', direction: 'asc' }, { field: 'r', direction: 'desc' }] },
+      { fields: [{ field: 'd', direction: 'asc' }, { field: 's', direction: 'asc' }, { field: 'r', direction: 'desc' }] },
+    ];
+
+    it('over random documents, filters, both id orders, skips and every cursor', async () => {
+      await fc.assert(
+        fc.asyncProperty(
+          fc.array(raw, { minLength: 80, maxLength: 300 }),
+          fc.boolean(),
+          fc.array(query, { minLength: 1, maxLength: 4 }),
+          fc.integer({ min: 0, max: 2 ** 31 - 1 }),
+          async (raws, exotic, queries, deletionSeed) => {
+            const store = new InMemoryReadStore();
+            await store.ensureIndexes(ROWS, indexes);
+            const upserts = [...new Map(raws.map((r) => toDocument(r, exotic)).map((d) => [d._id, d])).values()];
+            const agreesWithBruteForce = async (stored: readonly StoredDocument[]) => {
+              for (const q of queries) {
+                const expected = bruteForce(stored, q);
+                const { skip, ...unskipped } = q;
+                expect(await allPages(store, unskipped)).toEqual(expected);
+                const first = await store.find(ROWS, q);
+                expect(first.items.map((item) => item._id)).toEqual(expected.slice(skip, skip + q.limit));
+                expect(first.nextCursor === null).toBe(expected.length <= skip + q.limit);
+              }
+            };
+            await store.bulkWrite(ROWS, { upserts });
+            await agreesWithBruteForce(upserts);
+            // Then a third of them go, so that the runs and the id comparison see deletions too.
+            const deletes = new Set(upserts.filter((_, i) => (i * 7 + deletionSeed) % 3 === 0).map((d) => d._id));
+            await store.bulkWrite(ROWS, { deletes: [...deletes] });
+            await agreesWithBruteForce(upserts.filter((d) => !deletes.has(d._id)));
+          },
+        ),
+        { numRuns: 80 },
+      );
+    });
+
+    it('pages a month sorted by number as a brute-force sort, across CC-2026-9999 to CC-2026-10000 and a reopened complaint', async () => {
+      const store = new InMemoryReadStore();
+      await store.ensureIndexes(ROWS, [{ fields: [{ field: 'receivedAt', direction: 'desc' }] }]);
+      const receivedAt = (n: number) => new Date(Date.UTC(2026, 0, 1) + n * 3_600_000).toISOString();
+      const documents: StoredDocument[] = [];
+      for (let n = 9_000; n < 11_000; n++) documents.push({ _id: `CC-2026-${n}`, receivedAt: receivedAt(n - 9_000) } as StoredDocument);
+      // Reopened late in the month: its number is an old one's.
+      documents.push({ _id: 'CC-2026-8552-1', receivedAt: receivedAt(1_500) } as StoredDocument);
+      await store.bulkWrite(ROWS, { upserts: documents });
+      const filter: Filter = { receivedAt: { gte: receivedAt(900), lt: receivedAt(1_600) } };
+      for (const direction of ['asc', 'desc'] as const) {
+        const sort: SortKey[] = [{ field: '_id', direction }];
+        const expected = bruteForce(documents, { filter, sort, limit: 50 });
+        expect(expected).toHaveLength(701);
+        expect(expected.slice(0, 2)).toEqual(direction === 'asc' ? ['CC-2026-10000', 'CC-2026-10001'] : ['CC-2026-9999', 'CC-2026-9998']);
+        expect(await allPages(store, { filter, sort, limit: 50 })).toEqual(expected);
+      }
     });
   });
 
@@ -331,6 +443,47 @@ describe('InMemoryReadStore', () => {
 });
 
 const ROWS = 'rows';
+
+/**
+ * The reference the planner must agree with: every document tested, then sorted, for the
+ * conditions those tests generate (scalars only: eq, in, ranges bracketed by type).
+ */
+function bruteForce(documents: readonly StoredDocument[], query: FindQuery): string[] {
+  const valueOf = (document: StoredDocument, field: string): unknown =>
+    (document as unknown as Record<string, unknown>)[field] ?? null;
+  const equal = (value: unknown, wanted: unknown) => value === wanted;
+  const compare = (a: unknown, b: unknown): number => {
+    const rank = typeRank(a) - typeRank(b);
+    if (rank !== 0) return rank;
+    if (typeof a === 'number' && typeof b === 'number') return a - b;
+    if (typeof a === 'string' && typeof b === 'string') return compareStrings(a, b);
+    return 0;
+  };
+  const within = (value: unknown, op: string, bound: unknown): boolean => {
+    if (typeof value !== typeof bound) return false;
+    const order = compare(value, bound);
+    return op === 'gt' ? order > 0 : op === 'gte' ? order >= 0 : op === 'lt' ? order < 0 : order <= 0;
+  };
+  const matches = (document: StoredDocument) =>
+    Object.entries(query.filter ?? {}).every(([field, condition]) => {
+      const value = valueOf(document, field);
+      const entries = Object.entries(condition as Record<string, unknown>);
+      if ('eq' in condition) return equal(value, condition.eq);
+      if ('in' in condition) return (condition.in as unknown[]).some((wanted) => equal(value, wanted));
+      return entries.every(([op, bound]) => within(value, op, bound));
+    });
+  const sort = [...(query.sort ?? []), { field: '_id', direction: 'asc' as const }];
+  return documents
+    .filter(matches)
+    .sort((a, b) => {
+      for (const key of sort) {
+        const order = compare(valueOf(a, key.field), valueOf(b, key.field));
+        if (order !== 0) return key.direction === 'asc' ? order : -order;
+      }
+      return 0;
+    })
+    .map((document) => document._id);
+}
 
 async function allPages(store: InMemoryReadStore, query: FindQuery): Promise<string[]> {
   const ids: string[] = [];
