@@ -127,7 +127,7 @@ describe('InMemoryReadStore', () => {
       s: fc.constantFrom('u', 'n', 'n', 'n'),
     });
     const toDocument = (
-      { n, suffix, r, d, s }: fc.RecordValue<typeof raw>,
+      { n, suffix, r, d, s }: typeof raw extends fc.Arbitrary<infer Raw> ? Raw : never,
       exotic: boolean,
     ): StoredDocument => {
       const stored: Record<string, unknown> = { _id: `CC-2026-${n}${exotic || suffix === '-1' ? suffix : ''}`, s };
