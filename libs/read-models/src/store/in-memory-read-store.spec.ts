@@ -130,14 +130,17 @@ describe('InMemoryReadStore', () => {
       { n, suffix, r, d, s }: typeof raw extends fc.Arbitrary<infer Raw> ? Raw : never,
       exotic: boolean,
     ): StoredDocument => {
-      const stored: Record<string, unknown> = { _id: `CC-2026-${n}${exotic || suffix === '-1' ? suffix : ''}`, s };
+      const _id = `CC-2026-${n}${exotic || suffix === '-1' ? suffix : ''}`;
+      const stored: Record<string, unknown> = { _id, s };
       const value = r !== null && typeof r === 'object' ? Math.floor(n / 500) + r.jitter : r;
       if (value !== undefined) stored['r'] = value;
       if (d !== undefined) stored['d'] = d;
       return stored as unknown as StoredDocument;
     };
     const rCondition = fc.oneof(
-      fc.tuple(fc.integer({ min: 0, max: 24 }), fc.integer({ min: 1, max: 3 })).map(([gte, width]) => ({ gte, lt: gte + width })),
+      fc
+        .tuple(fc.integer({ min: 0, max: 24 }), fc.integer({ min: 1, max: 3 }))
+        .map(([gte, width]) => ({ gte, lt: gte + width })),
       fc.integer({ min: 0, max: 24 }).map((gt) => ({ gt })),
       fc.integer({ min: 0, max: 24 }).map((lte) => ({ lte })),
       fc.integer({ min: 0, max: 24 }).map((eq) => ({ eq })),
@@ -168,7 +171,13 @@ describe('InMemoryReadStore', () => {
     const indexes: IndexSpec[] = [
       { fields: [{ field: 'r', direction: 'desc' }] },
       { fields: [{ field: 'd', direction: 'asc' }, { field: 'r', direction: 'desc' }] },
-      { fields: [{ field: 'd', direction: 'asc' }, { field: 's', direction: 'asc' }, { field: 'r', direction: 'desc' }] },
+      {
+        fields: [
+          { field: 'd', direction: 'asc' },
+          { field: 's', direction: 'asc' },
+          { field: 'r', direction: 'desc' },
+        ],
+      },
     ];
 
     it('over random documents, filters, both id orders, skips and every cursor', async () => {
@@ -181,7 +190,8 @@ describe('InMemoryReadStore', () => {
           async (raws, exotic, queries, deletionSeed) => {
             const store = new InMemoryReadStore();
             await store.ensureIndexes(ROWS, indexes);
-            const upserts = [...new Map(raws.map((r) => toDocument(r, exotic)).map((d) => [d._id, d])).values()];
+            const byId = new Map(raws.map((r) => toDocument(r, exotic)).map((d) => [d._id, d]));
+            const upserts = [...byId.values()];
             const agreesWithBruteForce = async (stored: readonly StoredDocument[]) => {
               for (const q of queries) {
                 const expected = bruteForce(stored, q);
@@ -195,7 +205,9 @@ describe('InMemoryReadStore', () => {
             await store.bulkWrite(ROWS, { upserts });
             await agreesWithBruteForce(upserts);
             // Then a third of them go, so that the runs and the id comparison see deletions too.
-            const deletes = new Set(upserts.filter((_, i) => (i * 7 + deletionSeed) % 3 === 0).map((d) => d._id));
+            const deletes = new Set(
+              upserts.filter((_, i) => (i * 7 + deletionSeed) % 3 === 0).map((d) => d._id),
+            );
             await store.bulkWrite(ROWS, { deletes: [...deletes] });
             await agreesWithBruteForce(upserts.filter((d) => !deletes.has(d._id)));
           },
@@ -204,22 +216,56 @@ describe('InMemoryReadStore', () => {
       );
     });
 
+    it('takes the rest of a page sorted by id from the narrow run after the last id the walk tested, without repeating it', async () => {
+      const store = new InMemoryReadStore();
+      await store.ensureIndexes(ROWS, [{ fields: [{ field: 'r', direction: 'asc' }] }]);
+      // One match in every 64 ids: the walk in id order finds one, and its last test is that one.
+      // (A range: an equality would fix r, and its run would be in id order itself.)
+      const documents = Array.from(
+        { length: 1000 },
+        (_, i) => ({ _id: `k${String(i).padStart(4, '0')}`, r: i % 64 === 63 ? 1 : 0 }) as StoredDocument,
+      );
+      await store.bulkWrite(ROWS, { upserts: documents });
+      const filter: Filter = { r: { gt: 0 } };
+      for (const direction of ['asc', 'desc'] as const) {
+        for (const limit of [5, 20]) {
+          const query: FindQuery = { filter, sort: [{ field: '_id', direction }], limit };
+          expect(await allPages(store, query)).toEqual(bruteForce(documents, query));
+        }
+      }
+    });
+
     it('pages a month sorted by number as a brute-force sort, across CC-2026-9999 to CC-2026-10000 and a reopened complaint', async () => {
       const store = new InMemoryReadStore();
       await store.ensureIndexes(ROWS, [{ fields: [{ field: 'receivedAt', direction: 'desc' }] }]);
       const receivedAt = (n: number) => new Date(Date.UTC(2026, 0, 1) + n * 3_600_000).toISOString();
       const documents: StoredDocument[] = [];
-      for (let n = 9_000; n < 11_000; n++) documents.push({ _id: `CC-2026-${n}`, receivedAt: receivedAt(n - 9_000) } as StoredDocument);
+      for (let n = 9_000; n < 11_000; n++)
+        documents.push({ _id: `CC-2026-${n}`, receivedAt: receivedAt(n - 9_000) } as StoredDocument);
       // Reopened late in the month: its number is an old one's.
       documents.push({ _id: 'CC-2026-8552-1', receivedAt: receivedAt(1_500) } as StoredDocument);
+      // Ids ordered differently by code point (MongoDB) than by UTF-16 unit, where the walk in id
+      // order has given up and the page comes from the month's run.
+      const exotic = ['CC-2026-9950\uFF21', 'CC-2026-9950\u{1F600}', 'CC-2026-10650\uFF21', 'CC-2026-10650\u{1F600}'];
+      for (const _id of exotic) documents.push({ _id, receivedAt: receivedAt(1_000) } as StoredDocument);
       await store.bulkWrite(ROWS, { upserts: documents });
       const filter: Filter = { receivedAt: { gte: receivedAt(900), lt: receivedAt(1_600) } };
       for (const direction of ['asc', 'desc'] as const) {
         const sort: SortKey[] = [{ field: '_id', direction }];
         const expected = bruteForce(documents, { filter, sort, limit: 50 });
-        expect(expected).toHaveLength(701);
-        expect(expected.slice(0, 2)).toEqual(direction === 'asc' ? ['CC-2026-10000', 'CC-2026-10001'] : ['CC-2026-9999', 'CC-2026-9998']);
+        expect(expected).toHaveLength(705);
+        expect(expected.slice(0, 2)).toEqual(
+          direction === 'asc' ? ['CC-2026-10000', 'CC-2026-10001'] : ['CC-2026-9999', 'CC-2026-9998'],
+        );
         expect(await allPages(store, { filter, sort, limit: 50 })).toEqual(expected);
+      }
+      // Two of those ids go; the two left must still be ordered by code point.
+      const deletes = ['CC-2026-9950\uFF21', 'CC-2026-9950\u{1F600}'];
+      await store.bulkWrite(ROWS, { deletes });
+      const kept = documents.filter((document) => !deletes.includes(document._id));
+      for (const direction of ['asc', 'desc'] as const) {
+        const query: FindQuery = { filter, sort: [{ field: '_id', direction }], limit: 50 };
+        expect(await allPages(store, query)).toEqual(bruteForce(kept, query));
       }
     });
   });

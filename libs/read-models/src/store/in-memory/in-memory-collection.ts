@@ -36,9 +36,10 @@ const SORT_RUN_ADVANTAGE = 5;
 const SMALL_RUN = 2048;
 
 /**
- * Testing an entry while walking in id order (fetch, match) costs about this many times as much
- * as passing over an entry of another run that firstById rejects by its id (measured at 100,000
- * documents): the walk's budget when a narrower run can answer a sort by id.
+ * Testing an entry while walking in id order (fetch, match) costs at least this many times as
+ * much as passing over an entry of another run that firstById rejects by its id (7 times with
+ * small uniform documents, about 20 with the complaints of the benchmark's history, whose reads
+ * are slower): it sets the walk's budget when a narrower run can answer a sort by id.
  */
 const ID_WALK_COST = 8;
 /** The walk in id order gets at least this many tests: a page found in them needs no other run. */
@@ -48,7 +49,8 @@ const MIN_ID_WALK = 64;
  * One collection of the in-process store: documents by id plus sorted indexes. A query walks the
  * index whose order is the query's order (after the fields its equality conditions fix), from
  * the bound its conditions and cursor allow, and stops once the page is full; without such an
- * index it filters the narrowest candidate run and keeps the top of the page.
+ * index it filters the narrowest candidate run and keeps the top of the page. A sort by id alone
+ * with a narrower run than the id order's takes both ways in turn (findById).
  */
 export class InMemoryCollection {
   readonly documents = new Map<string, StoredDocument>();
@@ -65,7 +67,8 @@ export class InMemoryCollection {
   }
 
   put(document: StoredDocument): void {
-    if (!this.documents.has(document._id) && BEYOND_NATIVE_ORDER.test(document._id)) this.idsBeyondNativeOrder++;
+    if (!this.documents.has(document._id) && BEYOND_NATIVE_ORDER.test(document._id))
+      this.idsBeyondNativeOrder++;
     this.documents.set(document._id, document);
     for (const index of this.indexes) index.put(document._id, document);
   }
@@ -88,7 +91,12 @@ export class InMemoryCollection {
     const ordered = scans.find((scan) => scan.ordered);
     const narrowest = scans[0];
     let found: StoredDocument[];
-    if (query.sort.length === 1 && ordered !== undefined && narrowest !== undefined && size(narrowest) < size(ordered)) {
+    if (
+      query.sort.length === 1 &&
+      ordered !== undefined &&
+      narrowest !== undefined &&
+      size(narrowest) < size(ordered)
+    ) {
       found = this.findById(ordered, narrowest, query, matches, wanted);
     } else if (
       // Walking the ordered run stops when the page is full; but when another index bounds the
@@ -271,7 +279,8 @@ export class InMemoryCollection {
     const found: StoredDocument[] = [];
     const step = scan.reverse ? -1 : 1;
     let i = scan.reverse ? end - 1 : start;
-    for (let tested = 0; i >= start && i < end && found.length < wanted && tested < budget; i += step, tested++) {
+    for (let tested = 0; i >= start && i < end && found.length < wanted && tested < budget; i += step) {
+      tested++;
       const document = this.documents.get((scan.entries[i] as IndexEntry).id);
       if (document !== undefined && matches(document)) found.push(document);
     }
