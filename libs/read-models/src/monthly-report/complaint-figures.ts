@@ -195,7 +195,13 @@ export function complaintFigures(
       CauseCategoryKey,
       ComplaintCounts
     >,
-    byDepartment: departments.map(([department, c]) => ({ department, ...counts(c) })),
+    byDepartment: departments.map(([department, c]) => ({
+      department,
+      received: c.received,
+      closed: c.closed,
+      openAtEnd: c.openAtEnd,
+      overdueAtEnd: c.overdueAtEnd,
+    })),
     containmentOnTime,
     containmentOnTimePercent: percent(containmentOnTime, total.received),
     actionReplyOnTime,
@@ -204,11 +210,12 @@ export function complaintFigures(
     meanDaysToClose: total.closed === 0 ? null : daysToCloseTotal / total.closed,
     repeats: repeatNumbers.length,
     repeatRatePercent: percent(repeatNumbers.length, total.received),
-    repeatNumbers,
+    // Copies of exactly their length: the lists were grown by push, which leaves room for 16 more.
+    repeatNumbers: repeatNumbers.slice(),
     eightDClosed,
     eightDClosedOnTime: eightDOnTime,
     eightDOnTimeClosurePercent: percent(eightDOnTime, eightDClosed),
     defectiveQuantity,
-    overdueNumbers,
+    overdueNumbers: overdueNumbers.slice(),
   };
 }

@@ -1,6 +1,6 @@
 import { project } from '../kpi/__fixtures__/project';
 import { resolveReportingConfig } from '../kpi/reporting-config';
-import { computeMonthlyReport } from './monthly-report';
+import { computeMonthlyReport, computeStoredMonthlyReport, withKpis } from './monthly-report';
 import type { MonthlyReportDocument, MonthlyReportInputs } from './monthly-report.types';
 import {
   C1,
@@ -182,6 +182,25 @@ describe('computeMonthlyReport — March 2025, Asia/Shanghai', () => {
     expect(customer(march, 'B').kpis.ppm).toEqual({ value: 0, target: 100, direction: 'at_most', met: true });
   });
 
+  it('stores no KPI block: served, each section gets its own back last, against its own targets', () => {
+    const stored = computeStoredMonthlyReport('2025-03', inputs, config);
+    expect(stored.total).not.toHaveProperty('kpis');
+    for (const row of stored.customers) expect(row).not.toHaveProperty('kpis');
+    const served = withKpis(stored, config);
+    expect(Object.keys(served.total).at(-1)).toBe('kpis');
+    expect(served.customers.map((row) => Object.keys(row))).toEqual(
+      stored.customers.map((row) => [...Object.keys(row), 'kpis']),
+    );
+    expect(served.total.kpis.ppm.target).toBe(50);
+    expect(customer(served, 'B').kpis.ppm.target).toBe(100);
+    expect(customer(served, 'A').kpis.ppm.target).toBe(50);
+    // A document of the previous version still holds its blocks: they are derived afresh, in place.
+    expect(JSON.stringify(withKpis(served as unknown as typeof stored, resolveReportingConfig()))).toBe(
+      JSON.stringify(withKpis(stored, resolveReportingConfig())),
+    );
+    expect(customer(withKpis(served as unknown as typeof stored, resolveReportingConfig()), 'B').kpis.ppm.target).toBe(50);
+  });
+
   it('reports per customer with the same definitions', () => {
     expect(march.customers.map((c) => c.customerId)).toEqual(['A', 'B']);
     const a = customer(march, 'A').complaints;
@@ -197,6 +216,37 @@ describe('computeMonthlyReport — March 2025, Asia/Shanghai', () => {
     expect(b.complaints.eightDOnTimeClosurePercent).toBeNull(); // nothing closed resolved
     expect(b.returns.ntfRatePercent).toBe(100); // R3 of 1 inspected
     expect(b.notifications.specialStatusesInForceAtEnd).toBe(1);
+  });
+
+  it('gives a customer with deliveries only the same row as any other, every figure nil', () => {
+    const onlyDeliveries = {
+      _id: '2025-03|Z',
+      month: '2025-03',
+      customerId: 'Z',
+      deliveries: 2,
+      deliveredQuantity: 40,
+      onTimeDeliveries: 2,
+      premiumFreightDeliveries: 0,
+    };
+    const withZ = computeMonthlyReport('2025-03', { ...inputs, deliveries: [...inputs.deliveries, onlyDeliveries] }, config);
+    const z = customer(withZ, 'Z');
+    const a = customer(withZ, 'A');
+    const keysOf = (value: object): unknown =>
+      Object.fromEntries(Object.entries(value).map(([key, item]) => [key, typeof item === 'object' && item !== null && !Array.isArray(item) ? keysOf(item) : key]));
+    // Same fields in the same order as a row with complaints, returns and notifications.
+    expect(keysOf({ ...z, complaints: { ...z.complaints, bySeverity: {}, byCauseCategory: {} }, notifications: { ...z.notifications, byKind: {}, specialStatusesReceived: {} } })).toEqual(
+      keysOf({ ...a, complaints: { ...a.complaints, bySeverity: {}, byCauseCategory: {} }, notifications: { ...a.notifications, byKind: {}, specialStatusesReceived: {} } }),
+    );
+    const nil = (value: unknown): boolean =>
+      value === 0 || value === null || (Array.isArray(value) && value.length === 0) || (typeof value === 'object' && value !== null && Object.values(value).every(nil));
+    expect(nil(z.complaints) && nil(z.returns) && nil(z.notifications)).toBe(true);
+    // Every customer sees the survey periods issued in the month.
+    expect(z.satisfaction).toEqual({ periods: ['2025-H1'], responses: 0, csi: null });
+    expect(z.deliveries).toMatchObject({ deliveries: 2, onTimeDeliveryPercent: 100, ppm: 0 });
+    expect(z.kpis.onTimeDeliveryPercent).toEqual({ value: 100, target: 98, direction: 'at_least', met: true });
+    expect(z.kpis.containmentOnTimePercent.value).toBeNull();
+    // The rows of the other customers are untouched by Z's.
+    expect(JSON.stringify(withZ.customers.filter((row) => row.customerId !== 'Z'))).toBe(JSON.stringify(march.customers));
   });
 });
 

@@ -4,6 +4,7 @@
  * month range on demand (DESIGN §10), and checked against a rebuild. No clock, no randomness;
  * inputs are sorted first and every object is built in a fixed key order, so two runs over the
  * same documents give byte-identical JSON whatever order the store returned them in.
+ * computeStoredMonthlyReport is the same without the KPI blocks, which withKpis adds back.
  *
  * The inputs may hold more documents than the month needs (report-inputs.ts says which suffice).
  */
@@ -16,10 +17,11 @@ import {
 import { DAY_MS } from '../complaint-list/complaint-timeline';
 import { calendarFor, type MonthBounds, type MonthKey } from '../kpi/calendar';
 import { evaluateKpi, targetsFor, type KpiResult } from '../kpi/kpi-targets';
-import { KPI_NAMES, type KpiName, type ReportingConfig } from '../kpi/reporting-config';
+import { DEFAULT_REPORTING_CONFIG, KPI_NAMES, type KpiName, type ReportingConfig } from '../kpi/reporting-config';
 import type { DeliveryMonthCustomerDocument } from '../deliveries';
 import type { ReturnDocument } from '../returns';
 import { csiOf } from '../satisfaction-summary/csi';
+import { deepFreeze } from '../store/documents';
 import type { SatisfactionSummaryDocument } from '../satisfaction-summary';
 import { complaintFigures, findRepeats, percent } from './complaint-figures';
 import type { CustomerNotificationDocument } from './customer-notification.projection';
@@ -35,7 +37,11 @@ import type {
   ReportComplaint,
   ReturnFigures,
   SatisfactionFigures,
+  StoredMonthlyReport,
 } from './monthly-report.types';
+
+type Figures = Omit<MonthlyFigures, 'kpis'>;
+type CustomerFigures = Omit<CustomerMonthlyFigures, 'kpis'>;
 
 const byString = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
@@ -154,7 +160,10 @@ function satisfactionFigures(
   };
 }
 
-const KPI_VALUES: Readonly<Record<KpiName, (f: Omit<MonthlyFigures, 'kpis'>) => number | null>> = {
+/** What the KPIs read of a section: the total's figures, or a customer's (sparse breakdowns aside). */
+type KpiSource = Figures | CustomerFigures;
+
+const KPI_VALUES: Readonly<Record<KpiName, (f: KpiSource) => number | null>> = {
   complaintsReceived: (f) => f.complaints.received,
   complaintsOpenAtEnd: (f) => f.complaints.openAtEnd,
   complaintsOverdueAtEnd: (f) => f.complaints.overdueAtEnd,
@@ -187,21 +196,40 @@ function figuresOf(
   bounds: MonthBounds,
   repeats: ReadonlySet<string>,
   customerId: string | null,
-  month: MonthKey,
   config: ReportingConfig,
-): MonthlyFigures {
+): Figures {
   const complaints: ComplaintFigures = complaintFigures(facts.complaints, bounds, repeats);
-  const figures = {
+  return {
     complaints,
-    returns: returnFigures(facts.returns),
+    returns: facts.returns.length === 0 ? NO_RETURNS : returnFigures(facts.returns),
     notifications: notificationFigures(facts.notificationsReceived, facts.specialStatusesInForce),
     deliveries: deliveryFigures(facts.deliveries, complaints.defectiveQuantity),
-    satisfaction: satisfactionFigures(facts.surveys, customerId, config),
+    satisfaction: facts.surveys.length === 0 ? NO_SATISFACTION : satisfactionFigures(facts.surveys, customerId, config),
   };
+}
+
+/**
+ * The section's KPIs against the targets of its customer (null: the total) in the month's year.
+ * Every value is one of the section's figures, and a customer's sparse breakdowns are never read.
+ */
+function kpisOf(figures: KpiSource, customerId: string | null, month: MonthKey, config: ReportingConfig): Record<KpiName, KpiResult> {
   const targets = targetsFor(config, customerId, month.slice(0, 4));
   const kpis = {} as Record<KpiName, KpiResult>;
   for (const name of KPI_NAMES) kpis[name] = evaluateKpi(name, KPI_VALUES[name](figures), targets[name]);
-  return { ...figures, kpis };
+  return kpis;
+}
+
+/**
+ * The report as served: each section of the stored report with its KPI block last, as
+ * computeMonthlyReport built it. Keeps whatever else the stored document carries; a block a
+ * document of an older version still holds is replaced in place.
+ */
+export function withKpis(report: StoredMonthlyReport, config: ReportingConfig): MonthlyReportDocument {
+  return {
+    ...report,
+    total: { ...report.total, kpis: kpisOf(report.total, null, report.month, config) },
+    customers: report.customers.map((customer) => ({ ...customer, kpis: kpisOf(customer, customer.customerId, report.month, config) })),
+  };
 }
 
 /** The month's facts split by customer in one pass, keeping each list's order. */
@@ -245,21 +273,45 @@ function nonZero<K extends string, V>(buckets: Readonly<Record<K, V>>, isZero: (
 const noCounts = (counts: ComplaintCounts): boolean =>
   counts.received === 0 && counts.closed === 0 && counts.openAtEnd === 0 && counts.overdueAtEnd === 0;
 
-function sparse(customerId: string, figures: MonthlyFigures): CustomerMonthlyFigures {
+function sparseComplaints(complaints: ComplaintFigures): CustomerFigures['complaints'] {
+  return {
+    ...complaints,
+    bySeverity: nonZero(complaints.bySeverity, noCounts),
+    byCauseCategory: nonZero(complaints.byCauseCategory, noCounts),
+  };
+}
+
+function sparseNotifications(notifications: NotificationFigures): CustomerFigures['notifications'] {
+  return {
+    ...notifications,
+    byKind: nonZero(notifications.byKind, (count) => count === 0),
+    specialStatusesReceived: nonZero(notifications.specialStatusesReceived, (count) => count === 0),
+  };
+}
+
+/**
+ * A section where nothing happened is the same in every row and every month: one frozen copy,
+ * built by the same code as any other, is shared by all of them. In a month most customers have
+ * no notification, no survey answer and often no return, and the embedded mode keeps every
+ * month's rows in process.
+ */
+const NO_RETURNS: ReturnFigures = deepFreeze(returnFigures([]));
+const NO_SATISFACTION: SatisfactionFigures = deepFreeze(satisfactionFigures([], null, DEFAULT_REPORTING_CONFIG));
+const NO_CUSTOMER_COMPLAINTS = deepFreeze(
+  sparseComplaints(complaintFigures([], { start: '', end: '' }, new Set())),
+);
+const NO_CUSTOMER_NOTIFICATIONS = deepFreeze(sparseNotifications(notificationFigures([], [])));
+
+function sparse(customerId: string, figures: Figures): CustomerFigures {
   const { complaints, notifications } = figures;
+  // Nothing received, closed or open: complaintFigures looked at no complaint, so every figure is nil.
+  const noComplaints = complaints.received === 0 && complaints.closed === 0 && complaints.openAtEnd === 0;
+  const noNotifications = notifications.received === 0 && notifications.specialStatusesInForceAtEnd === 0;
   return {
     customerId,
     ...figures,
-    complaints: {
-      ...complaints,
-      bySeverity: nonZero(complaints.bySeverity, noCounts),
-      byCauseCategory: nonZero(complaints.byCauseCategory, noCounts),
-    },
-    notifications: {
-      ...notifications,
-      byKind: nonZero(notifications.byKind, (count) => count === 0),
-      specialStatusesReceived: nonZero(notifications.specialStatusesReceived, (count) => count === 0),
-    },
+    complaints: noComplaints ? NO_CUSTOMER_COMPLAINTS : sparseComplaints(complaints),
+    notifications: noNotifications ? NO_CUSTOMER_NOTIFICATIONS : sparseNotifications(notifications),
   };
 }
 
@@ -268,6 +320,14 @@ export function computeMonthlyReport(
   inputs: MonthlyReportInputs,
   config: ReportingConfig,
 ): MonthlyReportDocument {
+  return withKpis(computeStoredMonthlyReport(month, inputs, config), config);
+}
+
+export function computeStoredMonthlyReport(
+  month: MonthKey,
+  inputs: MonthlyReportInputs,
+  config: ReportingConfig,
+): StoredMonthlyReport {
   const bounds = calendarFor(config.timeZone).bounds(month);
   // Complaints that show in the month, or may be the earlier complaint of one of its repeats.
   const windowStart = new Date(Date.parse(bounds.start) - config.repeatWindowDays * DAY_MS).toISOString();
@@ -307,7 +367,7 @@ export function computeMonthlyReport(
   const respondents = new Set(
     facts.surveys.flatMap((survey) => survey.responses.map((response) => response.customerId)),
   );
-  const customers: CustomerMonthlyFigures[] = [...groups.entries()]
+  const customers: CustomerFigures[] = [...groups.entries()]
     .filter(
       ([customerId, group]) =>
         respondents.has(customerId) ||
@@ -316,7 +376,7 @@ export function computeMonthlyReport(
         group.specialStatusesInForce.length > 0,
     )
     .sort(([a], [b]) => byString(a, b))
-    .map(([customerId, group]) => sparse(customerId, figuresOf(group, bounds, repeats, customerId, month, config)));
+    .map(([customerId, group]) => sparse(customerId, figuresOf(group, bounds, repeats, customerId, config)));
 
   return {
     _id: month,
@@ -324,7 +384,7 @@ export function computeMonthlyReport(
     timeZone: config.timeZone,
     periodStart: bounds.start,
     periodEnd: bounds.end,
-    total: figuresOf(facts, bounds, repeats, null, month, config),
+    total: figuresOf(facts, bounds, repeats, null, config),
     customers,
   };
 }

@@ -152,6 +152,7 @@ export interface CustomerMonthlyFigures extends Omit<MonthlyFigures, 'complaints
   readonly notifications: CustomerNotificationFigures;
 }
 
+/** A month's report as served: every figure, and each section's KPIs held against its targets. */
 export interface MonthlyReportDocument {
   readonly _id: MonthKey;
   readonly month: MonthKey;
@@ -162,4 +163,15 @@ export interface MonthlyReportDocument {
   readonly total: MonthlyFigures;
   /** Sorted by customer id. */
   readonly customers: readonly CustomerMonthlyFigures[];
+}
+
+/**
+ * A month's report as stored in `monthly_report`: the figures without the `kpis` blocks. Each
+ * block is the section's own figures held against the configured targets (withKpis derives it
+ * when the report is served); stored, the per-customer blocks were about half of every report,
+ * which the embedded mode keeps in process for every month.
+ */
+export interface StoredMonthlyReport extends Omit<MonthlyReportDocument, 'total' | 'customers'> {
+  readonly total: Omit<MonthlyFigures, 'kpis'>;
+  readonly customers: readonly Omit<CustomerMonthlyFigures, 'kpis'>[];
 }

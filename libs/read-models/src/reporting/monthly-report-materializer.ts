@@ -4,9 +4,9 @@ import { DELIVERY_MONTH_CUSTOMER_COLLECTION } from '../deliveries';
 import { calendarFor, monthsBetween, type MonthKey } from '../kpi/calendar';
 import type { ReportingConfig } from '../kpi/reporting-config';
 import { CUSTOMER_NOTIFICATIONS_COLLECTION } from '../monthly-report/customer-notification.projection';
-import { computeMonthlyReport } from '../monthly-report/monthly-report';
+import { computeStoredMonthlyReport, withKpis } from '../monthly-report/monthly-report';
 import { MONTHLY_REPORT_COLLECTION } from '../monthly-report/monthly-report.types';
-import type { MonthlyReportDocument, MonthlyReportInputs } from '../monthly-report/monthly-report.types';
+import type { MonthlyReportDocument, MonthlyReportInputs, StoredMonthlyReport } from '../monthly-report/monthly-report.types';
 import {
   expandMonthSpans,
   longestClosedMs,
@@ -55,7 +55,7 @@ export interface FlushOptions {
 }
 
 /**
- * Keeps the `monthly_report` documents equal to computeMonthlyReport over the fact documents.
+ * Keeps the `monthly_report` documents equal to computeStoredMonthlyReport over the fact documents.
  * A batch only marks the months its fact changes can affect (cheap, on the projection's path);
  * `flush` — the projection's deferred work, run after a quiet spell — recomputes them and makes
  * the stored months exactly the range the facts span. Which months are stored and what they hold
@@ -132,10 +132,24 @@ export class MonthlyReportMaterializer {
   }
 
   /**
-   * One month's report straight from the facts (also what a read of a pending month serves).
-   * `state` (read when not given) bounds the complaint queries.
+   * One month's report as readers get it: the stored document, or — for a month still waiting for
+   * its recompute after a catch-up, or outside the stored range — the same pure computation over
+   * the facts, done now; with its KPI blocks (see StoredMonthlyReport).
    */
-  async compute(store: Pick<ReportStore, 'stream' | 'getMany'>, month: MonthKey, state?: MonthlyReportState): Promise<MonthlyReportDocument> {
+  async report(store: Pick<ReportStore, 'stream' | 'getMany'>, month: MonthKey): Promise<MonthlyReportDocument> {
+    const state = await this.state(store);
+    if (!state.pending.includes(month)) {
+      const stored = (await store.getMany<StoredMonthlyReport & StoredDocument>(MONTHLY_REPORT_COLLECTION, [month])).get(month);
+      if (stored !== undefined) return withKpis(stored, this.config);
+    }
+    return withKpis(await this.compute(store, month), this.config);
+  }
+
+  /**
+   * One month's report as stored, straight from the facts. `state` (read when not given) bounds
+   * the complaint queries.
+   */
+  async compute(store: Pick<ReportStore, 'stream' | 'getMany'>, month: MonthKey, state?: MonthlyReportState): Promise<StoredMonthlyReport> {
     if (state !== undefined) return this.computeWithin(store, month, state.longestClosedMs);
     // A batch written meanwhile may close a complaint that took longer: then the bound was too tight.
     for (let longest = (await this.state(store)).longestClosedMs; ; ) {
@@ -146,7 +160,7 @@ export class MonthlyReportMaterializer {
     }
   }
 
-  private async computeWithin(store: Pick<ReportStore, 'stream'>, month: MonthKey, longest: number | null): Promise<MonthlyReportDocument> {
+  private async computeWithin(store: Pick<ReportStore, 'stream'>, month: MonthKey, longest: number | null): Promise<StoredMonthlyReport> {
     const queries = monthlyReportQueries(month, this.config, longest ?? undefined);
     const inputs: MonthlyReportInputs = {
       complaints: await union(store, COMPLAINTS_COLLECTION, queries.complaints),
@@ -155,7 +169,7 @@ export class MonthlyReportMaterializer {
       notifications: await union(store, CUSTOMER_NOTIFICATIONS_COLLECTION, queries.notifications),
       surveys: await union(store, SATISFACTION_SUMMARY_COLLECTION, queries.surveys),
     };
-    return computeMonthlyReport(month, inputs, this.config);
+    return computeStoredMonthlyReport(month, inputs, this.config);
   }
 
   /**
@@ -201,7 +215,7 @@ export class MonthlyReportMaterializer {
     for (const month of months) {
       if (options.signal?.aborted === true) return false;
       const report = await this.compute(store, month, state);
-      await store.bulkWrite(MONTHLY_REPORT_COLLECTION, { upserts: [report as MonthlyReportDocument & StoredDocument] });
+      await store.bulkWrite(MONTHLY_REPORT_COLLECTION, { upserts: [report as StoredMonthlyReport & StoredDocument] });
       done += 1;
       options.onMonth?.(month, done, months.length);
       // HTTP requests get their turn between months, even when the store never awaits I/O.

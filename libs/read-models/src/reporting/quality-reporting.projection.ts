@@ -55,7 +55,8 @@ export function createQualityReportingProjection(
   return {
     name: QUALITY_REPORTING_PROJECTION,
     // 2: sparse per-customer report sections, months stored from the facts' range, report indexes.
-    version: 2,
+    // 3: monthly reports stored without their KPI blocks (derived when served).
+    version: 3,
     eventTypes: [...byEventType.keys()],
     collections: [
       { name: COMPLAINTS_COLLECTION, indexes: [...COMPLAINT_LIST_INDEXES, ...REPORT_COMPLAINT_INDEXES].map((fields) => ({ fields })) },

@@ -14,6 +14,7 @@ import type {
   ReworkInstruction,
 } from '@qms/return-domain';
 import { calendarFor, type MonthKey } from '../kpi/calendar';
+import { intern } from '../kpi/intern';
 import type { ReadModelProjection } from '../kpi/projection-shape';
 import type { ReportingConfig } from '../kpi/reporting-config';
 
@@ -99,16 +100,16 @@ export function evolveReturn(
     return {
       _id: data.returnId,
       returnId: data.returnId,
-      customerId: data.customerId,
+      customerId: intern(data.customerId),
       receivingNoteNo: data.receivingNoteNo,
       receivedAt: data.occurredAt,
-      month: monthOf(data.occurredAt),
+      month: intern(monthOf(data.occurredAt)),
       complaintNumber: data.complaintNumber,
       periodicBulk: data.periodicBulk,
       urgentNeed: data.urgentNeed,
       items: data.items.map((item) => ({
         itemNo: item.itemNo,
-        materialNo: item.materialNo,
+        materialNo: intern(item.materialNo),
         quantity: item.quantity,
       })),
       returnedQuantity: data.items.reduce((sum, item) => sum + item.quantity, 0),
@@ -131,8 +132,8 @@ export function evolveReturn(
       return {
         ...document,
         inspectedAt: event.data.occurredAt,
-        inspectionResult: event.data.result,
-        responsibility: event.data.responsibility,
+        inspectionResult: intern(event.data.result),
+        responsibility: intern(event.data.responsibility),
         defectiveQuantity: event.data.totalDefectiveQuantity,
       };
     case 'ReturnItemDispositioned': {
@@ -140,19 +141,20 @@ export function evolveReturn(
       const fact: ReturnDispositionFact = {
         dispositionNo: data.dispositionNo,
         itemNo: data.itemNo,
-        materialNo: data.materialNo,
+        materialNo: intern(data.materialNo),
         quantity: data.quantity,
-        disposition: data.disposition,
-        source: data.source,
-        reworkInstruction: data.reworkInstruction,
+        disposition: intern(data.disposition),
+        source: intern(data.source),
+        reworkInstruction: intern(data.reworkInstruction),
         dispositionedAt: data.occurredAt,
         reworkPassed: null,
         reworkFailed: null,
       };
-      const dispositions = [
-        ...document.dispositions.filter((d) => d.dispositionNo !== data.dispositionNo),
-        fact,
-      ].sort((a, b) => a.dispositionNo - b.dispositionNo);
+      // concat, not a spread: an array of exactly this length (see appended in complaint-list.projection.ts).
+      const dispositions = document.dispositions
+        .filter((d) => d.dispositionNo !== data.dispositionNo)
+        .concat([fact])
+        .sort((a, b) => a.dispositionNo - b.dispositionNo);
       return { ...document, dispositions, ...totals(dispositions) };
     }
     case 'ReworkCompleted': {

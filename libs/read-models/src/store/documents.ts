@@ -3,6 +3,15 @@ import type { NormalizedSortKey } from './query';
 import { encodeCursor } from './query';
 import { isScalar, sortValueAt } from './values';
 
+/** Freezes a value and everything it holds, so that one copy can be shared and nobody can change it. */
+export function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const item of Object.values(value)) deepFreeze(item);
+  }
+  return value;
+}
+
 /**
  * What both adapters store: the JSON form of a document (Dates become ISO strings, undefined
  * properties vanish), so the in-process store and MongoDB hold exactly the same data.

@@ -2,7 +2,6 @@ import { Controller, Get, Inject, Param, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { ValidationError } from '@qms/domain-kernel';
 import {
-  MONTHLY_REPORT_COLLECTION,
   type MonthlyReportDocument,
   QUALITY_REPORTING_PROJECTION,
   READ_STORE,
@@ -49,7 +48,7 @@ export class MonthlyReportController {
     const months = monthsFrom(from, to);
     if (months.length > 120) throw ValidationError.field('to', 'a range covers at most 120 months');
     const reports = [];
-    for (const month of months) reports.push(narrow(await this.report(month), query.customerId));
+    for (const month of months) reports.push(narrow(await this.materializer.report(this.store, month), query.customerId));
     void reply.header('X-Read-Model-Position', String(position));
     return { position, reports };
   }
@@ -60,20 +59,7 @@ export class MonthlyReportController {
     if (!MONTH.test(month)) throw ValidationError.field('month', 'must be YYYY-MM');
     const position = await awaitPosition(this.positions, QUALITY_REPORTING_PROJECTION, query.minPosition);
     void reply.header('X-Read-Model-Position', String(position));
-    return { position, report: narrow(await this.report(month), query.customerId) };
-  }
-
-  /**
-   * The stored report, or — for a month still waiting for its recompute after a catch-up, or past
-   * the latest month with facts — the same pure computation over the facts, done now.
-   */
-  private async report(month: string): Promise<MonthlyReportDocument> {
-    const state = await this.materializer.state(this.store);
-    if (!state.pending.includes(month)) {
-      const stored = await this.store.get<MonthlyReportDocument & { _position?: number }>(MONTHLY_REPORT_COLLECTION, month);
-      if (stored !== null) return stored;
-    }
-    return this.materializer.compute(this.store, month);
+    return { position, report: narrow(await this.materializer.report(this.store, month), query.customerId) };
   }
 }
 
