@@ -1,5 +1,5 @@
 import type { JsonObject, RecordedEvent } from '@qms/event-store';
-import type { ReadStore, StoredDocument } from '@qms/read-models';
+import { deepFreeze, type ReadStore, type StoredDocument } from '@qms/read-models';
 import { ScopedProjectionStore } from './scoped-store';
 import {
   type BatchInfo,
@@ -344,10 +344,3 @@ function refResolver(
   };
 }
 
-function deepFreeze<T>(value: T): T {
-  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const item of Object.values(value)) deepFreeze(item);
-  }
-  return value;
-}
