@@ -1,6 +1,11 @@
 import type Database from 'better-sqlite3';
 import type { AppendResult } from '../event-store.port';
-import type { AppendConflict, SerializedEvent, SerializedWrite, WriteOutcome } from './sqlite-writer-protocol';
+import type {
+  AppendConflict,
+  SerializedEvent,
+  SerializedWrite,
+  WriteOutcome,
+} from './sqlite-writer-protocol';
 
 /*
  * Kept free of `@qms/*` imports: the writer worker loads this file on its own, outside the
@@ -22,6 +27,12 @@ class AppendRefused extends Error {
 }
 
 /**
+ * A write refused after some of its events were inserted, in a group committed without a savepoint
+ * per write: the whole group rolls back and runs again, each write in its own savepoint.
+ */
+class NeedsSavepoints extends Error {}
+
+/**
  * The write side of the SQLite store, on one connection: EventStoreDB's append semantics (expected
  * revisions, idempotent retries by event id) and the group commit.
  */
@@ -29,6 +40,13 @@ export class SqliteAppender {
   private readonly statements;
   private readonly appendAlone: (write: SerializedWrite) => AppendResult;
   private readonly appendGroup: (requests: readonly (readonly SerializedWrite[])[]) => WriteOutcome[][];
+  private readonly appendGroupIsolated: (
+    requests: readonly (readonly SerializedWrite[])[],
+  ) => WriteOutcome[][];
+  /** Whether a refusal may leave events of its write behind (see NeedsSavepoints). */
+  private unguarded = false;
+  /** The commit time of the transaction under way, taken once the write lock is held. */
+  private recordedAt = '';
 
   constructor(db: Database.Database) {
     this.statements = {
@@ -50,12 +68,23 @@ export class SqliteAppender {
     // IMMEDIATE takes the write lock before reading the stream's revision, so the check and the
     // insert are one atomic step even against other processes writing to the same file.
     const append = db.transaction((write: SerializedWrite): AppendResult => this.appendLocked(write));
-    this.appendAlone = append.immediate;
+    this.appendAlone = db.transaction((write: SerializedWrite): AppendResult => {
+      this.recordedAt = new Date().toISOString();
+      return this.appendLocked(write);
+    }).immediate;
+    // Most writes are refused, if at all, before their first insert (a wrong revision, a replay),
+    // or at it, which SQLite rolls back alone: such a group needs no savepoint per write.
+    this.appendGroup = db.transaction((requests: readonly (readonly SerializedWrite[])[]) => {
+      this.recordedAt = new Date().toISOString();
+      return requests.map((writes) =>
+        writes.map((write) => refusalAsOutcome(() => this.appendLocked(write))),
+      );
+    }).immediate;
     // Nested, `append` runs in a savepoint: a refused write rolls back alone.
-    const group = db.transaction((requests: readonly (readonly SerializedWrite[])[]) =>
-      requests.map((writes) => writes.map((write) => refusalAsOutcome(() => append(write)))),
-    );
-    this.appendGroup = group.immediate;
+    this.appendGroupIsolated = db.transaction((requests: readonly (readonly SerializedWrite[])[]) => {
+      this.recordedAt = new Date().toISOString();
+      return requests.map((writes) => writes.map((write) => refusalAsOutcome(() => append(write))));
+    }).immediate;
   }
 
   /**
@@ -65,11 +94,18 @@ export class SqliteAppender {
    */
   commit(requests: readonly (readonly SerializedWrite[])[]): WriteOutcome[][] {
     const [only] = requests;
-    // A lone write skips the savepoint.
     if (requests.length === 1 && only?.length === 1) {
       return [[refusalAsOutcome(() => this.appendAlone(only[0]!))]];
     }
-    return this.appendGroup(requests);
+    this.unguarded = true;
+    try {
+      return this.appendGroup(requests);
+    } catch (error) {
+      if (!(error instanceof NeedsSavepoints)) throw error;
+    } finally {
+      this.unguarded = false;
+    }
+    return this.appendGroupIsolated(requests);
   }
 
   /** EventStoreDB's decision table: write, replay an identical earlier append, or refuse. */
@@ -88,7 +124,10 @@ export class SqliteAppender {
       const first = this.statements.byId.get(events[0]!.id);
       if (first === undefined) return this.insert(streamId, events, current);
       if (first.stream_id !== streamId) {
-        throw idempotencyConflict(streamId, `event ${first.event_id} is already stored in stream ${first.stream_id}`);
+        throw idempotencyConflict(
+          streamId,
+          `event ${first.event_id} is already stored in stream ${first.stream_id}`,
+        );
       }
       return this.replay(streamId, events, first.revision) ?? throwPartialReplay(streamId);
     }
@@ -118,10 +157,11 @@ export class SqliteAppender {
 
   private insert(streamId: string, events: readonly SerializedEvent[], current: number): AppendResult {
     // Taken after the write lock was acquired, so it is the commit time up to the commit itself.
-    const recordedAt = new Date().toISOString();
+    const recordedAt = this.recordedAt;
     let revision = current;
     let position = 0;
-    for (const event of events) {
+    for (let index = 0; index < events.length; index += 1) {
+      const event = events[index]!;
       revision += 1;
       try {
         const result = this.statements.insert.run(
@@ -136,7 +176,11 @@ export class SqliteAppender {
         position = Number(result.lastInsertRowid);
       } catch (error) {
         if (isSqliteError(error) && /UNIQUE.*event_id/.test(error.message)) {
-          throw idempotencyConflict(streamId, `event id ${event.id} is already stored or repeated in this append`);
+          if (this.unguarded && index > 0) throw new NeedsSavepoints();
+          throw idempotencyConflict(
+            streamId,
+            `event id ${event.id} is already stored or repeated in this append`,
+          );
         }
         throw error;
       }

@@ -120,6 +120,41 @@ describe('SqliteEventStore', () => {
     await store.close();
   });
 
+  it.each([
+    ['writer thread', () => SqliteEventStore.open(freshPath())],
+    ['main thread', () => SqliteEventStore.open(freshPath(), { writer: 'main-thread' })],
+  ])(
+    'in a batch (%s), refuses a write whose first or later event id is taken, keeping none of its events, and lands the others',
+    async (_, open) => {
+      const store = open();
+      const stored = event();
+      await store.appendToStream('s', [stored], { expectedRevision: 'no_stream' });
+      const [a, c1, c2] = [event(), event(), event()];
+
+      const outcomes = await store.appendToStreams([
+        { streamId: 'a', events: [a], expectedRevision: 'no_stream' },
+        { streamId: 'b', events: [event(), stored], expectedRevision: 'no_stream' },
+        { streamId: 'c', events: [c1, c2] },
+        { streamId: 'd', events: [stored], expectedRevision: 'no_stream' },
+      ]);
+
+      expect(outcomes.map((outcome) => outcome.ok)).toEqual([true, false, true, false]);
+      expect(outcomes[1]).toMatchObject({ error: expect.any(IdempotencyConflictError) });
+      expect(outcomes[3]).toMatchObject({ error: expect.any(IdempotencyConflictError) });
+      const all = await store.readAll();
+      expect(all.map((stored) => stored.id)).toEqual([stored.id, a.id, c1.id, c2.id]);
+      expect(outcomes[0]).toEqual({
+        ok: true,
+        result: { nextExpectedRevision: 0, position: all[1]!.position },
+      });
+      expect(outcomes[2]).toEqual({
+        ok: true,
+        result: { nextExpectedRevision: 1, position: all[3]!.position },
+      });
+      await store.close();
+    },
+  );
+
   it('sees appends made through another connection to the same file: in its checks and, by polling, its subscriptions', async () => {
     const path = freshPath();
     const mine = SqliteEventStore.open(path, { pollIntervalMs: 20 });
@@ -225,9 +260,12 @@ describe('SqliteEventStore with its writer thread', () => {
     const settled = await Promise.allSettled([...fresh, ...contended]);
 
     expect(settled.slice(0, 30).every((outcome) => outcome.status === 'fulfilled')).toBe(true);
-    const lost = settled.slice(30).flatMap((outcome) => (outcome.status === 'rejected' ? [outcome.reason] : []));
+    const lost = settled
+      .slice(30)
+      .flatMap((outcome) => (outcome.status === 'rejected' ? [outcome.reason] : []));
     expect(lost).toHaveLength(9);
-    for (const error of lost) expect(error).toMatchObject({ constructor: WrongExpectedVersionError, actual: 1 });
+    for (const error of lost)
+      expect(error).toMatchObject({ constructor: WrongExpectedVersionError, actual: 1 });
     const all = await store.readAll();
     expect(all).toHaveLength(62);
     for (const outcome of settled.slice(0, 30)) {

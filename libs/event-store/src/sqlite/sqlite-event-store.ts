@@ -12,7 +12,6 @@ import type {
   EventStore,
   EventToAppend,
   ExpectedRevision,
-  JsonObject,
   ReadAllOptions,
   ReadStreamOptions,
   RecordedEvent,
@@ -21,6 +20,7 @@ import type {
   SubscribeToAllOptions,
 } from '../event-store.port';
 import { IN_MEMORY, openEventDatabase } from './sqlite-database';
+import { EVENT_COLUMNS, type EventRow, toRecordedEvent } from './sqlite-event-rows';
 import { SqliteAllSubscription } from './sqlite-subscription';
 import { WorkerSqliteWriter } from './sqlite-worker-writer';
 import {
@@ -49,18 +49,6 @@ export interface SqliteEventStoreOptions {
 
 export type SqliteWriterKind = 'worker' | 'main-thread';
 
-interface EventRow {
-  position: number;
-  event_id: string;
-  stream_id: string;
-  revision: number;
-  type: string;
-  data: string;
-  metadata: string;
-  recorded_at: string;
-}
-
-const COLUMNS = 'position, event_id, stream_id, revision, type, data, metadata, recorded_at';
 const NO_LIMIT = -1;
 
 /**
@@ -83,15 +71,21 @@ export class SqliteEventStore implements EventStore {
     this.pollIntervalMs = options.pollIntervalMs ?? 200;
     this.appended.setMaxListeners(0);
     this.statements = {
-      forwards: db.prepare<[string, number, number], EventRow>(
-        `SELECT ${COLUMNS} FROM events WHERE stream_id = ? AND revision >= ? ORDER BY revision ASC LIMIT ?`,
-      ),
-      backwards: db.prepare<[string, number, number], EventRow>(
-        `SELECT ${COLUMNS} FROM events WHERE stream_id = ? AND revision <= ? ORDER BY revision DESC LIMIT ?`,
-      ),
-      all: db.prepare<[number, number], EventRow>(
-        `SELECT ${COLUMNS} FROM events WHERE position > ? ORDER BY position ASC LIMIT ?`,
-      ),
+      forwards: db
+        .prepare<[string, number, number], EventRow>(
+          `SELECT ${EVENT_COLUMNS} FROM events WHERE stream_id = ? AND revision >= ? ORDER BY revision ASC LIMIT ?`,
+        )
+        .raw(),
+      backwards: db
+        .prepare<[string, number, number], EventRow>(
+          `SELECT ${EVENT_COLUMNS} FROM events WHERE stream_id = ? AND revision <= ? ORDER BY revision DESC LIMIT ?`,
+        )
+        .raw(),
+      all: db
+        .prepare<[number, number], EventRow>(
+          `SELECT ${EVENT_COLUMNS} FROM events WHERE position > ? ORDER BY position ASC LIMIT ?`,
+        )
+        .raw(),
       head: db.prepare<[], number | null>('SELECT MAX(position) FROM events').pluck(),
       ping: db.prepare<[], number>('SELECT 1').pluck(),
     };
@@ -133,7 +127,9 @@ export class SqliteEventStore implements EventStore {
   }
 
   async appendToStreams(writes: readonly StreamWrite[]): Promise<StreamWriteOutcome[]> {
-    for (const write of writes) assertValidAppend(write.streamId, write.events, write.expectedRevision ?? 'any');
+    for (const write of writes) {
+      assertValidAppend(write.streamId, write.events, write.expectedRevision ?? 'any');
+    }
     if (writes.length === 0) return [];
     const outcomes = await this.write(
       writes.map((write) => serializeWrite(write.streamId, write.events, write.expectedRevision ?? 'any')),
@@ -229,17 +225,4 @@ export class SqliteEventStore implements EventStore {
       throw storageError(error, this.path);
     }
   }
-}
-
-function toRecordedEvent(row: EventRow): RecordedEvent {
-  return {
-    id: row.event_id,
-    streamId: row.stream_id,
-    type: row.type,
-    data: JSON.parse(row.data) as JsonObject,
-    metadata: JSON.parse(row.metadata) as JsonObject,
-    revision: row.revision,
-    position: row.position,
-    recordedAt: new Date(row.recorded_at),
-  };
 }

@@ -3,9 +3,30 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { StoreUnavailableError } from '@qms/domain-kernel';
 import { type SqliteWriter, closedError, storageError } from './sqlite-writer';
-import type { FromWriter, SerializedWrite, ToWriter, WriteOutcome, WriterWorkerData } from './sqlite-writer-protocol';
+import {
+  type FromWriter,
+  LAST_COMMIT_MICROS,
+  REQUESTS_POSTED,
+  REQUESTS_TAKEN,
+  SIGNAL_BYTES,
+  WRITER_ASLEEP,
+  type SerializedWrite,
+  type ToWriter,
+  type WriteOutcome,
+  type WriterWorkerData,
+  decodeOutcomes,
+  encodeWrites,
+} from './sqlite-writer-protocol';
+
+/*
+ * See WorkerSqliteWriter.keepAwake: how long the event loop keeps turning for the thread to take
+ * a request, and at most for its commit.
+ */
+const PICKUP_MS = 0.03;
+const AWAKE_MS = 0.5;
 
 interface PendingRequest {
+  readonly writeCount: number;
   readonly resolve: (outcomes: WriteOutcome[]) => void;
   readonly reject: (error: unknown) => void;
 }
@@ -69,9 +90,15 @@ export class WorkerSqliteWriter implements SqliteWriter {
   /** Set once the writer no longer takes appends: closed, or stopped by a failure. */
   private stopped: StoreUnavailableError | undefined;
   private closing: Promise<void> | undefined;
+  /** This side's copy of the REQUESTS_POSTED count. */
+  private posted = 0;
+  private awake = false;
+  private awakeUntil = 0;
+  private awaitingPickup = false;
 
   private constructor(
     private readonly worker: Worker,
+    private readonly signal: Int32Array,
     private readonly path: string,
     private readonly onCommitted: () => void,
   ) {
@@ -85,7 +112,13 @@ export class WorkerSqliteWriter implements SqliteWriter {
         ),
       ),
     );
-    worker.on('messageerror', (error) => this.stop(new StoreUnavailableError(`The event store writer for ${path} sent an unreadable reply: ${error.message}.`)));
+    worker.on('messageerror', (error) =>
+      this.stop(
+        new StoreUnavailableError(
+          `The event store writer for ${path} sent an unreadable reply: ${error.message}.`,
+        ),
+      ),
+    );
     this.exited = new Promise((resolve) =>
       worker.once('exit', (code) => {
         this.stop(
@@ -102,9 +135,10 @@ export class WorkerSqliteWriter implements SqliteWriter {
   static start(path: string, onCommitted: () => void): WorkerSqliteWriter | undefined {
     const how = launch();
     if (how === undefined) return undefined;
-    const workerData: WriterWorkerData & Record<string, string> = { path, ...how.extra };
+    const signal = new SharedArrayBuffer(SIGNAL_BYTES);
+    const workerData: WriterWorkerData & Record<string, unknown> = { path, signal, ...how.extra };
     const worker = new Worker(how.script, { eval: how.eval, workerData });
-    return new WorkerSqliteWriter(worker, path, onCommitted);
+    return new WorkerSqliteWriter(worker, new Int32Array(signal), path, onCommitted);
   }
 
   append(writes: readonly SerializedWrite[]): Promise<WriteOutcome[]> {
@@ -113,8 +147,11 @@ export class WorkerSqliteWriter implements SqliteWriter {
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       if (this.pending.size === 0) this.worker.ref();
-      this.pending.set(id, { resolve, reject });
-      this.post({ type: 'append', id, writes });
+      this.pending.set(id, { writeCount: writes.length, resolve, reject });
+      // Read before posting: the thread clears it once woken by the post.
+      const writerAsleep = Atomics.load(this.signal, WRITER_ASLEEP) === 1;
+      this.post({ type: 'append', id, writes: encodeWrites(writes) });
+      if (!writerAsleep) this.keepAwake();
     });
   }
 
@@ -136,16 +173,60 @@ export class WorkerSqliteWriter implements SqliteWriter {
     await this.exited;
   }
 
+  /** The message first, then the count: the thread takes every message up to the count it sees. */
   private post(message: ToWriter): void {
     this.worker.postMessage(message);
+    this.posted = (Atomics.add(this.signal, REQUESTS_POSTED, 1) + 1) | 0;
+    Atomics.notify(this.signal, REQUESTS_POSTED);
+  }
+
+  /**
+   * While a commit is under way the event loop keeps turning (a chain of immediates: I/O and
+   * timers are still served at every turn) instead of sleeping until the reply, because a sleeping
+   * thread takes tens of microseconds to wake, on a virtual machine often a quarter of a commit.
+   *
+   * Never at the writer thread's expense: the scheduler may run it on this thread's core, where it
+   * waits until the turning loop gives up. So only while the thread is awake, only as long as it
+   * takes requests at once (PICKUP_MS), and then for about twice its last commit (at most
+   * AWAKE_MS, so that a slow disk does not keep a core busy).
+   */
+  private keepAwake(): void {
+    this.awakeUntil = performance.now() + PICKUP_MS;
+    this.awaitingPickup = true;
+    if (this.awake) return;
+    this.awake = true;
+    const turn = (): void => {
+      const now = performance.now();
+      if (this.awaitingPickup && Atomics.load(this.signal, REQUESTS_TAKEN) === this.posted) {
+        this.awaitingPickup = false;
+        const commitMs = Atomics.load(this.signal, LAST_COMMIT_MICROS) / 1000;
+        this.awakeUntil = now + Math.min(AWAKE_MS, 2 * commitMs + PICKUP_MS);
+      }
+      if (this.pending.size > 0 && now < this.awakeUntil) setImmediate(turn);
+      else this.awake = false;
+    };
+    setImmediate(turn);
   }
 
   private receive(message: FromWriter): void {
     switch (message.type) {
-      case 'committed':
-        message.ids.forEach((id, index) => this.settle(id)?.resolve([...message.outcomes[index]!]));
+      case 'committed': {
+        let at = 0;
+        for (const id of message.ids) {
+          // Unknown only once stopped, which already failed every pending request.
+          const request = this.settle(id);
+          if (request === undefined) break;
+          try {
+            const { outcomes, next } = decodeOutcomes(message.outcomes, at, request.writeCount);
+            at = next;
+            request.resolve(outcomes);
+          } catch (error) {
+            request.reject(error);
+          }
+        }
         this.onCommitted();
         return;
+      }
       case 'failed': {
         const failure = Object.assign(new Error(message.failure.message), message.failure);
         const error = storageError(failure, this.path);
