@@ -3,7 +3,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { DomainEvent } from '@qms/domain-kernel';
 import { EVENT_STORE, type EventStore } from '@qms/event-store';
 import type { ProjectionEngine } from '@qms/projection-engine';
-import { QUALITY_REPORTING_PROJECTION } from '@qms/read-models';
+import { QUALITY_REPORTING_PROJECTION } from '@qms/reporting';
 import { loadAppConfig } from '../../../apps/api/src/config/app-config';
 import { PROJECTION_ENGINE } from '../../../apps/api/src/read-side/read-side.tokens';
 import { createBenchApp } from './bench-app';

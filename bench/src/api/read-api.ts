@@ -1,10 +1,5 @@
-import {
-  COMPLAINTS_COLLECTION,
-  READ_STORE,
-  toMasterListRow,
-  type ComplaintDocument,
-  type ReadStore,
-} from '@qms/read-models';
+import { READ_STORE, type ReadStore } from '@qms/read-store';
+import { COMPLAINTS_COLLECTION, toMasterListRow, type ComplaintDocument } from '@qms/reporting';
 import { complaintListQuery } from '../../../apps/api/src/read-side/complaint-lists/complaint-list.query';
 import { summarize, type LatencySummary } from '../stats';
 import { currentApp } from './api-server';

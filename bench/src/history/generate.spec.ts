@@ -8,13 +8,8 @@ import type { DomainEvent } from '@qms/domain-kernel';
 import { defaultEventCatalogue } from '@qms/event-catalogue';
 import { SqliteEventStore } from '@qms/event-store';
 import { ProjectionEngine } from '@qms/projection-engine';
-import {
-  COMPLAINTS_COLLECTION,
-  createQualityReportingProjection,
-  InMemoryReadStore,
-  QUALITY_REPORTING_PROJECTION,
-  resolveReportingConfig,
-} from '@qms/read-models';
+import { InMemoryReadStore } from '@qms/read-store';
+import { COMPLAINTS_COLLECTION, createQualityReportingProjection, QUALITY_REPORTING_PROJECTION, resolveReportingConfig } from '@qms/reporting';
 import { generateHistory, type HistoryManifest } from './generate';
 
 /** The smallest history the sizes allow: 20 customers, 50 complaints, 500 deliveries. */

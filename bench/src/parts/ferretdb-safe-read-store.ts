@@ -1,13 +1,4 @@
-import type {
-  Checkpoint,
-  Filter,
-  FindQuery,
-  IndexSpec,
-  Page,
-  ReadStore,
-  StoredDocument,
-  WriteBatch,
-} from '@qms/read-models';
+import type { Checkpoint, Filter, FindQuery, IndexSpec, Page, ReadStore, StoredDocument, WriteBatch } from '@qms/read-store';
 
 /**
  * FerretDB 1.24.2 (SQLite backend, tools/ferretdb) never answers, and leaves the rebuild hanging:

@@ -10,15 +10,8 @@ import {
   RebuildInterruptedError,
   type RebuildProgress,
 } from '@qms/projection-engine';
-import {
-  createQualityReportingProjection,
-  InMemoryReadStore,
-  MONTHLY_REPORT_COLLECTION,
-  MONTHLY_REPORT_STATE_COLLECTION,
-  MongoReadStore,
-  QUALITY_REPORTING_PROJECTION,
-  type ReadStore,
-} from '@qms/read-models';
+import { InMemoryReadStore, MongoReadStore, type ReadStore } from '@qms/read-store';
+import { createQualityReportingProjection, MONTHLY_REPORT_COLLECTION, MONTHLY_REPORT_STATE_COLLECTION, QUALITY_REPORTING_PROJECTION } from '@qms/reporting';
 import { FerretDbSafeReadStore } from './ferretdb-safe-read-store';
 import { loadAppConfig } from '../../../apps/api/src/config/app-config';
 import { deadlinePolicyFrom } from '../../../apps/api/src/config/domain-policy';

@@ -1,5 +1,5 @@
 import type { JsonObject, RecordedEvent } from '@qms/event-store';
-import { deepFreeze, type ReadStore, type StoredDocument } from '@qms/read-models';
+import { deepFreeze, type ReadStore, type StoredDocument } from '@qms/read-store';
 import { ScopedProjectionStore } from './scoped-store';
 import {
   type BatchInfo,

@@ -1,5 +1,5 @@
 import type { RecordedEvent } from '@qms/event-store';
-import { InMemoryReadStore, shadowCollection, type ReadStore, type StoredDocument } from '@qms/read-models';
+import { InMemoryReadStore, shadowCollection, type ReadStore, type StoredDocument } from '@qms/read-store';
 import { FakeEventStore } from '../../testing/src/fake-event-store';
 import {
   canonicalJson,

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { EventStore, RecordedEvent } from '@qms/event-store';
-import { shadowCollection, type ReadStore, type StoredDocument } from '@qms/read-models';
+import { shadowCollection, type ReadStore, type StoredDocument } from '@qms/read-store';
 import { collectionsOf, type ProjectableEvent, type Projection } from './projection';
 import { ProjectionEngine } from './projection-engine';
 import { journalName, rebuildCheckpointName, swapMarkerName, type RebuildProgress } from './rebuild';

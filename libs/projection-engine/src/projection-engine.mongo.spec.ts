@@ -1,6 +1,6 @@
 import { MongoClient } from 'mongodb';
 import type { RecordedEvent } from '@qms/event-store';
-import { MongoReadStore, shadowCollection, type StoredDocument } from '@qms/read-models';
+import { MongoReadStore, shadowCollection, type StoredDocument } from '@qms/read-store';
 import { FakeEventStore } from '../../testing/src/fake-event-store';
 import { describeWithMongo, uniqueTestName } from '../../testing/src/ferretdb';
 import { ProjectionEngine } from './projection-engine';

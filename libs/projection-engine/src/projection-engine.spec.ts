@@ -1,17 +1,6 @@
 import { assertNever, StoreUnavailableError } from '@qms/domain-kernel';
 import type { JsonObject, RecordedEvent } from '@qms/event-store';
-import {
-  InMemoryReadStore,
-  shadowCollection,
-  type Checkpoint,
-  type Filter,
-  type FindQuery,
-  type IndexSpec,
-  type Page,
-  type ReadStore,
-  type StoredDocument,
-  type WriteBatch,
-} from '@qms/read-models';
+import { InMemoryReadStore, shadowCollection, type Checkpoint, type Filter, type FindQuery, type IndexSpec, type Page, type ReadStore, type StoredDocument, type WriteBatch } from '@qms/read-store';
 import { FakeEventStore } from '../../testing/src/fake-event-store';
 import { ProjectionEngine, type ProjectionEngineOptions } from './projection-engine';
 import type { DocumentChange, ProjectedDocument, Projection } from './projection';

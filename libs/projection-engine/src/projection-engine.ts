@@ -1,6 +1,6 @@
 import { IllegalStateError, NotFoundError } from '@qms/domain-kernel';
 import type { EventStore, RecordedEvent } from '@qms/event-store';
-import type { ReadStore } from '@qms/read-models';
+import type { ReadStore } from '@qms/read-store';
 import { MemoryJournal } from './apply-batch';
 import { DEFAULT_RETRY, type RetryPolicy } from './backoff';
 import { collectionsOf, versionOf, type ProjectableEvent, type Projection } from './projection';

@@ -1,5 +1,5 @@
 import type { RecordedEvent } from '@qms/event-store';
-import { InMemoryReadStore } from '@qms/read-models';
+import { InMemoryReadStore } from '@qms/read-store';
 import { FakeEventStore } from '../../testing/src/fake-event-store';
 import { ProjectionEngine } from './projection-engine';
 import type { DeferredWork, ProjectedDocument, Projection, ProjectionStore } from './projection';

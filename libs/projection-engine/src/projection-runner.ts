@@ -1,5 +1,5 @@
 import type { AllSubscription, EventStore, RecordedEvent } from '@qms/event-store';
-import type { ReadStore } from '@qms/read-models';
+import type { ReadStore } from '@qms/read-store';
 import { applyBatch, type ProjectionTarget } from './apply-batch';
 import { delayAfter, Pause, type RetryPolicy } from './backoff';
 import { Mutex } from './mutex';

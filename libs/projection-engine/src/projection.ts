@@ -1,5 +1,5 @@
 import type { JsonObject } from '@qms/event-store';
-import type { Filter, FindQuery, IndexSpec, Page, StoredDocument } from '@qms/read-models';
+import type { Filter, FindQuery, IndexSpec, Page, StoredDocument } from '@qms/read-store';
 
 /** What a projection's `evolve` receives; the engine gets it from the injected `decodeEvent`. */
 export interface ProjectableEvent {

@@ -1,6 +1,6 @@
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { EventStore, RecordedEvent } from '@qms/event-store';
-import { shadowCollection, type ReadStore } from '@qms/read-models';
+import { shadowCollection, type ReadStore } from '@qms/read-store';
 import { applyBatch, MemoryJournal, type ProjectionTarget } from './apply-batch';
 import { collectionsOf, versionOf, type ProjectableEvent } from './projection';
 import type { ProjectionRunner } from './projection-runner';

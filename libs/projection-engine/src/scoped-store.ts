@@ -1,4 +1,4 @@
-import type { Filter, FindQuery, Page, ReadStore, StoredDocument } from '@qms/read-models';
+import type { Filter, FindQuery, Page, ReadStore, StoredDocument } from '@qms/read-store';
 import type { ProjectionStore } from './projection';
 
 /**

@@ -1,6 +1,6 @@
 import { ValidationError } from '@qms/domain-kernel';
-import type { Filter, FindQuery, ReadStore, SortKey, StoredDocument } from '@qms/read-models';
-import { shadowCollection } from '@qms/read-models';
+import type { Filter, FindQuery, ReadStore, SortKey, StoredDocument } from '@qms/read-store';
+import { shadowCollection } from '@qms/read-store';
 
 export interface ReadStoreFixture {
   readonly store: ReadStore;
@@ -23,7 +23,7 @@ const ROWS = 'rows';
 
 /**
  * The behaviour every read-store adapter must have, run against each of them
- * (libs/read-models/src/store/*-read-store.spec.ts).
+ * (libs/read-store/src/*-read-store.spec.ts).
  */
 export function describeReadStoreContract(name: string, factory: ReadStoreFactory): void {
   describe(`${name} (read-store contract)`, () => {

@@ -1,5 +1,5 @@
 import type { DomainEvent } from '@qms/domain-kernel';
-import { InMemoryReadStore, type ReadStore } from '@qms/read-models';
+import { InMemoryReadStore, type ReadStore } from '@qms/read-store';
 import type { ProjectionEngineOptions } from '@qms/projection-engine';
 
 /**

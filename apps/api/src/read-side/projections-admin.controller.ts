@@ -5,16 +5,8 @@ import { IllegalStateError, NotFoundError, ValidationError } from '@qms/domain-k
 import type { EventCatalogue } from '@qms/event-catalogue';
 import { EVENT_STORE, type EventStore } from '@qms/event-store';
 import { dropProjectionCopy, type ProjectionEngine, verifyProjection } from '@qms/projection-engine';
-import {
-  createQualityReportingProjection,
-  InMemoryReadStore,
-  MongoReadStore,
-  type MonthlyReportMaterializer,
-  QUALITY_REPORTING_PROJECTION,
-  READ_STORE,
-  type ReadStore,
-  type ReportingConfig,
-} from '@qms/read-models';
+import { InMemoryReadStore, MongoReadStore, READ_STORE, type ReadStore } from '@qms/read-store';
+import { createQualityReportingProjection, type MonthlyReportMaterializer, QUALITY_REPORTING_PROJECTION, type ReportingConfig } from '@qms/reporting';
 import { IsOptional, Matches } from 'class-validator';
 import { Roles } from '../auth/auth.guard';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';

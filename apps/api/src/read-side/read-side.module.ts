@@ -3,14 +3,8 @@ import type { DomainEvent } from '@qms/domain-kernel';
 import type { EventCatalogue } from '@qms/event-catalogue';
 import { EVENT_STORE, type EventStore } from '@qms/event-store';
 import { ProjectionEngine } from '@qms/projection-engine';
-import {
-  createQualityReportingProjection,
-  InMemoryReadStore,
-  MongoReadStore,
-  READ_STORE,
-  type ReadStore,
-  type ReportingConfig,
-} from '@qms/read-models';
+import { InMemoryReadStore, MongoReadStore, READ_STORE, type ReadStore } from '@qms/read-store';
+import { createQualityReportingProjection, type ReportingConfig } from '@qms/reporting';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { DEADLINE_POLICY } from '../config/domain-policy';
 import { ComplaintsModule } from '../complaints/complaints.module';

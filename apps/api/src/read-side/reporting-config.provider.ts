@@ -1,4 +1,4 @@
-import { resolveReportingConfig, type ReportingConfig, type ReportingConfigInput } from '@qms/read-models';
+import { resolveReportingConfig, type ReportingConfig, type ReportingConfigInput } from '@qms/reporting';
 import type { DeadlinePolicyConfig } from '@qms/complaint-domain';
 import type { AppConfig } from '../config/app-config';
 import { ConfigurationError } from '../config/app-config';

@@ -8,7 +8,8 @@ import {
   type ReadModelComparison,
   type VerifyResult,
 } from '@qms/projection-engine';
-import { InMemoryReadStore, QUALITY_REPORTING_PROJECTION } from '@qms/read-models';
+import { InMemoryReadStore } from '@qms/read-store';
+import { QUALITY_REPORTING_PROJECTION } from '@qms/reporting';
 import type { CliIo } from '../cli-io';
 import { EXIT, type ExitCode } from '../exit-codes';
 import type { CliCommand, CliContext } from './command';

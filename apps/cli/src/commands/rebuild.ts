@@ -12,15 +12,8 @@ import {
   type RebuildProgress,
   type RebuildResult,
 } from '@qms/projection-engine';
-import {
-  createQualityReportingProjection,
-  InMemoryReadStore,
-  isMonthKey,
-  MongoReadStore,
-  monthsBetween,
-  QUALITY_REPORTING_PROJECTION,
-  type ReadStore,
-} from '@qms/read-models';
+import { InMemoryReadStore, MongoReadStore, type ReadStore } from '@qms/read-store';
+import { createQualityReportingProjection, isMonthKey, monthsBetween, QUALITY_REPORTING_PROJECTION } from '@qms/reporting';
 import { type AppConfig, loadAppConfig } from '../../../api/src/config/app-config';
 import { deadlinePolicyFrom } from '../../../api/src/config/domain-policy';
 import { reportingConfigFrom } from '../../../api/src/read-side/reporting-config.provider';

@@ -1,6 +1,6 @@
 import { PassThrough, Readable } from 'node:stream';
 import ExcelJS from 'exceljs';
-import { type ComplaintDocument, toTrackingListRow } from '@qms/read-models';
+import { type ComplaintDocument, toTrackingListRow } from '@qms/reporting';
 import type { FastifyReply } from 'fastify';
 
 /** Columns a spreadsheet of the tracking list shows, with how each is read off a row. */

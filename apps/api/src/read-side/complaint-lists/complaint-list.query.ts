@@ -1,4 +1,4 @@
-import type { Filter, FindQuery, SortKey } from '@qms/read-models';
+import type { Filter, FindQuery, SortKey } from '@qms/read-store';
 import type { ComplaintListQueryDto } from './complaint-list.query.dto';
 
 /** Translates the whitelisted parameters into the read store's own typed query language. */

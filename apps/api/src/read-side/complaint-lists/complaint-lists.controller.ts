@@ -1,14 +1,7 @@
 import { Controller, Get, Inject, NotFoundException, Param, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import {
-  COMPLAINTS_COLLECTION,
-  type ComplaintDocument,
-  QUALITY_REPORTING_PROJECTION,
-  READ_STORE,
-  type ReadStore,
-  toMasterListRow,
-  toTrackingListRow,
-} from '@qms/read-models';
+import { READ_STORE, type ReadStore } from '@qms/read-store';
+import { COMPLAINTS_COLLECTION, type ComplaintDocument, QUALITY_REPORTING_PROJECTION, toMasterListRow, toTrackingListRow } from '@qms/reporting';
 import type { FastifyReply } from 'fastify';
 import { CLOCK, type Clock } from '../../infrastructure/tokens';
 import { awaitPosition, READ_MODEL_POSITIONS, type ReadModelPositions } from '../read-model-positions';

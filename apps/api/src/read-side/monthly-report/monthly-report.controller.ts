@@ -1,13 +1,8 @@
 import { Controller, Get, Inject, Param, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { ValidationError } from '@qms/domain-kernel';
-import {
-  type MonthlyReportDocument,
-  QUALITY_REPORTING_PROJECTION,
-  READ_STORE,
-  type ReadStore,
-  type MonthlyReportMaterializer,
-} from '@qms/read-models';
+import { READ_STORE, type ReadStore } from '@qms/read-store';
+import { type MonthlyReportDocument, QUALITY_REPORTING_PROJECTION, type MonthlyReportMaterializer } from '@qms/reporting';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Matches, Min } from 'class-validator';
 import type { FastifyReply } from 'fastify';

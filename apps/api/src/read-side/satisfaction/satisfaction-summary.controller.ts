@@ -1,6 +1,7 @@
 import { Controller, Get, Inject, NotFoundException, Param, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { QUALITY_REPORTING_PROJECTION, READ_STORE, type ReadStore, SATISFACTION_SUMMARY_COLLECTION } from '@qms/read-models';
+import { READ_STORE, type ReadStore } from '@qms/read-store';
+import { QUALITY_REPORTING_PROJECTION, SATISFACTION_SUMMARY_COLLECTION } from '@qms/reporting';
 import type { FastifyReply } from 'fastify';
 import { awaitPosition, READ_MODEL_POSITIONS, type ReadModelPositions } from '../read-model-positions';
 import { MonthlyReportQueryDto } from '../monthly-report/monthly-report.controller';

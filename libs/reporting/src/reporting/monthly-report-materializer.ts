@@ -17,7 +17,7 @@ import {
 } from '../monthly-report/report-months';
 import { RETURNS_COLLECTION } from '../returns';
 import { SATISFACTION_SUMMARY_COLLECTION } from '../satisfaction-summary';
-import type { Filter, FindQuery, Page, SortKey, StoredDocument } from '../store';
+import type { Filter, FindQuery, Page, SortKey, StoredDocument } from '@qms/read-store';
 
 /** Bookkeeping of the monthly report: which months are stored, and which await a recompute. */
 export const MONTHLY_REPORT_STATE_COLLECTION = 'monthly_report_state';

@@ -1,4 +1,3 @@
-export * from './store';
 export * from './kpi';
 export * from './complaint-list';
 export * from './deliveries';

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { describeReadStoreContract } from '../../../testing/src/read-store-contract';
+import { describeReadStoreContract } from '../../testing/src/read-store-contract';
 import { InMemoryReadStore } from './in-memory-read-store';
 import { streamByPages } from './paged-stream';
 import { compareStrings, typeRank } from './values';

@@ -7,7 +7,7 @@ import { collectionsOf, compareReadModels, ProjectionEngine, type ReadModelCompa
 import { addMonths, calendarFor, monthsBetween, type MonthKey } from '../../kpi/calendar';
 import { resolveReportingConfig } from '../../kpi/reporting-config';
 import { MONTHLY_REPORT_COLLECTION } from '../../monthly-report/monthly-report.types';
-import type { ReadStore } from '../../store';
+import type { ReadStore } from '@qms/read-store';
 import { MONTHLY_REPORT_STATE_COLLECTION, MonthlyReportMaterializer } from '../monthly-report-materializer';
 import { createQualityReportingProjection } from '../quality-reporting.projection';
 import type { HistoryEvent } from './valid-history';

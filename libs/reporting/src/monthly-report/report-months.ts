@@ -19,7 +19,7 @@ import {
   CUSTOMER_NOTIFICATIONS_COLLECTION,
   type CustomerNotificationDocument,
 } from './customer-notification.projection';
-import type { Filter } from '../store';
+import type { Filter } from '@qms/read-store';
 import type { MonthlyReportInputs, ReportComplaint } from './monthly-report.types';
 
 /** Months `from` … `to` inclusive; `to` null = every later month as well. */

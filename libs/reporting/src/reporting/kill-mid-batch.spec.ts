@@ -1,7 +1,7 @@
 import { rebuildCheckpointName, swapMarkerName, type RebuildProgress } from '@qms/projection-engine';
 import { FakeEventStore } from '../../../testing/src/fake-event-store';
 import { DELIVERY_MONTH_CUSTOMER_COLLECTION } from '../deliveries';
-import { InMemoryReadStore, type ReadStore } from '../store';
+import { InMemoryReadStore, type ReadStore } from '@qms/read-store';
 import { ALL_COLLECTIONS, appendAll, expectSameReadModels, REPORT_COLLECTIONS, reportingEngine, reportsSettled } from './__fixtures__/replay-harness';
 import { historyFrom, seededAttempts } from './__fixtures__/valid-history';
 import { QUALITY_REPORTING_PROJECTION } from './quality-reporting.projection';

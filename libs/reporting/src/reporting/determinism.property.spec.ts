@@ -3,7 +3,7 @@ import type { ProjectionEngine } from '@qms/projection-engine';
 import fc from 'fast-check';
 import { FakeEventStore } from '../../../testing/src/fake-event-store';
 import { withKpis } from '../monthly-report/monthly-report';
-import { InMemoryReadStore, type ReadStore } from '../store';
+import { InMemoryReadStore, type ReadStore } from '@qms/read-store';
 import {
   ALL_COLLECTIONS,
   appendAll,

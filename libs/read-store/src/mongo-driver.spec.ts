@@ -1,5 +1,5 @@
 import { MongoClient, MongoServerError, type Db } from 'mongodb';
-import { describeWithMongo, uniqueTestName } from '../../../testing/src/ferretdb';
+import { describeWithMongo, uniqueTestName } from '../../testing/src/ferretdb';
 
 /**
  * What the read store relies on from the official driver, proven against the server behind

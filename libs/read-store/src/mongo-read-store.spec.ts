@@ -1,7 +1,7 @@
 import { MongoClient } from 'mongodb';
 import { StoreUnavailableError } from '@qms/domain-kernel';
-import { describeWithMongo, startOutageProxy, uniqueTestName } from '../../../testing/src/ferretdb';
-import { describeReadStoreContract } from '../../../testing/src/read-store-contract';
+import { describeWithMongo, startOutageProxy, uniqueTestName } from '../../testing/src/ferretdb';
+import { describeReadStoreContract } from '../../testing/src/read-store-contract';
 import { MongoReadStore } from './mongo-read-store';
 
 describeWithMongo('MongoReadStore', (url) => {

@@ -1,7 +1,7 @@
 import { monthsBetween } from '../kpi/calendar';
 import { project, type DocumentChange } from '../kpi/__fixtures__/project';
 import { resolveReportingConfig } from '../kpi/reporting-config';
-import { InMemoryReadStore } from '../store';
+import { InMemoryReadStore } from '@qms/read-store';
 import { computeMonthlyReport } from './monthly-report';
 import type { MonthlyReportInputs } from './monthly-report.types';
 import {

@@ -2,7 +2,7 @@ import { DELIVERY_MONTH_CUSTOMER_COLLECTION } from '../deliveries/delivery-month
 import { CUSTOMER_NOTIFICATIONS_COLLECTION } from '../monthly-report/customer-notification.projection';
 import { RETURNS_COLLECTION } from '../returns/return.projection';
 import { SATISFACTION_SUMMARY_COLLECTION } from '../satisfaction-summary/satisfaction-summary.projection';
-import type { SortKey } from '../store';
+import type { SortKey } from '@qms/read-store';
 
 /** The sort orders and filters the complaint lists serve from an index (`_id` is appended as tie-break). */
 export const COMPLAINT_LIST_INDEXES = [

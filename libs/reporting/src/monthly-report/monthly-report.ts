@@ -21,7 +21,7 @@ import { DEFAULT_REPORTING_CONFIG, KPI_NAMES, type KpiName, type ReportingConfig
 import type { DeliveryMonthCustomerDocument } from '../deliveries';
 import type { ReturnDocument } from '../returns';
 import { csiOf } from '../satisfaction-summary/csi';
-import { deepFreeze } from '../store/documents';
+import { deepFreeze } from '@qms/read-store';
 import type { SatisfactionSummaryDocument } from '../satisfaction-summary';
 import { complaintFigures, findRepeats, percent } from './complaint-figures';
 import type { CustomerNotificationDocument } from './customer-notification.projection';
