@@ -1,4 +1,4 @@
-import type { Checkpoint, Filter, FindQuery, IndexSpec, Page, ReadStore, StoredDocument, WriteBatch } from '@qms/read-store';
+import type { Checkpoint, Commit, Filter, FindQuery, IndexSpec, Page, ReadStore, StoredDocument, WriteBatch } from '@qms/read-store';
 
 /**
  * FerretDB 1.24.2 (SQLite backend, tools/ferretdb) never answers, and leaves the rebuild hanging:
@@ -66,6 +66,10 @@ export class FerretDbSafeReadStore implements ReadStore {
   }
   getCheckpoint(name: string): Promise<Checkpoint | null> {
     return this.serial(() => this.inner.getCheckpoint(name));
+  }
+  async commit(commit: Commit): Promise<void> {
+    for (const write of commit.writes) await this.bulkWrite(write.collection, write);
+    if (commit.checkpoint) await this.saveCheckpoint(commit.checkpoint.name, commit.checkpoint.checkpoint);
   }
   saveCheckpoint(name: string, checkpoint: Checkpoint): Promise<void> {
     return this.serial(() => this.inner.saveCheckpoint(name, checkpoint));

@@ -1,6 +1,6 @@
 import { assertNever, StoreUnavailableError } from '@qms/domain-kernel';
 import type { JsonObject, RecordedEvent } from '@qms/event-store';
-import { InMemoryReadStore, shadowCollection, type Checkpoint, type Filter, type FindQuery, type IndexSpec, type Page, type ReadStore, type StoredDocument, type WriteBatch } from '@qms/read-store';
+import { InMemoryReadStore, shadowCollection, type Checkpoint, type Commit, type Filter, type FindQuery, type IndexSpec, type Page, type ReadStore, type StoredDocument, type WriteBatch } from '@qms/read-store';
 import { FakeEventStore } from '../../testing/src/fake-event-store';
 import { ProjectionEngine, type ProjectionEngineOptions } from './projection-engine';
 import type { DocumentChange, ProjectedDocument, Projection } from './projection';
@@ -199,6 +199,10 @@ class InstrumentedReadStore implements ReadStore {
   }
   getCheckpoint(name: string): Promise<Checkpoint | null> {
     return this.inner.getCheckpoint(name);
+  }
+  async commit(commit: Commit): Promise<void> {
+    for (const write of commit.writes) await this.bulkWrite(write.collection, write);
+    if (commit.checkpoint) await this.saveCheckpoint(commit.checkpoint.name, commit.checkpoint.checkpoint);
   }
   async saveCheckpoint(name: string, checkpoint: Checkpoint): Promise<void> {
     this.enter('saveCheckpoint', name);

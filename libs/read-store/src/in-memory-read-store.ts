@@ -1,5 +1,6 @@
 import type {
   Checkpoint,
+  Commit,
   Filter,
   FindQuery,
   IndexSpec,
@@ -105,6 +106,11 @@ export class InMemoryReadStore implements ReadStore {
 
   async getCheckpoint(name: string): Promise<Checkpoint | null> {
     return this.checkpoints.get(name) ?? null;
+  }
+
+  async commit(commit: Commit): Promise<void> {
+    for (const write of commit.writes) await this.bulkWrite(write.collection, write);
+    if (commit.checkpoint) await this.saveCheckpoint(commit.checkpoint.name, commit.checkpoint.checkpoint);
   }
 
   async saveCheckpoint(name: string, checkpoint: Checkpoint): Promise<void> {

@@ -1,6 +1,7 @@
 import { MongoClient, type AnyBulkWriteOperation, type Collection, type Db, type Document } from 'mongodb';
 import type {
   Checkpoint,
+  Commit,
   Filter,
   FindQuery,
   IndexSpec,
@@ -226,6 +227,11 @@ export class MongoReadStore implements ReadStore {
   async getCheckpoint(name: string): Promise<Checkpoint | null> {
     const document = await this.run(() => this.checkpoints().findOne({ _id: { $eq: name } }));
     return document === null ? null : { position: document.position, version: document.version };
+  }
+
+  async commit(commit: Commit): Promise<void> {
+    for (const write of commit.writes) await this.bulkWrite(write.collection, write);
+    if (commit.checkpoint) await this.saveCheckpoint(commit.checkpoint.name, commit.checkpoint.checkpoint);
   }
 
   async saveCheckpoint(name: string, checkpoint: Checkpoint): Promise<void> {

@@ -107,7 +107,26 @@ export interface Checkpoint {
   readonly version: number;
 }
 
+/** The writes of one collection within a commit. */
+export interface CollectionWrite<D extends StoredDocument = StoredDocument> extends WriteBatch<D> {
+  readonly collection: string;
+}
+
+/** What one projection batch stores: its documents, and the checkpoint they bring it to. */
+export interface Commit {
+  readonly writes: readonly CollectionWrite[];
+  readonly checkpoint?: { readonly name: string; readonly checkpoint: Checkpoint };
+}
+
 export interface ReadStore {
+  /**
+   * Stores a batch's writes and its checkpoint. A store with transactions (SQLite) commits them
+   * together, so the checkpoint never disagrees with the documents. A store without them (MongoDB
+   * here, no replica-set transactions assumed) writes the documents first and the checkpoint
+   * last: a crash in between replays the batch, which documents' `_position` makes harmless.
+   */
+  commit(commit: Commit): Promise<void>;
+
   /** The stored documents among `ids`; ids not stored are absent from the map. */
   getMany<D extends StoredDocument = StoredDocument>(
     collection: string,
