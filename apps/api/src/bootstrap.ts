@@ -3,6 +3,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppModule, type AppOverrides } from './app.module';
 import type { AppConfig } from './config/app-config';
+import { registerBodyParsing } from './http/body-parsing';
 import { createValidationPipe } from './http/validation';
 
 /** Builds the HTTP app; shared by main.ts, the end-to-end tests and the benchmark. */
@@ -13,8 +14,7 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
     logger: config.production ? ['error', 'warn', 'log'] : ['error', 'warn'],
     abortOnError: false,
   });
-  // CSV uploads (delivery import) reach the handler as the raw stream: never buffered, not bound by bodyLimit.
-  app.getHttpAdapter().getInstance().addContentTypeParser('text/csv', (_request, payload, done) => done(null, payload));
+  registerBodyParsing(app);
   app.useGlobalPipes(createValidationPipe());
   app.enableShutdownHooks();
   const document = SwaggerModule.createDocument(

@@ -2,8 +2,8 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { AS_OF_BASES, type AsOfBasis, type AsOfPoint } from '@qms/audit';
 import { ValidationError } from '@qms/domain-kernel';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
-import { INSTANT } from '../http/dto-validators';
+import { IsIn, IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
+import { IsInstant } from '../http/dto-validators';
 
 export const MAX_PAGE_SIZE = 1000;
 
@@ -22,7 +22,7 @@ export class AsOfQuery {
   @ApiPropertyOptional({ description: 'An instant with an offset or Z; give this or revision', example: '2026-03-10T00:00:00Z' })
   @IsOptional()
   @IsString()
-  @Matches(INSTANT, { message: '$property must be an ISO-8601 date-time with an offset or Z' })
+  @IsInstant()
   at?: string;
 
   @ApiPropertyOptional({ minimum: 0, description: 'The state after this revision; give this or at' })

@@ -12,17 +12,14 @@ import {
   IsArray,
   IsBoolean,
   IsIn,
-  IsInt,
   IsNotEmpty,
   IsOptional,
   IsString,
-  Matches,
   MaxLength,
-  Min,
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
-import { INSTANT_OR_DATE, Instant, OccurredAt, OneOf, OptionalInstant, OptionalText, Text } from '../http/dto-validators';
+import { Count, Instant, IsInstantOrDate, OccurredAt, OneOf, OptionalCount, OptionalInstant, OptionalText, Text } from '../http/dto-validators';
 
 export class RegisterComplaintDto {
   @Text(100, 'ACME') customerId!: string;
@@ -30,7 +27,7 @@ export class RegisterComplaintDto {
   @Text(100) partNo!: string;
   @Text(100) lot!: string;
   @Text(4000) defectDescription!: string;
-  @ApiProperty({ minimum: 1 }) @IsInt() @Min(1) quantityAffected!: number;
+  @Count(1) quantityAffected!: number;
   @OneOf(SEVERITIES) severity!: string;
   @OneOf(CHANNELS) channel!: string;
   @Instant('When the customer complaint arrived (business time; may be earlier than now, never later)') receivedAt!: string;
@@ -48,7 +45,7 @@ export class AssignComplaintDto {
 
 export class RecordContainmentDto {
   @Text(4000) description!: string;
-  @ApiPropertyOptional({ minimum: 0, nullable: true }) @IsOptional() @IsInt() @Min(0) quantitySecured?: number | null;
+  @OptionalCount(0) quantitySecured?: number | null;
   @OccurredAt() occurredAt?: string;
 }
 
@@ -63,10 +60,7 @@ export class RecordRootCauseDto {
 export class DecideResponsibilityDto {
   @OneOf(RESPONSIBILITIES) responsibility!: string;
   @Text(4000) explanation!: string;
-  @ApiPropertyOptional({ minimum: 0, nullable: true, description: 'The corrected quantity affected' })
-  @IsOptional()
-  @IsInt()
-  @Min(0)
+  @OptionalCount(0, 'The corrected quantity affected')
   quantityAffected?: number | null;
   @OccurredAt() occurredAt?: string;
 }
@@ -85,7 +79,7 @@ class PlanActionDto {
   @Text(200) owner!: string;
   @ApiProperty({ description: 'Instant, or a local date meaning the end of that day', example: '2026-12-15' })
   @IsString()
-  @Matches(INSTANT_OR_DATE, { message: '$property must be YYYY-MM-DD or an ISO-8601 date-time with an offset' })
+  @IsInstantOrDate()
   dueAt!: string;
   @OccurredAt() occurredAt?: string;
 }
@@ -134,7 +128,7 @@ export class VerifyActionDto {
   @ApiPropertyOptional({ description: 'Required unless effective: the new improvement date', nullable: true })
   @ValidateIf((dto: VerifyActionDto) => dto.result !== 'effective' || (dto.newDueAt !== undefined && dto.newDueAt !== null))
   @IsString()
-  @Matches(INSTANT_OR_DATE, { message: '$property must be YYYY-MM-DD or an ISO-8601 date-time with an offset' })
+  @IsInstantOrDate()
   newDueAt?: string | null;
   @OptionalText(4000) comment?: string | null;
   @OccurredAt() occurredAt?: string;

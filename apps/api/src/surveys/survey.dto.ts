@@ -14,17 +14,15 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
-import { OccurredAt, OneOf, OptionalText, Text } from '../http/dto-validators';
+import { IsPlausibleDate, OccurredAt, OneOf, OptionalText, Text } from '../http/dto-validators';
 
-const CALENDAR_DATE = /^\d{4}-\d{2}-\d{2}$/;
-const DATE_MESSAGE = { message: '$property must be a date YYYY-MM-DD' };
 export const PERIOD_ID = /^\d{4}-[A-Z0-9]{1,10}$/;
 
 export class SurveyCustomerDto {
   @Text(100, 'ACME') customerId!: string;
   @ApiProperty({ example: '2019-04-01', description: 'Start of the business relationship' })
   @IsString()
-  @Matches(CALENDAR_DATE, DATE_MESSAGE)
+  @IsPlausibleDate()
   relationshipStart!: string;
 }
 
@@ -88,7 +86,7 @@ export class AssignCountermeasureDto {
   @OneOf(SURVEY_DIMENSIONS) dimension!: string;
   @Text(100, 'assembly') department!: string;
   @Text(4000) description!: string;
-  @ApiProperty({ example: '2026-09-30' }) @IsString() @Matches(CALENDAR_DATE, DATE_MESSAGE) dueDate!: string;
+  @ApiProperty({ example: '2026-09-30' }) @IsString() @IsPlausibleDate() dueDate!: string;
   @OccurredAt() occurredAt?: string;
 }
 

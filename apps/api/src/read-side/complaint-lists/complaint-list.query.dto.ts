@@ -1,8 +1,8 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { CHANNELS, SEVERITIES } from '@qms/complaint-domain';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
-import { INSTANT } from '../../http/dto-validators';
+import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsInstant } from '../../http/dto-validators';
 
 export const COMPLAINT_SORTS = ['receivedAt', '-receivedAt', 'nextDueAt', '-nextDueAt', 'number', '-number', 'closedAt', '-closedAt'] as const;
 
@@ -19,11 +19,11 @@ export class ComplaintListQueryDto {
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(100) partNo?: string;
   @ApiPropertyOptional({ description: 'Received at or after (ISO-8601 with offset)' })
   @IsOptional()
-  @Matches(INSTANT, { message: '$property must be an ISO-8601 date-time with an offset or Z' })
+  @IsInstant()
   receivedFrom?: string;
   @ApiPropertyOptional({ description: 'Received before (ISO-8601 with offset)' })
   @IsOptional()
-  @Matches(INSTANT, { message: '$property must be an ISO-8601 date-time with an offset or Z' })
+  @IsInstant()
   receivedTo?: string;
   @ApiPropertyOptional({ enum: ['true'], description: 'Only complaints with a step past its deadline and not done, as of now' })
   @IsOptional()
