@@ -33,7 +33,7 @@ export function registerBodyParsing(app: NestFastifyApplication): void {
     if (typeof text !== 'string') return done(text);
     const depthError = depthProblem(text);
     if (depthError !== null) return done(depthError);
-    parseJson(request, text, (error, value) => done(error === null ? null : jsonError(error), value));
+    void parseJson(request, text, (error, value) => done(error === null ? null : jsonError(error), value));
   });
   fastify.removeContentTypeParser('text/plain');
   // CSV uploads (delivery import) reach the handler as the raw stream: never buffered, not bound by bodyLimit.
