@@ -318,7 +318,7 @@ describe('delivery commands over HTTP (embedded default)', () => {
         const response = await importCsv([HEADER, ...goodRows('BUS', 1001)].join('\n'));
         expect(response.body).toMatchObject({ imported: 1001 });
         const batches = execute.mock.calls.map(([command]) => command).filter((command) => command instanceof RecordDeliveryBatchCommand);
-        expect(batches.map((command) => (command as RecordDeliveryBatchCommand).deliveries.length)).toEqual([500, 500, 1]);
+        expect(batches.map((command) => (command).deliveries.length)).toEqual([500, 500, 1]);
       } finally {
         execute.mockRestore();
       }
