@@ -1,9 +1,9 @@
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppModule, type AppOverrides } from './app.module';
 import type { AppConfig } from './config/app-config';
 import { registerBodyParsing } from './http/body-parsing';
+import { setupOpenApi } from './http/openapi';
 import { createValidationPipe } from './http/validation';
 
 /** Builds the HTTP app; shared by main.ts, the end-to-end tests and the benchmark. */
@@ -17,14 +17,6 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
   registerBodyParsing(app);
   app.useGlobalPipes(createValidationPipe());
   app.enableShutdownHooks();
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('Customer complaint, return and satisfaction backend')
-      .setDescription('Commands append events; read APIs serve the projections. Authenticate with Authorization: Bearer <API key>.')
-      .addBearerAuth()
-      .build(),
-  );
-  SwaggerModule.setup('docs', app, document);
+  setupOpenApi(app);
   return app;
 }

@@ -19,7 +19,7 @@ import {
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
-import { Count, Instant, IsInstantOrDate, OccurredAt, OneOf, OptionalCount, OptionalInstant, OptionalText, Text } from '../http/dto-validators';
+import { Count, INSTANT_OR_DATE_PATTERN, Instant, IsInstantOrDate, OccurredAt, OneOf, OptionalCount, OptionalInstant, OptionalText, Text } from '../http/dto-validators';
 
 export class RegisterComplaintDto {
   @Text(100, 'ACME') customerId!: string;
@@ -77,7 +77,7 @@ export class DocumentRevisionDto {
 class PlanActionDto {
   @Text(4000) description!: string;
   @Text(200) owner!: string;
-  @ApiProperty({ description: 'Instant, or a local date meaning the end of that day', example: '2026-12-15' })
+  @ApiProperty({ description: 'Instant, or a local date meaning the end of that day', example: '2026-12-15', pattern: INSTANT_OR_DATE_PATTERN })
   @IsString()
   @IsInstantOrDate()
   dueAt!: string;
@@ -125,7 +125,7 @@ export class CompleteActionDto {
 export class VerifyActionDto {
   @ApiProperty({ enum: ['effective', 'not_effective', 'not_completed'] }) @IsIn(['effective', 'not_effective', 'not_completed'])
   result!: string;
-  @ApiPropertyOptional({ description: 'Required unless effective: the new improvement date', nullable: true })
+  @ApiPropertyOptional({ type: 'string', description: 'Required unless effective: the new improvement date', nullable: true, pattern: INSTANT_OR_DATE_PATTERN })
   @ValidateIf((dto: VerifyActionDto) => dto.result !== 'effective' || (dto.newDueAt !== undefined && dto.newDueAt !== null))
   @IsString()
   @IsInstantOrDate()

@@ -18,7 +18,7 @@ import { IdempotencyRecords } from '@qms/command-handling';
 export class RecordCustomerNotificationDto {
   @Text(100, 'ACME') customerId!: string;
   @OneOf(NOTIFICATION_KINDS) kind!: string;
-  @ApiPropertyOptional({ enum: SPECIAL_STATUSES, nullable: true })
+  @ApiPropertyOptional({ type: 'string', enum: SPECIAL_STATUSES, nullable: true })
   @ValidateIf((dto: RecordCustomerNotificationDto) => dto.kind === 'special_status' || (dto.specialStatus ?? null) !== null)
   @IsIn(SPECIAL_STATUSES)
   specialStatus?: string | null;

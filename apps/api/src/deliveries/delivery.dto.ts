@@ -10,7 +10,7 @@ import {
   MaxLength,
   ValidateNested,
 } from 'class-validator';
-import { Count, Instant, IsInstant, IsPlausibleDate, OccurredAt, OptionalCount, Text } from '../http/dto-validators';
+import { Count, DATE_PATTERN, INSTANT_PATTERN, Instant, IsInstant, IsPlausibleDate, OccurredAt, OptionalCount, Text } from '../http/dto-validators';
 import { DELIVERY_IMPORT_MODES } from './delivery-importer';
 
 
@@ -21,7 +21,7 @@ export class RecordDeliveryDto {
   @Text(100, '10') lineNo!: string;
   @Text(100, 'P-100') partNo!: string;
   @Count(1) quantity!: number;
-  @ApiProperty({ example: '2026-03-05', description: 'Promised (confirmed) date' })
+  @ApiProperty({ example: '2026-03-05', description: 'Promised (confirmed) date', pattern: DATE_PATTERN })
   @IsString()
   @IsPlausibleDate()
   promisedDate!: string;
@@ -43,12 +43,12 @@ export class DeliveryChangesDto {
   @MaxLength(100)
   partNo?: string;
   @OptionalCount(1) quantity?: number;
-  @ApiPropertyOptional({ example: '2026-03-06' })
+  @ApiPropertyOptional({ example: '2026-03-06', pattern: DATE_PATTERN })
   @IsOptional()
   @IsString()
   @IsPlausibleDate()
   promisedDate?: string;
-  @ApiPropertyOptional({ example: '2026-03-06T08:30:00+08:00' })
+  @ApiPropertyOptional({ example: '2026-03-06T08:30:00+08:00', pattern: INSTANT_PATTERN })
   @IsOptional()
   @IsString()
   @IsInstant()

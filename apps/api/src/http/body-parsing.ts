@@ -10,6 +10,8 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { ValidationError } from '@qms/domain-kernel';
 import type { FastifyRequest } from 'fastify';
 import type { Server } from 'node:http';
+import { type AuthenticatedRequest, requestContextOf } from '../auth/request-context';
+import { registerMethodNotAllowed } from './method-not-allowed';
 import type { Observable } from 'rxjs';
 
 /** The largest command body is a return with 500 items (~60 kB); a megabyte leaves room and no more. */
@@ -22,9 +24,11 @@ const API_CONSUMES = 'swagger/apiConsumes';
 /**
  * How request bodies are read (DESIGN §11: malformed input is a 4xx, never a 5xx): JSON must be
  * valid UTF-8, at most JSON_BODY_LIMIT_BYTES (413) and JSON_MAX_DEPTH deep (400); a CSV upload is
- * handed on as a stream; any other type, or a type the route does not take, is 415.
+ * handed on as a stream; any other type, or a type the route does not take, is 415; a method the
+ * path does not have is 405.
  */
 export function registerBodyParsing(app: NestFastifyApplication): void {
+  registerMethodNotAllowed(app);
   const fastify = app.getHttpAdapter().getInstance();
   const parseJson = fastify.getDefaultJsonParser('error', 'error');
   // Through Nest, so that it does not add its own JSON and form parsers at init: forms are 415 here.
@@ -38,19 +42,22 @@ export function registerBodyParsing(app: NestFastifyApplication): void {
   fastify.removeContentTypeParser('text/plain');
   // CSV uploads (delivery import) reach the handler as the raw stream: never buffered, not bound by bodyLimit.
   fastify.addContentTypeParser('text/csv', (_request, payload, done) => done(null, payload));
-  app.useGlobalInterceptors(new ContentTypeInterceptor(app.get(Reflector)));
+  app.useGlobalInterceptors(new RequestShapeInterceptor(app.get(Reflector)));
 }
 
 /**
  * A route takes the media types its OpenAPI description names (@ApiConsumes), JSON otherwise, so
- * the documentation and the check cannot drift apart.
+ * the documentation and the check cannot drift apart. The request headers every authenticated
+ * route documents (correlation, causation, Idempotency-Key, If-Match) are checked on every route,
+ * also where the route does not use them, so a malformed one is never silently ignored.
  */
 @Injectable()
-export class ContentTypeInterceptor implements NestInterceptor {
+export class RequestShapeInterceptor implements NestInterceptor {
   constructor(private readonly reflector: Reflector) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    const request = context.switchToHttp().getRequest<FastifyRequest>();
+    const request = context.switchToHttp().getRequest<AuthenticatedRequest & FastifyRequest>();
+    if (request.actor !== undefined) requestContextOf({ headers: request.headers, actor: request.actor, body: null });
     const contentType = request.headers['content-type'];
     if (contentType !== undefined && request.body !== undefined) {
       const accepted = this.reflector.getAllAndOverride<string[] | undefined>(API_CONSUMES, [

@@ -1,5 +1,5 @@
 import { Controller, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import type { DomainEvent } from '@qms/domain-kernel';
 import { IllegalStateError, NotFoundError, ValidationError } from '@qms/domain-kernel';
 import type { EventCatalogue } from '@qms/event-catalogue';
@@ -17,8 +17,8 @@ import { MONTHLY_REPORT_MATERIALIZER, PROJECTION_ENGINE } from './read-side.toke
 const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
 
 export class MonthRangeDto {
-  @ApiPropertyOptional({ example: '2026-01' }) @IsOptional() @Matches(MONTH, { message: '$property must be YYYY-MM' }) from?: string;
-  @ApiPropertyOptional({ example: '2026-12' }) @IsOptional() @Matches(MONTH, { message: '$property must be YYYY-MM' }) to?: string;
+  @ApiProperty({ example: '2026-01', pattern: MONTH.source }) @IsOptional() @Matches(MONTH, { message: '$property must be YYYY-MM' }) from?: string;
+  @ApiProperty({ example: '2026-12', pattern: MONTH.source }) @IsOptional() @Matches(MONTH, { message: '$property must be YYYY-MM' }) to?: string;
 }
 
 /** Operations on the read models: status, zero-downtime rebuilds, a month range of the report. */

@@ -16,7 +16,7 @@ import {
   IsString,
   ValidateNested,
 } from 'class-validator';
-import { Count, IsPlausibleDate, OccurredAt, OneOf, OptionalCount, OptionalText, Text } from '../http/dto-validators';
+import { Count, DATE_PATTERN, IsPlausibleDate, OccurredAt, OneOf, OptionalCount, OptionalText, Text } from '../http/dto-validators';
 
 
 export class ReturnedItemDto {
@@ -63,6 +63,7 @@ export class InspectReturnDto {
   @Type(() => InspectedItemDto)
   items!: InspectedItemDto[];
   @ApiPropertyOptional({
+    type: 'string',
     enum: RETURN_RESPONSIBILITIES,
     nullable: true,
     description: 'Required when something is defective; absent when nothing is',
@@ -83,6 +84,7 @@ export class DispositionReturnItemDto {
   @IsIn(DISPOSITION_SOURCES)
   source?: string;
   @ApiPropertyOptional({
+    type: 'string',
     enum: REWORK_INSTRUCTIONS,
     nullable: true,
     description: 'Rework only: repair, or 100 % inspection',
@@ -130,7 +132,7 @@ export class RequestEmergencyProductionDto {
   @Text(100) materialNo!: string;
   @OptionalCount(1, 'Defaults to the confirmed shortage; may be more, never less')
   quantity?: number;
-  @ApiPropertyOptional({ example: '2026-04-10', nullable: true })
+  @ApiPropertyOptional({ type: 'string', example: '2026-04-10', nullable: true, pattern: DATE_PATTERN })
   @IsOptional()
   @IsString()
   @IsPlausibleDate()

@@ -1,28 +1,26 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { SURVEY_DIMENSIONS } from '@qms/survey-domain';
+import { PLAUSIBLE_YEARS } from '@qms/domain-kernel';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   ArrayMinSize,
   IsArray,
-  IsInt,
   IsNumber,
   IsOptional,
   IsString,
   Matches,
-  Max,
-  Min,
   ValidateNested,
 } from 'class-validator';
-import { IsPlausibleDate, OccurredAt, OneOf, OptionalText, Text } from '../http/dto-validators';
+import { DATE_PATTERN, IsCalendarDate, IsPlausibleDate, OccurredAt, OneOf, OptionalText, QueryInteger, Text } from '../http/dto-validators';
 
 export const PERIOD_ID = /^\d{4}-[A-Z0-9]{1,10}$/;
 
 export class SurveyCustomerDto {
   @Text(100, 'ACME') customerId!: string;
-  @ApiProperty({ example: '2019-04-01', description: 'Start of the business relationship' })
+  @ApiProperty({ example: '2019-04-01', description: 'Start of the business relationship', pattern: '^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$' })
   @IsString()
-  @IsPlausibleDate()
+  @IsCalendarDate()
   relationshipStart!: string;
 }
 
@@ -86,7 +84,7 @@ export class AssignCountermeasureDto {
   @OneOf(SURVEY_DIMENSIONS) dimension!: string;
   @Text(100, 'assembly') department!: string;
   @Text(4000) description!: string;
-  @ApiProperty({ example: '2026-09-30' }) @IsString() @IsPlausibleDate() dueDate!: string;
+  @ApiProperty({ example: '2026-09-30', pattern: DATE_PATTERN }) @IsString() @IsPlausibleDate() dueDate!: string;
   @OccurredAt() occurredAt?: string;
 }
 
@@ -100,5 +98,5 @@ export class CloseSurveyPeriodDto {
 }
 
 export class SurveyCalendarQueryDto {
-  @ApiProperty({ example: 2026 }) @Type(() => Number) @IsInt() @Min(2000) @Max(2999) year!: number;
+  @QueryInteger({ minimum: PLAUSIBLE_YEARS.min, maximum: PLAUSIBLE_YEARS.max, required: true }) year!: number;
 }

@@ -1,8 +1,8 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { CHANNELS, SEVERITIES } from '@qms/complaint-domain';
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
-import { IsInstant } from '../../http/dto-validators';
+import {  } from 'class-transformer';
+import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
+import { INSTANT_PATTERN, IsInstant, QueryInteger } from '../../http/dto-validators';
 
 export const COMPLAINT_SORTS = ['receivedAt', '-receivedAt', 'nextDueAt', '-nextDueAt', 'number', '-number', 'closedAt', '-closedAt'] as const;
 
@@ -17,11 +17,11 @@ export class ComplaintListQueryDto {
   @ApiPropertyOptional({ enum: CHANNELS }) @IsOptional() @IsIn(CHANNELS) channel?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(100) department?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(100) partNo?: string;
-  @ApiPropertyOptional({ description: 'Received at or after (ISO-8601 with offset)' })
+  @ApiPropertyOptional({ description: 'Received at or after (ISO-8601 with offset)', pattern: INSTANT_PATTERN })
   @IsOptional()
   @IsInstant()
   receivedFrom?: string;
-  @ApiPropertyOptional({ description: 'Received before (ISO-8601 with offset)' })
+  @ApiPropertyOptional({ description: 'Received before (ISO-8601 with offset)', pattern: INSTANT_PATTERN })
   @IsOptional()
   @IsInstant()
   receivedTo?: string;
@@ -31,13 +31,9 @@ export class ComplaintListQueryDto {
   overdue?: 'true';
   @ApiPropertyOptional({ enum: COMPLAINT_SORTS, default: '-receivedAt' }) @IsOptional() @IsIn(COMPLAINT_SORTS)
   sort?: (typeof COMPLAINT_SORTS)[number];
-  @ApiPropertyOptional({ default: 50, maximum: 500 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(500) pageSize?: number;
+  @QueryInteger({ minimum: 1, maximum: 500, default: 50 }) pageSize?: number;
   @ApiPropertyOptional({ description: 'nextCursor of the previous page' }) @IsOptional() @IsString() @MaxLength(2000) cursor?: string;
-  @ApiPropertyOptional({ description: "A command's position: wait until the list includes it" })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
+  @QueryInteger({ minimum: 0, description: "A command's position: wait until the list includes it" })
   minPosition?: number;
 }
 

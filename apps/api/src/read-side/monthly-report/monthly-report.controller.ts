@@ -3,22 +3,23 @@ import { ApiBearerAuth, ApiOperation, ApiPropertyOptional, ApiTags } from '@nest
 import { ValidationError } from '@qms/domain-kernel';
 import { READ_STORE, type ReadStore } from '@qms/read-store';
 import { type MonthlyReportDocument, QUALITY_REPORTING_PROJECTION, type MonthlyReportMaterializer } from '@qms/reporting';
-import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Matches, Min } from 'class-validator';
+import {  } from 'class-transformer';
+import { IsOptional, IsString, Matches } from 'class-validator';
 import type { FastifyReply } from 'fastify';
 import { awaitPosition, READ_MODEL_POSITIONS, type ReadModelPositions } from '../read-model-positions';
 import { MONTHLY_REPORT_MATERIALIZER } from '../read-side.tokens';
+import { QueryInteger } from '../../http/dto-validators';
 
 const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
 
 export class MonthlyReportQueryDto {
-  @ApiPropertyOptional({ example: '2026-01' }) @IsOptional() @Matches(MONTH, { message: '$property must be YYYY-MM' }) from?: string;
-  @ApiPropertyOptional({ example: '2026-12' }) @IsOptional() @Matches(MONTH, { message: '$property must be YYYY-MM' }) to?: string;
+  @ApiPropertyOptional({ example: '2026-01', pattern: MONTH.source }) @IsOptional() @Matches(MONTH, { message: '$property must be YYYY-MM' }) from?: string;
+  @ApiPropertyOptional({ example: '2026-12', pattern: MONTH.source }) @IsOptional() @Matches(MONTH, { message: '$property must be YYYY-MM' }) to?: string;
   @ApiPropertyOptional({ description: 'Only this customer’s figures (the total stays the whole company)' })
   @IsOptional()
   @IsString()
   customerId?: string;
-  @ApiPropertyOptional() @IsOptional() @Type(() => Number) @IsInt() @Min(0) minPosition?: number;
+  @QueryInteger({ minimum: 0, description: "A command's position: wait until the report includes it" }) minPosition?: number;
 }
 
 /** The monthly quality/delivery report (每月品质(客户抱怨)及交期月报), per month, per customer and in total. */
