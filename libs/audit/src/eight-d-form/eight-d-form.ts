@@ -305,7 +305,7 @@ export function buildEightDForm(report: EightDReport, options: EightDFormOptions
         kind: 'table',
         caption: null,
         columns: [
-          { label: '', span: 2 },
+          { label: t('approvalStep'), span: 2 },
           { label: t('approvedBy'), span: 2 },
           { label: t('approvedAt'), span: 2 },
           { label: t('decisionText'), span: 2 },

@@ -79,6 +79,7 @@ export const LABELS = {
   remarks: w('备注', 'Remarks'),
   reopenedAs: w('重开为', 'Reopened as'),
   approval: w('核决 Approval', 'Approval'),
+  approvalStep: w('项目', 'Step'),
   preparedBy: w('编制 (对策提交)', 'Prepared (plan submitted)'),
   decision: w('8D核决', '8D decision'),
   decisionText: w('核决意见', 'Decision'),

@@ -85,14 +85,14 @@ const STYLE = `
 html { background: #e9ecef; }
 body { margin: 0; font-family: "Microsoft YaHei", "PingFang SC", "Noto Sans CJK SC", "Source Han Sans SC", "Droid Sans Fallback", Arial, sans-serif; font-size: 9pt; color: #111; }
 .sheet { width: 210mm; min-height: 297mm; margin: 8mm auto; padding: 12mm 11mm 14mm; background: #fff; box-shadow: 0 0 4mm rgba(0,0,0,.15); }
-@media print { html { background: none; } .sheet { margin: 0; padding: 0; width: auto; min-height: 0; box-shadow: none; } }
+@media print { html { background: none; } .sheet { margin: 0; padding: 0 0.5mm 0 0; width: auto; min-height: 0; box-shadow: none; } }
 .title { display: flex; justify-content: space-between; align-items: flex-end; border-bottom: 2px solid #111; padding-bottom: 2mm; margin-bottom: 2mm; }
 h1 { font-size: 15pt; margin: 0; letter-spacing: .5pt; }
 .subtitle { margin: 1mm 0 0; color: #444; font-size: 9pt; }
 .number { font-size: 13pt; font-weight: bold; border: 1.5px solid #111; padding: 1.5mm 3mm; text-align: right; }
 .as-of { display: block; font-size: 8pt; font-weight: normal; color: #a00; }
-.section { break-inside: avoid-page; margin-top: 2.5mm; }
-h2 { font-size: 10pt; margin: 0; padding: 1.2mm 2mm; background: #1f3864; color: #fff; border: 1px solid #1f3864; }
+.section { margin-top: 2.5mm; }
+h2 { break-after: avoid; font-size: 10pt; margin: 0; padding: 1.2mm 2mm; background: #1f3864; color: #fff; border: 1px solid #1f3864; }
 table.grid { width: 100%; border-collapse: collapse; table-layout: fixed; }
 table.grid col { width: 12.5%; }
 th, td { border: 1px solid #555; padding: 1mm 1.5mm; vertical-align: top; text-align: left; overflow-wrap: anywhere; }
@@ -101,7 +101,8 @@ table.list thead th { background: #d9e1f2; }
 caption { text-align: left; font-weight: bold; padding: 1.2mm 2mm; background: #f0f2f5; border: 1px solid #555; border-bottom: none; caption-side: top; }
 td.long { white-space: pre-wrap; }
 td.empty { color: #777; text-align: center; }
-tr { break-inside: avoid; }
+tr, caption { break-inside: avoid; }
+caption, thead { break-after: avoid; }
 thead { display: table-header-group; }
 footer { margin-top: 3mm; font-size: 7.5pt; color: #555; text-align: right; }
 `;
