@@ -137,6 +137,17 @@ describe('the 8D report form (客户抱怨处理单 / 8D报告)', () => {
     expect(texts).not.toContain('去毛刺刀具磨损');
   });
 
+  it('is documented in OpenAPI, with the reopening\'s new facts', async () => {
+    const response = await api.app.inject({ method: 'GET', url: '/docs-json' });
+    expect(response.statusCode).toBe(200);
+    const spec = response.json<{ paths: Record<string, { get?: { parameters?: { name: string }[] } }>; components: { schemas: Record<string, { properties?: Record<string, unknown> }> } }>();
+    const parameters = spec.paths['/complaints/{number}/8d-report']?.get?.parameters?.map((parameter) => parameter.name);
+    expect(parameters).toEqual(expect.arrayContaining(['number', 'format', 'lang', 'at', 'basis']));
+    expect(Object.keys(spec.components.schemas['ReopenComplaintDto']?.properties ?? {})).toEqual(
+      expect.arrayContaining(['reason', 'quantityAffected', 'lot', 'defectDescription', 'customerDeadline']),
+    );
+  });
+
   it('refuses an unknown complaint, a bad format or instant, and an unauthenticated reader', async () => {
     expect((await get('/complaints/CC-2026-9999/8d-report')).status).toBe(404);
     expect((await get(`/complaints/${number}/8d-report?format=pdf`)).status).toBe(400);
