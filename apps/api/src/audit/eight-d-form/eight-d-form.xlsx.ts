@@ -5,6 +5,8 @@ import { assertNever } from '@qms/domain-kernel';
 /** Character widths of the eight grid columns A–H: about 100 characters across A4 portrait. */
 const COLUMN_WIDTHS = [14, 12, 12, 12, 14, 12, 12, 12] as const;
 const LINE_HEIGHT = 12.5;
+/** Printable height of an A4 page in row points, at the margins below, less a little for scaling. */
+const PAGE_HEIGHT = 740;
 const NAVY = 'FF1F3864';
 const LABEL_FILL = 'FFF0F2F5';
 const HEAD_FILL = 'FFD9E1F2';
@@ -15,6 +17,11 @@ export const EIGHT_D_FORM_SHEET = '8D';
  * page width, the title rows repeated on every page, merged cells and borders.
  */
 export async function eightDFormWorkbook(form: EightDForm): Promise<Buffer> {
+  return Buffer.from(await eightDFormSheet(form).workbook.xlsx.writeBuffer());
+}
+
+/** The workbook before it is written, for the page layout to be inspected. */
+export function eightDFormSheet(form: EightDForm): ExcelJS.Worksheet {
   const workbook = new ExcelJS.Workbook();
   workbook.title = `${form.complaintNumber} ${form.title}`;
   const sheet = workbook.addWorksheet(EIGHT_D_FORM_SHEET, { views: [{ showGridLines: false }] });
@@ -29,6 +36,7 @@ export async function eightDFormWorkbook(form: EightDForm): Promise<Buffer> {
     for (const item of section.blocks) writer.block(item);
   }
   writer.footer(form.footer);
+  writer.keepSectionsTogether();
 
   sheet.pageSetup = {
     paperSize: 9,
@@ -42,11 +50,13 @@ export async function eightDFormWorkbook(form: EightDForm): Promise<Buffer> {
     printTitlesRow: '1:2',
   };
   sheet.headerFooter = { oddFooter: `&L${form.complaintNumber}&C&P / &N&R${form.footer}` };
-  return Buffer.from(await workbook.xlsx.writeBuffer());
+  return sheet;
 }
 
 class FormWriter {
   lastRow = 0;
+  /** First row (the gap above the title) of each section. */
+  private readonly sectionStarts: number[] = [];
 
   constructor(
     private readonly sheet: ExcelJS.Worksheet,
@@ -71,7 +81,7 @@ class FormWriter {
   }
 
   sectionTitle(text: string): void {
-    this.next(); // a thin gap between sections, as on the paper form
+    this.sectionStarts.push(this.next()); // a thin gap between sections, as on the paper form
     this.sheet.getRow(this.lastRow).height = 5;
     const row = this.next();
     this.put(row, 1, FORM_GRID_COLUMNS, text, {
@@ -150,6 +160,33 @@ class FormWriter {
     this.next();
     const row = this.next();
     this.put(row, 1, FORM_GRID_COLUMNS, text, { font: { ...this.font, size: 8, color: { argb: 'FF555555' } }, alignment: { horizontal: 'right' } });
+  }
+
+  /**
+   * A section that would start near the foot of a page and run onto the next starts on the next
+   * page instead, as a person laying out the paper form would do; a section longer than a page
+   * still breaks where it must.
+   */
+  keepSectionsTogether(): void {
+    const height = (row: number): number => this.sheet.getRow(row).height ?? 15;
+    const sum = (from: number, to: number): number => {
+      let total = 0;
+      for (let row = from; row <= to; row += 1) total += height(row);
+      return total;
+    };
+    const repeated = sum(1, 2);
+    let used = repeated;
+    this.sectionStarts.forEach((start, index) => {
+      const end = (this.sectionStarts[index + 1] ?? this.lastRow + 1) - 1;
+      const size = sum(start, end);
+      if (used + size > PAGE_HEIGHT && size <= PAGE_HEIGHT - repeated && start > 3) {
+        this.sheet.getRow(start - 1).addPageBreak();
+        used = repeated + size;
+        return;
+      }
+      used += size;
+      while (used > PAGE_HEIGHT) used -= PAGE_HEIGHT - repeated;
+    });
   }
 
   private next(): number {
