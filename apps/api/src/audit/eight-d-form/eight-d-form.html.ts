@@ -11,7 +11,7 @@ export function eightDFormHtml(form: EightDForm): string {
 <head>
 <meta charset="utf-8">
 <title>${escape(`${form.complaintNumber} ${form.title}`)}</title>
-<style>${STYLE}</style>
+<style>${STYLE}${pageBoxes(form)}</style>
 </head>
 <body>
 <main class="sheet">
@@ -69,6 +69,12 @@ function fieldRows(fields: readonly FormField[]): string {
     rows.push(`<tr>${cells.join('')}</tr>`);
   }
   return rows.join('');
+}
+
+/** The complaint number and page count at the foot of every printed page. */
+function pageBoxes(form: EightDForm): string {
+  const number = form.complaintNumber.replace(/["\\]/g, '');
+  return `@page { @bottom-left { content: "${number}"; font-size: 7.5pt; color: #555; } @bottom-right { content: counter(page) " / " counter(pages); font-size: 7.5pt; color: #555; } }`;
 }
 
 function colgroup(): string {
