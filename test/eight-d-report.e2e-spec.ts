@@ -152,6 +152,7 @@ describe('the 8D report form (客户抱怨处理单 / 8D报告)', () => {
     expect((await get('/complaints/CC-2026-9999/8d-report')).status).toBe(404);
     expect((await get(`/complaints/${number}/8d-report?format=pdf`)).status).toBe(400);
     expect((await get(`/complaints/${number}/8d-report?at=yesterday`)).status).toBe(400);
+    expect((await get(`/complaints/${number}/8d-report?at=2020-01-01T00:00:00Z`)).status).toBe(404);
     const anonymous = await api.app.inject({ method: 'GET', url: `/complaints/${number}/8d-report` });
     expect(anonymous.statusCode).toBe(401);
   });

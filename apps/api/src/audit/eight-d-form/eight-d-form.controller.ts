@@ -2,7 +2,7 @@ import { Controller, Get, Headers, Inject, Param, Query, Res } from '@nestjs/com
 import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { buildEightDForm, buildEightDReport, pickFormLanguage } from '@qms/audit';
 import type { DeadlinePolicyConfig } from '@qms/complaint-domain';
-import { ValidationError } from '@qms/domain-kernel';
+import { NotFoundError, ValidationError } from '@qms/domain-kernel';
 import type { FastifyReply } from 'fastify';
 import { DEADLINE_POLICY } from '../../config/domain-policy';
 import { CLOCK, type Clock } from '../../infrastructure/tokens';
@@ -42,6 +42,7 @@ export class EightDFormController {
     if (at === null && query.basis !== undefined) throw ValidationError.field('basis', 'applies to at only');
     const events =
       at === null ? await this.trail.wholeStream(streamId) : (await this.trail.asOf(streamId, { kind: 'time', basis: query.basis ?? 'recorded', at })).events;
+    if (events.length === 0) throw new NotFoundError(`Complaint ${number} was not registered yet at ${query.at ?? ''}.`);
     const lang = pickFormLanguage(query.lang, acceptLanguage);
     const form = buildEightDForm(buildEightDReport(events), {
       lang,
