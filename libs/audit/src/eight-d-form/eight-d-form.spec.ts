@@ -61,6 +61,19 @@ describe('the 8D report form', () => {
     );
   });
 
+  it('shows the actions as not applicable when the complaint was decided not ours', () => {
+    const [registered, assigned, contained, rootCause] = FULL_EIGHT_D_STEPS;
+    const notOurs: (typeof FULL_EIGHT_D_STEPS)[number] = [
+      { type: 'ResponsibilityDecided', data: { complaintNumber: 'CC-2026-0042', occurredAt: '2026-11-21T07:00:00.000Z', responsibility: 'not_ours', explanation: '客户装配扭矩超规格', quantityAffected: 12 } },
+      { userId: 'li.na', role: 'quality' },
+    ];
+    const steps = [registered, assigned, contained, rootCause, notOurs].filter((step) => step !== undefined);
+    const form = formOf('zh-CN', steps);
+    expect(textOf(section(form, 'D5')?.blocks)).toContain('不适用 (非本公司责任)');
+    expect(textOf(section(form, 'D4')?.blocks)).toContain('客户装配扭矩超规格');
+    expect(textOf(section(form, 'D5')?.blocks)).not.toContain('待定');
+  });
+
   it('marks what has not happened yet as pending', () => {
     const form = formOf('en', FULL_EIGHT_D_STEPS.slice(0, 3));
     expect(textOf(section(form, 'D4')?.blocks)).toContain('Pending');

@@ -83,6 +83,9 @@ export function buildEightDForm(report: EightDReport, options: EightDFormOptions
   const responsibility = report.D4.responsibility;
   const actions = [...report.D5.correctiveActions, ...report.D7.preventiveActions];
   const implementation = report.D6.implementation;
+  // Not ours (§6.2.4): sales explains and the complaint closes without actions or an 8D decision.
+  const notOurs = responsibility?.responsibility === 'not_ours';
+  const noActions = notOurs ? `${t('notApplicable')} (${v('not_ours')})` : t('pending');
 
   const header: FormField[] = [
     { label: t('complaintNumber'), value: report.complaintNumber ?? '' },
@@ -211,11 +214,11 @@ export function buildEightDForm(report: EightDReport, options: EightDFormOptions
     id: 'D5',
     title: t('d5'),
     blocks: [
-      { kind: 'table', caption: null, columns: actionColumns, rows: report.D5.correctiveActions.map(actionRow), empty: t('pending') },
+      { kind: 'table', caption: null, columns: actionColumns, rows: report.D5.correctiveActions.map(actionRow), empty: noActions },
       {
         kind: 'fields',
         fields: [
-          { label: t('planSubmitted'), value: submission === null ? t('pending') : `${at(submission.occurredAt)} ${who(submission.by)}` },
+          { label: t('planSubmitted'), value: submission === null ? noActions : `${at(submission.occurredAt)} ${who(submission.by)}` },
           { label: t('onTime'), value: submission === null ? '' : yesNo(submission.onTime) },
         ],
       },
@@ -236,7 +239,7 @@ export function buildEightDForm(report: EightDReport, options: EightDFormOptions
           revisionText(review.pfmea, t),
           revisionText(review.controlPlan, t),
         ]),
-        empty: t('pending'),
+        empty: noActions,
       },
     ],
   };
@@ -248,7 +251,7 @@ export function buildEightDForm(report: EightDReport, options: EightDFormOptions
     title: t('d7'),
     blocks: [
       ...(report.D7.preventiveActions.length > 0 || waiverRequested === null
-        ? [{ kind: 'table' as const, caption: null, columns: actionColumns, rows: report.D7.preventiveActions.map(actionRow), empty: t('pending') }]
+        ? [{ kind: 'table' as const, caption: null, columns: actionColumns, rows: report.D7.preventiveActions.map(actionRow), empty: noActions }]
         : []),
       ...(waiverRequested === null
         ? []
@@ -274,7 +277,7 @@ export function buildEightDForm(report: EightDReport, options: EightDFormOptions
     id: 'D8',
     title: t('d8'),
     blocks: [
-      { kind: 'text', label: t('verification'), value: verifications.length === 0 ? t('pending') : verifications.join('\n') },
+      { kind: 'text', label: t('verification'), value: verifications.length === 0 ? noActions : verifications.join('\n') },
       {
         kind: 'fields',
         fields: [
@@ -296,7 +299,7 @@ export function buildEightDForm(report: EightDReport, options: EightDFormOptions
     ),
     ...(waiverApproved === null ? [] : [signature(t('waiver'), waiverApproved, waiverApproved.text, who, at)]),
   ];
-  if (!report.D5.decisions.some((decision) => decision.outcome === 'approved')) approvals.push([t('decision'), t('pending'), '', '']);
+  if (!report.D5.decisions.some((decision) => decision.outcome === 'approved')) approvals.push([t('decision'), noActions, '', '']);
   const approval: FormSection = {
     id: 'approval',
     title: t('approval'),

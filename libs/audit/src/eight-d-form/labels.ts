@@ -91,6 +91,7 @@ export const LABELS = {
   none: w('无', 'None'),
   notRecorded: w('未记录', 'Not recorded'),
   pending: w('待定', 'Pending'),
+  notApplicable: w('不适用', 'Not applicable'),
   asOf: w('截至', 'As of'),
   printed: w('打印', 'Printed'),
   timeZone: w('时区', 'Time zone'),
