@@ -55,6 +55,7 @@ export class EightDFormController {
     void reply.header('Cache-Control', 'no-store');
     if (format === 'html') {
       void reply.header('Content-Type', 'text/html; charset=utf-8');
+      void reply.header('Content-Disposition', `inline; filename="${number}-8D-report.html"`);
       return eightDFormHtml(form);
     }
     void reply.header('Content-Type', XLSX);
