@@ -57,7 +57,7 @@ function block(item: FormBlock): string {
   }
 }
 
-/** Two label/value pairs to a line: label 1 column, value 3 columns. */
+/** Two label/value pairs to a line: label 1 column (the wider first and fifth), value 3 columns. */
 function fieldRows(fields: readonly FormField[]): string {
   const rows: string[] = [];
   for (let index = 0; index < fields.length; index += 2) {
@@ -100,8 +100,10 @@ h1 { font-size: 15pt; margin: 0; letter-spacing: .5pt; }
 .section { margin-top: 2.5mm; }
 h2 { break-after: avoid; font-size: 10pt; margin: 0; padding: 1.2mm 2mm; background: #1f3864; color: #fff; border: 1px solid #1f3864; }
 table.grid { width: 100%; border-collapse: collapse; table-layout: fixed; }
-table.grid col { width: 12.5%; }
-th, td { border: 1px solid #555; padding: 1mm 1.5mm; vertical-align: top; text-align: left; overflow-wrap: anywhere; }
+table.grid col { width: 11.33%; }
+table.grid col:nth-child(4n + 1) { width: 16%; }
+table.list col, table.list col:nth-child(4n + 1) { width: 12.5%; }
+th, td { border: 1px solid #555; padding: 1mm 1.5mm; vertical-align: top; text-align: left; overflow-wrap: break-word; }
 th { background: #f0f2f5; font-weight: bold; }
 table.list thead th { background: #d9e1f2; }
 caption { text-align: left; font-weight: bold; padding: 1.2mm 2mm; background: #f0f2f5; border: 1px solid #555; border-bottom: none; caption-side: top; }
