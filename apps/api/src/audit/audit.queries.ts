@@ -1,7 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { AS_OF_BASES, type AsOfBasis, type AsOfPoint } from '@qms/audit';
 import { ValidationError } from '@qms/domain-kernel';
-import {  } from 'class-transformer';
 import { IsIn, IsOptional, IsString } from 'class-validator';
 import { INSTANT_PATTERN, IsInstant, QueryInteger } from '../http/dto-validators';
 

@@ -3,7 +3,6 @@ import { ApiBearerAuth, ApiOperation, ApiPropertyOptional, ApiTags } from '@nest
 import { ValidationError } from '@qms/domain-kernel';
 import { READ_STORE, type ReadStore } from '@qms/read-store';
 import { type MonthlyReportDocument, QUALITY_REPORTING_PROJECTION, type MonthlyReportMaterializer } from '@qms/reporting';
-import {  } from 'class-transformer';
 import { IsOptional, IsString, Matches } from 'class-validator';
 import type { FastifyReply } from 'fastify';
 import { awaitPosition, READ_MODEL_POSITIONS, type ReadModelPositions } from '../read-model-positions';
