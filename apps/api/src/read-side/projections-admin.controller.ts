@@ -14,11 +14,13 @@ import { EVENT_CATALOGUE } from '../infrastructure/tokens';
 import { REPORTING_CONFIG } from './reporting-config.provider';
 import { MONTHLY_REPORT_MATERIALIZER, PROJECTION_ENGINE } from './read-side.tokens';
 
-const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
+/** A month of the plausible years (@qms/domain-kernel PLAUSIBLE_YEARS). */
+const MONTH = /^(20[0-9]{2}|2100)-(0[1-9]|1[0-2])$/;
+const MONTH_PATTERN = MONTH.source;
 
 export class MonthRangeDto {
-  @ApiProperty({ example: '2026-01', pattern: MONTH.source }) @IsOptional() @Matches(MONTH, { message: '$property must be YYYY-MM' }) from?: string;
-  @ApiProperty({ example: '2026-12', pattern: MONTH.source }) @IsOptional() @Matches(MONTH, { message: '$property must be YYYY-MM' }) to?: string;
+  @ApiProperty({ example: '2026-01', pattern: MONTH_PATTERN }) @IsOptional() @Matches(MONTH, { message: '$property must be YYYY-MM from 2000-01 to 2100-12' }) from?: string;
+  @ApiProperty({ example: '2026-12', pattern: MONTH_PATTERN }) @IsOptional() @Matches(MONTH, { message: '$property must be YYYY-MM from 2000-01 to 2100-12' }) to?: string;
 }
 
 /** Operations on the read models: status, zero-downtime rebuilds, a month range of the report. */

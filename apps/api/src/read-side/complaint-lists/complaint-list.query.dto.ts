@@ -33,7 +33,7 @@ export class ComplaintListQueryDto {
   @ApiPropertyOptional({ enum: COMPLAINT_SORTS, default: '-receivedAt' }) @IsOptional() @IsIn(COMPLAINT_SORTS)
   sort?: (typeof COMPLAINT_SORTS)[number];
   @QueryInteger({ minimum: 1, maximum: 500, default: 50 }) pageSize?: number;
-  @ApiPropertyOptional({ description: 'nextCursor of the previous page' }) @IsOptional() @IsString() @MaxLength(2000) cursor?: string;
+  @ApiPropertyOptional({ description: 'nextCursor of the previous page', minLength: 1 }) @IsOptional() @IsString() @MaxLength(2000) cursor?: string;
   @QueryInteger({ minimum: 0, description: "A command's position: wait until the list includes it" })
   minPosition?: number;
 }

@@ -9,11 +9,13 @@ import { awaitPosition, READ_MODEL_POSITIONS, type ReadModelPositions } from '..
 import { MONTHLY_REPORT_MATERIALIZER } from '../read-side.tokens';
 import { QueryInteger } from '../../http/dto-validators';
 
-const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
+/** A month of the plausible years (@qms/domain-kernel PLAUSIBLE_YEARS). */
+const MONTH = /^(20[0-9]{2}|2100)-(0[1-9]|1[0-2])$/;
+const MONTH_PATTERN = MONTH.source;
 
 export class MonthlyReportQueryDto {
-  @ApiPropertyOptional({ example: '2026-01', pattern: MONTH.source }) @IsOptional() @Matches(MONTH, { message: '$property must be YYYY-MM' }) from?: string;
-  @ApiPropertyOptional({ example: '2026-12', pattern: MONTH.source }) @IsOptional() @Matches(MONTH, { message: '$property must be YYYY-MM' }) to?: string;
+  @ApiPropertyOptional({ example: '2026-01', pattern: MONTH_PATTERN }) @IsOptional() @Matches(MONTH, { message: '$property must be YYYY-MM from 2000-01 to 2100-12' }) from?: string;
+  @ApiPropertyOptional({ example: '2026-12', pattern: MONTH_PATTERN }) @IsOptional() @Matches(MONTH, { message: '$property must be YYYY-MM from 2000-01 to 2100-12' }) to?: string;
   @ApiPropertyOptional({ description: 'Only this customer’s figures (the total stays the whole company)' })
   @IsOptional()
   @IsString()
