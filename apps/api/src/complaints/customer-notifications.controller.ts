@@ -1,6 +1,6 @@
 import { Body, Controller, HttpCode, Inject, Param, Post, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { CommandResult } from '@qms/command-handling';
 import { COMPLAINT_COMMAND_ROLES, NOTIFICATION_KINDS, SPECIAL_STATUSES } from '@qms/complaint-domain';
 import { IsIn, ValidateIf } from 'class-validator';
@@ -9,7 +9,7 @@ import type { FastifyReply } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import { Roles } from '../auth/auth.guard';
 import { Ctx, type RequestContext } from '../auth/request-context';
-import { commandResponse } from '../commands/command-response';
+import { CustomerNotificationCommandResponse, commandResponse } from '../commands/command-response';
 import { Instant, OccurredAt, OneOf, OptionalText, Text } from '../http/dto-validators';
 import { CLOCK, type Clock } from '../infrastructure/tokens';
 import { CustomerNotificationStepCommand } from './complaint.commands';
@@ -46,6 +46,7 @@ export class CustomerNotificationsController {
 
   @Post()
   @HttpCode(201)
+  @ApiCreatedResponse({ type: CustomerNotificationCommandResponse })
   @Roles(...COMPLAINT_COMMAND_ROLES.RecordCustomerNotification)
   @ApiOperation({ summary: 'Record a customer notification or special status (e.g. controlled shipping, new-business hold)' })
   async record(@Body() dto: RecordCustomerNotificationDto, @Ctx() context: RequestContext, @Res({ passthrough: true }) reply: FastifyReply) {
@@ -61,6 +62,7 @@ export class CustomerNotificationsController {
 
   @Post(':notificationId/end')
   @HttpCode(200)
+  @ApiOkResponse({ type: CustomerNotificationCommandResponse })
   @Roles(...COMPLAINT_COMMAND_ROLES.EndCustomerNotification)
   @ApiOperation({ summary: 'The customer lifted a special status' })
   async end(@Param('notificationId') notificationId: string, @Body() dto: EndCustomerNotificationDto, @Ctx() context: RequestContext, @Res({ passthrough: true }) reply: FastifyReply) {
