@@ -87,6 +87,12 @@ describe('malformed input is a 4xx naming the field, nothing appended', () => {
     },
   );
 
+  it('a survey answer without its scores or respondent → 400, not a crash', async () => {
+    const response = await api.request('POST', '/surveys/2026-H1/responses', { key: 'dev-sales', body: { customerId: 'ACME' } });
+    expect(response.status).toBe(400);
+    expect(response.body.fields.map((error: { field: string }) => error.field)).toEqual(expect.arrayContaining(['scores', 'respondent']));
+  });
+
   it('JSON nested 5,000 deep (or 100,000 nested arrays) → 400, not a stack overflow', async () => {
     for (const body of ['{"a":'.repeat(5000) + '1' + '}'.repeat(5000), '['.repeat(100_000) + ']'.repeat(100_000)]) {
       const response = await raw(body, 'application/json');

@@ -24,11 +24,13 @@ describe('OpenAPI document (/docs-json)', () => {
   });
 
   it('lists the error answers of a route from its shape, each with the error body', () => {
-    expect(statuses('/complaints', 'post')).toEqual(['201', '400', '401', '403', '409', '413', '415', '503']);
+    expect(statuses('/complaints', 'post')).toEqual(['201', '400', '401', '403', '404', '409', '413', '415', '503']);
     expect(statuses('/complaints/{number}/assignment', 'post')).toEqual(['200', '400', '401', '403', '404', '409', '413', '414', '415', '503']);
     expect(statuses('/complaints', 'get')).toEqual(['200', '400', '401', '503']);
     expect(document.paths['/complaints'].post.responses['415'].content['application/json'].schema).toEqual({ $ref: '#/components/schemas/ErrorResponse' });
     expect(Object.keys(document.components.schemas.ErrorResponse.properties)).toEqual(['statusCode', 'code', 'message', 'fields']);
+    // The import answers its own report of bad rows, or the error body for a bad request.
+    expect(document.paths['/deliveries/import'].post.responses['400'].content['application/json'].schema.oneOf).toHaveLength(2);
   });
 
   it('documents the request and response headers of commands and reads', () => {

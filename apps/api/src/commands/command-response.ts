@@ -29,5 +29,5 @@ export class ReopenedComplaintResponse extends ComplaintCommandResponse {
 }
 
 export class CustomerNotificationCommandResponse extends CommandResponse {
-  @ApiProperty({ format: 'uuid' }) notificationId!: string;
+  @ApiProperty({ example: 'complaint-CC-2026-0001' }) notificationId!: string;
 }

@@ -13,6 +13,7 @@ import {
   IsBoolean,
   IsIn,
   IsNotEmpty,
+  IsObject,
   IsOptional,
   IsString,
   MaxLength,
@@ -89,8 +90,8 @@ export class PlanCorrectiveActionDto extends PlanActionDto {
   @ApiProperty({ type: [String] }) @IsArray() @ArrayMaxSize(100) @IsString({ each: true }) similarProductsCovered!: string[];
   @ApiProperty({ type: [String] }) @IsArray() @ArrayMaxSize(100) @IsString({ each: true }) similarProcessesCovered!: string[];
   @OptionalText(2000) noSimilarItemsReason?: string | null;
-  @ApiProperty({ type: DocumentRevisionDto }) @ValidateNested() @Type(() => DocumentRevisionDto) pfmea!: DocumentRevisionDto;
-  @ApiProperty({ type: DocumentRevisionDto }) @ValidateNested() @Type(() => DocumentRevisionDto) controlPlan!: DocumentRevisionDto;
+  @ApiProperty({ type: DocumentRevisionDto }) @IsObject() @ValidateNested() @Type(() => DocumentRevisionDto) pfmea!: DocumentRevisionDto;
+  @ApiProperty({ type: DocumentRevisionDto }) @IsObject() @ValidateNested() @Type(() => DocumentRevisionDto) controlPlan!: DocumentRevisionDto;
 }
 
 export class PlanPreventiveActionDto extends PlanActionDto {

@@ -74,6 +74,7 @@ export class DeliveriesController {
     summary: 'Record one delivered order line; the same line again appends nothing (200, alreadyRecorded)',
   })
   @ApiCreatedResponse({ type: CommandResponse })
+  @ApiOkResponse({ type: CommandResponse, description: 'Already recorded with the same facts: nothing appended' })
   @ApiConflictResponse({
     description: 'The order line is already recorded with other facts: send a correction',
   })

@@ -30,13 +30,13 @@ export class RecordDeliveryDto {
 }
 
 export class DeliveryChangesDto {
-  @ApiPropertyOptional({ maxLength: 100 })
+  @ApiPropertyOptional({ minLength: 1, maxLength: 100 })
   @IsOptional()
   @IsString()
   @IsNotEmpty()
   @MaxLength(100)
   customerId?: string;
-  @ApiPropertyOptional({ maxLength: 100 })
+  @ApiPropertyOptional({ minLength: 1, maxLength: 100 })
   @IsOptional()
   @IsString()
   @IsNotEmpty()

@@ -101,7 +101,8 @@ export function describeStandardResponses(document: OpenAPIObject): void {
       if (parameters.length > 0 || operation.requestBody !== undefined || !operation['x-public']) statuses.add('400');
       if (operation.requestBody !== undefined) ['413', '415'].forEach((status) => statuses.add(status));
       if (parameters.some((parameter) => parameter.in === 'path')) ['404', '414'].forEach((status) => statuses.add(status));
-      if (command) statuses.add('409');
+      // A command may name a record in its body (a correction, a linked complaint) that does not exist.
+      if (command) ['404', '409'].forEach((status) => statuses.add(status));
       if (operation['x-public']) operation.security = [];
       else {
         statuses.add('401');
@@ -117,7 +118,9 @@ export function describeStandardResponses(document: OpenAPIObject): void {
         ];
       }
       for (const status of statuses) {
-        operation.responses[status] ??= { description: ERROR_DESCRIPTIONS[status] ?? 'Error', content: errorContent };
+        const documented = operation.responses[status];
+        if (documented === undefined) operation.responses[status] = { description: ERROR_DESCRIPTIONS[status] ?? 'Error', content: errorContent };
+        else documented.content = withErrorBody(documented.content);
       }
       if (statuses.has('503')) operation.responses['503']!.headers = { 'Retry-After': { description: 'Seconds', schema: { type: 'integer' } } };
       for (const [status, response] of Object.entries(operation.responses)) {
@@ -139,6 +142,14 @@ export function describeStandardResponses(document: OpenAPIObject): void {
     }
   }
   closeRequestSchemas(document);
+}
+
+/** A route's own answer for an error status (the import's report of bad rows), or the error body. */
+function withErrorBody(content: unknown): unknown {
+  const error = { $ref: getSchemaPath(ErrorResponse) };
+  const schema = (content as { 'application/json'?: { schema?: unknown } } | undefined)?.['application/json']?.schema;
+  if (schema === undefined) return { 'application/json': { schema: error } };
+  return { 'application/json': { schema: { oneOf: [schema, error] } } };
 }
 
 /** Free text without its own pattern or list of values says which characters it may hold. */

@@ -7,6 +7,7 @@ import {
   ArrayMinSize,
   IsArray,
   IsNumber,
+  IsObject,
   IsOptional,
   IsString,
   Matches,
@@ -31,6 +32,8 @@ export class IssueSurveyDto {
   periodId!: string;
   @ApiPropertyOptional({
     type: [SurveyCustomerDto],
+    minItems: 1,
+    maxItems: 5000,
     description:
       'Customers with relationship starts; when absent, surveys.customers of the policy file. Customers of less than a year are excluded (regular contact).',
   })
@@ -60,11 +63,13 @@ export class RespondentDto {
 
 class SurveyAnswerDto {
   @ApiProperty({ type: SurveyScoresDto })
+  @IsObject()
   @ValidateNested()
   @Type(() => SurveyScoresDto)
   scores!: SurveyScoresDto;
   @OptionalText(4000) comments?: string | null;
   @ApiProperty({ type: RespondentDto })
+  @IsObject()
   @ValidateNested()
   @Type(() => RespondentDto)
   respondent!: RespondentDto;
