@@ -149,7 +149,7 @@ function withErrorBody(content: unknown): unknown {
   const error = { $ref: getSchemaPath(ErrorResponse) };
   const schema = (content as { 'application/json'?: { schema?: unknown } } | undefined)?.['application/json']?.schema;
   if (schema === undefined) return { 'application/json': { schema: error } };
-  return { 'application/json': { schema: { oneOf: [schema, error] } } };
+  return { 'application/json': { schema: { anyOf: [schema, error] } } };
 }
 
 /** Free text without its own pattern or list of values says which characters it may hold. */
