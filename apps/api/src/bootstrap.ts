@@ -2,7 +2,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule, type AppOverrides } from './app.module';
 import type { AppConfig } from './config/app-config';
-import { registerBodyParsing } from './http/body-parsing';
+import { registerInputChecks } from './http/input-checks';
 import { setupOpenApi } from './http/openapi';
 import { createValidationPipe } from './http/validation';
 
@@ -14,7 +14,7 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
     logger: config.production ? ['error', 'warn', 'log'] : ['error', 'warn'],
     abortOnError: false,
   });
-  registerBodyParsing(app);
+  registerInputChecks(app);
   app.useGlobalPipes(createValidationPipe());
   app.enableShutdownHooks();
   setupOpenApi(app);

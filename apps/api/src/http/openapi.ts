@@ -1,6 +1,6 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { ApiProperty, ApiPropertyOptional, DocumentBuilder, getSchemaPath, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
-import { JSON_BODY_LIMIT_BYTES } from './body-parsing';
+import { JSON_BODY_LIMIT_BYTES } from './input-checks';
 
 class FieldErrorResponse {
   @ApiProperty({ example: 'receivedAt' }) field!: string;

@@ -22,12 +22,12 @@ export const JSON_MAX_DEPTH = 64;
 const API_CONSUMES = 'swagger/apiConsumes';
 
 /**
- * How request bodies are read (DESIGN §11: malformed input is a 4xx, never a 5xx): JSON must be
- * valid UTF-8, at most JSON_BODY_LIMIT_BYTES (413) and JSON_MAX_DEPTH deep (400); a CSV upload is
- * handed on as a stream; any other type, or a type the route does not take, is 415; a method the
- * path does not have is 405.
+ * How requests are read and checked before a route runs (DESIGN §11: malformed input is a 4xx,
+ * never a 5xx): JSON must be valid UTF-8, at most JSON_BODY_LIMIT_BYTES (413) and JSON_MAX_DEPTH
+ * deep (400); a CSV upload is handed on as a stream; any other type, or a type the route does not
+ * take, is 415; a method the path does not have is 405.
  */
-export function registerBodyParsing(app: NestFastifyApplication): void {
+export function registerInputChecks(app: NestFastifyApplication): void {
   registerMethodNotAllowed(app);
   const fastify = app.getHttpAdapter().getInstance();
   const parseJson = fastify.getDefaultJsonParser('error', 'error');
