@@ -62,21 +62,22 @@ schemathesis_pass() {
   shift 4
   log "schemathesis, $label: $examples cases per operation and phase"
   set +e
-  "$venv/bin/st" --config-file "$config" run "$base/docs-json" \
+  # From the temp folder: schemathesis keeps its own state in the working directory.
+  (cd "$work" && "$venv/bin/st" --config-file "$config" run "$base/docs-json" \
     --max-examples "$examples" \
     --header "Authorization: Bearer $key" \
     --workers 1 \
     --seed "${FUZZ_SEED:-20261205}" \
     --generation-database none \
     --no-color \
-    "$@" >"$work/schemathesis-$label.log" 2>&1
+    "$@") >"$work/schemathesis-$label.log" 2>&1
   status=$?
   set -e
   echo "== schemathesis, $label"
   sed -n '/^=* SUMMARY =*$/,$p' "$work/schemathesis-$label.log"
   [ "$status" -eq 0 ] || sed -n '/^=* FAILURES =*$/,/^=* SUMMARY =*$/p' "$work/schemathesis-$label.log" | head -200
   cases="$(grep -Eo '[0-9]+ generated' "$work/schemathesis-$label.log" | tail -1 | grep -Eo '[0-9]+' || echo 0)"
-  failures="$(grep -Eo '[0-9]+ unique failures' "$work/schemathesis-$label.log" | tail -1 | grep -Eo '^[0-9]+' || echo 0)"
+  failures="$(grep -Eo '[0-9]+ unique failures?' "$work/schemathesis-$label.log" | tail -1 | grep -Eo '^[0-9]+' || echo 0)"
   [ "$status" -eq 0 ] || [ "$failures" -gt 0 ] || failures=1
   st_cases=$((st_cases + cases))
   st_failures=$((st_failures + failures))
