@@ -153,7 +153,7 @@ export function loadAppConfig(env: Env = process.env): AppConfig {
     mongoServerSelectionTimeoutMs: settings.MONGO_SERVER_SELECTION_TIMEOUT_MS,
     apiKeys: loadApiKeys(settings, production),
     policy: loadPolicy(settings.QMS_POLICY_FILE),
-    logLevel: settings.LOG_LEVEL ?? (production ? 'info' : 'warn'),
+    logLevel: settings.LOG_LEVEL ?? 'info',
     logFormat: settings.LOG_FORMAT,
     metricsPort: settings.METRICS_PORT,
     metricsHost: settings.METRICS_HOST,
