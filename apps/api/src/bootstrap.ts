@@ -9,14 +9,14 @@ import { type AppObservability, AppModule, type AppOverrides } from './app.modul
 import type { AppConfig } from './config/app-config';
 import { createValidationPipe } from './http/validation';
 import { ApiMetrics } from './observability/api-metrics';
-import { createRootLogger } from './observability/logging';
+import { createRootLogger, StartupLogger } from './observability/logging';
 import { correlationIdOf, CORRELATION_ID_HEADER, rememberRoute, REQUEST_ID_HEADER, requestIdOf } from './observability/request-tracing';
 
 /** Builds the HTTP app; shared by main.ts, the end-to-end tests and the benchmark. */
 export async function createApp(config: AppConfig, overrides: AppOverrides = {}): Promise<NestFastifyApplication> {
   const observability = createObservability(config, overrides.logDestination);
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, overrides, observability), createFastifyAdapter(), {
-    bufferLogs: true,
+    logger: new StartupLogger(observability.logger),
     abortOnError: false,
   });
   await configureApp(app, observability);

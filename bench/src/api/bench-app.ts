@@ -14,6 +14,7 @@ import {
 } from '../../../apps/api/src/complaints/complaint.dto';
 import type { AppConfig } from '../../../apps/api/src/config/app-config';
 import { configureApp, createFastifyAdapter, createObservability } from '../../../apps/api/src/bootstrap';
+import { StartupLogger } from '../../../apps/api/src/observability/logging';
 
 const NOTHING_DONE: CommandResult = {
   streamId: 'complaint-CC-0000-0000',
@@ -74,7 +75,7 @@ class BenchAppModule {
 export async function createBenchApp(config: AppConfig): Promise<NestFastifyApplication> {
   const observability = createObservability(config);
   const app = await NestFactory.create<NestFastifyApplication>(BenchAppModule.forRoot(config, observability), createFastifyAdapter(), {
-    bufferLogs: true,
+    logger: new StartupLogger(observability.logger),
     abortOnError: false,
   });
   await configureApp(app, observability);

@@ -124,7 +124,7 @@ describe('configuration', () => {
   it('stops start-up with one line when the data folder is not writable', async () => {
     const blocker = join(mkdtempSync(join(tmpdir(), 'qms-config-')), 'not-a-folder');
     writeFileSync(blocker, 'a file where the data folder should be');
-    const config = loadAppConfig({ EVENTS_DB_PATH: join(blocker, 'events.db') });
+    const config = loadAppConfig({ EVENTS_DB_PATH: join(blocker, 'events.db'), LOG_LEVEL: 'silent' });
     const failure = await createApp(config).then(
       () => undefined,
       (error: unknown) => error as Error,
@@ -134,7 +134,7 @@ describe('configuration', () => {
   });
 
   it('stops start-up with one line when EVENTSTORE_URL cannot be reached', async () => {
-    const config = loadAppConfig({ EVENTSTORE_URL: 'esdb://127.0.0.1:1?tls=false' });
+    const config = loadAppConfig({ EVENTSTORE_URL: 'esdb://127.0.0.1:1?tls=false', LOG_LEVEL: 'silent' });
     const failure = await createApp(config).then(
       () => undefined,
       (error: unknown) => error as Error,

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { LoggerService } from '@nestjs/common';
 import type { Params } from 'nestjs-pino';
 import pino, { type DestinationStream, type Logger } from 'pino';
 import type { AppConfig } from '../config/app-config';
@@ -65,4 +66,39 @@ function isInstalled(moduleName: string): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * Nest's own messages while the app is being built, before the request-aware logger takes over.
+ * A failure to start is reported once, by main.ts, as one line: Nest's ExceptionHandler copy
+ * (with its stack) is left out.
+ */
+export class StartupLogger implements LoggerService {
+  constructor(private readonly logger: Logger) {}
+
+  log(message: unknown, ...context: unknown[]): void {
+    this.logger.info(contextOf(context), String(message));
+  }
+
+  warn(message: unknown, ...context: unknown[]): void {
+    this.logger.warn(contextOf(context), String(message));
+  }
+
+  error(message: unknown, ...rest: unknown[]): void {
+    if (rest.at(-1) === 'ExceptionHandler') return;
+    this.logger.error(contextOf(rest), message instanceof Error ? message.message : String(message));
+  }
+
+  debug(message: unknown, ...context: unknown[]): void {
+    this.logger.debug(contextOf(context), String(message));
+  }
+
+  verbose(message: unknown, ...context: unknown[]): void {
+    this.logger.trace(contextOf(context), String(message));
+  }
+}
+
+function contextOf(rest: readonly unknown[]): { context?: string } {
+  const last = rest.at(-1);
+  return typeof last === 'string' ? { context: last } : {};
 }
