@@ -43,7 +43,11 @@ export interface MonthlyReportInputs {
   readonly surveys: readonly SatisfactionSummaryDocument[];
 }
 
-/** The complaint counts every breakdown (severity, cause category, department) shows. */
+/**
+ * The complaint counts every breakdown (severity, cause category, department) shows. The report
+ * holds figures only (DESIGN §8): which complaints make one up is a query on the complaint list
+ * (drill-down.ts), e.g. `overdueAtEnd` of a month is `GET /complaints?overdueAtEndOf=YYYY-MM`.
+ */
 export interface ComplaintCounts {
   readonly received: number;
   readonly closed: number;
@@ -69,10 +73,9 @@ export interface ComplaintFigures extends ComplaintCounts {
   /** Σ (closed − received) in days over complaints closed in the month. */
   readonly daysToCloseTotal: number;
   readonly meanDaysToClose: number | null;
+  /** Repeat complaints received in the month; the list's `repeatOf` drills into them. */
   readonly repeats: number;
   readonly repeatRatePercent: number | null;
-  /** Numbers of the repeat complaints received in the month, sorted. */
-  readonly repeatNumbers: readonly string[];
   /** Closed in the month as resolved (an 8D with actions). */
   readonly eightDClosed: number;
   /** Of those, closed with every deadline met (see complaint-figures.ts). */
@@ -80,8 +83,6 @@ export interface ComplaintFigures extends ComplaintCounts {
   readonly eightDOnTimeClosurePercent: number | null;
   /** Σ quantity affected (as corrected at the decision) of complaints received and decided ours. */
   readonly defectiveQuantity: number;
-  /** Numbers of the complaints overdue at the end of the month, sorted. */
-  readonly overdueNumbers: readonly string[];
 }
 
 export interface ReturnFigures {
