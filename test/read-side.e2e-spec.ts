@@ -84,7 +84,32 @@ function describeReadSide(name: string, env: () => Record<string, string> | unde
       // Nothing decided as ours yet: 0 defective of 100,000 delivered.
       expect(figures.deliveries.ppm).toBe(0);
       // Open at the end of January, received on the 30th: still within its deadlines then.
-      expect(figures.complaints.overdueNumbers).toEqual([]);
+      expect(figures.complaints.overdueAtEnd).toBe(0);
+      expect(JSON.stringify(response.body.report)).not.toContain(firstNumber);
+    });
+
+    it('drills into a customer section: each drill-down list counts exactly its figure', async () => {
+      const counted: Record<string, number[]> = {};
+      for (const month of ['2026-01', '2026-02']) {
+        const report = await api.request('GET', `/reports/monthly/${month}?customerId=${customer}&minPosition=${lastPosition}`, { key: 'dev-management' });
+        const figures = report.body.report.customers[0].complaints;
+        const list = async (filter: string): Promise<string[]> => {
+          const response = await api.request('GET', `/complaints?${filter}=${month}&customerId=${customer}&pageSize=500`, { key: 'dev-quality' });
+          expect(response.status).toBe(200);
+          return response.body.items.map((row: { number: string }) => row.number);
+        };
+        const overdue = await list('overdueAtEndOf');
+        expect(overdue).toHaveLength(figures.overdueAtEnd);
+        expect(await list('repeatOf')).toHaveLength(figures.repeats);
+        expect(await list('containmentLateIn')).toHaveLength(figures.received - figures.containmentOnTime);
+        counted[month] = [overdue.length, figures.received - figures.containmentOnTime];
+      }
+      // End of February: the first complaint owes its action reply (due 4 Feb), the second its
+      // containment (due 4 Feb 10:00 local) — both overdue; only the second was received in February, late.
+      expect(counted).toEqual({ '2026-01': [0, 0], '2026-02': [2, 1] });
+      const bad = await api.request('GET', '/complaints?overdueAtEndOf=2026-13', { key: 'dev-quality' });
+      expect(bad.status).toBe(400);
+      expect(JSON.stringify(bad.body)).toContain('overdueAtEndOf');
     });
 
     it('refuses a query parameter it does not know, and operators smuggled in values', async () => {

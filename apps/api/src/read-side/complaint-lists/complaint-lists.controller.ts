@@ -1,10 +1,11 @@
 import { Controller, Get, Inject, NotFoundException, Param, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { READ_STORE, type ReadStore } from '@qms/read-store';
-import { COMPLAINTS_COLLECTION, type ComplaintDocument, QUALITY_REPORTING_PROJECTION, toMasterListRow, toTrackingListRow } from '@qms/reporting';
+import { COMPLAINTS_COLLECTION, type ComplaintDocument, QUALITY_REPORTING_PROJECTION, type ReportingConfig, toMasterListRow, toTrackingListRow } from '@qms/reporting';
 import type { FastifyReply } from 'fastify';
 import { CLOCK, type Clock } from '../../infrastructure/tokens';
 import { awaitPosition, READ_MODEL_POSITIONS, type ReadModelPositions } from '../read-model-positions';
+import { REPORTING_CONFIG } from '../reporting-config.provider';
 import { ComplaintExportQueryDto, ComplaintListQueryDto } from './complaint-list.query.dto';
 import { complaintListQuery } from './complaint-list.query';
 import { exportComplaints } from './complaint-export';
@@ -21,10 +22,16 @@ export class ComplaintListsController {
     @Inject(READ_STORE) private readonly store: ReadStore,
     @Inject(READ_MODEL_POSITIONS) private readonly positions: ReadModelPositions,
     @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(REPORTING_CONFIG) private readonly reportingConfig: ReportingConfig,
   ) {}
 
   @Get()
-  @ApiOperation({ summary: 'Complaint master list: filter, sort, page (stable keyset cursor)' })
+  @ApiOperation({
+    summary: 'Complaint master list: filter, sort, page (stable keyset cursor)',
+    description:
+      'Drill-down into the monthly report: overdueAtEndOf, repeatOf and containmentLateIn (YYYY-MM, with customerId for a customer section) ' +
+      'list exactly the complaints a figure counts, e.g. /complaints?overdueAtEndOf=2026-03&customerId=C0001.',
+  })
   async masterList(@Query() query: ComplaintListQueryDto, @Res({ passthrough: true }) reply: FastifyReply) {
     return this.list(query, reply, (document, asOf) => toMasterListRow(document, asOf));
   }
@@ -41,7 +48,7 @@ export class ComplaintListsController {
     const position = await awaitPosition(this.positions, QUALITY_REPORTING_PROJECTION, query.minPosition);
     const asOf = this.clock().toISOString();
     const { format = 'csv', pageSize: _ignored, cursor: _cursor, ...filters } = query;
-    const findQuery = { ...complaintListQuery(filters, asOf), limit: undefined };
+    const findQuery = { ...complaintListQuery(filters, asOf, this.reportingConfig), limit: undefined };
     await exportComplaints(reply, format, this.store.stream<ComplaintDocument>(COMPLAINTS_COLLECTION, findQuery), asOf, position);
   }
 
@@ -59,7 +66,7 @@ export class ComplaintListsController {
   private async list<Row>(query: ComplaintListQueryDto, reply: FastifyReply, toRow: (document: ComplaintDocument, asOf: string) => Row) {
     const position = await awaitPosition(this.positions, QUALITY_REPORTING_PROJECTION, query.minPosition);
     const asOf = this.clock().toISOString();
-    const page = await this.store.find<ComplaintDocument>(COMPLAINTS_COLLECTION, complaintListQuery(query, asOf));
+    const page = await this.store.find<ComplaintDocument>(COMPLAINTS_COLLECTION, complaintListQuery(query, asOf, this.reportingConfig));
     void reply.header('X-Read-Model-Position', String(position));
     return { position, asOf, items: page.items.map((document) => toRow(document, asOf)), nextCursor: page.nextCursor };
   }
