@@ -88,6 +88,17 @@ function describeReadSide(name: string, env: () => Record<string, string> | unde
       expect(JSON.stringify(response.body.report)).not.toContain(firstNumber);
     });
 
+    it('serves the total and the list of customers with a section by default, every section on request', async () => {
+      const total = await api.request('GET', `/reports/monthly/2026-01?minPosition=${lastPosition}`, { key: 'dev-management' });
+      expect(total.body.report.customerIds).toContain(customer);
+      expect(total.body.report.customers).toEqual([]);
+      const all = await api.request('GET', `/reports/monthly?from=2026-01&to=2026-01&customers=all`, { key: 'dev-management' });
+      const sections = all.body.reports[0].customers.map((section: { customerId: string }) => section.customerId);
+      expect(sections).toEqual(total.body.report.customerIds);
+      const bad = await api.request('GET', '/reports/monthly/2026-01?customers=some', { key: 'dev-management' });
+      expect(bad.status).toBe(400);
+    });
+
     it('drills into a customer section: each drill-down list counts exactly its figure', async () => {
       const counted: Record<string, number[]> = {};
       for (const month of ['2026-01', '2026-02']) {

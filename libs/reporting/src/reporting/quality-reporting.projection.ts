@@ -11,7 +11,7 @@ import type { ReportFactChange } from '../monthly-report/report-months';
 import { createReturnProjection } from '../returns';
 import { createSatisfactionSummaryProjection } from '../satisfaction-summary';
 import { COMPLAINT_LIST_INDEXES, REPORT_COMPLAINT_INDEXES, REPORT_FACT_INDEXES } from './indexes';
-import { MONTHLY_REPORT_COLLECTION } from '../monthly-report/monthly-report.types';
+import { MONTHLY_REPORT_COLLECTION, MONTHLY_REPORT_CUSTOMERS_COLLECTION } from '../monthly-report/monthly-report.types';
 import { MONTHLY_REPORT_STATE_COLLECTION, MonthlyReportMaterializer } from './monthly-report-materializer';
 
 export const QUALITY_REPORTING_PROJECTION = 'quality_reporting';
@@ -57,8 +57,9 @@ export function createQualityReportingProjection(
     name: QUALITY_REPORTING_PROJECTION,
     // 2: sparse per-customer report sections, months stored from the facts' range, report indexes.
     // 3: monthly reports stored without their KPI blocks (derived when served).
-    // 4: reports hold figures, not lists of numbers; complaints carry repeat and overdueMonths for
-    //    the list's drill-down; a not-ours decision is the action reply.
+    // 4: reports hold figures, not lists of numbers, and keep their customer sections apart
+    //    (monthly_report_customers); complaints carry repeat and overdueMonths for the list's
+    //    drill-down; a not-ours decision is the action reply.
     version: 4,
     eventTypes: [...byEventType.keys()],
     collections: [
@@ -67,6 +68,7 @@ export function createQualityReportingProjection(
         .filter((projection) => projection.name !== COMPLAINTS_COLLECTION)
         .map((projection) => ({ name: projection.name, indexes: (REPORT_FACT_INDEXES[projection.name] ?? []).map((fields) => ({ fields })) })),
       { name: MONTHLY_REPORT_COLLECTION },
+      { name: MONTHLY_REPORT_CUSTOMERS_COLLECTION, indexes: [{ fields: [{ field: 'month', direction: 'asc' }] }] },
       { name: MONTHLY_REPORT_STATE_COLLECTION },
     ],
     materializer,
