@@ -123,6 +123,14 @@ function describeReadSide(name: string, env: () => Record<string, string> | unde
       expect(JSON.stringify(bad.body)).toContain('overdueAtEndOf');
     });
 
+    it('documents the drill-down filters in OpenAPI', async () => {
+      const docs = await api.request('GET', '/docs-json');
+      const names = (docs.body.paths['/complaints'].get.parameters as { name: string; description?: string }[]).map((p) => p.name);
+      expect(names).toEqual(expect.arrayContaining(['overdueAtEndOf', 'repeatOf', 'containmentLateIn', 'customerId']));
+      const export_ = (docs.body.paths['/complaints/export'].get.parameters as { name: string }[]).map((p) => p.name);
+      expect(export_).toEqual(expect.arrayContaining(['overdueAtEndOf', 'repeatOf', 'containmentLateIn']));
+    });
+
     it('refuses a query parameter it does not know, and operators smuggled in values', async () => {
       const unknown = await api.request('GET', '/complaints?$where=1', { key: 'dev-quality' });
       expect(unknown.status).toBe(400);
