@@ -50,36 +50,34 @@ const changedSeries = (before: SeriesFacts | null, after: SeriesFacts | null): b
  */
 export async function updateRepeatFlags(changes: readonly DocumentChange[], store: RepeatFlagStore, windowDays: number): Promise<void> {
   const windowMs = windowDays * DAY_MS;
-  const places = new Map<string, SeriesFacts>();
+  const places = new Map<string, SeriesFacts & { readonly rootCause: NonNullable<SeriesFacts['rootCause']> }>();
   for (const change of changes) {
     if (change.collection !== COMPLAINTS_COLLECTION) continue;
     const before = change.before as SeriesFacts | null;
     const after = change.after as SeriesFacts | null;
     if (!changedSeries(before, after)) continue;
+    // Without a cause category a complaint is in no series: its flag (reopened or not) is set
+    // when it is registered.
     for (const complaint of [before, after]) {
-      if (complaint === null) continue;
-      places.set(`${seriesOf(complaint) ?? complaint._id}\u0000${complaint.receivedAt}`, complaint);
+      if (complaint === null || complaint.rootCause === null) continue;
+      places.set(`${seriesOf(complaint) ?? ''}\u0000${complaint.receivedAt}`, { ...complaint, rootCause: complaint.rootCause });
     }
   }
   const updated = new Map<string, ComplaintDocument>();
   for (const place of places.values()) {
     const from = place.receivedAt;
-    const members = place.rootCause === null
-      ? (await store.find<ComplaintDocument>(COMPLAINTS_COLLECTION, { filter: { _id: { eq: place._id } } })).items
-      : (
-          await store.find<ComplaintDocument>(COMPLAINTS_COLLECTION, {
-            filter: {
-              customerId: { eq: place.customerId },
-              receivedAt: { gte: new Date(Date.parse(from) - windowMs).toISOString(), lte: new Date(Date.parse(from) + windowMs).toISOString() },
-              partNo: { eq: place.partNo },
-              'rootCause.category': { eq: place.rootCause.category },
-            },
-          })
-        ).items;
-    const series = [...members].sort(byReceipt);
+    const { items } = await store.find<ComplaintDocument>(COMPLAINTS_COLLECTION, {
+      filter: {
+        customerId: { eq: place.customerId },
+        receivedAt: { gte: new Date(Date.parse(from) - windowMs).toISOString(), lte: new Date(Date.parse(from) + windowMs).toISOString() },
+        partNo: { eq: place.partNo },
+        'rootCause.category': { eq: place.rootCause.category },
+      },
+    });
+    const series = [...items].sort(byReceipt);
     series.forEach((complaint, index) => {
       if (complaint.receivedAt < from) return;
-      const repeat = complaint.reopenedFrom !== null || (complaint.rootCause !== null && repeatsPrevious(complaint, series[index - 1], windowDays));
+      const repeat = complaint.reopenedFrom !== null || repeatsPrevious(complaint, series[index - 1], windowDays);
       if (complaint.repeat !== repeat) updated.set(complaint._id, { ...complaint, repeat });
     });
   }
