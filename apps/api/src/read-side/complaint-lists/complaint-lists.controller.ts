@@ -1,6 +1,7 @@
-import { Controller, Get, Inject, NotFoundException, Param, Query, Res } from '@nestjs/common';
+import { Controller, Get, Headers, Inject, NotFoundException, Param, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { READ_STORE, type ReadStore } from '@qms/read-store';
+import { pickFormLanguage } from '@qms/audit';
 import { COMPLAINTS_COLLECTION, type ComplaintDocument, QUALITY_REPORTING_PROJECTION, type ReportingConfig, toMasterListRow, toTrackingListRow } from '@qms/reporting';
 import type { FastifyReply } from 'fastify';
 import { CLOCK, type Clock } from '../../infrastructure/tokens';
@@ -22,7 +23,7 @@ export class ComplaintListsController {
     @Inject(READ_STORE) private readonly store: ReadStore,
     @Inject(READ_MODEL_POSITIONS) private readonly positions: ReadModelPositions,
     @Inject(CLOCK) private readonly clock: Clock,
-    @Inject(REPORTING_CONFIG) private readonly reportingConfig: ReportingConfig,
+    @Inject(REPORTING_CONFIG) private readonly reporting: ReportingConfig,
   ) {}
 
   @Get()
@@ -43,13 +44,25 @@ export class ComplaintListsController {
   }
 
   @Get('export')
-  @ApiOperation({ summary: 'The master or tracking list as CSV or Excel (.xlsx), streamed' })
-  async export(@Query() query: ComplaintExportQueryDto, @Res() reply: FastifyReply): Promise<void> {
+  @ApiOperation({ summary: 'The master list (客户抱怨处理总表) and the tracking list (追踪一览表, one row per action) as an Excel workbook with a sheet each, or one of them as CSV; Chinese or English; streamed' })
+  async export(
+    @Query() query: ComplaintExportQueryDto,
+    @Headers('accept-language') acceptLanguage: string | undefined,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
     const position = await awaitPosition(this.positions, QUALITY_REPORTING_PROJECTION, query.minPosition);
     const asOf = this.clock().toISOString();
-    const { format = 'csv', pageSize: _ignored, cursor: _cursor, ...filters } = query;
-    const findQuery = { ...complaintListQuery(filters, asOf, this.reportingConfig), limit: undefined };
-    await exportComplaints(reply, format, this.store.stream<ComplaintDocument>(COMPLAINTS_COLLECTION, findQuery), asOf, position);
+    const { format = 'csv', list = 'master', lang, pageSize: _ignored, cursor: _cursor, ...filters } = query;
+    const findQuery = { ...complaintListQuery(filters, asOf, this.reporting), limit: undefined };
+    await exportComplaints(reply, {
+      format,
+      list,
+      lang: pickFormLanguage(lang, acceptLanguage),
+      timeZone: this.reporting.timeZone,
+      asOf,
+      position,
+      documents: () => this.store.stream<ComplaintDocument>(COMPLAINTS_COLLECTION, findQuery),
+    });
   }
 
   @Get(':number/row')
@@ -66,7 +79,7 @@ export class ComplaintListsController {
   private async list<Row>(query: ComplaintListQueryDto, reply: FastifyReply, toRow: (document: ComplaintDocument, asOf: string) => Row) {
     const position = await awaitPosition(this.positions, QUALITY_REPORTING_PROJECTION, query.minPosition);
     const asOf = this.clock().toISOString();
-    const page = await this.store.find<ComplaintDocument>(COMPLAINTS_COLLECTION, complaintListQuery(query, asOf, this.reportingConfig));
+    const page = await this.store.find<ComplaintDocument>(COMPLAINTS_COLLECTION, complaintListQuery(query, asOf, this.reporting));
     void reply.header('X-Read-Model-Position', String(position));
     return { position, asOf, items: page.items.map((document) => toRow(document, asOf)), nextCursor: page.nextCursor };
   }
