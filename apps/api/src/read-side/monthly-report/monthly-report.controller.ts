@@ -2,8 +2,8 @@ import { Controller, Get, Inject, Param, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { ValidationError } from '@qms/domain-kernel';
 import { READ_STORE, type ReadStore } from '@qms/read-store';
-import { type MonthlyReportDocument, QUALITY_REPORTING_PROJECTION, type MonthlyReportMaterializer } from '@qms/reporting';
-import { IsOptional, IsString, Matches } from 'class-validator';
+import { QUALITY_REPORTING_PROJECTION, type MonthlyReportMaterializer, type SectionChoice } from '@qms/reporting';
+import { IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import type { FastifyReply } from 'fastify';
 import { awaitPosition, READ_MODEL_POSITIONS, type ReadModelPositions } from '../read-model-positions';
 import { MONTHLY_REPORT_MATERIALIZER } from '../read-side.tokens';
@@ -16,10 +16,21 @@ const MONTH_PATTERN = MONTH.source;
 export class MonthlyReportQueryDto {
   @ApiPropertyOptional({ example: '2026-01', pattern: MONTH_PATTERN }) @IsOptional() @Matches(MONTH, { message: '$property must be YYYY-MM from 2000-01 to 2100-12' }) from?: string;
   @ApiPropertyOptional({ example: '2026-12', pattern: MONTH_PATTERN }) @IsOptional() @Matches(MONTH, { message: '$property must be YYYY-MM from 2000-01 to 2100-12' }) to?: string;
-  @ApiPropertyOptional({ description: 'Only this customer’s figures (the total stays the whole company)' })
+  @ApiPropertyOptional({ description: 'With this customer’s section (the total stays the whole company)' })
   @IsOptional()
   @IsString()
+  @MaxLength(100)
   customerId?: string;
+  @ApiPropertyOptional({
+    enum: ['none', 'all'],
+    default: 'none',
+    description:
+      'Customer sections to include: none (the total and customerIds only, a few kB), or all (about 2.8 kB per active customer). ' +
+      'customerId= includes that customer’s section alone.',
+  })
+  @IsOptional()
+  @IsIn(['none', 'all'])
+  customers?: 'none' | 'all';
   @QueryInteger({ minimum: 0, description: "A command's position: wait until the report includes it" }) minPosition?: number;
 }
 
@@ -45,7 +56,7 @@ export class MonthlyReportController {
     const months = monthsFrom(from, to);
     if (months.length > 120) throw ValidationError.field('to', 'a range covers at most 120 months');
     const reports = [];
-    for (const month of months) reports.push(narrow(await this.materializer.report(this.store, month), query.customerId));
+    for (const month of months) reports.push(await this.materializer.report(this.store, month, sectionsOf(query)));
     void reply.header('X-Read-Model-Position', String(position));
     return { position, reports };
   }
@@ -56,13 +67,13 @@ export class MonthlyReportController {
     if (!MONTH.test(month)) throw ValidationError.field('month', 'must be YYYY-MM');
     const position = await awaitPosition(this.positions, QUALITY_REPORTING_PROJECTION, query.minPosition);
     void reply.header('X-Read-Model-Position', String(position));
-    return { position, report: narrow(await this.materializer.report(this.store, month), query.customerId) };
+    return { position, report: await this.materializer.report(this.store, month, sectionsOf(query)) };
   }
 }
 
-function narrow(report: MonthlyReportDocument, customerId: string | undefined): MonthlyReportDocument {
-  if (customerId === undefined) return report;
-  return { ...report, customers: report.customers.filter((customer) => customer.customerId === customerId) };
+function sectionsOf(query: MonthlyReportQueryDto): SectionChoice {
+  if (query.customerId !== undefined) return { customerId: query.customerId };
+  return query.customers ?? 'none';
 }
 
 function monthsFrom(from: string, to: string): string[] {
