@@ -23,8 +23,12 @@ export interface AppConfig {
   readonly eventsDbPath: string;
   /** Who commits to the SQLite file: a worker thread (default; the fsync leaves the event loop free) or the main thread. */
   readonly eventsDbWriter: 'worker' | 'main-thread';
+  /** The embedded read models' SQLite file (without MONGO_URL); a restart resumes from its checkpoints. */
+  readonly readDbPath: string;
   readonly mongoUrl?: string;
   readonly mongoDatabase: string;
+  /** MONGO_COMPATIBILITY=ferretdb when MONGO_URL is a FerretDB server (see MongoReadStoreOptions.compatibility). */
+  readonly mongoCompatibility: 'mongodb' | 'ferretdb';
   readonly apiKeys: readonly ApiKeyEntry[];
   /** Domain policy (deadlines, calendar, time zone, KPI targets, survey calendar) as loaded from QMS_POLICY_FILE. */
   readonly policy: Readonly<Record<string, unknown>>;
@@ -57,8 +61,10 @@ export function loadAppConfig(env: Env = process.env): AppConfig {
     eventStoreUrl: nonEmpty(env['EVENTSTORE_URL']),
     eventsDbPath: resolve(env['EVENTS_DB_PATH'] ?? './data/events.db'),
     eventsDbWriter: parseWriter(env['EVENTS_DB_WRITER']),
+    readDbPath: resolve(env['READ_DB_PATH'] ?? './data/read-models.db'),
     mongoUrl: nonEmpty(env['MONGO_URL']),
     mongoDatabase: env['MONGO_DATABASE'] ?? 'qms',
+    mongoCompatibility: parseMongoCompatibility(env['MONGO_COMPATIBILITY']),
     apiKeys,
     policy: loadPolicy(env['QMS_POLICY_FILE']),
   };
@@ -68,6 +74,12 @@ function parseWriter(text: string | undefined): AppConfig['eventsDbWriter'] {
   if (text === undefined || text === '' || text === 'worker') return 'worker';
   if (text === 'main-thread') return 'main-thread';
   throw new ConfigurationError(`EVENTS_DB_WRITER must be "worker" or "main-thread", not "${text}".`);
+}
+
+function parseMongoCompatibility(text: string | undefined): AppConfig['mongoCompatibility'] {
+  if (text === undefined || text === '' || text === 'mongodb') return 'mongodb';
+  if (text === 'ferretdb') return 'ferretdb';
+  throw new ConfigurationError(`MONGO_COMPATIBILITY must be "mongodb" or "ferretdb", not "${text}".`);
 }
 
 function loadPolicy(path: string | undefined): Readonly<Record<string, unknown>> {
