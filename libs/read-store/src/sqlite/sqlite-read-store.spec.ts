@@ -565,17 +565,19 @@ describe('SqliteReadStore', () => {
     });
 
     it('rolls back every write of a commit that fails inside its transaction', async () => {
-      const writer = SqliteReadStore.open({ path });
-      opened.push(writer);
-      await writer.commit({
+      const first = SqliteReadStore.open({ path });
+      await first.commit({
         writes: [{ collection: ROWS, upserts: [doc({ _id: 'a', n: 1 })] }],
         checkpoint: { name: 'list', checkpoint: { position: 1, version: 1 } },
       });
+      await first.close();
       // A failure SQLite itself raises, after the documents are written and before the commit ends.
       const raw = new Database(path);
       raw.exec(`CREATE TRIGGER refuse BEFORE UPDATE ON projection_checkpoints
                 BEGIN SELECT RAISE(ABORT, 'checkpoint refused'); END`);
       raw.close();
+      const writer = SqliteReadStore.open({ path });
+      opened.push(writer);
 
       await expect(
         writer.commit({
