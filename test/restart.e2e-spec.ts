@@ -50,6 +50,7 @@ describe('a restart on an existing data folder', () => {
     config = loadAppConfig({
       EVENTS_DB_PATH: join(folder, 'events.db'),
       READ_DB_PATH: join(folder, 'read-models.db'),
+      LOG_LEVEL: 'silent',
     });
   });
 
