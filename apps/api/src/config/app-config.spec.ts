@@ -131,7 +131,11 @@ describe('configuration', () => {
   it('stops start-up with one line when the data folder is not writable', async () => {
     const blocker = join(mkdtempSync(join(tmpdir(), 'qms-config-')), 'not-a-folder');
     writeFileSync(blocker, 'a file where the data folder should be');
-    const config = loadAppConfig({ EVENTS_DB_PATH: join(blocker, 'events.db'), READ_DB_PATH: join(blocker, 'read-models.db'), LOG_LEVEL: 'silent' });
+    const config = loadAppConfig({
+      EVENTS_DB_PATH: join(blocker, 'events.db'),
+      READ_DB_PATH: join(mkdtempSync(join(tmpdir(), 'qms-config-')), 'read-models.db'),
+      LOG_LEVEL: 'silent',
+    });
     const failure = await createApp(config).then(
       () => undefined,
       (error: unknown) => error as Error,
