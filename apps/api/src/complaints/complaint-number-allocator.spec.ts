@@ -2,7 +2,7 @@ import { CommandExecutor, IdempotencyRecords } from '@qms/command-handling';
 import { complaintStreamId, DEFAULT_DEADLINE_POLICY_CONFIG, formatComplaintNumber } from '@qms/complaint-domain';
 import { ValidationError } from '@qms/domain-kernel';
 import { defaultEventCatalogue } from '@qms/event-catalogue';
-import { type EventStore, SqliteEventStore, type StreamWrite } from '@qms/event-store';
+import { type AppendToStreamsOptions, type EventStore, SqliteEventStore, type StreamWrite } from '@qms/event-store';
 import type { RequestContext } from '../auth/request-context';
 import { ComplaintNumberAllocator } from './complaint-number-allocator';
 import { RegisterComplaintCommand } from './complaint.commands';
@@ -46,13 +46,13 @@ function watched(store: EventStore) {
   const proxy = new Proxy(store, {
     get: (target, property, receiver) =>
       property === 'appendToStreams'
-        ? (writes: readonly StreamWrite[]) => {
+        ? (writes: readonly StreamWrite[], options?: AppendToStreamsOptions) => {
             batches.push(writes.length);
             if (failNext) {
               failNext = false;
               return Promise.reject(new Error('disk full'));
             }
-            return target.appendToStreams(writes).then((outcomes) => {
+            return target.appendToStreams(writes, options).then((outcomes) => {
               outcomes.forEach((outcome, index) => outcome.ok || refused.push(writes[index]!.streamId));
               return outcomes;
             });

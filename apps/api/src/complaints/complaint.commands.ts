@@ -33,3 +33,11 @@ export class CustomerNotificationStepCommand {
     readonly context: RequestContext,
   ) {}
 }
+
+/** Recording a notification creates its stream: the id is picked by the handler, once per Idempotency-Key. */
+export class RecordCustomerNotificationCommand {
+  constructor(
+    readonly command: (notificationId: string) => CustomerNotificationCommand,
+    readonly context: RequestContext,
+  ) {}
+}

@@ -1,6 +1,17 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { CommandExecutor, type CommandResult, IdempotencyRecords } from '@qms/command-handling';
+import {
+  assertSameRequest,
+  CommandExecutor,
+  type CommandResult,
+  IdempotencyRecords,
+  KeyClaimedElsewhereError,
+  keyReusedError,
+  PerKeyQueue,
+  requestHash,
+} from '@qms/command-handling';
+import { WrongExpectedVersionError } from '@qms/event-store';
+import { randomUUID } from 'node:crypto';
 import {
   complaintStreamId,
   complaintYear,
@@ -20,15 +31,28 @@ import { ComplaintNumberAllocator } from './complaint-number-allocator';
 import {
   ComplaintStepCommand,
   CustomerNotificationStepCommand,
+  RecordCustomerNotificationCommand,
   RegisterComplaintCommand,
   ReopenComplaintCommand,
 } from './complaint.commands';
 
 type ComplaintDecider = ReturnType<typeof createComplaintDecider>;
 
+/**
+ * Registration picks the complaint number, so an Idempotency-Key is claimed in a stream of its
+ * own (IdempotencyRecords) in the same batched append as the complaint's first event, the claim
+ * first (`withPrevious`): on SQLite both or neither are stored, so 20 concurrent requests with one
+ * key, or a retry after a crash at any instant, give exactly one complaint. On EventStoreDB (no
+ * multi-stream transaction) the claim is stored first and a crash can leave it without its
+ * complaint; the next request with the key finds the claim and registers the complaint under the
+ * claimed number, or, when another registration took that number meanwhile, moves the claim on to
+ * a new number (expected revision = the claim's, so concurrent retries agree on one). The claim
+ * never takes a number itself, so numbers stay gap-free.
+ */
 @CommandHandler(RegisterComplaintCommand)
 export class RegisterComplaintHandler implements ICommandHandler<RegisterComplaintCommand, CommandResult> {
   private readonly decider: ComplaintDecider;
+  private readonly keyQueue = new PerKeyQueue();
 
   constructor(
     private readonly executor: CommandExecutor,
@@ -41,19 +65,63 @@ export class RegisterComplaintHandler implements ICommandHandler<RegisterComplai
 
   async execute({ data, context }: RegisterComplaintCommand): Promise<CommandResult> {
     const { actor, idempotencyKey } = context;
-    if (idempotencyKey !== undefined) {
-      const earlierStream = await this.idempotency.find(actor, idempotencyKey);
-      if (earlierStream !== undefined) return this.register(earlierStream.replace(/^complaint-/, ''), data, context);
+    if (idempotencyKey === undefined) return await this.allocate(data, context, undefined);
+    return this.keyQueue.run(JSON.stringify([actor.userId, idempotencyKey]), () => this.executeKeyed(data, context, idempotencyKey));
+  }
+
+  private async executeKeyed(data: RegisterComplaintCommand['data'], context: RegisterComplaintCommand['context'], key: string): Promise<CommandResult> {
+    const commandHash = requestHash(registration('', data), context);
+    const keyed = { ...context, requestFingerprint: commandHash };
+    for (let attempt = 1; ; attempt++) {
+      const claim = await this.idempotency.find(context.actor, key);
+      let claimRevision: 'no_stream' | number = 'no_stream';
+      if (claim !== undefined) {
+        assertSameRequest(claim, commandHash);
+        if (!claim.streamId.startsWith(complaintStreamId(''))) throw keyReusedError();
+        try {
+          // Replays the complaint, or registers it when a crash left the claim alone (EventStoreDB).
+          return await this.register(claim.streamId.slice(complaintStreamId('').length), data, keyed);
+        } catch (error) {
+          if (!(error instanceof WrongExpectedVersionError)) throw error;
+          claimRevision = claim.revision;
+        }
+      }
+      try {
+        return await this.allocate(data, keyed, { key, commandHash, claimRevision });
+      } catch (error) {
+        // Another request claimed the key (or moved the claim) first: answer from its claim.
+        if (!(error instanceof KeyClaimedElsewhereError) || attempt >= MAX_CLAIM_ATTEMPTS) throw error;
+      }
     }
+  }
+
+  private allocate(
+    data: RegisterComplaintCommand['data'],
+    context: RegisterComplaintCommand['context'],
+    claim: { readonly key: string; readonly commandHash: string; readonly claimRevision: 'no_stream' | number } | undefined,
+  ): Promise<CommandResult> {
     // Numbers follow the company's calendar year, not a customer's override zone.
     const year = complaintYear(data.receivedAt, this.policy.default.timeZone);
-    const result = await this.allocator.allocate(year, {
-      prepare: (complaintNumber) =>
-        this.executor.prepareNew(this.decider, complaintStreamId(complaintNumber), registration(complaintNumber, data), context),
-      register: (complaintNumber) => this.register(complaintNumber, data, context),
+    const prepare = (complaintNumber: string) => {
+      const streamId = complaintStreamId(complaintNumber);
+      const prepared = this.executor.prepareNew(this.decider, streamId, registration(complaintNumber, data), context);
+      if (claim === undefined) return { writes: [prepared.write], complete: prepared.complete };
+      const claimWrite = this.idempotency.claim(context.actor, claim.key, streamId, claim.commandHash, claim.claimRevision);
+      return { writes: [claimWrite, { ...prepared.write, withPrevious: true }], complete: prepared.complete };
+    };
+    return this.allocator.allocate(year, {
+      prepare,
+      register: async (complaintNumber) => {
+        if (claim === undefined) return this.register(complaintNumber, data, context);
+        const { writes, complete } = prepare(complaintNumber);
+        const [claimed, recorded] = await this.executor.store.appendToStreams(writes);
+        if (recorded?.ok === true) return complete(recorded.result);
+        if (claimed?.ok === false) throw new KeyClaimedElsewhereError();
+        // The number is taken: the allocator tries the next one (on EventStoreDB our claim to this
+        // number is stored and the next attempt finds it, see above).
+        throw recorded?.ok === false ? recorded.error : new Error('appendToStreams returned no outcome');
+      },
     });
-    if (idempotencyKey !== undefined) await this.idempotency.remember(actor, idempotencyKey, result.streamId);
-    return result;
   }
 
   private register(complaintNumber: string, data: RegisterComplaintCommand['data'], context: RegisterComplaintCommand['context']) {
@@ -62,6 +130,9 @@ export class RegisterComplaintHandler implements ICommandHandler<RegisterComplai
     });
   }
 }
+
+/** Bounds the rounds of reading a claim another request moved on: each round means progress elsewhere. */
+const MAX_CLAIM_ATTEMPTS = 10;
 
 function registration(complaintNumber: string, data: RegisterComplaintCommand['data']): RegisterComplaint {
   return { type: 'RegisterComplaint', data: { ...data, complaintNumber } };
@@ -132,5 +203,16 @@ export class CustomerNotificationHandler implements ICommandHandler<CustomerNoti
 
   execute({ notificationId, command, context }: CustomerNotificationStepCommand): Promise<CommandResult> {
     return this.executor.execute(this.decider, customerNotificationStreamId(notificationId), command, context);
+  }
+}
+
+@CommandHandler(RecordCustomerNotificationCommand)
+export class RecordCustomerNotificationHandler implements ICommandHandler<RecordCustomerNotificationCommand, CommandResult & { readonly id: string }> {
+  private readonly decider = createCustomerNotificationDecider();
+
+  constructor(private readonly executor: CommandExecutor) {}
+
+  execute({ command, context }: RecordCustomerNotificationCommand): Promise<CommandResult & { readonly id: string }> {
+    return this.executor.executeNew(this.decider, randomUUID, customerNotificationStreamId, command, context);
   }
 }

@@ -6,14 +6,12 @@ import { COMPLAINT_COMMAND_ROLES, NOTIFICATION_KINDS, SPECIAL_STATUSES } from '@
 import { IsIn, ValidateIf } from 'class-validator';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { randomUUID } from 'node:crypto';
 import { Roles } from '../auth/auth.guard';
 import { Ctx, type RequestContext } from '../auth/request-context';
 import { commandResponse } from '../commands/command-response';
 import { Instant, OccurredAt, OneOf, OptionalText, Text } from '../http/dto-validators';
 import { CLOCK, type Clock } from '../infrastructure/tokens';
-import { CustomerNotificationStepCommand } from './complaint.commands';
-import { IdempotencyRecords } from '@qms/command-handling';
+import { CustomerNotificationStepCommand, RecordCustomerNotificationCommand } from './complaint.commands';
 
 export class RecordCustomerNotificationDto {
   @Text(100, 'ACME') customerId!: string;
@@ -40,7 +38,6 @@ export class EndCustomerNotificationDto {
 export class CustomerNotificationsController {
   constructor(
     private readonly commandBus: CommandBus,
-    private readonly idempotency: IdempotencyRecords,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
@@ -49,14 +46,14 @@ export class CustomerNotificationsController {
   @Roles(...COMPLAINT_COMMAND_ROLES.RecordCustomerNotification)
   @ApiOperation({ summary: 'Record a customer notification or special status (e.g. controlled shipping, new-business hold)' })
   async record(@Body() dto: RecordCustomerNotificationDto, @Ctx() context: RequestContext, @Res({ passthrough: true }) reply: FastifyReply) {
-    const earlier = context.idempotencyKey ? await this.idempotency.find(context.actor, context.idempotencyKey) : undefined;
-    const notificationId = earlier?.replace(/^customer-notification-/, '') ?? randomUUID();
-    const data = { ...dto, notificationId, occurredAt: dto.occurredAt ?? this.clock().toISOString() };
-    const result = await this.commandBus.execute<CustomerNotificationStepCommand, CommandResult>(
-      new CustomerNotificationStepCommand(notificationId, { type: 'RecordCustomerNotification', data } as never, context),
+    const occurredAt = dto.occurredAt ?? this.clock().toISOString();
+    const result = await this.commandBus.execute<RecordCustomerNotificationCommand, CommandResult & { readonly id: string }>(
+      new RecordCustomerNotificationCommand(
+        (notificationId) => ({ type: 'RecordCustomerNotification', data: { ...dto, notificationId, occurredAt } }) as never,
+        context,
+      ),
     );
-    if (context.idempotencyKey && !earlier) await this.idempotency.remember(context.actor, context.idempotencyKey, result.streamId);
-    return commandResponse(result, reply, { notificationId });
+    return commandResponse(result, reply, { notificationId: result.id });
   }
 
   @Post(':notificationId/end')

@@ -9,6 +9,7 @@ import {
 import type {
   AllSubscription,
   AppendResult,
+  AppendToStreamsOptions,
   EventStore,
   EventToAppend,
   ExpectedRevision,
@@ -126,13 +127,17 @@ export class SqliteEventStore implements EventStore {
     return outcome.result;
   }
 
-  async appendToStreams(writes: readonly StreamWrite[]): Promise<StreamWriteOutcome[]> {
+  /** One commit: each unit (a write and those `withPrevious` after it) all or nothing, the batch too. */
+  async appendToStreams(writes: readonly StreamWrite[], options: AppendToStreamsOptions = {}): Promise<StreamWriteOutcome[]> {
     for (const write of writes) {
       assertValidAppend(write.streamId, write.events, write.expectedRevision ?? 'any');
     }
     if (writes.length === 0) return [];
+    const stopAtRefusal = options.stopAtRefusal === true;
     const outcomes = await this.write(
-      writes.map((write) => serializeWrite(write.streamId, write.events, write.expectedRevision ?? 'any')),
+      writes.map((write) =>
+        serializeWrite(write.streamId, write.events, write.expectedRevision ?? 'any', { withPrevious: write.withPrevious === true, stopAtRefusal }),
+      ),
     );
     return outcomes.map((outcome) =>
       outcome.ok ? outcome : { ok: false, error: conflictError(outcome.conflict) },
