@@ -46,6 +46,8 @@ export interface SqliteEventStoreOptions {
    * without `@swc/core`).
    */
   readonly writer?: SqliteWriterKind;
+  /** Refuse to open a file that does not exist instead of creating it (read-only tools). */
+  readonly mustExist?: boolean;
 }
 
 export type SqliteWriterKind = 'worker' | 'main-thread';
@@ -100,9 +102,12 @@ export class SqliteEventStore implements EventStore {
     this.writer = inWorker ?? new MainThreadSqliteWriter(db, path, onCommitted);
   }
 
-  /** Opens or creates the store at `path` (its folder too); `':memory:'` gives a private in-memory store. */
+  /**
+   * Opens or creates the store at `path` (its folder too; with `mustExist`, only opens);
+   * `':memory:'` gives a private in-memory store.
+   */
   static open(path: string, options: SqliteEventStoreOptions = {}): SqliteEventStore {
-    return new SqliteEventStore(openEventDatabase(path), path, options);
+    return new SqliteEventStore(openEventDatabase(path, options.mustExist === true), path, options);
   }
 
   static inMemory(options: SqliteEventStoreOptions = {}): SqliteEventStore {
