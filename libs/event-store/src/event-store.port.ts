@@ -66,6 +66,11 @@ export interface SubscribeToAllOptions {
  * live appends, in global order with no gap and no duplicate. Never ends until closed.
  */
 export interface AllSubscription extends AsyncIterable<readonly RecordedEvent[]> {
+  /**
+   * Where the store signals it (EventStoreDB 23.10+): whether the last batch yielded reached the
+   * end of the log. Undefined where the store has no such signal.
+   */
+  readonly caughtUp?: boolean;
   close(): Promise<void>;
 }
 

@@ -82,6 +82,11 @@ export class EventStoreDbEventStore implements EventStore {
     assertValidAppend(streamId, events, expected);
     let result: ClientAppendResult;
     try {
+      // A retried append (same event ids, same expected revision) is answered by the server as the
+      // earlier one, without writing again: we rely on its idempotent writes by event id, which hold
+      // while the earlier write is in the server's recent-write cache or the expected revision is
+      // exact (https://developers.eventstore.com/clients/grpc/appending-events.html#duplicate-event-ids);
+      // the contract suite's retry tests check it against a real server.
       result = await this.client.appendToStream(streamId, events.map(toEventData), {
         expectedRevision: toClientExpectedRevision(expected),
       });
