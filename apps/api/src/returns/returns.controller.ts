@@ -42,6 +42,7 @@ export class ReturnsController {
   @Roles(...roles.ReceiveReturn)
   @ApiOperation({
     summary: 'Receive returned goods: the warehouse counts items and writes the receiving note (§7.2)',
+    description: 'With an Idempotency-Key, exactly one record is created per key, however many requests run at once or are retried after a crash: every request with the same body answers with the first one\'s result (Idempotent-Replayed: true on the repeats); the same key with a different body answers 400 naming Idempotency-Key and creates nothing.',
   })
   @ApiCreatedResponse({ type: CommandResponse, description: 'Also returnId; Location /returns/<returnId>' })
   async receive(
