@@ -82,4 +82,17 @@ describe('one record per Idempotency-Key under concurrency (embedded default)', 
     const received = (await store.readAll()).filter((event) => event.type === 'ReturnReceived' && event.data['receivingNoteNo'] === 'RN-2026-0042');
     expect(received).toHaveLength(1);
   });
+
+  it('gives 20 concurrent customer notifications with one key one notification', async () => {
+    const notification = { customerId: 'ACME', kind: 'quality', description: 'Customer reports burrs at incoming inspection', receivedAt: '2026-03-06T09:00:00Z' };
+    const responses = await Promise.all(
+      Array.from({ length: 20 }, () =>
+        api.request('POST', '/customer-notifications', { key: 'dev-sales', body: notification, headers: { 'idempotency-key': 'notification-key' } }),
+      ),
+    );
+    expect(responses.map((response) => response.status)).toEqual(Array.from({ length: 20 }, () => 201));
+    expect(new Set(responses.map((response) => response.body.notificationId)).size).toBe(1);
+    const recorded = (await store.readAll()).filter((event) => event.type === 'CustomerNotificationReceived');
+    expect(recorded).toHaveLength(1);
+  });
 });
