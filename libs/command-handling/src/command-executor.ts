@@ -5,7 +5,7 @@ import {
   type Decider,
   type DomainEvent,
 } from '@qms/domain-kernel';
-import { type AppendResult, type EventStore, type EventToAppend, type JsonObject, type RecordedEvent, type StreamWrite, WrongExpectedVersionError } from '@qms/event-store';
+import { type AppendResult, type EventStore, type EventToAppend, type JsonObject, type RecordedEvent, type StreamWrite, type StreamWriteOutcome, WrongExpectedVersionError } from '@qms/event-store';
 import { canonicalJson, eventHash } from '@qms/audit';
 import type { EventCodec } from './event-codec.port';
 import { assertSameRequest, IdempotencyRecords, keyReusedError, PerKeyQueue } from './idempotency-records';
@@ -125,7 +125,7 @@ export class CommandExecutor {
         ]);
         if (recorded?.ok === true) return { ...prepared.complete(recorded.result), id };
         // A concurrent request claimed the key (or completed our claim first): answer from its claim.
-        if (attempt >= MAX_ATTEMPTS) throw (recorded?.ok === false ? recorded.error : undefined) ?? (claimed?.ok === false ? claimed.error : new Error('appendToStreams returned no outcome'));
+        if (attempt >= MAX_ATTEMPTS) throw firstRefusal([claimed, recorded]);
       }
     });
   }
@@ -361,6 +361,11 @@ function findIdempotentResult(
   if (earlier === undefined) return undefined;
   if (earlier.commandHash !== commandHash) throw keyReusedError();
   return { revision: earlier.revision, position: earlier.position, appendedEventIds: earlier.eventIds, replayed: true };
+}
+
+function firstRefusal(outcomes: readonly (StreamWriteOutcome | undefined)[]): unknown {
+  for (const outcome of outcomes) if (outcome?.ok === false) return outcome.error;
+  return new Error('appendToStreams returned no outcome');
 }
 
 /** The id inside a claimed stream id, or a 400 when the key was claimed for another kind of record. */
