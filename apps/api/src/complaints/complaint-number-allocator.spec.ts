@@ -2,7 +2,7 @@ import { CommandExecutor, IdempotencyRecords } from '@qms/command-handling';
 import { complaintStreamId, DEFAULT_DEADLINE_POLICY_CONFIG, formatComplaintNumber } from '@qms/complaint-domain';
 import { ValidationError } from '@qms/domain-kernel';
 import { defaultEventCatalogue } from '@qms/event-catalogue';
-import { type AppendToStreamsOptions, type EventStore, SqliteEventStore, type StreamWrite } from '@qms/event-store';
+import { AppendInterruptedError, type AppendToStreamsOptions, type EventStore, SqliteEventStore, type StreamWrite } from '@qms/event-store';
 import type { RequestContext } from '../auth/request-context';
 import { FakeEventStore } from '../../../../libs/testing/src/fake-event-store';
 import { ComplaintNumberAllocator } from './complaint-number-allocator';
@@ -134,6 +134,38 @@ describe('ComplaintNumberAllocator', () => {
     expect((outcomes[0] as PromiseRejectedResult).reason).toEqual(new Error('disk full'));
     await Promise.all([handler.execute(registration('c')), handler.execute(registration('d'))]);
     expect((await registeredNumbers(store)).sort()).toEqual(numbers(1, 4));
+  });
+
+  it('answers the registrations a store without transactions stored before failing, and leaves no gap', async () => {
+    const sequential = new FakeEventStore();
+    const handler = process(sequential);
+    await handler.execute(registration('before'));
+    let failNext = true;
+    const interrupting = new Proxy(sequential, {
+      get: (target, property, receiver) =>
+        property === 'appendToStreams'
+          ? async (writes: readonly StreamWrite[], options?: AppendToStreamsOptions) => {
+              if (!failNext || writes.length < 3) return target.appendToStreams(writes, options);
+              failNext = false;
+              // The first two land, then the connection drops (what EventStoreDB can leave).
+              const stored = await target.appendToStreams(writes.slice(0, 2), options);
+              throw new AppendInterruptedError(stored, writes[2]!.streamId, new Error('connection reset'));
+            }
+          : Reflect.get(target, property, receiver),
+    });
+    const interrupted = process(interrupting);
+    await interrupted.execute(registration('warm-up'));
+    const outcomes = await Promise.allSettled(['a', 'b', 'c', 'd', 'e'].map((defect) => interrupted.execute(registration(defect))));
+    expect(failNext).toBe(false);
+    const answered = outcomes.flatMap((outcome) => (outcome.status === 'fulfilled' ? [outcome.value.streamId] : []));
+    const failed = outcomes.flatMap((outcome) => (outcome.status === 'rejected' ? [outcome.reason as unknown] : []));
+    expect(failed.length).toBeGreaterThan(0);
+    for (const error of failed) expect(error).toBeInstanceOf(AppendInterruptedError);
+    // Every stored complaint was answered as registered: none reported failed that exists.
+    const stored = (await registeredNumbers(sequential)).map(complaintStreamId).filter((streamId) => !streamId.endsWith('0001') && !streamId.endsWith('0002'));
+    expect(stored.sort()).toEqual([...answered].sort());
+    await Promise.all([interrupted.execute(registration('f')), interrupted.execute(registration('g'))]);
+    expect((await registeredNumbers(sequential)).sort()).toEqual(numbers(1, 2 + answered.length + 2));
   });
 
   describe('with an Idempotency-Key', () => {
