@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import {
@@ -11,7 +12,6 @@ import {
   requestHash,
 } from '@qms/command-handling';
 import { WrongExpectedVersionError } from '@qms/event-store';
-import { randomUUID } from 'node:crypto';
 import {
   complaintStreamId,
   complaintYear,
@@ -30,7 +30,7 @@ import { CLOCK, type Clock } from '../infrastructure/tokens';
 import { ComplaintNumberAllocator } from './complaint-number-allocator';
 import {
   ComplaintStepCommand,
-  CustomerNotificationStepCommand,
+  EndCustomerNotificationCommand,
   RecordCustomerNotificationCommand,
   RegisterComplaintCommand,
   ReopenComplaintCommand,
@@ -196,24 +196,47 @@ export class ReopenComplaintHandler implements ICommandHandler<ReopenComplaintCo
   }
 }
 
-@CommandHandler(CustomerNotificationStepCommand)
-export class CustomerNotificationHandler implements ICommandHandler<CustomerNotificationStepCommand, CommandResult> {
-  private readonly decider = createCustomerNotificationDecider();
-
-  constructor(private readonly executor: CommandExecutor) {}
-
-  execute({ notificationId, command, context }: CustomerNotificationStepCommand): Promise<CommandResult> {
-    return this.executor.execute(this.decider, customerNotificationStreamId(notificationId), command, context);
-  }
-}
-
+/**
+ * Records a customer notification under a new id, exactly once per Idempotency-Key (see
+ * CommandExecutor.executeNew: the key's claim and the notification's first event in one append).
+ */
 @CommandHandler(RecordCustomerNotificationCommand)
 export class RecordCustomerNotificationHandler implements ICommandHandler<RecordCustomerNotificationCommand, CommandResult & { readonly id: string }> {
   private readonly decider = createCustomerNotificationDecider();
 
-  constructor(private readonly executor: CommandExecutor) {}
+  constructor(
+    private readonly executor: CommandExecutor,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
 
-  execute({ command, context }: RecordCustomerNotificationCommand): Promise<CommandResult & { readonly id: string }> {
-    return this.executor.executeNew(this.decider, randomUUID, customerNotificationStreamId, command, context);
+  execute({ data, context }: RecordCustomerNotificationCommand): Promise<CommandResult & { readonly id: string }> {
+    // Decided once, so that every attempt (and a retry's fingerprint) carries the same time.
+    const occurredAt = data.occurredAt ?? this.clock().toISOString();
+    return this.executor.executeNew(
+      this.decider,
+      randomUUID,
+      customerNotificationStreamId,
+      (notificationId) => ({ type: 'RecordCustomerNotification' as const, data: { ...data, notificationId, occurredAt } }),
+      context,
+    );
+  }
+}
+
+@CommandHandler(EndCustomerNotificationCommand)
+export class EndCustomerNotificationHandler implements ICommandHandler<EndCustomerNotificationCommand, CommandResult> {
+  private readonly decider = createCustomerNotificationDecider();
+
+  constructor(
+    private readonly executor: CommandExecutor,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  execute({ notificationId, data, context }: EndCustomerNotificationCommand): Promise<CommandResult> {
+    return this.executor.execute(
+      this.decider,
+      customerNotificationStreamId(notificationId),
+      { type: 'EndCustomerNotification', data: { ...data, notificationId, occurredAt: data.occurredAt ?? this.clock().toISOString() } },
+      context,
+    );
   }
 }

@@ -5,7 +5,7 @@ import { DEADLINE_POLICY, deadlinePolicyFrom } from '../config/domain-policy';
 import { ComplaintNumberAllocator } from './complaint-number-allocator';
 import {
   ComplaintStepHandler,
-  CustomerNotificationHandler,
+  EndCustomerNotificationHandler,
   RecordCustomerNotificationHandler,
   RegisterComplaintHandler,
   ReopenComplaintHandler,
@@ -21,8 +21,8 @@ import { CustomerNotificationsController } from './customer-notifications.contro
     RegisterComplaintHandler,
     ComplaintStepHandler,
     ReopenComplaintHandler,
-    CustomerNotificationHandler,
     RecordCustomerNotificationHandler,
+    EndCustomerNotificationHandler,
   ],
   exports: [DEADLINE_POLICY],
 })
