@@ -31,8 +31,12 @@ export interface AppConfig {
   readonly eventsDbPath: string;
   /** Who commits to the SQLite file: a worker thread (default; the fsync leaves the event loop free) or the main thread. */
   readonly eventsDbWriter: 'worker' | 'main-thread';
+  /** The embedded read models' SQLite file (without MONGO_URL); a restart resumes from its checkpoints. */
+  readonly readDbPath: string;
   readonly mongoUrl?: string;
   readonly mongoDatabase: string;
+  /** MONGO_COMPATIBILITY=ferretdb when MONGO_URL is a FerretDB server (see MongoReadStoreOptions.compatibility). */
+  readonly mongoCompatibility: 'mongodb' | 'ferretdb';
   /** How long a read-store call waits for a reachable MongoDB before the read API answers 503. */
   readonly mongoServerSelectionTimeoutMs: number;
   readonly apiKeys: readonly ApiKeyEntry[];
@@ -104,7 +108,9 @@ const environmentSchema = z.object({
   EVENTS_DB_PATH: z.preprocess(blankAsUnset, z.string().default('./data/events.db')),
   EVENTS_DB_WRITER: z.preprocess(blankAsUnset, oneOf(['worker', 'main-thread']).default('worker')),
   MONGO_URL: optionalText,
+  READ_DB_PATH: z.preprocess(blankAsUnset, z.string().default('./data/read-models.db')),
   MONGO_DATABASE: z.preprocess(blankAsUnset, z.string().trim().default('qms')),
+  MONGO_COMPATIBILITY: z.preprocess(blankAsUnset, oneOf(['mongodb', 'ferretdb']).default('mongodb')),
   MONGO_SERVER_SELECTION_TIMEOUT_MS: z.preprocess(blankAsUnset, milliseconds(50, 60_000).default(750)),
   API_KEYS_FILE: optionalText,
   API_KEYS: optionalText,
@@ -148,8 +154,10 @@ export function loadAppConfig(env: Env = process.env): AppConfig {
     eventStoreUrl: settings.EVENTSTORE_URL,
     eventsDbPath: resolve(settings.EVENTS_DB_PATH),
     eventsDbWriter: settings.EVENTS_DB_WRITER,
+    readDbPath: resolve(settings.READ_DB_PATH),
     mongoUrl: settings.MONGO_URL,
     mongoDatabase: settings.MONGO_DATABASE,
+    mongoCompatibility: settings.MONGO_COMPATIBILITY,
     mongoServerSelectionTimeoutMs: settings.MONGO_SERVER_SELECTION_TIMEOUT_MS,
     apiKeys: loadApiKeys(settings, production),
     policy: loadPolicy(settings.QMS_POLICY_FILE),

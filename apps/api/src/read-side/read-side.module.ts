@@ -1,9 +1,9 @@
 import { Global, Inject, Logger, Module, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import type { DomainEvent } from '@qms/domain-kernel';
+import { StoreUnavailableError, type DomainEvent } from '@qms/domain-kernel';
 import type { EventCatalogue } from '@qms/event-catalogue';
 import { EVENT_STORE, type EventStore } from '@qms/event-store';
 import { ProjectionEngine } from '@qms/projection-engine';
-import { InMemoryReadStore, MongoReadStore, READ_STORE, type ReadStore } from '@qms/read-store';
+import { MongoReadStore, READ_STORE, SqliteReadStore, type ReadStore } from '@qms/read-store';
 import { createQualityReportingProjection, type ReportingConfig } from '@qms/reporting';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { DEADLINE_POLICY } from '../config/domain-policy';
@@ -21,12 +21,22 @@ import { REPORTING_CONFIG, reportingConfigFrom } from './reporting-config.provid
 import { MONTHLY_REPORT_MATERIALIZER, PROJECTION_ENGINE } from './read-side.tokens';
 import { SatisfactionSummaryController } from './satisfaction/satisfaction-summary.controller';
 
+/** Stops start-up with one line saying what to fix when the read-model file cannot be opened. */
+function openReadModelFile(path: string): SqliteReadStore {
+  try {
+    return SqliteReadStore.open({ path });
+  } catch (error) {
+    throw new StoreUnavailableError(`${(error as Error).message}. Set READ_DB_PATH to a writable file.`);
+  }
+}
+
 type QualityReporting = ReturnType<typeof createQualityReportingProjection>;
 const QUALITY_REPORTING = Symbol('QUALITY_REPORTING');
 
 /**
  * The read side: projections follow the event store into the read store (MongoDB with MONGO_URL,
- * in process otherwise, rebuilt from the events at every start), and the read APIs serve them.
+ * otherwise the SQLite file READ_DB_PATH), and the read APIs serve them. Both keep the projections'
+ * checkpoints, so a restart resumes where the last run stopped.
  */
 @Global()
 @Module({
@@ -38,8 +48,13 @@ const QUALITY_REPORTING = Symbol('QUALITY_REPORTING');
       inject: [APP_CONFIG],
       useFactory: (config: AppConfig): ReadStore =>
         config.mongoUrl
-          ? MongoReadStore.create({ url: config.mongoUrl, dbName: config.mongoDatabase, serverSelectionTimeoutMS: config.mongoServerSelectionTimeoutMs })
-          : new InMemoryReadStore(),
+          ? MongoReadStore.create({
+              url: config.mongoUrl,
+              dbName: config.mongoDatabase,
+              serverSelectionTimeoutMS: config.mongoServerSelectionTimeoutMs,
+              compatibility: config.mongoCompatibility,
+            })
+          : openReadModelFile(config.readDbPath),
     },
     { provide: REPORTING_CONFIG, inject: [APP_CONFIG, DEADLINE_POLICY], useFactory: reportingConfigFrom },
     { provide: QUALITY_REPORTING, inject: [REPORTING_CONFIG], useFactory: (config: ReportingConfig) => createQualityReportingProjection(config) },

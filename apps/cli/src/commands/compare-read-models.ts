@@ -8,7 +8,7 @@ import {
   type ReadModelComparison,
   type VerifyResult,
 } from '@qms/projection-engine';
-import { InMemoryReadStore } from '@qms/read-store';
+import { SqliteReadStore } from '@qms/read-store';
 import { QUALITY_REPORTING_PROJECTION } from '@qms/reporting';
 import type { CliIo } from '../cli-io';
 import { EXIT, type ExitCode } from '../exit-codes';
@@ -102,7 +102,7 @@ async function compareEmbedded(
       'Here: the log projected as the API does at start, compared with a rebuild.\n',
   );
   const store = await eventStore();
-  const followed = new InMemoryReadStore();
+  const followed = SqliteReadStore.open({ path: ':memory:' });
   const follower = new ProjectionEngine({
     eventStore: store,
     readStore: followed,
@@ -119,7 +119,7 @@ async function compareEmbedded(
   } finally {
     await follower.stop();
   }
-  const reference = new InMemoryReadStore();
+  const reference = SqliteReadStore.open({ path: ':memory:' });
   const progress = rebuildProgress(io, `rebuild ${side.projection.name} (reference)`);
   let replayed;
   try {

@@ -12,7 +12,7 @@ import {
   type RebuildProgress,
   type RebuildResult,
 } from '@qms/projection-engine';
-import { InMemoryReadStore, MongoReadStore, type ReadStore } from '@qms/read-store';
+import { SqliteReadStore, MongoReadStore, type ReadStore } from '@qms/read-store';
 import { createQualityReportingProjection, isMonthKey, monthsBetween, QUALITY_REPORTING_PROJECTION } from '@qms/reporting';
 import { type AppConfig, loadAppConfig } from '../../../api/src/config/app-config';
 import { deadlinePolicyFrom } from '../../../api/src/config/domain-policy';
@@ -52,7 +52,7 @@ export function readSideOf(env: CliIo['env'], name: string): CliReadSide {
     openMongo: (collectionPrefix) =>
       config.mongoUrl === undefined
         ? undefined
-        : MongoReadStore.create({ url: config.mongoUrl, dbName: config.mongoDatabase, ...(collectionPrefix === undefined ? {} : { collectionPrefix }) }),
+        : MongoReadStore.create({ url: config.mongoUrl, dbName: config.mongoDatabase, compatibility: config.mongoCompatibility, ...(collectionPrefix === undefined ? {} : { collectionPrefix }) }),
   };
 }
 
@@ -285,7 +285,7 @@ async function embedded(
     return EXIT.OK;
   }
   if (!options.json) io.stdout.write(`${EMBEDDED_NOTE} Rebuilding into a fresh in-memory store to measure it:\n`);
-  const memory = new InMemoryReadStore();
+  const memory = SqliteReadStore.open({ path: ':memory:' });
   const store = await eventStore();
   let result;
   try {

@@ -2,11 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { type EventStore, SqliteEventStore } from '@qms/event-store';
 import { MongoClient } from 'mongodb';
 import { canonicalJson, collectionsOf, ProjectionEngine, readModelChecksum } from '@qms/projection-engine';
-import { InMemoryReadStore, MongoReadStore } from '@qms/read-store';
+import { SqliteReadStore, MongoReadStore } from '@qms/read-store';
 import { createQualityReportingProjection, QUALITY_REPORTING_PROJECTION, resolveReportingConfig } from '@qms/reporting';
 import { defaultEventCatalogue } from '@qms/event-catalogue';
 import { historyFrom, seededAttempts } from '../../../../libs/reporting/src/reporting/__fixtures__/valid-history';
-import { describeWithMongo, uniqueTestName } from '../../../../libs/testing/src/ferretdb';
+import { describeWithMongo, mongoTestCompatibility, uniqueTestName } from '../../../../libs/testing/src/ferretdb';
 import { runCli } from '../cli';
 import type { CliIo } from '../cli-io';
 import { EXIT } from '../exit-codes';
@@ -54,7 +54,7 @@ describe('rebuild (embedded default)', () => {
 
     // The same checksum as an independent rebuild of the same log by the engine itself.
     const projection = createQualityReportingProjection(resolveReportingConfig({ timeZone: 'Asia/Shanghai' }));
-    const memory = new InMemoryReadStore();
+    const memory = SqliteReadStore.open({ path: ':memory:' });
     const catalogue = defaultEventCatalogue();
     await new ProjectionEngine({ eventStore: history.store, readStore: memory, projections: [projection], decodeEvent: (recorded) => catalogue.decode(recorded) }).rebuild(QUALITY_REPORTING_PROJECTION);
     const expected = await readModelChecksum(memory, collectionsOf(projection).map((collection) => collection.name));
@@ -128,7 +128,8 @@ async function isFerretDb(url: string): Promise<boolean> {
 
 describeWithMongo('rebuild and compare-read-models on MongoDB', (url) => {
   const dbName = uniqueTestName('qms_cli_replay');
-  const env = { MONGO_URL: url, MONGO_DATABASE: dbName };
+  const compatibility = mongoTestCompatibility();
+  const env = { MONGO_URL: url, MONGO_DATABASE: dbName, MONGO_COMPATIBILITY: compatibility };
   const projection = createQualityReportingProjection(resolveReportingConfig({ timeZone: 'Asia/Shanghai' }));
   const catalogue = defaultEventCatalogue();
   const engineOn = (store: EventStore, readStore: MongoReadStore, batchSize: number) =>
@@ -140,7 +141,7 @@ describeWithMongo('rebuild and compare-read-models on MongoDB', (url) => {
   beforeAll(async () => {
     history = await storeWithHistory(500, 3);
     head = await history.store.headPosition();
-    live = MongoReadStore.create({ url, dbName });
+    live = MongoReadStore.create({ url, dbName, compatibility });
     // What a running API has built: the log followed in its batches of 500.
     const api = engineOn(history.store, live, 500);
     api.start();
@@ -161,7 +162,7 @@ describeWithMongo('rebuild and compare-read-models on MongoDB', (url) => {
     const io = capture(env);
     expect(await runCli(['compare-read-models'], io, { openStore: history.open })).toBe(EXIT.OK);
     expect(io.out()).toMatch(new RegExp(`^EQUAL: the live copy of quality_reporting \\(MongoDB ${dbName}\\) equals a rebuild from ${history.events} events`));
-    const scratch = MongoReadStore.create({ url, dbName, collectionPrefix: 'verify__' });
+    const scratch = MongoReadStore.create({ url, dbName, collectionPrefix: 'verify__', compatibility });
     expect(await scratch.count('complaints')).toBe(0);
     await scratch.close();
   });
@@ -187,7 +188,7 @@ describeWithMongo('rebuild and compare-read-models on MongoDB', (url) => {
 
   it('rebuilds into shadow collections while the live ones keep serving, swaps them in, and repairs them', async () => {
     const expected = await live.count('complaints');
-    const reader = MongoReadStore.create({ url, dbName });
+    const reader = MongoReadStore.create({ url, dbName, compatibility });
     let reading = true;
     const wrongReads: number[] = [];
     let reads = 0;
