@@ -3,7 +3,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { DomainEvent } from '@qms/domain-kernel';
 import { EVENT_STORE, type EventStore } from '@qms/event-store';
 import type { ProjectionEngine } from '@qms/projection-engine';
-import { QUALITY_REPORTING_PROJECTION } from '@qms/reporting';
+import { MONTHLY_REPORT_PROJECTION } from '@qms/reporting';
 import { loadAppConfig } from '../../../apps/api/src/config/app-config';
 import { PROJECTION_ENGINE } from '../../../apps/api/src/read-side/read-side.tokens';
 import { createBenchApp } from './bench-app';
@@ -60,7 +60,7 @@ export async function startApi(args: ApiStartArgs): Promise<ApiStarted> {
   const caughtUp = await engine.waitForPosition(headPosition, 60 * 60_000);
   if (!caughtUp) throw new Error('the read models did not catch up within an hour');
   // The months the catch-up left pending are derived after it: ready means those too.
-  await engine.settleDeferredWork(QUALITY_REPORTING_PROJECTION);
+  await engine.settleDeferredWork(MONTHLY_REPORT_PROJECTION);
   const readySeconds = (performance.now() - started) / 1000;
   const memoryWhenReady = memory();
   let memoryAfterGc: MemorySnapshot | null = null;

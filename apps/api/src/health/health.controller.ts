@@ -13,7 +13,11 @@ export class HealthController {
     @Inject(HEALTH_CONTRIBUTORS) private readonly contributors: readonly HealthContributor[],
   ) {}
 
-  /** 200 while commands can be accepted (the event store answers); read-side trouble is reported, not fatal. */
+  /**
+   * 200 "ok" while commands are accepted and every contributor is ready; 503 "unavailable" when
+   * the event store is down; 503 "degraded" when a contributor says it is not ready (a projection
+   * stopped on an event it cannot apply: commands work, a read model does not follow).
+   */
   @Public()
   @Get()
   async health(@Res({ passthrough: true }) reply: FastifyReply): Promise<Record<string, unknown>> {
@@ -24,7 +28,8 @@ export class HealthController {
     const details: Record<string, Record<string, unknown>> = Object.fromEntries(
       await Promise.all(this.contributors.map(async (contributor) => [contributor.name, await contributor.health()] as const)),
     );
-    const status = eventStore.status === 'up' ? 'ok' : 'unavailable';
+    const degraded = Object.values(details).some((detail) => detail['ready'] === false);
+    const status = eventStore.status !== 'up' ? 'unavailable' : degraded ? 'degraded' : 'ok';
     void reply.status(status === 'ok' ? 200 : 503);
     return { status, eventStore, ...details };
   }

@@ -6,7 +6,7 @@ import type { EventCatalogue } from '@qms/event-catalogue';
 import { EVENT_STORE, type EventStore } from '@qms/event-store';
 import { dropProjectionCopy, type ProjectionEngine, verifyProjection } from '@qms/projection-engine';
 import { InMemoryReadStore, MongoReadStore, READ_STORE, type ReadStore } from '@qms/read-store';
-import { createQualityReportingProjection, type MonthlyReportMaterializer, QUALITY_REPORTING_PROJECTION, type ReportingConfig } from '@qms/reporting';
+import { createReportingProjections, type MonthlyReportMaterializer, type ReportingConfig } from '@qms/reporting';
 import { IsOptional, Matches } from 'class-validator';
 import { Roles } from '../auth/auth.guard';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
@@ -50,6 +50,7 @@ export class ProjectionsAdminController {
   @Roles('admin')
   @ApiOperation({ summary: 'Rebuild from the first event into a fresh copy while the current one serves, then switch' })
   rebuild(@Param('name') name: string) {
+    this.known(name);
     const started = this.engine.rebuild(name);
     // The rebuild runs on; its progress shows in GET /admin/projections.
     started.catch(() => undefined);
@@ -73,12 +74,12 @@ export class ProjectionsAdminController {
     description: 'equal, and every difference: missing (only in the rebuild), extra (only live) or changed, with the first differing field',
   })
   async verify(@Param('name') name: string) {
-    if (name !== QUALITY_REPORTING_PROJECTION || !this.engine.projectionNames.includes(name)) {
-      throw new NotFoundError(`No projection named ${name}`);
-    }
+    this.known(name);
+    // A fresh instance: the reference copy must not share anything with the live one.
+    const projection = createReportingProjections(this.reportingConfig).byName(name);
+    if (projection === undefined) throw new NotFoundError(`No projection named ${name}`);
     if (this.verifying) throw new IllegalStateError('A verification is already running; try again when it has finished');
     this.verifying = true;
-    const projection = createQualityReportingProjection(this.reportingConfig);
     // Beside the live collections in MongoDB (they may not fit in memory), in memory otherwise.
     const scratch: ReadStore = this.config.mongoUrl
       ? MongoReadStore.create({ url: this.config.mongoUrl, dbName: this.config.mongoDatabase, collectionPrefix: 'verify__' })
@@ -98,6 +99,12 @@ export class ProjectionsAdminController {
     } finally {
       this.verifying = false;
       await scratch.close();
+    }
+  }
+
+  private known(name: string): void {
+    if (!this.engine.projectionNames.includes(name)) {
+      throw new NotFoundError(`No projection named ${name}; the projections are: ${this.engine.projectionNames.join(', ')}`);
     }
   }
 }

@@ -4,7 +4,7 @@ import type { EventCatalogue } from '@qms/event-catalogue';
 import { EVENT_STORE, type EventStore } from '@qms/event-store';
 import { ProjectionEngine } from '@qms/projection-engine';
 import { InMemoryReadStore, MongoReadStore, READ_STORE, type ReadStore } from '@qms/read-store';
-import { createQualityReportingProjection, type ReportingConfig } from '@qms/reporting';
+import { createReportingProjections, type ReportingConfig, type ReportingProjections } from '@qms/reporting';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { DEADLINE_POLICY } from '../config/domain-policy';
 import { ComplaintsModule } from '../complaints/complaints.module';
@@ -17,20 +17,28 @@ import { engineOptionsFor } from './engine-options';
 import { ProjectionsAdminController } from './projections-admin.controller';
 import { READ_MODEL_POSITIONS, type ReadModelPositions } from './read-model-positions';
 import { REPORTING_CONFIG, reportingConfigFrom } from './reporting-config.provider';
-import { MONTHLY_REPORT_MATERIALIZER, PROJECTION_ENGINE } from './read-side.tokens';
+import { MONTHLY_REPORT_MATERIALIZER, PROJECTION_ENGINE, REPORTING_PROJECTIONS } from './read-side.tokens';
 import { SatisfactionSummaryController } from './satisfaction/satisfaction-summary.controller';
-
-type QualityReporting = ReturnType<typeof createQualityReportingProjection>;
-const QUALITY_REPORTING = Symbol('QUALITY_REPORTING');
+import { ParkedEventsController } from './parking/parked-events.controller';
+import { ParkingDecisionHandler } from './parking/parking.handlers';
+import { projectionsHealth } from './projections-health';
 
 /**
- * The read side: projections follow the event store into the read store (MongoDB with MONGO_URL,
- * in process otherwise, rebuilt from the events at every start), and the read APIs serve them.
+ * The read side: one projection per read model (complaint lists, monthly report, satisfaction
+ * summary) follows the event store into the read store (MongoDB with MONGO_URL, in process
+ * otherwise), and the read APIs serve them.
  */
 @Global()
 @Module({
   imports: [ComplaintsModule],
-  controllers: [ComplaintListsController, MonthlyReportController, SatisfactionSummaryController, ProjectionsAdminController, MetricsController],
+  controllers: [
+    ComplaintListsController,
+    MonthlyReportController,
+    SatisfactionSummaryController,
+    ProjectionsAdminController,
+    ParkedEventsController,
+    MetricsController,
+  ],
   providers: [
     {
       provide: READ_STORE,
@@ -39,16 +47,17 @@ const QUALITY_REPORTING = Symbol('QUALITY_REPORTING');
         config.mongoUrl ? MongoReadStore.create({ url: config.mongoUrl, dbName: config.mongoDatabase }) : new InMemoryReadStore(),
     },
     { provide: REPORTING_CONFIG, inject: [APP_CONFIG, DEADLINE_POLICY], useFactory: reportingConfigFrom },
-    { provide: QUALITY_REPORTING, inject: [REPORTING_CONFIG], useFactory: (config: ReportingConfig) => createQualityReportingProjection(config) },
-    { provide: MONTHLY_REPORT_MATERIALIZER, inject: [QUALITY_REPORTING], useFactory: (projection: QualityReporting) => projection.materializer },
+    { provide: REPORTING_PROJECTIONS, inject: [REPORTING_CONFIG], useFactory: (config: ReportingConfig) => createReportingProjections(config) },
+    { provide: MONTHLY_REPORT_MATERIALIZER, inject: [REPORTING_PROJECTIONS], useFactory: (reporting: ReportingProjections) => reporting.materializer },
+    ParkingDecisionHandler,
     {
       provide: PROJECTION_ENGINE,
-      inject: [EVENT_STORE, READ_STORE, EVENT_CATALOGUE, QUALITY_REPORTING],
-      useFactory: (eventStore: EventStore, readStore: ReadStore, catalogue: EventCatalogue, reporting: QualityReporting) =>
+      inject: [EVENT_STORE, READ_STORE, EVENT_CATALOGUE, REPORTING_PROJECTIONS],
+      useFactory: (eventStore: EventStore, readStore: ReadStore, catalogue: EventCatalogue, reporting: ReportingProjections) =>
         new ProjectionEngine<DomainEvent>({
           eventStore,
           readStore,
-          projections: [reporting],
+          projections: reporting.all,
           decodeEvent: (recorded) => catalogue.decode(recorded),
           logger: new Logger('Projections'),
           ...engineOptionsFor(readStore),
@@ -60,6 +69,11 @@ const QUALITY_REPORTING = Symbol('QUALITY_REPORTING');
       useFactory: (engine: ProjectionEngine<DomainEvent>): ReadModelPositions => ({
         positionOf: (projection) => engine.positionOf(projection),
         waitFor: (projection, position, timeoutMs) => engine.waitForPosition(position, timeoutMs, [projection]),
+        standingOf: (projection) => {
+          const { state, stoppedOn } = engine.standing(projection);
+          const parkedPositions = engine.parkedEvents(projection).map((event) => event.position);
+          return { projection, state, complete: parkedPositions.length === 0 && stoppedOn === null, parkedPositions, stoppedOn };
+        },
       }),
     },
     {
@@ -74,11 +88,11 @@ const QUALITY_REPORTING = Symbol('QUALITY_REPORTING');
               (error: unknown) => ({ status: 'down', reason: (error as Error).message }),
             ),
         },
-        { name: 'projections', health: async () => ({ items: await engine.status() }) },
+        { name: 'projections', health: () => projectionsHealth(engine) },
       ],
     },
   ],
-  exports: [READ_STORE, READ_MODEL_POSITIONS, PROJECTION_ENGINE, MONTHLY_REPORT_MATERIALIZER, HEALTH_CONTRIBUTORS],
+  exports: [READ_STORE, READ_MODEL_POSITIONS, PROJECTION_ENGINE, MONTHLY_REPORT_MATERIALIZER, REPORTING_PROJECTIONS, HEALTH_CONTRIBUTORS],
 })
 export class ReadSideModule implements OnApplicationBootstrap, OnApplicationShutdown {
   constructor(

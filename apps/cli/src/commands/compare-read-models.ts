@@ -9,11 +9,11 @@ import {
   type VerifyResult,
 } from '@qms/projection-engine';
 import { InMemoryReadStore } from '@qms/read-store';
-import { QUALITY_REPORTING_PROJECTION } from '@qms/reporting';
+import { REPORTING_PROJECTION_NAMES } from '@qms/reporting';
 import type { CliIo } from '../cli-io';
 import { EXIT, type ExitCode } from '../exit-codes';
 import type { CliCommand, CliContext } from './command';
-import { positiveInteger, rebuildProgress, type CliReadSide, readSideOf } from './rebuild';
+import { positiveInteger, projectionOption, rebuildProgress, type CliReadSide, readSideOf } from './rebuild';
 
 /** Where MongoDB gets the reference copy: beside the live collections, under their own checkpoints. */
 export const VERIFY_PREFIX = 'verify__';
@@ -26,12 +26,12 @@ export const VERIFY_PREFIX = 'verify__';
 export const compareReadModelsCommand: CliCommand = {
   name: 'compare-read-models',
   summary: 'Rebuild a projection into a fresh copy and compare it with the live one, document by document (exit 1 on a difference)',
-  usage: `[--projection <name>] [--batch-size <n>] [--max <differences>] [--json]   (projection default ${QUALITY_REPORTING_PROJECTION})`,
+  usage: `--projection <name> [--batch-size <n>] [--max <differences>] [--json]   (projections: ${REPORTING_PROJECTION_NAMES.join(', ')})`,
   async run(args, context) {
     const { values } = parseArgs({
       args: [...args],
       options: {
-        projection: { type: 'string', default: QUALITY_REPORTING_PROJECTION },
+        projection: { type: 'string' },
         'batch-size': { type: 'string' },
         max: { type: 'string' },
         json: { type: 'boolean', default: false },
@@ -39,7 +39,7 @@ export const compareReadModelsCommand: CliCommand = {
       strict: true,
       allowPositionals: false,
     });
-    const side = readSideOf(context.io.env, values.projection);
+    const side = readSideOf(context.io.env, projectionOption(values.projection));
     const options = {
       batchSize: values['batch-size'] === undefined ? undefined : positiveInteger(values['batch-size'], '--batch-size', 500),
       maxDifferences: positiveInteger(values.max, '--max', 50),

@@ -5,6 +5,7 @@ import { defaultEventCatalogue } from '@qms/event-catalogue';
 import type { EventStore, RecordedEvent } from '@qms/event-store';
 import {
   collectionsOf,
+  type Projection,
   ProjectionEngine,
   readModelChecksum,
   RebuildInterruptedError,
@@ -13,7 +14,7 @@ import {
   type RebuildResult,
 } from '@qms/projection-engine';
 import { InMemoryReadStore, MongoReadStore, type ReadStore } from '@qms/read-store';
-import { createQualityReportingProjection, isMonthKey, monthsBetween, QUALITY_REPORTING_PROJECTION } from '@qms/reporting';
+import { createReportingProjections, isMonthKey, MONTHLY_REPORT_PROJECTION, type MonthlyReportMaterializer, monthsBetween, REPORTING_PROJECTION_NAMES } from '@qms/reporting';
 import { type AppConfig, loadAppConfig } from '../../../api/src/config/app-config';
 import { deadlinePolicyFrom } from '../../../api/src/config/domain-policy';
 import { reportingConfigFrom } from '../../../api/src/read-side/reporting-config.provider';
@@ -26,27 +27,35 @@ import type { CliCommand, CliContext } from './command';
 // The read side as the API wires it, for the replay commands (rebuild, compare-read-models).
 // ---------------------------------------------------------------------------------------------
 
-export type ReportingProjection = ReturnType<typeof createQualityReportingProjection>;
-
 export interface CliReadSide {
   readonly config: AppConfig;
-  readonly projection: ReportingProjection;
+  readonly projection: Projection<DomainEvent>;
+  /** The monthly report's, for a month range (`--months`). */
+  readonly materializer: MonthlyReportMaterializer;
   readonly collections: readonly string[];
   readonly decodeEvent: (recorded: RecordedEvent) => DomainEvent;
   /** The API's MongoDB read store (MONGO_URL), or undefined on the embedded default. */
   openMongo(collectionPrefix?: string): MongoReadStore | undefined;
 }
 
+export const PROJECTION_NAMES_TEXT = REPORTING_PROJECTION_NAMES.join(', ');
+
+/** `--projection` is required: each read model is rebuilt and compared on its own. */
+export function projectionOption(name: string | undefined): string {
+  if (name === undefined) throw new UsageError(`Name the read model with --projection <name>: ${PROJECTION_NAMES_TEXT}.`);
+  return name;
+}
+
 export function readSideOf(env: CliIo['env'], name: string): CliReadSide {
   const config = loadAppConfig(env);
-  if (name !== QUALITY_REPORTING_PROJECTION) {
-    throw new NotFoundError(`No projection named ${name}; the projections are: ${QUALITY_REPORTING_PROJECTION}`);
-  }
-  const projection = createQualityReportingProjection(reportingConfigFrom(config, deadlinePolicyFrom(config)));
+  const reporting = createReportingProjections(reportingConfigFrom(config, deadlinePolicyFrom(config)));
+  const projection = reporting.byName(name);
+  if (projection === undefined) throw new NotFoundError(`No projection named ${name}; the projections are: ${PROJECTION_NAMES_TEXT}`);
   const catalogue = defaultEventCatalogue();
   return {
     config,
     projection,
+    materializer: reporting.materializer,
     collections: collectionsOf(projection).map((collection) => collection.name),
     decodeEvent: (recorded) => catalogue.decode(recorded),
     openMongo: (collectionPrefix) =>
@@ -165,12 +174,12 @@ const RESUME_HINT = 'the shadow collections and their checkpoint are kept: run t
 export const rebuildCommand: CliCommand = {
   name: 'rebuild',
   summary: 'Rebuild a projection from the first event into shadow collections and swap them in (MongoDB), or a month range of the monthly report',
-  usage: `[--projection <name>] [--months YYYY-MM..YYYY-MM] [--batch-size <n>] [--json]   (projection default ${QUALITY_REPORTING_PROJECTION})`,
+  usage: `--projection <name> [--batch-size <n>] [--json] | --months YYYY-MM..YYYY-MM [--json]   (projections: ${REPORTING_PROJECTION_NAMES.join(', ')})`,
   async run(args, context) {
     const { values } = parseArgs({
       args: [...args],
       options: {
-        projection: { type: 'string', default: QUALITY_REPORTING_PROJECTION },
+        projection: { type: 'string' },
         months: { type: 'string' },
         'batch-size': { type: 'string' },
         json: { type: 'boolean', default: false },
@@ -180,7 +189,10 @@ export const rebuildCommand: CliCommand = {
     });
     const months = values.months === undefined ? undefined : monthRange(values.months);
     const batchSize = positiveInteger(values['batch-size'], '--batch-size', 500);
-    const side = readSideOf(context.io.env, values.projection);
+    const side = readSideOf(context.io.env, months === undefined ? projectionOption(values.projection) : (values.projection ?? MONTHLY_REPORT_PROJECTION));
+    if (months !== undefined && side.projection.name !== MONTHLY_REPORT_PROJECTION) {
+      throw new UsageError(`--months recomputes months of the monthly report: use it with --projection ${MONTHLY_REPORT_PROJECTION} or alone.`);
+    }
     const mongo = side.openMongo();
     if (mongo === undefined) return embedded(context, side, { months, batchSize, json: values.json });
     try {
@@ -259,7 +271,7 @@ async function rebuildMonthsInMongo(
   const started = performance.now();
   let count: number;
   try {
-    count = await side.projection.materializer.rebuildMonths(mongo, range.from, range.to, (month, done, all) => progress.update(done, all, month));
+    count = await side.materializer.rebuildMonths(mongo, range.from, range.to, (month, done, all) => progress.update(done, all, month));
   } finally {
     progress.stop();
   }

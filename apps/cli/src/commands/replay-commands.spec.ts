@@ -3,7 +3,7 @@ import { type EventStore, SqliteEventStore } from '@qms/event-store';
 import { MongoClient } from 'mongodb';
 import { canonicalJson, collectionsOf, ProjectionEngine, readModelChecksum } from '@qms/projection-engine';
 import { InMemoryReadStore, MongoReadStore } from '@qms/read-store';
-import { createQualityReportingProjection, QUALITY_REPORTING_PROJECTION, resolveReportingConfig } from '@qms/reporting';
+import { createMonthlyReportProjection, createReportingProjections, MONTHLY_REPORT_PROJECTION, resolveReportingConfig } from '@qms/reporting';
 import { defaultEventCatalogue } from '@qms/event-catalogue';
 import { historyFrom, seededAttempts } from '../../../../libs/reporting/src/reporting/__fixtures__/valid-history';
 import { describeWithMongo, uniqueTestName } from '../../../../libs/testing/src/ferretdb';
@@ -46,26 +46,26 @@ describe('rebuild (embedded default)', () => {
 
   it('says where the embedded read models are rebuilt, then rebuilds in memory with throughput and a checksum', async () => {
     const io = capture();
-    expect(await runCli(['rebuild'], io, { openStore: history.open })).toBe(EXIT.OK);
+    expect(await runCli(['rebuild', '--projection', 'monthly_report'], io, { openStore: history.open })).toBe(EXIT.OK);
     const [note, result] = io.out().trim().split('\n');
     expect(note).toContain('rebuilt from the events at every start');
     expect(note).toContain('POST /admin/projections/<name>/rebuild');
-    expect(result).toMatch(new RegExp(`^Rebuilt quality_reporting in memory: ${history.events} events up to position \\d+ in [\\d.]+ s \\(\\d+ events/s\\); \\d+ documents, checksum sha256:[0-9a-f]{64}\\.$`));
+    expect(result).toMatch(new RegExp(`^Rebuilt monthly_report in memory: ${history.events} events up to position \\d+ in [\\d.]+ s \\(\\d+ events/s\\); \\d+ documents, checksum sha256:[0-9a-f]{64}\\.$`));
 
     // The same checksum as an independent rebuild of the same log by the engine itself.
-    const projection = createQualityReportingProjection(resolveReportingConfig({ timeZone: 'Asia/Shanghai' }));
+    const projection = createMonthlyReportProjection(resolveReportingConfig({ timeZone: 'Asia/Shanghai' }));
     const memory = new InMemoryReadStore();
     const catalogue = defaultEventCatalogue();
-    await new ProjectionEngine({ eventStore: history.store, readStore: memory, projections: [projection], decodeEvent: (recorded) => catalogue.decode(recorded) }).rebuild(QUALITY_REPORTING_PROJECTION);
+    await new ProjectionEngine({ eventStore: history.store, readStore: memory, projections: [projection], decodeEvent: (recorded) => catalogue.decode(recorded) }).rebuild(MONTHLY_REPORT_PROJECTION);
     const expected = await readModelChecksum(memory, collectionsOf(projection).map((collection) => collection.name));
     expect(result).toContain(`${expected.documents} documents, checksum sha256:${expected.checksum}`);
     // Progress went to stderr, with events, events/s and an ETA.
-    expect(io.err()).toMatch(/rebuild quality_reporting \(in memory\): position \d+\/\d+, \d+ events, \d+ events\/s, ETA/);
+    expect(io.err()).toMatch(/rebuild monthly_report \(in memory\): position \d+\/\d+, \d+ events, \d+ events\/s, ETA/);
   });
 
   it('answers --json with the figures', async () => {
     const io = capture();
-    expect(await runCli(['rebuild', '--json', '--batch-size', '50'], io, { openStore: history.open })).toBe(EXIT.OK);
+    expect(await runCli(['rebuild', '--projection', 'complaint_lists', '--json', '--batch-size', '50'], io, { openStore: history.open })).toBe(EXIT.OK);
     const result = JSON.parse(io.out()) as { eventsProcessed: number; store: string; checksum: string; perCollection: Record<string, unknown> };
     expect(result).toMatchObject({ eventsProcessed: history.events, store: 'memory' });
     expect(Object.keys(result.perCollection)).toContain('complaints');
@@ -77,12 +77,13 @@ describe('rebuild (embedded default)', () => {
     expect(io.out()).toContain('POST /admin/projections/monthly-report/rebuild?from=2025-02&to=2025-04');
   });
 
-  it('refuses a bad month range, an unknown projection and a bad batch size in one line', async () => {
+  it('refuses a bad month range, an unknown or missing projection and a bad batch size in one line', async () => {
     for (const [args, code, message] of [
       [['--months', '2025-13'], EXIT.USAGE, /--months takes YYYY-MM\.\.YYYY-MM/],
       [['--months', '2025-05..2025-01'], EXIT.USAGE, /first month is after the last/],
-      [['--projection', 'nope'], EXIT.NOT_FOUND, /No projection named nope; the projections are: quality_reporting/],
-      [['--batch-size', '0'], EXIT.USAGE, /--batch-size takes a positive whole number/],
+      [['--projection', 'nope'], EXIT.NOT_FOUND, /No projection named nope; the projections are: complaint_lists, monthly_report, satisfaction_summary/],
+      [[], EXIT.USAGE, /Name the read model with --projection <name>: complaint_lists, monthly_report, satisfaction_summary/],
+      [['--projection', 'complaint_lists', '--batch-size', '0'], EXIT.USAGE, /--batch-size takes a positive whole number/],
     ] as const) {
       const io = capture();
       expect(await runCli(['rebuild', ...args], io, { openStore: history.open })).toBe(code);
@@ -103,14 +104,14 @@ describe('compare-read-models (embedded default)', () => {
 
   it('projects the log as the API does and compares it with a rebuild in the same batches: equal, exit 0', async () => {
     const io = capture();
-    expect(await runCli(['compare-read-models', '--batch-size', '500'], io, { openStore: history.open })).toBe(EXIT.OK);
-    expect(io.out()).toMatch(new RegExp(`^EQUAL: the live copy of quality_reporting \\(memory\\) equals a rebuild from ${history.events} events: \\d+ documents in 7 collections at position \\d+\\.\\n$`));
-    expect(io.err()).toContain('GET /admin/projections/quality_reporting/verify');
+    expect(await runCli(['compare-read-models', '--projection', 'monthly_report', '--batch-size', '500'], io, { openStore: history.open })).toBe(EXIT.OK);
+    expect(io.out()).toMatch(new RegExp(`^EQUAL: the live copy of monthly_report \\(memory\\) equals a rebuild from ${history.events} events: \\d+ documents in 7 collections at position \\d+\\.\\n$`));
+    expect(io.err()).toContain('GET /admin/projections/monthly_report/verify');
   });
 
   it('answers --json with the comparison', async () => {
     const io = capture();
-    const code = await runCli(['compare-read-models', '--json', '--batch-size', '500'], io, { openStore: history.open });
+    const code = await runCli(['compare-read-models', '--projection', 'satisfaction_summary', '--json', '--batch-size', '500'], io, { openStore: history.open });
     const result = JSON.parse(io.out()) as { equal: boolean; differences: unknown[]; eventsReplayed: number };
     expect(result).toMatchObject({ equal: true, differences: [], eventsReplayed: history.events });
     expect(code).toBe(EXIT.OK);
@@ -129,10 +130,10 @@ async function isFerretDb(url: string): Promise<boolean> {
 describeWithMongo('rebuild and compare-read-models on MongoDB', (url) => {
   const dbName = uniqueTestName('qms_cli_replay');
   const env = { MONGO_URL: url, MONGO_DATABASE: dbName };
-  const projection = createQualityReportingProjection(resolveReportingConfig({ timeZone: 'Asia/Shanghai' }));
+  const reporting = createReportingProjections(resolveReportingConfig({ timeZone: 'Asia/Shanghai' }));
   const catalogue = defaultEventCatalogue();
   const engineOn = (store: EventStore, readStore: MongoReadStore, batchSize: number) =>
-    new ProjectionEngine({ eventStore: store, readStore, projections: [projection], decodeEvent: (recorded) => catalogue.decode(recorded), batchSize, retry: { initialDelayMs: 20, maxDelayMs: 100 } });
+    new ProjectionEngine({ eventStore: store, readStore, projections: reporting.all, decodeEvent: (recorded) => catalogue.decode(recorded), batchSize, retry: { initialDelayMs: 20, maxDelayMs: 100 } });
   let history: Awaited<ReturnType<typeof storeWithHistory>>;
   let live: MongoReadStore;
   let head = 0;
@@ -146,7 +147,7 @@ describeWithMongo('rebuild and compare-read-models on MongoDB', (url) => {
     api.start();
     expect(await api.waitForPosition(head, 30_000)).toBe(true);
     // A running API flushes its pending months once the log goes quiet.
-    await api.settleDeferredWork('quality_reporting');
+    await api.settleDeferredWork('monthly_report');
     await api.stop();
   });
   afterAll(async () => {
@@ -159,8 +160,8 @@ describeWithMongo('rebuild and compare-read-models on MongoDB', (url) => {
 
   it('finds the live copy equal to a rebuild, and drops the reference copy', async () => {
     const io = capture(env);
-    expect(await runCli(['compare-read-models'], io, { openStore: history.open })).toBe(EXIT.OK);
-    expect(io.out()).toMatch(new RegExp(`^EQUAL: the live copy of quality_reporting \\(MongoDB ${dbName}\\) equals a rebuild from ${history.events} events`));
+    expect(await runCli(['compare-read-models', '--projection', 'complaint_lists'], io, { openStore: history.open })).toBe(EXIT.OK);
+    expect(io.out()).toMatch(new RegExp(`^EQUAL: the live copy of complaint_lists \\(MongoDB ${dbName}\\) equals a rebuild from ${history.events} events`));
     const scratch = MongoReadStore.create({ url, dbName, collectionPrefix: 'verify__' });
     expect(await scratch.count('complaints')).toBe(0);
     await scratch.close();
@@ -172,9 +173,9 @@ describeWithMongo('rebuild and compare-read-models on MongoDB', (url) => {
     if (changed === undefined || removed === undefined) throw new Error('the history has too few complaints');
     await live.bulkWrite('complaints', { upserts: [{ ...changed, status: 'tampered' }, { _id: 'CC-1999-0001', status: 'closed' }], deletes: [removed._id] });
     const io = capture(env);
-    expect(await runCli(['compare-read-models'], io, { openStore: history.open })).toBe(EXIT.CHECK_FAILED);
+    expect(await runCli(['compare-read-models', '--projection', 'complaint_lists'], io, { openStore: history.open })).toBe(EXIT.CHECK_FAILED);
     const lines = io.out().trim().split('\n');
-    expect(lines[0]).toMatch(/^DIFFERENT: 3 differences between the live copy of quality_reporting/);
+    expect(lines[0]).toMatch(/^DIFFERENT: 3 differences between the live copy of complaint_lists/);
     expect(lines).toEqual(
       expect.arrayContaining([
         `  changed complaints/${changed._id} at status (differs)`,
@@ -194,28 +195,28 @@ describeWithMongo('rebuild and compare-read-models on MongoDB', (url) => {
     const reads_ = (async () => {
       while (reading) {
         // Outside the swap's instant (its marker stored) the list is whole, old copy or new.
-        const before = await reader.getCheckpoint('quality_reporting__swap');
+        const before = await reader.getCheckpoint('complaint_lists__swap');
         const page = await reader.find('complaints', { limit: 1000 });
-        const after = await reader.getCheckpoint('quality_reporting__swap');
+        const after = await reader.getCheckpoint('complaint_lists__swap');
         reads++;
         if (before === null && after === null && page.items.length !== expected) wrongReads.push(page.items.length);
       }
     })();
     const io = capture(env);
     try {
-      expect(await runCli(['rebuild', '--batch-size', '60'], io, { openStore: history.open })).toBe(EXIT.OK);
+      expect(await runCli(['rebuild', '--projection', 'complaint_lists', '--batch-size', '60'], io, { openStore: history.open })).toBe(EXIT.OK);
     } finally {
       reading = false;
       await reads_;
       await reader.close();
     }
     expect(io.err()).toContain('into shadow collections (<collection>__rebuild)');
-    expect(io.out()).toMatch(new RegExp(`^Rebuilt quality_reporting in MongoDB ${dbName}: ${history.events} events in [\\d.]+ s \\(\\d+ events/s\\); the rebuilt copy went live at position ${head}\\.`));
+    expect(io.out()).toMatch(new RegExp(`^Rebuilt complaint_lists in MongoDB ${dbName}: ${history.events} events in [\\d.]+ s \\(\\d+ events/s\\); the rebuilt copy went live at position ${head}\\.`));
     expect(reads).toBeGreaterThan(0);
     expect(wrongReads).toEqual([]);
     // In the rebuild's batches: the stored monthly report still depends on them (see the determinism spec).
     const check = capture(env);
-    expect(await runCli(['compare-read-models', '--batch-size', '60'], check, { openStore: history.open })).toBe(EXIT.OK);
+    expect(await runCli(['compare-read-models', '--projection', 'complaint_lists', '--batch-size', '60'], check, { openStore: history.open })).toBe(EXIT.OK);
   });
 
   it('resumes a rebuild that was stopped, from its shadow checkpoint', async () => {
@@ -226,14 +227,14 @@ describeWithMongo('rebuild and compare-read-models on MongoDB', (url) => {
     }
     const first = engineOn(history.store, live, 50);
     let pages = 0;
-    await expect(first.rebuild('quality_reporting', { onProgress: (update) => update.phase === 'replaying' && ++pages === 3 && void first.stop() })).rejects.toThrow(/interrupted/);
-    const saved = await live.getCheckpoint('quality_reporting__rebuild');
+    await expect(first.rebuild('monthly_report', { onProgress: (update) => update.phase === 'replaying' && ++pages === 3 && void first.stop() })).rejects.toThrow(/interrupted/);
+    const saved = await live.getCheckpoint('monthly_report__rebuild');
     expect(saved?.position).toBeGreaterThan(0);
     const io = capture(env);
-    expect(await runCli(['rebuild', '--batch-size', '50'], io, { openStore: history.open })).toBe(EXIT.OK);
-    expect(io.err()).toContain(`Resuming the rebuild of quality_reporting that stopped at position ${saved?.position}`);
+    expect(await runCli(['rebuild', '--projection', 'monthly_report', '--batch-size', '50'], io, { openStore: history.open })).toBe(EXIT.OK);
+    expect(io.err()).toContain(`Resuming the rebuild of monthly_report that stopped at position ${saved?.position}`);
     expect(io.out()).toContain(`resumed from position ${saved?.position}`);
-    expect(await live.getCheckpoint('quality_reporting__rebuild')).toBeNull();
+    expect(await live.getCheckpoint('monthly_report__rebuild')).toBeNull();
   });
 
   it('recomputes a month range of the monthly report from the facts', async () => {
@@ -246,6 +247,6 @@ describeWithMongo('rebuild and compare-read-models on MongoDB', (url) => {
     expect(await runCli(['rebuild', '--months', `${from}..${to}`], io, { openStore: history.open })).toBe(EXIT.OK);
     expect(io.out()).toMatch(new RegExp(`^Recomputed 3 months of the monthly report \\(${from}\\.\\.${to}\\) from the facts in MongoDB ${dbName}`));
     expect(io.err()).toMatch(/monthly report: month 3\/3/);
-    expect(canonicalJson(await live.get('monthly_report', from))).toBe(canonicalJson(await projection.materializer.compute(live, from)));
+    expect(canonicalJson(await live.get('monthly_report', from))).toBe(canonicalJson(await reporting.materializer.compute(live, from)));
   });
 });

@@ -21,6 +21,8 @@ export type ParkingCommand =
       readonly streamId: string;
       readonly eventType: string;
       readonly reason: string;
+      /** The poison event the projection stands on now (engine status), null when none. */
+      readonly stoppedOn: number | null;
     }
   | { readonly type: 'UnparkEvent'; readonly projection: string; readonly position: number; readonly reason: string };
 
@@ -56,6 +58,15 @@ export const parkingDecider: Decider<ParkingCommand, ParkingEvent, ParkingState>
       case 'ParkEvent':
         if (state.parked.has(command.position)) {
           throw new IllegalStateError(`The event at position ${command.position} is already parked for ${command.projection}`);
+        }
+        // Only what stopped it: parking an event the projection has applied, or not reached yet,
+        // would make a rebuild (which skips it from the start) differ from the live run.
+        if (command.stoppedOn !== command.position) {
+          throw new IllegalStateError(
+            `Projection ${command.projection} is not stopped on the event at position ${command.position}` +
+              (command.stoppedOn === null ? '' : ` (it is stopped on position ${command.stoppedOn})`) +
+              ': only the event a projection is stopped on can be parked',
+          );
         }
         return [
           {
