@@ -34,3 +34,4 @@ export {
   type VerifyOptions,
   type VerifyResult,
 } from './compare';
+export * from './hosting';

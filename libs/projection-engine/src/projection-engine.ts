@@ -2,6 +2,7 @@ import { IllegalStateError, NotFoundError } from '@qms/domain-kernel';
 import type { EventStore, RecordedEvent } from '@qms/event-store';
 import type { ReadStore } from '@qms/read-store';
 import { MemoryJournal } from './apply-batch';
+import type { ProjectionsHost } from './hosting/projections-host';
 import { DEFAULT_RETRY, type RetryPolicy } from './backoff';
 import { collectionsOf, versionOf, type ProjectableEvent, type Projection } from './projection';
 import { ProjectionRunner, type ProjectionState, type RunnerFailure } from './projection-runner';
@@ -98,7 +99,7 @@ export const DEFAULT_REBUILD_BATCH_SIZE = 5_000;
  * figures /health and the metrics need. Needs no transactions or change streams from the read
  * store: see apply-batch.ts for why a crash anywhere is harmless.
  */
-export class ProjectionEngine<E extends ProjectableEvent = ProjectableEvent> {
+export class ProjectionEngine<E extends ProjectableEvent = ProjectableEvent> implements ProjectionsHost {
   private readonly runners = new Map<string, ProjectionRunner<E>>();
   private readonly rebuilds = new Map<string, Promise<RebuildResult>>();
   private readonly progress = new Map<string, RebuildProgress>();
@@ -109,6 +110,7 @@ export class ProjectionEngine<E extends ProjectableEvent = ProjectableEvent> {
   private readonly now: () => Date;
   private readonly elapsed: () => number;
   private readonly parking: ParkingSource;
+  readonly runsProjections = true;
 
   constructor(private readonly options: ProjectionEngineOptions<E>) {
     this.batchSize = options.batchSize ?? 500;

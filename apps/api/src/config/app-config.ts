@@ -25,6 +25,12 @@ export interface AppConfig {
   readonly eventsDbWriter: 'worker' | 'main-thread';
   readonly mongoUrl?: string;
   readonly mongoDatabase: string;
+  /**
+   * Where the projections run (PROJECTIONS): 'on' (default) in this process; 'off' in a projector
+   * process (`npm run projector`) that writes the same read store, so that several API instances
+   * serve while one projector writes. 'off' needs a read store other processes can reach.
+   */
+  readonly projections: 'on' | 'off';
   readonly apiKeys: readonly ApiKeyEntry[];
   /** Domain policy (deadlines, calendar, time zone, KPI targets, survey calendar) as loaded from QMS_POLICY_FILE. */
   readonly policy: Readonly<Record<string, unknown>>;
@@ -59,9 +65,16 @@ export function loadAppConfig(env: Env = process.env): AppConfig {
     eventsDbWriter: parseWriter(env['EVENTS_DB_WRITER']),
     mongoUrl: nonEmpty(env['MONGO_URL']),
     mongoDatabase: env['MONGO_DATABASE'] ?? 'qms',
+    projections: parseProjections(env['PROJECTIONS']),
     apiKeys,
     policy: loadPolicy(env['QMS_POLICY_FILE']),
   };
+}
+
+function parseProjections(text: string | undefined): AppConfig['projections'] {
+  if (text === undefined || text === '' || text === 'on') return 'on';
+  if (text === 'off') return 'off';
+  throw new ConfigurationError(`PROJECTIONS must be "on" or "off", not "${text}".`);
 }
 
 function parseWriter(text: string | undefined): AppConfig['eventsDbWriter'] {

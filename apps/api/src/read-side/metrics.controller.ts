@@ -1,7 +1,6 @@
 import { Controller, Get, Header, Inject } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { DomainEvent } from '@qms/domain-kernel';
-import type { ProjectionEngine } from '@qms/projection-engine';
+import type { ProjectionsHost } from '@qms/projection-engine';
 import { Public } from '../auth/auth.guard';
 import { PROJECTION_ENGINE } from './read-side.tokens';
 
@@ -9,7 +8,7 @@ import { PROJECTION_ENGINE } from './read-side.tokens';
 @ApiTags('health')
 @Controller('metrics')
 export class MetricsController {
-  constructor(@Inject(PROJECTION_ENGINE) private readonly engine: ProjectionEngine<DomainEvent>) {}
+  constructor(@Inject(PROJECTION_ENGINE) private readonly engine: ProjectionsHost) {}
 
   @Public()
   @Get()

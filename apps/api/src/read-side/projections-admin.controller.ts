@@ -1,10 +1,9 @@
 import { Controller, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import type { DomainEvent } from '@qms/domain-kernel';
 import { IllegalStateError, NotFoundError, ValidationError } from '@qms/domain-kernel';
 import type { EventCatalogue } from '@qms/event-catalogue';
 import { EVENT_STORE, type EventStore } from '@qms/event-store';
-import { dropProjectionCopy, type ProjectionEngine, verifyProjection } from '@qms/projection-engine';
+import { dropProjectionCopy, type ProjectionsHost, verifyProjection } from '@qms/projection-engine';
 import { InMemoryReadStore, MongoReadStore, READ_STORE, type ReadStore } from '@qms/read-store';
 import { createReportingProjections, type MonthlyReportMaterializer, type ReportingConfig } from '@qms/reporting';
 import { IsOptional, Matches } from 'class-validator';
@@ -27,7 +26,7 @@ export class MonthRangeDto {
 @Controller('admin/projections')
 export class ProjectionsAdminController {
   constructor(
-    @Inject(PROJECTION_ENGINE) private readonly engine: ProjectionEngine<DomainEvent>,
+    @Inject(PROJECTION_ENGINE) private readonly engine: ProjectionsHost,
     @Inject(READ_STORE) private readonly store: ReadStore,
     @Inject(MONTHLY_REPORT_MATERIALIZER) private readonly materializer: MonthlyReportMaterializer,
     @Inject(EVENT_STORE) private readonly eventStore: EventStore,
@@ -49,8 +48,10 @@ export class ProjectionsAdminController {
   @HttpCode(202)
   @Roles('admin')
   @ApiOperation({ summary: 'Rebuild from the first event into a fresh copy while the current one serves, then switch' })
-  rebuild(@Param('name') name: string) {
+  async rebuild(@Param('name') name: string) {
     this.known(name);
+    // Elsewhere (PROJECTIONS=off) the host refuses at once: a 409 saying where to rebuild.
+    if (!this.engine.runsProjections) await this.engine.rebuild(name);
     const started = this.engine.rebuild(name);
     // The rebuild runs on; its progress shows in GET /admin/projections.
     started.catch(() => undefined);

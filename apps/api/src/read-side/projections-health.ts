@@ -1,5 +1,4 @@
-import type { DomainEvent } from '@qms/domain-kernel';
-import type { ProjectionEngine } from '@qms/projection-engine';
+import type { ProjectionsHost } from '@qms/projection-engine';
 
 /**
  * The projections' part of /health. `status` is 'down' while any projection is stopped on an
@@ -8,7 +7,7 @@ import type { ProjectionEngine } from '@qms/projection-engine';
  * though commands are still accepted. A projection that is retrying (a store that is down) or
  * rebuilding is reported but not counted down: it resumes by itself.
  */
-export async function projectionsHealth(engine: ProjectionEngine<DomainEvent>): Promise<Record<string, unknown>> {
+export async function projectionsHealth(engine: ProjectionsHost): Promise<Record<string, unknown>> {
   const items = await engine.status();
   const stopped = items.filter((item) => item.stoppedOn !== null).map((item) => item.name);
   return stopped.length > 0 ? { status: 'down', ready: false, stopped, items } : { status: 'up', ready: true, items };

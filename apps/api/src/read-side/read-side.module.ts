@@ -1,9 +1,8 @@
-import { Global, Inject, Logger, Module, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import type { DomainEvent } from '@qms/domain-kernel';
+import { Global, Inject, Module, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { EventCatalogue } from '@qms/event-catalogue';
 import { EVENT_STORE, type EventStore } from '@qms/event-store';
-import { ProjectionEngine } from '@qms/projection-engine';
-import { InMemoryReadStore, MongoReadStore, READ_STORE, type ReadStore } from '@qms/read-store';
+import type { ProjectionsHost } from '@qms/projection-engine';
+import { READ_STORE, type ReadStore } from '@qms/read-store';
 import { createReportingProjections, type ReportingConfig, type ReportingProjections } from '@qms/reporting';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { DEADLINE_POLICY } from '../config/domain-policy';
@@ -13,7 +12,7 @@ import { EVENT_CATALOGUE } from '../infrastructure/tokens';
 import { ComplaintListsController } from './complaint-lists/complaint-lists.controller';
 import { MetricsController } from './metrics.controller';
 import { MonthlyReportController } from './monthly-report/monthly-report.controller';
-import { engineOptionsFor } from './engine-options';
+import { createProjectionsHost, openReadStore } from './projections-hosting';
 import { ProjectionsAdminController } from './projections-admin.controller';
 import { READ_MODEL_POSITIONS, type ReadModelPositions } from './read-model-positions';
 import { REPORTING_CONFIG, reportingConfigFrom } from './reporting-config.provider';
@@ -43,8 +42,7 @@ import { projectionsHealth } from './projections-health';
     {
       provide: READ_STORE,
       inject: [APP_CONFIG],
-      useFactory: (config: AppConfig): ReadStore =>
-        config.mongoUrl ? MongoReadStore.create({ url: config.mongoUrl, dbName: config.mongoDatabase }) : new InMemoryReadStore(),
+      useFactory: (config: AppConfig): ReadStore => openReadStore(config),
     },
     { provide: REPORTING_CONFIG, inject: [APP_CONFIG, DEADLINE_POLICY], useFactory: reportingConfigFrom },
     { provide: REPORTING_PROJECTIONS, inject: [REPORTING_CONFIG], useFactory: (config: ReportingConfig) => createReportingProjections(config) },
@@ -52,21 +50,14 @@ import { projectionsHealth } from './projections-health';
     ParkingDecisionHandler,
     {
       provide: PROJECTION_ENGINE,
-      inject: [EVENT_STORE, READ_STORE, EVENT_CATALOGUE, REPORTING_PROJECTIONS],
-      useFactory: (eventStore: EventStore, readStore: ReadStore, catalogue: EventCatalogue, reporting: ReportingProjections) =>
-        new ProjectionEngine<DomainEvent>({
-          eventStore,
-          readStore,
-          projections: reporting.all,
-          decodeEvent: (recorded) => catalogue.decode(recorded),
-          logger: new Logger('Projections'),
-          ...engineOptionsFor(readStore),
-        }),
+      inject: [APP_CONFIG, EVENT_STORE, READ_STORE, EVENT_CATALOGUE, REPORTING_PROJECTIONS],
+      useFactory: (config: AppConfig, eventStore: EventStore, readStore: ReadStore, catalogue: EventCatalogue, reporting: ReportingProjections) =>
+        createProjectionsHost(config, eventStore, readStore, catalogue, reporting),
     },
     {
       provide: READ_MODEL_POSITIONS,
       inject: [PROJECTION_ENGINE],
-      useFactory: (engine: ProjectionEngine<DomainEvent>): ReadModelPositions => ({
+      useFactory: (engine: ProjectionsHost): ReadModelPositions => ({
         positionOf: (projection) => engine.positionOf(projection),
         waitFor: (projection, position, timeoutMs) => engine.waitForPosition(position, timeoutMs, [projection]),
         standingOf: (projection) => {
@@ -79,7 +70,7 @@ import { projectionsHealth } from './projections-health';
     {
       provide: HEALTH_CONTRIBUTORS,
       inject: [READ_STORE, PROJECTION_ENGINE],
-      useFactory: (readStore: ReadStore, engine: ProjectionEngine<DomainEvent>): HealthContributor[] => [
+      useFactory: (readStore: ReadStore, engine: ProjectionsHost): HealthContributor[] => [
         {
           name: 'readStore',
           health: () =>
@@ -96,7 +87,7 @@ import { projectionsHealth } from './projections-health';
 })
 export class ReadSideModule implements OnApplicationBootstrap, OnApplicationShutdown {
   constructor(
-    @Inject(PROJECTION_ENGINE) private readonly engine: ProjectionEngine<DomainEvent>,
+    @Inject(PROJECTION_ENGINE) private readonly engine: ProjectionsHost,
     @Inject(READ_STORE) private readonly readStore: ReadStore,
   ) {}
 

@@ -2,9 +2,9 @@ import { Body, Controller, Get, HttpCode, Inject, Param, ParseIntPipe, Post, Res
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { CommandResult } from '@qms/command-handling';
-import { type DomainEvent, NotFoundError } from '@qms/domain-kernel';
+import { NotFoundError } from '@qms/domain-kernel';
 import { EVENT_STORE, type EventStore } from '@qms/event-store';
-import { parkingFromLog, type ProjectionEngine } from '@qms/projection-engine';
+import { parkingFromLog, type ProjectionsHost } from '@qms/projection-engine';
 import type { FastifyReply } from 'fastify';
 import { Roles } from '../../auth/auth.guard';
 import { Ctx, type RequestContext } from '../../auth/request-context';
@@ -26,7 +26,7 @@ import { ParkEventDto, UnparkEventDto } from './parking.dto';
 export class ParkedEventsController {
   constructor(
     private readonly commandBus: CommandBus,
-    @Inject(PROJECTION_ENGINE) private readonly engine: ProjectionEngine<DomainEvent>,
+    @Inject(PROJECTION_ENGINE) private readonly engine: ProjectionsHost,
     @Inject(EVENT_STORE) private readonly eventStore: EventStore,
   ) {}
 
