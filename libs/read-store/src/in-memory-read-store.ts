@@ -109,6 +109,12 @@ export class InMemoryReadStore implements ReadStore {
   }
 
   async commit(commit: Commit): Promise<void> {
+    // Checked before the first write: a refused document fails the commit with nothing written.
+    for (const write of commit.writes) {
+      assertCollectionName(write.collection);
+      assertDistinctIds(write.collection, write.upserts ?? [], write.deletes ?? []);
+      for (const document of write.upserts ?? []) toJsonDocument(document);
+    }
     for (const write of commit.writes) await this.bulkWrite(write.collection, write);
     if (commit.checkpoint) await this.saveCheckpoint(commit.checkpoint.name, commit.checkpoint.checkpoint);
   }

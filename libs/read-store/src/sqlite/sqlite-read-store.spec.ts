@@ -1,0 +1,689 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import fc from 'fast-check';
+import { StoreUnavailableError } from '@qms/domain-kernel';
+import { describeReadStoreContract } from '../../../testing/src/read-store-contract';
+import { streamByPages } from '../paged-stream';
+import { compareStrings, typeRank } from '../values';
+import type { Filter, FindQuery, IndexSpec, SortKey, StoredDocument } from '../read-store.port';
+import { shadowCollection } from '../read-store.port';
+import { SqliteReadStore } from './sqlite-read-store';
+
+const opened: SqliteReadStore[] = [];
+
+/** A document of any shape, as the port's StoredDocument. */
+const doc = (document: StoredDocument & Record<string, unknown>): StoredDocument => document;
+
+/** A store in memory, closed after the test. */
+function memoryStore(): SqliteReadStore {
+  const store = SqliteReadStore.open({ path: ':memory:' });
+  opened.push(store);
+  return store;
+}
+
+afterEach(async () => {
+  for (const store of opened.splice(0)) await store.close();
+});
+
+describeReadStoreContract('SqliteReadStore in memory', () => {
+  const store = SqliteReadStore.open({ path: ':memory:' });
+  return { store, dispose: () => store.close() };
+});
+
+describeReadStoreContract('SqliteReadStore on a file', () => {
+  const folder = mkdtempSync(join(tmpdir(), 'qms-read-store-'));
+  const store = SqliteReadStore.open({ path: join(folder, 'read-models.db') });
+  return {
+    store,
+    async dispose() {
+      await store.close();
+      rmSync(folder, { recursive: true, force: true });
+    },
+  };
+});
+
+describe('SqliteReadStore', () => {
+  describe('indexed and unindexed queries answer as a brute-force filter and sort', () => {
+    // Few distinct values, so that ties, equal prefixes and empty ranges are common.
+    const value = fc.oneof(
+      fc.constant(undefined),
+      fc.constant(null),
+      fc.integer({ min: 0, max: 4 }),
+      fc.constantFrom('a', 'b', 'c'),
+      fc.boolean(),
+    );
+    // t may hold arrays; it is filtered on, not sorted on (sort fields hold scalars).
+    const document = fc.record({
+      id: fc.integer({ min: 0, max: 40 }),
+      x: value,
+      y: value,
+      z: value,
+      t: fc.oneof(
+        value,
+        fc.array(
+          value.filter((item) => item !== undefined),
+          { maxLength: 3 },
+        ),
+      ),
+    });
+    const field = fc.constantFrom('x', 'y', 'z');
+    const scalar = fc.oneof(
+      fc.constant(null),
+      fc.integer({ min: 0, max: 4 }),
+      fc.constantFrom('a', 'b', 'c'),
+      fc.boolean(),
+    );
+    const bound = fc.oneof(fc.integer({ min: -1, max: 5 }), fc.constantFrom('a', 'b', 'c', 'd'));
+    const condition = fc.oneof(
+      scalar.map((eq) => ({ eq })),
+      fc.array(scalar, { maxLength: 3 }).map((values) => ({ in: values })),
+      fc.record({ gte: bound, lt: bound }, { requiredKeys: ['gte'] }),
+      fc.record({ gt: bound, lte: bound }, { requiredKeys: ['lte'] }),
+      fc.record({ gt: bound, gte: bound, lt: bound, lte: bound }, { requiredKeys: ['lt'] }),
+      fc.boolean().map((exists) => ({ exists })),
+    );
+    const sortKey = fc.record({ field, direction: fc.constantFrom('asc' as const, 'desc' as const) });
+    const query = fc.record({
+      filter: fc.dictionary(fc.constantFrom('x', 'y', 'z', 't'), condition, { maxKeys: 2 }),
+      sort: fc.uniqueArray(sortKey, { maxLength: 2, selector: (key) => key.field }),
+      limit: fc.integer({ min: 1, max: 7 }),
+    });
+    const indexes: IndexSpec[] = [
+      { fields: [{ field: 'x', direction: 'asc' }] },
+      { fields: [{ field: 'x', direction: 'desc' }] },
+      {
+        fields: [
+          { field: 'y', direction: 'asc' },
+          { field: 'x', direction: 'desc' },
+        ],
+      },
+      {
+        fields: [
+          { field: 'z', direction: 'desc' },
+          { field: 'y', direction: 'asc' },
+        ],
+      },
+      {
+        fields: [
+          { field: 'x', direction: 'asc' },
+          { field: 'y', direction: 'asc' },
+          { field: 'z', direction: 'asc' },
+        ],
+      },
+    ];
+    const toDocument = (raw: {
+      id: number;
+      x: unknown;
+      y: unknown;
+      z: unknown;
+      t: unknown;
+    }): StoredDocument => {
+      const stored: Record<string, unknown> = { _id: `d${raw.id}` };
+      for (const key of ['x', 'y', 'z', 't'] as const) if (raw[key] !== undefined) stored[key] = raw[key];
+      return stored as unknown as StoredDocument;
+    };
+
+    it('over random documents, writes, filters, sorts and pages', async () => {
+      await fc.assert(
+        fc.asyncProperty(
+          fc.array(fc.array(document, { maxLength: 30 }), { minLength: 1, maxLength: 4 }),
+          fc.array(fc.integer({ min: 0, max: 40 }), { maxLength: 10 }),
+          fc.array(query, { minLength: 1, maxLength: 4 }),
+          async (batches, deletions, queries) => {
+            const indexed = memoryStore();
+            const plain = memoryStore();
+            const stored = new Map<string, StoredDocument>();
+            await indexed.ensureIndexes(ROWS, indexes);
+            for (const [round, batch] of batches.entries()) {
+              const upserts = [...new Map(batch.map((raw) => [raw.id, toDocument(raw)])).values()];
+              const deletes =
+                round === 1
+                  ? [...new Set(deletions)]
+                      .map((id) => `d${id}`)
+                      .filter((id) => !upserts.some((u) => u._id === id))
+                  : [];
+              for (const store of [indexed, plain]) await store.bulkWrite(ROWS, { upserts, deletes });
+              for (const document of upserts) stored.set(document._id, document);
+              for (const id of deletes) stored.delete(id);
+              for (const raw of queries) {
+                const q = raw as FindQuery;
+                const expected = bruteForce([...stored.values()], q);
+                expect(await allPages(indexed, q)).toEqual(expected);
+                expect(await allPages(plain, q)).toEqual(expected);
+                expect(await indexed.count(ROWS, q.filter as Filter)).toBe(
+                  await plain.count(ROWS, q.filter as Filter),
+                );
+              }
+            }
+          },
+        ),
+        { numRuns: 150 },
+      );
+    });
+  });
+
+  describe('pages sorted by id alone, or within a department and severity, answer as a brute-force filter and sort', () => {
+    // Numbers cluster by r as complaint numbers do by receipt, unpadded as CC-2026-9999 before
+    // CC-2026-10000, so a narrow r range is a stretch of ids that string order splits in two.
+    const raw = fc.record({
+      n: fc.integer({ min: 1, max: 12_000 }),
+      suffix: fc.constantFrom('', '', '', '-1', '\uFF21', '\u{1F600}'),
+      r: fc.oneof(
+        { weight: 12, arbitrary: fc.integer({ min: -1, max: 1 }).map((jitter) => ({ jitter })) },
+        { weight: 1, arbitrary: fc.constantFrom(null, undefined, 'x') },
+      ),
+      d: fc.constantFrom('a', 'b', 'c', null, undefined),
+      s: fc.constantFrom('u', 'n', 'n', 'n'),
+    });
+    const toDocument = (
+      { n, suffix, r, d, s }: typeof raw extends fc.Arbitrary<infer Raw> ? Raw : never,
+      exotic: boolean,
+    ): StoredDocument => {
+      const _id = `CC-2026-${n}${exotic || suffix === '-1' ? suffix : ''}`;
+      const stored: Record<string, unknown> = { _id, s };
+      const value = r !== null && typeof r === 'object' ? Math.floor(n / 500) + r.jitter : r;
+      if (value !== undefined) stored['r'] = value;
+      if (d !== undefined) stored['d'] = d;
+      return stored as unknown as StoredDocument;
+    };
+    const rCondition = fc.oneof(
+      fc
+        .tuple(fc.integer({ min: 0, max: 24 }), fc.integer({ min: 1, max: 3 }))
+        .map(([gte, width]) => ({ gte, lt: gte + width })),
+      fc.integer({ min: 0, max: 24 }).map((gt) => ({ gt })),
+      fc.integer({ min: 0, max: 24 }).map((lte) => ({ lte })),
+      fc.integer({ min: 0, max: 24 }).map((eq) => ({ eq })),
+      // Bounds of two types: no index run can be bounded by them.
+      fc.integer({ min: 0, max: 24 }).map((gte) => ({ gte, lt: 'y' })),
+    );
+    const query = fc.record({
+      filter: fc.record(
+        {
+          r: rCondition,
+          d: fc.oneof(
+            fc.constantFrom('a', 'b', 'c', null).map((eq) => ({ eq })),
+            fc.constant({ in: ['a', null] }),
+          ),
+          s: fc.constantFrom('u', 'n').map((eq) => ({ eq })),
+        },
+        { requiredKeys: [] },
+      ),
+      sort: fc.constantFrom<SortKey[]>(
+        [{ field: '_id', direction: 'asc' }],
+        [{ field: '_id', direction: 'desc' }],
+        [{ field: 'r', direction: 'desc' }],
+        [{ field: 'r', direction: 'asc' }],
+      ),
+      limit: fc.integer({ min: 1, max: 10 }),
+      skip: fc.integer({ min: 0, max: 3 }),
+    });
+    const indexes: IndexSpec[] = [
+      { fields: [{ field: 'r', direction: 'desc' }] },
+      {
+        fields: [
+          { field: 'd', direction: 'asc' },
+          { field: 'r', direction: 'desc' },
+        ],
+      },
+      {
+        fields: [
+          { field: 'd', direction: 'asc' },
+          { field: 's', direction: 'asc' },
+          { field: 'r', direction: 'desc' },
+        ],
+      },
+    ];
+
+    it('over random documents, filters, both id orders, skips and every cursor', async () => {
+      await fc.assert(
+        fc.asyncProperty(
+          fc.array(raw, { minLength: 80, maxLength: 300 }),
+          fc.boolean(),
+          fc.array(query, { minLength: 1, maxLength: 4 }),
+          fc.integer({ min: 0, max: 2 ** 31 - 1 }),
+          async (raws, exotic, queries, deletionSeed) => {
+            const store = memoryStore();
+            await store.ensureIndexes(ROWS, indexes);
+            const byId = new Map(raws.map((r) => toDocument(r, exotic)).map((d) => [d._id, d]));
+            const upserts = [...byId.values()];
+            const agreesWithBruteForce = async (stored: readonly StoredDocument[]) => {
+              for (const q of queries) {
+                const expected = bruteForce(stored, q);
+                const { skip, ...unskipped } = q;
+                expect(await allPages(store, unskipped)).toEqual(expected);
+                const first = await store.find(ROWS, q);
+                expect(first.items.map((item) => item._id)).toEqual(expected.slice(skip, skip + q.limit));
+                expect(first.nextCursor === null).toBe(expected.length <= skip + q.limit);
+              }
+            };
+            await store.bulkWrite(ROWS, { upserts });
+            await agreesWithBruteForce(upserts);
+            // Then a third of them go, so that the runs and the id comparison see deletions too.
+            const deletes = new Set(
+              upserts.filter((_, i) => (i * 7 + deletionSeed) % 3 === 0).map((d) => d._id),
+            );
+            await store.bulkWrite(ROWS, { deletes: [...deletes] });
+            await agreesWithBruteForce(upserts.filter((d) => !deletes.has(d._id)));
+          },
+        ),
+        { numRuns: 80 },
+      );
+    });
+
+    it('takes the rest of a page sorted by id from the narrow run after the last id the walk tested, without repeating it', async () => {
+      const store = memoryStore();
+      await store.ensureIndexes(ROWS, [{ fields: [{ field: 'r', direction: 'asc' }] }]);
+      // One match in every 64 ids: the walk in id order finds one, and its last test is that one.
+      // (A range: an equality would fix r, and its run would be in id order itself.)
+      const documents = Array.from(
+        { length: 1000 },
+        (_, i) => ({ _id: `k${String(i).padStart(4, '0')}`, r: i % 64 === 63 ? 1 : 0 }) as StoredDocument,
+      );
+      await store.bulkWrite(ROWS, { upserts: documents });
+      const filter: Filter = { r: { gt: 0 } };
+      for (const direction of ['asc', 'desc'] as const) {
+        for (const limit of [5, 20]) {
+          const query: FindQuery = { filter, sort: [{ field: '_id', direction }], limit };
+          expect(await allPages(store, query)).toEqual(bruteForce(documents, query));
+        }
+      }
+    });
+
+    it('pages a month sorted by number as a brute-force sort, across CC-2026-9999 to CC-2026-10000 and a reopened complaint', async () => {
+      const store = memoryStore();
+      await store.ensureIndexes(ROWS, [{ fields: [{ field: 'receivedAt', direction: 'desc' }] }]);
+      const receivedAt = (n: number) => new Date(Date.UTC(2026, 0, 1) + n * 3_600_000).toISOString();
+      const documents: StoredDocument[] = [];
+      for (let n = 9_000; n < 11_000; n++)
+        documents.push({ _id: `CC-2026-${n}`, receivedAt: receivedAt(n - 9_000) } as StoredDocument);
+      // Reopened late in the month: its number is an old one's.
+      documents.push({ _id: 'CC-2026-8552-1', receivedAt: receivedAt(1_500) } as StoredDocument);
+      // Ids ordered differently by code point (MongoDB) than by UTF-16 unit, where the walk in id
+      // order has given up and the page comes from the month's run.
+      const exotic = [
+        'CC-2026-9950\uFF21',
+        'CC-2026-9950\u{1F600}',
+        'CC-2026-10650\uFF21',
+        'CC-2026-10650\u{1F600}',
+      ];
+      for (const _id of exotic) documents.push({ _id, receivedAt: receivedAt(1_000) } as StoredDocument);
+      await store.bulkWrite(ROWS, { upserts: documents });
+      const filter: Filter = { receivedAt: { gte: receivedAt(900), lt: receivedAt(1_600) } };
+      for (const direction of ['asc', 'desc'] as const) {
+        const sort: SortKey[] = [{ field: '_id', direction }];
+        const expected = bruteForce(documents, { filter, sort, limit: 50 });
+        expect(expected).toHaveLength(705);
+        expect(expected.slice(0, 2)).toEqual(
+          direction === 'asc' ? ['CC-2026-10000', 'CC-2026-10001'] : ['CC-2026-9999', 'CC-2026-9998'],
+        );
+        expect(await allPages(store, { filter, sort, limit: 50 })).toEqual(expected);
+      }
+      // Two of those ids go; the two left must still be ordered by code point.
+      const deletes = ['CC-2026-9950\uFF21', 'CC-2026-9950\u{1F600}'];
+      await store.bulkWrite(ROWS, { deletes });
+      const kept = documents.filter((document) => !deletes.includes(document._id));
+      for (const direction of ['asc', 'desc'] as const) {
+        const query: FindQuery = { filter, sort: [{ field: '_id', direction }], limit: 50 };
+        expect(await allPages(store, query)).toEqual(bruteForce(kept, query));
+      }
+    });
+  });
+
+  describe('streams without a sort answer exactly as paging through find', () => {
+    // Ids whose UTF-16 order differs from their code-point order, so the id sort is tested too.
+    const id = fc
+      .array(fc.constantFrom('a', 'Z', '\uFF21', '\u{1F600}', '中'), { minLength: 1, maxLength: 3 })
+      .map((parts) => parts.join(''));
+    const value = fc.oneof(
+      fc.constant(undefined),
+      fc.constant(null),
+      fc.integer({ min: 0, max: 3 }),
+      fc.constantFrom('a', 'b'),
+    );
+    const field = fc.constantFrom('x', 'y');
+    const scalar = fc.oneof(fc.constant(null), fc.integer({ min: 0, max: 3 }), fc.constantFrom('a', 'b'));
+    const condition = fc.oneof(
+      scalar.map((eq) => ({ eq })),
+      fc.array(scalar, { maxLength: 3 }).map((values) => ({ in: values })),
+      fc.record(
+        { gte: fc.integer({ min: 0, max: 3 }), lt: fc.integer({ min: 0, max: 4 }) },
+        { requiredKeys: ['lt'] },
+      ),
+      fc.boolean().map((exists) => ({ exists })),
+    );
+    const query = fc.record(
+      {
+        filter: fc.dictionary(field, condition, { maxKeys: 2 }),
+        skip: fc.integer({ min: 0, max: 5 }),
+        limit: fc.integer({ min: 1, max: 12 }),
+        sort: fc.constant([{ field: '_id', direction: 'asc' as const }]),
+      },
+      { requiredKeys: ['filter'] },
+    );
+    const indexes: IndexSpec[] = [
+      { fields: [{ field: 'x', direction: 'asc' }] },
+      {
+        fields: [
+          { field: 'y', direction: 'desc' },
+          { field: 'x', direction: 'asc' },
+        ],
+      },
+    ];
+    const collect = async (documents: AsyncIterable<StoredDocument>): Promise<string[]> => {
+      const ids: string[] = [];
+      for await (const document of documents) ids.push(document._id);
+      return ids;
+    };
+
+    it('over random documents, filters, skips and limits', async () => {
+      await fc.assert(
+        fc.asyncProperty(
+          fc.array(fc.record({ id, x: value, y: value }), { maxLength: 60 }),
+          fc.array(query, { minLength: 1, maxLength: 4 }),
+          async (raws, queries) => {
+            const indexed = memoryStore();
+            await indexed.ensureIndexes(ROWS, indexes);
+            const upserts = [...new Map(raws.map((raw) => [raw.id, raw])).values()].map(({ id, x, y }) => {
+              const stored: Record<string, unknown> = { _id: id };
+              if (x !== undefined) stored['x'] = x;
+              if (y !== undefined) stored['y'] = y;
+              return stored as unknown as StoredDocument;
+            });
+            await indexed.bulkWrite(ROWS, { upserts });
+            for (const q of queries as FindQuery[]) {
+              // Pages of three: the paged path with its cursors, next to the one-pass stream.
+              const paged = await collect(streamByPages((page) => indexed.find(ROWS, page), q, 3));
+              expect(await collect(indexed.stream(ROWS, q))).toEqual(paged);
+              const { sort: _sort, ...unsorted } = q;
+              expect(await collect(indexed.stream(ROWS, unsorted))).toEqual(paged);
+            }
+          },
+        ),
+        { numRuns: 200 },
+      );
+    });
+
+    it('orders ids by code point when it sorts the matches of a narrow run', async () => {
+      const store = memoryStore();
+      await store.ensureIndexes(ROWS, indexes);
+      const wanted = ['a', 'z', '\uFF21', '\u{1F600}'];
+      await store.bulkWrite(ROWS, {
+        upserts: [
+          ...[...wanted].reverse().map((_id) => ({ _id, x: 1 })),
+          ...Array.from({ length: 100 }, (_, i) => ({ _id: `other${i}`, x: 2 })),
+        ],
+      });
+      // A range: its run is in x order, not id order, so the matches are sorted.
+      expect(await collect(store.stream(ROWS, { filter: { x: { gte: 1, lt: 2 } } }))).toEqual(wanted);
+    });
+
+    it('is a snapshot: writes during the stream neither break it nor show up in it', async () => {
+      const store = memoryStore();
+      await store.ensureIndexes(ROWS, indexes);
+      await store.bulkWrite(ROWS, {
+        upserts: Array.from({ length: 10 }, (_, i) => ({ _id: `r${i}`, x: i % 2 })),
+      });
+      const seen: string[] = [];
+      for await (const document of store.stream(ROWS, { filter: { x: { eq: 0 } } })) {
+        seen.push(document._id);
+        await store.bulkWrite(ROWS, { upserts: [{ _id: `r${seen.length}a`, x: 0 }], deletes: ['r8'] });
+      }
+      expect(seen).toEqual(['r0', 'r2', 'r4', 'r6', 'r8']);
+    });
+
+    it('still refuses a bad query', async () => {
+      const store = memoryStore();
+      await expect(collect(store.stream(ROWS, { filter: { $where: { eq: 1 } } }))).rejects.toThrow(/filter/);
+    });
+  });
+
+  describe('indexes SQLite uses', () => {
+    const newestFirst: SortKey[] = [{ field: 'receivedAt', direction: 'desc' }];
+    let store: SqliteReadStore;
+
+    beforeEach(async () => {
+      store = memoryStore();
+      await store.ensureIndexes(ROWS, [
+        { fields: newestFirst },
+        { fields: [{ field: 'customerId', direction: 'asc' }, ...newestFirst] },
+        {
+          fields: [
+            { field: 'closedAt', direction: 'asc' },
+            { field: 'receivedAt', direction: 'asc' },
+          ],
+        },
+      ]);
+      await store.bulkWrite(ROWS, {
+        upserts: Array.from({ length: 200 }, (_, i) => ({
+          _id: `CC-${String(i).padStart(4, '0')}`,
+          customerId: `c${i % 7}`,
+          receivedAt: `2024-${String((i % 12) + 1).padStart(2, '0')}-01`,
+          closedAt: i % 3 === 0 ? null : '2025-01-01',
+        })),
+      });
+    });
+
+    const plan = async (query: FindQuery): Promise<string> =>
+      (await store.explainFind(ROWS, query)).join(' | ');
+
+    it.each<[string, FindQuery, RegExp]>([
+      ['a sorted page', { sort: newestFirst, limit: 50 }, /^SCAN rows USING INDEX rows__ix_\w+$/],
+      [
+        'an equality with the sort after it',
+        { filter: { customerId: { eq: 'c3' } }, sort: newestFirst, limit: 50 },
+        /^SEARCH rows USING INDEX rows__ix_\w+ \(<expr>=\?\)$/,
+      ],
+      [
+        'a range on the sort field',
+        { filter: { receivedAt: { gte: '2024-03', lt: '2024-05' } }, sort: newestFirst, limit: 50 },
+        /^SEARCH rows USING INDEX rows__ix_\w+ \(<expr>>\? AND <expr><\?\)$/,
+      ],
+      [
+        'null equality, then a range (open complaints received before a date)',
+        {
+          filter: { closedAt: { eq: null }, receivedAt: { lt: '2024-06' } },
+          sort: [{ field: 'receivedAt', direction: 'asc' }],
+        },
+        /USING INDEX rows__ix_\w+ \(<expr>=\? AND <expr>>\? AND <expr><\?\)/,
+      ],
+    ])('serves %s from an index, without sorting', async (_label, query, expected) => {
+      const steps = await plan(query);
+      expect(steps).toMatch(expected);
+      expect(steps).not.toMatch(/TEMP B-TREE/);
+    });
+
+    it('starts the next page at the cursor in the index', async () => {
+      const first = await store.find(ROWS, {
+        filter: { customerId: { eq: 'c3' } },
+        sort: newestFirst,
+        limit: 5,
+      });
+      const steps = await plan({
+        filter: { customerId: { eq: 'c3' } },
+        sort: newestFirst,
+        limit: 5,
+        after: first.nextCursor ?? '',
+      });
+      expect(steps).toMatch(/^SEARCH rows USING INDEX rows__ix_\w+ \(<expr>=\? AND <expr><\?\)$/);
+    });
+
+    it('keeps using the index for a field once an array was stored there, and still finds the array', async () => {
+      await store.bulkWrite(ROWS, {
+        upserts: [{ _id: 'multi', customerId: ['c3', 'c4'], receivedAt: '2024-01-01' }],
+      });
+      expect(await plan({ filter: { customerId: { eq: 'c3' } } })).toMatch(/INDEX rows__ix_\w+/);
+      const found = await store.find(ROWS, { filter: { customerId: { eq: 'c4' } }, sort: newestFirst });
+      expect(found.items.map((item) => item._id)).toContain('multi');
+    });
+
+    it('creates each index once, and a rebuilt collection keeps its indexes through the swap', async () => {
+      const specs = [{ fields: newestFirst }];
+      await store.ensureIndexes(ROWS, specs);
+      await store.ensureIndexes(shadowCollection(ROWS), specs);
+      await store.bulkWrite(shadowCollection(ROWS), { upserts: [{ _id: 'a', receivedAt: '2024-01-01' }] });
+      expect(await store.swap(ROWS)).toBe(true);
+      expect(await plan({ sort: newestFirst, limit: 5 })).toMatch(/USING INDEX rows__rebuild__ix_\w+/);
+      // The next rebuild's shadow finds the name of its index taken by the live table's.
+      await store.ensureIndexes(shadowCollection(ROWS), specs);
+      await store.bulkWrite(shadowCollection(ROWS), { upserts: [{ _id: 'b', receivedAt: '2024-02-01' }] });
+      expect(await store.swap(ROWS)).toBe(true);
+      await store.ensureIndexes(ROWS, specs);
+      expect(await plan({ sort: newestFirst, limit: 5 })).toMatch(/USING INDEX rows__rebuild__ix_\w+_2/);
+      expect((await store.find(ROWS)).items).toEqual([{ _id: 'b', receivedAt: '2024-02-01' }]);
+    });
+  });
+
+  describe('on a file', () => {
+    let folder: string;
+    let path: string;
+
+    beforeEach(() => {
+      folder = mkdtempSync(join(tmpdir(), 'qms-read-store-'));
+      path = join(folder, 'data', 'read-models.db');
+    });
+
+    afterEach(() => {
+      rmSync(folder, { recursive: true, force: true });
+    });
+
+    it('keeps documents and checkpoints across a reopen, in WAL mode', async () => {
+      const writer = SqliteReadStore.open({ path });
+      await writer.commit({
+        writes: [{ collection: ROWS, upserts: [doc({ _id: 'a', n: 1 })] }],
+        checkpoint: { name: 'list', checkpoint: { position: 41, version: 3 } },
+      });
+      await writer.close();
+
+      const reopened = SqliteReadStore.open({ path });
+      opened.push(reopened);
+      expect(await reopened.getCheckpoint('list')).toEqual({ position: 41, version: 3 });
+      expect(await reopened.get(ROWS, 'a')).toEqual(doc({ _id: 'a', n: 1 }));
+      const raw = new Database(path, { readonly: true });
+      expect(raw.pragma('journal_mode', { simple: true })).toBe('wal');
+      raw.close();
+    });
+
+    it('rolls back every write of a commit that fails inside its transaction', async () => {
+      const writer = SqliteReadStore.open({ path });
+      opened.push(writer);
+      await writer.commit({
+        writes: [{ collection: ROWS, upserts: [doc({ _id: 'a', n: 1 })] }],
+        checkpoint: { name: 'list', checkpoint: { position: 1, version: 1 } },
+      });
+      // A failure SQLite itself raises, after the documents are written and before the commit ends.
+      const raw = new Database(path);
+      raw.exec(`CREATE TRIGGER refuse BEFORE UPDATE ON projection_checkpoints
+                BEGIN SELECT RAISE(ABORT, 'checkpoint refused'); END`);
+      raw.close();
+
+      await expect(
+        writer.commit({
+          writes: [
+            {
+              collection: ROWS,
+              upserts: [doc({ _id: 'a', n: 2 }), doc({ _id: 'b', n: 2 })],
+            },
+            { collection: 'others', upserts: [{ _id: 'x' }] },
+          ],
+          checkpoint: { name: 'list', checkpoint: { position: 2, version: 1 } },
+        }),
+      ).rejects.toThrow(/checkpoint refused/);
+      expect((await writer.find(ROWS)).items).toEqual([doc({ _id: 'a', n: 1 })]);
+      expect(await writer.count('others')).toBe(0);
+      expect(await writer.getCheckpoint('list')).toEqual({ position: 1, version: 1 });
+    });
+
+    it('lets a reader connection see committed data only, and refuse to write', async () => {
+      const writer = SqliteReadStore.open({ path });
+      opened.push(writer);
+      await writer.bulkWrite(ROWS, { upserts: [{ _id: 'a' }] });
+      const reader = SqliteReadStore.open({ path, readonly: true });
+      opened.push(reader);
+      expect(await reader.count(ROWS)).toBe(1);
+
+      // A transaction in progress on another connection to the file: the reader keeps the last commit.
+      const raw = new Database(path);
+      raw.exec('BEGIN IMMEDIATE');
+      raw.prepare('INSERT INTO rows (id, doc) VALUES (?, ?)').run('b', JSON.stringify({ _id: 'b' }));
+      expect(await reader.count(ROWS)).toBe(1);
+      raw.exec('COMMIT');
+      raw.close();
+      expect(await reader.count(ROWS)).toBe(2);
+
+      await expect(reader.bulkWrite(ROWS, { upserts: [{ _id: 'c' }] })).rejects.toThrow(/readonly/);
+    });
+
+    it('answers StoreUnavailableError once closed, and refuses a reader on a file no writer created', async () => {
+      const writer = SqliteReadStore.open({ path });
+      await writer.close();
+      await expect(writer.checkHealth()).rejects.toBeInstanceOf(StoreUnavailableError);
+      await expect(writer.get(ROWS, 'a')).rejects.toThrow(/Read store unavailable/);
+      expect(() => SqliteReadStore.open({ path: join(folder, 'missing.db'), readonly: true })).toThrow();
+    });
+  });
+});
+
+const ROWS = 'rows';
+
+/**
+ * The reference the planner must agree with: every document tested, then sorted, for the
+ * conditions those tests generate (scalars only: eq, in, ranges bracketed by type).
+ */
+function bruteForce(documents: readonly StoredDocument[], query: FindQuery): string[] {
+  const raw = (document: StoredDocument, field: string): unknown =>
+    (document as unknown as Record<string, unknown>)[field];
+  const compare = (a: unknown, b: unknown): number => {
+    const rank = typeRank(a) - typeRank(b);
+    if (rank !== 0) return rank;
+    if (typeof a === 'number' && typeof b === 'number') return a - b;
+    if (typeof a === 'string' && typeof b === 'string') return compareStrings(a, b);
+    if (typeof a === 'boolean' && typeof b === 'boolean') return Number(a) - Number(b);
+    return 0;
+  };
+  // MongoDB's rules, written out one by one: a condition on an array field looks at its elements.
+  const equal = (value: unknown, wanted: unknown): boolean =>
+    wanted === null ? value === null || value === undefined : value === wanted;
+  const holding = (value: unknown, test: (item: unknown) => boolean): boolean =>
+    test(value) || (Array.isArray(value) && value.some((item) => item !== undefined && test(item)));
+  const within = (value: unknown, op: string, bound: unknown): boolean => {
+    if (typeof value !== typeof bound) return false;
+    const order = compare(value, bound);
+    return op === 'gt' ? order > 0 : op === 'gte' ? order >= 0 : op === 'lt' ? order < 0 : order <= 0;
+  };
+  const matches = (document: StoredDocument) =>
+    Object.entries(query.filter ?? {}).every(([field, condition]) => {
+      const value = raw(document, field);
+      if ('eq' in condition) return holding(value, (item) => equal(item, condition.eq));
+      if ('in' in condition)
+        return holding(value, (item) => condition.in.some((wanted) => equal(item, wanted)));
+      if ('exists' in condition) return (value !== undefined) === condition.exists;
+      return Object.entries(condition as Record<string, unknown>).every(([op, bound]) =>
+        holding(value, (item) => within(item, op, bound)),
+      );
+    });
+  const sort = [...(query.sort ?? []), { field: '_id', direction: 'asc' as const }];
+  return documents
+    .filter(matches)
+    .sort((a, b) => {
+      for (const key of sort) {
+        const order = compare(raw(a, key.field), raw(b, key.field));
+        if (order !== 0) return key.direction === 'asc' ? order : -order;
+      }
+      return 0;
+    })
+    .map((document) => document._id);
+}
+
+async function allPages(store: SqliteReadStore, query: FindQuery): Promise<string[]> {
+  const ids: string[] = [];
+  let after: string | undefined;
+  for (let guard = 0; guard < 100; guard++) {
+    const page = await store.find(ROWS, { ...query, ...(after === undefined ? {} : { after }) });
+    ids.push(...page.items.map((item) => item._id));
+    if (page.nextCursor === null) return ids;
+    after = page.nextCursor;
+  }
+  throw new Error('paging did not end');
+}
