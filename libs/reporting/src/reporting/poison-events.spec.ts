@@ -11,7 +11,7 @@ import {
   type ProjectionStatus,
   replayInto,
 } from '@qms/projection-engine';
-import { InMemoryReadStore, MongoReadStore, type ReadStore } from '@qms/read-store';
+import { InMemoryReadStore, MongoReadStore, type ReadStore, SqliteReadStore } from '@qms/read-store';
 import { MongoClient } from 'mongodb';
 import { FakeEventStore } from '../../../testing/src/fake-event-store';
 import { describeWithMongo, uniqueTestName } from '../../../testing/src/ferretdb';
@@ -240,6 +240,7 @@ function watchSubscriptions(store: EventStore, from: number[]): EventStore {
 }
 
 poisonSuite('the in-process store', () => Promise.resolve(new InMemoryReadStore()), 25);
+poisonSuite('SQLite', () => Promise.resolve(SqliteReadStore.open({ path: ':memory:' })), 25);
 
 describeWithMongo('poison events on MongoDB', (url) => {
   const dbName = uniqueTestName('qms_poison');
