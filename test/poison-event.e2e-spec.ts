@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { EVENT_STORE, type EventStore } from '@qms/event-store';
+import { PROJECTION_ENGINE } from '../apps/api/src/read-side/read-side.tokens';
+import { WorkerProjections } from '../apps/api/src/read-side/worker/worker-projections';
 import { startTestApp, type TestApp } from './support/test-app';
 
 /**
@@ -75,6 +77,10 @@ describe('a poison event in the log (embedded default)', () => {
 
   afterAll(async () => {
     await api?.close();
+  });
+
+  it('runs the projections off the API event loop, in a worker thread with its own connections', () => {
+    expect(api.app.get(PROJECTION_ENGINE)).toBeInstanceOf(WorkerProjections);
   });
 
   it('stops only the read models that handle the event, on it, after applying the events before it', async () => {

@@ -95,6 +95,6 @@ describe('PROJECTIONS=off on the in-process read store', () => {
     expect(() => createProjectionsHost(config, new FakeEventStore(), new InMemoryReadStore(), defaultEventCatalogue(), reporting)).toThrow(
       /PROJECTIONS=off needs a read store/,
     );
-    expect(() => loadAppConfig({ PROJECTIONS: 'sometimes' })).toThrow(/PROJECTIONS must be "on" or "off"/);
+    expect(() => loadAppConfig({ PROJECTIONS: 'sometimes' })).toThrow(/PROJECTIONS must be "on", "in-process" or "off"/);
   });
 });

@@ -26,10 +26,14 @@ export interface TestResponse {
   readonly text: string;
 }
 
-/** The real app on the embedded default (a fresh SQLite file), driven through Fastify's inject. */
+/** The real app on the embedded default (fresh SQLite files for events and read models), driven through Fastify's inject. */
 export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
   const dataDir = mkdtempSync(join(tmpdir(), 'qms-e2e-'));
-  const config = loadAppConfig({ EVENTS_DB_PATH: join(dataDir, 'events.db'), ...env });
+  const config = loadAppConfig({
+    EVENTS_DB_PATH: join(dataDir, 'events.db'),
+    READ_DB_PATH: join(dataDir, 'read-models.db'),
+    ...env,
+  });
   const app = await createApp(config);
   await app.init();
   await app.getHttpAdapter().getInstance().ready();

@@ -220,6 +220,14 @@ export class ProjectionEngine<E extends ProjectableEvent = ProjectableEvent> imp
     });
   }
 
+  /** Calls `listener` whenever a projection's position moves; returns the unsubscribe. */
+  watchProgress(listener: (name: string, position: number) => void): () => void {
+    const unsubscribes = [...this.runners.values()].map((runner) => runner.onProgress(() => listener(runner.projection.name, runner.position)));
+    return () => {
+      for (const unsubscribe of unsubscribes) unsubscribe();
+    };
+  }
+
   /**
    * Runs the projection's deferred work (a month's report) now, under its runner's lock, so the
    * live copy is what a rebuild to the same position gives: before comparing the two.

@@ -23,14 +23,17 @@ export interface AppConfig {
   readonly eventsDbPath: string;
   /** Who commits to the SQLite file: a worker thread (default; the fsync leaves the event loop free) or the main thread. */
   readonly eventsDbWriter: 'worker' | 'main-thread';
+  /** The embedded read models' SQLite file (without MONGO_URL); a restart resumes from its checkpoints. */
+  readonly readDbPath: string;
   readonly mongoUrl?: string;
   readonly mongoDatabase: string;
   /**
-   * Where the projections run (PROJECTIONS): 'on' (default) in this process; 'off' in a projector
+   * Where the projections run (PROJECTIONS): 'on' (default) in this process — in a worker thread on
+   * the embedded SQLite file; 'in-process' on the API's own event loop; 'off' in a projector
    * process (`npm run projector`) that writes the same read store, so that several API instances
    * serve while one projector writes. 'off' needs a read store other processes can reach.
    */
-  readonly projections: 'on' | 'off';
+  readonly projections: 'on' | 'in-process' | 'off';
   readonly apiKeys: readonly ApiKeyEntry[];
   /** Domain policy (deadlines, calendar, time zone, KPI targets, survey calendar) as loaded from QMS_POLICY_FILE. */
   readonly policy: Readonly<Record<string, unknown>>;
@@ -63,6 +66,7 @@ export function loadAppConfig(env: Env = process.env): AppConfig {
     eventStoreUrl: nonEmpty(env['EVENTSTORE_URL']),
     eventsDbPath: resolve(env['EVENTS_DB_PATH'] ?? './data/events.db'),
     eventsDbWriter: parseWriter(env['EVENTS_DB_WRITER']),
+    readDbPath: resolve(env['READ_DB_PATH'] ?? './data/read-models.db'),
     mongoUrl: nonEmpty(env['MONGO_URL']),
     mongoDatabase: env['MONGO_DATABASE'] ?? 'qms',
     projections: parseProjections(env['PROJECTIONS']),
@@ -73,8 +77,8 @@ export function loadAppConfig(env: Env = process.env): AppConfig {
 
 function parseProjections(text: string | undefined): AppConfig['projections'] {
   if (text === undefined || text === '' || text === 'on') return 'on';
-  if (text === 'off') return 'off';
-  throw new ConfigurationError(`PROJECTIONS must be "on" or "off", not "${text}".`);
+  if (text === 'off' || text === 'in-process') return text;
+  throw new ConfigurationError(`PROJECTIONS must be "on", "in-process" or "off", not "${text}".`);
 }
 
 function parseWriter(text: string | undefined): AppConfig['eventsDbWriter'] {

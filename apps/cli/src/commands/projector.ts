@@ -7,7 +7,8 @@ import { InMemoryReadStore, type ReadStore } from '@qms/read-store';
 import { createReportingProjections } from '@qms/reporting';
 import { type AppConfig, ConfigurationError, loadAppConfig } from '../../../api/src/config/app-config';
 import { deadlinePolicyFrom } from '../../../api/src/config/domain-policy';
-import { createProjectionEngine, openReadStore } from '../../../api/src/read-side/projections-hosting';
+import { createProjectionEngine } from '../../../api/src/read-side/projection-engine.factory';
+import { openReadStore } from '../../../api/src/read-side/projections-hosting';
 import { reportingConfigFrom } from '../../../api/src/read-side/reporting-config.provider';
 import type { CliIo } from '../cli-io';
 import { EXIT } from '../exit-codes';
@@ -58,7 +59,7 @@ export const projectorCommand: CliCommand = {
     const config = loadAppConfig(context.io.env);
     const readStore = openReadStore(config);
     if (readStore instanceof InMemoryReadStore) {
-      throw new ConfigurationError('The projector writes a read store the API instances read: set MONGO_URL (and MONGO_DATABASE) as for the API.');
+      throw new ConfigurationError('The projector writes a read store the API instances read: the READ_DB_PATH file or MONGO_URL, as for the API.');
     }
     const abort = new AbortController();
     const stop = (): void => abort.abort();
