@@ -7,7 +7,7 @@ import { loadAppConfig } from '../apps/api/src/config/app-config';
 import { createProjectionsHost } from '../apps/api/src/read-side/projections-hosting';
 import { runProjector } from '../apps/cli/src/commands/projector';
 import { FakeEventStore } from '../libs/testing/src/fake-event-store';
-import { describeWithMongo, uniqueTestName } from '../libs/testing/src/ferretdb';
+import { describeWithMongo, mongoTestCompatibility, uniqueTestName } from '../libs/testing/src/ferretdb';
 import { startTestApp, type TestApp } from './support/test-app';
 
 /**
@@ -25,7 +25,7 @@ describeWithMongo('an API with PROJECTIONS=off beside a projector', (url) => {
 
   beforeAll(async () => {
     api = await startTestApp(env);
-    projectorStore = MongoReadStore.create({ url, dbName });
+    projectorStore = MongoReadStore.create({ url, dbName, compatibility: mongoTestCompatibility() });
     const silent = { write: () => undefined };
     projector = runProjector({
       io: { stdout: silent, stderr: silent, env },

@@ -132,7 +132,9 @@ describe('replay over HTTP (embedded default)', () => {
     // The monthly report's rebuild goes through the thousands of delivery lines: long enough to read during it.
     const { phases, reads } = await rebuildWhileReading(before.body.items, 2_000, 'monthly_report');
     expect(phases.has('replaying')).toBe(true);
-    expect(reads.length).toBeGreaterThan(3);
+    // The rebuild runs in the projections thread: reads are answered all along (how many fit in
+    // depends on the machine, so only that some did).
+    expect(reads.length).toBeGreaterThan(0);
     expect(reads.filter((read) => read.status !== 200 || read.rows !== COMPLAINTS || !read.same)).toEqual([]);
   }, 60_000);
 

@@ -1,8 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import type { DomainEvent } from '@qms/domain-kernel';
 import { EVENT_STORE, type EventStore } from '@qms/event-store';
-import type { ProjectionEngine } from '@qms/projection-engine';
+import type { ProjectionsHost } from '@qms/projection-engine';
 import { MONTHLY_REPORT_PROJECTION } from '@qms/reporting';
 import { loadAppConfig } from '../../../apps/api/src/config/app-config';
 import { PROJECTION_ENGINE } from '../../../apps/api/src/read-side/read-side.tokens';
@@ -54,7 +53,7 @@ export async function startApi(args: ApiStartArgs): Promise<ApiStarted> {
   app = await createBenchApp(config);
   await app.listen(0, '127.0.0.1');
   const listeningSeconds = (performance.now() - started) / 1000;
-  const engine = app.get<ProjectionEngine<DomainEvent>>(PROJECTION_ENGINE);
+  const engine = app.get<ProjectionsHost>(PROJECTION_ENGINE);
   const eventStore = app.get<EventStore>(EVENT_STORE);
   const headPosition = await eventStore.headPosition();
   const caughtUp = await engine.waitForPosition(headPosition, 60 * 60_000);
@@ -108,5 +107,5 @@ export function memory(): MemorySnapshot {
  * following them. Shows what the command path costs on its own.
  */
 export async function pauseProjections(): Promise<void> {
-  await currentApp().get<ProjectionEngine<DomainEvent>>(PROJECTION_ENGINE).stop();
+  await currentApp().get<ProjectionsHost>(PROJECTION_ENGINE).stop();
 }

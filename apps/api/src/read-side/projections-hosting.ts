@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import type { EventCatalogue } from '@qms/event-catalogue';
 import type { EventStore } from '@qms/event-store';
 import { type ProjectionsHost, RemoteProjections } from '@qms/projection-engine';
-import { InMemoryReadStore, MongoReadStore, type ReadStore, SqliteReadStore } from '@qms/read-store';
+import { MongoReadStore, type ReadStore, SqliteReadStore } from '@qms/read-store';
 import { StoreUnavailableError } from '@qms/domain-kernel';
 import type { ReportingProjections } from '@qms/reporting';
 import { type AppConfig, ConfigurationError } from '../config/app-config';
@@ -43,7 +43,8 @@ export function createProjectionsHost(
     return new WorkerProjections({ config, projectionNames: reporting.all.map((projection) => projection.name), logger });
   }
   if (config.projections !== 'off') return createProjectionEngine(eventStore, readStore, catalogue, reporting, logger);
-  if (readStore instanceof InMemoryReadStore) {
+  const shared = readStore instanceof MongoReadStore || (readStore instanceof SqliteReadStore && config.readDbPath !== ':memory:');
+  if (!shared) {
     throw new ConfigurationError('PROJECTIONS=off needs a read store a projector process can write (the READ_DB_PATH file or MONGO_URL); the in-process store lives in this process only.');
   }
   return new RemoteProjections({

@@ -2,7 +2,7 @@ import { Global, Inject, Module, type OnApplicationBootstrap, type OnApplication
 import type { EventCatalogue } from '@qms/event-catalogue';
 import { EVENT_STORE, type EventStore } from '@qms/event-store';
 import type { ProjectionsHost } from '@qms/projection-engine';
-import { READ_STORE, type ReadStore } from '@qms/read-store';
+import { READ_STORE, type ReadStore, SqliteReadStore } from '@qms/read-store';
 import { createReportingProjections, type ReportingConfig, type ReportingProjections } from '@qms/reporting';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { DEADLINE_POLICY } from '../config/domain-policy';
@@ -13,6 +13,7 @@ import { ComplaintListsController } from './complaint-lists/complaint-lists.cont
 import { MetricsController } from './metrics.controller';
 import { MonthlyReportController } from './monthly-report/monthly-report.controller';
 import { createProjectionsHost, openReadStore } from './projections-hosting';
+import { holdReadModelLock } from './read-model-lock';
 import { ProjectionsAdminController } from './projections-admin.controller';
 import { READ_MODEL_POSITIONS, type ReadModelPositions } from './read-model-positions';
 import { REPORTING_CONFIG, reportingConfigFrom } from './reporting-config.provider';
@@ -86,17 +87,25 @@ import { projectionsHealth } from './projections-health';
   exports: [READ_STORE, READ_MODEL_POSITIONS, PROJECTION_ENGINE, MONTHLY_REPORT_MATERIALIZER, REPORTING_PROJECTIONS, HEALTH_CONTRIBUTORS],
 })
 export class ReadSideModule implements OnApplicationBootstrap, OnApplicationShutdown {
+  private lock: { release(): void } | undefined;
+
   constructor(
     @Inject(PROJECTION_ENGINE) private readonly engine: ProjectionsHost,
     @Inject(READ_STORE) private readonly readStore: ReadStore,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   onApplicationBootstrap(): void {
+    // The CLI's rebuild and comparison of the embedded file refuse while this process writes it.
+    if (this.engine.runsProjections && this.readStore instanceof SqliteReadStore && this.config.readDbPath !== ':memory:') {
+      this.lock = holdReadModelLock(this.config.readDbPath, 'api');
+    }
     this.engine.start();
   }
 
   async onApplicationShutdown(): Promise<void> {
     await this.engine.stop();
+    this.lock?.release();
     await this.readStore.close();
   }
 }

@@ -3,12 +3,13 @@ import type { DomainEvent } from '@qms/domain-kernel';
 import { defaultEventCatalogue } from '@qms/event-catalogue';
 import type { EventStore } from '@qms/event-store';
 import { type ProjectionEngine, publishStatus } from '@qms/projection-engine';
-import { InMemoryReadStore, type ReadStore } from '@qms/read-store';
+import { type ReadStore, SqliteReadStore } from '@qms/read-store';
 import { createReportingProjections } from '@qms/reporting';
-import { type AppConfig, ConfigurationError, loadAppConfig } from '../../../api/src/config/app-config';
+import { type AppConfig, loadAppConfig } from '../../../api/src/config/app-config';
 import { deadlinePolicyFrom } from '../../../api/src/config/domain-policy';
 import { createProjectionEngine } from '../../../api/src/read-side/projection-engine.factory';
 import { openReadStore } from '../../../api/src/read-side/projections-hosting';
+import { holdReadModelLock } from '../../../api/src/read-side/read-model-lock';
 import { reportingConfigFrom } from '../../../api/src/read-side/reporting-config.provider';
 import type { CliIo } from '../cli-io';
 import { EXIT } from '../exit-codes';
@@ -52,15 +53,13 @@ export async function runProjector(options: ProjectorOptions): Promise<Projectio
 /** `npm run projector`: the projections in their own process, so that several API instances (PROJECTIONS=off) serve. */
 export const projectorCommand: CliCommand = {
   name: 'projector',
-  summary: 'Run the projections in this process against the shared read store (MongoDB), for API instances started with PROJECTIONS=off',
+  summary: 'Run the projections in this process against the read store the API instances started with PROJECTIONS=off serve (the READ_DB_PATH file or MongoDB)',
   usage: '[--status-interval-ms <n>]',
   async run(args, context) {
     const { values } = parseArgs({ args: [...args], options: { 'status-interval-ms': { type: 'string' } }, strict: true, allowPositionals: false });
     const config = loadAppConfig(context.io.env);
     const readStore = openReadStore(config);
-    if (readStore instanceof InMemoryReadStore) {
-      throw new ConfigurationError('The projector writes a read store the API instances read: the READ_DB_PATH file or MONGO_URL, as for the API.');
-    }
+    const lock = readStore instanceof SqliteReadStore ? holdReadModelLock(config.readDbPath, 'projector') : undefined;
     const abort = new AbortController();
     const stop = (): void => abort.abort();
     process.once('SIGINT', stop);
@@ -79,6 +78,7 @@ export const projectorCommand: CliCommand = {
     } finally {
       process.off('SIGINT', stop);
       process.off('SIGTERM', stop);
+      lock?.release();
       await readStore.close();
     }
   },

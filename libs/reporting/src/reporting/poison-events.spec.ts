@@ -14,7 +14,7 @@ import {
 import { InMemoryReadStore, MongoReadStore, type ReadStore, SqliteReadStore } from '@qms/read-store';
 import { MongoClient } from 'mongodb';
 import { FakeEventStore } from '../../../testing/src/fake-event-store';
-import { describeWithMongo, uniqueTestName } from '../../../testing/src/ferretdb';
+import { describeWithMongo, mongoTestCompatibility, uniqueTestName } from '../../../testing/src/ferretdb';
 import { MONTHLY_REPORT_COLLECTION } from '../monthly-report/monthly-report.types';
 import { appendAll, describeDifferences, REPORTING_CONFIG } from './__fixtures__/replay-harness';
 import { historyFrom, seededAttempts } from './__fixtures__/valid-history';
@@ -251,5 +251,5 @@ describeWithMongo('poison events on MongoDB', (url) => {
     await client.close();
   });
   // Small batches: FerretDB hangs on bulk replacements of many existing documents.
-  poisonSuite('MongoDB', () => Promise.resolve(MongoReadStore.create({ url, dbName, collectionPrefix: `p${++prefixes}_` })), 10);
+  poisonSuite('MongoDB', () => Promise.resolve(MongoReadStore.create({ url, dbName, collectionPrefix: `p${++prefixes}_`, compatibility: mongoTestCompatibility() })), 10);
 });
