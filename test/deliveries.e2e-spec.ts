@@ -293,7 +293,7 @@ describe('import-deliveries on the command line', () => {
     return {
       stdout: { write: (text: string) => (out += text) },
       stderr: { write: (text: string) => (err += text) },
-      env: { EVENTS_DB_PATH: join(dir, 'events.db') },
+      env: { EVENTS_DB_PATH: join(dir, 'events.db'), READ_DB_PATH: join(dir, 'read-models.db') },
       out: () => out,
       err: () => err,
     };

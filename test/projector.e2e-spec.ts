@@ -1,6 +1,6 @@
 import { EVENT_STORE, type EventStore } from '@qms/event-store';
 import { defaultEventCatalogue } from '@qms/event-catalogue';
-import { InMemoryReadStore, MongoReadStore } from '@qms/read-store';
+import { MongoReadStore, SqliteReadStore } from '@qms/read-store';
 import { createReportingProjections, resolveReportingConfig } from '@qms/reporting';
 import { MongoClient } from 'mongodb';
 import { loadAppConfig } from '../apps/api/src/config/app-config';
@@ -88,11 +88,11 @@ describeWithMongo('an API with PROJECTIONS=off beside a projector', (url) => {
   });
 });
 
-describe('PROJECTIONS=off on the in-process read store', () => {
+describe('PROJECTIONS=off on a read store in memory', () => {
   it('refuses to start: no other process could write the read models', () => {
     const config = loadAppConfig({ PROJECTIONS: 'off' });
     const reporting = createReportingProjections(resolveReportingConfig({ timeZone: 'Asia/Shanghai' }));
-    expect(() => createProjectionsHost(config, new FakeEventStore(), new InMemoryReadStore(), defaultEventCatalogue(), reporting)).toThrow(
+    expect(() => createProjectionsHost(config, new FakeEventStore(), SqliteReadStore.open({ path: ':memory:' }), defaultEventCatalogue(), reporting)).toThrow(
       /PROJECTIONS=off needs a read store/,
     );
     expect(() => loadAppConfig({ PROJECTIONS: 'sometimes' })).toThrow(/PROJECTIONS must be "on", "in-process" or "off"/);

@@ -135,5 +135,9 @@ describeReadSide('MongoDB', () => {
     console.info('Read APIs on MongoDB skipped: set MONGO_URL (e.g. from `npm run ferretdb`) to run them.');
     return undefined;
   }
-  return { MONGO_URL: process.env['MONGO_URL'], MONGO_DATABASE: `qms_e2e_${randomUUID().slice(0, 8)}` };
+  return {
+    MONGO_URL: process.env['MONGO_URL'],
+    MONGO_DATABASE: `qms_e2e_${randomUUID().slice(0, 8)}`,
+    MONGO_COMPATIBILITY: process.env['MONGO_COMPATIBILITY'] ?? 'mongodb',
+  };
 });

@@ -163,4 +163,29 @@ describe('replay over HTTP (embedded default)', () => {
     expect(badMonth.status).toBe(400);
     expect((await api.request('POST', `/admin/projections/monthly-report/rebuild?${MONTHS}`, { key: 'dev-quality' })).status).toBe(403);
   });
+
+  it('rebuilds one read model while commands arrive: the others keep serving and stay current', async () => {
+    const started = await api.request('POST', '/admin/projections/monthly_report/rebuild', { key: 'dev-admin' });
+    expect(started.status).toBe(202);
+    let last = head;
+    for (let index = 0; index < 5; index++) {
+      const registered = await api.request('POST', '/complaints', { key: 'dev-sales', body: { ...registration(1), lot: `L-during-rebuild-${index}` } });
+      expect(registered.status).toBe(201);
+      last = registered.body.position;
+      // The complaint lists follow each command while the report is being rebuilt.
+      const row = await api.request('GET', `/complaints/${registered.body.complaintNumber}/row?minPosition=${last}`, { key: 'dev-quality' });
+      expect(row.status).toBe(200);
+      expect(row.body.master.lot).toBe(`L-during-rebuild-${index}`);
+    }
+    expect(await status('satisfaction_summary')).toMatchObject({ position: last, rebuild: null });
+    for (const deadline = Date.now() + 30_000; (await status('monthly_report')).rebuild !== null; ) {
+      if (Date.now() > deadline) throw new Error('the rebuild did not finish');
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    // Swapped in, and current with the commands that arrived meanwhile.
+    const reports = await api.request('GET', `/reports/monthly?${MONTHS}&minPosition=${last}`, { key: 'dev-management' });
+    expect(reports.status).toBe(200);
+    const received = reports.body.reports.map((report: { total: { complaints: { received: number } } }) => report.total.complaints.received);
+    expect(received.reduce((sum: number, count: number) => sum + count, 0)).toBe(COMPLAINTS + 5);
+  }, 60_000);
 });

@@ -1,4 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { EVENT_STORE, type EventStore } from '@qms/event-store';
 import type { ProjectionsHost } from '@qms/projection-engine';
@@ -10,6 +12,8 @@ import { createBenchApp } from './bench-app';
 /** The API process of parts 2, 4 and 5: the embedded default on a private copy of the full history. */
 export interface ApiStartArgs {
   readonly eventsDbPath: string;
+  /** The read-model file; by default a fresh one, so the start projects the whole history. */
+  readonly readDbPath?: string;
 }
 
 export interface MemorySnapshot {
@@ -37,6 +41,9 @@ export interface ApiStarted {
 
 let app: NestFastifyApplication | undefined;
 
+/** The fresh read-model file's folder of the running API, removed when it stops. */
+let scratchFolder: string | undefined;
+
 export function currentApp(): NestFastifyApplication {
   if (app === undefined) throw new Error('the API is not started');
   return app;
@@ -44,9 +51,11 @@ export function currentApp(): NestFastifyApplication {
 
 export async function startApi(args: ApiStartArgs): Promise<ApiStarted> {
   const started = performance.now();
-  // The embedded default whatever the environment says: SQLite events, read models in process.
+  // The embedded default whatever the environment says: SQLite events, SQLite read models.
+  if (args.readDbPath === undefined) scratchFolder = mkdtempSync(join(tmpdir(), 'qms-bench-api-'));
+  const readDbPath = args.readDbPath ?? join(scratchFolder ?? '', 'read-models.db');
   const config = {
-    ...loadAppConfig({ EVENTS_DB_PATH: args.eventsDbPath, PORT: '0', EVENTS_DB_WRITER: process.env['EVENTS_DB_WRITER'] }),
+    ...loadAppConfig({ EVENTS_DB_PATH: args.eventsDbPath, READ_DB_PATH: readDbPath, PORT: '0', EVENTS_DB_WRITER: process.env['EVENTS_DB_WRITER'] }),
     mongoUrl: undefined,
     eventStoreUrl: undefined,
   };
@@ -84,6 +93,8 @@ export async function startApi(args: ApiStartArgs): Promise<ApiStarted> {
 export async function stopApi(): Promise<void> {
   await app?.close();
   app = undefined;
+  if (scratchFolder !== undefined) rmSync(scratchFolder, { recursive: true, force: true });
+  scratchFolder = undefined;
 }
 
 export function memory(): MemorySnapshot {

@@ -8,7 +8,7 @@ import type { DomainEvent } from '@qms/domain-kernel';
 import { defaultEventCatalogue } from '@qms/event-catalogue';
 import { SqliteEventStore } from '@qms/event-store';
 import { ProjectionEngine } from '@qms/projection-engine';
-import { InMemoryReadStore } from '@qms/read-store';
+import { SqliteReadStore } from '@qms/read-store';
 import { COMPLAINT_LISTS_PROJECTION, COMPLAINTS_COLLECTION, createComplaintListsProjection } from '@qms/reporting';
 import { generateHistory, type HistoryManifest } from './generate';
 
@@ -65,7 +65,7 @@ describe('generated benchmark history', () => {
 
   it('is projected by the real read side into one master-list row per registered complaint', async () => {
     const eventStore = SqliteEventStore.open(manifest.path);
-    const readStore = new InMemoryReadStore();
+    const readStore = SqliteReadStore.open({ path: ':memory:' });
     const catalogue = defaultEventCatalogue();
     const engine = new ProjectionEngine<DomainEvent>({
       eventStore,

@@ -1,4 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { MongoClient } from 'mongodb';
 import type { DomainEvent } from '@qms/domain-kernel';
@@ -10,16 +12,15 @@ import {
   RebuildInterruptedError,
   type RebuildProgress,
 } from '@qms/projection-engine';
-import { InMemoryReadStore, MongoReadStore, type ReadStore } from '@qms/read-store';
+import { FERRETDB_BULK_CHUNK, MongoReadStore, SqliteReadStore, type ReadStore } from '@qms/read-store';
 import { createReportingProjections, MONTHLY_REPORT_COLLECTION, MONTHLY_REPORT_STATE_COLLECTION } from '@qms/reporting';
-import { FerretDbSafeReadStore } from './ferretdb-safe-read-store';
 import { loadAppConfig } from '../../../apps/api/src/config/app-config';
 import { deadlinePolicyFrom } from '../../../apps/api/src/config/domain-policy';
 import { reportingConfigFrom } from '../../../apps/api/src/read-side/reporting-config.provider';
 import { engineOptionsFor } from '../../../apps/api/src/read-side/engine-options';
 
 /**
- * Part 3: a full rebuild of every read model (the quality reporting projection: complaint master
+ * Part 3: a full rebuild of every read model (one projection each: complaint master
  * and tracking lists, delivery, return, notification and survey facts, monthly reports) from the
  * generated history, with the engine and settings the API uses, against the floor of reading the
  * same events and parsing their JSON with no projection work at all.
@@ -56,7 +57,7 @@ export interface MongoRun extends ReadPass {
   /** The batch in flight at the time box never finished (a read-store call that never answers). */
   readonly stalled: boolean;
   readonly totalEvents: number;
-  /** Set when bulk writes were split for FerretDB (see FerretDbSafeReadStore). */
+  /** Set when the read store ran in its FerretDB mode (MongoReadStoreOptions.compatibility): its bulk-write chunk. */
   readonly bulkWriteChunk: number | null;
 }
 
@@ -163,8 +164,10 @@ function progressLogger(label: string): (progress: RebuildProgress) => void {
   };
 }
 
+/** Into a fresh SQLite read-model file, as the embedded API keeps them. */
 export async function rebuildInProcess(path: string): Promise<RebuildRun> {
-  const readStore = new InMemoryReadStore();
+  const folder = mkdtempSync(join(tmpdir(), 'qms-bench-read-models-'));
+  const readStore = SqliteReadStore.open({ path: join(folder, 'read-models.db') });
   const { engine, eventStore, projections } = engineFor(path, readStore);
   try {
     const started = performance.now();
@@ -195,6 +198,8 @@ export async function rebuildInProcess(path: string): Promise<RebuildRun> {
   } finally {
     await engine.stop();
     await eventStore.close();
+    await readStore.close();
+    rmSync(folder, { recursive: true, force: true });
   }
 }
 
@@ -212,14 +217,10 @@ async function serverOf(url: string): Promise<{ server: string; ferretDb: boolea
   }
 }
 
-/** Largest bulkWrite FerretDB 1.24.2 answers (see FerretDbSafeReadStore). */
-const FERRETDB_CHUNK = 50;
-
 export async function rebuildIntoMongo(path: string, url: string, seconds: number): Promise<MongoRun> {
   const { server, ferretDb } = await serverOf(url);
   const dbName = `qms_bench_${Date.now().toString(36)}`;
-  const mongo = MongoReadStore.create({ url, dbName });
-  const readStore = ferretDb ? new FerretDbSafeReadStore(mongo, FERRETDB_CHUNK) : mongo;
+  const readStore = MongoReadStore.create({ url, dbName, compatibility: ferretDb ? 'ferretdb' : 'mongodb' });
   const { engine, eventStore } = engineFor(path, readStore);
   const totalEvents = await eventStore.headPosition();
   let last: RebuildProgress | undefined;
@@ -251,7 +252,7 @@ export async function rebuildIntoMongo(path: string, url: string, seconds: numbe
   } finally {
     if (!stalled) await engine.stop();
     await eventStore.close();
-    await mongo.close().catch(() => undefined);
+    await readStore.close().catch(() => undefined);
     const client = new MongoClient(url);
     try {
       await client.db(dbName).dropDatabase();
@@ -275,7 +276,7 @@ export async function rebuildIntoMongo(path: string, url: string, seconds: numbe
     stalled,
     totalEvents,
     server,
-    bulkWriteChunk: ferretDb ? FERRETDB_CHUNK : null,
+    bulkWriteChunk: ferretDb ? FERRETDB_BULK_CHUNK : null,
   };
 }
 

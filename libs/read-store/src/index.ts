@@ -1,7 +1,6 @@
 export * from './read-store.port';
 export { assertQueryableFields } from './query';
 export { deepFreeze } from './documents';
-export { InMemoryReadStore } from './in-memory-read-store';
 export {
   FERRETDB_BULK_CHUNK,
   MongoReadStore,

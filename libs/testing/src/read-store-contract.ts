@@ -93,7 +93,7 @@ export function describeReadStoreContract(name: string, factory: ReadStoreFactor
       it('takes over a plain JSON document: later changes by the writer do not reach the stored one', async () => {
         const document = { _id: 'a', n: 1, nested: { list: [1, 2], inner: { flag: true } } };
         await store.bulkWrite(ROWS, { upserts: [document] });
-        // The in-process store freezes the written document instead of copying it: changes throw.
+        // A store may freeze the written document instead of copying it: then the changes throw.
         const attempts = [
           () => document.nested.list.push(3),
           () => (document.nested.inner.flag = false),
@@ -567,7 +567,7 @@ export function describeReadStoreContract(name: string, factory: ReadStoreFactor
         const reader = async () => {
           while (!swapped) {
             seen.add(await snapshot());
-            // Let timers run: the in-process store answers without ever leaving the microtask queue.
+            // Let timers run: a synchronous store answers without ever leaving the microtask queue.
             await new Promise((resolve) => setImmediate(resolve));
           }
           seen.add(await snapshot());

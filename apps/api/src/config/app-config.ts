@@ -34,6 +34,8 @@ export interface AppConfig {
    * serve while one projector writes. 'off' needs a read store other processes can reach.
    */
   readonly projections: 'on' | 'in-process' | 'off';
+  /** MONGO_COMPATIBILITY=ferretdb when MONGO_URL is a FerretDB server (see MongoReadStoreOptions.compatibility). */
+  readonly mongoCompatibility: 'mongodb' | 'ferretdb';
   readonly apiKeys: readonly ApiKeyEntry[];
   /** Domain policy (deadlines, calendar, time zone, KPI targets, survey calendar) as loaded from QMS_POLICY_FILE. */
   readonly policy: Readonly<Record<string, unknown>>;
@@ -70,6 +72,7 @@ export function loadAppConfig(env: Env = process.env): AppConfig {
     mongoUrl: nonEmpty(env['MONGO_URL']),
     mongoDatabase: env['MONGO_DATABASE'] ?? 'qms',
     projections: parseProjections(env['PROJECTIONS']),
+    mongoCompatibility: parseMongoCompatibility(env['MONGO_COMPATIBILITY']),
     apiKeys,
     policy: loadPolicy(env['QMS_POLICY_FILE']),
   };
@@ -85,6 +88,12 @@ function parseWriter(text: string | undefined): AppConfig['eventsDbWriter'] {
   if (text === undefined || text === '' || text === 'worker') return 'worker';
   if (text === 'main-thread') return 'main-thread';
   throw new ConfigurationError(`EVENTS_DB_WRITER must be "worker" or "main-thread", not "${text}".`);
+}
+
+function parseMongoCompatibility(text: string | undefined): AppConfig['mongoCompatibility'] {
+  if (text === undefined || text === '' || text === 'mongodb') return 'mongodb';
+  if (text === 'ferretdb') return 'ferretdb';
+  throw new ConfigurationError(`MONGO_COMPATIBILITY must be "mongodb" or "ferretdb", not "${text}".`);
 }
 
 function loadPolicy(path: string | undefined): Readonly<Record<string, unknown>> {

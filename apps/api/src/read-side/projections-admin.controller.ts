@@ -1,10 +1,11 @@
+import { rmSync } from 'node:fs';
 import { Controller, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IllegalStateError, NotFoundError, ValidationError } from '@qms/domain-kernel';
 import type { EventCatalogue } from '@qms/event-catalogue';
 import { EVENT_STORE, type EventStore } from '@qms/event-store';
 import { dropProjectionCopy, type ProjectionsHost, verifyProjection } from '@qms/projection-engine';
-import { InMemoryReadStore, MongoReadStore, READ_STORE, type ReadStore } from '@qms/read-store';
+import { MongoReadStore, READ_STORE, SqliteReadStore, type ReadStore } from '@qms/read-store';
 import { createReportingProjections, type MonthlyReportMaterializer, type ReportingConfig } from '@qms/reporting';
 import { IsOptional, Matches } from 'class-validator';
 import { Roles } from '../auth/auth.guard';
@@ -81,10 +82,18 @@ export class ProjectionsAdminController {
     if (projection === undefined) throw new NotFoundError(`No projection named ${name}`);
     if (this.verifying) throw new IllegalStateError('A verification is already running; try again when it has finished');
     this.verifying = true;
-    // Beside the live collections in MongoDB (they may not fit in memory), in memory otherwise.
-    const scratch: ReadStore = this.config.mongoUrl
-      ? MongoReadStore.create({ url: this.config.mongoUrl, dbName: this.config.mongoDatabase, collectionPrefix: 'verify__' })
-      : new InMemoryReadStore();
+    // Beside the live collections in MongoDB, in a scratch file beside the read-model file otherwise.
+    const scratchFile = this.config.mongoUrl ? undefined : `${this.config.readDbPath}.verify`;
+    if (scratchFile !== undefined) removeSqliteFile(scratchFile);
+    const scratch: ReadStore =
+      scratchFile === undefined
+        ? MongoReadStore.create({
+            url: this.config.mongoUrl ?? '',
+            dbName: this.config.mongoDatabase,
+            collectionPrefix: 'verify__',
+            compatibility: this.config.mongoCompatibility,
+          })
+        : SqliteReadStore.open({ path: scratchFile });
     try {
       await this.engine.settleDeferredWork(name);
       const result = await verifyProjection({
@@ -100,6 +109,7 @@ export class ProjectionsAdminController {
     } finally {
       this.verifying = false;
       await scratch.close();
+      if (scratchFile !== undefined) removeSqliteFile(scratchFile);
     }
   }
 
@@ -108,4 +118,9 @@ export class ProjectionsAdminController {
       throw new NotFoundError(`No projection named ${name}; the projections are: ${this.engine.projectionNames.join(', ')}`);
     }
   }
+}
+
+/** A SQLite file with its WAL and shared-memory companions (a crashed verification may have left them). */
+function removeSqliteFile(path: string): void {
+  for (const suffix of ['', '-wal', '-shm']) rmSync(`${path}${suffix}`, { force: true });
 }

@@ -11,7 +11,9 @@ import { WorkerProjections } from './worker/worker-projections';
 
 /** The read store the configuration names: MongoDB with MONGO_URL, the SQLite file READ_DB_PATH otherwise. */
 export function openReadStore(config: AppConfig): ReadStore {
-  return config.mongoUrl ? MongoReadStore.create({ url: config.mongoUrl, dbName: config.mongoDatabase }) : openReadModelFile(config.readDbPath);
+  return config.mongoUrl
+    ? MongoReadStore.create({ url: config.mongoUrl, dbName: config.mongoDatabase, compatibility: config.mongoCompatibility })
+    : openReadModelFile(config.readDbPath);
 }
 
 /** Stops start-up with one line saying what to fix when the read-model file cannot be opened. */

@@ -25,8 +25,9 @@ import { projectionsHealth } from './projections-health';
 
 /**
  * The read side: one projection per read model (complaint lists, monthly report, satisfaction
- * summary) follows the event store into the read store (MongoDB with MONGO_URL, in process
- * otherwise), and the read APIs serve them.
+ * summary) follows the event store into the read store (MongoDB with MONGO_URL, otherwise the
+ * SQLite file READ_DB_PATH) from its own checkpoint, so a restart resumes where the last run
+ * stopped; the read APIs serve them.
  */
 @Global()
 @Module({

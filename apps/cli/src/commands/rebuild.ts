@@ -62,7 +62,7 @@ export function readSideOf(env: CliIo['env'], name: string): CliReadSide {
     openMongo: (collectionPrefix) =>
       config.mongoUrl === undefined
         ? undefined
-        : MongoReadStore.create({ url: config.mongoUrl, dbName: config.mongoDatabase, ...(collectionPrefix === undefined ? {} : { collectionPrefix }) }),
+        : MongoReadStore.create({ url: config.mongoUrl, dbName: config.mongoDatabase, compatibility: config.mongoCompatibility, ...(collectionPrefix === undefined ? {} : { collectionPrefix }) }),
   };
 }
 

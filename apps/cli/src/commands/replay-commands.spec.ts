@@ -9,7 +9,7 @@ import { MongoReadStore, SqliteReadStore } from '@qms/read-store';
 import { createMonthlyReportProjection, createReportingProjections, MONTHLY_REPORT_PROJECTION, resolveReportingConfig } from '@qms/reporting';
 import { defaultEventCatalogue } from '@qms/event-catalogue';
 import { historyFrom, seededAttempts } from '../../../../libs/reporting/src/reporting/__fixtures__/valid-history';
-import { describeWithMongo, uniqueTestName } from '../../../../libs/testing/src/ferretdb';
+import { describeWithMongo, mongoTestCompatibility, uniqueTestName } from '../../../../libs/testing/src/ferretdb';
 import { holdReadModelLock } from '../../../api/src/read-side/read-model-lock';
 import { runCli } from '../cli';
 import type { CliIo } from '../cli-io';
@@ -181,7 +181,8 @@ async function isFerretDb(url: string): Promise<boolean> {
 
 describeWithMongo('rebuild and compare-read-models on MongoDB', (url) => {
   const dbName = uniqueTestName('qms_cli_replay');
-  const env = { MONGO_URL: url, MONGO_DATABASE: dbName };
+  const compatibility = mongoTestCompatibility();
+  const env = { MONGO_URL: url, MONGO_DATABASE: dbName, MONGO_COMPATIBILITY: compatibility };
   const reporting = createReportingProjections(resolveReportingConfig({ timeZone: 'Asia/Shanghai' }));
   const catalogue = defaultEventCatalogue();
   const engineOn = (store: EventStore, readStore: MongoReadStore, batchSize: number) =>
@@ -193,7 +194,7 @@ describeWithMongo('rebuild and compare-read-models on MongoDB', (url) => {
   beforeAll(async () => {
     history = await storeWithHistory(500, 3);
     head = await history.store.headPosition();
-    live = MongoReadStore.create({ url, dbName });
+    live = MongoReadStore.create({ url, dbName, compatibility });
     // What a running API has built: the log followed in its batches of 500.
     const api = engineOn(history.store, live, 500);
     api.start();
@@ -214,7 +215,7 @@ describeWithMongo('rebuild and compare-read-models on MongoDB', (url) => {
     const io = capture(env);
     expect(await runCli(['compare-read-models', '--projection', 'complaint_lists'], io, { openStore: history.open })).toBe(EXIT.OK);
     expect(io.out()).toMatch(new RegExp(`^EQUAL: the live copy of complaint_lists \\(MongoDB ${dbName}\\) equals a rebuild from ${history.events} events`));
-    const scratch = MongoReadStore.create({ url, dbName, collectionPrefix: 'verify__' });
+    const scratch = MongoReadStore.create({ url, dbName, collectionPrefix: 'verify__', compatibility });
     expect(await scratch.count('complaints')).toBe(0);
     await scratch.close();
   });
@@ -240,7 +241,7 @@ describeWithMongo('rebuild and compare-read-models on MongoDB', (url) => {
 
   it('rebuilds into shadow collections while the live ones keep serving, swaps them in, and repairs them', async () => {
     const expected = await live.count('complaints');
-    const reader = MongoReadStore.create({ url, dbName });
+    const reader = MongoReadStore.create({ url, dbName, compatibility });
     let reading = true;
     const wrongReads: number[] = [];
     let reads = 0;

@@ -6,7 +6,6 @@ import fc from 'fast-check';
 import { StoreUnavailableError } from '@qms/domain-kernel';
 import { describeReadStoreContract } from '../../../testing/src/read-store-contract';
 import { streamByPages } from '../paged-stream';
-import { compareStrings, typeRank } from '../values';
 import type { Filter, FindQuery, IndexSpec, SortKey, StoredDocument } from '../read-store.port';
 import { shadowCollection } from '../read-store.port';
 import { SqliteReadStore } from './sqlite-read-store';
@@ -686,4 +685,44 @@ async function allPages(store: SqliteReadStore, query: FindQuery): Promise<strin
     after = page.nextCursor;
   }
   throw new Error('paging did not end');
+}
+
+/**
+ * The order MongoDB gives to values of different types (BSON comparison order): missing and
+ * null, numbers, strings, objects, arrays, booleans.
+ */
+function typeRank(value: unknown): number {
+  if (value === undefined || value === null) return 0;
+  switch (typeof value) {
+    case 'number':
+      return 1;
+    case 'string':
+      return 2;
+    case 'boolean':
+      return 5;
+    default:
+      return Array.isArray(value) ? 4 : 3;
+  }
+}
+
+/**
+ * Strings compare by code point, as MongoDB compares UTF-8 bytes without a collation. JavaScript's
+ * `<` compares UTF-16 units, which disagrees when a surrogate pair meets a character in
+ * U+E000..U+FFFF (e.g. an emoji against a CJK compatibility ideograph).
+ */
+function compareStrings(a: string, b: string): number {
+  if (a === b) return 0;
+  const length = Math.min(a.length, b.length);
+  for (let i = 0; i < length; i++) {
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(i);
+    if (x !== y) return codePointOrder(x) - codePointOrder(y);
+  }
+  return a.length - b.length;
+}
+
+function codePointOrder(unit: number): number {
+  if (unit >= 0xd800 && unit <= 0xdfff) return unit + 0x2000;
+  if (unit >= 0xe000) return unit - 0x800;
+  return unit;
 }

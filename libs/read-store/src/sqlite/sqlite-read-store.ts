@@ -80,10 +80,16 @@ export class SqliteReadStore implements ReadStore {
     this.writeTransaction = db.transaction(inTransaction);
   }
 
-  /** Opens (creating if needed) the read-model file; throws when it cannot be opened or is too new. */
+  /** Opens (creating if needed) the read-model file; a StoreUnavailableError when it cannot be opened or is too new. */
   static open(options: SqliteReadStoreOptions): SqliteReadStore {
     const readonly = options.readonly === true;
-    const db = openReadDatabase({ path: options.path, readonly });
+    let db: Database.Database;
+    try {
+      db = openReadDatabase({ path: options.path, readonly });
+    } catch (error) {
+      const reason = (error instanceof Error ? error.message : String(error)).replace(/\s+/g, ' ');
+      throw new StoreUnavailableError(`Cannot open the read models at ${options.path}: ${reason}`);
+    }
     return new SqliteReadStore(db, options.path, readonly);
   }
 

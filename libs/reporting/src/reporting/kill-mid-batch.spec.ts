@@ -1,7 +1,7 @@
 import { rebuildCheckpointName, swapMarkerName, type RebuildProgress } from '@qms/projection-engine';
 import { FakeEventStore } from '../../../testing/src/fake-event-store';
 import { DELIVERY_MONTH_CUSTOMER_COLLECTION } from '../deliveries';
-import { InMemoryReadStore, type ReadStore } from '@qms/read-store';
+import { SqliteReadStore, type ReadStore } from '@qms/read-store';
 import { ALL_COLLECTIONS, appendAll, expectSameReadModels, rebuildAll, REPORT_COLLECTIONS, reportingEngine, reportsSettled } from './__fixtures__/replay-harness';
 import { historyFrom, seededAttempts } from './__fixtures__/valid-history';
 import { MONTHLY_REPORT_PROJECTION } from './monthly-report.projection';
@@ -63,8 +63,8 @@ const SAFE_COLLECTIONS = ALL_COLLECTIONS.filter((collection) => collection !== D
 describe('a projection killed in the middle of a batch', () => {
   const eventStore = new FakeEventStore({ positionStep: 5 });
   let head = 0;
-  const clean = new InMemoryReadStore();
-  const cleanRebuild = new InMemoryReadStore();
+  const clean = SqliteReadStore.open({ path: ':memory:' });
+  const cleanRebuild = SqliteReadStore.open({ path: ':memory:' });
   let liveWrites = 0;
   let rebuildWrites = 0;
 
@@ -85,7 +85,7 @@ describe('a projection killed in the middle of a batch', () => {
 
   /** Runs live until the store dies before write `dieAt`, then resumes with a fresh engine; returns the store. */
   async function killedAndResumed(dieAt: number): Promise<ReadStore> {
-    const store = new InMemoryReadStore();
+    const store = SqliteReadStore.open({ path: ':memory:' });
     const dying = dyingStore(store, dieAt);
     const first = reportingEngine(eventStore, dying.store, BATCH);
     first.start();
@@ -101,7 +101,7 @@ describe('a projection killed in the middle of a batch', () => {
   }
 
   async function rebuildKilledAndResumed(dieAt: number): Promise<ReadStore> {
-    const store = new InMemoryReadStore();
+    const store = SqliteReadStore.open({ path: ':memory:' });
     const dying = dyingStore(store, dieAt);
     const first = reportingEngine(eventStore, dying.store, BATCH);
     // Killed in whichever read model's rebuild it had reached; that one resumes, the others follow.
