@@ -90,7 +90,7 @@ describeWithMongo('an API with PROJECTIONS=off beside a projector', (url) => {
 
 describe('PROJECTIONS=off on a read store in memory', () => {
   it('refuses to start: no other process could write the read models', () => {
-    const config = loadAppConfig({ PROJECTIONS: 'off' });
+    const config = { ...loadAppConfig({ PROJECTIONS: 'off' }), readDbPath: ':memory:' };
     const reporting = createReportingProjections(resolveReportingConfig({ timeZone: 'Asia/Shanghai' }));
     expect(() => createProjectionsHost(config, new FakeEventStore(), SqliteReadStore.open({ path: ':memory:' }), defaultEventCatalogue(), reporting)).toThrow(
       /PROJECTIONS=off needs a read store/,

@@ -371,6 +371,8 @@ function refResolver(
 ): (ref: string | DocumentRef) => DocumentRef {
   const [first] = collections;
   return (ref) => {
+    // An id missing from the event's data arrives here as undefined: name it, not a TypeError.
+    if (ref === undefined || ref === null) throw new Error(`Projection ${name} named a document without an id`);
     const resolved = typeof ref === 'string' ? { collection: first ?? name, id: ref } : ref;
     if (!collections.includes(resolved.collection)) {
       throw new Error(
