@@ -102,13 +102,17 @@ describe('a poison event in the log (embedded default)', () => {
     expect(list.body.readModel).toMatchObject({ projection: 'complaint_lists', state: 'stopped', complete: false, stoppedOn: { position: poison } });
   });
 
-  it('is not ready while a read model is stopped: /health answers 503 "degraded" and the metrics show where', async () => {
-    const health = await api.request('GET', '/health');
-    expect(health.status).toBe(503);
-    expect(health.body).toMatchObject({ status: 'degraded', eventStore: { status: 'up' }, projections: { status: 'down', ready: false } });
-    expect(health.body.projections.stopped.sort()).toEqual(['complaint_lists', 'monthly_report']);
-    const metrics = await api.request('GET', '/metrics');
-    expect(metrics.text).toMatch(new RegExp(`^qms_projection_stopped_position\\{projection="complaint_lists"\\} ${poison}$`, 'm'));
+  it('is not ready while a read model is stopped: /health/ready answers 503 naming the projections, and the metrics say stopped', async () => {
+    for (const path of ['/health/ready', '/health']) {
+      const health = await api.request('GET', path);
+      expect(health.status).toBe(503);
+      expect(health.body).toMatchObject({ status: 'unavailable', down: ['projections'], eventStore: { status: 'up' }, projections: { status: 'down' } });
+      expect(health.body.projections.stopped.sort()).toEqual(['complaint_lists', 'monthly_report']);
+      expect(health.body.projections.reason).toContain(`complaint_lists is stopped on the event at position ${poison} (ContainmentRecorded)`);
+    }
+    expect((await api.request('GET', '/health/live')).status).toBe(200);
+    const metrics = await api.request('GET', '/metrics', { key: 'dev-admin' });
+    expect(metrics.text).toMatch(/^qms_projection_state\{projection="complaint_lists",state="stopped"\} 1$/m);
     expect(metrics.text).toMatch(/^qms_projection_up\{projection="complaint_lists"\} 0$/m);
   });
 

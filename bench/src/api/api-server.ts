@@ -55,7 +55,14 @@ export async function startApi(args: ApiStartArgs): Promise<ApiStarted> {
   if (args.readDbPath === undefined) scratchFolder = mkdtempSync(join(tmpdir(), 'qms-bench-api-'));
   const readDbPath = args.readDbPath ?? join(scratchFolder ?? '', 'read-models.db');
   const config = {
-    ...loadAppConfig({ EVENTS_DB_PATH: args.eventsDbPath, READ_DB_PATH: readDbPath, PORT: '0', EVENTS_DB_WRITER: process.env['EVENTS_DB_WRITER'] }),
+    ...loadAppConfig({
+      EVENTS_DB_PATH: args.eventsDbPath,
+      READ_DB_PATH: readDbPath,
+      PORT: '0',
+      EVENTS_DB_WRITER: process.env['EVENTS_DB_WRITER'],
+      // An access line per request would be measured with the requests.
+      LOG_LEVEL: process.env['LOG_LEVEL'] ?? 'warn',
+    }),
     mongoUrl: undefined,
     eventStoreUrl: undefined,
   };

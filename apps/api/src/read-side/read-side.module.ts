@@ -8,9 +8,10 @@ import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { DEADLINE_POLICY } from '../config/domain-policy';
 import { ComplaintsModule } from '../complaints/complaints.module';
 import { HEALTH_CONTRIBUTORS, type HealthContributor } from '../health/health-contributor';
+import { withTimeout } from '../health/with-timeout';
+import { ApiMetrics } from '../observability/api-metrics';
 import { EVENT_CATALOGUE } from '../infrastructure/tokens';
 import { ComplaintListsController } from './complaint-lists/complaint-lists.controller';
-import { MetricsController } from './metrics.controller';
 import { MonthlyReportController } from './monthly-report/monthly-report.controller';
 import { createProjectionsHost, openReadStore } from './projections-hosting';
 import { holdReadModelLock } from './read-model-lock';
@@ -38,7 +39,6 @@ import { projectionsHealth } from './projections-health';
     SatisfactionSummaryController,
     ProjectionsAdminController,
     ParkedEventsController,
-    MetricsController,
   ],
   providers: [
     {
@@ -73,15 +73,10 @@ import { projectionsHealth } from './projections-health';
       provide: HEALTH_CONTRIBUTORS,
       inject: [READ_STORE, PROJECTION_ENGINE],
       useFactory: (readStore: ReadStore, engine: ProjectionsHost): HealthContributor[] => [
-        {
-          name: 'readStore',
-          health: () =>
-            readStore.checkHealth().then(
-              () => ({ status: 'up' }),
-              (error: unknown) => ({ status: 'down', reason: (error as Error).message }),
-            ),
-        },
-        { name: 'projections', health: () => projectionsHealth(engine) },
+        { name: 'readStore', health: (timeoutMs) => withTimeout(() => readStore.checkHealth(), timeoutMs) },
+        // Down only while a projection is stopped on an event it cannot apply: one that lags or
+        // retries (a store down) leaves the service ready (see projections-health.ts).
+        { name: 'projections', health: (timeoutMs) => projectionsHealth(engine, timeoutMs) },
       ],
     },
   ],
@@ -94,7 +89,10 @@ export class ReadSideModule implements OnApplicationBootstrap, OnApplicationShut
     @Inject(PROJECTION_ENGINE) private readonly engine: ProjectionsHost,
     @Inject(READ_STORE) private readonly readStore: ReadStore,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {}
+    @Inject(ApiMetrics) metrics: ApiMetrics,
+  ) {
+    metrics.watchProjections(() => engine.status());
+  }
 
   onApplicationBootstrap(): void {
     // The CLI's rebuild and comparison of the embedded file refuse while this process writes it.
