@@ -73,7 +73,12 @@ describeWithMongo('an API with PROJECTIONS=off beside a projector', (url) => {
   }, 20_000);
 
   it("shows the projector's status, and sends rebuilds to where the projections run", async () => {
-    const statuses = await api.request('GET', '/admin/projections', { key: 'dev-admin' });
+    // Each projection reports running once it has created its indexes (slower on FerretDB).
+    let statuses = await api.request('GET', '/admin/projections', { key: 'dev-admin' });
+    for (let attempt = 0; attempt < 200 && statuses.body.some((status: { state: string }) => status.state !== 'running'); attempt++) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      statuses = await api.request('GET', '/admin/projections', { key: 'dev-admin' });
+    }
     expect(statuses.status).toBe(200);
     expect(statuses.body.map((status: { name: string; state: string }) => [status.name, status.state])).toEqual([
       ['complaint_lists', 'running'],
