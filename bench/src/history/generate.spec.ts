@@ -9,7 +9,7 @@ import { defaultEventCatalogue } from '@qms/event-catalogue';
 import { SqliteEventStore } from '@qms/event-store';
 import { ProjectionEngine } from '@qms/projection-engine';
 import { SqliteReadStore } from '@qms/read-store';
-import { COMPLAINT_LISTS_PROJECTION, COMPLAINTS_COLLECTION, createComplaintListsProjection } from '@qms/reporting';
+import { COMPLAINT_LISTS_PROJECTION, COMPLAINTS_COLLECTION, createComplaintListsProjection, resolveReportingConfig } from '@qms/reporting';
 import { generateHistory, type HistoryManifest } from './generate';
 
 /** The smallest history the sizes allow: 20 customers, 50 complaints, 500 deliveries. */
@@ -70,7 +70,7 @@ describe('generated benchmark history', () => {
     const engine = new ProjectionEngine<DomainEvent>({
       eventStore,
       readStore,
-      projections: [createComplaintListsProjection()],
+      projections: [createComplaintListsProjection(resolveReportingConfig({ timeZone: 'Asia/Shanghai' }))],
       decodeEvent: (recorded) => catalogue.decode(recorded),
     });
     try {

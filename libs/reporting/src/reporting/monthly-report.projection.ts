@@ -9,7 +9,7 @@ import {
   createCustomerNotificationProjection,
   type CustomerNotificationDocument,
 } from '../monthly-report/customer-notification.projection';
-import { MONTHLY_REPORT_COLLECTION, type ReportComplaint } from '../monthly-report/monthly-report.types';
+import { MONTHLY_REPORT_COLLECTION, MONTHLY_REPORT_CUSTOMERS_COLLECTION, type ReportComplaint } from '../monthly-report/monthly-report.types';
 import type { ReportFactChange } from '../monthly-report/report-months';
 import { createReturnProjection, RETURNS_COLLECTION, type ReturnDocument } from '../returns';
 import { createSatisfactionSummaryProjection, SATISFACTION_SUMMARY_COLLECTION, type SatisfactionSummaryDocument } from '../satisfaction-summary';
@@ -48,7 +48,7 @@ export function createMonthlyReportProjection(
   flush: MonthlyReportFlushTiming = DEFAULT_MONTHLY_REPORT_FLUSH,
 ): Projection<DomainEvent> & { readonly materializer: MonthlyReportMaterializer } {
   const parts = [
-    factPart(createComplaintListProjection(), REPORT_COMPLAINTS_COLLECTION),
+    factPart(createComplaintListProjection(config), REPORT_COMPLAINTS_COLLECTION),
     factPart(createDeliveryMonthCustomerProjection(config)),
     factPart(createReturnProjection(config)),
     factPart(createCustomerNotificationProjection(config)),
@@ -73,6 +73,8 @@ export function createMonthlyReportProjection(
       })),
       { name: REPORT_SURVEYS_COLLECTION, indexes: indexed(REPORT_FACT_INDEXES[SATISFACTION_SUMMARY_COLLECTION] ?? []) },
       { name: MONTHLY_REPORT_COLLECTION },
+      // The customer sections of each month, one document per month and customer.
+      { name: MONTHLY_REPORT_CUSTOMERS_COLLECTION, indexes: indexed([[{ field: 'month', direction: 'asc' }]]) },
       { name: MONTHLY_REPORT_STATE_COLLECTION },
     ],
     materializer,

@@ -19,7 +19,7 @@ export interface ReportingProjections {
 /** One projection per read model: complaint lists, monthly report, satisfaction summary. */
 export function createReportingProjections(config: ReportingConfig, flush: MonthlyReportFlushTiming = DEFAULT_MONTHLY_REPORT_FLUSH): ReportingProjections {
   const monthlyReport = createMonthlyReportProjection(config, flush);
-  const all = [createComplaintListsProjection(), monthlyReport, createSatisfactionSummaryReadModel(config)];
+  const all = [createComplaintListsProjection(config), monthlyReport, createSatisfactionSummaryReadModel(config)];
   return { all, materializer: monthlyReport.materializer, byName: (name) => all.find((projection) => projection.name === name) };
 }
 
