@@ -138,20 +138,20 @@ describe('a projection killed in the middle of a batch', () => {
     for (const dieAt of every(liveWrites)) {
       await expectSameReadModels(clean, { [`killed before write ${dieAt} of ${liveWrites}`]: await killedAndResumed(dieAt) }, SAFE_COLLECTIONS);
     }
-  }, 60_000);
+  }, 180_000);
 
   it('resumes a rebuild killed at any point from its shadow checkpoint, with the same lists', async () => {
     for (const dieAt of every(rebuildWrites - 1)) {
       await expectSameReadModels(cleanRebuild, { [`rebuild killed before write ${dieAt} of ${rebuildWrites}`]: await rebuildKilledAndResumed(dieAt) }, SAFE_COLLECTIONS);
     }
-  }, 60_000);
+  }, 180_000);
 
   // Fails until a retried batch can tell a deleted document from a missing one (see SAFE_COLLECTIONS).
   it('keeps every collection, delivery figures and monthly report included, equal to a clean run at every kill point', async () => {
     for (const dieAt of every(liveWrites)) {
       await expectSameReadModels(clean, { [`killed before write ${dieAt} of ${liveWrites}`]: await killedAndResumed(dieAt) }, ALL_COLLECTIONS);
     }
-  }, 60_000);
+  }, 180_000);
 });
 
 async function until(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
