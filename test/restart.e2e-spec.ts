@@ -50,6 +50,7 @@ describe('a restart on an existing data folder', () => {
     config = loadAppConfig({
       EVENTS_DB_PATH: join(folder, 'events.db'),
       READ_DB_PATH: join(folder, 'read-models.db'),
+      LOG_LEVEL: 'silent',
       // On the API's event loop, so that the projections subscribe through the watched event store
       // below (the worker thread of the default opens its own connection; it resumes the same way).
       PROJECTIONS: 'in-process',

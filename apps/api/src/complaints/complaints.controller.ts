@@ -43,7 +43,10 @@ export class ComplaintsController {
   @Post()
   @HttpCode(201)
   @Roles(...roles.RegisterComplaint)
-  @ApiOperation({ summary: 'Register a complaint (§6.1); the number CC-<year>-<seq> is assigned gap-free' })
+  @ApiOperation({
+    summary: 'Register a complaint (§6.1); the number CC-<year>-<seq> is assigned gap-free',
+    description: 'With an Idempotency-Key, exactly one record is created per key, however many requests run at once or are retried after a crash: every request with the same body answers with the first one\'s result (Idempotent-Replayed: true on the repeats); the same key with a different body answers 400 naming Idempotency-Key and creates nothing.',
+  })
   async register(@Body() dto: RegisterComplaintDto, @Ctx() context: RequestContext, @Res({ passthrough: true }) reply: FastifyReply) {
     const { occurredAt, ...rest } = dto;
     const data = { ...rest, occurredAt: occurredAt ?? this.now() } as RegisterComplaintCommand['data'];

@@ -47,7 +47,10 @@ export class CustomerNotificationsController {
   @Post()
   @HttpCode(201)
   @Roles(...COMPLAINT_COMMAND_ROLES.RecordCustomerNotification)
-  @ApiOperation({ summary: 'Record a customer notification or special status (e.g. controlled shipping, new-business hold)' })
+  @ApiOperation({
+    summary: 'Record a customer notification or special status (e.g. controlled shipping, new-business hold)',
+    description: 'With an Idempotency-Key, exactly one record is created per key, however many requests run at once or are retried after a crash: every request with the same body answers with the first one\'s result (Idempotent-Replayed: true on the repeats); the same key with a different body answers 400 naming Idempotency-Key and creates nothing.',
+  })
   async record(@Body() dto: RecordCustomerNotificationDto, @Ctx() context: RequestContext, @Res({ passthrough: true }) reply: FastifyReply) {
     const result = await this.commandBus.execute<RecordCustomerNotificationCommand, CommandResult>(
       new RecordCustomerNotificationCommand(

@@ -27,7 +27,7 @@ describe('configuration', () => {
 
   it('reads MONGO_COMPATIBILITY as mongodb or ferretdb, and names a bad value', () => {
     expect(loadAppConfig({ MONGO_COMPATIBILITY: 'ferretdb' }).mongoCompatibility).toBe('ferretdb');
-    expect(() => loadAppConfig({ MONGO_COMPATIBILITY: 'cosmos' })).toThrow(/MONGO_COMPATIBILITY: expected "mongodb" or "ferretdb"/);
+    expect(() => loadAppConfig({ MONGO_COMPATIBILITY: 'cosmos' })).toThrow(new ConfigurationError('MONGO_COMPATIBILITY: expected "mongodb" or "ferretdb", got "cosmos"'));
   });
 
   it('refuses to start in production without configured keys', () => {

@@ -12,7 +12,7 @@ import { WorkerProjections } from './worker/worker-projections';
 /** The read store the configuration names: MongoDB with MONGO_URL, the SQLite file READ_DB_PATH otherwise. */
 export function openReadStore(config: AppConfig): ReadStore {
   return config.mongoUrl
-    ? MongoReadStore.create({ url: config.mongoUrl, dbName: config.mongoDatabase, compatibility: config.mongoCompatibility })
+    ? MongoReadStore.create({ url: config.mongoUrl, dbName: config.mongoDatabase, serverSelectionTimeoutMS: config.mongoServerSelectionTimeoutMs, compatibility: config.mongoCompatibility })
     : openReadModelFile(config.readDbPath);
 }
 

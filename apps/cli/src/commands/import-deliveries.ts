@@ -27,6 +27,7 @@ import type { CliCommand } from './command';
  */
 export const importDeliveriesCommand: CliCommand = {
   name: 'import-deliveries',
+  appendsEvents: true,
   summary:
     'Import deliveries from an ERP CSV export (all-or-nothing unless --good-rows; --validate writes nothing)',
   usage:
