@@ -97,6 +97,8 @@ async function compareEmbedded(
     io.stderr.write(`${inUseMessage(path, holder, side.projection.name)}\n`);
     return EXIT.CHECK_FAILED;
   }
+  // The log first: a missing event store is said before any read-model file is touched.
+  const events = await eventStore();
   const lock = holdReadModelLock(path, 'compare-read-models');
   const live = SqliteReadStore.open({ path });
   const scratch = SqliteReadStore.open({ path: ':memory:' });
@@ -106,7 +108,7 @@ async function compareEmbedded(
     let result: VerifyResult;
     try {
       result = await verifyProjection({
-        eventStore: await eventStore(),
+        eventStore: events,
         live,
         scratch,
         projection: side.projection,

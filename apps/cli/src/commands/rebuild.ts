@@ -296,6 +296,8 @@ async function embedded(
     io.stderr.write(`${inUseMessage(path, holder, side.projection.name)}\n`);
     return EXIT.CHECK_FAILED;
   }
+  // The log first: a missing event store is said before any read-model file is touched.
+  const events = options.months === undefined ? await eventStore() : undefined;
   const lock = holdReadModelLock(path, 'rebuild');
   const file = SqliteReadStore.open({ path });
   try {
@@ -315,7 +317,7 @@ async function embedded(
     }
     let result;
     try {
-      result = await runRebuild(io, { eventStore: await eventStore(), readStore: file, side, batchSize: options.batchSize, label: `rebuild ${side.projection.name}` });
+      result = await runRebuild(io, { eventStore: events ?? (await eventStore()), readStore: file, side, batchSize: options.batchSize, label: `rebuild ${side.projection.name}` });
     } catch (error) {
       if (!(error instanceof RebuildStopped)) throw error;
       io.stderr.write(`${error.message}; ${RESUME_HINT}\n`);
