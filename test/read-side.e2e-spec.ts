@@ -160,7 +160,7 @@ function describeReadSide(name: string, env: () => Record<string, string> | unde
     it('exposes projection lag as Prometheus metrics', async () => {
       const response = await api.request('GET', '/metrics', { key: 'dev-auditor' });
       expect(response.status).toBe(200);
-      expect(response.text).toMatch(/^qms_projection_lag_events\{projection="quality_reporting"\} \d+$/m);
+      expect(response.text).toMatch(/^qms_projection_lag_events\{projection="complaint_lists"\} \d+$/m);
       expect(response.text).toMatch(new RegExp(`^qms_event_store_head_position ${lastPosition}$`, 'm'));
     });
 
@@ -168,7 +168,7 @@ function describeReadSide(name: string, env: () => Record<string, string> | unde
       const response = await api.request('GET', '/health');
       expect(response.status).toBe(200);
       expect(response.body.readStore.status).toBe('up');
-      expect(response.body.projections.items[0].name).toBe('quality_reporting');
+      expect(response.body.projections.items.map((item: { name: string }) => item.name)).toEqual(['complaint_lists', 'monthly_report', 'satisfaction_summary']);
     });
   });
 }

@@ -119,7 +119,7 @@ describe('read-only commands on a missing event store', () => {
   });
   afterEach(() => rmSync(folder, { recursive: true, force: true }));
 
-  it.each([['verify'], ['history', 'CC-2026-0001'], ['compare-read-models']])(
+  it.each([['verify'], ['history', 'CC-2026-0001'], ['compare-read-models', '--projection', 'complaint_lists']])(
     '%s exits non-zero with one line and creates no file',
     async (...argv) => {
       const path = join(folder, 'no', 'such', 'folder', 'events.db');

@@ -2,10 +2,9 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import type { DomainEvent } from '@qms/domain-kernel';
 import { EVENT_STORE, type EventStore } from '@qms/event-store';
-import type { ProjectionEngine } from '@qms/projection-engine';
-import { QUALITY_REPORTING_PROJECTION } from '@qms/reporting';
+import type { ProjectionsHost } from '@qms/projection-engine';
+import { MONTHLY_REPORT_PROJECTION } from '@qms/reporting';
 import { loadAppConfig } from '../../../apps/api/src/config/app-config';
 import { PROJECTION_ENGINE } from '../../../apps/api/src/read-side/read-side.tokens';
 import { createBenchApp } from './bench-app';
@@ -70,13 +69,13 @@ export async function startApi(args: ApiStartArgs): Promise<ApiStarted> {
   app = await createBenchApp(config);
   await app.listen(0, '127.0.0.1');
   const listeningSeconds = (performance.now() - started) / 1000;
-  const engine = app.get<ProjectionEngine<DomainEvent>>(PROJECTION_ENGINE);
+  const engine = app.get<ProjectionsHost>(PROJECTION_ENGINE);
   const eventStore = app.get<EventStore>(EVENT_STORE);
   const headPosition = await eventStore.headPosition();
   const caughtUp = await engine.waitForPosition(headPosition, 60 * 60_000);
   if (!caughtUp) throw new Error('the read models did not catch up within an hour');
   // The months the catch-up left pending are derived after it: ready means those too.
-  await engine.settleDeferredWork(QUALITY_REPORTING_PROJECTION);
+  await engine.settleDeferredWork(MONTHLY_REPORT_PROJECTION);
   const readySeconds = (performance.now() - started) / 1000;
   const memoryWhenReady = memory();
   let memoryAfterGc: MemorySnapshot | null = null;
@@ -126,5 +125,5 @@ export function memory(): MemorySnapshot {
  * following them. Shows what the command path costs on its own.
  */
 export async function pauseProjections(): Promise<void> {
-  await currentApp().get<ProjectionEngine<DomainEvent>>(PROJECTION_ENGINE).stop();
+  await currentApp().get<ProjectionsHost>(PROJECTION_ENGINE).stop();
 }

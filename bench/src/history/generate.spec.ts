@@ -9,7 +9,7 @@ import { defaultEventCatalogue } from '@qms/event-catalogue';
 import { SqliteEventStore } from '@qms/event-store';
 import { ProjectionEngine } from '@qms/projection-engine';
 import { SqliteReadStore } from '@qms/read-store';
-import { COMPLAINTS_COLLECTION, createQualityReportingProjection, QUALITY_REPORTING_PROJECTION, resolveReportingConfig } from '@qms/reporting';
+import { COMPLAINT_LISTS_PROJECTION, COMPLAINTS_COLLECTION, createComplaintListsProjection, resolveReportingConfig } from '@qms/reporting';
 import { generateHistory, type HistoryManifest } from './generate';
 
 /** The smallest history the sizes allow: 20 customers, 50 complaints, 500 deliveries. */
@@ -70,11 +70,11 @@ describe('generated benchmark history', () => {
     const engine = new ProjectionEngine<DomainEvent>({
       eventStore,
       readStore,
-      projections: [createQualityReportingProjection(resolveReportingConfig({ timeZone: 'Asia/Shanghai' }))],
+      projections: [createComplaintListsProjection(resolveReportingConfig({ timeZone: 'Asia/Shanghai' }))],
       decodeEvent: (recorded) => catalogue.decode(recorded),
     });
     try {
-      const result = await engine.rebuild(QUALITY_REPORTING_PROJECTION);
+      const result = await engine.rebuild(COMPLAINT_LISTS_PROJECTION);
       expect(result.eventsProcessed).toBe(manifest.eventCount);
       expect(await readStore.count(COMPLAINTS_COLLECTION)).toBe(manifest.tally.complaintsRegistered);
     } finally {

@@ -1,13 +1,12 @@
 import { rmSync } from 'node:fs';
 import { Controller, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
-import type { DomainEvent } from '@qms/domain-kernel';
 import { IllegalStateError, NotFoundError, ValidationError } from '@qms/domain-kernel';
 import type { EventCatalogue } from '@qms/event-catalogue';
 import { EVENT_STORE, type EventStore } from '@qms/event-store';
-import { dropProjectionCopy, type ProjectionEngine, verifyProjection } from '@qms/projection-engine';
+import { dropProjectionCopy, type ProjectionsHost, verifyProjection } from '@qms/projection-engine';
 import { MongoReadStore, READ_STORE, SqliteReadStore, type ReadStore } from '@qms/read-store';
-import { createQualityReportingProjection, type MonthlyReportMaterializer, QUALITY_REPORTING_PROJECTION, type ReportingConfig } from '@qms/reporting';
+import { createReportingProjections, type MonthlyReportMaterializer, type ReportingConfig } from '@qms/reporting';
 import { IsOptional, Matches } from 'class-validator';
 import { Roles } from '../auth/auth.guard';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
@@ -30,7 +29,7 @@ export class MonthRangeDto {
 @Controller('admin/projections')
 export class ProjectionsAdminController {
   constructor(
-    @Inject(PROJECTION_ENGINE) private readonly engine: ProjectionEngine<DomainEvent>,
+    @Inject(PROJECTION_ENGINE) private readonly engine: ProjectionsHost,
     @Inject(READ_STORE) private readonly store: ReadStore,
     @Inject(MONTHLY_REPORT_MATERIALIZER) private readonly materializer: MonthlyReportMaterializer,
     @Inject(EVENT_STORE) private readonly eventStore: EventStore,
@@ -52,7 +51,10 @@ export class ProjectionsAdminController {
   @HttpCode(202)
   @Roles('admin')
   @ApiOperation({ summary: 'Rebuild from the first event into a fresh copy while the current one serves, then switch' })
-  rebuild(@Param('name') name: string) {
+  async rebuild(@Param('name') name: string) {
+    this.known(name);
+    // Elsewhere (PROJECTIONS=off) the host refuses at once: a 409 saying where to rebuild.
+    if (!this.engine.runsProjections) await this.engine.rebuild(name);
     const started = this.engine.rebuild(name);
     // The rebuild runs on; its progress shows in GET /admin/projections.
     started.catch(() => undefined);
@@ -76,12 +78,12 @@ export class ProjectionsAdminController {
     description: 'equal, and every difference: missing (only in the rebuild), extra (only live) or changed, with the first differing field',
   })
   async verify(@Param('name') name: string) {
-    if (name !== QUALITY_REPORTING_PROJECTION || !this.engine.projectionNames.includes(name)) {
-      throw new NotFoundError(`No projection named ${name}`);
-    }
+    this.known(name);
+    // A fresh instance: the reference copy must not share anything with the live one.
+    const projection = createReportingProjections(this.reportingConfig).byName(name);
+    if (projection === undefined) throw new NotFoundError(`No projection named ${name}`);
     if (this.verifying) throw new IllegalStateError('A verification is already running; try again when it has finished');
     this.verifying = true;
-    const projection = createQualityReportingProjection(this.reportingConfig);
     // Beside the live collections in MongoDB, in a scratch file beside the read-model file otherwise.
     const scratchFile = this.config.mongoUrl ? undefined : `${this.config.readDbPath}.verify`;
     if (scratchFile !== undefined) removeSqliteFile(scratchFile);
@@ -110,6 +112,12 @@ export class ProjectionsAdminController {
       this.verifying = false;
       await scratch.close();
       if (scratchFile !== undefined) removeSqliteFile(scratchFile);
+    }
+  }
+
+  private known(name: string): void {
+    if (!this.engine.projectionNames.includes(name)) {
+      throw new NotFoundError(`No projection named ${name}; the projections are: ${this.engine.projectionNames.join(', ')}`);
     }
   }
 }

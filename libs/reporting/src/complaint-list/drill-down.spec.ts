@@ -1,4 +1,4 @@
-import { SqliteReadStore, type Filter, type ReadStore } from '@qms/read-store';
+import { type Filter, type ReadStore, SqliteReadStore } from '@qms/read-store';
 import { FakeEventStore } from '../../../testing/src/fake-event-store';
 import { monthsBetween } from '../kpi/calendar';
 import { project } from '../kpi/__fixtures__/project';
@@ -61,7 +61,7 @@ describe('overdue-month tokens', () => {
 });
 
 describe('drill-down filters on the scenario of the monthly report (Asia/Shanghai)', () => {
-  let store: SqliteReadStore;
+  let store: ReadStore;
   const inputs = inputsOf(project(SCENARIO_EVENTS, reportProjections(config), 1000));
 
   beforeAll(async () => {

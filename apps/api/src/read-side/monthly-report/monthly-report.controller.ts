@@ -2,7 +2,7 @@ import { Controller, Get, Inject, Param, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { ValidationError } from '@qms/domain-kernel';
 import { READ_STORE, type ReadStore } from '@qms/read-store';
-import { QUALITY_REPORTING_PROJECTION, type MonthlyReportMaterializer, type SectionChoice } from '@qms/reporting';
+import { MONTHLY_REPORT_PROJECTION, type MonthlyReportMaterializer, type SectionChoice } from '@qms/reporting';
 import { IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import type { FastifyReply } from 'fastify';
 import { awaitPosition, READ_MODEL_POSITIONS, type ReadModelPositions } from '../read-model-positions';
@@ -48,7 +48,7 @@ export class MonthlyReportController {
   @Get()
   @ApiOperation({ summary: 'Reports of a month range (every KPI of the KPI dictionary with target and met flag)' })
   async range(@Query() query: MonthlyReportQueryDto, @Res({ passthrough: true }) reply: FastifyReply) {
-    const position = await awaitPosition(this.positions, QUALITY_REPORTING_PROJECTION, query.minPosition);
+    const position = await awaitPosition(this.positions, MONTHLY_REPORT_PROJECTION, query.minPosition);
     const to = query.to ?? query.from;
     const from = query.from ?? to;
     if (from === undefined || to === undefined) throw ValidationError.field('from', 'give from and/or to as YYYY-MM');
@@ -58,16 +58,16 @@ export class MonthlyReportController {
     const reports = [];
     for (const month of months) reports.push(await this.materializer.report(this.store, month, sectionsOf(query)));
     void reply.header('X-Read-Model-Position', String(position));
-    return { position, reports };
+    return { position, readModel: this.positions.standingOf(MONTHLY_REPORT_PROJECTION), reports };
   }
 
   @Get(':month')
   @ApiOperation({ summary: "One month's report" })
   async month(@Param('month') month: string, @Query() query: MonthlyReportQueryDto, @Res({ passthrough: true }) reply: FastifyReply) {
     if (!MONTH.test(month)) throw ValidationError.field('month', 'must be YYYY-MM');
-    const position = await awaitPosition(this.positions, QUALITY_REPORTING_PROJECTION, query.minPosition);
+    const position = await awaitPosition(this.positions, MONTHLY_REPORT_PROJECTION, query.minPosition);
     void reply.header('X-Read-Model-Position', String(position));
-    return { position, report: await this.materializer.report(this.store, month, sectionsOf(query)) };
+    return { position, readModel: this.positions.standingOf(MONTHLY_REPORT_PROJECTION), report: await this.materializer.report(this.store, month, sectionsOf(query)) };
   }
 }
 
