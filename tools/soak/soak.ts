@@ -229,6 +229,20 @@ async function getJson(api: Api, apiKey: string, method: 'GET' | 'POST', path: s
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 }
 
+/** Each projection's live read model against a clean rebuild of it, one projection at a time. */
+async function everyReadModelEqualsRebuild(api: Api, problems: string[]): Promise<boolean> {
+  const listing = await fetch(`${api.url}/admin/projections`, { headers: { authorization: 'Bearer dev-admin' } });
+  const projections = (await listing.json()) as { name: string }[];
+  let equal = projections.length > 0;
+  for (const { name } of projections) {
+    const compare = await getJson(api, 'dev-admin', 'GET', `/admin/projections/${name}/verify`);
+    if (compare.status === 200 && compare.body['equal'] === true) continue;
+    equal = false;
+    problems.push(`read model ${name}: ${compare.status} ${JSON.stringify(compare.body).slice(0, 300)}`);
+  }
+  return equal;
+}
+
 interface StoredEvent {
   readonly streamId: string;
   readonly type: string;
@@ -312,9 +326,7 @@ async function main(): Promise<number> {
     const chain = await getJson(api, 'dev-admin', 'POST', '/audit/verify');
     const chainOk = chain.status === 200 && chain.body['ok'] === true;
     if (!chainOk) problems.push(`hash chain: ${chain.status} ${JSON.stringify(chain.body).slice(0, 300)}`);
-    const compare = await getJson(api, 'dev-admin', 'GET', '/admin/projections/quality_reporting/verify');
-    const readModelsEqual = compare.status === 200 && compare.body['equal'] === true;
-    if (!readModelsEqual) problems.push(`read models: ${compare.status} ${JSON.stringify(compare.body).slice(0, 300)}`);
+    const readModelsEqual = await everyReadModelEqualsRebuild(api, problems);
     await api.stop();
 
     const log = checkLog(readLog(join(dataDir, 'events.db')), tally.acknowledged);
