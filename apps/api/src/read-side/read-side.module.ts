@@ -12,6 +12,7 @@ import { HEALTH_CONTRIBUTORS, type HealthContributor } from '../health/health-co
 import { EVENT_CATALOGUE } from '../infrastructure/tokens';
 import { ComplaintListsController } from './complaint-lists/complaint-lists.controller';
 import { MetricsController } from './metrics.controller';
+import { ComplaintBreakdownsController } from './monthly-report/breakdowns/complaint-breakdowns.controller';
 import { MonthlyReportController } from './monthly-report/monthly-report.controller';
 import { engineOptionsFor } from './engine-options';
 import { ProjectionsAdminController } from './projections-admin.controller';
@@ -30,7 +31,14 @@ const QUALITY_REPORTING = Symbol('QUALITY_REPORTING');
 @Global()
 @Module({
   imports: [ComplaintsModule],
-  controllers: [ComplaintListsController, MonthlyReportController, SatisfactionSummaryController, ProjectionsAdminController, MetricsController],
+  controllers: [
+    ComplaintListsController,
+    ComplaintBreakdownsController,
+    MonthlyReportController,
+    SatisfactionSummaryController,
+    ProjectionsAdminController,
+    MetricsController,
+  ],
   providers: [
     {
       provide: READ_STORE,
