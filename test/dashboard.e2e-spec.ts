@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import type { Browser, Page } from 'playwright-core';
@@ -16,6 +16,10 @@ const SCREENSHOTS = join(__dirname, '..', 'tmp', 'screenshots');
 
 if (!HAS_CHROMIUM) process.stderr.write(`dashboard page tests skipped: no Chromium at ${CHROMIUM} (install chromium or set CHROMIUM_PATH)\n`);
 
+/** A JSON answer of the API, or an object of the page, read field by field. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- see above
+type Json = any;
+
 /** What a tile shows for a KPI value: the page's rounding, in the page's language. */
 const shown = (value: number | null, decimals: number, language: string) =>
   value === null ? '—' : new Intl.NumberFormat(language, { minimumFractionDigits: decimals, maximumFractionDigits: decimals }).format(value);
@@ -23,8 +27,7 @@ const shown = (value: number | null, decimals: number, language: string) =>
 describe('monthly report for people: workbook and page', () => {
   let api: TestApp;
   let position = 0;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the report as the JSON API serves it
-  let report: any;
+  let report: Json;
 
   beforeAll(async () => {
     api = await startTestApp();
@@ -44,11 +47,14 @@ describe('monthly report for people: workbook and page', () => {
       expect(response.statusCode).toBe(200);
       const workbook = new ExcelJS.Workbook();
       await workbook.xlsx.load(response.rawPayload as unknown as ArrayBuffer);
-      return { workbook, headers: response.headers };
+      return { workbook, headers: response.headers, bytes: response.rawPayload };
     };
 
     it.each(LANGUAGES)('names the sheets and the headers in %s', async (language) => {
-      const { workbook, headers } = await workbookOf(`?format=xlsx&lang=${language}`);
+      const { workbook, headers, bytes } = await workbookOf(`?format=xlsx&lang=${language}`);
+      // Kept beside the screenshots, to be looked at (and printed) by a person.
+      mkdirSync(SCREENSHOTS, { recursive: true });
+      writeFileSync(join(SCREENSHOTS, `monthly-report-${MONTH}-${language}.xlsx`), bytes);
       expect(headers['content-type']).toContain('spreadsheetml');
       expect(headers['content-disposition']).toContain(`monthly-report-${MONTH}-${language}.xlsx`);
       expect(workbook.worksheets.map((sheet) => sheet.name)).toEqual(
@@ -95,7 +101,7 @@ describe('monthly report for people: workbook and page', () => {
       const header = sheet.getRow(1).values as string[];
       const ppm = header.indexOf('PPM');
       const otd = header.indexOf('On-time delivery');
-      report.customers.forEach((customer: any, index: number) => {
+      report.customers.forEach((customer: Json, index: number) => {
         const row = sheet.getRow(2 + index);
         expect(row.getCell(header.indexOf('Received')).value).toBe(customer.complaints.received);
         if (customer.deliveries.ppm === null) expect(row.getCell(ppm).value).toBeNull();
@@ -147,7 +153,7 @@ describe('monthly report for people: workbook and page', () => {
       expect(counts.reduce((sum: number, count: number) => sum + count, 0)).toBe(complaints);
       expect(items.at(-1).cumulativePercent).toBeCloseTo(100, 9);
       const year = await api.request('GET', `/reports/monthly?from=2025-12&to=${MONTH}&totalOnly=true`, { key: 'dev-management' });
-      expect(complaints).toBe(year.body.reports.reduce((sum: number, month: any) => sum + month.total.complaints.received, 0));
+      expect(complaints).toBe(year.body.reports.reduce((sum: number, month: Json) => sum + month.total.complaints.received, 0));
       expect(year.body.reports.every((month: { customers: unknown[] }) => month.customers.length === 0)).toBe(true);
     });
 
@@ -215,7 +221,7 @@ describe('monthly report for people: workbook and page', () => {
 
     const tilesDrawn = (page: Page) =>
       page.waitForFunction(() => {
-        const document = (globalThis as any).document; // specs compile without the DOM library
+        const document = (globalThis as Json).document; // specs compile without the DOM library
         return document.querySelectorAll('#tiles .tile').length > 0 && document.getElementById('status')?.textContent === '';
       });
 
@@ -230,8 +236,8 @@ describe('monthly report for people: workbook and page', () => {
         expect(await tile.getAttribute('class')).toContain(expected.met === true ? 'met' : expected.met === false ? 'missed' : 'none');
       }
       const charts = await page.evaluate(() =>
-        [...(globalThis as any).document.querySelectorAll('[data-chart]')].map((element: any) => {
-          const chart = (globalThis as any).echarts.getInstanceByDom(element);
+        [...(globalThis as Json).document.querySelectorAll('[data-chart]')].map((element: Json) => {
+          const chart = (globalThis as Json).echarts.getInstanceByDom(element);
           const series: { data: unknown[] }[] = chart?.getOption().series ?? [];
           const canvas = element.querySelector('canvas');
           const pixels = canvas?.getContext('2d')?.getImageData(0, 0, canvas.width, canvas.height).data ?? [];
@@ -258,7 +264,7 @@ describe('monthly report for people: workbook and page', () => {
       await tilesDrawn(page);
       const customer = report.customers.find((entry: { deliveries: { ppm: number | null } }) => entry.deliveries.ppm !== null);
       await page.locator('#customer').selectOption(customer.customerId);
-      await page.waitForFunction((id) => (globalThis as any).document.getElementById('meta')?.textContent?.includes(id) === true, customer.customerId);
+      await page.waitForFunction((id) => (globalThis as Json).document.getElementById('meta')?.textContent?.includes(id) === true, customer.customerId);
       await tilesDrawn(page);
       for (const display of KPI_DISPLAY) {
         const expected = customer.kpis[display.name];

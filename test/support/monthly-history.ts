@@ -124,7 +124,7 @@ export async function seedMonthlyHistory(api: Pick<TestApp, 'request'>): Promise
       await post(on('containment'), 'dev-quality', { description: '100 % sort of stock and in transit', quantitySecured: 400, occurredAt: at(received, random() < 0.17 ? 3 * DAY : 6 * HOUR) });
       // The month's later complaints are still being analysed at its end.
       if (month === HISTORY_LAST_MONTH && index > 0) continue;
-      const category = CAUSES[pick(CAUSE_SEQUENCE)]!;
+      const category = CAUSES[pick(CAUSE_SEQUENCE)];
       await post(on('root-cause'), departmentKey, { category, method: 'five_why', description: `${category} cause`, departmentExplanation: 'five-why analysis', occurredAt: at(received, DAY) });
       const ours = random() < 0.85;
       await post(on('responsibility'), 'dev-quality', {

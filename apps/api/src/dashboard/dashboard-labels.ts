@@ -47,7 +47,7 @@ export const DASHBOARD_TEXT = {
   noActivity: t('该客户本月无活动', 'No activity of this customer this month'),
   period: t('统计期间', 'Period'),
   timeZone: t('时区', 'Time zone'),
-  position: t('数据截至事件位置', 'Read model position'),
+  position: t('数据截至事件', 'Data as of event'),
   downloadWorkbook: t('导出 Excel', 'Excel workbook'),
   footer: t('数据来源：客户抱怨、退货、交货及满意度调查的事件记录；未达成目标时应提出矫正及预防措施。', 'Source: the recorded events of complaints, returns, deliveries and surveys; a missed target calls for corrective and preventive action.'),
 } as const satisfies Record<string, Bilingual>;

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Controller, Get, Headers, Res } from '@nestjs/common';
-import { ApiExcludeController } from '@nestjs/swagger';
+import { ApiExcludeEndpoint, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Public } from '../auth/auth.guard';
 import { dashboardLabels } from './dashboard-labels';
@@ -51,7 +51,7 @@ function asset(body: Buffer | string, type: string, cacheControl = 'no-cache'): 
  * The monthly report page (GET /dashboard) a manager opens on the meeting-room screen: static
  * files and the labels; the data comes from the read APIs, with the user's own API key.
  */
-@ApiExcludeController()
+@ApiTags('reports')
 @Public()
 @Controller('dashboard')
 export class DashboardController {
@@ -69,6 +69,11 @@ export class DashboardController {
   }
 
   @Get()
+  @ApiOperation({
+    summary: 'The monthly report page for the meeting-room screen (HTML; asks for the API key and reads the read APIs with it)',
+    description: 'KPI tiles against target, twelve-month PPM and on-time-delivery trends, age of open 8Ds, complaint Paretos; ?month=YYYY-MM&lang=zh-CN|en&customer=',
+  })
+  @ApiProduces('text/html')
   page(@Headers('if-none-match') ifNoneMatch: string | undefined, @Res() reply: FastifyReply): Promise<void> {
     void reply.header('Content-Security-Policy', DASHBOARD_CSP);
     void reply.header('X-Content-Type-Options', 'nosniff');
@@ -77,21 +82,25 @@ export class DashboardController {
   }
 
   @Get('dashboard.js')
+  @ApiExcludeEndpoint()
   script(@Headers('if-none-match') ifNoneMatch: string | undefined, @Res() reply: FastifyReply): Promise<void> {
     return this.send(reply, this.assets.script, ifNoneMatch);
   }
 
   @Get('dashboard.css')
+  @ApiExcludeEndpoint()
   style(@Headers('if-none-match') ifNoneMatch: string | undefined, @Res() reply: FastifyReply): Promise<void> {
     return this.send(reply, this.assets.style, ifNoneMatch);
   }
 
   @Get('echarts.min.js')
+  @ApiExcludeEndpoint()
   charts(@Headers('if-none-match') ifNoneMatch: string | undefined, @Res() reply: FastifyReply): Promise<void> {
     return this.send(reply, this.assets.charts, ifNoneMatch);
   }
 
   @Get('labels.json')
+  @ApiExcludeEndpoint()
   labels(@Headers('if-none-match') ifNoneMatch: string | undefined, @Res() reply: FastifyReply): Promise<void> {
     return this.send(reply, this.assets.labels, ifNoneMatch);
   }

@@ -373,13 +373,14 @@ function renderPareto(by, pareto) {
   /** @type {{ key: string, label: string, complaints: number, cumulativePercent: number }[]} */
   const items = pareto.items.map((/** @type {any} */ item) => ({ ...item, label: by === 'cause' ? (labels.causes[item.key]?.[state.language] ?? item.key) : item.key }));
   if (pareto.others !== null) items.push({ key: '', label: `${t('others')} (${pareto.others.items})`, complaints: pareto.others.complaints, cumulativePercent: 100 });
+  const labelLayout = categoryLabels(`pareto-${by}`, items.length);
   draw(`pareto-${by}`, {
     ...baseOption(),
-    grid: { left: 30, right: 36, top: 14, bottom: 58 },
+    grid: { left: 30, right: 36, top: 14, bottom: labelLayout.rotate === 0 ? 28 : 58 },
     xAxis: {
       type: 'category',
       data: items.map((item) => item.label),
-      axisLabel: { fontSize: 10, interval: 0, ...categoryLabels(`pareto-${by}`, items.length), overflow: 'truncate' },
+      axisLabel: { fontSize: 10, interval: 0, ...labelLayout, overflow: 'truncate' },
       axisTick: { alignWithLabel: true },
     },
     yAxis: [

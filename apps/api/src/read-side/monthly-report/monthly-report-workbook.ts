@@ -28,6 +28,8 @@ export const KPI_HEADER_ROW = 4;
 const MET_STYLE = { fill: 'FFC6EFCE', font: 'FF006100' };
 const MISSED_STYLE = { fill: 'FFFFC7CE', font: 'FF9C0006' };
 const HEADER_FILL = 'FFDDE3EA';
+/** The default font of Excel in each language (Excel substitutes one it has when absent). */
+const FONT_NAME: Readonly<Record<ReportLanguage, string>> = { 'zh-CN': '等线', en: 'Calibri' };
 
 /** Figures of one row: a customer's, or the company total. */
 type Section = Omit<MonthlyFigures, 'complaints' | 'notifications'> & {
@@ -59,6 +61,11 @@ export async function monthlyReportWorkbook({ report, language, position }: Mont
   departmentSheet(workbook, report, language);
   returnsSheet(workbook, report, language);
   deliveriesSheet(workbook, report, language);
+  for (const sheet of workbook.worksheets) {
+    useFont(sheet, FONT_NAME[language]);
+    // Printed, every page names the report and the month.
+    sheet.headerFooter = { oddHeader: `&L${text('title', language)}&R${report.month}`, oddFooter: '&L&A&R&P / &N' };
+  }
   return Buffer.from(await workbook.xlsx.writeBuffer());
 }
 
@@ -113,17 +120,12 @@ const CUSTOMER_COLUMNS: readonly Column[] = [
   { header: 'containmentOnTime', width: 12, kind: 'percent', value: (s) => s.complaints.containmentOnTimePercent, kpi: 'containmentOnTimePercent' },
   { header: 'actionReplyOnTime', width: 12, kind: 'percent', value: (s) => s.complaints.actionReplyOnTimePercent, kpi: 'actionReplyOnTimePercent' },
   { header: 'meanDaysToClose', width: 11, kind: 'days', value: (s) => s.complaints.meanDaysToClose, kpi: 'meanDaysToClose' },
-  { header: 'repeats', width: 10, kind: 'count', value: (s) => s.complaints.repeats },
   { header: 'repeatRate', width: 10, kind: 'percent', value: (s) => s.complaints.repeatRatePercent, kpi: 'repeatRatePercent' },
   { header: 'eightDOnTime', width: 11, kind: 'percent', value: (s) => s.complaints.eightDOnTimeClosurePercent, kpi: 'eightDOnTimeClosurePercent' },
   { header: 'defectiveQuantity', width: 11, kind: 'quantity', value: (s) => s.complaints.defectiveQuantity, kpi: 'defectiveQuantity' },
   { header: 'deliveredQuantity', width: 13, kind: 'quantity', value: (s) => s.deliveries.deliveredQuantity },
   { header: 'ppm', width: 10, kind: 'ppm', value: (s) => s.deliveries.ppm, kpi: 'ppm' },
-  { header: 'ppmTarget', width: 10, kind: 'ppm', value: (s) => s.kpis.ppm.target },
-  { header: 'deliveries', width: 10, kind: 'count', value: (s) => s.deliveries.deliveries },
   { header: 'onTimeDelivery', width: 12, kind: 'percent', value: (s) => s.deliveries.onTimeDeliveryPercent, kpi: 'onTimeDeliveryPercent' },
-  { header: 'onTimeDeliveryTarget', width: 12, kind: 'percent', value: (s) => s.kpis.onTimeDeliveryPercent.target },
-  { header: 'premiumFreight', width: 10, kind: 'count', value: (s) => s.deliveries.premiumFreightDeliveries, kpi: 'premiumFreight' },
   { header: 'returns', width: 10, kind: 'count', value: (s) => s.returns.returns, kpi: 'returnsReceived' },
   { header: 'notifications', width: 10, kind: 'count', value: (s) => s.notifications.received, kpi: 'customerNotifications' },
   { header: 'csi', width: 10, kind: 'index', value: (s) => s.satisfaction.csi, kpi: 'csi' },
@@ -326,7 +328,15 @@ function printSetup(sheet: ExcelJS.Worksheet, printArea: string, headerRow: numb
     horizontalCentered: true,
     margins: { left: 0.5, right: 0.5, top: 0.6, bottom: 0.6, header: 0.3, footer: 0.3 },
   };
-  sheet.headerFooter = { oddFooter: '&L&A&R&P / &N' };
+}
+
+/** Every written cell in the report's font, keeping its weight, size and colour. */
+function useFont(sheet: ExcelJS.Worksheet, name: string): void {
+  sheet.eachRow((row) => {
+    row.eachCell((cell) => {
+      cell.font = { size: 11, ...cell.font, name };
+    });
+  });
 }
 
 /** 'YYYY-MM-01 – YYYY-MM-DD' of the month, local dates. */
