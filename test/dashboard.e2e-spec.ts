@@ -275,6 +275,35 @@ describe('monthly report for people: workbook and page', () => {
       await page.close();
     });
 
+    it('switches language in place, widens the Pareto to twelve months and downloads the workbook with the key', async () => {
+      const { page, errors } = await open(`month=${MONTH}&lang=zh-CN`);
+      await tilesDrawn(page);
+      await page.locator('button.lang[data-lang="en"]').click();
+      expect(await page.locator('h1').textContent()).toBe(REPORT_TEXT.title.en);
+      expect(await page.locator('#tiles [data-kpi="ppm"] .label').textContent()).toBe('Customer PPM');
+      expect(page.url()).toContain('lang=en');
+
+      await page.locator('button.scope[data-months="12"]').click();
+      const year = await api.request('GET', `/reports/monthly/${MONTH}/pareto?by=defect&months=12&limit=10`, { key: 'dev-management' });
+      await page.waitForFunction(
+        (expected) => {
+          const chart = (globalThis as Json).echarts.getInstanceByDom((globalThis as Json).document.getElementById('chart-pareto-defect'));
+          const bars: { value: number }[] = chart?.getOption().series[0].data ?? [];
+          return bars.reduce((sum, bar) => sum + bar.value, 0) === expected;
+        },
+        year.body.complaints,
+      );
+      await page.screenshot({ path: join(SCREENSHOTS, 'dashboard-en-pareto-12-months.png'), fullPage: true });
+
+      const [download] = await Promise.all([page.waitForEvent('download'), page.locator('#download').click()]);
+      expect(download.suggestedFilename()).toBe(`monthly-report-${MONTH}-en.xlsx`);
+      const workbook = new ExcelJS.Workbook();
+      await workbook.xlsx.readFile((await download.path())!);
+      expect(workbook.worksheets[0]!.name).toBe('KPI');
+      expect(errors).toEqual([]);
+      await page.close();
+    });
+
     it('asks again for the key when the API refuses it', async () => {
       const { page } = await open(`month=${MONTH}&lang=en`, 'not-a-key');
       await page.locator('#key-error').waitFor({ state: 'visible' });

@@ -13,7 +13,7 @@ const LANGUAGE_STORAGE = 'qms.dashboard.language';
 const PARETO_DIMENSIONS = /** @type {const} */ (['defect', 'part', 'customer', 'cause']);
 const PARETO_ITEMS = 10;
 const MONTHS_OFFERED = 36;
-const COLOURS = { met: '#2e7d32', missed: '#c62828', none: '#8a94a3', bar: '#3d5a80', line: '#e07a1f', target: '#5f6b7a', urgent: '#c62828', normal: '#3d5a80' };
+const COLOURS = { met: '#2e7d32', missed: '#c62828', none: '#8a94a3', bar: '#3d5a80', tail: '#a9b8cc', line: '#e07a1f', target: '#5f6b7a', urgent: '#c62828', normal: '#3d5a80' };
 const FONT = "'Segoe UI', 'PingFang SC', 'Microsoft YaHei', 'Noto Sans CJK SC', 'Droid Sans Fallback', sans-serif";
 
 /** @type {{ languages: Language[], kpis: KpiDisplay[], causes: Record<string, Record<Language, string>>, text: Record<string, Record<Language, string>> }} */
@@ -233,7 +233,11 @@ function render() {
   renderTrend('ppm', trend.reports, 'ppm');
   renderTrend('otd', trend.reports, 'onTimeDeliveryPercent');
   renderAge(age);
-  for (const by of PARETO_DIMENSIONS) renderPareto(by, pareto[by]);
+  const paretos = PARETO_DIMENSIONS.map((by) => ({ by, items: paretoItems(by, pareto[by]) }));
+  const layouts = paretos.map(({ by, items }) => categoryLabels(`pareto-${by}`, items.length));
+  // One bottom margin for the row, so that the four charts' axes line up.
+  const bottom = layouts.some((layout) => layout.rotate !== 0) ? 58 : 28;
+  paretos.forEach(({ by, items }, index) => renderPareto(by, items, /** @type {{ rotate: number, width: number }} */ (layouts[index]), bottom));
 }
 
 /** The section the tiles show: the company total, or the chosen customer's (null: no activity). */
@@ -365,18 +369,32 @@ function renderAge(/** @type {any} */ age) {
   });
 }
 
+/** @typedef {{ key: string, label: string, complaints: number, cumulativePercent: number }} ParetoBar */
+
 /**
+ * The listed items, named in the page's language, then the rest as one "others" bar.
  * @param {typeof PARETO_DIMENSIONS[number]} by
  * @param {any} pareto
+ * @returns {ParetoBar[]}
  */
-function renderPareto(by, pareto) {
-  /** @type {{ key: string, label: string, complaints: number, cumulativePercent: number }[]} */
+function paretoItems(by, pareto) {
+  /** @type {ParetoBar[]} */
   const items = pareto.items.map((/** @type {any} */ item) => ({ ...item, label: by === 'cause' ? (labels.causes[item.key]?.[state.language] ?? item.key) : item.key }));
   if (pareto.others !== null) items.push({ key: '', label: `${t('others')} (${pareto.others.items})`, complaints: pareto.others.complaints, cumulativePercent: 100 });
-  const labelLayout = categoryLabels(`pareto-${by}`, items.length);
+  return items;
+}
+
+/**
+ * Bars of the "vital few" (up to 80 % of the complaints) in full colour, the rest lighter.
+ * @param {typeof PARETO_DIMENSIONS[number]} by
+ * @param {ParetoBar[]} items
+ * @param {{ rotate: number, width: number }} labelLayout
+ * @param {number} bottom
+ */
+function renderPareto(by, items, labelLayout, bottom) {
   draw(`pareto-${by}`, {
     ...baseOption(),
-    grid: { left: 30, right: 36, top: 14, bottom: labelLayout.rotate === 0 ? 28 : 58 },
+    grid: { left: 30, right: 36, top: 14, bottom },
     xAxis: {
       type: 'category',
       data: items.map((item) => item.label),
@@ -396,7 +414,12 @@ function renderPareto(by, pareto) {
       },
     },
     series: [
-      { type: 'bar', name: t('complaints'), data: items.map((item) => item.complaints), itemStyle: { color: COLOURS.bar }, barMaxWidth: 28 },
+      {
+        type: 'bar',
+        name: t('complaints'),
+        data: items.map((item, index) => ({ value: item.complaints, itemStyle: { color: index === 0 || (items[index - 1]?.cumulativePercent ?? 0) < 80 ? COLOURS.bar : COLOURS.tail } })),
+        barMaxWidth: 28,
+      },
       {
         type: 'line',
         name: t('cumulative'),
