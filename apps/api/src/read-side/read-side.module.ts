@@ -13,6 +13,7 @@ import { EVENT_CATALOGUE } from '../infrastructure/tokens';
 import { ComplaintListsController } from './complaint-lists/complaint-lists.controller';
 import { MetricsController } from './metrics.controller';
 import { ComplaintBreakdownsController } from './monthly-report/breakdowns/complaint-breakdowns.controller';
+import { MonthlyReportExportController } from './monthly-report/monthly-report-export.controller';
 import { MonthlyReportController } from './monthly-report/monthly-report.controller';
 import { engineOptionsFor } from './engine-options';
 import { ProjectionsAdminController } from './projections-admin.controller';
@@ -35,6 +36,7 @@ const QUALITY_REPORTING = Symbol('QUALITY_REPORTING');
     ComplaintListsController,
     ComplaintBreakdownsController,
     MonthlyReportController,
+    MonthlyReportExportController,
     SatisfactionSummaryController,
     ProjectionsAdminController,
     MetricsController,

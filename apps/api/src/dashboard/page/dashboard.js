@@ -139,14 +139,15 @@ async function load() {
   const and = (/** @type {string} */ query) => (query === '' ? '' : `&${query}`);
   const query = (/** @type {string} */ query) => (query === '' ? '' : `?${query}`);
   try {
-    const [current, trend, age, ...paretos] = await Promise.all([
+    const [current, section, trend, age, ...paretos] = await Promise.all([
       api(`reports/monthly/${month}`),
-      api(`reports/monthly?from=${addMonths(month, -11)}&to=${month}${customer === '' ? '&totalOnly=true' : and(customer)}`),
+      customer === '' ? null : api(`reports/monthly/${month}?${customer}`),
+      api(`reports/monthly?from=${addMonths(month, -11)}&to=${month}${and(customer)}`),
       api(`reports/monthly/${month}/open-age${query(customer)}`),
       ...PARETO_DIMENSIONS.map((by) => api(`reports/monthly/${month}/pareto?by=${by}&limit=${PARETO_ITEMS}&months=${state.paretoMonths}${and(customer)}`)),
     ]);
     if (ticket !== state.loading) return;
-    state.data = { current, trend, age, pareto: Object.fromEntries(PARETO_DIMENSIONS.map((by, index) => [by, paretos[index]])) };
+    state.data = { current, section, trend, age, pareto: Object.fromEntries(PARETO_DIMENSIONS.map((by, index) => [by, paretos[index]])) };
     setStatus('', false);
     render();
   } catch (error) {
@@ -215,9 +216,10 @@ function applyLanguage() {
 }
 
 function render() {
-  const { current, trend, age, pareto } = state.data;
+  const { current, section: customerReport, trend, age, pareto } = state.data;
   const report = current.report;
-  renderCustomers(report.customers.map((/** @type {any} */ customer) => customer.customerId));
+  // The month's customers with a section (the report names them without their sections).
+  renderCustomers(report.customerIds ?? report.customers.map((/** @type {any} */ customer) => customer.customerId));
   for (const button of document.querySelectorAll('button.scope')) {
     button.setAttribute('aria-pressed', String(Number(/** @type {HTMLElement} */ (button).dataset['months']) === state.paretoMonths));
   }
@@ -227,7 +229,7 @@ function render() {
     `${t('period')} ${localPeriod(report.month)} (${report.timeZone})`,
     `${t('position')} ${current.position}`,
   ].join('   ·   ');
-  const section = sectionOf(report);
+  const section = sectionOf(customerReport?.report ?? report);
   if (section === null) setStatus(t('noActivity'), false);
   renderTiles(section);
   renderTrend('ppm', trend.reports, 'ppm');

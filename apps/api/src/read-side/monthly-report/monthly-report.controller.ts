@@ -1,15 +1,13 @@
-import { Controller, Get, Headers, Inject, Param, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiProduces, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, Inject, Param, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { ValidationError } from '@qms/domain-kernel';
 import { READ_STORE, type ReadStore } from '@qms/read-store';
 import { type MonthlyReportDocument, QUALITY_REPORTING_PROJECTION, type MonthlyReportMaterializer } from '@qms/reporting';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Matches, Min } from 'class-validator';
+import { IsInt, IsOptional, IsString, Matches, Min } from 'class-validator';
 import type { FastifyReply } from 'fastify';
 import { awaitPosition, READ_MODEL_POSITIONS, type ReadModelPositions } from '../read-model-positions';
 import { MONTHLY_REPORT_MATERIALIZER } from '../read-side.tokens';
-import { monthlyReportWorkbook, WORKBOOK_CONTENT_TYPE } from './monthly-report-workbook';
-import { REPORT_LANGUAGES, reportLanguage } from './report-language';
 
 const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
 
@@ -20,16 +18,6 @@ export class MonthlyReportQueryDto {
   @IsOptional()
   @IsString()
   customerId?: string;
-  @ApiPropertyOptional({ enum: ['true'], description: 'Only the company total (no customer sections): for trends' })
-  @IsOptional()
-  @IsIn(['true'], { message: '$property can only be true (omit it for every customer)' })
-  totalOnly?: 'true';
-  @ApiPropertyOptional() @IsOptional() @Type(() => Number) @IsInt() @Min(0) minPosition?: number;
-}
-
-export class MonthlyReportExportQueryDto {
-  @ApiPropertyOptional({ enum: ['xlsx'], default: 'xlsx' }) @IsOptional() @IsIn(['xlsx']) format?: 'xlsx';
-  @ApiPropertyOptional({ enum: REPORT_LANGUAGES, description: 'Default: Accept-Language, else zh-CN' }) @IsOptional() @IsString() lang?: string;
   @ApiPropertyOptional() @IsOptional() @Type(() => Number) @IsInt() @Min(0) minPosition?: number;
 }
 
@@ -55,7 +43,7 @@ export class MonthlyReportController {
     const months = monthsFrom(from, to);
     if (months.length > 120) throw ValidationError.field('to', 'a range covers at most 120 months');
     const reports = [];
-    for (const month of months) reports.push(narrow(await this.materializer.report(this.store, month), query));
+    for (const month of months) reports.push(narrow(await this.materializer.report(this.store, month), query.customerId));
     void reply.header('X-Read-Model-Position', String(position));
     return { position, reports };
   }
@@ -66,36 +54,11 @@ export class MonthlyReportController {
     if (!MONTH.test(month)) throw ValidationError.field('month', 'must be YYYY-MM');
     const position = await awaitPosition(this.positions, QUALITY_REPORTING_PROJECTION, query.minPosition);
     void reply.header('X-Read-Model-Position', String(position));
-    return { position, report: narrow(await this.materializer.report(this.store, month), query) };
-  }
-
-  @Get(':month/export')
-  @ApiOperation({
-    summary: "One month's report as an Excel workbook for the monthly meeting",
-    description: 'Sheets: KPI (value, target, met / not met), by customer, by department and cause, returns, deliveries. Chinese (default) or English.',
-  })
-  @ApiProduces(WORKBOOK_CONTENT_TYPE)
-  async export(
-    @Param('month') month: string,
-    @Query() query: MonthlyReportExportQueryDto,
-    @Headers('accept-language') acceptLanguage: string | undefined,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ) {
-    if (!MONTH.test(month)) throw ValidationError.field('month', 'must be YYYY-MM');
-    const language = reportLanguage(query.lang, acceptLanguage);
-    const position = await awaitPosition(this.positions, QUALITY_REPORTING_PROJECTION, query.minPosition);
-    const report = await this.materializer.report(this.store, month);
-    const workbook = await monthlyReportWorkbook({ report, language, position });
-    void reply.header('X-Read-Model-Position', String(position));
-    void reply.header('Content-Language', language);
-    void reply.header('Content-Type', WORKBOOK_CONTENT_TYPE);
-    void reply.header('Content-Disposition', `attachment; filename="monthly-report-${month}-${language}.xlsx"`);
-    return workbook;
+    return { position, report: narrow(await this.materializer.report(this.store, month), query.customerId) };
   }
 }
 
-function narrow(report: MonthlyReportDocument, { customerId, totalOnly }: Pick<MonthlyReportQueryDto, 'customerId' | 'totalOnly'>): MonthlyReportDocument {
-  if (totalOnly === 'true') return { ...report, customers: [] };
+function narrow(report: MonthlyReportDocument, customerId: string | undefined): MonthlyReportDocument {
   if (customerId === undefined) return report;
   return { ...report, customers: report.customers.filter((customer) => customer.customerId === customerId) };
 }
