@@ -8,13 +8,13 @@ import { Public } from '../auth/auth.guard';
 import { dashboardLabels } from './dashboard-labels';
 
 /**
- * The page's own files. `npm run build` compiles TypeScript only, so the built app reads them from
- * the source tree (dist/apps/api/src/dashboard → apps/api/src/dashboard/page).
+ * The page's own files: next to the compiled controller (`npm run build` copies them into dist/,
+ * tsc itself copies TypeScript only), or in the source tree when the app runs from source.
  */
 function pageDirectory(): string {
   const candidates = [join(__dirname, 'page'), join(__dirname, '..', '..', '..', '..', '..', 'apps', 'api', 'src', 'dashboard', 'page')];
   const found = candidates.find((candidate) => existsSync(join(candidate, 'index.html')));
-  if (found === undefined) throw new Error(`The dashboard page is missing: looked in ${candidates.join(' and ')}`);
+  if (found === undefined) throw new Error(`The dashboard page is missing (looked in ${candidates.join(' and ')}): build with npm run build, which copies it.`);
   return found;
 }
 
