@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
@@ -319,6 +320,54 @@ describe('monthly report for people: workbook and page', () => {
       expect(await page.locator('#key-error').textContent()).toBe('The key was refused; enter a valid key.');
       expect(await page.locator('#report').isHidden()).toBe(true);
       await page.close();
+    });
+  });
+});
+
+describe('monthly report breakdowns on MongoDB', () => {
+  const mongoUrl = process.env['MONGO_URL'];
+  if (mongoUrl === undefined) process.stderr.write('Monthly report breakdowns on MongoDB skipped: set MONGO_URL (e.g. from `npm run ferretdb`) to run them.\n');
+  (mongoUrl === undefined ? describe.skip : describe)('Pareto and open-8D age from the MongoDB read models', () => {
+    let api: TestApp;
+    let position = 0;
+    const customers = [`M-${randomUUID().slice(0, 6)}`, `N-${randomUUID().slice(0, 6)}`];
+
+    beforeAll(async () => {
+      api = await startTestApp({ MONGO_URL: mongoUrl!, MONGO_DATABASE: `qms_e2e_${randomUUID().slice(0, 8)}` });
+      const register = async (customerId: string, partNo: string, receivedAt: string) => {
+        const response = await api.request('POST', '/complaints', {
+          key: 'dev-sales',
+          body: { customerId, customerContact: 'Li Wei', partNo, lot: 'L-1', defectDescription: '毛刺 burr', quantityAffected: 5, severity: 'normal', channel: 'email', receivedAt, occurredAt: receivedAt, returnNeeded: false, customerProductionAffected: false },
+        });
+        expect(response.status).toBe(201);
+        position = Math.max(position, response.body.position);
+      };
+      await register(customers[0]!, 'P-1', '2026-10-03T09:00:00+08:00');
+      await register(customers[0]!, 'P-1', '2026-11-03T09:00:00+08:00');
+      await register(customers[0]!, 'P-2', '2026-11-20T09:00:00+08:00');
+      await register(customers[1]!, 'P-1', '2026-11-25T09:00:00+08:00');
+    }, 120_000);
+
+    afterAll(async () => {
+      await api?.close();
+    });
+
+    it('counts what the monthly report counts', async () => {
+      const report = (await api.request('GET', `/reports/monthly/2026-11?minPosition=${position}`, { key: 'dev-management' })).body.report;
+      const pareto = await api.request('GET', `/reports/monthly/2026-11/pareto?by=part&customerId=${customers[0]}`, { key: 'dev-management' });
+      expect(pareto.body.items.map((item: { key: string; complaints: number }) => [item.key, item.complaints])).toEqual([
+        ['P-1', 1],
+        ['P-2', 1],
+      ]);
+      const year = await api.request('GET', '/reports/monthly/2026-11/pareto?by=customer&months=2', { key: 'dev-management' });
+      expect(year.body.items.map((item: { key: string; complaints: number }) => [item.key, item.complaints])).toEqual([
+        [customers[0], 3],
+        [customers[1], 1],
+      ]);
+      const age = await api.request('GET', '/reports/monthly/2026-11/open-age', { key: 'dev-management' });
+      expect(age.body.open).toBe(report.total.complaints.openAtEnd);
+      // At the end of November (1 December 00:00 in Shanghai): 5, 10, 27 and 58 days open.
+      expect(age.body.buckets.map((bucket: { complaints: number }) => bucket.complaints)).toEqual([1, 1, 1, 1]);
     });
   });
 });

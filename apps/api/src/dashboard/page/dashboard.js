@@ -13,6 +13,8 @@ const LANGUAGE_STORAGE = 'qms.dashboard.language';
 const PARETO_DIMENSIONS = /** @type {const} */ (['defect', 'part', 'customer', 'cause']);
 const PARETO_ITEMS = 10;
 const MONTHS_OFFERED = 36;
+/** A screen left on in the meeting room follows new records. */
+const REFRESH_MS = 5 * 60_000;
 const COLOURS = { met: '#2e7d32', missed: '#c62828', none: '#8a94a3', bar: '#3d5a80', tail: '#a9b8cc', line: '#e07a1f', target: '#5f6b7a', urgent: '#c62828', normal: '#3d5a80' };
 const FONT = "'Segoe UI', 'PingFang SC', 'Microsoft YaHei', 'Noto Sans CJK SC', 'Droid Sans Fallback', sans-serif";
 
@@ -48,6 +50,9 @@ async function start() {
   state.paretoMonths = parameters.get('pareto') === '12' ? 12 : 1;
   wireControls();
   applyLanguage();
+  setInterval(() => {
+    if (state.key !== null && state.data !== null && document.visibilityState === 'visible') void load(true);
+  }, REFRESH_MS);
   if (state.key === null) showKeyPanel(false);
   else await load();
 }
@@ -128,11 +133,12 @@ async function api(path) {
   return response.json();
 }
 
-async function load() {
+/** @param {boolean} [quietly] a refresh keeps the page as it is until the new figures arrive */
+async function load(quietly = false) {
   const ticket = ++state.loading;
   byId('key-panel').hidden = true;
   byId('report').hidden = false;
-  setStatus(t('loading'), false);
+  if (!quietly) setStatus(t('loading'), false);
   updateUrl();
   const month = state.month;
   const customer = state.customer === '' ? '' : `customerId=${encodeURIComponent(state.customer)}`;
