@@ -6,3 +6,6 @@ export * from './history';
 export * from './as-of';
 export * from './eight-d/eight-d-report';
 export * from './eight-d/eight-d-rows';
+export * from './eight-d-form/eight-d-form';
+export * from './eight-d-form/labels';
+export * from './eight-d-form/local-time';

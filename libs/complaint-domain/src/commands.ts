@@ -52,8 +52,11 @@ export interface RecordContainmentData extends OnComplaint {
 export interface RecordRootCauseData extends OnComplaint {
   readonly category: CauseCategory;
   readonly method: AnalysisMethod;
+  /** The occurrence cause: why the defect was made. */
   readonly description: string;
   readonly departmentExplanation: string;
+  /** The escape cause: why it was not detected before shipping. */
+  readonly escapeDescription?: string | null;
 }
 
 export interface DecideResponsibilityData extends OnComplaint {
@@ -132,7 +135,19 @@ export interface CloseComplaintData extends OnComplaint {
 }
 
 /** The new number is computed by the domain: nextReopenNumber(state). */
-export interface ReopenComplaintData extends OnComplaint {
+/**
+ * The customer's new facts for the complaint a reopening opens (§6.3.2); each one left out is
+ * copied from the original.
+ */
+export interface ReopenFacts {
+  readonly quantityAffected?: number | null;
+  readonly lot?: string | null;
+  readonly defectDescription?: string | null;
+  /** The customer's new deadline for the action reply (instant, or a local date). */
+  readonly customerDeadline?: string | null;
+}
+
+export interface ReopenComplaintData extends OnComplaint, ReopenFacts {
   readonly reason: string;
 }
 

@@ -110,13 +110,19 @@ export interface ContainmentRecordedData extends ComplaintEventData {
   readonly quantitySecured: number | null;
 }
 
-/** May be recorded again until responsibility is decided; the latest one counts. */
+/**
+ * May be recorded again until responsibility is decided; the latest one counts. Schema v2 adds
+ * the escape cause; v1 events are read with `escapeDescription: null` (see upcast.ts).
+ */
 export interface RootCauseRecordedData extends ComplaintEventData {
   readonly category: CauseCategory;
   readonly method: AnalysisMethod;
+  /** The occurrence cause: why the defect was made. */
   readonly description: string;
   /** The responsible department's explanation of the cause (§6.2.2). */
   readonly departmentExplanation: string;
+  /** The escape cause: why the defect was not detected before it left the plant, when analysed. */
+  readonly escapeDescription: string | null;
 }
 
 export interface ResponsibilityDecidedData extends ComplaintEventData {
@@ -335,7 +341,7 @@ export const COMPLAINT_EVENT_SCHEMA_VERSIONS = {
   ComplaintRegistered: 2,
   ComplaintAssigned: 1,
   ContainmentRecorded: 1,
-  RootCauseRecorded: 1,
+  RootCauseRecorded: 2,
   ResponsibilityDecided: 1,
   CorrectiveActionPlanned: 1,
   PreventiveActionPlanned: 1,

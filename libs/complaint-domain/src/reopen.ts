@@ -1,13 +1,18 @@
-import type { RegisterComplaint } from './commands';
+import type { RegisterComplaint, ReopenFacts } from './commands';
 import type { Complaint } from './state';
 
 /**
- * The registration of the complaint a reopening opens (§6.3.2): same customer, part, lot and
- * defect, received when the customer voiced the dissatisfaction. `reopenedAs` is
- * `nextReopenNumber(original)`. The caller may adjust the intake before deciding it on the new
- * stream; the domain checks that the number extends the original's.
+ * The registration of the complaint a reopening opens (§6.3.2), received when the customer voiced
+ * the dissatisfaction. The customer's new facts (quantity, lot, description, deadline) replace
+ * the original's; everything else — customer, contact, part, severity, channel — is copied.
+ * `reopenedAs` is `nextReopenNumber(original)`; the domain checks that it extends the original's.
  */
-export function registrationForReopen(original: Complaint, reopenedAs: string, occurredAt: string): RegisterComplaint {
+export function registrationForReopen(
+  original: Complaint,
+  reopenedAs: string,
+  occurredAt: string,
+  facts: ReopenFacts = {},
+): RegisterComplaint {
   return {
     type: 'RegisterComplaint',
     data: {
@@ -16,15 +21,15 @@ export function registrationForReopen(original: Complaint, reopenedAs: string, o
       customerId: original.customerId,
       customerContact: original.customerContact,
       partNo: original.partNo,
-      lot: original.lot,
-      defectDescription: original.defectDescription,
-      quantityAffected: Math.max(original.quantityAffected, 1),
+      lot: facts.lot ?? original.lot,
+      defectDescription: facts.defectDescription ?? original.defectDescription,
+      quantityAffected: facts.quantityAffected ?? Math.max(original.quantityAffected, 1),
       severity: original.severity,
       channel: original.channel,
       receivedAt: occurredAt,
       returnNeeded: original.returnNeeded,
       customerProductionAffected: original.customerProductionAffected,
-      customerDeadline: null,
+      customerDeadline: facts.customerDeadline ?? null,
       occurredAt,
     },
   };

@@ -86,6 +86,7 @@ export const given = {
       method: 'five_why',
       description: 'Worn deburring tool',
       departmentExplanation: 'Tool life not monitored',
+      escapeDescription: null,
     },
   }),
   decided: (responsibility: 'ours' | 'not_ours' = 'ours', at = jan(6, 6)): ComplaintEvent => ({

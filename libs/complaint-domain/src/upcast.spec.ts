@@ -1,4 +1,4 @@
-import { COMPLAINT_EVENT_SCHEMA_VERSIONS, type ComplaintRegisteredData } from './events';
+import { COMPLAINT_EVENT_SCHEMA_VERSIONS, type ComplaintRegisteredData, type RootCauseRecordedData } from './events';
 import { given } from './spec-fixtures';
 import { UnknownEventVersionError, upcastComplaintEvent } from './upcast';
 
@@ -12,6 +12,15 @@ describe('upcastComplaintEvent', () => {
     expect(upcastComplaintEvent('ComplaintRegistered', 1, v1)).toEqual({
       type: 'ComplaintRegistered',
       data: { ...unchanged, customerId, channel: 'phone' },
+    });
+  });
+
+  it('lifts RootCauseRecorded v1 (occurrence cause only) to v2 with no escape cause', () => {
+    const { escapeDescription, ...v1 } = given.rootCause().data as RootCauseRecordedData;
+    expect(escapeDescription).toBeNull();
+    expect(upcastComplaintEvent('RootCauseRecorded', 1, v1)).toEqual({
+      type: 'RootCauseRecorded',
+      data: { ...v1, escapeDescription: null },
     });
   });
 

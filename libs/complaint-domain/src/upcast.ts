@@ -6,6 +6,8 @@
  * - ComplaintRegistered v1 → v2. The pilot stored the customer as `customer` (the customer code
  *   as typed by sales, sometimes with stray spaces) and had no `channel`: the pilot only took
  *   complaints by phone. v2 names the field `customerId` (trimmed) and sets `channel: 'phone'`.
+ * - RootCauseRecorded v1 → v2. v1 recorded only the occurrence cause; the 8D report also shows
+ *   the escape cause (why it was not detected), which earlier analyses did not record: null.
  */
 import {
   COMPLAINT_EVENT_SCHEMA_VERSIONS,
@@ -25,6 +27,9 @@ const UPCASTERS: Partial<Record<ComplaintContextEventType, Readonly<Record<numbe
       customerId: typeof customer === 'string' ? customer.trim() : customer,
       channel: 'phone',
     }),
+  },
+  RootCauseRecorded: {
+    1: (data) => ({ ...data, escapeDescription: null }),
   },
 };
 

@@ -1,4 +1,4 @@
-import type { ComplaintCommand, CustomerNotificationCommand, RegisterComplaintData } from '@qms/complaint-domain';
+import type { ComplaintCommand, CustomerNotificationCommand, RegisterComplaintData, ReopenFacts } from '@qms/complaint-domain';
 import type { RequestContext } from '../auth/request-context';
 
 /** Messages on the @nestjs/cqrs CommandBus; the domain commands travel inside them. */
@@ -23,6 +23,8 @@ export class ReopenComplaintCommand {
     readonly reason: string,
     readonly occurredAt: string,
     readonly context: RequestContext,
+    /** The customer's new facts for the new complaint; the rest is copied from the original. */
+    readonly facts: ReopenFacts = {},
   ) {}
 }
 

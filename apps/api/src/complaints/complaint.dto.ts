@@ -57,6 +57,7 @@ export class RecordRootCauseDto {
   @OneOf(ANALYSIS_METHODS) method!: string;
   @Text(4000) description!: string;
   @Text(4000) departmentExplanation!: string;
+  @OptionalText(4000) escapeDescription?: string | null;
   @OccurredAt() occurredAt?: string;
 }
 
@@ -112,6 +113,18 @@ export class PlanPreventiveActionDto extends PlanActionDto {
 export class ReasonDto {
   @Text(4000) reason!: string;
   @OccurredAt() occurredAt?: string;
+}
+
+/** §6.3.2: the customer's new facts go to the new complaint; whatever is left out is copied. */
+export class ReopenComplaintDto extends ReasonDto {
+  @ApiPropertyOptional({ minimum: 1, nullable: true, description: "The customer's new quantity affected" })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  quantityAffected?: number | null;
+  @OptionalText(100) lot?: string | null;
+  @OptionalText(4000) defectDescription?: string | null;
+  @OptionalInstant("The customer's new deadline for the action reply") customerDeadline?: string | null;
 }
 
 export class CommentDto {

@@ -101,15 +101,16 @@ export class ReopenComplaintHandler implements ICommandHandler<ReopenComplaintCo
     this.decider = createComplaintDecider(policy);
   }
 
-  async execute({ complaintNumber, reason, occurredAt, context }: ReopenComplaintCommand): Promise<CommandResult> {
+  async execute({ complaintNumber, reason, occurredAt, context, facts }: ReopenComplaintCommand): Promise<CommandResult> {
+    const reopen = { type: 'ReopenComplaint', data: { complaintNumber, reason, occurredAt, ...facts } } as const;
     const original = await this.executor.load(this.decider, complaintStreamId(complaintNumber));
     if (!isRegistered(original.state)) throw new NotFoundError(`Complaint ${complaintNumber} does not exist.`);
     const reopenedAs = nextReopenNumber(original.state);
     const reopened = await this.executor.load(this.decider, complaintStreamId(reopenedAs));
     if (!isRegistered(reopened.state)) {
-      const registration = registrationForReopen(original.state, reopenedAs, occurredAt);
+      const registration = registrationForReopen(original.state, reopenedAs, occurredAt, facts);
       // The reopening is decided on the original first so that an illegal reopen appends nothing.
-      this.decider.decide({ type: 'ReopenComplaint', data: { complaintNumber, reason, occurredAt } }, original.state, {
+      this.decider.decide(reopen, original.state, {
         now: this.clock(),
         actor: context.actor,
       });
@@ -118,7 +119,7 @@ export class ReopenComplaintHandler implements ICommandHandler<ReopenComplaintCo
     return this.executor.execute(
       this.decider,
       complaintStreamId(complaintNumber),
-      { type: 'ReopenComplaint', data: { complaintNumber, reason, occurredAt } },
+      reopen,
       context,
     );
   }

@@ -21,6 +21,7 @@ import {
   PlanCorrectiveActionDto,
   PlanPreventiveActionDto,
   ReasonDto,
+  ReopenComplaintDto,
   RecordContainmentDto,
   RecordRootCauseDto,
   RegisterComplaintDto,
@@ -183,9 +184,15 @@ export class ComplaintsController {
   @HttpCode(201)
   @Roles(...roles.ReopenComplaint)
   @ApiOperation({ summary: 'The customer is not satisfied: open a new complaint numbered original + -n, linked both ways' })
-  async reopen(@Param('number') number: string, @Body() dto: ReasonDto, @Ctx() context: RequestContext, @Res({ passthrough: true }) reply: FastifyReply) {
+  async reopen(@Param('number') number: string, @Body() dto: ReopenComplaintDto, @Ctx() context: RequestContext, @Res({ passthrough: true }) reply: FastifyReply) {
+    const { quantityAffected, lot, defectDescription, customerDeadline } = dto;
     const result = await this.commandBus.execute<ReopenComplaintCommand, CommandResult>(
-      new ReopenComplaintCommand(number, dto.reason, dto.occurredAt ?? this.now(), context),
+      new ReopenComplaintCommand(number, dto.reason, dto.occurredAt ?? this.now(), context, {
+        quantityAffected,
+        lot,
+        defectDescription,
+        customerDeadline,
+      }),
     );
     const state = result.state as { reopenedAs?: readonly string[] };
     const reopenedAs = state.reopenedAs?.at(-1);

@@ -1,6 +1,6 @@
 import type { Bilingual } from '../read-side/monthly-report/report-labels';
 import { CAUSE_CATEGORY_LABELS, KPI_DISPLAY, REPORT_TEXT } from '../read-side/monthly-report/report-labels';
-import { REPORT_LANGUAGES } from '../read-side/monthly-report/report-language';
+import { FORM_LANGUAGES } from '@qms/audit';
 
 const t = (zh: string, en: string): Bilingual => ({ 'zh-CN': zh, en });
 
@@ -55,7 +55,7 @@ export const DASHBOARD_TEXT = {
 /** Everything the page shows in words, as it is served to the page (GET /dashboard/labels.json). */
 export function dashboardLabels() {
   return {
-    languages: REPORT_LANGUAGES,
+    languages: FORM_LANGUAGES,
     kpis: KPI_DISPLAY,
     causes: CAUSE_CATEGORY_LABELS,
     text: { ...REPORT_TEXT, ...DASHBOARD_TEXT },

@@ -92,6 +92,8 @@ export interface EightDReport {
       readonly method: string;
       readonly description: string;
       readonly departmentExplanation: string;
+      /** Why it was not detected; null when the analysis did not record it. */
+      readonly escapeDescription: string | null;
       readonly current: boolean;
     })[];
     readonly responsibility: (Trace & {
@@ -252,6 +254,7 @@ function apply(draft: Draft, actions: Map<string, ActionRecord>, event: Complain
         method: event.data.method,
         description: event.data.description,
         departmentExplanation: event.data.departmentExplanation,
+        escapeDescription: event.data.escapeDescription,
         current: true,
       });
       return;

@@ -188,4 +188,39 @@ describe('ReopenComplaint (§6.3.2)', () => {
       },
     });
   });
+
+  it("carries the customer's new quantity, lot, description and deadline; the rest is copied", () => {
+    const original = fold(decider, history.closed) as Complaint;
+    const facts = { quantityAffected: 40, lot: 'L-2099', defectDescription: 'Burrs on the second batch', customerDeadline: '2025-01-31' };
+    spec.given(history.closed).when({ type: 'ReopenComplaint', data: { ...reopen().data, ...facts } }, as(actors.sales)).then([reopened(1)]);
+    const registration = registrationForReopen(original, nextReopenNumber(original), jan(25), facts);
+    const [event] = spec.given([]).when(registration, as(actors.sales)).thenEvents();
+    expect(event).toMatchObject({
+      type: 'ComplaintRegistered',
+      data: {
+        complaintNumber: `${NUMBER}-1`,
+        reopenedFrom: NUMBER,
+        customerId: original.customerId,
+        customerContact: original.customerContact,
+        partNo: original.partNo,
+        severity: original.severity,
+        channel: original.channel,
+        quantityAffected: 40,
+        lot: 'L-2099',
+        defectDescription: 'Burrs on the second batch',
+        customerDeadline: '2025-01-31T15:59:59.999Z',
+        actionReplyDueAt: '2025-01-31T15:59:59.999Z',
+      },
+    });
+  });
+
+  it('refuses new facts that cannot stand, naming each field, before anything is appended', () => {
+    spec
+      .given(history.closed)
+      .when(
+        { type: 'ReopenComplaint', data: { ...reopen().data, quantityAffected: 0, lot: ' ', customerDeadline: '2025-01-02' } },
+        as(actors.sales),
+      )
+      .thenThrows(ValidationError, /quantityAffected[\s\S]*lot[\s\S]*customerDeadline/);
+  });
 });

@@ -5,6 +5,7 @@ import type {
   CloseComplaintData,
   RejectEightDDecisionData,
   ReopenComplaintData,
+  ReopenFacts,
   ReplyToCustomerData,
 } from '../commands';
 import type {
@@ -15,7 +16,7 @@ import type {
   EightDDecisionRejected,
 } from '../events';
 import { nextReopenNumber, type Complaint } from '../state';
-import { notBefore } from '../validation';
+import { notBefore, type FieldChecks } from '../validation';
 import { requireStatus, type Step } from './step';
 
 export function approveEightDDecision(step: Step, data: ApproveEightDDecisionData): EightDDecisionApproved[] {
@@ -112,6 +113,27 @@ export function reopenComplaint(step: Step, data: ReopenComplaintData): Complain
   }
   notBefore(checks, 'occurredAt', step.occurredAt, complaint.closedAt, 'the complaint was closed');
   const reason = checks.text('reason', data.reason);
+  checkReopenFacts(checks, data, step.occurredAt, complaint.timeZone);
   checks.done();
   return [{ type: 'ComplaintReopened', data: { ...step.base, reopenedAs: nextReopenNumber(complaint), reason } }];
+}
+
+/**
+ * The new facts are checked here, before anything is appended, so that a bad quantity or
+ * deadline neither registers the new complaint nor marks the original reopened.
+ */
+function checkReopenFacts(checks: FieldChecks, facts: ReopenFacts, occurredAt: Date, timeZone: string): void {
+  if (facts.quantityAffected !== undefined && facts.quantityAffected !== null) {
+    checks.integer('quantityAffected', facts.quantityAffected, 1);
+  }
+  if (facts.lot !== undefined && facts.lot !== null) checks.text('lot', facts.lot);
+  if (facts.defectDescription !== undefined && facts.defectDescription !== null) {
+    checks.text('defectDescription', facts.defectDescription);
+  }
+  if (facts.customerDeadline !== undefined && facts.customerDeadline !== null) {
+    const deadline = checks.deadline('customerDeadline', facts.customerDeadline, timeZone);
+    if (!checks.has('customerDeadline') && deadline <= occurredAt) {
+      checks.fail('customerDeadline', 'must be after the reopening');
+    }
+  }
 }

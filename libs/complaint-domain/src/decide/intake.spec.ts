@@ -3,6 +3,7 @@ import { deciderSpec } from '../../../testing/src/decider-spec';
 import { createComplaintDecider } from '../decide';
 import { DEFAULT_DEADLINE_POLICY } from '../deadlines';
 import { NUMBER, actors, as, given, history, jan, registerData } from '../spec-fixtures';
+import type { ComplaintEvent } from '../events';
 
 const decider = createComplaintDecider({
   default: DEFAULT_DEADLINE_POLICY,
@@ -170,6 +171,15 @@ describe('RecordRootCause', () => {
 
   it('is recorded by the assigned department', () => {
     spec.given(history.assigned).when(rootCause(), as(actors.assembly)).then([given.rootCause()]);
+  });
+
+  it('records the escape cause (why it was not detected) next to the occurrence cause', () => {
+    const escapeDescription = 'Visual check samples 5 parts per hour; burrs under 0.2 mm are not visible';
+    const expected = given.rootCause();
+    spec
+      .given(history.assigned)
+      .when(rootCause(jan(6), { escapeDescription: `  ${escapeDescription} ` }), as(actors.quality))
+      .then([{ ...expected, data: { ...expected.data, escapeDescription } } as ComplaintEvent]);
   });
 
   it('may be revised until responsibility is decided', () => {

@@ -160,6 +160,7 @@ export function recordRootCause(step: Step, data: RecordRootCauseData): RootCaus
       method: checks.oneOf('method', data.method, ANALYSIS_METHODS),
       description: checks.text('description', data.description),
       departmentExplanation: checks.text('departmentExplanation', data.departmentExplanation),
+      escapeDescription: checks.optionalText('escapeDescription', data.escapeDescription),
     },
   };
   checks.done();

@@ -139,6 +139,7 @@ export function evolveComplaint(
       _id: data.complaintNumber,
       receivedAt: data.receivedAt,
       customerId: intern(data.customerId),
+      customerContact: intern(data.customerContact),
       partNo: intern(data.partNo),
       lot: data.lot,
       description: data.defectDescription,

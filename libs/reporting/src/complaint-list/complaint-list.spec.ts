@@ -171,6 +171,8 @@ describe('list views', () => {
     // 6-02 01:00Z → 6-12 13:00Z = 10.5 days.
     const early = toMasterListRow(document, '2025-06-12T13:00:00.000Z');
     expect(early).toMatchObject({
+      customerContact: 'buyer@example.com',
+      channel: 'email',
       daysOpen: 10.5,
       overdueNow: false,
       quantity: 35,

@@ -8,7 +8,7 @@
  * (status, department, root cause) are the document's current ones — a record's full state at a
  * past time is the audit's business (DESIGN §9).
  */
-import type { ActionKind, CauseCategory, CloseResult, Severity } from '@qms/complaint-domain';
+import type { ActionKind, CauseCategory, Channel, CloseResult, Severity } from '@qms/complaint-domain';
 import {
   currentRound,
   type ComplaintDocument,
@@ -35,6 +35,8 @@ export const MASTER_LIST_FIELDS = [
   '_id',
   'receivedAt',
   'customerId',
+  'customerContact',
+  'channel',
   'partNo',
   'lot',
   'description',
@@ -88,6 +90,9 @@ export interface MasterListRow {
   readonly number: string;
   readonly receivedAt: string;
   readonly customerId: string;
+  /** Null on a document projected before the list showed contacts. */
+  readonly customerContact: string | null;
+  readonly channel: Channel;
   readonly partNo: string;
   readonly lot: string;
   readonly description: string;
@@ -157,6 +162,8 @@ export function toMasterListRow(document: MasterListDocument, asOf: string): Mas
     number: document._id,
     receivedAt: document.receivedAt,
     customerId: document.customerId,
+    customerContact: document.customerContact ?? null,
+    channel: document.channel,
     partNo: document.partNo,
     lot: document.lot,
     description: document.description,

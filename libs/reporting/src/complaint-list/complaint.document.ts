@@ -14,7 +14,7 @@
  *
  * Memory decides what is kept: 100,000 of these sit in the embedded mode's process (measured at
  * about 2 KB each), so the document holds what the lists show and the KPIs need, and nothing
- * twice. Contacts, explanations, evidence, comments and the IATF 10.2.3 coverage of each action
+ * twice. Explanations, evidence, comments and the IATF 10.2.3 coverage of each action
  * (similar products/processes, PFMEA and control-plan revisions) stay in the event history,
  * which the 8D export and the audit read.
  */
@@ -111,6 +111,11 @@ export interface ComplaintDocument {
   /** Business time every KPI and deadline counts from. */
   readonly receivedAt: string;
   readonly customerId: string;
+  /**
+   * The customer's contact person, as the master list (客户抱怨处理总表) shows it; absent on
+   * documents projected before the list showed it, until the next rebuild.
+   */
+  readonly customerContact?: string;
   readonly partNo: string;
   readonly lot: string;
   readonly description: string;

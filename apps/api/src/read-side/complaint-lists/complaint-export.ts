@@ -1,80 +1,144 @@
 import { PassThrough, Readable } from 'node:stream';
 import ExcelJS from 'exceljs';
-import { type ComplaintDocument, toTrackingListRow } from '@qms/reporting';
+import { type FormLanguage, localDate, localDateTime, spreadsheetDate } from '@qms/audit';
+import { assertNever } from '@qms/domain-kernel';
+import { type ComplaintDocument, toMasterListRow, toTrackingListRow } from '@qms/reporting';
 import type { FastifyReply } from 'fastify';
+import {
+  type CellValue,
+  type ColumnKind,
+  type ExportSheet,
+  MASTER_SHEET,
+  type MasterRow,
+  TRACKING_SHEET,
+  type TrackingRow,
+  trackingRows,
+} from './complaint-export.columns';
 
-/** Columns a spreadsheet of the tracking list shows, with how each is read off a row. */
-const COLUMNS: readonly { header: string; value: (row: ReturnType<typeof toTrackingListRow>, document: ComplaintDocument) => string | number | null }[] = [
-  { header: 'Number', value: (row) => row.number },
-  { header: 'Received at', value: (row) => row.receivedAt },
-  { header: 'Customer', value: (row) => row.customerId },
-  { header: 'Part', value: (row) => row.partNo },
-  { header: 'Lot', value: (_row, document) => document.lot },
-  { header: 'Description', value: (_row, document) => document.description },
-  { header: 'Quantity', value: (_row, document) => document.quantityAffected },
-  { header: 'Severity', value: (row) => row.severity },
-  { header: 'Status', value: (row) => row.status },
-  { header: 'Department', value: (row) => row.department },
-  { header: 'Cause category', value: (row) => row.causeCategory },
-  { header: 'Root cause', value: (row) => row.rootCause?.description ?? null },
-  { header: 'Containment due', value: (row) => row.containment.dueAt },
-  { header: 'Containment done', value: (row) => row.containment.doneAt },
-  { header: 'Containment deadline', value: (row) => row.containment.state },
-  { header: 'Action reply due', value: (row) => row.actionReply.dueAt },
-  { header: 'Action reply done', value: (row) => row.actionReply.doneAt },
-  { header: 'Action reply deadline', value: (row) => row.actionReply.state },
-  { header: 'Corrective actions', value: (row) => row.correctiveActions.map((action) => `${action.actionId} ${action.owner} due ${action.dueAt} ${action.verification ?? 'open'}`).join('; ') },
-  { header: 'Preventive actions', value: (row) => row.preventiveActions.map((action) => `${action.actionId} ${action.owner} due ${action.dueAt} ${action.verification ?? 'open'}`).join('; ') },
-  { header: 'Waiver', value: (row) => row.waiver?.status ?? null },
-  { header: '8D decision', value: (row) => row.eightDDecision?.status ?? null },
-  { header: 'Closed at', value: (_row, document) => document.closedAt },
-  { header: 'Result', value: (_row, document) => document.result },
-  { header: 'Reopened from', value: (_row, document) => document.reopenedFrom },
-  { header: 'Reopened as', value: (_row, document) => document.reopenedAs.join(' ') },
-  { header: 'Days open', value: (row) => row.daysOpen },
-  { header: 'Overdue now', value: (row) => (row.overdueNow ? 'yes' : 'no') },
-];
+export const EXPORT_LISTS = ['master', 'tracking'] as const;
+export type ExportList = (typeof EXPORT_LISTS)[number];
+
+export interface ComplaintExportRequest {
+  readonly format: 'csv' | 'xlsx';
+  /** CSV holds one list; the workbook always holds both, one sheet each. */
+  readonly list: ExportList;
+  readonly lang: FormLanguage;
+  readonly timeZone: string;
+  readonly asOf: string;
+  readonly position: number;
+  /** A fresh read of the selected complaints each time it is called (the workbook reads twice). */
+  readonly documents: () => AsyncIterable<ComplaintDocument>;
+}
+
+const NUMBER_FORMATS: Readonly<Record<ColumnKind, string | undefined>> = {
+  text: undefined,
+  instant: 'yyyy-mm-dd hh:mm',
+  date: 'yyyy-mm-dd',
+  integer: '#,##0',
+  days: '0.0',
+};
 
 /**
- * Streams the list as it is read from the store, so 100,000 complaints never sit in memory at
- * once. CSV carries a BOM so that Excel opens Chinese text as UTF-8.
+ * Streams the lists as they are read from the store, so 100,000 complaints never sit in memory at
+ * once. The workbook holds real dates (the local wall clock of the configured zone) and numbers
+ * with display formats; the CSV holds the same columns as text, with a BOM so that Excel opens
+ * Chinese as UTF-8.
  */
-export async function exportComplaints(
-  reply: FastifyReply,
-  format: 'csv' | 'xlsx',
-  documents: AsyncIterable<ComplaintDocument>,
-  asOf: string,
-  position: number,
-): Promise<void> {
-  const stamp = asOf.slice(0, 10);
-  void reply.header('X-Read-Model-Position', String(position));
-  if (format === 'csv') {
+export async function exportComplaints(reply: FastifyReply, request: ComplaintExportRequest): Promise<void> {
+  const stamp = localDate(request.asOf, request.timeZone);
+  void reply.header('X-Read-Model-Position', String(request.position));
+  void reply.header('Content-Language', request.lang);
+  if (request.format === 'csv') {
     void reply.header('Content-Type', 'text/csv; charset=utf-8');
-    void reply.header('Content-Disposition', `attachment; filename="complaints-${stamp}.csv"`);
-    await reply.send(Readable.from(csvLines(documents, asOf)));
+    void reply.header('Content-Disposition', `attachment; filename="complaints-${request.list}-${stamp}.csv"`);
+    const lines = request.list === 'master' ? csvLines(MASTER_SHEET, masterRows(request), request) : csvLines(TRACKING_SHEET, allTrackingRows(request), request);
+    await reply.send(Readable.from(lines));
     return;
   }
   const output = new PassThrough();
   void reply.header('Content-Type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
   void reply.header('Content-Disposition', `attachment; filename="complaints-${stamp}.xlsx"`);
   const sending = reply.send(output);
-  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: output, useSharedStrings: false, useStyles: false });
-  const sheet = workbook.addWorksheet('Complaints');
-  sheet.addRow(COLUMNS.map((column) => column.header)).commit();
-  for await (const document of documents) {
-    const row = toTrackingListRow(document, asOf);
-    sheet.addRow(COLUMNS.map((column) => column.value(row, document))).commit();
-  }
-  sheet.commit();
+  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: output, useSharedStrings: false, useStyles: true });
+  await writeSheet(workbook, MASTER_SHEET, masterRows(request), request);
+  await writeSheet(workbook, TRACKING_SHEET, allTrackingRows(request), request);
   await workbook.commit();
   await sending;
 }
 
-async function* csvLines(documents: AsyncIterable<ComplaintDocument>, asOf: string): AsyncGenerator<string> {
-  yield `\uFEFF${COLUMNS.map((column) => csvCell(column.header)).join(',')}\r\n`;
-  for await (const document of documents) {
-    const row = toTrackingListRow(document, asOf);
-    yield `${COLUMNS.map((column) => csvCell(column.value(row, document))).join(',')}\r\n`;
+async function* masterRows(request: ComplaintExportRequest): AsyncGenerator<MasterRow> {
+  for await (const document of request.documents()) yield { row: toMasterListRow(document, request.asOf), document };
+}
+
+async function* allTrackingRows(request: ComplaintExportRequest): AsyncGenerator<TrackingRow> {
+  for await (const document of request.documents()) yield* trackingRows(toTrackingListRow(document, request.asOf));
+}
+
+async function writeSheet<Row>(
+  workbook: ExcelJS.stream.xlsx.WorkbookWriter,
+  sheet: ExportSheet<Row>,
+  rows: AsyncIterable<Row>,
+  { lang, timeZone }: ComplaintExportRequest,
+): Promise<void> {
+  const columns = sheet.columns;
+  const worksheet = workbook.addWorksheet(lang === 'zh-CN' ? sheet.zh : sheet.en, {
+    views: [{ state: 'frozen', xSplit: 1, ySplit: 1 }],
+    pageSetup: { paperSize: 9, orientation: 'landscape', fitToPage: true, fitToWidth: 1, fitToHeight: 0, printTitlesRow: '1:1' },
+  });
+  worksheet.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: columns.length } };
+  worksheet.columns = columns.map((column, index) => ({
+    key: String(index),
+    width: column.width,
+    style: { numFmt: NUMBER_FORMATS[column.kind], alignment: { vertical: 'top', wrapText: column.width >= 30 } },
+  }));
+  const header = worksheet.addRow(columns.map((column) => (lang === 'zh-CN' ? column.zh : column.en)));
+  header.font = { bold: true };
+  header.alignment = { vertical: 'middle', wrapText: true };
+  header.fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFD9E1F2' } };
+  header.commit();
+  for await (const row of rows) {
+    worksheet.addRow(columns.map((column) => excelValue(column.kind, column.value(row, lang, timeZone), timeZone))).commit();
+  }
+  worksheet.commit();
+}
+
+function excelValue(kind: ColumnKind, value: CellValue, timeZone: string): string | number | Date | null {
+  if (value === null) return null;
+  switch (kind) {
+    case 'instant':
+    case 'date':
+      return typeof value === 'string' ? spreadsheetDate(value, timeZone) : value;
+    case 'text':
+    case 'integer':
+    case 'days':
+      return value;
+    default:
+      return assertNever(kind, 'column kind');
+  }
+}
+
+async function* csvLines<Row>(sheet: ExportSheet<Row>, rows: AsyncIterable<Row>, { lang, timeZone }: ComplaintExportRequest): AsyncGenerator<string> {
+  yield `\uFEFF${sheet.columns.map((column) => csvCell(lang === 'zh-CN' ? column.zh : column.en)).join(',')}\r\n`;
+  for await (const row of rows) {
+    yield `${sheet.columns.map((column) => csvCell(csvText(column.kind, column.value(row, lang, timeZone), timeZone))).join(',')}\r\n`;
+  }
+}
+
+/** The same text Excel shows for the workbook's cell. */
+function csvText(kind: ColumnKind, value: CellValue, timeZone: string): CellValue {
+  if (value === null) return null;
+  switch (kind) {
+    case 'instant':
+      return typeof value === 'string' ? localDateTime(value, timeZone) : value;
+    case 'date':
+      return typeof value === 'string' ? localDate(value, timeZone) : value;
+    case 'days':
+      return typeof value === 'number' ? value.toFixed(1) : value;
+    case 'text':
+    case 'integer':
+      return value;
+    default:
+      return assertNever(kind, 'column kind');
   }
 }
 

@@ -1,8 +1,10 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
+import { FORM_LANGUAGES, type FormLanguage } from '@qms/audit';
 import { CHANNELS, SEVERITIES } from '@qms/complaint-domain';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import { INSTANT } from '../../http/dto-validators';
+import { EXPORT_LISTS, type ExportList } from './complaint-export';
 
 export const COMPLAINT_SORTS = ['receivedAt', '-receivedAt', 'nextDueAt', '-nextDueAt', 'number', '-number', 'closedAt', '-closedAt'] as const;
 
@@ -43,4 +45,12 @@ export class ComplaintListQueryDto {
 
 export class ComplaintExportQueryDto extends ComplaintListQueryDto {
   @ApiPropertyOptional({ enum: ['csv', 'xlsx'], default: 'csv' }) @IsOptional() @IsIn(['csv', 'xlsx']) format?: 'csv' | 'xlsx';
+  @ApiPropertyOptional({ enum: FORM_LANGUAGES, default: 'zh-CN', description: 'Column headers and values; without it, Accept-Language decides' })
+  @IsOptional()
+  @IsIn(FORM_LANGUAGES)
+  lang?: FormLanguage;
+  @ApiPropertyOptional({ enum: EXPORT_LISTS, default: 'master', description: 'The list a CSV holds; a workbook holds both, one sheet each' })
+  @IsOptional()
+  @IsIn(EXPORT_LISTS)
+  list?: ExportList;
 }

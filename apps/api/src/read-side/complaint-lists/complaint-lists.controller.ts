@@ -1,10 +1,12 @@
-import { Controller, Get, Inject, NotFoundException, Param, Query, Res } from '@nestjs/common';
+import { Controller, Get, Headers, Inject, NotFoundException, Param, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { READ_STORE, type ReadStore } from '@qms/read-store';
-import { COMPLAINTS_COLLECTION, type ComplaintDocument, QUALITY_REPORTING_PROJECTION, toMasterListRow, toTrackingListRow } from '@qms/reporting';
+import { pickFormLanguage } from '@qms/audit';
+import { COMPLAINTS_COLLECTION, type ComplaintDocument, QUALITY_REPORTING_PROJECTION, type ReportingConfig, toMasterListRow, toTrackingListRow } from '@qms/reporting';
 import type { FastifyReply } from 'fastify';
 import { CLOCK, type Clock } from '../../infrastructure/tokens';
 import { awaitPosition, READ_MODEL_POSITIONS, type ReadModelPositions } from '../read-model-positions';
+import { REPORTING_CONFIG } from '../reporting-config.provider';
 import { ComplaintExportQueryDto, ComplaintListQueryDto } from './complaint-list.query.dto';
 import { complaintListQuery } from './complaint-list.query';
 import { exportComplaints } from './complaint-export';
@@ -21,6 +23,7 @@ export class ComplaintListsController {
     @Inject(READ_STORE) private readonly store: ReadStore,
     @Inject(READ_MODEL_POSITIONS) private readonly positions: ReadModelPositions,
     @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(REPORTING_CONFIG) private readonly reporting: ReportingConfig,
   ) {}
 
   @Get()
@@ -36,13 +39,25 @@ export class ComplaintListsController {
   }
 
   @Get('export')
-  @ApiOperation({ summary: 'The master or tracking list as CSV or Excel (.xlsx), streamed' })
-  async export(@Query() query: ComplaintExportQueryDto, @Res() reply: FastifyReply): Promise<void> {
+  @ApiOperation({ summary: 'The master list (客户抱怨处理总表) and the tracking list (追踪一览表, one row per action) as an Excel workbook with a sheet each, or one of them as CSV; Chinese or English; streamed' })
+  async export(
+    @Query() query: ComplaintExportQueryDto,
+    @Headers('accept-language') acceptLanguage: string | undefined,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
     const position = await awaitPosition(this.positions, QUALITY_REPORTING_PROJECTION, query.minPosition);
     const asOf = this.clock().toISOString();
-    const { format = 'csv', pageSize: _ignored, cursor: _cursor, ...filters } = query;
+    const { format = 'csv', list = 'master', lang, pageSize: _ignored, cursor: _cursor, ...filters } = query;
     const findQuery = { ...complaintListQuery(filters, asOf), limit: undefined };
-    await exportComplaints(reply, format, this.store.stream<ComplaintDocument>(COMPLAINTS_COLLECTION, findQuery), asOf, position);
+    await exportComplaints(reply, {
+      format,
+      list,
+      lang: pickFormLanguage(lang, acceptLanguage),
+      timeZone: this.reporting.timeZone,
+      asOf,
+      position,
+      documents: () => this.store.stream<ComplaintDocument>(COMPLAINTS_COLLECTION, findQuery),
+    });
   }
 
   @Get(':number/row')

@@ -1,19 +1,19 @@
 import { Controller, Get, Headers, Inject, Param, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiProduces, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { FORM_LANGUAGES, pickFormLanguage } from '@qms/audit';
 import { ValidationError } from '@qms/domain-kernel';
 import { READ_STORE, type ReadStore } from '@qms/read-store';
 import { isMonthKey, type MonthlyReportMaterializer, QUALITY_REPORTING_PROJECTION } from '@qms/reporting';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, Min } from 'class-validator';
 import type { FastifyReply } from 'fastify';
 import { awaitPosition, READ_MODEL_POSITIONS, type ReadModelPositions } from '../read-model-positions';
 import { MONTHLY_REPORT_MATERIALIZER } from '../read-side.tokens';
 import { monthlyReportWorkbook, WORKBOOK_CONTENT_TYPE } from './monthly-report-workbook';
-import { REPORT_LANGUAGES, reportLanguage } from './report-language';
 
 export class MonthlyReportExportQueryDto {
   @ApiPropertyOptional({ enum: ['xlsx'], default: 'xlsx' }) @IsOptional() @IsIn(['xlsx']) format?: 'xlsx';
-  @ApiPropertyOptional({ enum: REPORT_LANGUAGES, description: 'Default: Accept-Language, else zh-CN' }) @IsOptional() @IsString() lang?: string;
+  @ApiPropertyOptional({ enum: FORM_LANGUAGES, description: 'Default: Accept-Language, else zh-CN' }) @IsOptional() @IsIn(FORM_LANGUAGES) lang?: (typeof FORM_LANGUAGES)[number];
   @ApiPropertyOptional() @IsOptional() @Type(() => Number) @IsInt() @Min(0) minPosition?: number;
 }
 
@@ -42,7 +42,7 @@ export class MonthlyReportExportController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<Buffer> {
     if (!isMonthKey(month)) throw ValidationError.field('month', 'must be YYYY-MM');
-    const language = reportLanguage(query.lang, acceptLanguage);
+    const language = pickFormLanguage(query.lang, acceptLanguage);
     const position = await awaitPosition(this.positions, QUALITY_REPORTING_PROJECTION, query.minPosition);
     // Every customer's section: the workbook lists them all.
     const report = await this.materializer.report(this.store, month);

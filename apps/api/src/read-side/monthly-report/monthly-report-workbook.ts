@@ -17,7 +17,7 @@ import {
   text,
   type ReportTextKey,
 } from './report-labels';
-import type { ReportLanguage } from './report-language';
+import type { FormLanguage as ReportLanguage } from '@qms/audit';
 
 export const WORKBOOK_CONTENT_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 

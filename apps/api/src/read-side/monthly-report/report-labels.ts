@@ -6,7 +6,7 @@
  */
 import { CAUSE_CATEGORIES, SEVERITIES, type Severity } from '@qms/complaint-domain';
 import { KPI_NAMES, NOT_ANALYSED, type CauseCategoryKey, type KpiName } from '@qms/reporting';
-import type { ReportLanguage } from './report-language';
+import type { FormLanguage as ReportLanguage } from '@qms/audit';
 
 export interface Bilingual {
   readonly 'zh-CN': string;

@@ -85,6 +85,7 @@ export const complaint = {
         method: 'five_why',
         description: `${category} cause`,
         departmentExplanation: 'explained',
+        escapeDescription: null,
       },
     };
   },

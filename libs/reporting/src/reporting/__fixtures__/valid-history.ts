@@ -275,7 +275,7 @@ class World {
         case 'assigned':
           command = {
             type: 'RecordRootCause',
-            data: { ...base, category: at(CAUSE_CATEGORIES, v), method: v % 2 === 0 ? 'five_why' : 'ishikawa', description: 'worn tool', departmentExplanation: 'tool life not watched' },
+            data: { ...base, category: at(CAUSE_CATEGORIES, v), method: v % 2 === 0 ? 'five_why' : 'ishikawa', description: 'worn tool', departmentExplanation: 'tool life not watched', escapeDescription: null },
           };
           break;
         case 'root_cause_recorded':
@@ -364,7 +364,7 @@ class World {
       { type: 'AssignComplaint', data: { ...base, department: at(DEPARTMENTS, a.variant + 1) } },
       {
         type: 'RecordRootCause',
-        data: { ...base, category: at(CAUSE_CATEGORIES, a.variant >> 1), method: 'five_why', description: 'second look', departmentExplanation: 'revised' },
+        data: { ...base, category: at(CAUSE_CATEGORIES, a.variant >> 1), method: 'five_why', description: 'second look', departmentExplanation: 'revised', escapeDescription: null },
       },
       { type: 'CloseComplaint', data: { ...base, remarks: null } },
       { type: 'RecordContainment', data: { ...base, description: 'late containment', quantitySecured: null } },
