@@ -314,6 +314,16 @@ describe('monthly report for people: workbook and page', () => {
       await page.close();
     });
 
+    it('shows a month without records as such, without an error', async () => {
+      const { page, errors } = await open('month=2024-06&lang=en');
+      await tilesDrawn(page);
+      expect(await page.locator('#tiles [data-kpi="complaintsReceived"] .value').textContent()).toBe('0');
+      expect(await page.locator('#tiles [data-kpi="ppm"] .value').textContent()).toBe('—');
+      await page.screenshot({ path: join(SCREENSHOTS, 'dashboard-en-empty-month.png'), fullPage: true });
+      expect(errors).toEqual([]);
+      await page.close();
+    });
+
     it('asks again for the key when the API refuses it', async () => {
       const { page } = await open(`month=${MONTH}&lang=en`, 'not-a-key');
       await page.locator('#key-error').waitFor({ state: 'visible' });

@@ -348,6 +348,7 @@ function renderTrend(id, reports, kpi) {
       actual,
       { type: 'line', name: t('target'), data: targets, step: 'middle', symbol: 'none', lineStyle: { color: COLOURS.target, type: 'dashed', width: 1.5 }, itemStyle: { color: COLOURS.target } },
     ],
+    graphic: values.every((point) => point.value === null) ? noData() : [],
   });
 }
 
