@@ -114,7 +114,7 @@ function describeReadSide(name: string, env: () => Record<string, string> | unde
     }, 15_000);
 
     it('exposes projection lag as Prometheus metrics', async () => {
-      const response = await api.request('GET', '/metrics');
+      const response = await api.request('GET', '/metrics', { key: 'dev-auditor' });
       expect(response.status).toBe(200);
       expect(response.text).toMatch(/^qms_projection_lag_events\{projection="quality_reporting"\} \d+$/m);
       expect(response.text).toMatch(new RegExp(`^qms_event_store_head_position ${lastPosition}$`, 'm'));

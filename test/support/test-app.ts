@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { AppOverrides } from '../../apps/api/src/app.module';
 import { createApp } from '../../apps/api/src/bootstrap';
 import { loadAppConfig } from '../../apps/api/src/config/app-config';
 
@@ -27,10 +28,11 @@ export interface TestResponse {
 }
 
 /** The real app on the embedded default (a fresh SQLite file), driven through Fastify's inject. */
-export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+export async function startTestApp(env: Record<string, string> = {}, overrides: AppOverrides = {}): Promise<TestApp> {
   const dataDir = mkdtempSync(join(tmpdir(), 'qms-e2e-'));
-  const config = loadAppConfig({ EVENTS_DB_PATH: join(dataDir, 'events.db'), ...env });
-  const app = await createApp(config);
+  // Quiet unless asked (LOG_LEVEL=info npx jest …): expected errors would otherwise fill the output.
+  const config = loadAppConfig({ EVENTS_DB_PATH: join(dataDir, 'events.db'), LOG_LEVEL: process.env['LOG_LEVEL'] ?? 'silent', ...env });
+  const app = await createApp(config, overrides);
   await app.init();
   await app.getHttpAdapter().getInstance().ready();
   return {

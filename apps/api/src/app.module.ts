@@ -15,18 +15,29 @@ import { ReadSideModule } from './read-side/read-side.module';
 import { ReturnsModule } from './returns/returns.module';
 import { SurveysModule } from './surveys/surveys.module';
 import type { Clock } from './infrastructure/tokens';
+import type { ApiMetrics } from './observability/api-metrics';
+import { ObservabilityModule } from './observability/observability.module';
+import type { DestinationStream, Logger } from 'pino';
 
 export interface AppOverrides {
   readonly clock?: Clock;
   readonly eventStore?: EventStore;
+  /** Where the logs go instead of stdout (tests read the access log from it). */
+  readonly logDestination?: DestinationStream;
+}
+
+export interface AppObservability {
+  readonly logger: Logger;
+  readonly metrics: ApiMetrics;
 }
 
 @Module({})
 export class AppModule {
-  static forRoot(config: AppConfig, overrides: AppOverrides = {}): DynamicModule {
+  static forRoot(config: AppConfig, overrides: AppOverrides, observability: AppObservability): DynamicModule {
     return {
       module: AppModule,
       imports: [
+        ObservabilityModule.forRoot(config, observability.logger, observability.metrics),
         InfrastructureModule.forRoot(config, overrides),
         CqrsModule.forRoot(),
         ComplaintsModule,

@@ -47,7 +47,13 @@ export async function startApi(args: ApiStartArgs): Promise<ApiStarted> {
   const started = performance.now();
   // The embedded default whatever the environment says: SQLite events, read models in process.
   const config = {
-    ...loadAppConfig({ EVENTS_DB_PATH: args.eventsDbPath, PORT: '0', EVENTS_DB_WRITER: process.env['EVENTS_DB_WRITER'] }),
+    ...loadAppConfig({
+      EVENTS_DB_PATH: args.eventsDbPath,
+      PORT: '0',
+      EVENTS_DB_WRITER: process.env['EVENTS_DB_WRITER'],
+      // An access line per request would be measured with the requests.
+      LOG_LEVEL: process.env['LOG_LEVEL'] ?? 'warn',
+    }),
     mongoUrl: undefined,
     eventStoreUrl: undefined,
   };

@@ -1,10 +1,10 @@
 import { Body, Controller, HttpCode, type DynamicModule, Module, Param, Post, Res } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { CommandResult } from '@qms/command-handling';
 import { COMPLAINT_COMMAND_ROLES } from '@qms/complaint-domain';
 import type { FastifyReply } from 'fastify';
-import { AppModule } from '../../../apps/api/src/app.module';
+import { type AppObservability, AppModule } from '../../../apps/api/src/app.module';
 import { Roles } from '../../../apps/api/src/auth/auth.guard';
 import { Ctx, type RequestContext } from '../../../apps/api/src/auth/request-context';
 import { commandResponse } from '../../../apps/api/src/commands/command-response';
@@ -13,7 +13,8 @@ import {
   RegisterComplaintDto,
 } from '../../../apps/api/src/complaints/complaint.dto';
 import type { AppConfig } from '../../../apps/api/src/config/app-config';
-import { createValidationPipe } from '../../../apps/api/src/http/validation';
+import { configureApp, createFastifyAdapter, createObservability } from '../../../apps/api/src/bootstrap';
+import { StartupLogger } from '../../../apps/api/src/observability/logging';
 
 const NOTHING_DONE: CommandResult = {
   streamId: 'complaint-CC-0000-0000',
@@ -57,10 +58,10 @@ export class BenchNoopController {
 
 @Module({})
 class BenchAppModule {
-  static forRoot(config: AppConfig): DynamicModule {
+  static forRoot(config: AppConfig, observability: AppObservability): DynamicModule {
     return {
       module: BenchAppModule,
-      imports: [AppModule.forRoot(config)],
+      imports: [AppModule.forRoot(config, {}, observability)],
       controllers: [BenchNoopController],
     };
   }
@@ -72,16 +73,11 @@ class BenchAppModule {
  * out: it only serves /docs. Keep in step with createApp.
  */
 export async function createBenchApp(config: AppConfig): Promise<NestFastifyApplication> {
-  const adapter = new FastifyAdapter({ bodyLimit: 64 * 1024 * 1024 });
-  const app = await NestFactory.create<NestFastifyApplication>(BenchAppModule.forRoot(config), adapter, {
-    logger: ['error', 'warn'],
+  const observability = createObservability(config);
+  const app = await NestFactory.create<NestFastifyApplication>(BenchAppModule.forRoot(config, observability), createFastifyAdapter(), {
+    logger: new StartupLogger(observability.logger),
     abortOnError: false,
   });
-  app
-    .getHttpAdapter()
-    .getInstance()
-    .addContentTypeParser('text/csv', (_request, payload, done) => done(null, payload));
-  app.useGlobalPipes(createValidationPipe());
-  app.enableShutdownHooks();
+  await configureApp(app, observability);
   return app;
 }

@@ -1,4 +1,5 @@
-import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { SqliteEventStore, type EventToAppend, type JsonObject } from '@qms/event-store';
@@ -288,22 +289,34 @@ interface EmmettStore {
   ): Promise<unknown>;
 }
 
+/**
+ * The peer lives in bench/'s own package (bench/node_modules), not in the product's install;
+ * `npm run bench` installs it there when absent. Found from the sources and from dist/ alike.
+ */
+function benchPackageJson(): string | undefined {
+  return [join(__dirname, '..', '..', 'package.json'), join(__dirname, '..', '..', '..', '..', 'bench', 'package.json')].find(
+    (candidate) => existsSync(candidate) && (JSON.parse(readFileSync(candidate, 'utf8')) as { name?: string }).name === 'customer-quality-bench',
+  );
+}
+
 function loadEmmett():
   | { getSQLiteEventStore: (options: { fileName: string }) => EmmettStore; version: string }
   | { skipped: string } {
   const moduleName = '@event-driven-io/emmett-sqlite';
+  const packageJson = benchPackageJson();
+  if (packageJson === undefined) return { skipped: 'bench/package.json not found' };
+  const benchRequire = createRequire(packageJson);
   try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const emmett = require(moduleName) as {
+    const emmett = benchRequire(moduleName) as {
       getSQLiteEventStore: (options: { fileName: string }) => EmmettStore;
     };
     // The package's exports map hides package.json; its version is read from the file.
-    const packageJson = join(dirname(require.resolve(moduleName)), '..', 'package.json');
-    const version = (JSON.parse(readFileSync(packageJson, 'utf8')) as { version: string }).version;
+    const peerPackageJson = join(dirname(benchRequire.resolve(moduleName)), '..', 'package.json');
+    const version = (JSON.parse(readFileSync(peerPackageJson, 'utf8')) as { version: string }).version;
     return { getSQLiteEventStore: emmett.getSQLiteEventStore, version };
   } catch (error) {
     return {
-      skipped: `${moduleName} is not installed (optional dependency): ${(error as Error).message.split('\n')[0]}`,
+      skipped: `${moduleName} is not installed in bench/ (npm ci --prefix bench): ${(error as Error).message.split('\n')[0]}`,
     };
   }
 }

@@ -1,4 +1,10 @@
-import type { ComplaintCommand, CustomerNotificationCommand, RegisterComplaintData, ReopenFacts } from '@qms/complaint-domain';
+import type {
+  ComplaintCommand,
+  EndCustomerNotificationData,
+  RecordCustomerNotificationData,
+  RegisterComplaintData,
+  ReopenFacts,
+} from '@qms/complaint-domain';
 import type { RequestContext } from '../auth/request-context';
 
 /** Messages on the @nestjs/cqrs CommandBus; the domain commands travel inside them. */
@@ -28,10 +34,18 @@ export class ReopenComplaintCommand {
   ) {}
 }
 
-export class CustomerNotificationStepCommand {
+/** A new customer notification; its id and, when not given, its time are the handler's to decide. */
+export class RecordCustomerNotificationCommand {
+  constructor(
+    readonly data: Omit<RecordCustomerNotificationData, 'notificationId' | 'occurredAt'> & { readonly occurredAt?: string },
+    readonly context: RequestContext,
+  ) {}
+}
+
+export class EndCustomerNotificationCommand {
   constructor(
     readonly notificationId: string,
-    readonly command: CustomerNotificationCommand,
+    readonly data: Omit<EndCustomerNotificationData, 'notificationId' | 'occurredAt'> & { readonly occurredAt?: string },
     readonly context: RequestContext,
   ) {}
 }

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { CommandExecutor, type CommandResult, IdempotencyRecords } from '@qms/command-handling';
@@ -13,13 +14,14 @@ import {
   nextReopenNumber,
   registrationForReopen,
 } from '@qms/complaint-domain';
-import { NotFoundError } from '@qms/domain-kernel';
+import { NotFoundError, ValidationError } from '@qms/domain-kernel';
 import { DEADLINE_POLICY } from '../config/domain-policy';
 import { CLOCK, type Clock } from '../infrastructure/tokens';
 import { ComplaintNumberAllocator } from './complaint-number-allocator';
 import {
   ComplaintStepCommand,
-  CustomerNotificationStepCommand,
+  EndCustomerNotificationCommand,
+  RecordCustomerNotificationCommand,
   RegisterComplaintCommand,
   ReopenComplaintCommand,
 } from './complaint.commands';
@@ -125,13 +127,58 @@ export class ReopenComplaintHandler implements ICommandHandler<ReopenComplaintCo
   }
 }
 
-@CommandHandler(CustomerNotificationStepCommand)
-export class CustomerNotificationHandler implements ICommandHandler<CustomerNotificationStepCommand, CommandResult> {
+/**
+ * Records a customer notification under a new id. With an Idempotency-Key, a retry reaches the
+ * notification the key already names instead of recording a second one.
+ */
+@CommandHandler(RecordCustomerNotificationCommand)
+export class RecordCustomerNotificationHandler implements ICommandHandler<RecordCustomerNotificationCommand, CommandResult> {
   private readonly decider = createCustomerNotificationDecider();
 
-  constructor(private readonly executor: CommandExecutor) {}
+  constructor(
+    private readonly executor: CommandExecutor,
+    private readonly idempotency: IdempotencyRecords,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
 
-  execute({ notificationId, command, context }: CustomerNotificationStepCommand): Promise<CommandResult> {
-    return this.executor.execute(this.decider, customerNotificationStreamId(notificationId), command, context);
+  async execute({ data, context }: RecordCustomerNotificationCommand): Promise<CommandResult> {
+    const { actor, idempotencyKey } = context;
+    const earlier = idempotencyKey === undefined ? undefined : await this.idempotency.find(actor, idempotencyKey);
+    const notificationId = earlier === undefined ? randomUUID() : notificationIdOf(earlier);
+    const result = await this.executor.execute(
+      this.decider,
+      customerNotificationStreamId(notificationId),
+      { type: 'RecordCustomerNotification', data: { ...data, notificationId, occurredAt: data.occurredAt ?? this.clock().toISOString() } },
+      context,
+    );
+    if (idempotencyKey !== undefined && earlier === undefined) await this.idempotency.remember(actor, idempotencyKey, result.streamId);
+    return result;
   }
+}
+
+@CommandHandler(EndCustomerNotificationCommand)
+export class EndCustomerNotificationHandler implements ICommandHandler<EndCustomerNotificationCommand, CommandResult> {
+  private readonly decider = createCustomerNotificationDecider();
+
+  constructor(
+    private readonly executor: CommandExecutor,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  execute({ notificationId, data, context }: EndCustomerNotificationCommand): Promise<CommandResult> {
+    return this.executor.execute(
+      this.decider,
+      customerNotificationStreamId(notificationId),
+      { type: 'EndCustomerNotification', data: { ...data, notificationId, occurredAt: data.occurredAt ?? this.clock().toISOString() } },
+      context,
+    );
+  }
+}
+
+function notificationIdOf(streamId: string): string {
+  const prefix = customerNotificationStreamId('');
+  if (!streamId.startsWith(prefix)) {
+    throw ValidationError.field('Idempotency-Key', 'was already used for a different request; use a new key for a new request');
+  }
+  return streamId.slice(prefix.length);
 }

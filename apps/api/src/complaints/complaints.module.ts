@@ -3,7 +3,13 @@ import { EVENT_STORE, type EventStore } from '@qms/event-store';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { DEADLINE_POLICY, deadlinePolicyFrom } from '../config/domain-policy';
 import { ComplaintNumberAllocator } from './complaint-number-allocator';
-import { ComplaintStepHandler, CustomerNotificationHandler, RegisterComplaintHandler, ReopenComplaintHandler } from './complaint.handlers';
+import {
+  ComplaintStepHandler,
+  EndCustomerNotificationHandler,
+  RecordCustomerNotificationHandler,
+  RegisterComplaintHandler,
+  ReopenComplaintHandler,
+} from './complaint.handlers';
 import { ComplaintsController } from './complaints.controller';
 import { CustomerNotificationsController } from './customer-notifications.controller';
 
@@ -15,7 +21,8 @@ import { CustomerNotificationsController } from './customer-notifications.contro
     RegisterComplaintHandler,
     ComplaintStepHandler,
     ReopenComplaintHandler,
-    CustomerNotificationHandler,
+    RecordCustomerNotificationHandler,
+    EndCustomerNotificationHandler,
   ],
   exports: [DEADLINE_POLICY],
 })

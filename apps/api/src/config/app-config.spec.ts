@@ -3,6 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createApp } from '../bootstrap';
 import { ConfigurationError, DEVELOPMENT_API_KEYS, loadAppConfig } from './app-config';
+import { reportingConfigFrom } from '../read-side/reporting-config.provider';
+import { deliveryPolicyFrom } from './delivery-policy';
+import { deadlinePolicyFrom } from './domain-policy';
+import { surveyPolicyFrom } from './survey-policy';
 
 describe('configuration', () => {
   it('starts the embedded default with no settings, with one development key per role', () => {
@@ -16,7 +20,7 @@ describe('configuration', () => {
   it('commits SQLite appends from a worker thread unless EVENTS_DB_WRITER says main-thread, and names a bad value', () => {
     expect(loadAppConfig({}).eventsDbWriter).toBe('worker');
     expect(loadAppConfig({ EVENTS_DB_WRITER: 'main-thread' }).eventsDbWriter).toBe('main-thread');
-    expect(() => loadAppConfig({ EVENTS_DB_WRITER: 'thread' })).toThrow(new ConfigurationError('EVENTS_DB_WRITER must be "worker" or "main-thread", not "thread".'));
+    expect(() => loadAppConfig({ EVENTS_DB_WRITER: 'thread' })).toThrow(new ConfigurationError('EVENTS_DB_WRITER: expected "worker" or "main-thread", got "thread"'));
   });
 
   it('refuses to start in production without configured keys', () => {
@@ -35,10 +39,15 @@ describe('configuration', () => {
   });
 
   it.each([
-    [{ PORT: 'eighty' }, /PORT=eighty is not a port/],
-    [{ API_KEYS: '[{"key":"short","userId":"u","role":"quality"}]' }, /exactly one of key/],
+    [{ PORT: 'eighty' }, /^PORT: expected a port number \(0-65535\), got "eighty"$/],
+    [{ API_KEYS: '[{"key":"short","userId":"u","role":"quality"}]' }, /^API_KEYS: \[0\]\.key: expected a key of 8 or more characters$/],
+    [{ API_KEYS: `[{"key":"long-enough-key","keySha256":"${'a'.repeat(64)}","userId":"u","role":"quality"}]` }, /exactly one of key/],
     [{ API_KEYS: '[{"key":"long-enough-key","userId":"u","role":"janitor"}]' }, /role janitor/],
+    [{ API_KEYS: '[{"key":"long-enough-key","userId":"u","role":"quality","rights":"all"}]' }, /^API_KEYS: \[0\]: unknown key "rights"$/],
     [{ QMS_POLICY_FILE: '/nonexistent/policy.json' }, /Cannot read QMS_POLICY_FILE/],
+    [{ LOG_FORMAT: 'colour' }, /^LOG_FORMAT: expected "json" or "pretty", got "colour"$/],
+    [{ METRICS_PORT: '-1' }, /^METRICS_PORT: expected a port number/],
+    [{ PORT: '99999', LOG_LEVEL: 'loud' }, /^PORT: .*; LOG_LEVEL: expected "fatal"/],
   ])('names what to fix in one line: %j', (env, message) => {
     let thrown: unknown;
     try {
@@ -51,10 +60,71 @@ describe('configuration', () => {
     expect((thrown as Error).message).not.toContain('\n');
   });
 
+  describe('QMS_POLICY_FILE', () => {
+    const policyFile = (policy: unknown): string => {
+      const path = join(mkdtempSync(join(tmpdir(), 'qms-policy-')), 'policy.json');
+      writeFileSync(path, JSON.stringify(policy));
+      return path;
+    };
+    const failureOf = (policy: unknown): string => {
+      try {
+        loadAppConfig({ QMS_POLICY_FILE: policyFile(policy) });
+      } catch (error) {
+        expect(error).toBeInstanceOf(ConfigurationError);
+        return (error as Error).message;
+      }
+      throw new Error('the policy was accepted');
+    };
+
+    it('accepts every section of the committed example', () => {
+      const example = join(__dirname, '..', '..', '..', '..', 'config', 'policy.example.json');
+      const config = loadAppConfig({ QMS_POLICY_FILE: example });
+      expect(Object.keys(config.policy).sort()).toEqual(['deadlines', 'deliveries', 'reporting', 'surveys']);
+      const deadlines = deadlinePolicyFrom(config);
+      expect(deadlines.customers?.['CUST-OEM-A']?.containmentHours).toBe(12);
+      expect(reportingConfigFrom(config, deadlines).customerTargets['CUST-OEM-A']).toEqual({ ppm: 25 });
+      expect(surveyPolicyFrom(config).customers).toHaveLength(1);
+      expect(deliveryPolicyFrom(config).csvDelimiter).toBe(',');
+    });
+
+    it('names a bad value with its path', () => {
+      expect(failureOf({ deadlines: { default: { containmentHours: -4 } } })).toBe(
+        'QMS_POLICY_FILE: deadlines.default.containmentHours: expected a positive number',
+      );
+    });
+
+    it('refuses a misspelt key instead of ignoring it', () => {
+      expect(failureOf({ deadlines: { default: { containmentHour: 12 } } })).toBe('QMS_POLICY_FILE: deadlines.default: unknown key "containmentHour"');
+      expect(failureOf({ report: {} })).toBe('QMS_POLICY_FILE: unknown key "report"');
+    });
+
+    it('reports every bad value at once, on one line', () => {
+      const message = failureOf({
+        deliveries: { csvDelimiter: ':' },
+        surveys: { requireApprovedCountermeasures: 'yes', customers: [{ customerId: 'c', relationshipStart: '2026-02-30' }] },
+        reporting: { repeatWindowDays: 1.5 },
+      });
+      expect(message).toContain('deliveries.csvDelimiter: expected one of');
+      expect(message).toContain('surveys.requireApprovedCountermeasures: expected true or false');
+      expect(message).toContain('surveys.customers[0].relationshipStart: expected a date YYYY-MM-DD');
+      expect(message).toContain('reporting.repeatWindowDays: expected a whole number of days');
+      expect(message).not.toContain('\n');
+    });
+
+    it('passes rules across fields to the domain and reports them the same way', () => {
+      const config = loadAppConfig({ QMS_POLICY_FILE: policyFile({ deadlines: { default: { timeZone: 'Mars/Olympus' } } }) });
+      expect(() => deadlinePolicyFrom(config)).toThrow(/^QMS_POLICY_FILE: deadlines\.default\.timeZone: unknown IANA time zone/);
+    });
+
+    it('refuses a list where an object is expected', () => {
+      expect(failureOf([])).toBe('QMS_POLICY_FILE: expected a JSON object');
+    });
+  });
+
   it('stops start-up with one line when the data folder is not writable', async () => {
     const blocker = join(mkdtempSync(join(tmpdir(), 'qms-config-')), 'not-a-folder');
     writeFileSync(blocker, 'a file where the data folder should be');
-    const config = loadAppConfig({ EVENTS_DB_PATH: join(blocker, 'events.db') });
+    const config = loadAppConfig({ EVENTS_DB_PATH: join(blocker, 'events.db'), LOG_LEVEL: 'silent' });
     const failure = await createApp(config).then(
       () => undefined,
       (error: unknown) => error as Error,
@@ -64,7 +134,7 @@ describe('configuration', () => {
   });
 
   it('stops start-up with one line when EVENTSTORE_URL cannot be reached', async () => {
-    const config = loadAppConfig({ EVENTSTORE_URL: 'esdb://127.0.0.1:1?tls=false' });
+    const config = loadAppConfig({ EVENTSTORE_URL: 'esdb://127.0.0.1:1?tls=false', LOG_LEVEL: 'silent' });
     const failure = await createApp(config).then(
       () => undefined,
       (error: unknown) => error as Error,

@@ -1,10 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { z } from 'zod';
 import { ROLES, type Role } from '@qms/domain-kernel';
+import { ConfigurationError, oneLine, parseConfiguration } from './configuration-error';
+import { type PolicyFile, policyFileSchema } from './policy-file';
+
+export { ConfigurationError } from './configuration-error';
 
 /**
- * Everything the service reads from its environment, validated once at start so that bad
- * configuration stops start-up with one line that says what to fix.
+ * Everything the service reads from its environment, parsed once at start by schemas so that bad
+ * configuration stops start-up with one line that names every bad setting.
  */
 export interface ApiKeyEntry {
   /** Plain key (development) or its SHA-256 in hex (production), never both. */
@@ -14,6 +19,9 @@ export interface ApiKeyEntry {
   readonly role: Role;
   readonly department?: string;
 }
+
+export type LogFormat = 'json' | 'pretty';
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
 export interface AppConfig {
   readonly production: boolean;
@@ -25,12 +33,23 @@ export interface AppConfig {
   readonly eventsDbWriter: 'worker' | 'main-thread';
   readonly mongoUrl?: string;
   readonly mongoDatabase: string;
+  /** How long a read-store call waits for a reachable MongoDB before the read API answers 503. */
+  readonly mongoServerSelectionTimeoutMs: number;
   readonly apiKeys: readonly ApiKeyEntry[];
-  /** Domain policy (deadlines, calendar, time zone, KPI targets, survey calendar) as loaded from QMS_POLICY_FILE. */
-  readonly policy: Readonly<Record<string, unknown>>;
+  /** Domain policy (deadlines, calendar, time zone, KPI targets, survey calendar) as parsed from QMS_POLICY_FILE. */
+  readonly policy: PolicyFile;
+  readonly logLevel: LogLevel;
+  /** JSON lines (default) or human-readable output (needs the dev dependency pino-pretty). */
+  readonly logFormat: LogFormat;
+  /**
+   * Where /metrics is served: on the API port behind an admin or auditor key (undefined), or on
+   * its own listener without a key (METRICS_PORT, bound to METRICS_HOST), for a scraper on a private network.
+   */
+  readonly metricsPort?: number;
+  readonly metricsHost: string;
+  /** Bound on each dependency check of /health/ready. */
+  readonly healthCheckTimeoutMs: number;
 }
-
-export class ConfigurationError extends Error {}
 
 /** One development key per role, so a new user can try every step on the embedded default. */
 export const DEVELOPMENT_API_KEYS: readonly ApiKeyEntry[] = [
@@ -47,40 +66,115 @@ export const DEVELOPMENT_API_KEYS: readonly ApiKeyEntry[] = [
 
 type Env = Readonly<Record<string, string | undefined>>;
 
+/** Unset and blank mean "use the default". */
+const blankAsUnset = (value: unknown): unknown => (typeof value === 'string' && value.trim() === '' ? undefined : value);
+const optionalText = z.preprocess(blankAsUnset, z.string().trim().optional());
+
+function portNumber(what: string) {
+  return z
+    .string()
+    .trim()
+    .regex(/^\d+$/, { error: (issue) => `expected ${what} (0-65535), got ${JSON.stringify(issue.input)}` })
+    .transform(Number)
+    .pipe(z.number().max(65535, { error: `expected ${what} (0-65535)` }));
+}
+
+function milliseconds(min: number, max: number) {
+  return z
+    .string()
+    .trim()
+    .regex(/^\d+$/, { error: (issue) => `expected milliseconds (${min}-${max}), got ${JSON.stringify(issue.input)}` })
+    .transform(Number)
+    .pipe(z.number().min(min).max(max, { error: `expected milliseconds (${min}-${max})` }));
+}
+
+function oneOf<const T extends readonly [string, ...string[]]>(values: T) {
+  return z.enum(values, {
+    error: (issue) => `expected ${values.map((value) => `"${value}"`).join(' or ')}, got ${JSON.stringify(issue.input)}`,
+  });
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+const environmentSchema = z.object({
+  NODE_ENV: optionalText,
+  PORT: z.preprocess(blankAsUnset, portNumber('a port number').default(3000)),
+  HOST: z.preprocess(blankAsUnset, z.string().trim().default('127.0.0.1')),
+  EVENTSTORE_URL: optionalText,
+  EVENTS_DB_PATH: z.preprocess(blankAsUnset, z.string().default('./data/events.db')),
+  EVENTS_DB_WRITER: z.preprocess(blankAsUnset, oneOf(['worker', 'main-thread']).default('worker')),
+  MONGO_URL: optionalText,
+  MONGO_DATABASE: z.preprocess(blankAsUnset, z.string().trim().default('qms')),
+  MONGO_SERVER_SELECTION_TIMEOUT_MS: z.preprocess(blankAsUnset, milliseconds(50, 60_000).default(750)),
+  API_KEYS_FILE: optionalText,
+  API_KEYS: optionalText,
+  QMS_POLICY_FILE: optionalText,
+  LOG_LEVEL: z.preprocess(blankAsUnset, oneOf(LOG_LEVELS).optional()),
+  LOG_FORMAT: z.preprocess(blankAsUnset, oneOf(['json', 'pretty']).default('json')),
+  METRICS_PORT: z.preprocess(blankAsUnset, portNumber('a port number').optional()),
+  METRICS_HOST: z.preprocess(blankAsUnset, z.string().trim().default('127.0.0.1')),
+  HEALTH_CHECK_TIMEOUT_MS: z.preprocess(blankAsUnset, milliseconds(10, 60_000).default(500)),
+});
+
+const apiKeyEntrySchema = z
+  .strictObject({
+    key: z.string().min(8, { error: 'expected a key of 8 or more characters' }).optional(),
+    keySha256: z
+      .string()
+      .regex(/^[0-9a-f]{64}$/, { error: 'expected the SHA-256 of the key: 64 lower-case hex digits' })
+      .optional(),
+    userId: z.string({ error: 'expected a userId' }).trim().min(1, { error: 'expected a userId' }),
+    role: z.enum(ROLES, { error: (issue) => `role ${String(issue.input)} is not one of ${ROLES.join(', ')}` }),
+    department: z.string().trim().min(1).optional(),
+  })
+  .superRefine((entry, context) => {
+    if ((entry.key === undefined) === (entry.keySha256 === undefined)) {
+      context.addIssue({ code: 'custom', message: 'needs exactly one of key (8+ characters) or keySha256 (64 hex digits)' });
+    }
+    if (entry.role === 'department' && entry.department === undefined) {
+      context.addIssue({ code: 'custom', path: ['department'], message: 'role department needs the department it acts for' });
+    }
+  });
+
+const apiKeysSchema = z.array(apiKeyEntrySchema, { error: 'expected a JSON list of { key | keySha256, userId, role, department? }' });
+
 export function loadAppConfig(env: Env = process.env): AppConfig {
-  const production = env['NODE_ENV'] === 'production';
-  const apiKeys = loadApiKeys(env, production);
+  const settings = parseConfiguration(environmentSchema, env);
+  const production = settings.NODE_ENV === 'production';
   return {
     production,
-    port: parsePort(env['PORT'] ?? '3000'),
-    host: env['HOST'] ?? '127.0.0.1',
-    eventStoreUrl: nonEmpty(env['EVENTSTORE_URL']),
-    eventsDbPath: resolve(env['EVENTS_DB_PATH'] ?? './data/events.db'),
-    eventsDbWriter: parseWriter(env['EVENTS_DB_WRITER']),
-    mongoUrl: nonEmpty(env['MONGO_URL']),
-    mongoDatabase: env['MONGO_DATABASE'] ?? 'qms',
-    apiKeys,
-    policy: loadPolicy(env['QMS_POLICY_FILE']),
+    port: settings.PORT,
+    host: settings.HOST,
+    eventStoreUrl: settings.EVENTSTORE_URL,
+    eventsDbPath: resolve(settings.EVENTS_DB_PATH),
+    eventsDbWriter: settings.EVENTS_DB_WRITER,
+    mongoUrl: settings.MONGO_URL,
+    mongoDatabase: settings.MONGO_DATABASE,
+    mongoServerSelectionTimeoutMs: settings.MONGO_SERVER_SELECTION_TIMEOUT_MS,
+    apiKeys: loadApiKeys(settings, production),
+    policy: loadPolicy(settings.QMS_POLICY_FILE),
+    logLevel: settings.LOG_LEVEL ?? 'info',
+    logFormat: settings.LOG_FORMAT,
+    metricsPort: settings.METRICS_PORT,
+    metricsHost: settings.METRICS_HOST,
+    healthCheckTimeoutMs: settings.HEALTH_CHECK_TIMEOUT_MS,
   };
 }
 
-function parseWriter(text: string | undefined): AppConfig['eventsDbWriter'] {
-  if (text === undefined || text === '' || text === 'worker') return 'worker';
-  if (text === 'main-thread') return 'main-thread';
-  throw new ConfigurationError(`EVENTS_DB_WRITER must be "worker" or "main-thread", not "${text}".`);
+function loadPolicy(path: string | undefined): PolicyFile {
+  if (path === undefined) return {};
+  return parseConfiguration(policyFileSchema, loadJsonFile(path, 'QMS_POLICY_FILE'), 'QMS_POLICY_FILE');
 }
 
-function loadPolicy(path: string | undefined): Readonly<Record<string, unknown>> {
-  const policy = loadJsonFile(path, 'QMS_POLICY_FILE') ?? {};
-  if (Array.isArray(policy)) throw new ConfigurationError('QMS_POLICY_FILE must hold a JSON object, not a list.');
-  return policy;
-}
-
-function loadApiKeys(env: Env, production: boolean): readonly ApiKeyEntry[] {
-  const fromFile = loadJsonFile(env['API_KEYS_FILE'], 'API_KEYS_FILE');
-  const fromEnv = env['API_KEYS'] ? parseJson(env['API_KEYS'], 'API_KEYS') : undefined;
-  const configured = fromFile ?? fromEnv;
-  if (configured === undefined) {
+function loadApiKeys(settings: z.output<typeof environmentSchema>, production: boolean): readonly ApiKeyEntry[] {
+  const source = settings.API_KEYS_FILE !== undefined ? 'API_KEYS_FILE' : 'API_KEYS';
+  const raw =
+    settings.API_KEYS_FILE !== undefined
+      ? loadJsonFile(settings.API_KEYS_FILE, 'API_KEYS_FILE')
+      : settings.API_KEYS !== undefined
+        ? parseJson(settings.API_KEYS, 'API_KEYS')
+        : undefined;
+  if (raw === undefined) {
     if (production) {
       throw new ConfigurationError(
         'NODE_ENV=production needs API keys: set API_KEYS_FILE to a JSON list of { keySha256, userId, role, department? }.',
@@ -88,8 +182,7 @@ function loadApiKeys(env: Env, production: boolean): readonly ApiKeyEntry[] {
     }
     return DEVELOPMENT_API_KEYS;
   }
-  if (!Array.isArray(configured)) throw new ConfigurationError('API keys must be a JSON list of { key | keySha256, userId, role, department? }.');
-  const entries = configured.map((entry, index) => validateKeyEntry(entry, index));
+  const entries: ApiKeyEntry[] = parseConfiguration(apiKeysSchema, raw, source);
   if (production) {
     const developmentKeys = new Set(DEVELOPMENT_API_KEYS.map((entry) => entry.key));
     if (entries.some((entry) => entry.key !== undefined && developmentKeys.has(entry.key))) {
@@ -99,55 +192,22 @@ function loadApiKeys(env: Env, production: boolean): readonly ApiKeyEntry[] {
   return entries;
 }
 
-function validateKeyEntry(raw: unknown, index: number): ApiKeyEntry {
-  const entry = raw as Partial<Record<keyof ApiKeyEntry, unknown>>;
-  const where = `API key entry ${index}`;
-  if (typeof entry !== 'object' || entry === null) throw new ConfigurationError(`${where} must be an object.`);
-  if (typeof entry.userId !== 'string' || entry.userId === '') throw new ConfigurationError(`${where} needs a userId.`);
-  if (typeof entry.role !== 'string' || !(ROLES as readonly string[]).includes(entry.role)) {
-    throw new ConfigurationError(`${where} has role ${String(entry.role)}; use one of ${ROLES.join(', ')}.`);
-  }
-  const hasKey = typeof entry.key === 'string' && entry.key.length >= 8;
-  const hasHash = typeof entry.keySha256 === 'string' && /^[0-9a-f]{64}$/.test(entry.keySha256);
-  if (hasKey === hasHash) throw new ConfigurationError(`${where} needs exactly one of key (8+ characters) or keySha256 (64 hex digits).`);
-  if (entry.role === 'department' && typeof entry.department !== 'string') {
-    throw new ConfigurationError(`${where} has role department and needs the department it acts for.`);
-  }
-  return {
-    userId: entry.userId,
-    role: entry.role as Role,
-    ...(hasKey ? { key: entry.key as string } : { keySha256: entry.keySha256 as string }),
-    ...(typeof entry.department === 'string' ? { department: entry.department } : {}),
-  };
-}
-
-function loadJsonFile(path: string | undefined, variable: string): Record<string, unknown> | unknown[] | undefined {
-  if (!path) return undefined;
+function loadJsonFile(path: string, variable: string): unknown {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
-    throw new ConfigurationError(`Cannot read ${variable}=${path}: ${(error as Error).message}. Point ${variable} at a readable JSON file.`);
+    throw new ConfigurationError(oneLine(`Cannot read ${variable}=${path}: ${(error as Error).message}. Point ${variable} at a readable JSON file.`));
   }
-  return parseJson(text, variable) as Record<string, unknown> | unknown[];
+  return parseJson(text, variable);
 }
 
 function parseJson(text: string, variable: string): unknown {
   try {
-    return JSON.parse(text);
+    return JSON.parse(text) as unknown;
   } catch (error) {
-    throw new ConfigurationError(`${variable} is not valid JSON: ${(error as Error).message}.`);
+    throw new ConfigurationError(oneLine(`${variable} is not valid JSON: ${(error as Error).message}.`));
   }
-}
-
-function parsePort(raw: string): number {
-  const port = Number(raw);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigurationError(`PORT=${raw} is not a port number (0-65535).`);
-  return port;
-}
-
-function nonEmpty(value: string | undefined): string | undefined {
-  return value === undefined || value.trim() === '' ? undefined : value.trim();
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');

@@ -1,4 +1,4 @@
-import { type AppConfig, ConfigurationError } from './app-config';
+import type { AppConfig } from './app-config';
 
 export const DELIVERY_POLICY = Symbol('DELIVERY_POLICY');
 
@@ -7,19 +7,7 @@ export interface DeliveryPolicy {
   readonly csvDelimiter: string;
 }
 
-/** `deliveries` of QMS_POLICY_FILE: `{ csvDelimiter?: "," | ";" | "\t" | "|" }`. */
+/** `deliveries` of QMS_POLICY_FILE: `{ csvDelimiter?: "," | ";" | "\t" | "|" }` (checked by the file's schema). */
 export function deliveryPolicyFrom(config: AppConfig): DeliveryPolicy {
-  const section = config.policy['deliveries'] ?? {};
-  if (typeof section !== 'object' || section === null || Array.isArray(section)) {
-    throw new ConfigurationError(
-      'QMS_POLICY_FILE deliveries must be an object such as { "csvDelimiter": ";" }.',
-    );
-  }
-  const delimiter = (section as { csvDelimiter?: unknown }).csvDelimiter ?? ',';
-  if (typeof delimiter !== 'string' || ![',', ';', '\t', '|'].includes(delimiter)) {
-    throw new ConfigurationError(
-      `QMS_POLICY_FILE deliveries.csvDelimiter is ${JSON.stringify(delimiter)}; use one of "," ";" "\\t" "|".`,
-    );
-  }
-  return { csvDelimiter: delimiter };
+  return { csvDelimiter: config.policy.deliveries?.csvDelimiter ?? ',' };
 }

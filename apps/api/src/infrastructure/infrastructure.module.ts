@@ -4,6 +4,8 @@ import { EventCatalogue, defaultEventCatalogue } from '@qms/event-catalogue';
 import { EVENT_STORE, type EventStore, createEventStore } from '@qms/event-store';
 import { ApiKeyAuthenticator } from '../auth/api-key.authenticator';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { ApiMetrics } from '../observability/api-metrics';
+import { TimedEventStore } from '../observability/timed-event-store';
 import { CLOCK, type Clock, EVENT_CATALOGUE } from './tokens';
 
 /** The event store, the command executor and the authenticator, shared by every context module. */
@@ -21,9 +23,13 @@ export class InfrastructureModule implements OnApplicationShutdown {
         { provide: CLOCK, useValue: clock },
         {
           provide: EVENT_STORE,
-          useFactory: async (): Promise<EventStore> =>
-            overrides.eventStore ??
-            createEventStore({ ...(config.eventStoreUrl ? { eventStoreUrl: config.eventStoreUrl } : {}), sqlitePath: config.eventsDbPath, sqliteWriter: config.eventsDbWriter }),
+          inject: [ApiMetrics],
+          useFactory: async (metrics: ApiMetrics): Promise<EventStore> =>
+            new TimedEventStore(
+              overrides.eventStore ??
+                (await createEventStore({ ...(config.eventStoreUrl ? { eventStoreUrl: config.eventStoreUrl } : {}), sqlitePath: config.eventsDbPath, sqliteWriter: config.eventsDbWriter })),
+              metrics,
+            ),
         },
         { provide: EVENT_CATALOGUE, useFactory: (): EventCatalogue => defaultEventCatalogue() },
         {

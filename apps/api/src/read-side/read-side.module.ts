@@ -9,9 +9,10 @@ import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { DEADLINE_POLICY } from '../config/domain-policy';
 import { ComplaintsModule } from '../complaints/complaints.module';
 import { HEALTH_CONTRIBUTORS, type HealthContributor } from '../health/health-contributor';
+import { withTimeout } from '../health/with-timeout';
+import { ApiMetrics } from '../observability/api-metrics';
 import { EVENT_CATALOGUE } from '../infrastructure/tokens';
 import { ComplaintListsController } from './complaint-lists/complaint-lists.controller';
-import { MetricsController } from './metrics.controller';
 import { ComplaintBreakdownsController } from './monthly-report/breakdowns/complaint-breakdowns.controller';
 import { MonthlyReportExportController } from './monthly-report/monthly-report-export.controller';
 import { MonthlyReportController } from './monthly-report/monthly-report.controller';
@@ -39,14 +40,15 @@ const QUALITY_REPORTING = Symbol('QUALITY_REPORTING');
     MonthlyReportExportController,
     SatisfactionSummaryController,
     ProjectionsAdminController,
-    MetricsController,
   ],
   providers: [
     {
       provide: READ_STORE,
       inject: [APP_CONFIG],
       useFactory: (config: AppConfig): ReadStore =>
-        config.mongoUrl ? MongoReadStore.create({ url: config.mongoUrl, dbName: config.mongoDatabase }) : new InMemoryReadStore(),
+        config.mongoUrl
+          ? MongoReadStore.create({ url: config.mongoUrl, dbName: config.mongoDatabase, serverSelectionTimeoutMS: config.mongoServerSelectionTimeoutMs })
+          : new InMemoryReadStore(),
     },
     { provide: REPORTING_CONFIG, inject: [APP_CONFIG, DEADLINE_POLICY], useFactory: reportingConfigFrom },
     { provide: QUALITY_REPORTING, inject: [REPORTING_CONFIG], useFactory: (config: ReportingConfig) => createQualityReportingProjection(config) },
@@ -76,15 +78,18 @@ const QUALITY_REPORTING = Symbol('QUALITY_REPORTING');
       provide: HEALTH_CONTRIBUTORS,
       inject: [READ_STORE, PROJECTION_ENGINE],
       useFactory: (readStore: ReadStore, engine: ProjectionEngine<DomainEvent>): HealthContributor[] => [
+        { name: 'readStore', health: (timeoutMs) => withTimeout(() => readStore.checkHealth(), timeoutMs) },
+        // Reported, never fatal: a projection that lags or retries leaves the service ready.
         {
-          name: 'readStore',
-          health: () =>
-            readStore.checkHealth().then(
-              () => ({ status: 'up' }),
-              (error: unknown) => ({ status: 'down', reason: (error as Error).message }),
-            ),
+          name: 'projections',
+          health: async (timeoutMs) => {
+            let items: unknown = [];
+            const answered = await withTimeout(async () => {
+              items = await engine.status();
+            }, timeoutMs);
+            return answered.status === 'up' ? { status: 'up', items } : { status: 'up', items: [], unknown: answered['reason'] };
+          },
         },
-        { name: 'projections', health: async () => ({ items: await engine.status() }) },
       ],
     },
   ],
@@ -94,7 +99,10 @@ export class ReadSideModule implements OnApplicationBootstrap, OnApplicationShut
   constructor(
     @Inject(PROJECTION_ENGINE) private readonly engine: ProjectionEngine<DomainEvent>,
     @Inject(READ_STORE) private readonly readStore: ReadStore,
-  ) {}
+    @Inject(ApiMetrics) metrics: ApiMetrics,
+  ) {
+    metrics.watchProjections(() => engine.status());
+  }
 
   onApplicationBootstrap(): void {
     this.engine.start();

@@ -1,7 +1,7 @@
-import { resolveReportingConfig, type ReportingConfig, type ReportingConfigInput } from '@qms/reporting';
+import { resolveReportingConfig, type ReportingConfig } from '@qms/reporting';
 import type { DeadlinePolicyConfig } from '@qms/complaint-domain';
 import type { AppConfig } from '../config/app-config';
-import { ConfigurationError } from '../config/app-config';
+import { ConfigurationError, oneLine } from '../config/configuration-error';
 
 export const REPORTING_CONFIG = Symbol('REPORTING_CONFIG');
 
@@ -10,10 +10,10 @@ export const REPORTING_CONFIG = Symbol('REPORTING_CONFIG');
  * are cut in the deadline policy's zone unless the report names its own, so reports and deadlines agree.
  */
 export function reportingConfigFrom(config: AppConfig, deadlines: DeadlinePolicyConfig): ReportingConfig {
-  const input = (config.policy['reporting'] ?? {}) as ReportingConfigInput;
+  const input = config.policy.reporting ?? {};
   try {
     return resolveReportingConfig({ timeZone: deadlines.default.timeZone, ...input });
   } catch (error) {
-    throw new ConfigurationError(`QMS_POLICY_FILE reporting: ${(error as Error).message}`);
+    throw new ConfigurationError(oneLine(`QMS_POLICY_FILE: reporting: ${(error as Error).message}`));
   }
 }
