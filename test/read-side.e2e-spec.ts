@@ -84,7 +84,51 @@ function describeReadSide(name: string, env: () => Record<string, string> | unde
       // Nothing decided as ours yet: 0 defective of 100,000 delivered.
       expect(figures.deliveries.ppm).toBe(0);
       // Open at the end of January, received on the 30th: still within its deadlines then.
-      expect(figures.complaints.overdueNumbers).toEqual([]);
+      expect(figures.complaints.overdueAtEnd).toBe(0);
+      expect(JSON.stringify(response.body.report)).not.toContain(firstNumber);
+    });
+
+    it('serves the total and the list of customers with a section by default, every section on request', async () => {
+      const total = await api.request('GET', `/reports/monthly/2026-01?minPosition=${lastPosition}`, { key: 'dev-management' });
+      expect(total.body.report.customerIds).toContain(customer);
+      expect(total.body.report.customers).toEqual([]);
+      const all = await api.request('GET', `/reports/monthly?from=2026-01&to=2026-01&customers=all`, { key: 'dev-management' });
+      const sections = all.body.reports[0].customers.map((section: { customerId: string }) => section.customerId);
+      expect(sections).toEqual(total.body.report.customerIds);
+      const bad = await api.request('GET', '/reports/monthly/2026-01?customers=some', { key: 'dev-management' });
+      expect(bad.status).toBe(400);
+    });
+
+    it('drills into a customer section: each drill-down list counts exactly its figure', async () => {
+      const counted: Record<string, number[]> = {};
+      for (const month of ['2026-01', '2026-02']) {
+        const report = await api.request('GET', `/reports/monthly/${month}?customerId=${customer}&minPosition=${lastPosition}`, { key: 'dev-management' });
+        const figures = report.body.report.customers[0].complaints;
+        const list = async (filter: string): Promise<string[]> => {
+          const response = await api.request('GET', `/complaints?${filter}=${month}&customerId=${customer}&pageSize=500`, { key: 'dev-quality' });
+          expect(response.status).toBe(200);
+          return response.body.items.map((row: { number: string }) => row.number);
+        };
+        const overdue = await list('overdueAtEndOf');
+        expect(overdue).toHaveLength(figures.overdueAtEnd);
+        expect(await list('repeatOf')).toHaveLength(figures.repeats);
+        expect(await list('containmentLateIn')).toHaveLength(figures.received - figures.containmentOnTime);
+        counted[month] = [overdue.length, figures.received - figures.containmentOnTime];
+      }
+      // End of February: the first complaint owes its action reply (due 4 Feb), the second its
+      // containment (due 4 Feb 10:00 local) — both overdue; only the second was received in February, late.
+      expect(counted).toEqual({ '2026-01': [0, 0], '2026-02': [2, 1] });
+      const bad = await api.request('GET', '/complaints?overdueAtEndOf=2026-13', { key: 'dev-quality' });
+      expect(bad.status).toBe(400);
+      expect(JSON.stringify(bad.body)).toContain('overdueAtEndOf');
+    });
+
+    it('documents the drill-down filters in OpenAPI', async () => {
+      const docs = await api.request('GET', '/docs-json');
+      const names = (docs.body.paths['/complaints'].get.parameters as { name: string; description?: string }[]).map((p) => p.name);
+      expect(names).toEqual(expect.arrayContaining(['overdueAtEndOf', 'repeatOf', 'containmentLateIn', 'customerId']));
+      const export_ = (docs.body.paths['/complaints/export'].get.parameters as { name: string }[]).map((p) => p.name);
+      expect(export_).toEqual(expect.arrayContaining(['overdueAtEndOf', 'repeatOf', 'containmentLateIn']));
     });
 
     it('refuses a query parameter it does not know, and operators smuggled in values', async () => {

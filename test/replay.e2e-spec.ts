@@ -43,7 +43,7 @@ describe('replay over HTTP (embedded default)', () => {
   let head = 0;
   const readList = () => api.request('GET', `/complaints?pageSize=500&minPosition=${head}`, { key: 'dev-quality' });
   const readTracking = () => api.request('GET', `/complaints/tracking?pageSize=500&minPosition=${head}`, { key: 'dev-quality' });
-  const readReports = () => api.request('GET', `/reports/monthly?${MONTHS}&minPosition=${head}`, { key: 'dev-management' });
+  const readReports = () => api.request('GET', `/reports/monthly?${MONTHS}&customers=all&minPosition=${head}`, { key: 'dev-management' });
   const status = async () => (await api.request('GET', '/admin/projections', { key: 'dev-admin' })).body[0];
 
   beforeAll(async () => {

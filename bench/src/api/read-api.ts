@@ -1,5 +1,5 @@
 import { READ_STORE, type ReadStore } from '@qms/read-store';
-import { COMPLAINTS_COLLECTION, toMasterListRow, type ComplaintDocument } from '@qms/reporting';
+import { COMPLAINTS_COLLECTION, DEFAULT_REPORTING_CONFIG, toMasterListRow, type ComplaintDocument } from '@qms/reporting';
 import { complaintListQuery } from '../../../apps/api/src/read-side/complaint-lists/complaint-list.query';
 import { summarize, type LatencySummary } from '../stats';
 import { currentApp } from './api-server';
@@ -145,7 +145,7 @@ export async function runReadBench(args: ReadArgs): Promise<ReadResult> {
     const asOf = new Date().toISOString();
     const page = await store.find<ComplaintDocument>(
       COMPLAINTS_COLLECTION,
-      complaintListQuery({ pageSize: 50 }, asOf),
+      complaintListQuery({ pageSize: 50 }, asOf, DEFAULT_REPORTING_CONFIG),
     );
     page.items.map((document) => toMasterListRow(document, asOf));
     if (index >= args.warmup) storeSamples.push(performance.now() - started);

@@ -1,7 +1,10 @@
 import { assertNever } from '@qms/domain-kernel';
 import type { ActionPlannedData, ComplaintEvent, ComplaintEventType } from '@qms/complaint-domain';
+import { calendarFor, type ReportingCalendar } from '../kpi/calendar';
 import { intern } from '../kpi/intern';
 import type { ReadModelProjection } from '../kpi/projection-shape';
+import type { ReportingConfig } from '../kpi/reporting-config';
+import { overdueMonthsOf } from './overdue-months';
 import {
   COMPLAINTS_COLLECTION,
   currentRound,
@@ -32,20 +35,37 @@ export const COMPLAINT_LIST_EVENT_TYPES: readonly ComplaintEventType[] = [
   'ComplaintReopened',
 ];
 
-/** The master list and the tracking list, one document per complaint; needs no configuration. */
-export function createComplaintListProjection(): ReadModelProjection<ComplaintDocument, ComplaintEvent> {
+/**
+ * The master list and the tracking list, one document per complaint. The time zone cuts the
+ * months of `overdueMonths`; the repeat flags are kept by updateRepeatFlags after each batch.
+ */
+export function createComplaintListProjection(
+  config: Pick<ReportingConfig, 'timeZone'>,
+): ReadModelProjection<ComplaintDocument, ComplaintEvent> {
+  const calendar = calendarFor(config.timeZone);
   return {
     name: COMPLAINTS_COLLECTION,
     eventTypes: COMPLAINT_LIST_EVENT_TYPES,
     documentIds: (event) => [event.data.complaintNumber],
-    evolve: (document, event) => withNextDue(evolveComplaint(document, event)),
+    evolve: (document, event) => withOverdueMonths(withNextDue(evolveComplaint(document, event)), calendar),
   };
+}
+
+/** Keeps the previous list when it is unchanged: most events change no month's state. */
+export function withOverdueMonths(document: ComplaintDocument | null, calendar: ReportingCalendar): ComplaintDocument | null {
+  if (document === null) return null;
+  const months = overdueMonthsOf(document, calendar);
+  const previous = document.overdueMonths;
+  if (previous !== undefined && previous.length === months.length && previous.every((month, i) => month === months[i])) {
+    return document;
+  }
+  return { ...document, overdueMonths: months.length === 0 ? NONE : months };
 }
 
 /**
  * The earliest deadline of a step still to be done, so that the quality meeting's list can sort
  * by deadline and filter "overdue now" (nextDueAt < now) in the store, without a clock here.
- * A step not required — the action reply of a complaint decided not ours — has no deadline.
+ * A complaint decided not ours has its action reply done at that decision.
  */
 export function withNextDue(document: ComplaintDocument | null): ComplaintDocument | null {
   if (document === null) return null;
@@ -59,9 +79,7 @@ function nextDueAt(document: ComplaintDocument): string | null {
   if (document.status === 'closed') return null;
   const pending: string[] = [];
   if (document.containment.doneAt === null) pending.push(document.containment.dueAt);
-  if (document.actionReply.doneAt === null && document.responsibility?.decision !== 'not_ours') {
-    pending.push(document.actionReply.dueAt);
-  }
+  if (document.actionReply.doneAt === null) pending.push(document.actionReply.dueAt);
   for (const action of document.actions) {
     const round = currentRound(action);
     if (action.verification !== 'effective' && round.completedAt === null) pending.push(round.dueAt);
@@ -175,6 +193,9 @@ export function evolveComplaint(
       result: null,
       reopenedFrom: data.reopenedFrom,
       reopenedAs: NONE,
+      // A reopened complaint is a repeat; the same customer, part and cause category within the
+      // window makes one too, which updateRepeatFlags decides once the cause is known.
+      repeat: data.reopenedFrom !== null,
     };
   }
   // Events of a complaint whose registration was never seen cannot be placed in any list.
@@ -210,6 +231,11 @@ export function evolveComplaint(
           quantityAffected: event.data.quantityAffected,
           decidedAt: event.data.occurredAt,
         },
+        // KPI dictionary: "not ours" is the reply (sales explains, no plan follows), on time when
+        // decided by the action-reply deadline; it also completes the step for "overdue".
+        ...(event.data.responsibility === 'not_ours'
+          ? { actionReply: markDone(document.actionReply, event.data.occurredAt) }
+          : {}),
       };
     case 'CorrectiveActionPlanned':
     case 'PreventiveActionPlanned': {

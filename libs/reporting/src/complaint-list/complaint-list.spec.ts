@@ -10,7 +10,7 @@ import {
   toTrackingListRow,
 } from './complaint-list.views';
 
-const projection = createComplaintListProjection();
+const projection = createComplaintListProjection({ timeZone: 'Asia/Shanghai' });
 
 function fold(events: readonly ComplaintEvent[]): Map<string, ComplaintDocument> {
   const documents = new Map<string, ComplaintDocument>();

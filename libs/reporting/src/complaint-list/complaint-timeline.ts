@@ -72,12 +72,11 @@ function deadlineStepAt(step: StepName, fact: DeadlineFact, cutoff: string): Ste
 
 /** Every step with a deadline that exists at the cutoff, with its due date then. */
 export function stepsAt(document: TimelineFacts, cutoff: string): StepAt[] {
-  const steps = [deadlineStepAt('containment', document.containment, cutoff)];
-  // Decided not ours: sales explains and the complaint closes without an action plan, so from
-  // then on the action reply is no step to be done (it still counts against received(M) in the
-  // on-time %, exactly as the KPI dictionary defines it).
-  const notOurs = document.responsibility?.decision === 'not_ours' && document.responsibility.decidedAt < cutoff;
-  if (!notOurs) steps.push(deadlineStepAt('action_reply', document.actionReply, cutoff));
+  // A complaint decided not ours has its action reply done at that decision (ComplaintDocument).
+  const steps = [
+    deadlineStepAt('containment', document.containment, cutoff),
+    deadlineStepAt('action_reply', document.actionReply, cutoff),
+  ];
   for (const action of document.actions) {
     const step = actionStepAt(action, cutoff);
     if (step !== null) steps.push(step);

@@ -45,7 +45,10 @@ export interface ContainmentFact extends DeadlineFact {
   readonly quantitySecured: number | null;
 }
 
-/** The action reply (§6.4): the first submission of the action plan is the step's completion. */
+/**
+ * The action reply (§6.4): the first submission of the action plan completes the step, or, for a
+ * complaint decided not ours, that decision (sales explains; no plan follows), whichever is first.
+ */
 export interface ActionReplyFact extends DeadlineFact {
   /** The due date is the customer's own deadline rather than the policy's. */
   readonly customerDeadline: boolean;
@@ -143,8 +146,16 @@ export interface ComplaintDocument {
   readonly reopenedFrom: string | null;
   /** Complaints opened by reopening this one (`-1`, `-2`, …), in order. */
   readonly reopenedAs: readonly string[];
+  /**
+   * A repeat complaint (DESIGN §8): reopened from another one, or of the same customer, part and
+   * cause category as the complaint received just before it within the repeat window. Set from
+   * the other complaints of its series after each batch (repeat-flags.ts).
+   */
+  readonly repeat: boolean;
   /** Earliest deadline of a step not yet done (null when closed or nothing is pending). */
   readonly nextDueAt?: string | null;
+  /** Months at whose end the complaint was overdue, as tokens the list filters on (overdue-months.ts). */
+  readonly overdueMonths?: readonly string[];
 }
 
 /** The round in force (the last one). */

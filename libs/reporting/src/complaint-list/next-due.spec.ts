@@ -1,6 +1,5 @@
 import type { ComplaintDocument } from './complaint.document';
 import { withNextDue } from './complaint-list.projection';
-import { isOverdueAt } from './complaint-timeline';
 
 const open: ComplaintDocument = {
   _id: 'CC-2026-0001',
@@ -29,6 +28,7 @@ const open: ComplaintDocument = {
   result: null,
   reopenedFrom: null,
   reopenedAs: [],
+  repeat: false,
 };
 
 describe('nextDueAt: the earliest deadline of a step not yet done', () => {
@@ -50,26 +50,14 @@ describe('nextDueAt: the earliest deadline of a step not yet done', () => {
     expect(withNextDue(replied)?.nextDueAt).toBe('2026-04-30T15:59:59.999Z');
   });
 
-  it('has no action-reply deadline when the complaint is not ours, and none once closed', () => {
+  it('has no action-reply deadline once the reply is given (a not-ours decision included), and none once closed', () => {
     const contained = { ...open, containment: { ...open.containment, doneAt: '2026-03-02T05:00:00.000Z', met: true } };
-    const notOurs = { ...contained, responsibility: { decision: 'not_ours' as const, quantityAffected: 1, decidedAt: '2026-03-02T06:00:00.000Z' } };
+    const notOurs = {
+      ...contained,
+      responsibility: { decision: 'not_ours' as const, quantityAffected: 1, decidedAt: '2026-03-02T06:00:00.000Z' },
+      actionReply: { ...contained.actionReply, doneAt: '2026-03-02T06:00:00.000Z', met: true },
+    };
     expect(withNextDue(notOurs)?.nextDueAt).toBeNull();
     expect(withNextDue({ ...open, status: 'closed', closedAt: '2026-03-02T07:00:00.000Z' })?.nextDueAt).toBeNull();
-  });
-});
-
-describe('overdue at a cutoff for a complaint decided not ours', () => {
-  const contained = { ...open, containment: { ...open.containment, doneAt: '2026-03-02T05:00:00.000Z', met: true } };
-  const notOurs = { ...contained, responsibility: { decision: 'not_ours' as const, quantityAffected: 1, decidedAt: '2026-03-04T00:00:00.000Z' } };
-
-  it('owes no action reply once decided not ours', () => {
-    // Action reply was due 5 March; decided not ours on 4 March, still open at the end of March.
-    expect(isOverdueAt(notOurs, '2026-03-31T16:00:00.000Z')).toBe(false);
-  });
-
-  it('was overdue if the decision came only after the action-reply deadline had passed', () => {
-    const late = { ...notOurs, responsibility: { ...notOurs.responsibility, decidedAt: '2026-04-02T00:00:00.000Z' } };
-    expect(isOverdueAt(late, '2026-03-31T16:00:00.000Z')).toBe(true);
-    expect(isOverdueAt(late, '2026-04-30T16:00:00.000Z')).toBe(false);
   });
 });

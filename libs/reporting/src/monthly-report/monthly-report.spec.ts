@@ -1,6 +1,9 @@
 import { project } from '../kpi/__fixtures__/project';
 import { resolveReportingConfig } from '../kpi/reporting-config';
 import { computeMonthlyReport, computeStoredMonthlyReport, withKpis } from './monthly-report';
+import { findRepeats } from './complaint-figures';
+import { isOverdueAt } from '../complaint-list/complaint-timeline';
+import { calendarFor } from '../kpi/calendar';
 import type { MonthlyReportDocument, MonthlyReportInputs } from './monthly-report.types';
 import {
   C1,
@@ -17,6 +20,15 @@ import {
 const config = resolveReportingConfig({ customerTargets: { B: { ppm: 100 } } });
 const inputs: MonthlyReportInputs = inputsOf(project(SCENARIO_EVENTS, reportProjections(config), 1000));
 const report = (month: string): MonthlyReportDocument => computeMonthlyReport(month, inputs, config);
+// The report holds counts only; which complaints they are, by the same rules the figures use
+// (the list's drill-down filters give the same sets: complaint-list/drill-down.spec.ts).
+const repeatNumbers = (month: string, windowDays = config.repeatWindowDays): string[] =>
+  [...findRepeats(inputs.complaints, calendarFor(config.timeZone).bounds(month), windowDays)].sort();
+const overdueNumbers = (month: string): string[] =>
+  inputs.complaints
+    .filter((c) => isOverdueAt(c, calendarFor(config.timeZone).bounds(month).end))
+    .map((c) => c._id)
+    .sort();
 const customer = (document: MonthlyReportDocument, id: string) => {
   const row = document.customers.find((c) => c.customerId === id);
   if (row === undefined) throw new Error(`no row for ${id}`);
@@ -46,7 +58,7 @@ describe('computeMonthlyReport — March 2025, Asia/Shanghai', () => {
     // overdue at end: OLD (CA-1 rescheduled to 3-15, not done), C2 (CA-1 due 3-25, done 4-02),
     // C5 (containment due 3-21 03:00Z never recorded). C6's reply is due 4-02: not yet.
     expect(f.overdueAtEnd).toBe(3);
-    expect(f.overdueNumbers).toEqual([OLD, C2, C5]);
+    expect(overdueNumbers('2025-03')).toEqual([OLD, C2, C5]);
   });
 
   it('breaks the counts down by severity, cause category and department', () => {
@@ -74,9 +86,10 @@ describe('computeMonthlyReport — March 2025, Asia/Shanghai', () => {
     // Containment at or before due: C1 (3-03 10:00 ≤ 3-04 01:00), C4, C6; C2 was 3 h late; C5 none.
     expect(f.containmentOnTime).toBe(3);
     expect(f.containmentOnTimePercent).toBe((3 * 100) / 5); // 60
-    // Plan submitted at or before due: C1 only (C2 late; C4 not ours, no plan; C5, C6 none yet).
-    expect(f.actionReplyOnTime).toBe(1);
-    expect(f.actionReplyOnTimePercent).toBe((1 * 100) / 5); // 20
+    // Reply at or before due: C1 (plan submitted in time) and C4 (decided not ours 3-17 02:00Z,
+    // due 3-19 15:59:59.999Z: the decision is its reply); C2's plan came late, C5 and C6 have none yet.
+    expect(f.actionReplyOnTime).toBe(2);
+    expect(f.actionReplyOnTimePercent).toBe((2 * 100) / 5); // 40
   });
 
   it('computes mean days to close over complaints closed in the month', () => {
@@ -88,7 +101,7 @@ describe('computeMonthlyReport — March 2025, Asia/Shanghai', () => {
   it('detects repeats: reopened, or same customer + part + cause category within the window', () => {
     const f = march.total.complaints;
     // C6 was reopened from C1; C5 is A/P1/machine 17 days after C1 (A/P1/machine).
-    expect(f.repeatNumbers).toEqual([C6, C5]);
+    expect(repeatNumbers('2025-03')).toEqual([C6, C5].sort());
     expect(f.repeats).toBe(2);
     expect(f.repeatRatePercent).toBe((2 * 100) / 5); // 40
   });
@@ -96,9 +109,11 @@ describe('computeMonthlyReport — March 2025, Asia/Shanghai', () => {
   it('a window shorter than the gap makes C5 no repeat', () => {
     // C1 received 3-03 01:00Z, C5 3-20 03:00Z: 17 days 2 hours apart.
     const short = resolveReportingConfig({ repeatWindowDays: 17 });
-    expect(computeMonthlyReport('2025-03', inputs, short).total.complaints.repeatNumbers).toEqual([C6]);
+    expect(computeMonthlyReport('2025-03', inputs, short).total.complaints.repeats).toBe(1);
+    expect(repeatNumbers('2025-03', 17)).toEqual([C6]);
     const long = resolveReportingConfig({ repeatWindowDays: 18 });
-    expect(computeMonthlyReport('2025-03', inputs, long).total.complaints.repeatNumbers).toEqual([C6, C5]);
+    expect(computeMonthlyReport('2025-03', inputs, long).total.complaints.repeats).toBe(2);
+    expect(repeatNumbers('2025-03', 18)).toEqual([C6, C5].sort());
   });
 
   it('counts 8D on-time closure over complaints closed as resolved', () => {
@@ -213,6 +228,8 @@ describe('computeMonthlyReport — March 2025, Asia/Shanghai', () => {
     const b = customer(march, 'B');
     // C3 belongs to April, so B's March complaints are C4 alone.
     expect([b.complaints.received, b.complaints.closed, b.complaints.openAtEnd]).toEqual([1, 1, 0]);
+    // C4, not ours, decided before its action-reply deadline: 1 of 1 on time.
+    expect(b.complaints.actionReplyOnTimePercent).toBe((1 * 100) / 1);
     expect(b.complaints.eightDOnTimeClosurePercent).toBeNull(); // nothing closed resolved
     expect(b.returns.ntfRatePercent).toBe(100); // R3 of 1 inspected
     expect(b.notifications.specialStatusesInForceAtEnd).toBe(1);
@@ -267,7 +284,8 @@ describe('computeMonthlyReport — other months', () => {
       ppm: 0,
     });
     expect(april.total.notifications.specialStatusesInForceAtEnd).toBe(0); // N2 lifted 4-10
-    expect(april.total.complaints.overdueNumbers).toEqual([OLD, C3, C6, C5].sort());
+    expect(april.total.complaints.overdueAtEnd).toBe(4);
+    expect(overdueNumbers('2025-04')).toEqual([OLD, C3, C6, C5].sort());
   });
 
   it('February: the corrected delivery lands here; the rescheduled due date is not passed yet', () => {
@@ -298,7 +316,8 @@ describe('computeMonthlyReport — other months', () => {
   });
 
   it('a complaint reopened later does not change the repeat status of its original', () => {
-    expect(report('2025-03').total.complaints.repeatNumbers).not.toContain(C1);
-    expect(report('2025-04').total.complaints.repeatNumbers).toEqual([]); // C3 is B/P1, no cause yet
+    expect(repeatNumbers('2025-03')).not.toContain(C1);
+    expect(repeatNumbers('2025-04')).toEqual([]); // C3 is B/P1, no cause yet
+    expect(report('2025-04').total.complaints.repeats).toBe(0);
   });
 });

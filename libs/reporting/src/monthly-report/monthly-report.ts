@@ -228,8 +228,17 @@ export function withKpis(report: StoredMonthlyReport, config: ReportingConfig): 
   return {
     ...report,
     total: { ...report.total, kpis: kpisOf(report.total, null, report.month, config) },
-    customers: report.customers.map((customer) => ({ ...customer, kpis: kpisOf(customer, customer.customerId, report.month, config) })),
+    customers: report.customers.map((customer) => sectionWithKpis(customer, report.month, config)),
   };
+}
+
+/** One customer's section with its KPI block, against that customer's targets. */
+export function sectionWithKpis(
+  section: Omit<CustomerMonthlyFigures, 'kpis'>,
+  month: MonthKey,
+  config: ReportingConfig,
+): CustomerMonthlyFigures {
+  return { ...section, kpis: kpisOf(section, section.customerId, month, config) };
 }
 
 /** The month's facts split by customer in one pass, keeping each list's order. */
@@ -385,6 +394,7 @@ export function computeStoredMonthlyReport(
     periodStart: bounds.start,
     periodEnd: bounds.end,
     total: figuresOf(facts, bounds, repeats, null, config),
+    customerIds: customers.map((customer) => customer.customerId),
     customers,
   };
 }

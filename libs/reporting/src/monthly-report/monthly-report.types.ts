@@ -43,7 +43,11 @@ export interface MonthlyReportInputs {
   readonly surveys: readonly SatisfactionSummaryDocument[];
 }
 
-/** The complaint counts every breakdown (severity, cause category, department) shows. */
+/**
+ * The complaint counts every breakdown (severity, cause category, department) shows. The report
+ * holds figures only (DESIGN §8): which complaints make one up is a query on the complaint list
+ * (drill-down.ts), e.g. `overdueAtEnd` of a month is `GET /complaints?overdueAtEndOf=YYYY-MM`.
+ */
 export interface ComplaintCounts {
   readonly received: number;
   readonly closed: number;
@@ -69,10 +73,9 @@ export interface ComplaintFigures extends ComplaintCounts {
   /** Σ (closed − received) in days over complaints closed in the month. */
   readonly daysToCloseTotal: number;
   readonly meanDaysToClose: number | null;
+  /** Repeat complaints received in the month; the list's `repeatOf` drills into them. */
   readonly repeats: number;
   readonly repeatRatePercent: number | null;
-  /** Numbers of the repeat complaints received in the month, sorted. */
-  readonly repeatNumbers: readonly string[];
   /** Closed in the month as resolved (an 8D with actions). */
   readonly eightDClosed: number;
   /** Of those, closed with every deadline met (see complaint-figures.ts). */
@@ -80,8 +83,6 @@ export interface ComplaintFigures extends ComplaintCounts {
   readonly eightDOnTimeClosurePercent: number | null;
   /** Σ quantity affected (as corrected at the decision) of complaints received and decided ours. */
   readonly defectiveQuantity: number;
-  /** Numbers of the complaints overdue at the end of the month, sorted. */
-  readonly overdueNumbers: readonly string[];
 }
 
 export interface ReturnFigures {
@@ -152,7 +153,13 @@ export interface CustomerMonthlyFigures extends Omit<MonthlyFigures, 'complaints
   readonly notifications: CustomerNotificationFigures;
 }
 
-/** A month's report as served: every figure, and each section's KPIs held against its targets. */
+/**
+ * A month's report as served: every figure, and each section's KPIs held against its targets.
+ *
+ * The total is always there; the customer sections only as asked for (one customer's, or all of
+ * them): at a thousand customers active in a month, every section together is about 2.8 MB, the
+ * total and the list of customers with a section about 12 kB.
+ */
 export interface MonthlyReportDocument {
   readonly _id: MonthKey;
   readonly month: MonthKey;
@@ -161,17 +168,38 @@ export interface MonthlyReportDocument {
   readonly periodStart: string;
   readonly periodEnd: string;
   readonly total: MonthlyFigures;
-  /** Sorted by customer id. */
+  /**
+   * The customers with a section this month, sorted: those with complaints (received, closed or
+   * open at the end), returns, deliveries, notifications (received, or a special status in force)
+   * or survey responses in the month.
+   */
+  readonly customerIds: readonly string[];
+  /** The sections asked for (all of them when computed), sorted by customer id. */
   readonly customers: readonly CustomerMonthlyFigures[];
 }
 
 /**
- * A month's report as stored in `monthly_report`: the figures without the `kpis` blocks. Each
- * block is the section's own figures held against the configured targets (withKpis derives it
- * when the report is served); stored, the per-customer blocks were about half of every report,
- * which the embedded mode keeps in process for every month.
+ * A month's report as computed from the facts: the figures without the `kpis` blocks. Each block
+ * is the section's own figures held against the configured targets (withKpis derives it when the
+ * report is served); stored, the per-customer blocks were about half of every report.
  */
 export interface StoredMonthlyReport extends Omit<MonthlyReportDocument, 'total' | 'customers'> {
   readonly total: Omit<MonthlyFigures, 'kpis'>;
   readonly customers: readonly Omit<CustomerMonthlyFigures, 'kpis'>[];
 }
+
+/** `monthly_report`, one per month (`_id` = 'YYYY-MM'): the report without its customer sections. */
+export type MonthlyReportHead = Omit<StoredMonthlyReport, 'customers'>;
+
+export const MONTHLY_REPORT_CUSTOMERS_COLLECTION = 'monthly_report_customers';
+
+/**
+ * `monthly_report_customers`, one per month and active customer (`_id` = 'YYYY-MM/customerId'):
+ * a section is read alone (one customer's report) or with the month's others, in customer order.
+ */
+export interface StoredCustomerSection extends Omit<CustomerMonthlyFigures, 'kpis'> {
+  readonly _id: string;
+  readonly month: MonthKey;
+}
+
+export const customerSectionId = (month: MonthKey, customerId: string): string => `${month}/${customerId}`;

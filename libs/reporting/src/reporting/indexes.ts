@@ -12,6 +12,11 @@ export const COMPLAINT_LIST_INDEXES = [
   [{ field: 'customerId', direction: 'asc' }, { field: 'receivedAt', direction: 'desc' }],
   [{ field: 'status', direction: 'asc' }, { field: 'nextDueAt', direction: 'asc' }],
   [{ field: 'department', direction: 'asc' }, { field: 'receivedAt', direction: 'desc' }],
+  // Drill-down into the monthly report (complaint-list.query.ts): overdue at the end of a month
+  // (an array of month tokens, one index entry per token), repeats and late containments of a month.
+  [{ field: 'overdueMonths', direction: 'asc' }, { field: 'receivedAt', direction: 'desc' }],
+  [{ field: 'repeat', direction: 'asc' }, { field: 'receivedAt', direction: 'desc' }],
+  [{ field: 'containment.met', direction: 'asc' }, { field: 'receivedAt', direction: 'desc' }],
 ] as const satisfies readonly (readonly SortKey[])[];
 
 /**

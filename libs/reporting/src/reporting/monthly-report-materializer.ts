@@ -4,9 +4,17 @@ import { DELIVERY_MONTH_CUSTOMER_COLLECTION } from '../deliveries';
 import { calendarFor, monthsBetween, type MonthKey } from '../kpi/calendar';
 import type { ReportingConfig } from '../kpi/reporting-config';
 import { CUSTOMER_NOTIFICATIONS_COLLECTION } from '../monthly-report/customer-notification.projection';
-import { computeStoredMonthlyReport, withKpis } from '../monthly-report/monthly-report';
-import { MONTHLY_REPORT_COLLECTION } from '../monthly-report/monthly-report.types';
-import type { MonthlyReportDocument, MonthlyReportInputs, StoredMonthlyReport } from '../monthly-report/monthly-report.types';
+import { computeStoredMonthlyReport, sectionWithKpis, withKpis } from '../monthly-report/monthly-report';
+import {
+  customerSectionId,
+  MONTHLY_REPORT_COLLECTION,
+  MONTHLY_REPORT_CUSTOMERS_COLLECTION,
+  type MonthlyReportDocument,
+  type MonthlyReportHead,
+  type MonthlyReportInputs,
+  type StoredCustomerSection,
+  type StoredMonthlyReport,
+} from '../monthly-report/monthly-report.types';
 import {
   expandMonthSpans,
   longestClosedMs,
@@ -48,6 +56,9 @@ export interface ReportStore {
   bulkWrite<D extends StoredDocument>(collection: string, batch: { upserts?: readonly D[]; deletes?: readonly string[] }): Promise<void>;
 }
 
+/** Which customer sections a served report holds: none (the total only), one customer's, or all. */
+export type SectionChoice = 'none' | 'all' | { readonly customerId: string };
+
 export interface FlushOptions {
   readonly onMonth?: (month: MonthKey, done: number, total: number) => void;
   /** Stops between two months; the months not recomputed stay pending. */
@@ -55,7 +66,8 @@ export interface FlushOptions {
 }
 
 /**
- * Keeps the `monthly_report` documents equal to computeStoredMonthlyReport over the fact documents.
+ * Keeps the `monthly_report` documents (a month's total) and `monthly_report_customers` (its
+ * customer sections) equal to computeStoredMonthlyReport over the fact documents.
  * A batch only marks the months its fact changes can affect (cheap, on the projection's path);
  * `flush` — the projection's deferred work, run after a quiet spell — recomputes them and makes
  * the stored months exactly the range the facts span. Which months are stored and what they hold
@@ -105,7 +117,10 @@ export class MonthlyReportMaterializer {
     };
     if (months.size === 0 && dropped.length === 0 && sameState(state, next)) return 0;
     if (!(await this.recompute(store, [...months].sort(), options, state))) return 0;
-    if (dropped.length > 0) await store.bulkWrite(MONTHLY_REPORT_COLLECTION, { deletes: dropped });
+    if (dropped.length > 0) {
+      await store.bulkWrite(MONTHLY_REPORT_COLLECTION, { deletes: dropped });
+      for (const month of dropped) await this.replaceSections(store, month, []);
+    }
     await this.saveState(store, next);
     return months.size;
   }
@@ -132,17 +147,36 @@ export class MonthlyReportMaterializer {
   }
 
   /**
-   * One month's report as readers get it: the stored document, or — for a month still waiting for
-   * its recompute after a catch-up, or outside the stored range — the same pure computation over
-   * the facts, done now; with its KPI blocks (see StoredMonthlyReport).
+   * One month's report as readers get it, with the sections asked for: the stored documents, or —
+   * for a month still waiting for its recompute after a catch-up, or outside the stored range —
+   * the same pure computation over the facts, done now; with its KPI blocks (see StoredMonthlyReport).
    */
-  async report(store: Pick<ReportStore, 'stream' | 'getMany'>, month: MonthKey): Promise<MonthlyReportDocument> {
+  async report(store: Pick<ReportStore, 'stream' | 'getMany'>, month: MonthKey, sections: SectionChoice = 'all'): Promise<MonthlyReportDocument> {
     const state = await this.state(store);
     if (!state.pending.includes(month)) {
-      const stored = (await store.getMany<StoredMonthlyReport & StoredDocument>(MONTHLY_REPORT_COLLECTION, [month])).get(month);
-      if (stored !== undefined) return withKpis(stored, this.config);
+      const head = (await store.getMany<MonthlyReportHead & StoredDocument>(MONTHLY_REPORT_COLLECTION, [month])).get(month);
+      if (head !== undefined) {
+        return { ...withKpis({ ...head, customers: [] }, this.config), customers: await this.storedSections(store, month, sections) };
+      }
     }
-    return withKpis(await this.compute(store, month), this.config);
+    const computed = await this.compute(store, month);
+    const chosen = sections === 'all' ? computed.customers : sections === 'none' ? [] : computed.customers.filter((c) => c.customerId === sections.customerId);
+    return withKpis({ ...computed, customers: chosen }, this.config);
+  }
+
+  private async storedSections(store: Pick<ReportStore, 'stream' | 'getMany'>, month: MonthKey, sections: SectionChoice) {
+    if (sections === 'none') return [];
+    const stored: StoredCustomerSection[] = [];
+    if (sections === 'all') {
+      const filter = { month: { eq: month } };
+      for await (const section of store.stream<StoredCustomerSection>(MONTHLY_REPORT_CUSTOMERS_COLLECTION, { filter })) stored.push(section);
+      stored.sort((a, b) => (a._id < b._id ? -1 : a._id > b._id ? 1 : 0));
+    } else {
+      const id = customerSectionId(month, sections.customerId);
+      const found = (await store.getMany<StoredCustomerSection>(MONTHLY_REPORT_CUSTOMERS_COLLECTION, [id])).get(id);
+      if (found !== undefined) stored.push(found);
+    }
+    return stored.map(({ _id: _ignored, month: _month, ...section }) => sectionWithKpis(section, month, this.config));
   }
 
   /**
@@ -214,14 +248,30 @@ export class MonthlyReportMaterializer {
     let done = 0;
     for (const month of months) {
       if (options.signal?.aborted === true) return false;
-      const report = await this.compute(store, month, state);
-      await store.bulkWrite(MONTHLY_REPORT_COLLECTION, { upserts: [report as StoredMonthlyReport & StoredDocument] });
+      const { customers, ...head } = await this.compute(store, month, state);
+      await store.bulkWrite(MONTHLY_REPORT_COLLECTION, { upserts: [head as MonthlyReportHead & StoredDocument] });
+      await this.replaceSections(
+        store,
+        month,
+        customers.map((section) => ({ _id: customerSectionId(month, section.customerId), month, ...section })),
+      );
       done += 1;
       options.onMonth?.(month, done, months.length);
       // HTTP requests get their turn between months, even when the store never awaits I/O.
       await yieldToEventLoop();
     }
     return options.signal?.aborted !== true;
+  }
+
+  /** The month's stored sections become exactly `sections`. */
+  private async replaceSections(store: ReportStore, month: MonthKey, sections: readonly StoredCustomerSection[]): Promise<void> {
+    const keep = new Set(sections.map((section) => section._id));
+    const stale: string[] = [];
+    for await (const section of store.stream<StoredCustomerSection>(MONTHLY_REPORT_CUSTOMERS_COLLECTION, { filter: { month: { eq: month } } })) {
+      if (!keep.has(section._id)) stale.push(section._id);
+    }
+    if (stale.length > 0) await store.bulkWrite(MONTHLY_REPORT_CUSTOMERS_COLLECTION, { deletes: stale });
+    if (sections.length > 0) await store.bulkWrite(MONTHLY_REPORT_CUSTOMERS_COLLECTION, { upserts: sections });
   }
 
   private saveState(store: ReportStore, state: MonthlyReportState): Promise<void> {

@@ -2,6 +2,7 @@ import type { DomainEvent } from '@qms/domain-kernel';
 import type { DocumentChange, DocumentRef, Projection, ProjectedDocument } from '@qms/projection-engine';
 import { createComplaintListProjection } from '../complaint-list/complaint-list.projection';
 import { COMPLAINTS_COLLECTION } from '../complaint-list/complaint.document';
+import { updateRepeatFlags } from '../complaint-list/repeat-flags';
 import { createDeliveryMonthCustomerProjection } from '../deliveries';
 import type { ReadModelProjection } from '../kpi/projection-shape';
 import type { ReportingConfig } from '../kpi/reporting-config';
@@ -10,7 +11,7 @@ import type { ReportFactChange } from '../monthly-report/report-months';
 import { createReturnProjection } from '../returns';
 import { createSatisfactionSummaryProjection } from '../satisfaction-summary';
 import { COMPLAINT_LIST_INDEXES, REPORT_COMPLAINT_INDEXES, REPORT_FACT_INDEXES } from './indexes';
-import { MONTHLY_REPORT_COLLECTION } from '../monthly-report/monthly-report.types';
+import { MONTHLY_REPORT_COLLECTION, MONTHLY_REPORT_CUSTOMERS_COLLECTION } from '../monthly-report/monthly-report.types';
 import { MONTHLY_REPORT_STATE_COLLECTION, MonthlyReportMaterializer } from './monthly-report-materializer';
 
 export const QUALITY_REPORTING_PROJECTION = 'quality_reporting';
@@ -39,7 +40,7 @@ export function createQualityReportingProjection(
   readonly materializer: MonthlyReportMaterializer;
 } {
   const facts = [
-    createComplaintListProjection(),
+    createComplaintListProjection(config),
     createDeliveryMonthCustomerProjection(config),
     createReturnProjection(config),
     createCustomerNotificationProjection(config),
@@ -56,7 +57,10 @@ export function createQualityReportingProjection(
     name: QUALITY_REPORTING_PROJECTION,
     // 2: sparse per-customer report sections, months stored from the facts' range, report indexes.
     // 3: monthly reports stored without their KPI blocks (derived when served).
-    version: 3,
+    // 4: reports hold figures, not lists of numbers, and keep their customer sections apart
+    //    (monthly_report_customers); complaints carry repeat and overdueMonths for the list's
+    //    drill-down; a not-ours decision is the action reply.
+    version: 4,
     eventTypes: [...byEventType.keys()],
     collections: [
       { name: COMPLAINTS_COLLECTION, indexes: [...COMPLAINT_LIST_INDEXES, ...REPORT_COMPLAINT_INDEXES].map((fields) => ({ fields })) },
@@ -64,6 +68,7 @@ export function createQualityReportingProjection(
         .filter((projection) => projection.name !== COMPLAINTS_COLLECTION)
         .map((projection) => ({ name: projection.name, indexes: (REPORT_FACT_INDEXES[projection.name] ?? []).map((fields) => ({ fields })) })),
       { name: MONTHLY_REPORT_COLLECTION },
+      { name: MONTHLY_REPORT_CUSTOMERS_COLLECTION, indexes: [{ fields: [{ field: 'month', direction: 'asc' }] }] },
       { name: MONTHLY_REPORT_STATE_COLLECTION },
     ],
     materializer,
@@ -78,6 +83,7 @@ export function createQualityReportingProjection(
       return projection.evolve(document, event, id);
     },
     async afterBatch(changes: readonly DocumentChange[], store): Promise<void> {
+      await updateRepeatFlags(changes, store, config.repeatWindowDays);
       const factChanges = changes.filter((change) => byCollection.has(change.collection)) as unknown as ReportFactChange[];
       // Batches only mark months: recomputing them here would hold up every live command.
       await materializer.afterChanges(factChanges, store);

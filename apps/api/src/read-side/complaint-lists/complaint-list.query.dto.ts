@@ -6,6 +6,9 @@ import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 
 import { INSTANT } from '../../http/dto-validators';
 import { EXPORT_LISTS, type ExportList } from './complaint-export';
 
+const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
+const MONTH_MESSAGE = { message: '$property must be a month YYYY-MM' };
+
 export const COMPLAINT_SORTS = ['receivedAt', '-receivedAt', 'nextDueAt', '-nextDueAt', 'number', '-number', 'closedAt', '-closedAt'] as const;
 
 /**
@@ -13,7 +16,11 @@ export const COMPLAINT_SORTS = ['receivedAt', '-receivedAt', 'nextDueAt', '-next
  * sends can become a MongoDB operator (unknown parameters are refused with 400).
  */
 export class ComplaintListQueryDto {
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(100) customerId?: string;
+  @ApiPropertyOptional({ description: 'One customer; with a drill-down filter, the figure of that customer\'s section of the monthly report' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  customerId?: string;
   @ApiPropertyOptional({ enum: ['open', 'closed'] }) @IsOptional() @IsIn(['open', 'closed']) status?: 'open' | 'closed';
   @ApiPropertyOptional({ enum: SEVERITIES }) @IsOptional() @IsIn(SEVERITIES) severity?: string;
   @ApiPropertyOptional({ enum: CHANNELS }) @IsOptional() @IsIn(CHANNELS) channel?: string;
@@ -31,6 +38,33 @@ export class ComplaintListQueryDto {
   @IsOptional()
   @IsIn(['true'], { message: '$property can only be true (omit it for every complaint)' })
   overdue?: 'true';
+  @ApiPropertyOptional({
+    example: '2026-03',
+    description:
+      'Drill-down: complaints overdue at the end of this month (open then, with a containment, action-reply or action deadline passed and not done); ' +
+      'the count is the monthly report\'s complaints.overdueAtEnd of that month (of the customer\'s section with customerId).',
+  })
+  @IsOptional()
+  @Matches(MONTH, MONTH_MESSAGE)
+  overdueAtEndOf?: string;
+  @ApiPropertyOptional({
+    example: '2026-03',
+    description:
+      'Drill-down: repeat complaints received in this month (reopened, or same customer + part + cause category within the repeat window); ' +
+      'the count is the monthly report\'s complaints.repeats.',
+  })
+  @IsOptional()
+  @Matches(MONTH, MONTH_MESSAGE)
+  repeatOf?: string;
+  @ApiPropertyOptional({
+    example: '2026-03',
+    description:
+      'Drill-down: complaints received in this month whose containment was not recorded by its deadline (late, or not recorded); ' +
+      'the count is the monthly report\'s complaints.received − complaints.containmentOnTime.',
+  })
+  @IsOptional()
+  @Matches(MONTH, MONTH_MESSAGE)
+  containmentLateIn?: string;
   @ApiPropertyOptional({ enum: COMPLAINT_SORTS, default: '-receivedAt' }) @IsOptional() @IsIn(COMPLAINT_SORTS)
   sort?: (typeof COMPLAINT_SORTS)[number];
   @ApiPropertyOptional({ default: 50, maximum: 500 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(500) pageSize?: number;

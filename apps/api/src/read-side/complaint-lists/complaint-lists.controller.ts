@@ -27,7 +27,12 @@ export class ComplaintListsController {
   ) {}
 
   @Get()
-  @ApiOperation({ summary: 'Complaint master list: filter, sort, page (stable keyset cursor)' })
+  @ApiOperation({
+    summary: 'Complaint master list: filter, sort, page (stable keyset cursor)',
+    description:
+      'Drill-down into the monthly report: overdueAtEndOf, repeatOf and containmentLateIn (YYYY-MM, with customerId for a customer section) ' +
+      'list exactly the complaints a figure counts, e.g. /complaints?overdueAtEndOf=2026-03&customerId=C0001.',
+  })
   async masterList(@Query() query: ComplaintListQueryDto, @Res({ passthrough: true }) reply: FastifyReply) {
     return this.list(query, reply, (document, asOf) => toMasterListRow(document, asOf));
   }
@@ -48,7 +53,7 @@ export class ComplaintListsController {
     const position = await awaitPosition(this.positions, QUALITY_REPORTING_PROJECTION, query.minPosition);
     const asOf = this.clock().toISOString();
     const { format = 'csv', list = 'master', lang, pageSize: _ignored, cursor: _cursor, ...filters } = query;
-    const findQuery = { ...complaintListQuery(filters, asOf), limit: undefined };
+    const findQuery = { ...complaintListQuery(filters, asOf, this.reporting), limit: undefined };
     await exportComplaints(reply, {
       format,
       list,
@@ -74,7 +79,7 @@ export class ComplaintListsController {
   private async list<Row>(query: ComplaintListQueryDto, reply: FastifyReply, toRow: (document: ComplaintDocument, asOf: string) => Row) {
     const position = await awaitPosition(this.positions, QUALITY_REPORTING_PROJECTION, query.minPosition);
     const asOf = this.clock().toISOString();
-    const page = await this.store.find<ComplaintDocument>(COMPLAINTS_COLLECTION, complaintListQuery(query, asOf));
+    const page = await this.store.find<ComplaintDocument>(COMPLAINTS_COLLECTION, complaintListQuery(query, asOf, this.reporting));
     void reply.header('X-Read-Model-Position', String(position));
     return { position, asOf, items: page.items.map((document) => toRow(document, asOf)), nextCursor: page.nextCursor };
   }

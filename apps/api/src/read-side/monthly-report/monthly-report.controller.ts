@@ -2,9 +2,9 @@ import { Controller, Get, Inject, Param, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { ValidationError } from '@qms/domain-kernel';
 import { READ_STORE, type ReadStore } from '@qms/read-store';
-import { type MonthlyReportDocument, QUALITY_REPORTING_PROJECTION, type MonthlyReportMaterializer } from '@qms/reporting';
+import { QUALITY_REPORTING_PROJECTION, type MonthlyReportMaterializer, type SectionChoice } from '@qms/reporting';
 import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Matches, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, Matches, MaxLength, Min } from 'class-validator';
 import type { FastifyReply } from 'fastify';
 import { awaitPosition, READ_MODEL_POSITIONS, type ReadModelPositions } from '../read-model-positions';
 import { MONTHLY_REPORT_MATERIALIZER } from '../read-side.tokens';
@@ -14,10 +14,21 @@ const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
 export class MonthlyReportQueryDto {
   @ApiPropertyOptional({ example: '2026-01' }) @IsOptional() @Matches(MONTH, { message: '$property must be YYYY-MM' }) from?: string;
   @ApiPropertyOptional({ example: '2026-12' }) @IsOptional() @Matches(MONTH, { message: '$property must be YYYY-MM' }) to?: string;
-  @ApiPropertyOptional({ description: 'Only this customer’s figures (the total stays the whole company)' })
+  @ApiPropertyOptional({ description: 'With this customer’s section (the total stays the whole company)' })
   @IsOptional()
   @IsString()
+  @MaxLength(100)
   customerId?: string;
+  @ApiPropertyOptional({
+    enum: ['none', 'all'],
+    default: 'none',
+    description:
+      'Customer sections to include: none (the total and customerIds only, a few kB), or all (about 2.8 kB per active customer). ' +
+      'customerId= includes that customer’s section alone.',
+  })
+  @IsOptional()
+  @IsIn(['none', 'all'])
+  customers?: 'none' | 'all';
   @ApiPropertyOptional() @IsOptional() @Type(() => Number) @IsInt() @Min(0) minPosition?: number;
 }
 
@@ -43,7 +54,7 @@ export class MonthlyReportController {
     const months = monthsFrom(from, to);
     if (months.length > 120) throw ValidationError.field('to', 'a range covers at most 120 months');
     const reports = [];
-    for (const month of months) reports.push(narrow(await this.materializer.report(this.store, month), query.customerId));
+    for (const month of months) reports.push(await this.materializer.report(this.store, month, sectionsOf(query)));
     void reply.header('X-Read-Model-Position', String(position));
     return { position, reports };
   }
@@ -54,13 +65,13 @@ export class MonthlyReportController {
     if (!MONTH.test(month)) throw ValidationError.field('month', 'must be YYYY-MM');
     const position = await awaitPosition(this.positions, QUALITY_REPORTING_PROJECTION, query.minPosition);
     void reply.header('X-Read-Model-Position', String(position));
-    return { position, report: narrow(await this.materializer.report(this.store, month), query.customerId) };
+    return { position, report: await this.materializer.report(this.store, month, sectionsOf(query)) };
   }
 }
 
-function narrow(report: MonthlyReportDocument, customerId: string | undefined): MonthlyReportDocument {
-  if (customerId === undefined) return report;
-  return { ...report, customers: report.customers.filter((customer) => customer.customerId === customerId) };
+function sectionsOf(query: MonthlyReportQueryDto): SectionChoice {
+  if (query.customerId !== undefined) return { customerId: query.customerId };
+  return query.customers ?? 'none';
 }
 
 function monthsFrom(from: string, to: string): string[] {

@@ -238,7 +238,7 @@ export const SCENARIO_EVENTS: readonly DomainEvent[] = [
 
 export function reportProjections(config: ReportingConfig): ReadModelProjection<never, never>[] {
   return [
-    createComplaintListProjection(),
+    createComplaintListProjection(config),
     createDeliveryMonthCustomerProjection(config),
     createReturnProjection(config),
     createCustomerNotificationProjection(config),

@@ -6,7 +6,7 @@ import type { EventStore } from '@qms/event-store';
 import { collectionsOf, compareReadModels, ProjectionEngine, type ReadModelComparison } from '@qms/projection-engine';
 import { addMonths, calendarFor, monthsBetween, type MonthKey } from '../../kpi/calendar';
 import { resolveReportingConfig } from '../../kpi/reporting-config';
-import { MONTHLY_REPORT_COLLECTION } from '../../monthly-report/monthly-report.types';
+import { MONTHLY_REPORT_COLLECTION, MONTHLY_REPORT_CUSTOMERS_COLLECTION } from '../../monthly-report/monthly-report.types';
 import type { ReadStore } from '@qms/read-store';
 import { MONTHLY_REPORT_STATE_COLLECTION, MonthlyReportMaterializer } from '../monthly-report-materializer';
 import { createQualityReportingProjection } from '../quality-reporting.projection';
@@ -17,7 +17,7 @@ const catalogue = defaultEventCatalogue();
 
 export const ALL_COLLECTIONS = collectionsOf(createQualityReportingProjection(REPORTING_CONFIG)).map((collection) => collection.name);
 /** The monthly report's own documents: derived by afterBatch rather than by evolve. */
-export const REPORT_COLLECTIONS = [MONTHLY_REPORT_COLLECTION, MONTHLY_REPORT_STATE_COLLECTION];
+export const REPORT_COLLECTIONS = [MONTHLY_REPORT_COLLECTION, MONTHLY_REPORT_CUSTOMERS_COLLECTION, MONTHLY_REPORT_STATE_COLLECTION];
 export const FACT_COLLECTIONS = ALL_COLLECTIONS.filter((collection) => !REPORT_COLLECTIONS.includes(collection));
 
 export function reportingEngine(eventStore: EventStore, readStore: ReadStore, batchSize: number): ProjectionEngine<DomainEvent> {

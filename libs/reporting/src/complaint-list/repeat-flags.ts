@@ -1,0 +1,94 @@
+/**
+ * Keeps `repeat` of every complaint document equal to DESIGN §8's definition, so that the list can
+ * filter the repeats of a month with an index (`repeat = true` and received in the month) and
+ * give exactly the report's figure.
+ *
+ * Whether a complaint repeats another depends on the other complaints of its series (same
+ * customer, part and cause category), which no single event names: the flag is therefore derived
+ * after each batch from the documents as written, for the series the batch touched. Each flag is
+ * a function of the stored complaints alone, so any batching of the same events ends with the
+ * same flags, and a batch run again sets the same ones.
+ */
+import type { DocumentChange } from '@qms/projection-engine';
+import type { FindQuery, Page, StoredDocument } from '@qms/read-store';
+import { COMPLAINTS_COLLECTION, type ComplaintDocument } from './complaint.document';
+import { DAY_MS } from './complaint-timeline';
+
+const FLAG_WRITES_PER_BULK = 25;
+
+type SeriesFacts = Pick<ComplaintDocument, '_id' | 'customerId' | 'partNo' | 'rootCause' | 'receivedAt' | 'reopenedFrom'>;
+
+export interface RepeatFlagStore {
+  find<D extends StoredDocument = StoredDocument>(collection: string, query?: FindQuery): Promise<Page<D>>;
+  bulkWrite<D extends StoredDocument>(collection: string, batch: { upserts?: readonly D[] }): Promise<void>;
+}
+
+/** Receipt order within a series: time, then number (the report's order too). */
+export function byReceipt(a: Pick<SeriesFacts, '_id' | 'receivedAt'>, b: Pick<SeriesFacts, '_id' | 'receivedAt'>): number {
+  if (a.receivedAt !== b.receivedAt) return a.receivedAt < b.receivedAt ? -1 : 1;
+  return a._id < b._id ? -1 : a._id > b._id ? 1 : 0;
+}
+
+/** The complaint follows `previous` (the one before it in its series) within the window. */
+export function repeatsPrevious(complaint: Pick<SeriesFacts, 'receivedAt'>, previous: Pick<SeriesFacts, 'receivedAt'> | undefined, windowDays: number): boolean {
+  return previous !== undefined && Date.parse(complaint.receivedAt) - Date.parse(previous.receivedAt) <= windowDays * DAY_MS;
+}
+
+const seriesOf = (c: SeriesFacts): string | null =>
+  c.rootCause === null ? null : JSON.stringify([c.customerId, c.partNo, c.rootCause.category]);
+
+const changedSeries = (before: SeriesFacts | null, after: SeriesFacts | null): boolean =>
+  before === null ||
+  after === null ||
+  before.receivedAt !== after.receivedAt ||
+  seriesOf(before) !== seriesOf(after) ||
+  before.reopenedFrom !== after.reopenedFrom;
+
+/**
+ * Recomputes the flags that the batch's complaint changes can affect: around each place a
+ * complaint entered or left a series, the complaints received from then to one window later (a
+ * later complaint's predecessor may have changed) — each judged against its predecessor, which
+ * lies in the window before it or does not count.
+ */
+export async function updateRepeatFlags(changes: readonly DocumentChange[], store: RepeatFlagStore, windowDays: number): Promise<void> {
+  const windowMs = windowDays * DAY_MS;
+  const places = new Map<string, SeriesFacts & { readonly rootCause: NonNullable<SeriesFacts['rootCause']> }>();
+  for (const change of changes) {
+    if (change.collection !== COMPLAINTS_COLLECTION) continue;
+    const before = change.before as SeriesFacts | null;
+    const after = change.after as SeriesFacts | null;
+    if (!changedSeries(before, after)) continue;
+    // Without a cause category a complaint is in no series: its flag (reopened or not) is set
+    // when it is registered.
+    for (const complaint of [before, after]) {
+      if (complaint === null || complaint.rootCause === null) continue;
+      places.set(`${seriesOf(complaint) ?? ''}\u0000${complaint.receivedAt}`, { ...complaint, rootCause: complaint.rootCause });
+    }
+  }
+  const updated = new Map<string, ComplaintDocument>();
+  for (const place of places.values()) {
+    const from = place.receivedAt;
+    const { items } = await store.find<ComplaintDocument>(COMPLAINTS_COLLECTION, {
+      filter: {
+        customerId: { eq: place.customerId },
+        receivedAt: { gte: new Date(Date.parse(from) - windowMs).toISOString(), lte: new Date(Date.parse(from) + windowMs).toISOString() },
+        partNo: { eq: place.partNo },
+        'rootCause.category': { eq: place.rootCause.category },
+      },
+      // The order of the customer's receipt index: one bounded run of it, whatever the store.
+      sort: [{ field: 'receivedAt', direction: 'desc' }],
+    });
+    const series = [...items].sort(byReceipt);
+    series.forEach((complaint, index) => {
+      if (complaint.receivedAt < from) return;
+      const repeat = complaint.reopenedFrom !== null || repeatsPrevious(complaint, series[index - 1], windowDays);
+      if (complaint.repeat !== repeat) updated.set(complaint._id, { ...complaint, repeat });
+    });
+  }
+  // A recorded cause can turn a whole series at once; written a few dozen at a time, as MongoDB-wire
+  // servers such as FerretDB drop the connection on one large replacement of existing documents.
+  const upserts = [...updated.values()].sort(byReceipt);
+  for (let start = 0; start < upserts.length; start += FLAG_WRITES_PER_BULK) {
+    await store.bulkWrite(COMPLAINTS_COLLECTION, { upserts: upserts.slice(start, start + FLAG_WRITES_PER_BULK) });
+  }
+}
