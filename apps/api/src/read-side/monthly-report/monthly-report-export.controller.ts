@@ -45,7 +45,7 @@ export class MonthlyReportExportController {
     const language = pickFormLanguage(query.lang, acceptLanguage);
     const position = await awaitPosition(this.positions, QUALITY_REPORTING_PROJECTION, query.minPosition);
     // Every customer's section: the workbook lists them all.
-    const report = await this.materializer.report(this.store, month);
+    const report = await this.materializer.report(this.store, month, 'all');
     const workbook = await monthlyReportWorkbook({ report, language, position });
     void reply.header('X-Read-Model-Position', String(position));
     void reply.header('Content-Language', language);
