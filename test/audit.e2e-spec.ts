@@ -48,7 +48,7 @@ describe('audit: history, as-of, tamper evidence, 8D export (embedded default)',
     return {
       stdout: { write: (text: string) => out.push(text) },
       stderr: { write: (text: string) => err.push(text) },
-      env: { EVENTS_DB_PATH: join(api.dataDir, 'events.db') },
+      env: { EVENTS_DB_PATH: join(api.dataDir, 'events.db'), READ_DB_PATH: join(api.dataDir, 'read-models.db') },
       out: () => out.join(''),
       err: () => err.join(''),
     };

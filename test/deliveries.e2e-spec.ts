@@ -1,13 +1,20 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { CommandBus } from '@nestjs/cqrs';
 import { DELIVERY_CSV_COLUMNS } from '@qms/delivery-domain';
+import * as iconv from 'iconv-lite';
+import { RecordDeliveryBatchCommand } from '../apps/api/src/deliveries/delivery.commands';
 import { EVENT_STORE, type EventStore, SqliteEventStore } from '@qms/event-store';
 import { runCli } from '../apps/cli/src/cli';
 import type { CliIo } from '../apps/cli/src/cli-io';
 import { startTestApp, type TestApp } from './support/test-app';
 
 const HEADER = DELIVERY_CSV_COLUMNS.join(',');
+const CHINESE_HEADER = '客户,订单号,行号,料号,数量,承诺交期,实际交货时间,加急运费';
+/** As Chinese Excel saves it: GBK, CRLF, local times without an offset, 1,500 quoted, 2026/2/9 dates. */
+const chineseExcelCsv = (order: string) =>
+  iconv.encode(`${CHINESE_HEADER}\r\n上海汽车,${order},10,P-1,"1,500",2026/2/9,2026-02-10 14:00,否\r\n`, 'gbk');
 
 const delivery = {
   customerId: 'ACME',
@@ -42,7 +49,7 @@ describe('delivery commands over HTTP (embedded default)', () => {
   const record = (body: unknown, key = 'dev-sales', headers: Record<string, string> = {}) =>
     api.request('POST', '/deliveries', { key, body, headers });
   const importCsv = async (
-    csv: string,
+    csv: string | Buffer,
     options: { key?: string; query?: string; contentType?: string } = {},
   ) => {
     const response = await api.app.inject({
@@ -268,6 +275,55 @@ describe('delivery commands over HTTP (embedded default)', () => {
       ]);
     });
 
+    it('reads a GBK file from Chinese Excel when the charset is declared: Chinese headers, local times in the policy zone, 1,500', async () => {
+      for (const charset of ['gb18030', 'gbk']) {
+        const order = `GBK-${charset}`;
+        const response = await importCsv(chineseExcelCsv(order), { contentType: `text/csv; charset=${charset}` });
+        expect(response).toMatchObject({ status: 200, body: { imported: 1, rejected: [] } });
+        const [event] = await store.readStream(`delivery-${order}:10`);
+        expect(event?.data).toMatchObject({
+          customerId: '上海汽车',
+          quantity: 1500,
+          promisedDate: '2026-02-09',
+          // 14:00 in Asia/Shanghai, the default policy zone
+          deliveredAt: '2026-02-10T06:00:00.000Z',
+        });
+      }
+    });
+
+    it('refuses an undeclared GBK file as not UTF-8, naming the first bad line, and appends nothing', async () => {
+      const before = await store.headPosition();
+      const csv = Buffer.concat([Buffer.from(`${HEADER}\n${goodRows('UTF', 2).join('\n')}\n`), iconv.encode('上海汽车,UTF-9,10,P-1,5,2026-02-10,2026-02-10T06:00:00Z,no\n', 'gbk')]);
+      const response = await importCsv(csv);
+      expect(response.status).toBe(400);
+      expect(response.body.rejected).toEqual([{ line: 4, errors: [expect.stringMatching(/^this line is not valid UTF-8.*charset=gb18030/)] }]);
+      expect(await store.headPosition()).toBe(before);
+      expect((await importCsv(HEADER, { contentType: 'text/csv; charset=shift_jis' })).status).toBe(415);
+    });
+
+    it('names the accepted headers in both languages when a header is unknown', async () => {
+      const response = await importCsv('顾客,订单号,行号,料号,数量,承诺交期,实际交货时间,加急运费\n');
+      expect(response.status).toBe(400);
+      expect(response.body.rejected[0].errors).toEqual([
+        'header: missing column customer_id',
+        'header: not recognised: "顾客"',
+        expect.stringMatching(/customer_id \/ 客户.*quantity \/ 数量.*delivered_at \/ 实际交货时间/),
+      ]);
+    });
+
+    it('writes through the command bus, one RecordDeliveryBatchCommand per batch of 500 rows', async () => {
+      const bus = api.app.get(CommandBus);
+      const execute = jest.spyOn(bus, 'execute');
+      try {
+        const response = await importCsv([HEADER, ...goodRows('BUS', 1001)].join('\n'));
+        expect(response.body).toMatchObject({ imported: 1001 });
+        const batches = execute.mock.calls.map(([command]) => command).filter((command) => command instanceof RecordDeliveryBatchCommand);
+        expect(batches.map((command) => (command).deliveries.length)).toEqual([500, 500, 1]);
+      } finally {
+        execute.mockRestore();
+      }
+    });
+
     it('answers 403 to a role that may not import, 415 to a body that is not CSV, 400 to an unknown mode', async () => {
       expect((await importCsv(HEADER, { key: 'dev-warehouse' })).status).toBe(403);
       expect((await importCsv('{"rows":[]}', { contentType: 'application/json' })).status).toBe(415);
@@ -293,7 +349,7 @@ describe('import-deliveries on the command line', () => {
     return {
       stdout: { write: (text: string) => (out += text) },
       stderr: { write: (text: string) => (err += text) },
-      env: { EVENTS_DB_PATH: join(dir, 'events.db') },
+      env: { EVENTS_DB_PATH: join(dir, 'events.db'), READ_DB_PATH: join(dir, 'read-models.db') },
       out: () => out,
       err: () => err,
     };
@@ -343,6 +399,28 @@ describe('import-deliveries on the command line', () => {
     expect(io.out()).toContain('line 5: quantity: "1.5" is not a positive integer');
     expect(io.out()).toContain('line 6: ');
     expect(await head()).toBe(before);
+  });
+
+  it('reads a GBK file with --encoding gb18030, and without it names the line that is not UTF-8', async () => {
+    const file = join(dir, 'excel-gbk.csv');
+    writeFileSync(file, chineseExcelCsv('CLI-GBK'));
+    const before = await head();
+    const undeclared = cliIo();
+    expect(await runCli(['import-deliveries', file], undeclared)).toBe(1);
+    expect(undeclared.out()).toContain('line 1: this line is not valid UTF-8');
+    expect(await head()).toBe(before);
+
+    const io = cliIo();
+    expect(await runCli(['import-deliveries', file, '--encoding', 'gb18030', '--json'], io)).toBe(0);
+    expect(JSON.parse(io.out())).toMatchObject({ imported: 1, rejected: [] });
+    const store = SqliteEventStore.open(join(dir, 'events.db'));
+    try {
+      const [event] = await store.readStream('delivery-CLI-GBK:10');
+      expect(event?.data).toMatchObject({ customerId: '上海汽车', quantity: 1500, deliveredAt: '2026-02-10T06:00:00.000Z' });
+    } finally {
+      await store.close();
+    }
+    expect(await runCli(['import-deliveries', file, '--encoding', 'latin1'], cliIo())).toBe(2);
   });
 
   it('refuses a role that may not record deliveries, and a missing file', async () => {

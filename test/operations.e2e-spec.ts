@@ -58,7 +58,8 @@ describe('operations: logs, metrics, health and headers', () => {
     expect(registered.status).toBe(201);
     expect(registered.headers['x-correlation-id']).toBe('order-4711');
     const number = registered.body.complaintNumber as string;
-    const read = await api.request('GET', `/complaints/${number}/row`, { key: 'dev-quality' });
+    // Read your own write: the projections run in their own thread, the read waits for them.
+    const read = await api.request('GET', `/complaints/${number}/row?minPosition=${registered.body.position as number}`, { key: 'dev-quality' });
     const generated = read.headers['x-correlation-id'];
     expect(generated).toMatch(/^[0-9a-f-]{36}$/);
 

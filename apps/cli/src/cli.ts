@@ -12,7 +12,7 @@ export const PROGRAM = 'npm run cli --';
 export interface CliOptions {
   readonly commands?: readonly CliCommand[];
   /** How the store is opened; the default reads the API's environment. */
-  readonly openStore?: (env: CliIo['env']) => Promise<EventStore>;
+  readonly openStore?: (env: CliIo['env'], options: { readonly writes?: boolean }) => Promise<EventStore>;
 }
 
 /** Runs one subcommand and returns its exit code; every failure is one line saying what to do. */
@@ -35,7 +35,7 @@ export async function runCli(argv: readonly string[], io: CliIo, options: CliOpt
   let store: Promise<EventStore> | undefined;
   const open = options.openStore ?? openEventStore;
   try {
-    return await command.run(args, { io, eventStore: () => (store ??= open(io.env)) });
+    return await command.run(args, { io, eventStore: () => (store ??= open(io.env, { writes: command.appendsEvents === true })) });
   } catch (error) {
     const [code, message] = explain(error, command);
     io.stderr.write(`${message}\n`);

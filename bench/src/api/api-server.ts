@@ -1,9 +1,10 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import type { DomainEvent } from '@qms/domain-kernel';
 import { EVENT_STORE, type EventStore } from '@qms/event-store';
-import type { ProjectionEngine } from '@qms/projection-engine';
-import { QUALITY_REPORTING_PROJECTION } from '@qms/reporting';
+import type { ProjectionsHost } from '@qms/projection-engine';
+import { MONTHLY_REPORT_PROJECTION } from '@qms/reporting';
 import { loadAppConfig } from '../../../apps/api/src/config/app-config';
 import { PROJECTION_ENGINE } from '../../../apps/api/src/read-side/read-side.tokens';
 import { createBenchApp } from './bench-app';
@@ -11,6 +12,8 @@ import { createBenchApp } from './bench-app';
 /** The API process of parts 2, 4 and 5: the embedded default on a private copy of the full history. */
 export interface ApiStartArgs {
   readonly eventsDbPath: string;
+  /** The read-model file; by default a fresh one, so the start projects the whole history. */
+  readonly readDbPath?: string;
 }
 
 export interface MemorySnapshot {
@@ -38,6 +41,9 @@ export interface ApiStarted {
 
 let app: NestFastifyApplication | undefined;
 
+/** The fresh read-model file's folder of the running API, removed when it stops. */
+let scratchFolder: string | undefined;
+
 export function currentApp(): NestFastifyApplication {
   if (app === undefined) throw new Error('the API is not started');
   return app;
@@ -45,10 +51,13 @@ export function currentApp(): NestFastifyApplication {
 
 export async function startApi(args: ApiStartArgs): Promise<ApiStarted> {
   const started = performance.now();
-  // The embedded default whatever the environment says: SQLite events, read models in process.
+  // The embedded default whatever the environment says: SQLite events, SQLite read models.
+  if (args.readDbPath === undefined) scratchFolder = mkdtempSync(join(tmpdir(), 'qms-bench-api-'));
+  const readDbPath = args.readDbPath ?? join(scratchFolder ?? '', 'read-models.db');
   const config = {
     ...loadAppConfig({
       EVENTS_DB_PATH: args.eventsDbPath,
+      READ_DB_PATH: readDbPath,
       PORT: '0',
       EVENTS_DB_WRITER: process.env['EVENTS_DB_WRITER'],
       // An access line per request would be measured with the requests.
@@ -60,13 +69,13 @@ export async function startApi(args: ApiStartArgs): Promise<ApiStarted> {
   app = await createBenchApp(config);
   await app.listen(0, '127.0.0.1');
   const listeningSeconds = (performance.now() - started) / 1000;
-  const engine = app.get<ProjectionEngine<DomainEvent>>(PROJECTION_ENGINE);
+  const engine = app.get<ProjectionsHost>(PROJECTION_ENGINE);
   const eventStore = app.get<EventStore>(EVENT_STORE);
   const headPosition = await eventStore.headPosition();
   const caughtUp = await engine.waitForPosition(headPosition, 60 * 60_000);
   if (!caughtUp) throw new Error('the read models did not catch up within an hour');
   // The months the catch-up left pending are derived after it: ready means those too.
-  await engine.settleDeferredWork(QUALITY_REPORTING_PROJECTION);
+  await engine.settleDeferredWork(MONTHLY_REPORT_PROJECTION);
   const readySeconds = (performance.now() - started) / 1000;
   const memoryWhenReady = memory();
   let memoryAfterGc: MemorySnapshot | null = null;
@@ -91,6 +100,8 @@ export async function startApi(args: ApiStartArgs): Promise<ApiStarted> {
 export async function stopApi(): Promise<void> {
   await app?.close();
   app = undefined;
+  if (scratchFolder !== undefined) rmSync(scratchFolder, { recursive: true, force: true });
+  scratchFolder = undefined;
 }
 
 export function memory(): MemorySnapshot {
@@ -114,5 +125,5 @@ export function memory(): MemorySnapshot {
  * following them. Shows what the command path costs on its own.
  */
 export async function pauseProjections(): Promise<void> {
-  await currentApp().get<ProjectionEngine<DomainEvent>>(PROJECTION_ENGINE).stop();
+  await currentApp().get<ProjectionsHost>(PROJECTION_ENGINE).stop();
 }

@@ -8,8 +8,8 @@ import type { DomainEvent } from '@qms/domain-kernel';
 import { defaultEventCatalogue } from '@qms/event-catalogue';
 import { SqliteEventStore } from '@qms/event-store';
 import { ProjectionEngine } from '@qms/projection-engine';
-import { InMemoryReadStore } from '@qms/read-store';
-import { COMPLAINTS_COLLECTION, createQualityReportingProjection, QUALITY_REPORTING_PROJECTION, resolveReportingConfig } from '@qms/reporting';
+import { SqliteReadStore } from '@qms/read-store';
+import { COMPLAINT_LISTS_PROJECTION, COMPLAINTS_COLLECTION, createComplaintListsProjection, resolveReportingConfig } from '@qms/reporting';
 import { generateHistory, type HistoryManifest } from './generate';
 
 /** The smallest history the sizes allow: 20 customers, 50 complaints, 500 deliveries. */
@@ -65,16 +65,16 @@ describe('generated benchmark history', () => {
 
   it('is projected by the real read side into one master-list row per registered complaint', async () => {
     const eventStore = SqliteEventStore.open(manifest.path);
-    const readStore = new InMemoryReadStore();
+    const readStore = SqliteReadStore.open({ path: ':memory:' });
     const catalogue = defaultEventCatalogue();
     const engine = new ProjectionEngine<DomainEvent>({
       eventStore,
       readStore,
-      projections: [createQualityReportingProjection(resolveReportingConfig({ timeZone: 'Asia/Shanghai' }))],
+      projections: [createComplaintListsProjection(resolveReportingConfig({ timeZone: 'Asia/Shanghai' }))],
       decodeEvent: (recorded) => catalogue.decode(recorded),
     });
     try {
-      const result = await engine.rebuild(QUALITY_REPORTING_PROJECTION);
+      const result = await engine.rebuild(COMPLAINT_LISTS_PROJECTION);
       expect(result.eventsProcessed).toBe(manifest.eventCount);
       expect(await readStore.count(COMPLAINTS_COLLECTION)).toBe(manifest.tally.complaintsRegistered);
     } finally {

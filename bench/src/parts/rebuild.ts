@@ -1,4 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { MongoClient } from 'mongodb';
 import type { DomainEvent } from '@qms/domain-kernel';
@@ -10,16 +12,15 @@ import {
   RebuildInterruptedError,
   type RebuildProgress,
 } from '@qms/projection-engine';
-import { InMemoryReadStore, MongoReadStore, type ReadStore } from '@qms/read-store';
-import { createQualityReportingProjection, MONTHLY_REPORT_COLLECTION, MONTHLY_REPORT_STATE_COLLECTION, QUALITY_REPORTING_PROJECTION } from '@qms/reporting';
-import { FerretDbSafeReadStore } from './ferretdb-safe-read-store';
+import { FERRETDB_BULK_CHUNK, MongoReadStore, SqliteReadStore, type ReadStore } from '@qms/read-store';
+import { createReportingProjections, MONTHLY_REPORT_COLLECTION, MONTHLY_REPORT_STATE_COLLECTION } from '@qms/reporting';
 import { loadAppConfig } from '../../../apps/api/src/config/app-config';
 import { deadlinePolicyFrom } from '../../../apps/api/src/config/domain-policy';
 import { reportingConfigFrom } from '../../../apps/api/src/read-side/reporting-config.provider';
 import { engineOptionsFor } from '../../../apps/api/src/read-side/engine-options';
 
 /**
- * Part 3: a full rebuild of every read model (the quality reporting projection: complaint master
+ * Part 3: a full rebuild of every read model (one projection each: complaint master
  * and tracking lists, delivery, return, notification and survey facts, monthly reports) from the
  * generated history, with the engine and settings the API uses, against the floor of reading the
  * same events and parsing their JSON with no projection work at all.
@@ -56,7 +57,7 @@ export interface MongoRun extends ReadPass {
   /** The batch in flight at the time box never finished (a read-store call that never answers). */
   readonly stalled: boolean;
   readonly totalEvents: number;
-  /** Set when bulk writes were split for FerretDB (see FerretDbSafeReadStore). */
+  /** Set when the read store ran in its FerretDB mode (MongoReadStoreOptions.compatibility): its bulk-write chunk. */
   readonly bulkWriteChunk: number | null;
 }
 
@@ -119,9 +120,7 @@ async function portRead(path: string, decode: boolean): Promise<ReadPass> {
 
 function engineFor(path: string, readStore: ReadStore) {
   const config = loadAppConfig({ EVENTS_DB_PATH: path });
-  const projection = createQualityReportingProjection(
-    reportingConfigFrom(config, deadlinePolicyFrom(config)),
-  );
+  const { all: projections } = createReportingProjections(reportingConfigFrom(config, deadlinePolicyFrom(config)));
   const catalogue = defaultEventCatalogue();
   const eventStore = SqliteEventStore.open(path);
   // As ReadSideModule builds it (its options for this kind of store, default retry policy).
@@ -129,14 +128,27 @@ function engineFor(path: string, readStore: ReadStore) {
     eventStore,
     readStore,
     ...engineOptionsFor(readStore),
-    projections: [projection],
+    projections,
     decodeEvent: (recorded) => catalogue.decode(recorded),
     logger: {
       warn: (message) => process.stderr.write(`rebuild: ${message}\n`),
       log: (message) => process.stderr.write(`rebuild: ${message}\n`),
     },
   });
-  return { engine, eventStore, projection };
+  return { engine, eventStore, projections };
+}
+
+/** Every read model rebuilt, one projection after the other (each reads the whole log). */
+async function rebuildEvery(
+  engine: ProjectionEngine<DomainEvent>,
+  onProgress: (progress: RebuildProgress) => void,
+): Promise<{ eventsProcessed: number }> {
+  let eventsProcessed = 0;
+  for (const name of engine.projectionNames) {
+    const result = await engine.rebuild(name, { onProgress });
+    eventsProcessed = Math.max(eventsProcessed, result.eventsProcessed);
+  }
+  return { eventsProcessed };
 }
 
 function progressLogger(label: string): (progress: RebuildProgress) => void {
@@ -152,17 +164,17 @@ function progressLogger(label: string): (progress: RebuildProgress) => void {
   };
 }
 
+/** Into a fresh SQLite read-model file, as the embedded API keeps them. */
 export async function rebuildInProcess(path: string): Promise<RebuildRun> {
-  const readStore = new InMemoryReadStore();
-  const { engine, eventStore, projection } = engineFor(path, readStore);
+  const folder = mkdtempSync(join(tmpdir(), 'qms-bench-read-models-'));
+  const readStore = SqliteReadStore.open({ path: join(folder, 'read-models.db') });
+  const { engine, eventStore, projections } = engineFor(path, readStore);
   try {
     const started = performance.now();
-    const result = await engine.rebuild(QUALITY_REPORTING_PROJECTION, {
-      onProgress: progressLogger('in process'),
-    });
+    const result = await rebuildEvery(engine, progressLogger('in process'));
     const seconds = (performance.now() - started) / 1000;
     const documents: Record<string, number> = {};
-    for (const { name } of collectionsOf(projection)) documents[name] = await readStore.count(name);
+    for (const projection of projections) for (const { name } of collectionsOf(projection)) documents[name] = await readStore.count(name);
     const months = (
       await readStore.find(MONTHLY_REPORT_COLLECTION, { sort: [{ field: '_id', direction: 'asc' }] })
     ).items.map((report) => report._id);
@@ -186,6 +198,8 @@ export async function rebuildInProcess(path: string): Promise<RebuildRun> {
   } finally {
     await engine.stop();
     await eventStore.close();
+    await readStore.close();
+    rmSync(folder, { recursive: true, force: true });
   }
 }
 
@@ -203,14 +217,10 @@ async function serverOf(url: string): Promise<{ server: string; ferretDb: boolea
   }
 }
 
-/** Largest bulkWrite FerretDB 1.24.2 answers (see FerretDbSafeReadStore). */
-const FERRETDB_CHUNK = 50;
-
 export async function rebuildIntoMongo(path: string, url: string, seconds: number): Promise<MongoRun> {
   const { server, ferretDb } = await serverOf(url);
   const dbName = `qms_bench_${Date.now().toString(36)}`;
-  const mongo = MongoReadStore.create({ url, dbName });
-  const readStore = ferretDb ? new FerretDbSafeReadStore(mongo, FERRETDB_CHUNK) : mongo;
+  const readStore = MongoReadStore.create({ url, dbName, compatibility: ferretDb ? 'ferretdb' : 'mongodb' });
   const { engine, eventStore } = engineFor(path, readStore);
   const totalEvents = await eventStore.headPosition();
   let last: RebuildProgress | undefined;
@@ -218,13 +228,10 @@ export async function rebuildIntoMongo(path: string, url: string, seconds: numbe
   const started = performance.now();
   let partial = false;
   let stalled = false;
-  const rebuilt = engine
-    .rebuild(QUALITY_REPORTING_PROJECTION, {
-      onProgress: (progress) => {
-        last = progress;
-        log(progress);
-      },
-    })
+  const rebuilt = rebuildEvery(engine, (progress) => {
+    last = progress;
+    log(progress);
+  })
     .then(
       () => 'done' as const,
       (error: unknown) => {
@@ -245,7 +252,7 @@ export async function rebuildIntoMongo(path: string, url: string, seconds: numbe
   } finally {
     if (!stalled) await engine.stop();
     await eventStore.close();
-    await mongo.close().catch(() => undefined);
+    await readStore.close().catch(() => undefined);
     const client = new MongoClient(url);
     try {
       await client.db(dbName).dropDatabase();
@@ -269,7 +276,7 @@ export async function rebuildIntoMongo(path: string, url: string, seconds: numbe
     stalled,
     totalEvents,
     server,
-    bulkWriteChunk: ferretDb ? FERRETDB_CHUNK : null,
+    bulkWriteChunk: ferretDb ? FERRETDB_BULK_CHUNK : null,
   };
 }
 

@@ -4,11 +4,11 @@ import {
   ConcurrencyError,
   type Decider,
   type DomainEvent,
-  ValidationError,
 } from '@qms/domain-kernel';
-import { type AppendResult, type EventStore, type EventToAppend, type JsonObject, type RecordedEvent, type StreamWrite, WrongExpectedVersionError } from '@qms/event-store';
+import { type AppendResult, type EventStore, type EventToAppend, type JsonObject, type RecordedEvent, type StreamWrite, type StreamWriteOutcome, WrongExpectedVersionError } from '@qms/event-store';
 import { canonicalJson, eventHash } from '@qms/audit';
 import type { EventCodec } from './event-codec.port';
+import { assertSameRequest, IdempotencyRecords, keyReusedError, PerKeyQueue } from './idempotency-records';
 import { emptyView, extendView, follows, keyedIndexKey, type StateFolder, type StreamView, StreamViewCache } from './stream-view';
 
 /** Who sends a command and how it is traced. Filled by the transport, never from a request body. */
@@ -70,14 +70,64 @@ const DEFAULT_CACHED_STREAMS = 4_096;
  */
 export class CommandExecutor {
   private readonly views: StreamViewCache;
+  private readonly idempotency: IdempotencyRecords;
+  private readonly keyQueue = new PerKeyQueue();
 
   constructor(
-    private readonly store: EventStore,
+    /** For handlers that append a claim with a command's events (see executeNew). */
+    readonly store: EventStore,
     private readonly codec: EventCodec,
     private readonly clock: () => Date = () => new Date(),
     options: CommandExecutorOptions = {},
   ) {
     this.views = new StreamViewCache(options.cachedStreams ?? DEFAULT_CACHED_STREAMS);
+    this.idempotency = new IdempotencyRecords(store);
+  }
+
+  /**
+   * A command that creates a stream whose id the server picks (`newId`, e.g. a UUID): with an
+   * Idempotency-Key, exactly one stream per key however many requests run at once or are retried
+   * after a crash. The key's claim (naming the stream) and the stream's first events go in one
+   * batched append, the claim first: atomic on SQLite; on EventStoreDB a crash between the two
+   * leaves a claim without its record, which the next request with the key finds and completes
+   * (creating the record under the claimed id), so a retry never picks a second id. A request
+   * whose claim or record is refused by a concurrent one reads the claim again and answers with
+   * that request's result (the same body) or, for a different body, a 400 naming the key.
+   */
+  async executeNew<Command extends { type: string }, Event extends DomainEvent, State>(
+    decider: Decider<Command, Event, State>,
+    newId: () => string,
+    streamIdOf: (id: string) => string,
+    commandFor: (id: string) => Command,
+    metadata: CommandMetadata,
+  ): Promise<CommandResult<State> & { readonly id: string }> {
+    const key = metadata.idempotencyKey;
+    if (key === undefined) {
+      const id = newId();
+      return { ...(await this.execute(decider, streamIdOf(id), commandFor(id), metadata, { mustBeNew: true })), id };
+    }
+    const commandHash = metadata.requestFingerprint ?? sha256(canonicalJson(commandFor('')));
+    const keyed = { ...metadata, requestFingerprint: commandHash };
+    return this.keyQueue.run(JSON.stringify([metadata.actor.userId, key]), async () => {
+      for (let attempt = 1; ; attempt++) {
+        const claim = await this.idempotency.find(metadata.actor, key);
+        if (claim !== undefined) {
+          assertSameRequest(claim, commandHash);
+          const id = idOf(claim.streamId, streamIdOf);
+          // Replays the record, or creates it when a crash left the claim alone (EventStoreDB).
+          return { ...(await this.execute(decider, claim.streamId, commandFor(id), keyed, { mustBeNew: true })), id };
+        }
+        const id = newId();
+        const prepared = this.prepareNew(decider, streamIdOf(id), commandFor(id), keyed);
+        const [claimed, recorded] = await this.store.appendToStreams([
+          this.idempotency.claim(metadata.actor, key, streamIdOf(id), commandHash, 'no_stream'),
+          { ...prepared.write, withPrevious: true },
+        ]);
+        if (recorded?.ok === true) return { ...prepared.complete(recorded.result), id };
+        // A concurrent request claimed the key (or completed our claim first): answer from its claim.
+        if (attempt >= MAX_ATTEMPTS) throw firstRefusal([claimed, recorded]);
+      }
+    });
   }
 
   async execute<Command extends { type: string }, Event extends DomainEvent, State>(
@@ -309,10 +359,25 @@ function findIdempotentResult(
   if (metadata.idempotencyKey === undefined) return undefined;
   const earlier = view.keyed.get(keyedIndexKey(metadata.actor.userId, metadata.idempotencyKey));
   if (earlier === undefined) return undefined;
-  if (earlier.commandHash !== commandHash) {
-    throw ValidationError.field('Idempotency-Key', 'was already used for a different request; use a new key for a new request');
-  }
+  if (earlier.commandHash !== commandHash) throw keyReusedError();
   return { revision: earlier.revision, position: earlier.position, appendedEventIds: earlier.eventIds, replayed: true };
+}
+
+function firstRefusal(outcomes: readonly (StreamWriteOutcome | undefined)[]): unknown {
+  for (const outcome of outcomes) if (outcome?.ok === false) return outcome.error;
+  return new Error('appendToStreams returned no outcome');
+}
+
+/** The id inside a claimed stream id, or a 400 when the key was claimed for another kind of record. */
+function idOf(streamId: string, streamIdOf: (id: string) => string): string {
+  const prefix = streamIdOf('');
+  if (!streamId.startsWith(prefix)) throw keyReusedError();
+  return streamId.slice(prefix.length);
+}
+
+/** The fingerprint stored with a keyed command's events: the request's, or a hash of the command. */
+export function requestHash(command: unknown, metadata: Pick<CommandMetadata, 'requestFingerprint'>): string {
+  return metadata.requestFingerprint ?? sha256(canonicalJson(command));
 }
 
 function sha256(text: string): string {

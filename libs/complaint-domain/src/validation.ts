@@ -3,11 +3,15 @@
  * assume every caller (CLI, imports, tests) went through it, so it re-checks what its rules
  * depend on and names each bad field.
  */
-import { ValidationError, type FieldError } from '@qms/domain-kernel';
+import {
+  dateProblem,
+  type FieldError,
+  instantProblem,
+  MAX_QUANTITY,
+  textProblem,
+  ValidationError,
+} from '@qms/domain-kernel';
 import { endOfLocalDay, parseLocalDate } from './deadlines/time-zone';
-
-// Offset or Z is required: a local time without a zone has no single instant.
-const INSTANT_PATTERN = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
 
 export class FieldChecks {
   private readonly errors: FieldError[] = [];
@@ -25,7 +29,13 @@ export class FieldChecks {
       this.fail(field, 'is required');
       return '';
     }
+    this.clean(field, value);
     return value.trim();
+  }
+
+  private clean(field: string, value: string): void {
+    const problem = textProblem(value);
+    if (problem !== null) this.fail(field, problem);
   }
 
   optionalText(field: string, value: unknown): string | null {
@@ -34,6 +44,7 @@ export class FieldChecks {
       this.fail(field, 'must be a string');
       return null;
     }
+    this.clean(field, value);
     return value.trim() === '' ? null : value.trim();
   }
 
@@ -42,6 +53,7 @@ export class FieldChecks {
       this.fail(field, 'must be a list of non-empty strings');
       return [];
     }
+    (value as string[]).forEach((item, index) => this.clean(`${field}[${index}]`, item));
     return (value as string[]).map((item) => item.trim());
   }
 
@@ -59,29 +71,32 @@ export class FieldChecks {
   }
 
   integer(field: string, value: unknown, min: number): number {
-    if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
-      this.fail(field, min === 1 ? 'must be a positive integer' : `must be an integer ≥ ${min}`);
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > MAX_QUANTITY) {
+      this.fail(field, `must be an integer from ${min} to ${MAX_QUANTITY}`);
       return min;
     }
     return value;
   }
 
   instant(field: string, value: unknown): Date {
-    const parsed = typeof value === 'string' && INSTANT_PATTERN.test(value) ? new Date(value) : null;
-    if (parsed === null || Number.isNaN(parsed.getTime())) {
-      this.fail(field, 'must be an ISO-8601 date-time with Z or an offset');
+    const problem = instantProblem(value);
+    if (problem !== null) {
+      this.fail(field, problem);
       return new Date(0);
     }
-    return parsed;
+    return new Date(value as string);
   }
 
   /** An instant, or a local date `YYYY-MM-DD` meaning the end of that day in the zone. */
   deadline(field: string, value: unknown, timeZone: string): Date {
-    if (typeof value === 'string') {
+    if (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value)) {
+      const problem = dateProblem(value);
       const date = parseLocalDate(value);
-      if (date !== null) return endOfLocalDay(date, timeZone);
+      if (problem === null && date !== null) return endOfLocalDay(date, timeZone);
+      this.fail(field, problem ?? 'must be a date YYYY-MM-DD');
+      return new Date(0);
     }
-    if (typeof value !== 'string' || !INSTANT_PATTERN.test(value)) {
+    if (typeof value !== 'string' || !value.includes('T')) {
       this.fail(field, 'must be a date YYYY-MM-DD or an ISO-8601 date-time with Z or an offset');
       return new Date(0);
     }

@@ -1,7 +1,8 @@
 import { createReadStream } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { type DeliveryCsvRow, parseDeliveryCsv } from './delivery-csv';
+import * as iconv from 'iconv-lite';
+import { type DeliveryCsvOptions, type DeliveryCsvRow, parseDeliveryCsv } from './delivery-csv';
 
 const NOW = new Date('2026-03-10T00:00:00Z');
 const HEADER = 'customer_id,order_no,line_no,part_no,quantity,promised_date,delivered_at,premium_freight';
@@ -25,7 +26,7 @@ describe('parseDeliveryCsv', () => {
     expect(errorsAt(4)).toEqual({ lineNumber: 4, errors: ['quantity: "12.5" is not a positive integer'] });
     expect(errorsAt(6)).toEqual({
       lineNumber: 6,
-      errors: ['promised_date: "2026-02-30" is not a date YYYY-MM-DD'],
+      errors: ['promised_date: 2026-02-30: day 30 does not exist in 2026-02'],
     });
     expect(errorsAt(8)).toEqual({ lineNumber: 8, errors: ['customer_id: is required'] });
     expect(errorsAt(9)).toEqual({
@@ -35,8 +36,8 @@ describe('parseDeliveryCsv', () => {
     expect(errorsAt(10)).toEqual({
       lineNumber: 10,
       errors: [
-        'delivered_at: "2026-03-08" is not a date-time with offset, e.g. 2026-03-05T08:30:00Z',
-        'premium_freight: "maybe" is not one of true/false, yes/no, y/n, 1/0 or empty',
+        'delivered_at: "2026-03-08" is not a date-time such as 2026-11-05 14:00 (local time) or 2026-11-05T14:00:00+08:00',
+        'premium_freight: "maybe" is not one of true/false, yes/no, y/n, 1/0, 是/否 or empty',
       ],
     });
     expect(errorsAt(11)).toEqual({
@@ -132,6 +133,7 @@ describe('parseDeliveryCsv', () => {
           'header: missing column promised_date',
           'header: missing column delivered_at',
           'header: missing column premium_freight',
+          expect.stringMatching(/^header: accepted columns are customer_id \/ 客户 .*; quantity \/ 数量 /),
         ],
       },
     ]);
@@ -154,5 +156,89 @@ describe('parseDeliveryCsv', () => {
       errors: ['a quote opened on this line is never closed; the rest of the file was not read'],
     });
     expect(rows).toHaveLength(2);
+  });
+
+  describe('what Chinese Excel writes', () => {
+    const CHINESE_HEADER = '客户,订单号,行号,料号,数量,承诺交期,实际交货时间,加急运费';
+    // Shanghai has no daylight saving time: a local wall time is UTC+8.
+    const shanghai: DeliveryCsvOptions['localTime'] = (wall) =>
+      new Date(Date.UTC(wall.year, wall.month - 1, wall.day, wall.hour - 8, wall.minute, wall.second));
+    const parse = async (input: Readable, options: Partial<DeliveryCsvOptions> = {}) => {
+      const rows: DeliveryCsvRow[] = [];
+      for await (const row of parseDeliveryCsv(input, { now: NOW, localTime: shanghai, ...options })) rows.push(row);
+      return rows;
+    };
+
+    it('reads a GBK file with Chinese headers and Excel-style values when the encoding is declared', async () => {
+      const text = `${CHINESE_HEADER}\r\n上海汽车,SO-1,10,P-1,"1,500",2026/3/5,2026-03-05 14:00,否\r\n`;
+      for (const encoding of ['gbk', 'gb18030'] as const) {
+        const rows = await parse(Readable.from([iconv.encode(text, 'gbk')]), { encoding });
+        expect(rows).toEqual([
+          {
+            lineNumber: 2,
+            delivery: {
+              type: 'RecordDelivery',
+              customerId: '上海汽车',
+              orderNo: 'SO-1',
+              lineNo: '10',
+              partNo: 'P-1',
+              quantity: 1500,
+              promisedDate: '2026-03-05',
+              deliveredAt: '2026-03-05T06:00:00.000Z',
+              premiumFreight: false,
+            },
+          },
+        ]);
+      }
+    });
+
+    it('refuses undeclared GBK as not UTF-8, naming the first bad line, and reads nothing after it', async () => {
+      const text = `${HEADER}\nACME,SO-1,10,P-1,5,2026-03-05,2026-03-05T06:00:00Z,no\n上海汽车,SO-1,20,P-1,5,2026-03-05,2026-03-05T06:00:00Z,no\nACME,SO-1,30,P-1,5,2026-03-05,2026-03-05T06:00:00Z,no\n`;
+      const rows = await parse(Readable.from([iconv.encode(text, 'gbk')]));
+      expect(rows.map((row) => row.lineNumber)).toEqual([2, 3]);
+      expect(rows[1]).toEqual({ lineNumber: 3, errors: [expect.stringMatching(/^this line is not valid UTF-8.*charset=gb18030/)] });
+    });
+
+    it('accepts a UTF-8 BOM and Chinese headers in UTF-8, split anywhere', async () => {
+      const bytes = Buffer.from(`\uFEFF${CHINESE_HEADER}\n客户甲,SO-2,1,P-2,7,2026-11-05,2026-03-05T08:00:00+08:00,是\n`);
+      const chunks = [...Array(Math.ceil(bytes.length / 3)).keys()].map((index) => bytes.subarray(index * 3, index * 3 + 3));
+      const rows = await parse(Readable.from(chunks));
+      expect(rows).toEqual([{ lineNumber: 2, delivery: expect.objectContaining({ customerId: '客户甲', premiumFreight: true }) }]);
+    });
+
+    it('names the column as the file writes it and refuses impossible Excel values', async () => {
+      const text = `${CHINESE_HEADER}\n甲,SO-3,1,P,"1,50",2026/2/30,2026-03-05 25:00,\n甲,SO-3,2,P,2000000000,2026-03-05,2026/3/5 9:00,\n`;
+      const rows = await parse(fromText(text));
+      expect(rows).toEqual([
+        {
+          lineNumber: 2,
+          errors: [
+            '数量 (quantity): "1,50" is not a positive integer',
+            '承诺交期 (promised_date): 2026-02-30: day 30 does not exist in 2026-02',
+            '实际交货时间 (delivered_at): "2026-03-05 25:00": 25:00 is not a time of day',
+          ],
+        },
+        { lineNumber: 3, errors: ['数量 (quantity): "2000000000" is more than 1000000000'] },
+      ]);
+    });
+
+    it('refuses a local date-time when no time zone is configured', async () => {
+      const rows = await parse(fromText(`${HEADER}\nC,O,1,P,1,2026-03-01,2026-03-01 08:00,\n`), { localTime: undefined });
+      expect(rows).toEqual([{ lineNumber: 2, errors: [expect.stringMatching(/no offset and no time zone/)] }]);
+    });
+
+    it('names unrecognised headers and the accepted ones in both languages', async () => {
+      const rows = await parse(fromText('顾客,订单号,行号,料号,数量,承诺交期,实际交货时间,加急运费\n'));
+      expect(rows).toEqual([
+        {
+          lineNumber: 1,
+          errors: [
+            'header: missing column customer_id',
+            'header: not recognised: "顾客"',
+            expect.stringMatching(/^header: accepted columns are customer_id \/ 客户 \/ 客户代码/),
+          ],
+        },
+      ]);
+    });
   });
 });

@@ -11,3 +11,4 @@ export { decideDelivery } from './decide';
 export * from './decider';
 export { upcastDeliveryEvent } from './upcast';
 export * from './delivery-csv';
+export * from './csv-text';

@@ -1,4 +1,5 @@
 import { type FieldError, ValidationError } from './errors';
+import { dateProblem, instantProblem, MAX_QUANTITY, textProblem } from './input-rules';
 
 /**
  * Input checks that need no history. Collects every bad field before throwing, so that the
@@ -21,6 +22,8 @@ export class FieldChecks {
       return '';
     }
     if (value.length > maxLength) this.fail(field, `must be at most ${maxLength} characters`);
+    const problem = textProblem(value);
+    if (problem !== null) this.fail(field, problem);
     return value.trim();
   }
 
@@ -31,14 +34,14 @@ export class FieldChecks {
   }
 
   positiveInteger(field: string, value: unknown): number {
-    if (!Number.isSafeInteger(value) || (value as number) <= 0)
-      this.fail(field, 'must be a positive integer');
+    if (!Number.isSafeInteger(value) || (value as number) <= 0 || (value as number) > MAX_QUANTITY)
+      this.fail(field, `must be a positive integer up to ${MAX_QUANTITY}`);
     return value as number;
   }
 
   nonNegativeInteger(field: string, value: unknown): number {
-    if (!Number.isSafeInteger(value) || (value as number) < 0)
-      this.fail(field, 'must be a non-negative integer');
+    if (!Number.isSafeInteger(value) || (value as number) < 0 || (value as number) > MAX_QUANTITY)
+      this.fail(field, `must be a non-negative integer up to ${MAX_QUANTITY}`);
     return value as number;
   }
 
@@ -48,13 +51,15 @@ export class FieldChecks {
   }
 
   date(field: string, value: unknown): string {
-    if (!isCalendarDate(value)) this.fail(field, 'must be a calendar date YYYY-MM-DD');
+    const problem = dateProblem(value);
+    if (problem !== null) this.fail(field, problem);
     return String(value);
   }
 
   optionalDate(field: string, value: unknown): string | null {
     if (value === undefined || value === null) return null;
-    if (!isCalendarDate(value)) this.fail(field, 'must be a calendar date YYYY-MM-DD');
+    const problem = dateProblem(value);
+    if (problem !== null) this.fail(field, problem);
     return value as string;
   }
 
@@ -62,7 +67,7 @@ export class FieldChecks {
   pastInstant(field: string, value: unknown, now: Date): string {
     const instant = parseInstant(value);
     if (instant === null) {
-      this.fail(field, 'must be an ISO-8601 date-time with offset, e.g. 2026-03-05T08:30:00Z');
+      this.fail(field, instantProblem(value) ?? 'must be an ISO-8601 date-time with offset');
       return '';
     }
     if (instant.getTime() > now.getTime()) {
@@ -79,8 +84,6 @@ export class FieldChecks {
 }
 
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-const DATE_TIME =
-  /^(\d{4})-(\d{2})-(\d{2})T([01]\d|2[0-3]):([0-5]\d)(?::([0-5]\d)(?:\.\d{1,9})?)?(?:Z|[+-](?:[01]\d|2[0-3]):[0-5]\d)$/;
 
 function isValidDay(year: number, month: number, day: number): boolean {
   if (month < 1 || month > 12 || day < 1) return false;
@@ -93,11 +96,12 @@ export function isCalendarDate(value: unknown): value is string {
   return match !== null && isValidDay(Number(match[1]), Number(match[2]), Number(match[3]));
 }
 
-/** ISO-8601 date-time with an explicit offset or Z; Date.parse alone would roll 30 Feb over. */
+/**
+ * ISO-8601 date-time with an explicit offset or Z, on a real calendar day of a plausible year;
+ * Date.parse alone would roll 30 Feb over and throw on hour 25 later.
+ */
 export function parseInstant(value: unknown): Date | null {
-  if (typeof value !== 'string') return null;
-  const match = DATE_TIME.exec(value);
-  if (match === null || !isValidDay(Number(match[1]), Number(match[2]), Number(match[3]))) return null;
+  if (typeof value !== 'string' || instantProblem(value) !== null) return null;
   const time = Date.parse(value);
   return Number.isNaN(time) ? null : new Date(time);
 }

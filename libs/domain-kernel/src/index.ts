@@ -2,3 +2,4 @@ export * from './errors';
 export * from './roles';
 export * from './decider';
 export * from './field-checks';
+export * from './input-rules';

@@ -12,6 +12,8 @@ export interface EventStoreSettings {
   readonly sqlitePath: string;
   /** Where the embedded store commits; defaults to its own writer thread (see SqliteEventStoreOptions). */
   readonly sqliteWriter?: SqliteWriterKind;
+  /** Read-only tools: a missing SQLite file is an error, never created. */
+  readonly sqliteMustExist?: boolean;
 }
 
 /**
@@ -21,7 +23,10 @@ export interface EventStoreSettings {
 export async function createEventStore(settings: EventStoreSettings): Promise<EventStore> {
   const url = settings.eventStoreUrl?.trim();
   if (url === undefined || url === '') {
-    return SqliteEventStore.open(settings.sqlitePath, { writer: settings.sqliteWriter });
+    return SqliteEventStore.open(settings.sqlitePath, {
+      writer: settings.sqliteWriter,
+      ...(settings.sqliteMustExist === true ? { mustExist: true } : {}),
+    });
   }
 
   const store = EventStoreDbEventStore.connect(url);

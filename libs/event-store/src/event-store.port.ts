@@ -66,6 +66,11 @@ export interface SubscribeToAllOptions {
  * live appends, in global order with no gap and no duplicate. Never ends until closed.
  */
 export interface AllSubscription extends AsyncIterable<readonly RecordedEvent[]> {
+  /**
+   * Where the store signals it (EventStoreDB 23.10+): whether the last batch yielded reached the
+   * end of the log. Undefined where the store has no such signal.
+   */
+  readonly caughtUp?: boolean;
   close(): Promise<void>;
 }
 
@@ -74,6 +79,23 @@ export interface StreamWrite {
   readonly streamId: string;
   readonly events: readonly EventToAppend[];
   readonly expectedRevision?: ExpectedRevision;
+  /**
+   * Stored only together with the write before it: refused when that one is, and that one is
+   * refused when this one is (WriteNotStoredError for the write that was in order). Where the
+   * store has multi-stream transactions (SQLite) the unit is atomic, across a crash too. Where it
+   * has not (EventStoreDB) the writes are appended one after the other, so a crash or a refusal
+   * can leave the earlier writes of a unit stored without the later ones: put first the write
+   * that a retry can complete from (an Idempotency-Key's claim before the record it names).
+   */
+  readonly withPrevious?: boolean;
+}
+
+export interface AppendToStreamsOptions {
+  /**
+   * The first refused unit ends the batch: the later writes are not attempted (WriteNotStoredError),
+   * so the stored writes are always a prefix of the batch. Without it a refusal stops nothing.
+   */
+  readonly stopAtRefusal?: boolean;
 }
 
 /** Per write: its result, or the concurrency error that refused it (the other writes still land). */
@@ -88,12 +110,15 @@ export interface EventStore {
     options?: { readonly expectedRevision?: ExpectedRevision },
   ): Promise<AppendResult>;
   /**
-   * Many independent appends at once (bulk imports). Each write keeps appendToStream's semantics
-   * and is atomic on its own; a refused write does not stop the others. The batch is not atomic
-   * as a whole: after a crash any prefix of it may be stored, which a retried import skips.
-   * Other failures (store down) reject the whole call.
+   * Many appends at once, in order (bulk imports, numbered registrations with their
+   * Idempotency-Key claims). Each write keeps appendToStream's semantics; writes are independent
+   * unless linked with `withPrevious`, and a refused unit does not stop the others unless
+   * `stopAtRefusal` is set. After a crash a prefix of the batch (in write order) may be stored —
+   * all or nothing on SQLite (one commit) — which a retry completes. Other failures (store down)
+   * reject the call; on a store without multi-stream transactions the error is an
+   * AppendInterruptedError saying which writes were stored before it.
    */
-  appendToStreams(writes: readonly StreamWrite[]): Promise<StreamWriteOutcome[]>;
+  appendToStreams(writes: readonly StreamWrite[], options?: AppendToStreamsOptions): Promise<StreamWriteOutcome[]>;
   /** Resolves to [] for a stream that does not exist. */
   readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
   readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>;

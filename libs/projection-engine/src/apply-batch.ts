@@ -1,5 +1,6 @@
 import type { JsonObject, RecordedEvent } from '@qms/event-store';
-import { deepFreeze, type ReadStore, type StoredDocument } from '@qms/read-store';
+import { type CollectionWrite, deepFreeze, type ReadStore, type StoredDocument } from '@qms/read-store';
+import { PoisonEventError } from './poison-event';
 import { ScopedProjectionStore } from './scoped-store';
 import {
   type BatchInfo,
@@ -74,30 +75,38 @@ interface PlannedEvent<E> {
   readonly reads: readonly DocumentRef[];
 }
 
-/** The journal of a target, wherever it is kept. */
+/**
+ * The journal of a target, wherever it is kept. A store journal's changes are writes that go
+ * into the same commit as the documents or the checkpoint they belong with; a memory journal
+ * changes at once (and returns no writes).
+ */
 interface Journal {
   entries(): Promise<readonly JournalEntry[]>;
-  put(entries: readonly JournalEntry[]): Promise<void>;
-  remove(ids: readonly string[]): Promise<void>;
+  put(entries: readonly JournalEntry[]): CollectionWrite[];
+  /** Writes that remove the entries, committed with the checkpoint. */
+  remove(ids: readonly string[]): CollectionWrite[];
+  /** Once that commit holds: a memory journal forgets the entries then, not before. */
+  removed(ids: readonly string[]): void;
 }
 
 function journalOf(store: ReadStore, journal: string | MemoryJournal): Journal {
   if (typeof journal === 'string') {
     return {
       entries: async () => (await store.find<JournalEntry>(journal)).items,
-      put: (entries) => store.bulkWrite(journal, { upserts: entries }),
-      remove: (ids) => store.bulkWrite(journal, { deletes: ids }),
+      put: (entries) => [{ collection: journal, upserts: entries }],
+      remove: (ids) => [{ collection: journal, deletes: ids }],
+      removed: () => undefined,
     };
   }
   return {
     entries: () => Promise.resolve([...journal.entries.values()]),
     put: (entries) => {
       for (const entry of entries) journal.entries.set(entry._id, entry);
-      return Promise.resolve();
+      return [];
     },
-    remove: (ids) => {
+    remove: () => [],
+    removed: (ids) => {
       for (const id of ids) journal.entries.delete(id);
-      return Promise.resolve();
     },
   };
 }
@@ -125,19 +134,26 @@ function shapeOf<E extends ProjectableEvent>(projection: Projection<E>): Project
   return shape;
 }
 
+const NOTHING_PARKED: ReadonlySet<number> = new Set();
+
 /**
  * One batch of one projection: load every touched document with one getMany per collection,
- * evolve in log order in memory, write one bulkWrite per collection, run afterBatch, and save
- * the checkpoint last. Any failure leaves the checkpoint where it was; running the same batch
- * again is safe, because documents that were written already carry the position they reached
- * and are skipped.
+ * evolve in log order in memory, and store the documents with the checkpoint in one `commit`
+ * (one transaction on SQLite). Running the same batch again is safe wherever a store without
+ * transactions (MongoDB) stopped between the writes and the checkpoint: documents that were
+ * written already carry the position they reached and are skipped.
  *
  * A skipped document no longer shows what it was before the batch, which afterBatch needs (the
- * months a fact left). So for a projection with afterBatch the before-images are written to a
- * journal first and removed once afterBatch has run: a batch that failed in between hands them
- * to afterBatch on its next attempt. The journal must last as long as the documents it speaks
- * for: a store collection when the read store outlives the process (a crash mid-batch is retried
- * by the next process), a `MemoryJournal` when it does not (only this process can retry).
+ * months a fact left). So for a projection with afterBatch the before-images are committed to a
+ * journal with the documents and removed after the checkpoint once afterBatch has run: a batch
+ * that failed in between hands them to afterBatch on its next attempt. The journal must last as
+ * long as the documents it speaks for: a store collection when the read store outlives the
+ * process (a crash mid-batch is retried by the next process), a `MemoryJournal` when it does not.
+ *
+ * An event the projection's own code cannot apply (decode, documentIds, readsDocuments or evolve
+ * throws) is a poison event: the events before it are applied and checkpointed as a batch of
+ * their own, then PoisonEventError says which event it was. Positions in `parked` are gone past
+ * without being applied (an admin's recorded decision, see parking/parking-source.ts).
  */
 export async function applyBatch<E extends ProjectableEvent>(
   projection: Projection<E>,
@@ -146,22 +162,33 @@ export async function applyBatch<E extends ProjectableEvent>(
   target: ProjectionTarget,
   decodeEvent: (recorded: RecordedEvent) => E,
   info: BatchInfo = { caughtUp: true },
+  parked: ReadonlySet<number> = NOTHING_PARKED,
 ): Promise<BatchOutcome> {
   const last = events[events.length - 1];
   if (last === undefined) throw new Error('applyBatch needs at least one event');
   const { collections, handled, resolve } = shapeOf(projection);
+  /** Applies the events before `recorded` on their own, then reports `recorded` as poison. */
+  const poisoned = async (recorded: RecordedEvent, cause: unknown): Promise<never> => {
+    const before = events.slice(0, events.indexOf(recorded));
+    const applied = before.length === 0 ? null : await applyBatch(projection, before, store, target, decodeEvent, info, parked);
+    throw new PoisonEventError(projection.name, recorded, cause, applied?.position ?? null);
+  };
 
   const planned: PlannedEvent<E>[] = [];
   for (const recorded of events) {
-    if (!handled.has(recorded.type)) continue;
-    const event = decodeEvent(recorded);
-    const reads = projection.readsDocuments?.(event);
-    planned.push({
-      recorded,
-      event,
-      writes: projection.documentIds(event).map(resolve),
-      reads: reads === undefined || reads.length === 0 ? NO_REFS : reads.map(resolve),
-    });
+    if (!handled.has(recorded.type) || parked.has(recorded.position)) continue;
+    try {
+      const event = decodeEvent(recorded);
+      const reads = projection.readsDocuments?.(event);
+      planned.push({
+        recorded,
+        event,
+        writes: projection.documentIds(event).map(resolve),
+        reads: reads === undefined || reads.length === 0 ? NO_REFS : reads.map(resolve),
+      });
+    } catch (error) {
+      return poisoned(recorded, error);
+    }
   }
   const first = events[0] as RecordedEvent;
   const journal = journalOf(store, target.journal);
@@ -176,6 +203,7 @@ export async function applyBatch<E extends ProjectableEvent>(
   }
 
   let written = 0;
+  const documentWrites: CollectionWrite[] = [];
   if (planned.length > 0 || journaled.size > 0) {
     const wanted = new Map<string, Set<string>>(collections.map((collection) => [collection, new Set()]));
     for (const step of planned) {
@@ -225,7 +253,13 @@ export async function applyBatch<E extends ProjectableEvent>(
         // Already past this event: it was applied before a crash or a retry.
         if (document !== null && (document._position ?? -1) >= recorded.position) continue;
         const context = new BatchEvolveContext(ref.collection, recorded, lookup);
-        const next = projection.evolve(document, event, ref.id, context);
+        let next: ProjectedDocument | null;
+        try {
+          next = projection.evolve(document, event, ref.id, context);
+        } catch (error) {
+          // What this batch evolved so far is only in memory: the events before it start afresh.
+          return poisoned(recorded, error);
+        }
         const stored = next === null ? null : freeze({ ...next, _id: ref.id, _position: recorded.position });
         working.get(ref.collection)?.set(ref.id, stored);
         dirty.get(ref.collection)?.add(ref.id);
@@ -241,25 +275,25 @@ export async function applyBatch<E extends ProjectableEvent>(
           }
         }
       }
-      if (entries.length > 0) await journal.put(entries);
+      if (entries.length > 0) documentWrites.push(...journal.put(entries));
     }
 
-    await Promise.all(
-      [...dirty].map(async ([collection, ids]) => {
-        const upserts: ProjectedDocument[] = [];
-        const deletes: string[] = [];
-        for (const id of [...ids].sort()) {
-          const after = current(collection, id);
-          if (after !== null) upserts.push(after);
-          else if (before(collection, id) !== null) deletes.push(id);
-        }
-        if (upserts.length + deletes.length === 0) return;
-        await store.bulkWrite(target.physical(collection), { upserts, deletes });
-        written += upserts.length + deletes.length;
-      }),
-    );
+    for (const [collection, ids] of dirty) {
+      const upserts: ProjectedDocument[] = [];
+      const deletes: string[] = [];
+      for (const id of [...ids].sort()) {
+        const after = current(collection, id);
+        if (after !== null) upserts.push(after);
+        else if (before(collection, id) !== null) deletes.push(id);
+      }
+      if (upserts.length + deletes.length === 0) continue;
+      documentWrites.push({ collection: target.physical(collection), upserts, deletes });
+      written += upserts.length + deletes.length;
+    }
 
     if (projection.afterBatch !== undefined) {
+      // The documents (and their before-images) first: afterBatch reads them from the store.
+      if (documentWrites.length > 0) await store.commit({ writes: documentWrites.splice(0) });
       const changes = new Map<string, DocumentChange>();
       for (const entry of journaled.values()) {
         changes.set(entry._id, {
@@ -288,12 +322,18 @@ export async function applyBatch<E extends ProjectableEvent>(
     }
   }
 
-  await store.saveCheckpoint(target.checkpointName, {
-    position: last.position,
-    version: versionOf(projection),
+  await store.commit({
+    writes: documentWrites,
+    checkpoint: { name: target.checkpointName, checkpoint: { position: last.position, version: versionOf(projection) } },
   });
-  // Only once the checkpoint holds: until then a retry needs the before-images.
-  if (stale.length > 0) await journal.remove([...new Set(stale)]);
+  // Only once the checkpoint holds (a store without transactions writes it last): until then a
+  // retry needs the before-images. Entries left by a crash here are stale to the next batch.
+  const leftOver = [...new Set(stale)];
+  if (leftOver.length > 0) {
+    const removal = journal.remove(leftOver);
+    if (removal.length > 0) await store.commit({ writes: removal });
+    journal.removed(leftOver);
+  }
   return { position: last.position, applied: planned.length, written };
 }
 
@@ -331,6 +371,8 @@ function refResolver(
 ): (ref: string | DocumentRef) => DocumentRef {
   const [first] = collections;
   return (ref) => {
+    // An id missing from the event's data arrives here as undefined: name it, not a TypeError.
+    if (ref === undefined || ref === null) throw new Error(`Projection ${name} named a document without an id`);
     const resolved = typeof ref === 'string' ? { collection: first ?? name, id: ref } : ref;
     if (!collections.includes(resolved.collection)) {
       throw new Error(

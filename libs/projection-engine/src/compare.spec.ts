@@ -1,5 +1,5 @@
 import type { RecordedEvent } from '@qms/event-store';
-import { InMemoryReadStore, shadowCollection, type ReadStore, type StoredDocument } from '@qms/read-store';
+import { SqliteReadStore, shadowCollection, type ReadStore, type StoredDocument } from '@qms/read-store';
 import { FakeEventStore } from '../../testing/src/fake-event-store';
 import {
   canonicalJson,
@@ -56,8 +56,8 @@ describe('canonicalJson and firstDifference', () => {
 
 describe('compareReadModels', () => {
   it('finds missing, extra and changed documents, with the field that differs', async () => {
-    const expected = new InMemoryReadStore();
-    const actual = new InMemoryReadStore();
+    const expected = SqliteReadStore.open({ path: ':memory:' });
+    const actual = SqliteReadStore.open({ path: ':memory:' });
     await put(expected, 'counts', { _id: 'a', total: 1, _position: 3 } as StoredDocument, { _id: 'b', total: 2 } as StoredDocument, { _id: 'c', total: 3 } as StoredDocument);
     await put(actual, 'counts', { _position: 3, total: 1, _id: 'a' } as StoredDocument, { _id: 'c', total: 4 } as StoredDocument, { _id: 'd', total: 5 } as StoredDocument);
     await put(expected, 'countTotals', { _id: 'all', sum: 6 } as StoredDocument);
@@ -79,8 +79,8 @@ describe('compareReadModels', () => {
   });
 
   it('compares _position too, unless told to ignore a field', async () => {
-    const expected = new InMemoryReadStore();
-    const actual = new InMemoryReadStore();
+    const expected = SqliteReadStore.open({ path: ':memory:' });
+    const actual = SqliteReadStore.open({ path: ':memory:' });
     await put(expected, 'counts', { _id: 'a', total: 1, _position: 3 } as StoredDocument);
     await put(actual, 'counts', { _id: 'a', total: 1, _position: 4 } as StoredDocument);
     expect((await compareReadModels(expected, actual, ['counts'])).differences).toEqual([{ collection: 'counts', id: 'a', kind: 'changed', path: '_position' }]);
@@ -88,7 +88,7 @@ describe('compareReadModels', () => {
   });
 
   it('compares shadow copies in the same store by their logical names', async () => {
-    const store = new InMemoryReadStore();
+    const store = SqliteReadStore.open({ path: ':memory:' });
     await put(store, 'counts', { _id: 'a', total: 1 } as StoredDocument);
     await put(store, shadowCollection('counts'), { _id: 'a', total: 1 } as StoredDocument);
     const shadow = { store, physical: shadowCollection };
@@ -100,8 +100,8 @@ describe('compareReadModels', () => {
 
 describe('readModelChecksum', () => {
   it('is the same for equal copies written in any order, and differs when one document does', async () => {
-    const one = new InMemoryReadStore();
-    const two = new InMemoryReadStore();
+    const one = SqliteReadStore.open({ path: ':memory:' });
+    const two = SqliteReadStore.open({ path: ':memory:' });
     await put(one, 'counts', { _id: 'a', total: 1, seen: [1] } as StoredDocument, { _id: 'b', total: 2, seen: [2] } as StoredDocument);
     await put(two, 'counts', { _id: 'b', seen: [2], total: 2 } as StoredDocument);
     await put(two, 'counts', { _id: 'a', seen: [1], total: 1 } as StoredDocument);
@@ -129,7 +129,7 @@ describe('logUpTo', () => {
 describe('verifyProjection', () => {
   const setup = async () => {
     const events = new FakeEventStore({ positionStep: 3 });
-    const live = new InMemoryReadStore();
+    const live = SqliteReadStore.open({ path: ':memory:' });
     const engine = new ProjectionEngine<CountEvent>({ eventStore: events, readStore: live, projections: [counts], decodeEvent: decode, batchSize: 4 });
     const append = async (n: number) => {
       const positions = await events.append('s', ...Array.from({ length: n }, (_, i) => ({ type: 'Counted', data: { key: `k${i % 3}`, amount: i } })));
@@ -143,7 +143,7 @@ describe('verifyProjection', () => {
     const { events, live, engine, append } = await setup();
     try {
       await append(20);
-      const scratch = new InMemoryReadStore();
+      const scratch = SqliteReadStore.open({ path: ':memory:' });
       const options = { eventStore: events, live, scratch, projection: counts, decodeEvent: decode };
       expect(await verifyProjection(options)).toMatchObject({ equal: true, settled: true, attempts: 1, eventsReplayed: 20, position: 60 });
       const tampered = await live.get<Count>('counts', 'k1');
@@ -176,7 +176,7 @@ describe('verifyProjection', () => {
           return live.stream<D>(collection);
         },
       });
-      const result = await verifyProjection({ eventStore: events, live: moving, scratch: new InMemoryReadStore(), projection: counts, decodeEvent: decode });
+      const result = await verifyProjection({ eventStore: events, live: moving, scratch: SqliteReadStore.open({ path: ':memory:' }), projection: counts, decodeEvent: decode });
       expect(result).toMatchObject({ equal: true, settled: true, attempts: 2, eventsReplayed: 13 });
     } finally {
       await engine.stop();

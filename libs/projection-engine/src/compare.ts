@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { EventStore, RecordedEvent } from '@qms/event-store';
 import { shadowCollection, type ReadStore, type StoredDocument } from '@qms/read-store';
+import { parkingFromLog } from './parking/parking-source';
 import { collectionsOf, type ProjectableEvent, type Projection } from './projection';
 import { ProjectionEngine } from './projection-engine';
 import { journalName, rebuildCheckpointName, swapMarkerName, type RebuildProgress } from './rebuild';
@@ -244,6 +245,8 @@ export async function replayInto<E extends ProjectableEvent>(options: ReplayInto
     readStore: options.target,
     projections: [options.projection],
     decodeEvent: options.decodeEvent,
+    // Decisions recorded after `upTo` still hold for the events before it, as they do live.
+    parking: parkingFromLog(options.eventStore),
     ...(options.batchSize === undefined ? {} : { batchSize: options.batchSize, rebuildBatchSize: options.batchSize }),
     // The copy is dropped before every replay, so no later process resumes what a crash left.
     journal: 'memory',

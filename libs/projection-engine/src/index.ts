@@ -2,6 +2,8 @@ export * from './projection';
 export { applyBatch, MemoryJournal, type BatchOutcome, type ProjectionTarget } from './apply-batch';
 export type { RetryPolicy } from './backoff';
 export type { ProjectionState, RunnerFailure } from './projection-runner';
+export * from './parking';
+export { PoisonEventError, type PoisonEvent } from './poison-event';
 export {
   RebuildInterruptedError,
   journalName,
@@ -32,3 +34,4 @@ export {
   type VerifyOptions,
   type VerifyResult,
 } from './compare';
+export * from './hosting';

@@ -1,6 +1,6 @@
 import { assertNever, StoreUnavailableError } from '@qms/domain-kernel';
 import type { JsonObject, RecordedEvent } from '@qms/event-store';
-import { InMemoryReadStore, shadowCollection, type Checkpoint, type Commit, type Filter, type FindQuery, type IndexSpec, type Page, type ReadStore, type StoredDocument, type WriteBatch } from '@qms/read-store';
+import { SqliteReadStore, shadowCollection, type Checkpoint, type Commit, type Filter, type FindQuery, type IndexSpec, type Page, type ReadStore, type StoredDocument, type WriteBatch } from '@qms/read-store';
 import { FakeEventStore } from '../../testing/src/fake-event-store';
 import { ProjectionEngine, type ProjectionEngineOptions } from './projection-engine';
 import type { DocumentChange, ProjectedDocument, Projection } from './projection';
@@ -125,7 +125,7 @@ class InstrumentedReadStore implements ReadStore {
     collection?: string | undefined;
   }[] = [];
 
-  constructor(readonly inner: ReadStore = new InMemoryReadStore()) {}
+  constructor(readonly inner: ReadStore = SqliteReadStore.open({ path: ':memory:' })) {}
 
   failNext(
     method: Method,

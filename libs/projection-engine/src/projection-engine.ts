@@ -2,9 +2,13 @@ import { IllegalStateError, NotFoundError } from '@qms/domain-kernel';
 import type { EventStore, RecordedEvent } from '@qms/event-store';
 import type { ReadStore } from '@qms/read-store';
 import { MemoryJournal } from './apply-batch';
+import type { ProjectionsHost } from './hosting/projections-host';
 import { DEFAULT_RETRY, type RetryPolicy } from './backoff';
 import { collectionsOf, versionOf, type ProjectableEvent, type Projection } from './projection';
 import { ProjectionRunner, type ProjectionState, type RunnerFailure } from './projection-runner';
+import type { ParkedEvent } from './parking/parking.decider';
+import { parkingFromLog, type ParkingSource } from './parking/parking-source';
+import { type PoisonEvent, PoisonEventError } from './poison-event';
 import {
   finishSwap,
   journalName,
@@ -52,6 +56,12 @@ export interface ProjectionEngineOptions<E extends ProjectableEvent> {
   readonly rebuildOnVersionChange?: boolean;
   /** Most events counted for the lag figure; beyond it the lag shows as at least this. Default 10,000. */
   readonly lagCountLimit?: number;
+  /**
+   * Which events an admin parked for each projection. Default: the parking streams of
+   * `eventStore` (parking/parking-source.ts). A replay of part of the log still reads the
+   * decisions of the whole log: pass the full log's here.
+   */
+  readonly parking?: ParkingSource;
   readonly now?: () => Date;
   readonly elapsed?: () => number;
   readonly logger?: { warn(message: string): void; log(message: string): void };
@@ -71,6 +81,13 @@ export interface ProjectionStatus {
   /** Age of the oldest event not yet applied (0 when caught up); null when unknown. */
   readonly lagSeconds: number | null;
   readonly lastFailure: RunnerFailure | null;
+  /** The event the projection stands on because its code cannot apply it (state 'stopped'); null otherwise. */
+  readonly stoppedOn: PoisonEvent | null;
+  /**
+   * Events an admin parked for this projection: its read model lacks them, so a figure built
+   * from it may be incomplete.
+   */
+  readonly parkedEvents: readonly ParkedEvent[];
   readonly rebuild: RebuildProgress | null;
 }
 
@@ -82,7 +99,7 @@ export const DEFAULT_REBUILD_BATCH_SIZE = 5_000;
  * figures /health and the metrics need. Needs no transactions or change streams from the read
  * store: see apply-batch.ts for why a crash anywhere is harmless.
  */
-export class ProjectionEngine<E extends ProjectableEvent = ProjectableEvent> {
+export class ProjectionEngine<E extends ProjectableEvent = ProjectableEvent> implements ProjectionsHost {
   private readonly runners = new Map<string, ProjectionRunner<E>>();
   private readonly rebuilds = new Map<string, Promise<RebuildResult>>();
   private readonly progress = new Map<string, RebuildProgress>();
@@ -92,6 +109,8 @@ export class ProjectionEngine<E extends ProjectableEvent = ProjectableEvent> {
   private readonly rebuildJournals = new Map<string, MemoryJournal>();
   private readonly now: () => Date;
   private readonly elapsed: () => number;
+  private readonly parking: ParkingSource;
+  readonly runsProjections = true;
 
   constructor(private readonly options: ProjectionEngineOptions<E>) {
     this.batchSize = options.batchSize ?? 500;
@@ -102,6 +121,7 @@ export class ProjectionEngine<E extends ProjectableEvent = ProjectableEvent> {
     this.now = options.now ?? (() => new Date());
     this.elapsed = options.elapsed ?? (() => performance.now());
     const retry: RetryPolicy = { ...DEFAULT_RETRY, ...options.retry };
+    this.parking = options.parking ?? parkingFromLog(options.eventStore);
     for (const projection of options.projections) {
       if (this.runners.has(projection.name)) throw new Error(`Two projections are named ${projection.name}`);
       const runner = new ProjectionRunner<E>(
@@ -112,9 +132,14 @@ export class ProjectionEngine<E extends ProjectableEvent = ProjectableEvent> {
           decodeEvent: options.decodeEvent,
           batchSize: this.batchSize,
           retry,
-          onError: (name, error, failures) =>
+          parking: this.parking,
+          // Once per back-off step: the waits double up to retry.maxDelayMs, and so do the lines.
+          onError: (name, error, failures, retryInMs) =>
             options.logger?.warn(
-              `Projection ${name} failed (attempt ${failures}), retrying: ${error instanceof Error ? error.message : String(error)}`,
+              error instanceof PoisonEventError
+                ? `Projection ${name} stopped: ${error.message}. The other projections go on; fix the code or park the event ` +
+                    `(POST /admin/projections/${name}/parked-events). Trying again in ${Math.round(retryInMs / 100) / 10} s (attempt ${failures}).`
+                : `Projection ${name} failed (attempt ${failures}), retrying in ${Math.round(retryInMs / 100) / 10} s: ${error instanceof Error ? error.message : String(error)}`,
             ),
         },
         {
@@ -158,6 +183,7 @@ export class ProjectionEngine<E extends ProjectableEvent = ProjectableEvent> {
         elapsed: this.elapsed,
         journal: this.options.journal === 'memory' ? this.rebuildJournalOf(name) : 'store',
         freezeEvolved: this.options.freezeEvolved ?? 'deep',
+        parking: this.parking,
       },
       {
         onProgress: (progress) => {
@@ -194,6 +220,14 @@ export class ProjectionEngine<E extends ProjectableEvent = ProjectableEvent> {
     });
   }
 
+  /** Calls `listener` whenever a projection's position moves; returns the unsubscribe. */
+  watchProgress(listener: (name: string, position: number) => void): () => void {
+    const unsubscribes = [...this.runners.values()].map((runner) => runner.onProgress(() => listener(runner.projection.name, runner.position)));
+    return () => {
+      for (const unsubscribe of unsubscribes) unsubscribe();
+    };
+  }
+
   /**
    * Runs the projection's deferred work (a month's report) now, under its runner's lock, so the
    * live copy is what a rebuild to the same position gives: before comparing the two.
@@ -201,6 +235,27 @@ export class ProjectionEngine<E extends ProjectableEvent = ProjectableEvent> {
   async settleDeferredWork(name: string): Promise<void> {
     const runner = this.runner(name);
     await runner.lock.run(() => runner.deferredWorkOn(runner.live));
+  }
+
+  /**
+   * A parking decision was recorded for `name`: read the decisions again and try the event it
+   * stands on now instead of at the end of the current back-off.
+   */
+  async parkingChanged(name: string): Promise<void> {
+    const runner = this.runner(name);
+    await runner.refreshParking();
+    runner.retryNow();
+  }
+
+  /** Where the projection stands: position, state and the poison event it is stopped on, if any. */
+  standing(name: string): { readonly position: number; readonly state: ProjectionState; readonly stoppedOn: PoisonEvent | null } {
+    const runner = this.runner(name);
+    return { position: runner.position, state: runner.state, stoppedOn: runner.stoppedOn };
+  }
+
+  /** The events parked for the projection as its runner last read them. */
+  parkedEvents(name: string): readonly ParkedEvent[] {
+    return [...this.runner(name).parked.values()].sort((a, b) => a.position - b.position);
   }
 
   /** Position up to which the projection has applied the log; cheap enough for every read. */
@@ -255,6 +310,8 @@ export class ProjectionEngine<E extends ProjectableEvent = ProjectableEvent> {
           lagCountCapped: lagEvents !== null && lagEvents >= limit,
           lagSeconds,
           lastFailure: runner.lastFailure,
+          stoppedOn: runner.stoppedOn,
+          parkedEvents: [...runner.parked.values()].sort((a, b) => a.position - b.position),
           rebuild: this.progress.get(runner.projection.name) ?? null,
         };
       }),
@@ -278,6 +335,7 @@ export class ProjectionEngine<E extends ProjectableEvent = ProjectableEvent> {
     }
     const checkpoint = await readStore.getCheckpoint(projection.name);
     runner.advanceTo(checkpoint?.position ?? 0);
+    await runner.refreshParking();
     const stale = checkpoint !== null && checkpoint.version !== versionOf(projection);
     const unfinished = (await readStore.getCheckpoint(rebuildCheckpointName(projection.name))) !== null;
     if (!stale && !unfinished) return;

@@ -1,5 +1,5 @@
 import type { RecordedEvent } from '@qms/event-store';
-import { InMemoryReadStore } from '@qms/read-store';
+import { SqliteReadStore } from '@qms/read-store';
 import { FakeEventStore } from '../../testing/src/fake-event-store';
 import { ProjectionEngine } from './projection-engine';
 import type { DeferredWork, ProjectedDocument, Projection, ProjectionStore } from './projection';
@@ -70,7 +70,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function setup(timing: Pick<DeferredWork, 'settleMs' | 'maxDelayMs'>) {
   const events = new FakeEventStore({ positionStep: 3 });
-  const store = new InMemoryReadStore();
+  const store = SqliteReadStore.open({ path: ':memory:' });
   const recorder: Recorder = { runs: [], failuresLeft: 0, runMs: 0, aborted: 0 };
   const errors: unknown[] = [];
   const engine = new ProjectionEngine<Counted>({

@@ -6,16 +6,25 @@ import { Mutex } from './mutex';
 import { atEnd } from './rebuild';
 import { collectionsOf, type ProjectableEvent, type Projection } from './projection';
 import { ScopedProjectionStore } from './scoped-store';
+import type { ParkedEvent } from './parking/parking.decider';
+import type { ParkingSource } from './parking/parking-source';
+import { type PoisonEvent, PoisonEventError } from './poison-event';
 
 export type ProjectionState =
-  /** Not started, or stopped. */
+  /**
+   * Not started; or standing on an event its code cannot apply (`stoppedOn` says which), where it
+   * stays until the code is fixed or an admin parks the event, trying again now and then.
+   */
   | 'stopped'
   /** Reading its checkpoint, finishing a swap, creating indexes. */
   | 'starting'
   /** Rebuilding before it can follow the log (its stored version is older than the code). */
   | 'rebuilding'
+  /** Following the log at its head. */
   | 'running'
-  /** The last attempt failed (read store or event store down, or a projection bug); retrying. */
+  /** Following the log behind its head: the last batch was a full page. */
+  | 'catching-up'
+  /** The last attempt failed (read store or event store down); retrying until it is back. */
   | 'retrying';
 
 export interface RunnerDependencies<E extends ProjectableEvent> {
@@ -24,7 +33,9 @@ export interface RunnerDependencies<E extends ProjectableEvent> {
   readonly decodeEvent: (recorded: RecordedEvent) => E;
   readonly batchSize: number;
   readonly retry: RetryPolicy;
-  readonly onError: (projection: string, error: unknown, failures: number) => void;
+  readonly parking: ParkingSource;
+  /** A failed attempt, and how long the runner waits before the next one: called once per wait. */
+  readonly onError: (projection: string, error: unknown, failures: number, retryInMs: number) => void;
 }
 
 export interface RunnerFailure {
@@ -43,6 +54,10 @@ export class ProjectionRunner<E extends ProjectableEvent> {
   position = 0;
   state: ProjectionState = 'stopped';
   lastFailure: RunnerFailure | null = null;
+  /** The poison event the projection stands on; null while it can go on. */
+  stoppedOn: PoisonEvent | null = null;
+  /** The events an admin parked for this projection: gone past without being applied. */
+  parked: ReadonlyMap<number, ParkedEvent> = new Map();
   readonly lock = new Mutex();
   private failures = 0;
   private stopping = false;
@@ -78,6 +93,7 @@ export class ProjectionRunner<E extends ProjectableEvent> {
     this.state = 'starting';
     this.loop = (async () => {
       if (!(await this.retrying(prepare))) return;
+      this.state = 'running';
       // Already at the end: no caught-up batch will come to schedule what a previous run left.
       if (this.projection.deferredWork !== undefined && (await this.atHead())) this.scheduleDeferredWork();
       await this.follow();
@@ -130,19 +146,28 @@ export class ProjectionRunner<E extends ProjectableEvent> {
   }
 
   /** Runs `attempt` until it succeeds (true) or the runner stops (false), pausing longer after each failure. */
-  async retrying(attempt: () => Promise<void>): Promise<boolean> {
+  async retrying(attempt: () => Promise<void>, live = true): Promise<boolean> {
     for (;;) {
       if (this.stopping) return false;
       try {
         await attempt();
-        this.recovered();
+        this.recovered(live);
         return true;
       } catch (error) {
         if (this.stopping) return false;
-        this.failed(error);
-        await this.pause.wait(delayAfter(this.failures, this.dependencies.retry));
+        await this.pause.wait(this.failed(error, live));
       }
     }
+  }
+
+  /** Reads the parking decisions again (at start, and while standing on a poison event). */
+  async refreshParking(): Promise<void> {
+    this.parked = await this.dependencies.parking.parked(this.projection.name);
+  }
+
+  /** Cuts the current back-off short: a decision was just taken that may let the projection go on. */
+  retryNow(): void {
+    this.pause.interrupt();
   }
 
   /** Calls `listener` after every move of the position; returns the unsubscribe. */
@@ -159,7 +184,7 @@ export class ProjectionRunner<E extends ProjectableEvent> {
   private async follow(): Promise<void> {
     const { eventStore, batchSize } = this.dependencies;
     while (!this.stopping) {
-      this.state = this.failures > 0 ? 'retrying' : 'running';
+      this.state = this.failures === 0 ? 'running' : this.stoppedOn !== null ? 'stopped' : 'retrying';
       const subscription = eventStore.subscribeToAll({
         fromPosition: this.position,
         maxBatchSize: batchSize,
@@ -169,13 +194,11 @@ export class ProjectionRunner<E extends ProjectableEvent> {
         for await (const batch of subscription) {
           if (this.stopping) break;
           if (!(await this.retrying(() => this.apply(batch)))) break;
-          this.state = 'running';
         }
       } catch (error) {
         // The event store failed: subscribe again from the checkpoint after a pause.
         if (this.stopping) break;
-        this.failed(error);
-        await this.pause.wait(delayAfter(this.failures, this.dependencies.retry));
+        await this.pause.wait(this.failed(error));
       } finally {
         await subscription.close();
         this.subscription = undefined;
@@ -190,8 +213,17 @@ export class ProjectionRunner<E extends ProjectableEvent> {
       if (fresh.length === 0) return;
       const { readStore, decodeEvent } = this.dependencies;
       const caughtUp = await atEnd(this.dependencies.eventStore, batch, this.dependencies.batchSize);
-      const outcome = await applyBatch(this.projection, fresh, readStore, this.live, decodeEvent, { caughtUp });
-      this.advanceTo(outcome.position);
+      // Standing on a poison event: an admin may have parked it since the last attempt.
+      if (this.stoppedOn !== null) await this.refreshParking();
+      const parked = new Set(this.parked.keys());
+      try {
+        const outcome = await applyBatch(this.projection, fresh, readStore, this.live, decodeEvent, { caughtUp }, parked);
+        this.advanceTo(outcome.position);
+      } catch (error) {
+        if (error instanceof PoisonEventError && error.appliedThrough !== null) this.advanceTo(error.appliedThrough);
+        throw error;
+      }
+      this.state = caughtUp ? 'running' : 'catching-up';
       if (caughtUp) this.scheduleDeferredWork();
     });
   }
@@ -217,10 +249,11 @@ export class ProjectionRunner<E extends ProjectableEvent> {
             at: new Date().toISOString(),
             failures: this.deferredFailures,
           };
-          this.dependencies.onError(this.projection.name, error, this.deferredFailures);
+          const delay = delayAfter(this.deferredFailures, this.dependencies.retry);
+          this.dependencies.onError(this.projection.name, error, this.deferredFailures, delay);
           // Retried like a batch; a caught-up batch meanwhile reschedules it sooner.
           clearTimeout(this.deferredTimer);
-          this.deferredTimer = setTimeout(() => this.runDeferredWork(), delayAfter(this.deferredFailures, this.dependencies.retry));
+          this.deferredTimer = setTimeout(() => this.runDeferredWork(), delay);
         },
       )
       .finally(() => {
@@ -243,18 +276,34 @@ export class ProjectionRunner<E extends ProjectableEvent> {
     }
   }
 
-  private failed(error: unknown): void {
+  /**
+   * Records a failed attempt and returns how long to wait. A poison event stops the projection
+   * (its code fails the same way every time); anything else — a store that is down — is retried
+   * until it is back, and never taken for poison.
+   */
+  private failed(error: unknown, live = true): number {
     this.failures++;
-    this.state = 'retrying';
+    if (!live) {
+      // A rebuild's step: the live copy's own standing is its runner's, not the rebuild's.
+      if (this.stoppedOn === null) this.state = 'retrying';
+    } else if (error instanceof PoisonEventError) {
+      this.state = 'stopped';
+      this.stoppedOn = error.event;
+    } else {
+      this.state = 'retrying';
+    }
     this.lastFailure = {
       message: error instanceof Error ? error.message : String(error),
       at: new Date().toISOString(),
       failures: this.failures,
     };
-    this.dependencies.onError(this.projection.name, error, this.failures);
+    const delay = delayAfter(this.failures, this.dependencies.retry);
+    this.dependencies.onError(this.projection.name, error, this.failures, delay);
+    return delay;
   }
 
-  private recovered(): void {
+  private recovered(live: boolean): void {
     this.failures = 0;
+    if (live) this.stoppedOn = null;
   }
 }

@@ -4,6 +4,8 @@ import { shadowCollection, type ReadStore } from '@qms/read-store';
 import { applyBatch, MemoryJournal, type ProjectionTarget } from './apply-batch';
 import { collectionsOf, versionOf, type ProjectableEvent } from './projection';
 import type { ProjectionRunner } from './projection-runner';
+import type { ParkingSource } from './parking/parking-source';
+import { PoisonEventError } from './poison-event';
 
 export type RebuildPhase = 'replaying' | 'catching-up' | 'swapping' | 'done';
 
@@ -47,6 +49,7 @@ export interface RebuildDependencies<E extends ProjectableEvent> {
    */
   readonly journal?: 'store' | MemoryJournal;
   readonly freezeEvolved?: 'deep' | 'shallow';
+  readonly parking: ParkingSource;
 }
 
 export const rebuildCheckpointName = (projection: string): string => `${projection}__rebuild`;
@@ -134,10 +137,18 @@ export async function rebuildProjection<E extends ProjectableEvent>(
       await step(runner, async () => {
         page = await eventStore.readAll({ fromPosition: position, maxCount: batchSize });
         if (page.length > 0) {
-          const outcome = await applyBatch(projection, page, readStore, target, dependencies.decodeEvent, {
-            caughtUp: await atEnd(eventStore, page, batchSize),
-          });
-          position = outcome.position;
+          // The same decisions the live run goes by (see parking-source.ts), read again for every
+          // page so that a rebuild standing on a poison event goes on once it is parked.
+          const parked = new Set((await dependencies.parking.parked(projection.name)).keys());
+          try {
+            const outcome = await applyBatch(projection, page, readStore, target, dependencies.decodeEvent, {
+              caughtUp: await atEnd(eventStore, page, batchSize),
+            }, parked);
+            position = outcome.position;
+          } catch (error) {
+            if (error instanceof PoisonEventError && error.appliedThrough !== null) position = error.appliedThrough;
+            throw error;
+          }
         }
       });
       if (page.length === 0) return;
@@ -197,7 +208,7 @@ async function step<E extends ProjectableEvent>(
   runner: ProjectionRunner<E>,
   attempt: () => Promise<void>,
 ): Promise<void> {
-  if (!(await runner.retrying(attempt))) throw new RebuildInterruptedError(runner.projection.name);
+  if (!(await runner.retrying(attempt, false))) throw new RebuildInterruptedError(runner.projection.name);
 }
 
 /** The engine stopped during a rebuild; the next rebuild of the same version resumes it. */

@@ -14,13 +14,13 @@ export function deepFreeze<T>(value: T): T {
 
 /**
  * What both adapters store: the JSON form of a document (Dates become ISO strings, undefined
- * properties vanish), so the in-process store and MongoDB hold exactly the same data.
+ * properties vanish), so SQLite and MongoDB hold exactly the same data.
  * Field names must be queryable: no leading `$`, no `.`.
  *
  * A document that already is plain JSON (what pure projections build) is returned as it is,
  * checked in one walk without a copy; anything else goes through a JSON round trip. With
  * `freeze` the caller hands the document over: it is frozen all the way down in that same walk,
- * so nobody can change it any more and what the in-process store hands out can be shared.
+ * so nobody can change it any more and it can be shared.
  */
 export function toJsonDocument<D extends StoredDocument>(document: D, freeze = false): D {
   if (

@@ -1,5 +1,10 @@
 export * from './read-store.port';
 export { assertQueryableFields } from './query';
 export { deepFreeze } from './documents';
-export { InMemoryReadStore } from './in-memory-read-store';
-export { MongoReadStore, type MongoReadStoreOptions } from './mongo-read-store';
+export {
+  FERRETDB_BULK_CHUNK,
+  MongoReadStore,
+  type MongoCompatibility,
+  type MongoReadStoreOptions,
+} from './mongo-read-store';
+export { SqliteReadStore, type SqliteReadStoreOptions } from './sqlite/sqlite-read-store';

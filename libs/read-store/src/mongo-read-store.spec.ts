@@ -1,11 +1,17 @@
 import { MongoClient } from 'mongodb';
 import { StoreUnavailableError } from '@qms/domain-kernel';
-import { describeWithMongo, startOutageProxy, uniqueTestName } from '../../testing/src/ferretdb';
+import {
+  describeWithMongo,
+  mongoTestCompatibility,
+  startOutageProxy,
+  uniqueTestName,
+} from '../../testing/src/ferretdb';
 import { describeReadStoreContract } from '../../testing/src/read-store-contract';
 import { MongoReadStore } from './mongo-read-store';
 
 describeWithMongo('MongoReadStore', (url) => {
   const dbName = uniqueTestName('qms_read_store');
+  const compatibility = mongoTestCompatibility();
   const client = new MongoClient(url, { serverSelectionTimeoutMS: 5000 });
   let tests = 0;
 
@@ -16,11 +22,11 @@ describeWithMongo('MongoReadStore', (url) => {
 
   describeReadStoreContract('MongoReadStore', () => ({
     // A prefix per test keeps tests apart inside the run's own database.
-    store: MongoReadStore.withClient(client, { dbName, collectionPrefix: `t${++tests}_` }),
+    store: MongoReadStore.withClient(client, { dbName, collectionPrefix: `t${++tests}_`, compatibility }),
   }));
 
   it('ensures indexes again on a collection holding data, creating only the missing ones', async () => {
-    const store = MongoReadStore.withClient(client, { dbName, collectionPrefix: 'reindex_' });
+    const store = MongoReadStore.withClient(client, { dbName, collectionPrefix: 'reindex_', compatibility });
     const byReceived = { fields: [{ field: 'receivedAt', direction: 'desc' as const }] };
     const byCustomer = {
       fields: [
@@ -46,11 +52,7 @@ describeWithMongo('MongoReadStore', (url) => {
     await store.ensureIndexes('rows', [byCustomer, byReceived]);
 
     expect(await keys()).toEqual(
-      [
-        { _id: 1 },
-        { receivedAt: -1, _id: 1 },
-        { customerId: 1, receivedAt: -1, _id: 1 },
-      ]
+      [{ _id: 1 }, { receivedAt: -1, _id: 1 }, { customerId: 1, receivedAt: -1, _id: 1 }]
         .map((key) => JSON.stringify(key))
         .sort(),
     );
@@ -62,6 +64,28 @@ describeWithMongo('MongoReadStore', (url) => {
     });
     expect(page.items).toHaveLength(2);
     expect(await store.count('rows')).toBe(50);
+  });
+
+  it('replaces more existing documents in one commit than FerretDB takes in one bulk write', async () => {
+    const store = MongoReadStore.withClient(client, { dbName, collectionPrefix: 'large_', compatibility });
+    const rows = (revision: number) =>
+      Array.from({ length: 130 }, (_, i) => ({ _id: `r${String(i).padStart(3, '0')}`, revision }));
+    await store.commit({
+      writes: [
+        { collection: 'rows', upserts: rows(1) },
+        { collection: 'more', upserts: rows(1) },
+      ],
+    });
+    await store.commit({
+      writes: [
+        { collection: 'rows', upserts: rows(2) },
+        { collection: 'more', upserts: rows(2) },
+      ],
+      checkpoint: { name: 'large', checkpoint: { position: 2, version: 1 } },
+    });
+    expect(await store.count('rows', { revision: { eq: 2 } })).toBe(130);
+    expect(await store.count('more', { revision: { eq: 2 } })).toBe(130);
+    expect(await store.getCheckpoint('large')).toEqual({ position: 2, version: 1 });
   });
 
   it('names the unreachable server in a StoreUnavailableError', async () => {
@@ -86,6 +110,7 @@ describeWithMongo('MongoReadStore', (url) => {
       dbName,
       collectionPrefix: 'outage_',
       serverSelectionTimeoutMS: 300,
+      compatibility,
     });
     try {
       await expect(store.bulkWrite('rows', { upserts: [{ _id: 'a' }] })).rejects.toBeInstanceOf(

@@ -1,6 +1,7 @@
 import { MongoClient, type AnyBulkWriteOperation, type Collection, type Db, type Document } from 'mongodb';
 import type {
   Checkpoint,
+  CollectionWrite,
   Commit,
   Filter,
   FindQuery,
@@ -37,7 +38,20 @@ export interface MongoReadStoreOptions {
   readonly collectionPrefix?: string;
   /** How long an operation waits for a reachable server before failing as unavailable. */
   readonly serverSelectionTimeoutMS?: number;
+  /** The server behind the URL: see MongoCompatibility. Defaults to 'mongodb'. */
+  readonly compatibility?: MongoCompatibility;
 }
+
+/**
+ * 'mongodb': large unordered bulk writes, a commit's collections written in parallel.
+ * 'ferretdb': for FerretDB 1.x, which never answers a bulkWrite replacing 100 or more existing
+ * documents, nor concurrent bulkWrites to one database: every call runs one at a time and bulk
+ * writes go in chunks of FERRETDB_BULK_CHUNK operations.
+ */
+export type MongoCompatibility = 'mongodb' | 'ferretdb';
+
+/** Largest bulkWrite FerretDB 1.24.2 answers when it replaces existing documents (99 pass, 100 hang). */
+export const FERRETDB_BULK_CHUNK = 50;
 
 interface CheckpointDocument {
   _id: string;
@@ -62,12 +76,15 @@ export class MongoReadStore implements ReadStore {
   private dropTargetUnsupported = false;
   private reconnect = false;
   private closed = false;
+  /** With 'ferretdb': the tail of the queue every driver call joins (see MongoCompatibility). */
+  private queue: Promise<unknown> = Promise.resolve();
 
   private constructor(
     private readonly client: MongoClient,
     private readonly db: Db,
     private readonly prefix: string,
     private readonly ownsClient: boolean,
+    readonly compatibility: MongoCompatibility,
   ) {
     this.where = client.options.hosts.map((host) => host.toString()).join(',');
   }
@@ -78,15 +95,27 @@ export class MongoReadStore implements ReadStore {
       serverSelectionTimeoutMS: options.serverSelectionTimeoutMS ?? 5000,
       ignoreUndefined: true,
     });
-    return new MongoReadStore(client, client.db(options.dbName), options.collectionPrefix ?? '', true);
+    return new MongoReadStore(
+      client,
+      client.db(options.dbName),
+      options.collectionPrefix ?? '',
+      true,
+      options.compatibility ?? 'mongodb',
+    );
   }
 
   /** Shares a client the application already holds; `close` leaves it open. */
   static withClient(
     client: MongoClient,
-    options: Pick<MongoReadStoreOptions, 'dbName' | 'collectionPrefix'> = {},
+    options: Pick<MongoReadStoreOptions, 'dbName' | 'collectionPrefix' | 'compatibility'> = {},
   ): MongoReadStore {
-    return new MongoReadStore(client, client.db(options.dbName), options.collectionPrefix ?? '', false);
+    return new MongoReadStore(
+      client,
+      client.db(options.dbName),
+      options.collectionPrefix ?? '',
+      false,
+      options.compatibility ?? 'mongodb',
+    );
   }
 
   get databaseName(): string {
@@ -115,22 +144,40 @@ export class MongoReadStore implements ReadStore {
   }
 
   async bulkWrite<D extends StoredDocument>(collection: string, batch: WriteBatch<D>): Promise<void> {
-    const upserts = batch.upserts ?? [];
-    const deletes = batch.deletes ?? [];
-    assertDistinctIds(collection, upserts, deletes);
-    const operations: AnyBulkWriteOperation<AnyDocument>[] = [
-      ...upserts.map((document): AnyBulkWriteOperation<AnyDocument> => {
-        const json = toJsonDocument(document) as unknown as AnyDocument;
-        return { replaceOne: { filter: { _id: json._id }, replacement: json, upsert: true } };
-      }),
-      ...deletes.map((id): AnyBulkWriteOperation<AnyDocument> => ({
-        deleteOne: { filter: { _id: String(id) } },
-      })),
-    ];
-    if (operations.length === 0) return;
+    await this.commit({ writes: [{ collection, ...batch }] });
+  }
+
+  /**
+   * Every write is checked and converted before the first is sent, so a refused document fails
+   * the commit with nothing written. Then the collections' unordered bulk writes, and the
+   * checkpoint only after all of them succeeded.
+   */
+  async commit(commit: Commit): Promise<void> {
+    const writes = commit.writes.map((write) => ({
+      collection: write.collection,
+      operations: bulkOperations(write),
+    }));
+    for (const write of writes) assertCollectionName(write.collection);
+    const pending = writes.filter((write) => write.operations.length > 0);
+    if (this.compatibility === 'ferretdb') {
+      for (const write of pending) await this.sendBulk(write.collection, write.operations);
+    } else {
+      await Promise.all(pending.map((write) => this.sendBulk(write.collection, write.operations)));
+    }
+    if (commit.checkpoint) await this.saveCheckpoint(commit.checkpoint.name, commit.checkpoint.checkpoint);
+  }
+
+  private async sendBulk(
+    collection: string,
+    operations: readonly AnyBulkWriteOperation<AnyDocument>[],
+  ): Promise<void> {
     const target = await this.collection(collection);
-    // Unordered: independent documents, and a retry after a partial failure replays them all.
-    await this.run(() => target.bulkWrite(operations, { ordered: false }));
+    const chunk = this.compatibility === 'ferretdb' ? FERRETDB_BULK_CHUNK : operations.length;
+    for (let start = 0; start < operations.length; start += chunk) {
+      const part = operations.slice(start, start + chunk);
+      // Unordered: independent documents, and a retry after a partial failure replays them all.
+      await this.run(() => target.bulkWrite(part, { ordered: false }));
+    }
   }
 
   async find<D extends StoredDocument = StoredDocument>(
@@ -190,7 +237,9 @@ export class MongoReadStore implements ReadStore {
     if (wanted.size === 0) return;
     // Only the missing ones: FerretDB 1.24 drops the connection when createIndexes names an
     // index that already exists, where MongoDB would answer that there is nothing to do.
-    const existing: readonly Document[] = await this.run(() => this.db.collection(name).listIndexes().toArray());
+    const existing: readonly Document[] = await this.run(() =>
+      this.db.collection(name).listIndexes().toArray(),
+    );
     for (const index of existing) wanted.delete(keySignature(index['key'] as Document));
     const missing = [...wanted.values()];
     if (missing.length > 0) await this.run(() => this.db.collection(name).createIndexes(missing));
@@ -227,11 +276,6 @@ export class MongoReadStore implements ReadStore {
   async getCheckpoint(name: string): Promise<Checkpoint | null> {
     const document = await this.run(() => this.checkpoints().findOne({ _id: { $eq: name } }));
     return document === null ? null : { position: document.position, version: document.version };
-  }
-
-  async commit(commit: Commit): Promise<void> {
-    for (const write of commit.writes) await this.bulkWrite(write.collection, write);
-    if (commit.checkpoint) await this.saveCheckpoint(commit.checkpoint.name, commit.checkpoint.checkpoint);
   }
 
   async saveCheckpoint(name: string, checkpoint: Checkpoint): Promise<void> {
@@ -305,7 +349,14 @@ export class MongoReadStore implements ReadStore {
    * and is a no-op on a client that is connected. So after any connectivity failure the next
    * operation connects first: a store that started while MongoDB was down recovers once it is up.
    */
-  private async run<T>(operation: () => Promise<T>): Promise<T> {
+  private run<T>(operation: () => Promise<T>): Promise<T> {
+    if (this.compatibility === 'mongodb') return this.attempt(operation);
+    const next = this.queue.then(() => this.attempt(operation));
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  private async attempt<T>(operation: () => Promise<T>): Promise<T> {
     try {
       if (this.reconnect && !this.closed) {
         await this.client.connect();
@@ -317,6 +368,22 @@ export class MongoReadStore implements ReadStore {
       throw translateMongoError(error, this.where);
     }
   }
+}
+
+/** A batch as MongoDB bulk operations; throws before anything is sent when a document cannot be stored. */
+function bulkOperations(batch: CollectionWrite): AnyBulkWriteOperation<AnyDocument>[] {
+  const upserts = batch.upserts ?? [];
+  const deletes = batch.deletes ?? [];
+  assertDistinctIds(batch.collection, upserts, deletes);
+  return [
+    ...upserts.map((document): AnyBulkWriteOperation<AnyDocument> => {
+      const json = toJsonDocument(document) as unknown as AnyDocument;
+      return { replaceOne: { filter: { _id: json._id }, replacement: json, upsert: true } };
+    }),
+    ...deletes.map((id): AnyBulkWriteOperation<AnyDocument> => ({
+      deleteOne: { filter: { _id: String(id) } },
+    })),
+  ];
 }
 
 /** An index's fields and directions in order: what makes two indexes the same, whatever their names. */

@@ -2,10 +2,11 @@
  * The read-store port: collections of JSON documents keyed by a string `_id`, written by the
  * projection engine in batches and read by query handlers and exports.
  *
- * Two adapters pass one contract suite (libs/testing/src/read-store-contract.ts): the in-process
- * store of the embedded mode and MongoDB. Neither needs transactions or change streams: a
- * document carries the position it reached, checkpoints move after the writes, and a rebuild
- * writes into a shadow collection that `swap` puts live in one step.
+ * Two adapters pass one contract suite (libs/testing/src/read-store-contract.ts): SQLite, the
+ * embedded mode's file, and MongoDB. SQLite commits a batch's documents with its checkpoint in
+ * one transaction; MongoDB needs neither transactions nor change streams: a document carries the
+ * position it reached, the checkpoint moves after the writes, and a rebuild writes into a shadow
+ * collection that `swap` puts live in one step.
  */
 
 /** What filters compare and sorts order. Documents may hold any JSON; queries look at scalars. */
@@ -13,9 +14,8 @@ export type Scalar = string | number | boolean | null;
 
 /**
  * Every stored document. Documents are JSON: the adapters store the equivalent of
- * `JSON.parse(JSON.stringify(doc))`. The in-process store takes over a written document that is
- * already plain JSON and deep-freezes it instead of copying it: a writer must not change a
- * document after writing it (an attempt throws in strict mode and changes nothing).
+ * `JSON.parse(JSON.stringify(doc))`, serialised when written: later changes by the writer do not
+ * reach the stored document, and a document read is the reader's own copy.
  */
 export interface StoredDocument {
   readonly _id: string;

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ConcurrencyError } from '@qms/domain-kernel';
 import {
+  WriteNotStoredError,
   WrongExpectedVersionError,
   type AllSubscription,
   type EventStore,
@@ -142,6 +143,37 @@ export function describeEventStoreContract(name: string, factory: () => Promise<
         for (const streamId of fresh) expect(await store.readStream(streamId)).toHaveLength(1);
         const positions = outcomes.flatMap((outcome) => (outcome.ok ? [outcome.result.position] : []));
         expect(new Set(positions).size).toBe(50);
+      });
+
+      it('with stopAtRefusal stores a prefix: nothing after the first refused write', async () => {
+        const taken = newStream('prefix');
+        await store.appendToStream(taken, [newEvent('Existing')], { expectedRevision: 'no_stream' });
+        const [before, after] = [newStream('prefix'), newStream('prefix')];
+        const outcomes = await store.appendToStreams(
+          [before, taken, after].map((streamId) => ({ streamId, events: [newEvent('Imported')], expectedRevision: 'no_stream' as const })),
+          { stopAtRefusal: true },
+        );
+        expect(outcomes.map((outcome) => outcome.ok)).toEqual([true, false, false]);
+        expect(outcomes[1]?.ok === false ? outcomes[1].error : undefined).toBeInstanceOf(WrongExpectedVersionError);
+        expect(outcomes[2]?.ok === false ? outcomes[2].error : undefined).toBeInstanceOf(WriteNotStoredError);
+        expect(await store.readStream(before)).toHaveLength(1);
+        expect(await store.readStream(after)).toEqual([]);
+      });
+
+      it('never stores a write whose earlier write in its unit (withPrevious) was refused', async () => {
+        const claimed = newStream('claim');
+        await store.appendToStream(claimed, [newEvent('Claimed')], { expectedRevision: 'no_stream' });
+        const record = newStream('record');
+        const other = newStream('record');
+        const outcomes = await store.appendToStreams([
+          { streamId: claimed, events: [newEvent('Claimed')], expectedRevision: 'no_stream' },
+          { streamId: record, events: [newEvent('Recorded')], expectedRevision: 'no_stream', withPrevious: true },
+          { streamId: other, events: [newEvent('Recorded')], expectedRevision: 'no_stream' },
+        ]);
+        expect(outcomes.map((outcome) => outcome.ok)).toEqual([false, false, true]);
+        expect(outcomes[1]?.ok === false ? outcomes[1].error : undefined).toBeInstanceOf(WriteNotStoredError);
+        expect(await store.readStream(record)).toEqual([]);
+        expect(await store.readStream(claimed)).toHaveLength(1);
       });
 
       it('is idempotent when the same batch is sent again', async () => {

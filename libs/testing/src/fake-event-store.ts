@@ -3,6 +3,7 @@ import { StoreUnavailableError } from '@qms/domain-kernel';
 import type {
   AllSubscription,
   AppendResult,
+  AppendToStreamsOptions,
   EventStore,
   EventToAppend,
   ExpectedRevision,
@@ -14,7 +15,7 @@ import type {
   StreamWriteOutcome,
   SubscribeToAllOptions,
 } from '@qms/event-store';
-import { WrongExpectedVersionError } from '@qms/event-store';
+import { WriteNotStoredError, WrongExpectedVersionError } from '@qms/event-store';
 
 export interface FakeEventStoreOptions {
   /** Distance between global positions: > 1 catches code that assumes contiguous positions. */
@@ -96,10 +97,18 @@ export class FakeEventStore implements EventStore {
     return { nextExpectedRevision: stream.length - 1, position: this.events.length * this.step };
   }
 
-  async appendToStreams(writes: readonly StreamWrite[]): Promise<StreamWriteOutcome[]> {
+  /** Like EventStoreDB: one write after the other, a unit's earlier writes stay when a later one is refused. */
+  async appendToStreams(writes: readonly StreamWrite[], options: AppendToStreamsOptions = {}): Promise<StreamWriteOutcome[]> {
     this.assertAvailable();
     const outcomes: StreamWriteOutcome[] = [];
-    for (const write of writes) {
+    let skip = false;
+    for (const [index, write] of writes.entries()) {
+      const unitStart = write.withPrevious !== true;
+      if (unitStart && skip && options.stopAtRefusal !== true) skip = false;
+      if (skip) {
+        outcomes.push({ ok: false, error: new WriteNotStoredError(write.streamId, 'an earlier write was refused') });
+        continue;
+      }
       try {
         const result = await this.appendToStream(write.streamId, write.events, {
           expectedRevision: write.expectedRevision ?? 'any',
@@ -108,6 +117,7 @@ export class FakeEventStore implements EventStore {
       } catch (error) {
         if (!(error instanceof WrongExpectedVersionError)) throw error;
         outcomes.push({ ok: false, error });
+        skip = index + 1 < writes.length;
       }
     }
     return outcomes;

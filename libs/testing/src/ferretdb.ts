@@ -15,6 +15,14 @@ export function mongoTestUrl(): string | undefined {
 }
 
 /**
+ * What serves MONGO_URL, for MongoReadStore's `compatibility` option: MONGO_COMPATIBILITY=ferretdb
+ * when it is FerretDB (CI), MongoDB otherwise.
+ */
+export function mongoTestCompatibility(): 'mongodb' | 'ferretdb' {
+  return process.env['MONGO_COMPATIBILITY']?.trim() === 'ferretdb' ? 'ferretdb' : 'mongodb';
+}
+
+/**
  * `describe` when MONGO_URL is set, otherwise `describe.skip` with a one-line reason, so that the
  * default `npm test` needs no database and says what it left out.
  */

@@ -93,7 +93,7 @@ export function describeReadStoreContract(name: string, factory: ReadStoreFactor
       it('takes over a plain JSON document: later changes by the writer do not reach the stored one', async () => {
         const document = { _id: 'a', n: 1, nested: { list: [1, 2], inner: { flag: true } } };
         await store.bulkWrite(ROWS, { upserts: [document] });
-        // The in-process store freezes the written document instead of copying it: changes throw.
+        // A store may freeze the written document instead of copying it: then the changes throw.
         const attempts = [
           () => document.nested.list.push(3),
           () => (document.nested.inner.flag = false),
@@ -107,7 +107,11 @@ export function describeReadStoreContract(name: string, factory: ReadStoreFactor
             expect(error).toBeInstanceOf(TypeError);
           }
         }
-        expect(await store.get(ROWS, 'a')).toEqual({ _id: 'a', n: 1, nested: { list: [1, 2], inner: { flag: true } } });
+        expect(await store.get(ROWS, 'a')).toEqual({
+          _id: 'a',
+          n: 1,
+          nested: { list: [1, 2], inner: { flag: true } },
+        });
         expect(await store.count(ROWS, { n: { eq: 1 } })).toBe(1);
       });
 
@@ -151,6 +155,77 @@ export function describeReadStoreContract(name: string, factory: ReadStoreFactor
         await store.deleteCheckpoint('list__rebuild');
         expect(await store.getCheckpoint('list__rebuild')).toBeNull();
         expect(await store.getCheckpoint('list')).toEqual({ position: 43, version: 1 });
+      });
+    });
+
+    describe('commit', () => {
+      const OTHERS = 'others';
+      /** Rows as the port's documents: a commit carries documents of any shape. */
+      const rows = (...documents: (Row | (StoredDocument & Record<string, unknown>))[]): StoredDocument[] =>
+        documents;
+
+      it("stores several collections' writes and the checkpoint together", async () => {
+        await store.bulkWrite<Row>(OTHERS, { upserts: rows({ _id: 'gone' }, { _id: 'kept', note: 'old' }) });
+        await store.commit({
+          writes: [
+            {
+              collection: ROWS,
+              upserts: rows({ _id: 'a', note: 'one' }, { _id: 'b', note: 'two' }),
+            },
+            { collection: OTHERS, upserts: rows({ _id: 'kept', note: 'new' }), deletes: ['gone'] },
+          ],
+          checkpoint: { name: 'reporting', checkpoint: { position: 10, version: 2 } },
+        });
+
+        expect((await store.find<Row>(ROWS)).items).toEqual([
+          { _id: 'a', note: 'one' },
+          { _id: 'b', note: 'two' },
+        ]);
+        expect((await store.find<Row>(OTHERS)).items).toEqual([{ _id: 'kept', note: 'new' }]);
+        expect(await store.getCheckpoint('reporting')).toEqual({ position: 10, version: 2 });
+      });
+
+      it('moves a checkpoint alone, and writes without moving one', async () => {
+        await store.commit({
+          writes: [],
+          checkpoint: { name: 'reporting', checkpoint: { position: 3, version: 1 } },
+        });
+        await store.commit({ writes: [{ collection: ROWS, upserts: rows({ _id: 'a' }) }] });
+        expect(await store.getCheckpoint('reporting')).toEqual({ position: 3, version: 1 });
+        expect(await store.get(ROWS, 'a')).toEqual({ _id: 'a' });
+      });
+
+      it('leaves neither documents nor checkpoint when any write of the commit is refused', async () => {
+        await store.commit({
+          writes: [{ collection: ROWS, upserts: rows({ _id: 'a', note: 'before' }) }],
+          checkpoint: { name: 'reporting', checkpoint: { position: 5, version: 1 } },
+        });
+        const refused = store.commit({
+          writes: [
+            { collection: ROWS, upserts: rows({ _id: 'a', note: 'after' }, { _id: 'b' }) },
+            // The last write names one document twice: the whole commit must fail.
+            { collection: OTHERS, upserts: rows({ _id: 'x' }), deletes: ['x'] },
+          ],
+          checkpoint: { name: 'reporting', checkpoint: { position: 9, version: 1 } },
+        });
+
+        await expect(refused).rejects.toThrow(/twice/);
+        expect((await store.find<Row>(ROWS)).items).toEqual([{ _id: 'a', note: 'before' }]);
+        expect(await store.count(OTHERS)).toBe(0);
+        expect(await store.getCheckpoint('reporting')).toEqual({ position: 5, version: 1 });
+      });
+
+      it('refuses a document that cannot be stored, wherever it is in the commit', async () => {
+        const refused = store.commit({
+          writes: [
+            { collection: ROWS, upserts: rows({ _id: 'a' }) },
+            { collection: OTHERS, upserts: rows({ _id: 'x', $bad: 1 }) },
+          ],
+          checkpoint: { name: 'reporting', checkpoint: { position: 1, version: 1 } },
+        });
+        await expect(refused).rejects.toThrow(/cannot be stored/);
+        expect(await store.count(ROWS)).toBe(0);
+        expect(await store.getCheckpoint('reporting')).toBeNull();
       });
     });
 
@@ -288,6 +363,39 @@ export function describeReadStoreContract(name: string, factory: ReadStoreFactor
           await expect(store.find(ROWS, { limit: 0 })).rejects.toBeInstanceOf(ValidationError);
           await expect(store.find(ROWS, { skip: -1 })).rejects.toBeInstanceOf(ValidationError);
         });
+      });
+    });
+
+    describe('array fields', () => {
+      const TAGGED = 'tagged';
+      beforeEach(async () => {
+        await store.ensureIndexes(TAGGED, [{ fields: [{ field: 'tags', direction: 'asc' }] }]);
+        await store.bulkWrite(TAGGED, {
+          upserts: [
+            { _id: 't1', tags: ['red', 'blue'], sizes: [1, 10] },
+            { _id: 't2', tags: 'red', sizes: 4 },
+            { _id: 't3', tags: ['green', null], sizes: [] },
+            { _id: 't4', tags: [], sizes: ['5'] },
+            { _id: 't5', tags: [{ name: 'red' }], sizes: [true, 7] },
+            { _id: 't6' },
+          ],
+        });
+      });
+      const tagged = async (filter: Filter): Promise<string[]> =>
+        ids((await store.find(TAGGED, { filter })).items);
+
+      it.each<[string, Filter, string[]]>([
+        ['eq matches a scalar or an element', { tags: { eq: 'red' } }, ['t1', 't2']],
+        ['eq null matches missing, null and a null element', { tags: { eq: null } }, ['t3', 't6']],
+        ['in looks at elements', { tags: { in: ['blue', 'green'] } }, ['t1', 't3']],
+        ['each range bound may be met by another element', { sizes: { gte: 5, lt: 3 } }, ['t1']],
+        ['a range matches an element of its type', { sizes: { gt: 5 } }, ['t1', 't5']],
+        ['string bounds skip numbers in arrays too', { sizes: { gte: '0' } }, ['t4']],
+        ['booleans in arrays', { sizes: { eq: true } }, ['t5']],
+        ['an array field exists, even empty', { sizes: { exists: true } }, ['t1', 't2', 't3', 't4', 't5']],
+      ])('%s', async (_label, filter, expected) => {
+        expect(await tagged(filter)).toEqual(expected);
+        expect(await store.count(TAGGED, filter)).toBe(expected.length);
       });
     });
 
@@ -459,7 +567,7 @@ export function describeReadStoreContract(name: string, factory: ReadStoreFactor
         const reader = async () => {
           while (!swapped) {
             seen.add(await snapshot());
-            // Let timers run: the in-process store answers without ever leaving the microtask queue.
+            // Let timers run: a synchronous store answers without ever leaving the microtask queue.
             await new Promise((resolve) => setImmediate(resolve));
           }
           seen.add(await snapshot());

@@ -1,35 +1,25 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { AS_OF_BASES, type AsOfBasis, type AsOfPoint } from '@qms/audit';
 import { ValidationError } from '@qms/domain-kernel';
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
-import { INSTANT } from '../http/dto-validators';
+import { IsIn, IsOptional, IsString } from 'class-validator';
+import { INSTANT_PATTERN, IsInstant, QueryInteger } from '../http/dto-validators';
 
 export const MAX_PAGE_SIZE = 1000;
 
 export class HistoryQuery {
-  @ApiPropertyOptional({ minimum: 1, default: 1 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) page?: number;
-  @ApiPropertyOptional({ minimum: 1, maximum: MAX_PAGE_SIZE, default: 100 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(MAX_PAGE_SIZE)
+  @QueryInteger({ minimum: 1, default: 1 }) page?: number;
+  @QueryInteger({ minimum: 1, maximum: MAX_PAGE_SIZE, default: 100 })
   pageSize?: number;
 }
 
 export class AsOfQuery {
-  @ApiPropertyOptional({ description: 'An instant with an offset or Z; give this or revision', example: '2026-03-10T00:00:00Z' })
+  @ApiPropertyOptional({ description: 'An instant with an offset or Z; give this or revision', example: '2026-03-10T00:00:00Z', pattern: INSTANT_PATTERN })
   @IsOptional()
   @IsString()
-  @Matches(INSTANT, { message: '$property must be an ISO-8601 date-time with an offset or Z' })
+  @IsInstant()
   at?: string;
 
-  @ApiPropertyOptional({ minimum: 0, description: 'The state after this revision; give this or at' })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
+  @QueryInteger({ minimum: 0, description: 'The state after this revision; give this or at' })
   revision?: number;
 
   @ApiPropertyOptional({

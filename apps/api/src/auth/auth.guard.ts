@@ -1,4 +1,5 @@
-import { type CanActivate, type ExecutionContext, Inject, Injectable, SetMetadata } from '@nestjs/common';
+import { applyDecorators, type CanActivate, type ExecutionContext, Inject, Injectable, SetMetadata } from '@nestjs/common';
+import { ApiExtension } from '@nestjs/swagger';
 import { Reflector } from '@nestjs/core';
 import { ForbiddenError, type Role, UnauthenticatedError } from '@qms/domain-kernel';
 import { ApiKeyAuthenticator } from './api-key.authenticator';
@@ -7,10 +8,15 @@ import type { AuthenticatedRequest } from './request-context';
 const PUBLIC = 'qms:public';
 const ROLES = 'qms:roles';
 
-/** Open to anyone (health, API docs). */
-export const Public = (): MethodDecorator & ClassDecorator => SetMetadata(PUBLIC, true);
-/** Only these roles; checked before the body is validated, so a wrong role gets 403, not 400. */
-export const Roles = (...roles: readonly Role[]): MethodDecorator & ClassDecorator => SetMetadata(ROLES, roles);
+/** Open to anyone (health, API docs); the OpenAPI document shows it without the API-key requirement. */
+export const Public = (): MethodDecorator & ClassDecorator =>
+  applyDecorators(SetMetadata(PUBLIC, true), ApiExtension('x-public', true));
+/**
+ * Only these roles; checked before the body is validated, so a wrong role gets 403, not 400. The
+ * roles are written into the OpenAPI document, which documents the 403 from them.
+ */
+export const Roles = (...roles: readonly Role[]): MethodDecorator & ClassDecorator =>
+  applyDecorators(SetMetadata(ROLES, roles), ApiExtension('x-roles', [...roles]));
 
 @Injectable()
 export class AuthGuard implements CanActivate {

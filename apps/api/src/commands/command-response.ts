@@ -17,3 +17,17 @@ export function commandResponse(result: CommandResult, reply: FastifyReply, extr
   if (result.replayed) void reply.header('Idempotent-Replayed', 'true');
   return { streamId: result.streamId, revision: result.revision, position: result.position, replayed: result.replayed, ...extra };
 }
+
+/** The answer of a complaint command: the consistency token and the complaint it acted on. */
+export class ComplaintCommandResponse extends CommandResponse {
+  @ApiProperty({ example: 'CC-2026-0001' }) complaintNumber!: string;
+}
+
+/** A reopening: the new complaint's number beside the original's. */
+export class ReopenedComplaintResponse extends ComplaintCommandResponse {
+  @ApiProperty({ example: 'CC-2026-0001-1', description: 'The number of the new complaint' }) reopenedAs!: string;
+}
+
+export class CustomerNotificationCommandResponse extends CommandResponse {
+  @ApiProperty({ example: 'complaint-CC-2026-0001' }) notificationId!: string;
+}

@@ -2,8 +2,9 @@ import { CommandExecutor, IdempotencyRecords } from '@qms/command-handling';
 import { complaintStreamId, DEFAULT_DEADLINE_POLICY_CONFIG, formatComplaintNumber } from '@qms/complaint-domain';
 import { ValidationError } from '@qms/domain-kernel';
 import { defaultEventCatalogue } from '@qms/event-catalogue';
-import { type EventStore, SqliteEventStore, type StreamWrite } from '@qms/event-store';
+import { AppendInterruptedError, type AppendToStreamsOptions, type EventStore, SqliteEventStore, type StreamWrite } from '@qms/event-store';
 import type { RequestContext } from '../auth/request-context';
+import { FakeEventStore } from '../../../../libs/testing/src/fake-event-store';
 import { ComplaintNumberAllocator } from './complaint-number-allocator';
 import { RegisterComplaintCommand } from './complaint.commands';
 import { RegisterComplaintHandler } from './complaint.handlers';
@@ -46,13 +47,13 @@ function watched(store: EventStore) {
   const proxy = new Proxy(store, {
     get: (target, property, receiver) =>
       property === 'appendToStreams'
-        ? (writes: readonly StreamWrite[]) => {
+        ? (writes: readonly StreamWrite[], options?: AppendToStreamsOptions) => {
             batches.push(writes.length);
             if (failNext) {
               failNext = false;
               return Promise.reject(new Error('disk full'));
             }
-            return target.appendToStreams(writes).then((outcomes) => {
+            return target.appendToStreams(writes, options).then((outcomes) => {
               outcomes.forEach((outcome, index) => outcome.ok || refused.push(writes[index]!.streamId));
               return outcomes;
             });
@@ -133,5 +134,117 @@ describe('ComplaintNumberAllocator', () => {
     expect((outcomes[0] as PromiseRejectedResult).reason).toEqual(new Error('disk full'));
     await Promise.all([handler.execute(registration('c')), handler.execute(registration('d'))]);
     expect((await registeredNumbers(store)).sort()).toEqual(numbers(1, 4));
+  });
+
+  it('answers the registrations a store without transactions stored before failing, and leaves no gap', async () => {
+    const sequential = new FakeEventStore();
+    const handler = process(sequential);
+    await handler.execute(registration('before'));
+    let failNext = true;
+    const interrupting = new Proxy(sequential, {
+      get: (target, property, receiver) =>
+        property === 'appendToStreams'
+          ? async (writes: readonly StreamWrite[], options?: AppendToStreamsOptions) => {
+              if (!failNext || writes.length < 3) return target.appendToStreams(writes, options);
+              failNext = false;
+              // The first two land, then the connection drops (what EventStoreDB can leave).
+              const stored = await target.appendToStreams(writes.slice(0, 2), options);
+              throw new AppendInterruptedError(stored, writes[2]!.streamId, new Error('connection reset'));
+            }
+          : Reflect.get(target, property, receiver),
+    });
+    const interrupted = process(interrupting);
+    await interrupted.execute(registration('warm-up'));
+    const outcomes = await Promise.allSettled(['a', 'b', 'c', 'd', 'e'].map((defect) => interrupted.execute(registration(defect))));
+    expect(failNext).toBe(false);
+    const answered = outcomes.flatMap((outcome) => (outcome.status === 'fulfilled' ? [outcome.value.streamId] : []));
+    const failed = outcomes.flatMap((outcome) => (outcome.status === 'rejected' ? [outcome.reason as unknown] : []));
+    expect(failed.length).toBeGreaterThan(0);
+    for (const error of failed) expect(error).toBeInstanceOf(AppendInterruptedError);
+    // Every stored complaint was answered as registered: none reported failed that exists.
+    const stored = (await registeredNumbers(sequential)).map(complaintStreamId).filter((streamId) => !streamId.endsWith('0001') && !streamId.endsWith('0002'));
+    expect(stored.sort()).toEqual([...answered].sort());
+    await Promise.all([interrupted.execute(registration('f')), interrupted.execute(registration('g'))]);
+    expect((await registeredNumbers(sequential)).sort()).toEqual(numbers(1, 2 + answered.length + 2));
+  });
+
+  describe('with an Idempotency-Key', () => {
+    const keyed = (defect: string, key: string) => {
+      const command = registration(defect);
+      return new RegisterComplaintCommand(command.data, { ...context, idempotencyKey: key, requestFingerprint: `request ${defect}` });
+    };
+
+    it('gives 20 concurrent registrations with one key one complaint and one answer, and 10 bodies 1 created and 9 refused', async () => {
+      const handler = process(store);
+      const same = await Promise.all(Array.from({ length: 20 }, () => handler.execute(keyed('cracked housing', 'k-1'))));
+      expect(new Set(same.map((result) => JSON.stringify([result.streamId, result.revision, result.position, result.appendedEventIds]))).size).toBe(1);
+      const different = await Promise.allSettled(Array.from({ length: 10 }, (_, index) => handler.execute(keyed(`defect ${index}`, 'k-2'))));
+      expect(different.filter((outcome) => outcome.status === 'fulfilled')).toHaveLength(1);
+      expect(different.filter((outcome) => outcome.status === 'rejected' && outcome.reason instanceof ValidationError)).toHaveLength(9);
+      expect((await registeredNumbers(store)).sort()).toEqual(numbers(1, 2));
+    });
+
+    it('keeps one complaint per key and gap-free numbers with two processes registering keyed and unkeyed at once', async () => {
+      const first = process(store);
+      const second = process(store);
+      const results = await Promise.all(
+        Array.from({ length: 40 }, (_, index) =>
+          (index % 2 === 0 ? first : second).execute(index % 4 < 2 ? keyed(`defect ${index % 8}`, `k-${index % 8}`) : registration(`plain ${index}`)),
+        ),
+      );
+      const byKey = new Map<string, Set<string>>();
+      results.forEach((result, index) => {
+        if (index % 4 < 2) byKey.set(`k-${index % 8}`, (byKey.get(`k-${index % 8}`) ?? new Set()).add(result.streamId));
+      });
+      // 20 keyed requests over 4 keys (k-0, k-1, k-4, k-5) and 20 without a key.
+      expect([...byKey.values()].map((streams) => streams.size)).toEqual([1, 1, 1, 1]);
+      expect((await registeredNumbers(store)).sort()).toEqual(numbers(1, 4 + 20));
+    });
+
+    describe('on a store appending one write after the other (EventStoreDB order)', () => {
+      let sequential: FakeEventStore;
+      beforeEach(() => {
+        sequential = new FakeEventStore();
+      });
+
+      /** The process dies after the claim is stored and before the complaint is. */
+      function dyingAfterClaim(target: EventStore): EventStore {
+        let armed = true;
+        return new Proxy(target, {
+          get: (inner, property, receiver) =>
+            property === 'appendToStreams'
+              ? async (writes: readonly StreamWrite[], options?: AppendToStreamsOptions) => {
+                  if (!armed || writes.length < 2) return inner.appendToStreams(writes, options);
+                  armed = false;
+                  await inner.appendToStreams(writes.slice(0, 1), options);
+                  throw new Error('process killed');
+                }
+              : Reflect.get(inner, property, receiver),
+        });
+      }
+
+      it('registers the claimed number on the retry after a crash between claim and complaint', async () => {
+        await process(sequential).execute(registration('before'));
+        await expect(process(dyingAfterClaim(sequential)).execute(keyed('cracked housing', 'k-crash'))).rejects.toThrow('process killed');
+        expect(await registeredNumbers(sequential)).toEqual(numbers(1, 1));
+
+        const restarted = process(sequential);
+        const retried = await restarted.execute(keyed('cracked housing', 'k-crash'));
+        const again = await restarted.execute(keyed('cracked housing', 'k-crash'));
+        expect(retried.streamId).toBe(complaintStreamId(formatComplaintNumber(2025, 2)));
+        expect(again).toMatchObject({ streamId: retried.streamId, replayed: true });
+        expect((await registeredNumbers(sequential)).sort()).toEqual(numbers(1, 2));
+      });
+
+      it('moves the claim to a new number when another registration took the claimed one meanwhile', async () => {
+        await expect(process(dyingAfterClaim(sequential)).execute(keyed('cracked housing', 'k-late'))).rejects.toThrow('process killed');
+        const other = await process(sequential).execute(registration('someone else'));
+        expect(other.streamId).toBe(complaintStreamId(formatComplaintNumber(2025, 1)));
+
+        const retried = await Promise.all([process(sequential).execute(keyed('cracked housing', 'k-late')), process(sequential).execute(keyed('cracked housing', 'k-late'))]);
+        expect(new Set(retried.map((result) => result.streamId))).toEqual(new Set([complaintStreamId(formatComplaintNumber(2025, 2))]));
+        expect((await registeredNumbers(sequential)).sort()).toEqual(numbers(1, 2));
+      });
+    });
   });
 });

@@ -1,13 +1,15 @@
 import { complaintStreamId, formatComplaintNumber } from '@qms/complaint-domain';
-import { type AppendResult, type EventStore, type StreamWrite, WrongExpectedVersionError } from '@qms/event-store';
+import { AppendInterruptedError, type AppendResult, type EventStore, type StreamWrite, type StreamWriteOutcome, WrongExpectedVersionError } from '@qms/event-store';
 
 /** One registration as the allocator needs it: decided under a number, or registered the slow way. */
 export interface NumberedRegistration<Result> {
   /**
    * Decides the registration under this number without touching the store; throws when the
-   * registration is refused (then it uses no number). The write must expect `no_stream`.
+   * registration is refused (then it uses no number). The last write is the complaint's and must
+   * expect `no_stream`; writes before it (an Idempotency-Key's claim) are linked to it with
+   * `withPrevious` on the complaint's write.
    */
-  prepare(complaintNumber: string): { readonly write: StreamWrite; complete(result: AppendResult): Result };
+  prepare(complaintNumber: string): { readonly writes: readonly StreamWrite[]; complete(result: AppendResult): Result };
   /** Decides and appends under this number; a WrongExpectedVersionError means the number is taken. */
   register(complaintNumber: string): Promise<Result>;
 }
@@ -28,9 +30,10 @@ interface Waiting<Result> {
  * registrations that queued while the previous group was being written are decided first (a
  * refused one leaves the group and uses no number), then the valid ones get the next consecutive
  * numbers and are appended in one `appendToStreams` call (one commit). That keeps the invariant
- * "N exists when N+1 does": every write expects `no_stream`, so a refused write means its number
- * exists already (another process took it), and a crash stores a prefix of the group at most.
- * The registrations refused that way are retried one by one after the group, as before.
+ * "N exists when N+1 does": the group is appended in order and stops at the first refused
+ * registration (`stopAtRefusal`), so the stored complaints are always a prefix of the group, after
+ * a crash too; a registration refused because its number exists (another process took it) or its
+ * Idempotency-Key was claimed meanwhile, and the ones after it, are retried one by one.
  */
 export class ComplaintNumberAllocator {
   private readonly nextCandidate = new Map<number, number>();
@@ -76,28 +79,45 @@ export class ComplaintNumberAllocator {
       }
     }
     if (decided.length === 0) return;
-    let outcomes;
+    let outcomes: StreamWriteOutcome[];
+    let failure: unknown;
     try {
-      outcomes = await this.store.appendToStreams(decided.map(({ prepared }) => prepared.write));
+      outcomes = await this.store.appendToStreams(
+        decided.flatMap(({ prepared }) => prepared.writes),
+        { stopAtRefusal: true },
+      );
     } catch (error) {
-      // Any prefix of the group may be stored (EventStoreDB): find the first free number afresh.
-      this.nextCandidate.delete(year);
-      for (const { item } of decided) item.reject(error);
-      return;
+      // A store without multi-stream transactions says which writes landed before it failed.
+      outcomes = error instanceof AppendInterruptedError ? [...error.outcomes] : [];
+      failure = error;
     }
-    this.nextCandidate.set(year, candidate + decided.length);
+    let at = 0;
+    let taken = 0;
     const refused: Waiting<unknown>[] = [];
-    for (const [index, outcome] of outcomes.entries()) {
-      const { item, prepared } = decided[index]!;
-      if (!outcome.ok) refused.push(item);
-      else {
+    for (const [index, { item, prepared }] of decided.entries()) {
+      const own = outcomes.slice(at, at + prepared.writes.length);
+      at += prepared.writes.length;
+      const complaint = own.at(-1);
+      if (own.length === prepared.writes.length && own.every((outcome) => outcome.ok) && complaint?.ok === true) {
+        taken = index + 1;
         try {
-          item.resolve(prepared.complete(outcome.result));
+          item.resolve(prepared.complete(complaint.result));
         } catch (error) {
           item.reject(error);
         }
+        continue;
       }
+      // Its number is used only when the complaint's own write found the stream existing.
+      if (complaint?.ok === false && complaint.error instanceof WrongExpectedVersionError) taken = index + 1;
+      if (failure !== undefined) item.reject(failure);
+      else refused.push(item);
     }
+    if (failure !== undefined) {
+      // What the interrupted write did is unknown: find the first free number afresh.
+      this.nextCandidate.delete(year);
+      return;
+    }
+this.nextCandidate.set(year, candidate + taken);
     for (const item of refused) await this.claimOne(year, item);
   }
 

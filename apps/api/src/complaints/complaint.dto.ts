@@ -12,17 +12,15 @@ import {
   IsArray,
   IsBoolean,
   IsIn,
-  IsInt,
   IsNotEmpty,
+  IsObject,
   IsOptional,
   IsString,
-  Matches,
   MaxLength,
-  Min,
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
-import { INSTANT_OR_DATE, Instant, OccurredAt, OneOf, OptionalInstant, OptionalText, Text } from '../http/dto-validators';
+import { Count, INSTANT_OR_DATE_PATTERN, Instant, IsInstantOrDate, OccurredAt, OneOf, OptionalCount, OptionalInstant, OptionalText, Text } from '../http/dto-validators';
 
 export class RegisterComplaintDto {
   @Text(100, 'ACME') customerId!: string;
@@ -30,7 +28,7 @@ export class RegisterComplaintDto {
   @Text(100) partNo!: string;
   @Text(100) lot!: string;
   @Text(4000) defectDescription!: string;
-  @ApiProperty({ minimum: 1 }) @IsInt() @Min(1) quantityAffected!: number;
+  @Count(1) quantityAffected!: number;
   @OneOf(SEVERITIES) severity!: string;
   @OneOf(CHANNELS) channel!: string;
   @Instant('When the customer complaint arrived (business time; may be earlier than now, never later)') receivedAt!: string;
@@ -48,7 +46,7 @@ export class AssignComplaintDto {
 
 export class RecordContainmentDto {
   @Text(4000) description!: string;
-  @ApiPropertyOptional({ minimum: 0, nullable: true }) @IsOptional() @IsInt() @Min(0) quantitySecured?: number | null;
+  @OptionalCount(0) quantitySecured?: number | null;
   @OccurredAt() occurredAt?: string;
 }
 
@@ -64,10 +62,7 @@ export class RecordRootCauseDto {
 export class DecideResponsibilityDto {
   @OneOf(RESPONSIBILITIES) responsibility!: string;
   @Text(4000) explanation!: string;
-  @ApiPropertyOptional({ minimum: 0, nullable: true, description: 'The corrected quantity affected' })
-  @IsOptional()
-  @IsInt()
-  @Min(0)
+  @OptionalCount(0, 'The corrected quantity affected')
   quantityAffected?: number | null;
   @OccurredAt() occurredAt?: string;
 }
@@ -84,9 +79,9 @@ export class DocumentRevisionDto {
 class PlanActionDto {
   @Text(4000) description!: string;
   @Text(200) owner!: string;
-  @ApiProperty({ description: 'Instant, or a local date meaning the end of that day', example: '2026-12-15' })
+  @ApiProperty({ description: 'Instant, or a local date meaning the end of that day', example: '2026-12-15', pattern: INSTANT_OR_DATE_PATTERN })
   @IsString()
-  @Matches(INSTANT_OR_DATE, { message: '$property must be YYYY-MM-DD or an ISO-8601 date-time with an offset' })
+  @IsInstantOrDate()
   dueAt!: string;
   @OccurredAt() occurredAt?: string;
 }
@@ -95,8 +90,8 @@ export class PlanCorrectiveActionDto extends PlanActionDto {
   @ApiProperty({ type: [String] }) @IsArray() @ArrayMaxSize(100) @IsString({ each: true }) similarProductsCovered!: string[];
   @ApiProperty({ type: [String] }) @IsArray() @ArrayMaxSize(100) @IsString({ each: true }) similarProcessesCovered!: string[];
   @OptionalText(2000) noSimilarItemsReason?: string | null;
-  @ApiProperty({ type: DocumentRevisionDto }) @ValidateNested() @Type(() => DocumentRevisionDto) pfmea!: DocumentRevisionDto;
-  @ApiProperty({ type: DocumentRevisionDto }) @ValidateNested() @Type(() => DocumentRevisionDto) controlPlan!: DocumentRevisionDto;
+  @ApiProperty({ type: DocumentRevisionDto }) @IsObject() @ValidateNested() @Type(() => DocumentRevisionDto) pfmea!: DocumentRevisionDto;
+  @ApiProperty({ type: DocumentRevisionDto }) @IsObject() @ValidateNested() @Type(() => DocumentRevisionDto) controlPlan!: DocumentRevisionDto;
 }
 
 export class PlanPreventiveActionDto extends PlanActionDto {
@@ -117,11 +112,7 @@ export class ReasonDto {
 
 /** §6.3.2: the customer's new facts go to the new complaint; whatever is left out is copied. */
 export class ReopenComplaintDto extends ReasonDto {
-  @ApiPropertyOptional({ minimum: 1, nullable: true, description: "The customer's new quantity affected" })
-  @IsOptional()
-  @IsInt()
-  @Min(1)
-  quantityAffected?: number | null;
+  @OptionalCount(1, "The customer's new quantity affected") quantityAffected?: number | null;
   @OptionalText(100) lot?: string | null;
   @OptionalText(4000) defectDescription?: string | null;
   @OptionalInstant("The customer's new deadline for the action reply") customerDeadline?: string | null;
@@ -144,10 +135,10 @@ export class CompleteActionDto {
 export class VerifyActionDto {
   @ApiProperty({ enum: ['effective', 'not_effective', 'not_completed'] }) @IsIn(['effective', 'not_effective', 'not_completed'])
   result!: string;
-  @ApiPropertyOptional({ description: 'Required unless effective: the new improvement date', nullable: true })
+  @ApiPropertyOptional({ type: 'string', description: 'Required unless effective: the new improvement date', nullable: true, pattern: INSTANT_OR_DATE_PATTERN })
   @ValidateIf((dto: VerifyActionDto) => dto.result !== 'effective' || (dto.newDueAt !== undefined && dto.newDueAt !== null))
   @IsString()
-  @Matches(INSTANT_OR_DATE, { message: '$property must be YYYY-MM-DD or an ISO-8601 date-time with an offset' })
+  @IsInstantOrDate()
   newDueAt?: string | null;
   @OptionalText(4000) comment?: string | null;
   @OccurredAt() occurredAt?: string;

@@ -1,6 +1,6 @@
 import { Body, Controller, HttpCode, Param, Post, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { CommandResult } from '@qms/command-handling';
 import {
   COMPLAINT_COMMAND_ROLES,
@@ -15,14 +15,14 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Roles } from '../auth/auth.guard';
 import { Ctx, type RequestContext } from '../auth/request-context';
-import { commandResponse } from '../commands/command-response';
+import { CustomerNotificationCommandResponse, commandResponse } from '../commands/command-response';
 import { Instant, OccurredAt, OneOf, OptionalText, Text } from '../http/dto-validators';
 import { EndCustomerNotificationCommand, RecordCustomerNotificationCommand } from './complaint.commands';
 
 export class RecordCustomerNotificationDto {
   @Text(100, 'ACME') customerId!: string;
   @OneOf(NOTIFICATION_KINDS) kind!: NotificationKind;
-  @ApiPropertyOptional({ enum: SPECIAL_STATUSES, nullable: true })
+  @ApiPropertyOptional({ type: 'string', enum: SPECIAL_STATUSES, nullable: true })
   @ValidateIf((dto: RecordCustomerNotificationDto) => dto.kind === 'special_status' || (dto.specialStatus ?? null) !== null)
   @IsIn(SPECIAL_STATUSES)
   specialStatus?: SpecialStatus | null;
@@ -46,8 +46,12 @@ export class CustomerNotificationsController {
 
   @Post()
   @HttpCode(201)
+  @ApiCreatedResponse({ type: CustomerNotificationCommandResponse })
   @Roles(...COMPLAINT_COMMAND_ROLES.RecordCustomerNotification)
-  @ApiOperation({ summary: 'Record a customer notification or special status (e.g. controlled shipping, new-business hold)' })
+  @ApiOperation({
+    summary: 'Record a customer notification or special status (e.g. controlled shipping, new-business hold)',
+    description: 'With an Idempotency-Key, exactly one record is created per key, however many requests run at once or are retried after a crash: every request with the same body answers with the first one\'s result (Idempotent-Replayed: true on the repeats); the same key with a different body answers 400 naming Idempotency-Key and creates nothing.',
+  })
   async record(@Body() dto: RecordCustomerNotificationDto, @Ctx() context: RequestContext, @Res({ passthrough: true }) reply: FastifyReply) {
     const result = await this.commandBus.execute<RecordCustomerNotificationCommand, CommandResult>(
       new RecordCustomerNotificationCommand(
@@ -68,6 +72,7 @@ export class CustomerNotificationsController {
 
   @Post(':notificationId/end')
   @HttpCode(200)
+  @ApiOkResponse({ type: CustomerNotificationCommandResponse })
   @Roles(...COMPLAINT_COMMAND_ROLES.EndCustomerNotification)
   @ApiOperation({ summary: 'The customer lifted a special status' })
   async end(@Param('notificationId') notificationId: string, @Body() dto: EndCustomerNotificationDto, @Ctx() context: RequestContext, @Res({ passthrough: true }) reply: FastifyReply) {

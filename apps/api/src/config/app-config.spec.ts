@@ -14,6 +14,8 @@ describe('configuration', () => {
     expect(config.eventStoreUrl).toBeUndefined();
     expect(config.mongoUrl).toBeUndefined();
     expect(config.eventsDbPath).toMatch(/data\/events\.db$/);
+    expect(config.readDbPath).toMatch(/data\/read-models\.db$/);
+    expect(config.mongoCompatibility).toBe('mongodb');
     expect(new Set(config.apiKeys.map((entry) => entry.role)).size).toBe(8);
   });
 
@@ -21,6 +23,11 @@ describe('configuration', () => {
     expect(loadAppConfig({}).eventsDbWriter).toBe('worker');
     expect(loadAppConfig({ EVENTS_DB_WRITER: 'main-thread' }).eventsDbWriter).toBe('main-thread');
     expect(() => loadAppConfig({ EVENTS_DB_WRITER: 'thread' })).toThrow(new ConfigurationError('EVENTS_DB_WRITER: expected "worker" or "main-thread", got "thread"'));
+  });
+
+  it('reads MONGO_COMPATIBILITY as mongodb or ferretdb, and names a bad value', () => {
+    expect(loadAppConfig({ MONGO_COMPATIBILITY: 'ferretdb' }).mongoCompatibility).toBe('ferretdb');
+    expect(() => loadAppConfig({ MONGO_COMPATIBILITY: 'cosmos' })).toThrow(new ConfigurationError('MONGO_COMPATIBILITY: expected "mongodb" or "ferretdb", got "cosmos"'));
   });
 
   it('refuses to start in production without configured keys', () => {
@@ -124,7 +131,11 @@ describe('configuration', () => {
   it('stops start-up with one line when the data folder is not writable', async () => {
     const blocker = join(mkdtempSync(join(tmpdir(), 'qms-config-')), 'not-a-folder');
     writeFileSync(blocker, 'a file where the data folder should be');
-    const config = loadAppConfig({ EVENTS_DB_PATH: join(blocker, 'events.db'), LOG_LEVEL: 'silent' });
+    const config = loadAppConfig({
+      EVENTS_DB_PATH: join(blocker, 'events.db'),
+      READ_DB_PATH: join(mkdtempSync(join(tmpdir(), 'qms-config-')), 'read-models.db'),
+      LOG_LEVEL: 'silent',
+    });
     const failure = await createApp(config).then(
       () => undefined,
       (error: unknown) => error as Error,
@@ -133,8 +144,25 @@ describe('configuration', () => {
     expect(failure?.message).not.toContain('\n');
   });
 
+  it('stops start-up with one line when the read-model file cannot be opened', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'qms-config-'));
+    const blocker = join(folder, 'not-a-folder');
+    writeFileSync(blocker, 'a file where the read-model folder should be');
+    const config = loadAppConfig({ EVENTS_DB_PATH: join(folder, 'events.db'), READ_DB_PATH: join(blocker, 'read-models.db'), LOG_LEVEL: 'silent' });
+    const failure = await createApp(config).then(
+      (app) => app.close().then(() => undefined),
+      (error: unknown) => error as Error,
+    );
+    expect(failure?.message).toMatch(/^Cannot open the read models at .+\. Set READ_DB_PATH to a writable file\.$/);
+    expect(failure?.message).not.toContain('\n');
+  });
+
   it('stops start-up with one line when EVENTSTORE_URL cannot be reached', async () => {
-    const config = loadAppConfig({ EVENTSTORE_URL: 'esdb://127.0.0.1:1?tls=false', LOG_LEVEL: 'silent' });
+    const config = loadAppConfig({
+      EVENTSTORE_URL: 'esdb://127.0.0.1:1?tls=false',
+      READ_DB_PATH: join(mkdtempSync(join(tmpdir(), 'qms-config-')), 'read-models.db'),
+      LOG_LEVEL: 'silent',
+    });
     const failure = await createApp(config).then(
       () => undefined,
       (error: unknown) => error as Error,

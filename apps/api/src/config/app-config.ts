@@ -33,6 +33,17 @@ export interface AppConfig {
   readonly eventsDbWriter: 'worker' | 'main-thread';
   readonly mongoUrl?: string;
   readonly mongoDatabase: string;
+  /** The embedded read models' SQLite file (without MONGO_URL); a restart resumes from its checkpoints. */
+  readonly readDbPath: string;
+  /** MONGO_COMPATIBILITY=ferretdb when MONGO_URL is a FerretDB server (see MongoReadStoreOptions.compatibility). */
+  readonly mongoCompatibility: 'mongodb' | 'ferretdb';
+  /**
+   * Where the projections run (PROJECTIONS): 'on' (default) in this process — in a worker thread on
+   * the embedded SQLite file; 'in-process' on the API's own event loop; 'off' in a projector
+   * process (`npm run projector`) that writes the same read store, so that several API instances
+   * serve while one projector writes. 'off' needs a read store other processes can reach.
+   */
+  readonly projections: 'on' | 'in-process' | 'off';
   /** How long a read-store call waits for a reachable MongoDB before the read API answers 503. */
   readonly mongoServerSelectionTimeoutMs: number;
   readonly apiKeys: readonly ApiKeyEntry[];
@@ -104,7 +115,10 @@ const environmentSchema = z.object({
   EVENTS_DB_PATH: z.preprocess(blankAsUnset, z.string().default('./data/events.db')),
   EVENTS_DB_WRITER: z.preprocess(blankAsUnset, oneOf(['worker', 'main-thread']).default('worker')),
   MONGO_URL: optionalText,
+  READ_DB_PATH: z.preprocess(blankAsUnset, z.string().default('./data/read-models.db')),
   MONGO_DATABASE: z.preprocess(blankAsUnset, z.string().trim().default('qms')),
+  MONGO_COMPATIBILITY: z.preprocess(blankAsUnset, oneOf(['mongodb', 'ferretdb']).default('mongodb')),
+  PROJECTIONS: z.preprocess(blankAsUnset, oneOf(['on', 'in-process', 'off']).default('on')),
   MONGO_SERVER_SELECTION_TIMEOUT_MS: z.preprocess(blankAsUnset, milliseconds(50, 60_000).default(750)),
   API_KEYS_FILE: optionalText,
   API_KEYS: optionalText,
@@ -148,8 +162,11 @@ export function loadAppConfig(env: Env = process.env): AppConfig {
     eventStoreUrl: settings.EVENTSTORE_URL,
     eventsDbPath: resolve(settings.EVENTS_DB_PATH),
     eventsDbWriter: settings.EVENTS_DB_WRITER,
+    readDbPath: resolve(settings.READ_DB_PATH),
     mongoUrl: settings.MONGO_URL,
     mongoDatabase: settings.MONGO_DATABASE,
+    mongoCompatibility: settings.MONGO_COMPATIBILITY,
+    projections: settings.PROJECTIONS,
     mongoServerSelectionTimeoutMs: settings.MONGO_SERVER_SELECTION_TIMEOUT_MS,
     apiKeys: loadApiKeys(settings, production),
     policy: loadPolicy(settings.QMS_POLICY_FILE),

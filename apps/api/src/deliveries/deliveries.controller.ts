@@ -22,7 +22,15 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import type { CommandResult } from '@qms/command-handling';
-import { DELIVERY_COMMAND_ROLES, DELIVERY_CSV_COLUMNS, type DeliveryCommand } from '@qms/delivery-domain';
+import {
+  CSV_ENCODINGS,
+  type CsvEncoding,
+  csvEncodingOf,
+  acceptedDeliveryHeaders,
+  DELIVERY_COMMAND_ROLES,
+  DELIVERY_CSV_COLUMNS,
+  type DeliveryCommand,
+} from '@qms/delivery-domain';
 import type { FastifyReply } from 'fastify';
 import { Readable } from 'node:stream';
 import { Roles } from '../auth/auth.guard';
@@ -66,6 +74,7 @@ export class DeliveriesController {
     summary: 'Record one delivered order line; the same line again appends nothing (200, alreadyRecorded)',
   })
   @ApiCreatedResponse({ type: CommandResponse })
+  @ApiOkResponse({ type: CommandResponse, description: 'Already recorded with the same facts: nothing appended' })
   @ApiConflictResponse({
     description: 'The order line is already recorded with other facts: send a correction',
   })
@@ -106,7 +115,10 @@ export class DeliveriesController {
     summary:
       'Import an ERP export (Content-Type: text/csv, streamed); by default all-or-nothing: a file with any bad row imports nothing',
     description:
-      `Header: ${DELIVERY_CSV_COLUMNS.join(',')} (extra columns ignored). Every bad line is reported with all of its problems. ` +
+      `Header: ${DELIVERY_CSV_COLUMNS.join(',')} or the Chinese names (${acceptedDeliveryHeaders()}); extra columns ignored. ` +
+      'Text is UTF-8 (a BOM is fine) unless declared: Content-Type: text/csv; charset=gb18030 (or gbk) for what Chinese Excel saves. ' +
+      'Dates as 2026-11-05 or 2026/11/5; delivered_at with an offset, or local (2026-11-05 14:00) in the policy time zone; quantities may carry thousands separators ("1,500"). ' +
+      'Every bad line is reported with all of its problems, each naming its column. ' +
       'Re-importing a file appends nothing for lines already recorded with the same facts.',
   })
   @ApiConsumes('text/csv')
@@ -137,11 +149,12 @@ export class DeliveriesController {
       actor: request.actor,
       body: null,
     });
+    const encoding = declaredEncoding(String(request.headers['content-type'] ?? ''));
     const mode = query.mode ?? 'all-or-nothing';
     const report =
       mode === 'all-or-nothing'
-        ? await withSpooledUpload(body, (source) => this.importer.import(source, { mode, metadata }))
-        : await this.importer.import(() => body, { mode, metadata });
+        ? await withSpooledUpload(body, (source) => this.importer.import(source, { mode, metadata, encoding }))
+        : await this.importer.import(() => body, { mode, metadata, encoding });
     if (mode === 'all-or-nothing' && !report.committed) {
       void reply.status(400);
       const bad = report.rejected.length;
@@ -160,4 +173,13 @@ export class DeliveriesController {
       new DeliveryStepCommand(command, context),
     );
   }
+}
+
+/** The charset parameter of Content-Type; a charset this import cannot read is refused, never guessed. */
+function declaredEncoding(contentType: string | undefined): CsvEncoding {
+  const charset = /;\s*charset\s*=\s*([^;\s]+)/i.exec(contentType ?? '')?.[1];
+  const encoding = csvEncodingOf(charset);
+  if (encoding === undefined)
+    throw new UnsupportedMediaTypeException(`charset=${charset ?? ''} is not read here; use one of ${CSV_ENCODINGS.join(', ')}.`);
+  return encoding;
 }

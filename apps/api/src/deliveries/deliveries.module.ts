@@ -1,11 +1,13 @@
 import { Module } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
 import { CommandExecutor } from '@qms/command-handling';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
-import { DELIVERY_POLICY, type DeliveryPolicy, deliveryPolicyFrom } from '../config/delivery-policy';
+import { DELIVERY_POLICY, deliveryPolicyFrom } from '../config/delivery-policy';
 import { CLOCK, type Clock } from '../infrastructure/tokens';
 import { DeliveriesController } from './deliveries.controller';
 import { DeliveryImporter } from './delivery-importer';
-import { DeliveryStepHandler } from './delivery.handlers';
+import { DeliveryStepHandler, RecordDeliveryBatchHandler } from './delivery.handlers';
+import { deliveryImportSettings } from './import-settings';
 
 @Module({
   controllers: [DeliveriesController],
@@ -17,11 +19,12 @@ import { DeliveryStepHandler } from './delivery.handlers';
     },
     {
       provide: DeliveryImporter,
-      inject: [CommandExecutor, CLOCK, DELIVERY_POLICY],
-      useFactory: (executor: CommandExecutor, clock: Clock, policy: DeliveryPolicy) =>
-        new DeliveryImporter(executor, clock, { delimiter: policy.csvDelimiter }),
+      inject: [CommandExecutor, CommandBus, CLOCK, APP_CONFIG],
+      useFactory: (executor: CommandExecutor, bus: CommandBus, clock: Clock, config: AppConfig) =>
+        new DeliveryImporter(executor, bus, clock, deliveryImportSettings(config)),
     },
     DeliveryStepHandler,
+    RecordDeliveryBatchHandler,
   ],
 })
 export class DeliveriesModule {}

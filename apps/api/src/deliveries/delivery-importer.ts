@@ -3,13 +3,16 @@ import { type Readable, Transform } from 'node:stream';
 import type { CommandExecutor, CommandMetadata } from '@qms/command-handling';
 import {
   createDeliveryDecider,
+  type CsvEncoding,
   type DeliveryCsvRow,
   deliveryStreamId,
+  type LocalTimeToInstant,
   parseDeliveryCsv,
   type RecordDelivery,
 } from '@qms/delivery-domain';
 import { type Actor, IllegalStateError, ValidationError } from '@qms/domain-kernel';
 import { withCorrectionHint } from './correction-hint';
+import { type DeliveryBatchOutcome, RecordDeliveryBatchCommand } from './delivery.commands';
 
 /**
  * all-or-nothing (default): every row is checked first — its fields, its order line against what
@@ -53,6 +56,8 @@ export type CsvSource = () => Readable;
 export interface DeliveryImportOptions {
   readonly mode?: DeliveryImportMode;
   readonly metadata: Pick<CommandMetadata, 'actor' | 'correlationId' | 'causationId'>;
+  /** As declared by the sender (Content-Type charset, CLI --encoding); UTF-8 otherwise. */
+  readonly encoding?: CsvEncoding;
   readonly onProgress?: (progress: DeliveryImportProgress) => void;
 }
 
@@ -68,13 +73,26 @@ const PROGRESS_EVERY_ROWS = 500;
 /** Rows per store commit: large enough to amortise the disk sync, small enough to show progress. */
 const WRITE_BATCH = 500;
 
+/** The @nestjs/cqrs CommandBus in the API; the same handler called directly in the CLI. */
+export interface DeliveryBatchBus {
+  execute(command: RecordDeliveryBatchCommand): Promise<DeliveryBatchOutcome[]>;
+}
+
+export interface DeliveryImportSettings {
+  readonly delimiter?: string;
+  /** Reads local date-times (no offset) in the policy's time zone. */
+  readonly localTime?: LocalTimeToInstant;
+}
+
 export class DeliveryImporter {
   private readonly decider = createDeliveryDecider();
 
   constructor(
+    /** Reads only: the dry run of all-or-nothing and validate modes. */
     private readonly executor: CommandExecutor,
+    private readonly bus: DeliveryBatchBus,
     private readonly clock: () => Date,
-    private readonly settings: { readonly delimiter?: string } = {},
+    private readonly settings: DeliveryImportSettings = {},
   ) {}
 
   async import(source: CsvSource, options: DeliveryImportOptions): Promise<DeliveryImportReport> {
@@ -82,8 +100,8 @@ export class DeliveryImporter {
     // No Idempotency-Key per row: a row's identity is its order line, which makes retries safe.
     const { actor, correlationId, causationId } = options.metadata;
     const metadata: CommandMetadata = { actor, correlationId, causationId };
-    if (mode === 'good-rows') return this.write(source, metadata, mode, options.onProgress);
-    const checked = await this.check(source, actor, options.onProgress);
+    if (mode === 'good-rows') return this.write(source, metadata, mode, options);
+    const checked = await this.check(source, actor, options);
     if (mode === 'validate') return { mode, ...checked, imported: 0, committed: false };
     if (checked.rejected.length > 0) {
       return {
@@ -95,16 +113,16 @@ export class DeliveryImporter {
         committed: false,
       };
     }
-    return this.write(source, metadata, mode, options.onProgress);
+    return this.write(source, metadata, mode, options);
   }
 
-  private async check(source: CsvSource, actor: Actor, onProgress: DeliveryImportOptions['onProgress']) {
+  private async check(source: CsvSource, actor: Actor, options: DeliveryImportOptions) {
     const firstLineOf = new Map<string, { line: number; facts: string }>();
     const rejected: RejectedRow[] = [];
     let rows = 0;
     let toImport = 0;
     let alreadyPresent = 0;
-    for await (const row of this.rows(source, 'validating', onProgress)) {
+    for await (const row of this.rows(source, 'validating', options)) {
       rows += 1;
       if ('errors' in row) {
         rejected.push({ line: row.lineNumber, errors: row.errors });
@@ -156,7 +174,7 @@ export class DeliveryImporter {
     source: CsvSource,
     metadata: CommandMetadata,
     mode: DeliveryImportMode,
-    onProgress: DeliveryImportOptions['onProgress'],
+    options: DeliveryImportOptions,
   ): Promise<DeliveryImportReport> {
     const rejected: RejectedRow[] = [];
     let rows = 0;
@@ -165,10 +183,11 @@ export class DeliveryImporter {
     let batch: { line: number; delivery: RecordDelivery }[] = [];
     // Rows go to the store WRITE_BATCH at a time: one commit (one disk sync) per batch instead of per row.
     const flush = async (): Promise<void> => {
-      const outcomes = await this.executor.executeMany(
-        this.decider,
-        batch.map(({ delivery }) => ({ streamId: deliveryStreamId(delivery.orderNo, delivery.lineNo), command: delivery })),
-        metadata,
+      const outcomes = await this.bus.execute(
+        new RecordDeliveryBatchCommand(
+          batch.map(({ delivery }) => delivery),
+          metadata,
+        ),
       );
       for (const [index, outcome] of outcomes.entries()) {
         if (!('error' in outcome)) {
@@ -183,7 +202,7 @@ export class DeliveryImporter {
       }
       batch = [];
     };
-    for await (const row of this.rows(source, 'importing', onProgress)) {
+    for await (const row of this.rows(source, 'importing', options)) {
       rows += 1;
       if ('errors' in row) {
         rejected.push({ line: row.lineNumber, errors: row.errors });
@@ -200,7 +219,7 @@ export class DeliveryImporter {
   private async *rows(
     source: CsvSource,
     phase: DeliveryImportProgress['phase'],
-    onProgress: DeliveryImportOptions['onProgress'],
+    { onProgress, encoding }: DeliveryImportOptions,
   ): AsyncGenerator<DeliveryCsvRow> {
     let bytes = 0;
     let rows = 0;
@@ -216,6 +235,8 @@ export class DeliveryImporter {
     const options = {
       now: this.clock(),
       ...(this.settings.delimiter ? { delimiter: this.settings.delimiter } : {}),
+      ...(this.settings.localTime ? { localTime: this.settings.localTime } : {}),
+      ...(encoding ? { encoding } : {}),
     };
     onProgress?.({ phase, rows, bytes });
     try {

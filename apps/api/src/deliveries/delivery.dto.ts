@@ -3,21 +3,16 @@ import { Type } from 'class-transformer';
 import {
   IsBoolean,
   IsIn,
-  IsInt,
   IsNotEmpty,
   IsNotEmptyObject,
   IsOptional,
   IsString,
-  Matches,
   MaxLength,
-  Min,
   ValidateNested,
 } from 'class-validator';
-import { INSTANT, Instant, OccurredAt, Text } from '../http/dto-validators';
+import { Count, DATE_PATTERN, INSTANT_PATTERN, Instant, IsInstant, IsPlausibleDate, OccurredAt, OptionalCount, Text } from '../http/dto-validators';
 import { DELIVERY_IMPORT_MODES } from './delivery-importer';
 
-const CALENDAR_DATE = /^\d{4}-\d{2}-\d{2}$/;
-const DATE_MESSAGE = { message: '$property must be a date YYYY-MM-DD' };
 
 /** One delivered order line as the ERP reports it; order + line is its identity. */
 export class RecordDeliveryDto {
@@ -25,38 +20,38 @@ export class RecordDeliveryDto {
   @Text(100, 'SO-1001') orderNo!: string;
   @Text(100, '10') lineNo!: string;
   @Text(100, 'P-100') partNo!: string;
-  @ApiProperty({ minimum: 1 }) @IsInt() @Min(1) quantity!: number;
-  @ApiProperty({ example: '2026-03-05', description: 'Promised (confirmed) date' })
+  @Count(1) quantity!: number;
+  @ApiProperty({ example: '2026-03-05', description: 'Promised (confirmed) date', pattern: DATE_PATTERN })
   @IsString()
-  @Matches(CALENDAR_DATE, DATE_MESSAGE)
+  @IsPlausibleDate()
   promisedDate!: string;
   @Instant('When the goods were delivered; never in the future') deliveredAt!: string;
   @ApiPropertyOptional({ default: false }) @IsOptional() @IsBoolean() premiumFreight?: boolean;
 }
 
 export class DeliveryChangesDto {
-  @ApiPropertyOptional({ maxLength: 100 })
+  @ApiPropertyOptional({ minLength: 1, maxLength: 100 })
   @IsOptional()
   @IsString()
   @IsNotEmpty()
   @MaxLength(100)
   customerId?: string;
-  @ApiPropertyOptional({ maxLength: 100 })
+  @ApiPropertyOptional({ minLength: 1, maxLength: 100 })
   @IsOptional()
   @IsString()
   @IsNotEmpty()
   @MaxLength(100)
   partNo?: string;
-  @ApiPropertyOptional({ minimum: 1 }) @IsOptional() @IsInt() @Min(1) quantity?: number;
-  @ApiPropertyOptional({ example: '2026-03-06' })
+  @OptionalCount(1) quantity?: number;
+  @ApiPropertyOptional({ example: '2026-03-06', pattern: DATE_PATTERN })
   @IsOptional()
   @IsString()
-  @Matches(CALENDAR_DATE, DATE_MESSAGE)
+  @IsPlausibleDate()
   promisedDate?: string;
-  @ApiPropertyOptional({ example: '2026-03-06T08:30:00+08:00' })
+  @ApiPropertyOptional({ example: '2026-03-06T08:30:00+08:00', pattern: INSTANT_PATTERN })
   @IsOptional()
   @IsString()
-  @Matches(INSTANT, { message: '$property must be an ISO-8601 date-time with an offset or Z' })
+  @IsInstant()
   deliveredAt?: string;
   @ApiPropertyOptional() @IsOptional() @IsBoolean() premiumFreight?: boolean;
 }

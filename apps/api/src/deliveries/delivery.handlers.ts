@@ -3,7 +3,7 @@ import { CommandExecutor, type CommandResult } from '@qms/command-handling';
 import { createDeliveryDecider, deliveryStreamId } from '@qms/delivery-domain';
 import { IllegalStateError } from '@qms/domain-kernel';
 import { withCorrectionHint } from './correction-hint';
-import { DeliveryStepCommand } from './delivery.commands';
+import { type DeliveryBatchOutcome, DeliveryStepCommand, RecordDeliveryBatchCommand } from './delivery.commands';
 
 @CommandHandler(DeliveryStepCommand)
 export class DeliveryStepHandler implements ICommandHandler<DeliveryStepCommand, CommandResult> {
@@ -24,5 +24,21 @@ export class DeliveryStepHandler implements ICommandHandler<DeliveryStepCommand,
         throw withCorrectionHint(error);
       throw error;
     }
+  }
+}
+
+/** A batch of an import: one store commit for the batch, each row decided like POST /deliveries. */
+@CommandHandler(RecordDeliveryBatchCommand)
+export class RecordDeliveryBatchHandler implements ICommandHandler<RecordDeliveryBatchCommand, DeliveryBatchOutcome[]> {
+  private readonly decider = createDeliveryDecider();
+
+  constructor(private readonly executor: CommandExecutor) {}
+
+  execute({ deliveries, metadata }: RecordDeliveryBatchCommand): Promise<DeliveryBatchOutcome[]> {
+    return this.executor.executeMany(
+      this.decider,
+      deliveries.map((command) => ({ streamId: deliveryStreamId(command.orderNo, command.lineNo), command })),
+      metadata,
+    );
   }
 }

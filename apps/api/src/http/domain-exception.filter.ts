@@ -46,7 +46,18 @@ export function toErrorBody(exception: unknown): ErrorBody {
     const message = typeof detail === 'string' ? detail : Array.isArray(detail) ? detail.join('; ') : exception.message;
     return { statusCode: exception.getStatus(), code: httpCode(exception.getStatus()), message };
   }
+  const client = fastifyClientError(exception);
+  if (client !== undefined) return { statusCode: client.statusCode, code: httpCode(client.statusCode), message: client.message };
   return { statusCode: 500, code: 'INTERNAL', message: 'Internal error; the request may be retried with the same Idempotency-Key.' };
+}
+
+/** Fastify's own refusals before a route runs (body too large, unknown media type, empty JSON body). */
+function fastifyClientError(exception: unknown): { statusCode: number; message: string } | undefined {
+  if (!(exception instanceof Error)) return undefined;
+  const { statusCode, code } = exception as Error & { statusCode?: unknown; code?: unknown };
+  if (typeof statusCode !== 'number' || statusCode < 400 || statusCode >= 500) return undefined;
+  if (typeof code !== 'string' || !code.startsWith('FST_')) return undefined;
+  return { statusCode, message: exception.message };
 }
 
 function httpCode(status: number): string {

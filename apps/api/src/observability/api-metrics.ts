@@ -10,7 +10,7 @@ export interface ProjectionStatusLike {
   readonly lagSeconds: number | null;
 }
 
-export const PROJECTION_STATES = ['stopped', 'starting', 'rebuilding', 'running', 'retrying'] as const;
+export const PROJECTION_STATES = ['stopped', 'starting', 'rebuilding', 'running', 'catching-up', 'retrying'] as const;
 
 /**
  * The service's Prometheus metrics, in a registry of its own (several apps can live in one

@@ -9,6 +9,20 @@ export interface ReadModelPositions {
   positionOf(projection: string): number;
   /** Resolves true once `projection` has reached `position`, false after `timeoutMs`. */
   waitFor(projection: string, position: number, timeoutMs: number): Promise<boolean>;
+  /** What a reader of the read model should know besides its position. */
+  standingOf(projection: string): ReadModelStanding;
+}
+
+/**
+ * Served with every read: `complete` is false when an admin parked events for this read model
+ * (a figure may lack them) or when it is stopped on an event it cannot apply (it is not current).
+ */
+export interface ReadModelStanding {
+  readonly projection: string;
+  readonly state: string;
+  readonly complete: boolean;
+  readonly parkedPositions: readonly number[];
+  readonly stoppedOn: { readonly position: number; readonly streamId: string; readonly type: string; readonly error: string } | null;
 }
 
 export const READ_MODEL_POSITIONS = Symbol('READ_MODEL_POSITIONS');

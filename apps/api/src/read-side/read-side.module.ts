@@ -1,10 +1,9 @@
-import { Global, Inject, Logger, Module, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import type { DomainEvent } from '@qms/domain-kernel';
+import { Global, Inject, Module, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { EventCatalogue } from '@qms/event-catalogue';
 import { EVENT_STORE, type EventStore } from '@qms/event-store';
-import { ProjectionEngine } from '@qms/projection-engine';
-import { InMemoryReadStore, MongoReadStore, READ_STORE, type ReadStore } from '@qms/read-store';
-import { createQualityReportingProjection, type ReportingConfig } from '@qms/reporting';
+import type { ProjectionsHost } from '@qms/projection-engine';
+import { READ_STORE, type ReadStore, SqliteReadStore } from '@qms/read-store';
+import { createReportingProjections, type ReportingConfig, type ReportingProjections } from '@qms/reporting';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { DEADLINE_POLICY } from '../config/domain-policy';
 import { ComplaintsModule } from '../complaints/complaints.module';
@@ -16,19 +15,22 @@ import { ComplaintListsController } from './complaint-lists/complaint-lists.cont
 import { ComplaintBreakdownsController } from './monthly-report/breakdowns/complaint-breakdowns.controller';
 import { MonthlyReportExportController } from './monthly-report/monthly-report-export.controller';
 import { MonthlyReportController } from './monthly-report/monthly-report.controller';
-import { engineOptionsFor } from './engine-options';
+import { createProjectionsHost, openReadStore } from './projections-hosting';
+import { holdReadModelLock } from './read-model-lock';
 import { ProjectionsAdminController } from './projections-admin.controller';
 import { READ_MODEL_POSITIONS, type ReadModelPositions } from './read-model-positions';
 import { REPORTING_CONFIG, reportingConfigFrom } from './reporting-config.provider';
-import { MONTHLY_REPORT_MATERIALIZER, PROJECTION_ENGINE } from './read-side.tokens';
+import { MONTHLY_REPORT_MATERIALIZER, PROJECTION_ENGINE, REPORTING_PROJECTIONS } from './read-side.tokens';
 import { SatisfactionSummaryController } from './satisfaction/satisfaction-summary.controller';
-
-type QualityReporting = ReturnType<typeof createQualityReportingProjection>;
-const QUALITY_REPORTING = Symbol('QUALITY_REPORTING');
+import { ParkedEventsController } from './parking/parked-events.controller';
+import { ParkingDecisionHandler } from './parking/parking.handlers';
+import { projectionsHealth } from './projections-health';
 
 /**
- * The read side: projections follow the event store into the read store (MongoDB with MONGO_URL,
- * in process otherwise, rebuilt from the events at every start), and the read APIs serve them.
+ * The read side: one projection per read model (complaint lists, monthly report, satisfaction
+ * summary) follows the event store into the read store (MongoDB with MONGO_URL, otherwise the
+ * SQLite file READ_DB_PATH) from its own checkpoint, so a restart resumes where the last run
+ * stopped; the read APIs serve them.
  */
 @Global()
 @Module({
@@ -40,76 +42,73 @@ const QUALITY_REPORTING = Symbol('QUALITY_REPORTING');
     MonthlyReportExportController,
     SatisfactionSummaryController,
     ProjectionsAdminController,
+    ParkedEventsController,
   ],
   providers: [
     {
       provide: READ_STORE,
       inject: [APP_CONFIG],
-      useFactory: (config: AppConfig): ReadStore =>
-        config.mongoUrl
-          ? MongoReadStore.create({ url: config.mongoUrl, dbName: config.mongoDatabase, serverSelectionTimeoutMS: config.mongoServerSelectionTimeoutMs })
-          : new InMemoryReadStore(),
+      useFactory: (config: AppConfig): ReadStore => openReadStore(config),
     },
     { provide: REPORTING_CONFIG, inject: [APP_CONFIG, DEADLINE_POLICY], useFactory: reportingConfigFrom },
-    { provide: QUALITY_REPORTING, inject: [REPORTING_CONFIG], useFactory: (config: ReportingConfig) => createQualityReportingProjection(config) },
-    { provide: MONTHLY_REPORT_MATERIALIZER, inject: [QUALITY_REPORTING], useFactory: (projection: QualityReporting) => projection.materializer },
+    { provide: REPORTING_PROJECTIONS, inject: [REPORTING_CONFIG], useFactory: (config: ReportingConfig) => createReportingProjections(config) },
+    { provide: MONTHLY_REPORT_MATERIALIZER, inject: [REPORTING_PROJECTIONS], useFactory: (reporting: ReportingProjections) => reporting.materializer },
+    ParkingDecisionHandler,
     {
       provide: PROJECTION_ENGINE,
-      inject: [EVENT_STORE, READ_STORE, EVENT_CATALOGUE, QUALITY_REPORTING],
-      useFactory: (eventStore: EventStore, readStore: ReadStore, catalogue: EventCatalogue, reporting: QualityReporting) =>
-        new ProjectionEngine<DomainEvent>({
-          eventStore,
-          readStore,
-          projections: [reporting],
-          decodeEvent: (recorded) => catalogue.decode(recorded),
-          logger: new Logger('Projections'),
-          ...engineOptionsFor(readStore),
-        }),
+      inject: [APP_CONFIG, EVENT_STORE, READ_STORE, EVENT_CATALOGUE, REPORTING_PROJECTIONS],
+      useFactory: (config: AppConfig, eventStore: EventStore, readStore: ReadStore, catalogue: EventCatalogue, reporting: ReportingProjections) =>
+        createProjectionsHost(config, eventStore, readStore, catalogue, reporting),
     },
     {
       provide: READ_MODEL_POSITIONS,
       inject: [PROJECTION_ENGINE],
-      useFactory: (engine: ProjectionEngine<DomainEvent>): ReadModelPositions => ({
+      useFactory: (engine: ProjectionsHost): ReadModelPositions => ({
         positionOf: (projection) => engine.positionOf(projection),
         waitFor: (projection, position, timeoutMs) => engine.waitForPosition(position, timeoutMs, [projection]),
+        standingOf: (projection) => {
+          const { state, stoppedOn } = engine.standing(projection);
+          const parkedPositions = engine.parkedEvents(projection).map((event) => event.position);
+          return { projection, state, complete: parkedPositions.length === 0 && stoppedOn === null, parkedPositions, stoppedOn };
+        },
       }),
     },
     {
       provide: HEALTH_CONTRIBUTORS,
       inject: [READ_STORE, PROJECTION_ENGINE],
-      useFactory: (readStore: ReadStore, engine: ProjectionEngine<DomainEvent>): HealthContributor[] => [
+      useFactory: (readStore: ReadStore, engine: ProjectionsHost): HealthContributor[] => [
         { name: 'readStore', health: (timeoutMs) => withTimeout(() => readStore.checkHealth(), timeoutMs) },
-        // Reported, never fatal: a projection that lags or retries leaves the service ready.
-        {
-          name: 'projections',
-          health: async (timeoutMs) => {
-            let items: unknown = [];
-            const answered = await withTimeout(async () => {
-              items = await engine.status();
-            }, timeoutMs);
-            return answered.status === 'up' ? { status: 'up', items } : { status: 'up', items: [], unknown: answered['reason'] };
-          },
-        },
+        // Down only while a projection is stopped on an event it cannot apply: one that lags or
+        // retries (a store down) leaves the service ready (see projections-health.ts).
+        { name: 'projections', health: (timeoutMs) => projectionsHealth(engine, timeoutMs) },
       ],
     },
   ],
-  exports: [READ_STORE, READ_MODEL_POSITIONS, PROJECTION_ENGINE, MONTHLY_REPORT_MATERIALIZER, HEALTH_CONTRIBUTORS],
+  exports: [READ_STORE, READ_MODEL_POSITIONS, PROJECTION_ENGINE, MONTHLY_REPORT_MATERIALIZER, REPORTING_PROJECTIONS, HEALTH_CONTRIBUTORS],
 })
 export class ReadSideModule implements OnApplicationBootstrap, OnApplicationShutdown {
+  private lock: { release(): void } | undefined;
+
   constructor(
-    @Inject(PROJECTION_ENGINE) private readonly engine: ProjectionEngine<DomainEvent>,
+    @Inject(PROJECTION_ENGINE) private readonly engine: ProjectionsHost,
     @Inject(READ_STORE) private readonly readStore: ReadStore,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(ApiMetrics) metrics: ApiMetrics,
   ) {
     metrics.watchProjections(() => engine.status());
   }
 
   onApplicationBootstrap(): void {
+    // The CLI's rebuild and comparison of the embedded file refuse while this process writes it.
+    if (this.engine.runsProjections && this.readStore instanceof SqliteReadStore && this.config.readDbPath !== ':memory:') {
+      this.lock = holdReadModelLock(this.config.readDbPath, 'api');
+    }
     this.engine.start();
   }
 
   async onApplicationShutdown(): Promise<void> {
     await this.engine.stop();
+    this.lock?.release();
     await this.readStore.close();
   }
 }

@@ -9,3 +9,11 @@ export class ReturnStepCommand {
     readonly context: RequestContext,
   ) {}
 }
+
+/** Receiving creates the return: its id is picked by the handler, once per Idempotency-Key. */
+export class ReceiveReturnCommand {
+  constructor(
+    readonly command: (returnId: string) => ReturnCommand,
+    readonly context: RequestContext,
+  ) {}
+}

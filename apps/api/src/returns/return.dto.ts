@@ -12,24 +12,18 @@ import {
   IsArray,
   IsBoolean,
   IsIn,
-  IsInt,
   IsOptional,
   IsString,
-  Matches,
-  Min,
   ValidateNested,
 } from 'class-validator';
-import { OccurredAt, OneOf, OptionalText, Text } from '../http/dto-validators';
+import { Count, DATE_PATTERN, IsPlausibleDate, OccurredAt, OneOf, OptionalCount, OptionalText, Text } from '../http/dto-validators';
 
-const CALENDAR_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 export class ReturnedItemDto {
-  @ApiProperty({ minimum: 1, description: 'Line of the receiving note, unique within the return' })
-  @IsInt()
-  @Min(1)
+  @Count(1, 'Line of the receiving note, unique within the return')
   itemNo!: number;
   @Text(100, 'M-4711') materialNo!: string;
-  @ApiProperty({ minimum: 1 }) @IsInt() @Min(1) quantity!: number;
+  @Count(1) quantity!: number;
 }
 
 export class ReceiveReturnDto {
@@ -55,10 +49,8 @@ export class ReceiveReturnDto {
 }
 
 export class InspectedItemDto {
-  @ApiProperty({ minimum: 1 }) @IsInt() @Min(1) itemNo!: number;
-  @ApiProperty({ minimum: 0, description: '0 = no trouble found on this item' })
-  @IsInt()
-  @Min(0)
+  @Count(1) itemNo!: number;
+  @Count(0, '0 = no trouble found on this item')
   defectiveQuantity!: number;
 }
 
@@ -71,6 +63,7 @@ export class InspectReturnDto {
   @Type(() => InspectedItemDto)
   items!: InspectedItemDto[];
   @ApiPropertyOptional({
+    type: 'string',
     enum: RETURN_RESPONSIBILITIES,
     nullable: true,
     description: 'Required when something is defective; absent when nothing is',
@@ -83,14 +76,15 @@ export class InspectReturnDto {
 }
 
 export class DispositionReturnItemDto {
-  @ApiProperty({ minimum: 1 }) @IsInt() @Min(1) itemNo!: number;
-  @ApiProperty({ minimum: 1 }) @IsInt() @Min(1) quantity!: number;
+  @Count(1) itemNo!: number;
+  @Count(1) quantity!: number;
   @OneOf(RETURN_DISPOSITIONS) disposition!: string;
   @ApiPropertyOptional({ enum: DISPOSITION_SOURCES, description: 'Defaults to received' })
   @IsOptional()
   @IsIn(DISPOSITION_SOURCES)
   source?: string;
   @ApiPropertyOptional({
+    type: 'string',
     enum: REWORK_INSTRUCTIONS,
     nullable: true,
     description: 'Rework only: repair, or 100 % inspection',
@@ -110,8 +104,8 @@ export class IssueReworkOrderDto {
 }
 
 export class CompleteReworkDto {
-  @ApiProperty({ minimum: 0 }) @IsInt() @Min(0) passedQuantity!: number;
-  @ApiProperty({ minimum: 0 }) @IsInt() @Min(0) failedQuantity!: number;
+  @Count(0) passedQuantity!: number;
+  @Count(0) failedQuantity!: number;
   @OccurredAt() occurredAt?: string;
 }
 
@@ -123,38 +117,32 @@ export class ArchiveFailureAnalysisDto {
 
 export class CheckStockDto {
   @Text(100) materialNo!: string;
-  @ApiProperty({ minimum: 1 }) @IsInt() @Min(1) requiredQuantity!: number;
-  @ApiProperty({ minimum: 0 }) @IsInt() @Min(0) availableQuantity!: number;
+  @Count(1) requiredQuantity!: number;
+  @Count(0) availableQuantity!: number;
   @OccurredAt() occurredAt?: string;
 }
 
 export class ConfirmStockDto {
   @Text(100) materialNo!: string;
-  @ApiProperty({ minimum: 0 }) @IsInt() @Min(0) confirmedAvailableQuantity!: number;
+  @Count(0) confirmedAvailableQuantity!: number;
   @OccurredAt() occurredAt?: string;
 }
 
 export class RequestEmergencyProductionDto {
   @Text(100) materialNo!: string;
-  @ApiPropertyOptional({
-    minimum: 1,
-    description: 'Defaults to the confirmed shortage; may be more, never less',
-  })
-  @IsOptional()
-  @IsInt()
-  @Min(1)
+  @OptionalCount(1, 'Defaults to the confirmed shortage; may be more, never less')
   quantity?: number;
-  @ApiPropertyOptional({ example: '2026-04-10', nullable: true })
+  @ApiPropertyOptional({ type: 'string', example: '2026-04-10', nullable: true, pattern: DATE_PATTERN })
   @IsOptional()
   @IsString()
-  @Matches(CALENDAR_DATE, { message: '$property must be YYYY-MM-DD' })
+  @IsPlausibleDate()
   neededBy?: string | null;
   @OccurredAt() occurredAt?: string;
 }
 
 export class CreditReturnDto {
   @Text(100, 'CN-2026-0012') creditNoteNo!: string;
-  @ApiProperty({ minimum: 1 }) @IsInt() @Min(1) creditedQuantity!: number;
+  @Count(1) creditedQuantity!: number;
   @OptionalText(4000) note?: string | null;
   @OccurredAt() occurredAt?: string;
 }

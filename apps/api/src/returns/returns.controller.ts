@@ -1,15 +1,14 @@
 import { Body, Controller, HttpCode, Param, Post, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { type CommandResult, IdempotencyRecords } from '@qms/command-handling';
+import type { CommandResult } from '@qms/command-handling';
 import { RETURN_COMMAND_ROLES, type ReceivedReturnState, type ReturnCommand } from '@qms/return-domain';
 import type { FastifyReply } from 'fastify';
 import { Roles } from '../auth/auth.guard';
 import { Ctx, type RequestContext } from '../auth/request-context';
 import { CommandResponse, commandResponse } from '../commands/command-response';
-import { newReturnId } from './new-return-id';
 import { PositiveIntParam } from './positive-int-param';
-import { ReturnStepCommand } from './return.commands';
+import { ReceiveReturnCommand, ReturnStepCommand } from './return.commands';
 import {
   ArchiveFailureAnalysisDto,
   CheckStockDto,
@@ -36,7 +35,6 @@ const roles = RETURN_COMMAND_ROLES;
 export class ReturnsController {
   constructor(
     private readonly commandBus: CommandBus,
-    private readonly idempotency: IdempotencyRecords,
   ) {}
 
   @Post()
@@ -44,6 +42,7 @@ export class ReturnsController {
   @Roles(...roles.ReceiveReturn)
   @ApiOperation({
     summary: 'Receive returned goods: the warehouse counts items and writes the receiving note (§7.2)',
+    description: 'With an Idempotency-Key, exactly one record is created per key, however many requests run at once or are retried after a crash: every request with the same body answers with the first one\'s result (Idempotent-Replayed: true on the repeats); the same key with a different body answers 400 naming Idempotency-Key and creates nothing.',
   })
   @ApiCreatedResponse({ type: CommandResponse, description: 'Also returnId; Location /returns/<returnId>' })
   async receive(
@@ -51,9 +50,11 @@ export class ReturnsController {
     @Ctx() context: RequestContext,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    const returnId = await newReturnId(this.idempotency, context);
-    void reply.header('Location', `/returns/${returnId}`);
-    return this.step(returnId, { ...dto, type: 'ReceiveReturn', returnId }, context, reply);
+    const result = await this.commandBus.execute<ReceiveReturnCommand, CommandResult & { readonly id: string }>(
+      new ReceiveReturnCommand((returnId) => ({ ...dto, type: 'ReceiveReturn', returnId }), context),
+    );
+    void reply.header('Location', `/returns/${result.id}`);
+    return commandResponse(result, reply, { returnId: result.id });
   }
 
   @Post(':returnId/inspection')

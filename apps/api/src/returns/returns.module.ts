@@ -1,9 +1,9 @@
 import { Module } from '@nestjs/common';
-import { ReturnStepHandler } from './return.handlers';
+import { ReceiveReturnHandler, ReturnStepHandler } from './return.handlers';
 import { ReturnsController } from './returns.controller';
 
 @Module({
   controllers: [ReturnsController],
-  providers: [ReturnStepHandler],
+  providers: [ReceiveReturnHandler, ReturnStepHandler],
 })
 export class ReturnsModule {}

@@ -1,30 +1,27 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { SURVEY_DIMENSIONS } from '@qms/survey-domain';
+import { PLAUSIBLE_YEARS } from '@qms/domain-kernel';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   ArrayMinSize,
   IsArray,
-  IsInt,
   IsNumber,
+  IsObject,
   IsOptional,
   IsString,
   Matches,
-  Max,
-  Min,
   ValidateNested,
 } from 'class-validator';
-import { OccurredAt, OneOf, OptionalText, Text } from '../http/dto-validators';
+import { DATE_PATTERN, IsCalendarDate, IsPlausibleDate, OccurredAt, OneOf, OptionalText, QueryInteger, Text } from '../http/dto-validators';
 
-const CALENDAR_DATE = /^\d{4}-\d{2}-\d{2}$/;
-const DATE_MESSAGE = { message: '$property must be a date YYYY-MM-DD' };
 export const PERIOD_ID = /^\d{4}-[A-Z0-9]{1,10}$/;
 
 export class SurveyCustomerDto {
   @Text(100, 'ACME') customerId!: string;
-  @ApiProperty({ example: '2019-04-01', description: 'Start of the business relationship' })
+  @ApiProperty({ example: '2019-04-01', description: 'Start of the business relationship', pattern: '^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$' })
   @IsString()
-  @Matches(CALENDAR_DATE, DATE_MESSAGE)
+  @IsCalendarDate()
   relationshipStart!: string;
 }
 
@@ -35,6 +32,8 @@ export class IssueSurveyDto {
   periodId!: string;
   @ApiPropertyOptional({
     type: [SurveyCustomerDto],
+    minItems: 1,
+    maxItems: 5000,
     description:
       'Customers with relationship starts; when absent, surveys.customers of the policy file. Customers of less than a year are excluded (regular contact).',
   })
@@ -64,11 +63,13 @@ export class RespondentDto {
 
 class SurveyAnswerDto {
   @ApiProperty({ type: SurveyScoresDto })
+  @IsObject()
   @ValidateNested()
   @Type(() => SurveyScoresDto)
   scores!: SurveyScoresDto;
   @OptionalText(4000) comments?: string | null;
   @ApiProperty({ type: RespondentDto })
+  @IsObject()
   @ValidateNested()
   @Type(() => RespondentDto)
   respondent!: RespondentDto;
@@ -88,7 +89,7 @@ export class AssignCountermeasureDto {
   @OneOf(SURVEY_DIMENSIONS) dimension!: string;
   @Text(100, 'assembly') department!: string;
   @Text(4000) description!: string;
-  @ApiProperty({ example: '2026-09-30' }) @IsString() @Matches(CALENDAR_DATE, DATE_MESSAGE) dueDate!: string;
+  @ApiProperty({ example: '2026-09-30', pattern: DATE_PATTERN }) @IsString() @IsPlausibleDate() dueDate!: string;
   @OccurredAt() occurredAt?: string;
 }
 
@@ -102,5 +103,5 @@ export class CloseSurveyPeriodDto {
 }
 
 export class SurveyCalendarQueryDto {
-  @ApiProperty({ example: 2026 }) @Type(() => Number) @IsInt() @Min(2000) @Max(2999) year!: number;
+  @QueryInteger({ minimum: PLAUSIBLE_YEARS.min, maximum: PLAUSIBLE_YEARS.max, required: true }) year!: number;
 }

@@ -14,5 +14,7 @@ export interface CliCommand {
   readonly summary: string;
   /** Arguments after the command name, e.g. `[--stream <id>] [--json]`. */
   readonly usage: string;
+  /** Whether it appends events: only then may a missing SQLite event store be created. */
+  readonly appendsEvents?: boolean;
   run(args: readonly string[], context: CliContext): Promise<ExitCode>;
 }

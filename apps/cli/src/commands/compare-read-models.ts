@@ -1,19 +1,17 @@
 import { parseArgs } from 'node:util';
 import {
-  compareReadModels,
   dropProjectionCopy,
-  ProjectionEngine,
-  replayInto,
   verifyProjection,
   type ReadModelComparison,
   type VerifyResult,
 } from '@qms/projection-engine';
-import { InMemoryReadStore } from '@qms/read-store';
-import { QUALITY_REPORTING_PROJECTION } from '@qms/reporting';
+import { type ReadStore, SqliteReadStore } from '@qms/read-store';
+import { REPORTING_PROJECTION_NAMES } from '@qms/reporting';
 import type { CliIo } from '../cli-io';
 import { EXIT, type ExitCode } from '../exit-codes';
 import type { CliCommand, CliContext } from './command';
-import { positiveInteger, rebuildProgress, type CliReadSide, readSideOf } from './rebuild';
+import { holdReadModelLock, liveHolder } from '../../../api/src/read-side/read-model-lock';
+import { inUseMessage, positiveInteger, projectionOption, rebuildProgress, type CliReadSide, readSideOf } from './rebuild';
 
 /** Where MongoDB gets the reference copy: beside the live collections, under their own checkpoints. */
 export const VERIFY_PREFIX = 'verify__';
@@ -26,12 +24,12 @@ export const VERIFY_PREFIX = 'verify__';
 export const compareReadModelsCommand: CliCommand = {
   name: 'compare-read-models',
   summary: 'Rebuild a projection into a fresh copy and compare it with the live one, document by document (exit 1 on a difference)',
-  usage: `[--projection <name>] [--batch-size <n>] [--max <differences>] [--json]   (projection default ${QUALITY_REPORTING_PROJECTION})`,
+  usage: `--projection <name> [--batch-size <n>] [--max <differences>] [--json]   (projections: ${REPORTING_PROJECTION_NAMES.join(', ')})`,
   async run(args, context) {
     const { values } = parseArgs({
       args: [...args],
       options: {
-        projection: { type: 'string', default: QUALITY_REPORTING_PROJECTION },
+        projection: { type: 'string' },
         'batch-size': { type: 'string' },
         max: { type: 'string' },
         json: { type: 'boolean', default: false },
@@ -39,7 +37,7 @@ export const compareReadModelsCommand: CliCommand = {
       strict: true,
       allowPositionals: false,
     });
-    const side = readSideOf(context.io.env, values.projection);
+    const side = readSideOf(context.io.env, projectionOption(values.projection));
     const options = {
       batchSize: values['batch-size'] === undefined ? undefined : positiveInteger(values['batch-size'], '--batch-size', 500),
       maxDifferences: positiveInteger(values.max, '--max', 50),
@@ -73,6 +71,7 @@ export const compareReadModelsCommand: CliCommand = {
       if (result.equal) await dropProjectionCopy(scratch, side.projection);
       return report(context.io, side, result, {
         ...options,
+        counts: await documentCounts(live, side.collections),
         where: `MongoDB ${live.databaseName}`,
         kept: result.equal ? undefined : `The rebuilt copy is kept in the ${VERIFY_PREFIX}* collections for inspection (the next run replaces it).`,
       });
@@ -82,74 +81,71 @@ export const compareReadModelsCommand: CliCommand = {
   },
 };
 
-/** The engine's default, which the API runs with. */
-const API_BATCH_SIZE = 500;
-/** Another size than the follower's, so that the check also covers where batches end. */
-const EMBEDDED_REFERENCE_BATCH_SIZE = 100;
-
 /**
- * The embedded read models are in the API's memory, out of this process's reach (the API checks
- * them with GET /admin/projections/<name>/verify). Here the log is projected the way the API does
- * at start, following it in batches, and compared with a rebuild in batches of another size.
+ * The embedded read-model file (READ_DB_PATH) the API serves, compared with a rebuild from the
+ * events into a scratch copy in memory, up to the file's checkpoint: refused while an API or a
+ * projector writes the file (GET /admin/projections/<name>/verify compares there).
  */
 async function compareEmbedded(
   { io, eventStore }: CliContext,
   side: CliReadSide,
   options: { batchSize: number | undefined; maxDifferences: number; json: boolean },
 ): Promise<ExitCode> {
-  io.stderr.write(
-    `The embedded read models live in the API process: GET /admin/projections/${side.projection.name}/verify compares them there with a rebuild. ` +
-      'Here: the log projected as the API does at start, compared with a rebuild.\n',
-  );
-  const store = await eventStore();
-  const followed = new InMemoryReadStore();
-  const follower = new ProjectionEngine({
-    eventStore: store,
-    readStore: followed,
-    projections: [side.projection],
-    decodeEvent: side.decodeEvent,
-    batchSize: API_BATCH_SIZE,
-    logger: { log: () => undefined, warn: (message) => io.stderr.write(`${message}\n`) },
-  });
-  const head = await store.headPosition();
-  follower.start();
-  try {
-    await follower.waitForPosition(head, 24 * 3600_000);
-    await follower.settleDeferredWork(side.projection.name);
-  } finally {
-    await follower.stop();
+  const path = side.config.readDbPath;
+  const holder = liveHolder(path);
+  if (holder !== null) {
+    io.stderr.write(`${inUseMessage(path, holder, side.projection.name)}\n`);
+    return EXIT.CHECK_FAILED;
   }
-  const reference = new InMemoryReadStore();
-  const progress = rebuildProgress(io, `rebuild ${side.projection.name} (reference)`);
-  let replayed;
+  // The log first: a missing event store is said before any read-model file is touched.
+  const events = await eventStore();
+  const lock = holdReadModelLock(path, 'compare-read-models');
+  const live = SqliteReadStore.open({ path });
+  const scratch = SqliteReadStore.open({ path: ':memory:' });
   try {
-    replayed = await replayInto({
-      eventStore: store,
-      target: reference,
-      projection: side.projection,
-      decodeEvent: side.decodeEvent,
-      upTo: head,
-      batchSize: options.batchSize ?? EMBEDDED_REFERENCE_BATCH_SIZE,
-      onProgress: (update) => progress.update(update),
-    });
+    io.stderr.write(`Rebuilding ${side.projection.name} into a scratch copy up to the checkpoint of ${path}, then comparing.\n`);
+    const progress = rebuildProgress(io, `rebuild ${side.projection.name} (reference)`);
+    let result: VerifyResult;
+    try {
+      result = await verifyProjection({
+        eventStore: events,
+        live,
+        scratch,
+        projection: side.projection,
+        decodeEvent: side.decodeEvent,
+        batchSize: options.batchSize ?? 500,
+        maxDifferences: options.maxDifferences,
+        onProgress: (update) => progress.update(update),
+      });
+    } finally {
+      progress.stop();
+    }
+    return report(io, side, result, { ...options, where: path, counts: await documentCounts(live, side.collections) });
   } finally {
-    progress.stop();
+    lock.release();
+    await Promise.all([live.close(), scratch.close()]);
   }
-  const comparison = await compareReadModels(reference, followed, side.collections, { maxDifferences: options.maxDifferences });
-  return report(io, side, { ...comparison, projection: side.projection.name, position: head, settled: true, attempts: 1, eventsReplayed: replayed.eventsProcessed }, { ...options, where: 'memory' });
+}
+
+async function documentCounts(store: ReadStore, collections: readonly string[]): Promise<string> {
+  const counts: string[] = [];
+  for (const collection of collections) counts.push(`${collection} ${await store.count(collection)}`);
+  return counts.join(', ');
 }
 
 function report(
   io: CliIo,
   side: CliReadSide,
   result: VerifyResult,
-  options: { json: boolean; where: string; kept?: string | undefined },
+  options: { json: boolean; where: string; kept?: string | undefined; counts?: string },
 ): ExitCode {
   if (options.json) {
     io.stdout.write(`${JSON.stringify(result)}\n`);
     return result.equal ? EXIT.OK : EXIT.CHECK_FAILED;
   }
-  const compared = `${result.documentsCompared} documents in ${side.collections.length} collections at position ${result.position}`;
+  const compared =
+    `${result.documentsCompared} documents in ${side.collections.length} collections at position ${result.position}` +
+    (options.counts === undefined ? '' : ` (live: ${options.counts})`);
   if (result.equal) {
     io.stdout.write(`EQUAL: the live copy of ${result.projection} (${options.where}) equals a rebuild from ${result.eventsReplayed} events: ${compared}.\n`);
     return EXIT.OK;

@@ -4,18 +4,19 @@ import { stat } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { SingleBar } from 'cli-progress';
 import { CommandExecutor } from '@qms/command-handling';
-import { DELIVERY_COMMAND_ROLES } from '@qms/delivery-domain';
+import { CSV_ENCODINGS, csvEncodingOf, DELIVERY_COMMAND_ROLES } from '@qms/delivery-domain';
 import { type Actor, NotFoundError } from '@qms/domain-kernel';
 import { defaultEventCatalogue } from '@qms/event-catalogue';
 import { ApiKeyAuthenticator } from '../../../api/src/auth/api-key.authenticator';
 import { loadAppConfig } from '../../../api/src/config/app-config';
-import { deliveryPolicyFrom } from '../../../api/src/config/delivery-policy';
 import {
   type DeliveryImportMode,
   type DeliveryImportProgress,
   type DeliveryImportReport,
   DeliveryImporter,
 } from '../../../api/src/deliveries/delivery-importer';
+import { RecordDeliveryBatchHandler } from '../../../api/src/deliveries/delivery.handlers';
+import { deliveryImportSettings } from '../../../api/src/deliveries/import-settings';
 import type { CliIo } from '../cli-io';
 import { EXIT, UsageError } from '../exit-codes';
 import type { CliCommand } from './command';
@@ -27,10 +28,11 @@ import type { CliCommand } from './command';
  */
 export const importDeliveriesCommand: CliCommand = {
   name: 'import-deliveries',
+  appendsEvents: true,
   summary:
     'Import deliveries from an ERP CSV export (all-or-nothing unless --good-rows; --validate writes nothing)',
   usage:
-    '<file.csv> [--validate | --good-rows] [--api-key <key>] [--json]   (or QMS_API_KEY; development defaults to dev-sales)',
+    '<file.csv> [--validate | --good-rows] [--encoding utf-8|gb18030|gbk] [--api-key <key>] [--json]   (or QMS_API_KEY; development defaults to dev-sales)',
   async run(args, { io, eventStore }) {
     const { values, positionals } = parseArgs({
       args: [...args],
@@ -38,6 +40,7 @@ export const importDeliveriesCommand: CliCommand = {
         validate: { type: 'boolean', default: false },
         'good-rows': { type: 'boolean', default: false },
         'api-key': { type: 'string' },
+        encoding: { type: 'string' },
         json: { type: 'boolean', default: false },
       },
       strict: true,
@@ -53,6 +56,10 @@ export const importDeliveriesCommand: CliCommand = {
         ? 'good-rows'
         : 'all-or-nothing';
 
+    const encoding = csvEncodingOf(values.encoding);
+    if (encoding === undefined)
+      throw new UsageError(`--encoding ${values.encoding ?? ''} is not one of ${CSV_ENCODINGS.join(', ')} (Chinese Excel saves gb18030).`);
+
     const config = loadAppConfig(io.env);
     const actor = authenticate(values['api-key'] ?? io.env['QMS_API_KEY'], config);
     const size = await stat(file).then(
@@ -62,12 +69,14 @@ export const importDeliveriesCommand: CliCommand = {
       },
     );
     const store = await eventStore();
+    const executor = new CommandExecutor(store, defaultEventCatalogue());
+    // The API's handler for a batch, called without the bus: the CLI runs no Nest container.
+    const batchHandler = new RecordDeliveryBatchHandler(executor);
     const importer = new DeliveryImporter(
-      new CommandExecutor(store, defaultEventCatalogue()),
+      executor,
+      { execute: (command) => batchHandler.execute(command) },
       () => new Date(),
-      {
-        delimiter: deliveryPolicyFrom(config).csvDelimiter,
-      },
+      deliveryImportSettings(config),
     );
     const progress = rowsProgress(io, size);
     const started = performance.now();
@@ -76,6 +85,7 @@ export const importDeliveriesCommand: CliCommand = {
     try {
       report = await importer.import(() => createReadStream(file), {
         mode,
+        encoding,
         metadata: { actor, correlationId, causationId: correlationId },
         onProgress: (update) => progress.update(update),
       });

@@ -5,6 +5,7 @@ import { defaultEventCatalogue } from '@qms/event-catalogue';
 import type { EventStore, RecordedEvent } from '@qms/event-store';
 import {
   collectionsOf,
+  type Projection,
   ProjectionEngine,
   readModelChecksum,
   RebuildInterruptedError,
@@ -12,10 +13,11 @@ import {
   type RebuildProgress,
   type RebuildResult,
 } from '@qms/projection-engine';
-import { InMemoryReadStore, MongoReadStore, type ReadStore } from '@qms/read-store';
-import { createQualityReportingProjection, isMonthKey, monthsBetween, QUALITY_REPORTING_PROJECTION } from '@qms/reporting';
+import { MongoReadStore, type ReadStore, SqliteReadStore } from '@qms/read-store';
+import { createReportingProjections, isMonthKey, MONTHLY_REPORT_PROJECTION, type MonthlyReportMaterializer, monthsBetween, REPORTING_PROJECTION_NAMES } from '@qms/reporting';
 import { type AppConfig, loadAppConfig } from '../../../api/src/config/app-config';
 import { deadlinePolicyFrom } from '../../../api/src/config/domain-policy';
+import { holdReadModelLock, liveHolder, type ReadModelLock } from '../../../api/src/read-side/read-model-lock';
 import { reportingConfigFrom } from '../../../api/src/read-side/reporting-config.provider';
 import type { CliIo } from '../cli-io';
 import { EXIT, type ExitCode, UsageError } from '../exit-codes';
@@ -26,39 +28,43 @@ import type { CliCommand, CliContext } from './command';
 // The read side as the API wires it, for the replay commands (rebuild, compare-read-models).
 // ---------------------------------------------------------------------------------------------
 
-export type ReportingProjection = ReturnType<typeof createQualityReportingProjection>;
-
 export interface CliReadSide {
   readonly config: AppConfig;
-  readonly projection: ReportingProjection;
+  readonly projection: Projection<DomainEvent>;
+  /** The monthly report's, for a month range (`--months`). */
+  readonly materializer: MonthlyReportMaterializer;
   readonly collections: readonly string[];
   readonly decodeEvent: (recorded: RecordedEvent) => DomainEvent;
   /** The API's MongoDB read store (MONGO_URL), or undefined on the embedded default. */
   openMongo(collectionPrefix?: string): MongoReadStore | undefined;
 }
 
+export const PROJECTION_NAMES_TEXT = REPORTING_PROJECTION_NAMES.join(', ');
+
+/** `--projection` is required: each read model is rebuilt and compared on its own. */
+export function projectionOption(name: string | undefined): string {
+  if (name === undefined) throw new UsageError(`Name the read model with --projection <name>: ${PROJECTION_NAMES_TEXT}.`);
+  return name;
+}
+
 export function readSideOf(env: CliIo['env'], name: string): CliReadSide {
   const config = loadAppConfig(env);
-  if (name !== QUALITY_REPORTING_PROJECTION) {
-    throw new NotFoundError(`No projection named ${name}; the projections are: ${QUALITY_REPORTING_PROJECTION}`);
-  }
-  const projection = createQualityReportingProjection(reportingConfigFrom(config, deadlinePolicyFrom(config)));
+  const reporting = createReportingProjections(reportingConfigFrom(config, deadlinePolicyFrom(config)));
+  const projection = reporting.byName(name);
+  if (projection === undefined) throw new NotFoundError(`No projection named ${name}; the projections are: ${PROJECTION_NAMES_TEXT}`);
   const catalogue = defaultEventCatalogue();
   return {
     config,
     projection,
+    materializer: reporting.materializer,
     collections: collectionsOf(projection).map((collection) => collection.name),
     decodeEvent: (recorded) => catalogue.decode(recorded),
     openMongo: (collectionPrefix) =>
       config.mongoUrl === undefined
         ? undefined
-        : MongoReadStore.create({ url: config.mongoUrl, dbName: config.mongoDatabase, ...(collectionPrefix === undefined ? {} : { collectionPrefix }) }),
+        : MongoReadStore.create({ url: config.mongoUrl, dbName: config.mongoDatabase, compatibility: config.mongoCompatibility, ...(collectionPrefix === undefined ? {} : { collectionPrefix }) }),
   };
 }
-
-export const EMBEDDED_NOTE =
-  'The embedded read models live in the API process and are rebuilt from the events at every start; ' +
-  'POST /admin/projections/<name>/rebuild rebuilds them live, without downtime.';
 
 export function positiveInteger(text: string | undefined, option: string, fallback: number): number {
   if (text === undefined) return fallback;
@@ -164,13 +170,13 @@ const RESUME_HINT = 'the shadow collections and their checkpoint are kept: run t
  */
 export const rebuildCommand: CliCommand = {
   name: 'rebuild',
-  summary: 'Rebuild a projection from the first event into shadow collections and swap them in (MongoDB), or a month range of the monthly report',
-  usage: `[--projection <name>] [--months YYYY-MM..YYYY-MM] [--batch-size <n>] [--json]   (projection default ${QUALITY_REPORTING_PROJECTION})`,
+  summary: 'Rebuild a read model from the first event into shadow collections and swap them in (the READ_DB_PATH file or MongoDB), or a month range of the monthly report',
+  usage: `--projection <name> [--batch-size <n>] [--json] | --months YYYY-MM..YYYY-MM [--json]   (projections: ${REPORTING_PROJECTION_NAMES.join(', ')})`,
   async run(args, context) {
     const { values } = parseArgs({
       args: [...args],
       options: {
-        projection: { type: 'string', default: QUALITY_REPORTING_PROJECTION },
+        projection: { type: 'string' },
         months: { type: 'string' },
         'batch-size': { type: 'string' },
         json: { type: 'boolean', default: false },
@@ -180,7 +186,10 @@ export const rebuildCommand: CliCommand = {
     });
     const months = values.months === undefined ? undefined : monthRange(values.months);
     const batchSize = positiveInteger(values['batch-size'], '--batch-size', 500);
-    const side = readSideOf(context.io.env, values.projection);
+    const side = readSideOf(context.io.env, months === undefined ? projectionOption(values.projection) : (values.projection ?? MONTHLY_REPORT_PROJECTION));
+    if (months !== undefined && side.projection.name !== MONTHLY_REPORT_PROJECTION) {
+      throw new UsageError(`--months recomputes months of the monthly report: use it with --projection ${MONTHLY_REPORT_PROJECTION} or alone.`);
+    }
     const mongo = side.openMongo();
     if (mongo === undefined) return embedded(context, side, { months, batchSize, json: values.json });
     try {
@@ -259,7 +268,7 @@ async function rebuildMonthsInMongo(
   const started = performance.now();
   let count: number;
   try {
-    count = await side.projection.materializer.rebuildMonths(mongo, range.from, range.to, (month, done, all) => progress.update(done, all, month));
+    count = await side.materializer.rebuildMonths(mongo, range.from, range.to, (month, done, all) => progress.update(done, all, month));
   } finally {
     progress.stop();
   }
@@ -272,37 +281,70 @@ async function rebuildMonthsInMongo(
   return EXIT.OK;
 }
 
-/** No MONGO_URL: nothing outside the API to rebuild; a rebuild in memory still measures the log. */
+/**
+ * No MONGO_URL: the embedded read-model file (READ_DB_PATH) the API serves, rebuilt in place
+ * (shadow collections swapped in) — refused while an API or a projector writes it.
+ */
 async function embedded(
   { io, eventStore }: CliContext,
   side: CliReadSide,
   options: { months: { from: string; to: string } | undefined; batchSize: number; json: boolean },
 ): Promise<ExitCode> {
-  if (options.months !== undefined) {
-    io.stdout.write(
-      `${EMBEDDED_NOTE} A month range of the report is recomputed there too: POST /admin/projections/monthly-report/rebuild?from=${options.months.from}&to=${options.months.to}\n`,
-    );
-    return EXIT.OK;
-  }
-  if (!options.json) io.stdout.write(`${EMBEDDED_NOTE} Rebuilding into a fresh in-memory store to measure it:\n`);
-  const memory = new InMemoryReadStore();
-  const store = await eventStore();
-  let result;
-  try {
-    result = await runRebuild(io, { eventStore: store, readStore: memory, side, batchSize: options.batchSize, label: `rebuild ${side.projection.name} (in memory)` });
-  } catch (error) {
-    if (!(error instanceof RebuildStopped)) throw error;
-    io.stderr.write(`${error.message}.\n`);
+  const path = side.config.readDbPath;
+  const holder = liveHolder(path);
+  if (holder !== null) {
+    io.stderr.write(`${inUseMessage(path, holder, side.projection.name)}\n`);
     return EXIT.CHECK_FAILED;
   }
-  const checksum = await readModelChecksum(memory, side.collections);
-  if (options.json) {
-    io.stdout.write(`${JSON.stringify({ ...result, store: 'memory', eventsPerSecond: rate(result.eventsProcessed, result.durationMs), ...checksum })}\n`);
-  } else {
-    io.stdout.write(
-      `Rebuilt ${side.projection.name} in memory: ${result.eventsProcessed} events up to position ${result.position} in ${(result.durationMs / 1000).toFixed(1)} s ` +
-        `(${rate(result.eventsProcessed, result.durationMs)} events/s); ${checksum.documents} documents, checksum sha256:${checksum.checksum}.\n`,
-    );
+  // The log first: a missing event store is said before any read-model file is touched.
+  const events = options.months === undefined ? await eventStore() : undefined;
+  const lock = holdReadModelLock(path, 'rebuild');
+  const file = SqliteReadStore.open({ path });
+  try {
+    if (options.months !== undefined) {
+      const { from, to } = options.months;
+      const progress = startProgress(io, 'monthly report', 'month');
+      let count: number;
+      try {
+        count = await side.materializer.rebuildMonths(file, from, to, (month, done, all) => progress.update(done, all, month));
+      } finally {
+        progress.stop();
+      }
+      io.stdout.write(
+        options.json ? `${JSON.stringify({ from, to, months: count, path })}\n` : `Recomputed ${count} months of the monthly report (${from}..${to}) from the facts in ${path}.\n`,
+      );
+      return EXIT.OK;
+    }
+    let result;
+    try {
+      result = await runRebuild(io, { eventStore: events ?? (await eventStore()), readStore: file, side, batchSize: options.batchSize, label: `rebuild ${side.projection.name}` });
+    } catch (error) {
+      if (!(error instanceof RebuildStopped)) throw error;
+      io.stderr.write(`${error.message}; ${RESUME_HINT}\n`);
+      return EXIT.CHECK_FAILED;
+    }
+    const checksum = await readModelChecksum(file, side.collections);
+    const documents = Object.entries(checksum.perCollection).map(([collection, figures]) => `${collection} ${figures.documents}`);
+    if (options.json) {
+      io.stdout.write(`${JSON.stringify({ ...result, store: 'sqlite', path, eventsPerSecond: rate(result.eventsProcessed, result.durationMs), ...checksum })}\n`);
+    } else {
+      io.stdout.write(
+        `Rebuilt ${side.projection.name} in ${path}: ${result.eventsProcessed} events up to position ${result.position} in ${(result.durationMs / 1000).toFixed(1)} s ` +
+          `(${rate(result.eventsProcessed, result.durationMs)} events/s)${result.resumed ? `, resumed from position ${result.resumedFrom}` : ''}; ` +
+          `the rebuilt copy went live: ${checksum.documents} documents (${documents.join(', ')}), checksum sha256:${checksum.checksum}.\n`,
+      );
+    }
+    return EXIT.OK;
+  } finally {
+    lock.release();
+    await file.close();
   }
-  return EXIT.OK;
+}
+
+/** One line: who writes the file, and how to rebuild or compare instead. */
+export function inUseMessage(path: string, holder: ReadModelLock, projection: string): string {
+  return (
+    `The read models in ${path} are being written by ${holder.holder === 'api' ? 'an API' : `a ${holder.holder}`} (pid ${holder.pid} on ${holder.host}, since ${holder.since}): ` +
+    `rebuild through it (POST /admin/projections/${projection}/rebuild, GET /admin/projections/${projection}/verify) or stop it first.`
+  );
 }

@@ -1,12 +1,16 @@
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { type EventStore, SqliteEventStore } from '@qms/event-store';
 import { MongoClient } from 'mongodb';
 import { canonicalJson, collectionsOf, ProjectionEngine, readModelChecksum } from '@qms/projection-engine';
-import { InMemoryReadStore, MongoReadStore } from '@qms/read-store';
-import { createQualityReportingProjection, QUALITY_REPORTING_PROJECTION, resolveReportingConfig } from '@qms/reporting';
+import { MongoReadStore, SqliteReadStore } from '@qms/read-store';
+import { createMonthlyReportProjection, createReportingProjections, MONTHLY_REPORT_PROJECTION, resolveReportingConfig } from '@qms/reporting';
 import { defaultEventCatalogue } from '@qms/event-catalogue';
 import { historyFrom, seededAttempts } from '../../../../libs/reporting/src/reporting/__fixtures__/valid-history';
-import { describeWithMongo, uniqueTestName } from '../../../../libs/testing/src/ferretdb';
+import { describeWithMongo, mongoTestCompatibility, uniqueTestName } from '../../../../libs/testing/src/ferretdb';
+import { holdReadModelLock } from '../../../api/src/read-side/read-model-lock';
 import { runCli } from '../cli';
 import type { CliIo } from '../cli-io';
 import { EXIT } from '../exit-codes';
@@ -35,8 +39,14 @@ async function storeWithHistory(attempts = 600, seed = 11): Promise<{ store: Sql
   return { store, events: events.length, open };
 }
 
+/** The embedded read-model file of one spec: a fresh READ_DB_PATH in a temporary folder. */
+function embeddedEnv(): Record<string, string> {
+  return { READ_DB_PATH: join(mkdtempSync(join(tmpdir(), 'qms-cli-')), 'read-models.db') };
+}
+
 describe('rebuild (embedded default)', () => {
   let history: Awaited<ReturnType<typeof storeWithHistory>>;
+  const env = embeddedEnv();
   beforeAll(async () => {
     history = await storeWithHistory();
   });
@@ -44,47 +54,70 @@ describe('rebuild (embedded default)', () => {
     await history.store.close();
   });
 
-  it('says where the embedded read models are rebuilt, then rebuilds in memory with throughput and a checksum', async () => {
-    const io = capture();
-    expect(await runCli(['rebuild'], io, { openStore: history.open })).toBe(EXIT.OK);
-    const [note, result] = io.out().trim().split('\n');
-    expect(note).toContain('rebuilt from the events at every start');
-    expect(note).toContain('POST /admin/projections/<name>/rebuild');
-    expect(result).toMatch(new RegExp(`^Rebuilt quality_reporting in memory: ${history.events} events up to position \\d+ in [\\d.]+ s \\(\\d+ events/s\\); \\d+ documents, checksum sha256:[0-9a-f]{64}\\.$`));
+  it('rebuilds the read-model file in place, saying what went live: events, positions, documents per collection, checksum', async () => {
+    const io = capture(env);
+    expect(await runCli(['rebuild', '--projection', 'monthly_report'], io, { openStore: history.open })).toBe(EXIT.OK);
+    const result = io.out().trim();
+    expect(result).toMatch(
+      new RegExp(
+        `^Rebuilt monthly_report in ${env['READ_DB_PATH']}: ${history.events} events up to position \\d+ in [\\d.]+ s \\(\\d+ events/s\\); ` +
+          'the rebuilt copy went live: \\d+ documents \\(report_complaints \\d+, delivery_month_customer \\d+, returns \\d+, customer_notifications \\d+, report_surveys \\d+, monthly_report \\d+, monthly_report_customers \\d+, monthly_report_state \\d+\\), checksum sha256:[0-9a-f]{64}\\.$',
+      ),
+    );
 
     // The same checksum as an independent rebuild of the same log by the engine itself.
-    const projection = createQualityReportingProjection(resolveReportingConfig({ timeZone: 'Asia/Shanghai' }));
-    const memory = new InMemoryReadStore();
+    const projection = createMonthlyReportProjection(resolveReportingConfig({ timeZone: 'Asia/Shanghai' }));
+    const memory = SqliteReadStore.open({ path: ':memory:' });
     const catalogue = defaultEventCatalogue();
-    await new ProjectionEngine({ eventStore: history.store, readStore: memory, projections: [projection], decodeEvent: (recorded) => catalogue.decode(recorded) }).rebuild(QUALITY_REPORTING_PROJECTION);
+    await new ProjectionEngine({ eventStore: history.store, readStore: memory, projections: [projection], decodeEvent: (recorded) => catalogue.decode(recorded) }).rebuild(MONTHLY_REPORT_PROJECTION);
     const expected = await readModelChecksum(memory, collectionsOf(projection).map((collection) => collection.name));
-    expect(result).toContain(`${expected.documents} documents, checksum sha256:${expected.checksum}`);
+    expect(result).toContain(`${expected.documents} documents (`);
+    expect(result).toContain(`checksum sha256:${expected.checksum}`);
+    // The file holds it, with the checkpoint at the head of the log.
+    const file = SqliteReadStore.open({ path: env['READ_DB_PATH'] as string });
+    expect((await file.getCheckpoint(MONTHLY_REPORT_PROJECTION))?.position).toBe(await history.store.headPosition());
+    await file.close();
     // Progress went to stderr, with events, events/s and an ETA.
-    expect(io.err()).toMatch(/rebuild quality_reporting \(in memory\): position \d+\/\d+, \d+ events, \d+ events\/s, ETA/);
+    expect(io.err()).toMatch(/rebuild monthly_report: position \d+\/\d+, \d+ events, \d+ events\/s, ETA/);
   });
 
   it('answers --json with the figures', async () => {
-    const io = capture();
-    expect(await runCli(['rebuild', '--json', '--batch-size', '50'], io, { openStore: history.open })).toBe(EXIT.OK);
+    const io = capture(env);
+    expect(await runCli(['rebuild', '--projection', 'complaint_lists', '--json', '--batch-size', '50'], io, { openStore: history.open })).toBe(EXIT.OK);
     const result = JSON.parse(io.out()) as { eventsProcessed: number; store: string; checksum: string; perCollection: Record<string, unknown> };
-    expect(result).toMatchObject({ eventsProcessed: history.events, store: 'memory' });
-    expect(Object.keys(result.perCollection)).toContain('complaints');
+    expect(result).toMatchObject({ eventsProcessed: history.events, store: 'sqlite', path: env['READ_DB_PATH'] });
+    expect(Object.keys(result.perCollection)).toEqual(['complaints']);
   });
 
-  it('points a month range to the API on the embedded default', async () => {
-    const io = capture();
+  it('recomputes a month range of the report in the file', async () => {
+    const io = capture(env);
     expect(await runCli(['rebuild', '--months', '2025-02..2025-04'], io, { openStore: history.open })).toBe(EXIT.OK);
-    expect(io.out()).toContain('POST /admin/projections/monthly-report/rebuild?from=2025-02&to=2025-04');
+    expect(io.out()).toMatch(new RegExp(`^Recomputed \\d+ months of the monthly report \\(2025-02\\.\\.2025-04\\) from the facts in ${env['READ_DB_PATH']}\\.`));
   });
 
-  it('refuses a bad month range, an unknown projection and a bad batch size in one line', async () => {
+  it('refuses while an API writes the file, in one line saying what to do instead', async () => {
+    const lock = holdReadModelLock(env['READ_DB_PATH'] as string, 'api');
+    try {
+      for (const command of ['rebuild', 'compare-read-models']) {
+        const io = capture(env);
+        expect(await runCli([command, '--projection', 'complaint_lists'], io, { openStore: history.open })).toBe(EXIT.CHECK_FAILED);
+        expect(io.err()).toMatch(new RegExp(`^The read models in ${env['READ_DB_PATH']} are being written by an API \\(pid ${process.pid} on .+\\): rebuild through it \\(POST /admin/projections/complaint_lists/rebuild`));
+        expect(io.err().trim().split('\n')).toHaveLength(1);
+      }
+    } finally {
+      lock.release();
+    }
+  });
+
+  it('refuses a bad month range, an unknown or missing projection and a bad batch size in one line', async () => {
     for (const [args, code, message] of [
       [['--months', '2025-13'], EXIT.USAGE, /--months takes YYYY-MM\.\.YYYY-MM/],
       [['--months', '2025-05..2025-01'], EXIT.USAGE, /first month is after the last/],
-      [['--projection', 'nope'], EXIT.NOT_FOUND, /No projection named nope; the projections are: quality_reporting/],
-      [['--batch-size', '0'], EXIT.USAGE, /--batch-size takes a positive whole number/],
+      [['--projection', 'nope'], EXIT.NOT_FOUND, /No projection named nope; the projections are: complaint_lists, monthly_report, satisfaction_summary/],
+      [[], EXIT.USAGE, /Name the read model with --projection <name>: complaint_lists, monthly_report, satisfaction_summary/],
+      [['--projection', 'complaint_lists', '--batch-size', '0'], EXIT.USAGE, /--batch-size takes a positive whole number/],
     ] as const) {
-      const io = capture();
+      const io = capture(env);
       expect(await runCli(['rebuild', ...args], io, { openStore: history.open })).toBe(code);
       expect(io.err()).toMatch(message);
       expect(io.err().trim().split('\n')).toHaveLength(1);
@@ -94,23 +127,43 @@ describe('rebuild (embedded default)', () => {
 
 describe('compare-read-models (embedded default)', () => {
   let history: Awaited<ReturnType<typeof storeWithHistory>>;
+  const env = embeddedEnv();
   beforeAll(async () => {
     history = await storeWithHistory(400, 5);
+    // The file as an API leaves it: every read model followed to the head of the log.
+    const file = SqliteReadStore.open({ path: env['READ_DB_PATH'] as string });
+    const catalogue = defaultEventCatalogue();
+    const api = new ProjectionEngine({
+      eventStore: history.store,
+      readStore: file,
+      projections: createReportingProjections(resolveReportingConfig({ timeZone: 'Asia/Shanghai' })).all,
+      decodeEvent: (recorded) => catalogue.decode(recorded),
+      batchSize: 500,
+    });
+    api.start();
+    expect(await api.waitForPosition(await history.store.headPosition(), 30_000)).toBe(true);
+    await api.settleDeferredWork('monthly_report');
+    await api.stop();
+    await file.close();
   });
   afterAll(async () => {
     await history.store.close();
   });
 
-  it('projects the log as the API does and compares it with a rebuild in the same batches: equal, exit 0', async () => {
-    const io = capture();
-    expect(await runCli(['compare-read-models', '--batch-size', '500'], io, { openStore: history.open })).toBe(EXIT.OK);
-    expect(io.out()).toMatch(new RegExp(`^EQUAL: the live copy of quality_reporting \\(memory\\) equals a rebuild from ${history.events} events: \\d+ documents in 8 collections at position \\d+\\.\\n$`));
-    expect(io.err()).toContain('GET /admin/projections/quality_reporting/verify');
+  it('compares the file with a rebuild up to its checkpoint and says what it compared: equal, exit 0', async () => {
+    const io = capture(env);
+    expect(await runCli(['compare-read-models', '--projection', 'monthly_report', '--batch-size', '100'], io, { openStore: history.open })).toBe(EXIT.OK);
+    expect(io.out()).toMatch(
+      new RegExp(
+        `^EQUAL: the live copy of monthly_report \\(${env['READ_DB_PATH']}\\) equals a rebuild from ${history.events} events: \\d+ documents in 8 collections at position \\d+ ` +
+          '\\(live: report_complaints \\d+, delivery_month_customer \\d+, returns \\d+, customer_notifications \\d+, report_surveys \\d+, monthly_report \\d+, monthly_report_customers \\d+, monthly_report_state \\d+\\)\\.\\n$',
+      ),
+    );
   });
 
   it('answers --json with the comparison', async () => {
-    const io = capture();
-    const code = await runCli(['compare-read-models', '--json', '--batch-size', '500'], io, { openStore: history.open });
+    const io = capture(env);
+    const code = await runCli(['compare-read-models', '--projection', 'satisfaction_summary', '--json', '--batch-size', '500'], io, { openStore: history.open });
     const result = JSON.parse(io.out()) as { equal: boolean; differences: unknown[]; eventsReplayed: number };
     expect(result).toMatchObject({ equal: true, differences: [], eventsReplayed: history.events });
     expect(code).toBe(EXIT.OK);
@@ -128,11 +181,12 @@ async function isFerretDb(url: string): Promise<boolean> {
 
 describeWithMongo('rebuild and compare-read-models on MongoDB', (url) => {
   const dbName = uniqueTestName('qms_cli_replay');
-  const env = { MONGO_URL: url, MONGO_DATABASE: dbName };
-  const projection = createQualityReportingProjection(resolveReportingConfig({ timeZone: 'Asia/Shanghai' }));
+  const compatibility = mongoTestCompatibility();
+  const env = { MONGO_URL: url, MONGO_DATABASE: dbName, MONGO_COMPATIBILITY: compatibility };
+  const reporting = createReportingProjections(resolveReportingConfig({ timeZone: 'Asia/Shanghai' }));
   const catalogue = defaultEventCatalogue();
   const engineOn = (store: EventStore, readStore: MongoReadStore, batchSize: number) =>
-    new ProjectionEngine({ eventStore: store, readStore, projections: [projection], decodeEvent: (recorded) => catalogue.decode(recorded), batchSize, retry: { initialDelayMs: 20, maxDelayMs: 100 } });
+    new ProjectionEngine({ eventStore: store, readStore, projections: reporting.all, decodeEvent: (recorded) => catalogue.decode(recorded), batchSize, retry: { initialDelayMs: 20, maxDelayMs: 100 } });
   let history: Awaited<ReturnType<typeof storeWithHistory>>;
   let live: MongoReadStore;
   let head = 0;
@@ -140,13 +194,13 @@ describeWithMongo('rebuild and compare-read-models on MongoDB', (url) => {
   beforeAll(async () => {
     history = await storeWithHistory(500, 3);
     head = await history.store.headPosition();
-    live = MongoReadStore.create({ url, dbName });
+    live = MongoReadStore.create({ url, dbName, compatibility });
     // What a running API has built: the log followed in its batches of 500.
     const api = engineOn(history.store, live, 500);
     api.start();
     expect(await api.waitForPosition(head, 30_000)).toBe(true);
     // A running API flushes its pending months once the log goes quiet.
-    await api.settleDeferredWork('quality_reporting');
+    await api.settleDeferredWork('monthly_report');
     await api.stop();
   });
   afterAll(async () => {
@@ -159,9 +213,9 @@ describeWithMongo('rebuild and compare-read-models on MongoDB', (url) => {
 
   it('finds the live copy equal to a rebuild, and drops the reference copy', async () => {
     const io = capture(env);
-    expect(await runCli(['compare-read-models'], io, { openStore: history.open })).toBe(EXIT.OK);
-    expect(io.out()).toMatch(new RegExp(`^EQUAL: the live copy of quality_reporting \\(MongoDB ${dbName}\\) equals a rebuild from ${history.events} events`));
-    const scratch = MongoReadStore.create({ url, dbName, collectionPrefix: 'verify__' });
+    expect(await runCli(['compare-read-models', '--projection', 'complaint_lists'], io, { openStore: history.open })).toBe(EXIT.OK);
+    expect(io.out()).toMatch(new RegExp(`^EQUAL: the live copy of complaint_lists \\(MongoDB ${dbName}\\) equals a rebuild from ${history.events} events`));
+    const scratch = MongoReadStore.create({ url, dbName, collectionPrefix: 'verify__', compatibility });
     expect(await scratch.count('complaints')).toBe(0);
     await scratch.close();
   });
@@ -172,9 +226,9 @@ describeWithMongo('rebuild and compare-read-models on MongoDB', (url) => {
     if (changed === undefined || removed === undefined) throw new Error('the history has too few complaints');
     await live.bulkWrite('complaints', { upserts: [{ ...changed, status: 'tampered' }, { _id: 'CC-1999-0001', status: 'closed' }], deletes: [removed._id] });
     const io = capture(env);
-    expect(await runCli(['compare-read-models'], io, { openStore: history.open })).toBe(EXIT.CHECK_FAILED);
+    expect(await runCli(['compare-read-models', '--projection', 'complaint_lists'], io, { openStore: history.open })).toBe(EXIT.CHECK_FAILED);
     const lines = io.out().trim().split('\n');
-    expect(lines[0]).toMatch(/^DIFFERENT: 3 differences between the live copy of quality_reporting/);
+    expect(lines[0]).toMatch(/^DIFFERENT: 3 differences between the live copy of complaint_lists/);
     expect(lines).toEqual(
       expect.arrayContaining([
         `  changed complaints/${changed._id} at status (differs)`,
@@ -187,35 +241,35 @@ describeWithMongo('rebuild and compare-read-models on MongoDB', (url) => {
 
   it('rebuilds into shadow collections while the live ones keep serving, swaps them in, and repairs them', async () => {
     const expected = await live.count('complaints');
-    const reader = MongoReadStore.create({ url, dbName });
+    const reader = MongoReadStore.create({ url, dbName, compatibility });
     let reading = true;
     const wrongReads: number[] = [];
     let reads = 0;
     const reads_ = (async () => {
       while (reading) {
         // Outside the swap's instant (its marker stored) the list is whole, old copy or new.
-        const before = await reader.getCheckpoint('quality_reporting__swap');
+        const before = await reader.getCheckpoint('complaint_lists__swap');
         const page = await reader.find('complaints', { limit: 1000 });
-        const after = await reader.getCheckpoint('quality_reporting__swap');
+        const after = await reader.getCheckpoint('complaint_lists__swap');
         reads++;
         if (before === null && after === null && page.items.length !== expected) wrongReads.push(page.items.length);
       }
     })();
     const io = capture(env);
     try {
-      expect(await runCli(['rebuild', '--batch-size', '60'], io, { openStore: history.open })).toBe(EXIT.OK);
+      expect(await runCli(['rebuild', '--projection', 'complaint_lists', '--batch-size', '60'], io, { openStore: history.open })).toBe(EXIT.OK);
     } finally {
       reading = false;
       await reads_;
       await reader.close();
     }
     expect(io.err()).toContain('into shadow collections (<collection>__rebuild)');
-    expect(io.out()).toMatch(new RegExp(`^Rebuilt quality_reporting in MongoDB ${dbName}: ${history.events} events in [\\d.]+ s \\(\\d+ events/s\\); the rebuilt copy went live at position ${head}\\.`));
+    expect(io.out()).toMatch(new RegExp(`^Rebuilt complaint_lists in MongoDB ${dbName}: ${history.events} events in [\\d.]+ s \\(\\d+ events/s\\); the rebuilt copy went live at position ${head}\\.`));
     expect(reads).toBeGreaterThan(0);
     expect(wrongReads).toEqual([]);
     // In the rebuild's batches: the stored monthly report still depends on them (see the determinism spec).
     const check = capture(env);
-    expect(await runCli(['compare-read-models', '--batch-size', '60'], check, { openStore: history.open })).toBe(EXIT.OK);
+    expect(await runCli(['compare-read-models', '--projection', 'complaint_lists', '--batch-size', '60'], check, { openStore: history.open })).toBe(EXIT.OK);
   });
 
   it('resumes a rebuild that was stopped, from its shadow checkpoint', async () => {
@@ -226,14 +280,14 @@ describeWithMongo('rebuild and compare-read-models on MongoDB', (url) => {
     }
     const first = engineOn(history.store, live, 50);
     let pages = 0;
-    await expect(first.rebuild('quality_reporting', { onProgress: (update) => update.phase === 'replaying' && ++pages === 3 && void first.stop() })).rejects.toThrow(/interrupted/);
-    const saved = await live.getCheckpoint('quality_reporting__rebuild');
+    await expect(first.rebuild('monthly_report', { onProgress: (update) => update.phase === 'replaying' && ++pages === 3 && void first.stop() })).rejects.toThrow(/interrupted/);
+    const saved = await live.getCheckpoint('monthly_report__rebuild');
     expect(saved?.position).toBeGreaterThan(0);
     const io = capture(env);
-    expect(await runCli(['rebuild', '--batch-size', '50'], io, { openStore: history.open })).toBe(EXIT.OK);
-    expect(io.err()).toContain(`Resuming the rebuild of quality_reporting that stopped at position ${saved?.position}`);
+    expect(await runCli(['rebuild', '--projection', 'monthly_report', '--batch-size', '50'], io, { openStore: history.open })).toBe(EXIT.OK);
+    expect(io.err()).toContain(`Resuming the rebuild of monthly_report that stopped at position ${saved?.position}`);
     expect(io.out()).toContain(`resumed from position ${saved?.position}`);
-    expect(await live.getCheckpoint('quality_reporting__rebuild')).toBeNull();
+    expect(await live.getCheckpoint('monthly_report__rebuild')).toBeNull();
   });
 
   it('recomputes a month range of the monthly report from the facts', async () => {
@@ -247,7 +301,7 @@ describeWithMongo('rebuild and compare-read-models on MongoDB', (url) => {
     expect(io.out()).toMatch(new RegExp(`^Recomputed 3 months of the monthly report \\(${from}\\.\\.${to}\\) from the facts in MongoDB ${dbName}`));
     expect(io.err()).toMatch(/monthly report: month 3\/3/);
     // The month's document is its total; its customer sections are documents of their own.
-    const { customers, ...head } = await projection.materializer.compute(live, from);
+    const { customers, ...head } = await reporting.materializer.compute(live, from);
     expect(canonicalJson(await live.get('monthly_report', from))).toBe(canonicalJson(head));
     const sections = (await live.find<{ _id: string; month: string }>('monthly_report_customers', { filter: { month: { eq: from } } })).items;
     expect(canonicalJson(sections)).toBe(canonicalJson(customers.map((section) => ({ _id: `${from}/${section.customerId}`, month: from, ...section }))));

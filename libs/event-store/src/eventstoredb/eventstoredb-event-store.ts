@@ -1,9 +1,7 @@
 import type {
   AllStreamRecordedEvent,
   AppendResult as ClientAppendResult,
-  Position,
   ReadPosition,
-  ResolvedEvent,
 } from '@eventstore/db-client';
 import {
   BACKWARDS,
@@ -22,10 +20,11 @@ import {
   assertValidStreamId,
   oneLine,
 } from '../append-validation';
-import { WrongExpectedVersionError } from '../errors';
+import { AppendInterruptedError, WriteNotStoredError, WrongExpectedVersionError } from '../errors';
 import type {
   AllSubscription,
   AppendResult,
+  AppendToStreamsOptions,
   EventStore,
   EventToAppend,
   ExpectedRevision,
@@ -39,7 +38,7 @@ import type {
 import { toStoreError } from './eventstoredb-errors';
 import {
   allStreamPosition,
-  commitPositionOf,
+  appendPosition,
   isSystemEvent,
   toClientExpectedRevision,
   toEventData,
@@ -51,7 +50,6 @@ import { EventStoreDbAllSubscription } from './eventstoredb-subscription';
 /** $all is read in pages of this size; system events are dropped after reading, so pages may shrink. */
 const READ_ALL_PAGE = 1000;
 const HEALTH_CHECK_DEADLINE_MS = 3000;
-const APPEND_CONCURRENCY = 32;
 
 /** The production event store: the same port over EventStoreDB's gRPC client. */
 export class EventStoreDbEventStore implements EventStore {
@@ -84,6 +82,11 @@ export class EventStoreDbEventStore implements EventStore {
     assertValidAppend(streamId, events, expected);
     let result: ClientAppendResult;
     try {
+      // A retried append (same event ids, same expected revision) is answered by the server as the
+      // earlier one, without writing again: we rely on its idempotent writes by event id, which hold
+      // while the earlier write is in the server's recent-write cache or the expected revision is
+      // exact (https://developers.eventstore.com/clients/grpc/appending-events.html#duplicate-event-ids);
+      // the contract suite's retry tests check it against a real server.
       result = await this.client.appendToStream(streamId, events.map(toEventData), {
         expectedRevision: toClientExpectedRevision(expected),
       });
@@ -102,38 +105,38 @@ export class EventStoreDbEventStore implements EventStore {
       // Only with throwOnAppendFailure=false in the URL, whose reported revision is unreliable.
       throw new WrongExpectedVersionError(streamId, expected, await this.currentRevision(streamId));
     }
-    const nextExpectedRevision = Number(result.nextExpectedRevision);
-    const position = await this.positionOfRevision(
-      streamId,
-      result.nextExpectedRevision,
-      result.position,
-      events,
-    );
-    return { nextExpectedRevision, position };
+    return { nextExpectedRevision: Number(result.nextExpectedRevision), position: appendPosition(streamId, result.position) };
   }
 
   /**
-   * EventStoreDB 24 has no multi-stream append over gRPC, so the writes go as separate appends,
-   * a bounded number in flight at once (the client multiplexes them over one connection).
+   * EventStoreDB has no multi-stream transaction in client 6.x, so the writes go one after the
+   * other, in order, each awaited before the next: whatever a crash or a failure interrupts, the
+   * stored writes are a prefix of the batch (the allocator's "N exists when N + 1 does" and the
+   * claim-before-record order of an Idempotency-Key rely on that). A unit (`withPrevious`) is
+   * therefore not atomic here: its earlier writes stay when a later one is refused. A failure
+   * other than a refusal rejects with AppendInterruptedError, which lists the outcomes so far.
    */
-  async appendToStreams(writes: readonly StreamWrite[]): Promise<StreamWriteOutcome[]> {
+  async appendToStreams(writes: readonly StreamWrite[], options: AppendToStreamsOptions = {}): Promise<StreamWriteOutcome[]> {
     for (const write of writes) assertValidAppend(write.streamId, write.events, write.expectedRevision ?? 'any');
     const outcomes: StreamWriteOutcome[] = [];
-    let next = 0;
-    const worker = async (): Promise<void> => {
-      while (next < writes.length) {
-        const index = next++;
-        const write = writes[index]!;
-        try {
-          const result = await this.appendToStream(write.streamId, write.events, { expectedRevision: write.expectedRevision ?? 'any' });
-          outcomes[index] = { ok: true, result };
-        } catch (error) {
-          if (!(error instanceof ConcurrencyError)) throw error;
-          outcomes[index] = { ok: false, error };
-        }
+    let skipUnit = false;
+    let stopped = false;
+    for (const write of writes) {
+      if (write.withPrevious !== true) skipUnit = false;
+      if (stopped || skipUnit) {
+        outcomes.push({ ok: false, error: new WriteNotStoredError(write.streamId, stopped ? 'an earlier write of this batch was refused' : 'the write it belongs with was refused') });
+        continue;
       }
-    };
-    await Promise.all(Array.from({ length: Math.min(APPEND_CONCURRENCY, writes.length) }, worker));
+      try {
+        const result = await this.appendToStream(write.streamId, write.events, { expectedRevision: write.expectedRevision ?? 'any' });
+        outcomes.push({ ok: true, result });
+      } catch (error) {
+        if (!(error instanceof ConcurrencyError)) throw new AppendInterruptedError([...outcomes], write.streamId, error);
+        outcomes.push({ ok: false, error });
+        skipUnit = true;
+        stopped = options.stopAtRefusal === true;
+      }
+    }
     return outcomes;
   }
 
@@ -253,49 +256,6 @@ export class EventStoreDbEventStore implements EventStore {
       throw this.storeError(error);
     }
     return events;
-  }
-
-  /**
-   * The append's own position is not the last event's: the server reports the position of the
-   * write (its first record) or, for an idempotent retry, of the earlier write. The last event,
-   * read back by revision, carries its own position (servers 22.6+); older servers get a scan of
-   * $all from the reported position.
-   */
-  private async positionOfRevision(
-    streamId: string,
-    revision: bigint,
-    reported: Position | undefined,
-    events: readonly EventToAppend[],
-  ): Promise<number> {
-    const [last] = await this.readStreamRaw(streamId, revision);
-    const own = last?.event?.position?.commit ?? 0n;
-    if (own > 0n) return Number(own);
-    if (last?.commitPosition !== undefined && last.commitPosition > 0n) return Number(last.commitPosition);
-    if (reported === undefined) {
-      throw new Error(
-        `EventStoreDB did not report where the append to ${streamId} landed; version 22.6 or later is required.`,
-      );
-    }
-    const lastId = events[events.length - 1]!.id;
-    const scanned = await this.readAllPage(reported, events.length, FORWARDS);
-    const found = scanned.find((event) => event.id === lastId);
-    return commitPositionOf(found?.position ?? reported);
-  }
-
-  private async readStreamRaw(streamId: string, revision: bigint): Promise<ResolvedEvent[]> {
-    try {
-      const events: ResolvedEvent[] = [];
-      for await (const resolved of this.client.readStream(streamId, {
-        fromRevision: revision,
-        maxCount: 1,
-      })) {
-        events.push(resolved);
-      }
-      return events;
-    } catch (error) {
-      if (error instanceof StreamNotFoundError) return [];
-      throw this.storeError(error);
-    }
   }
 
   private async currentRevision(streamId: string): Promise<number | 'no_stream'> {

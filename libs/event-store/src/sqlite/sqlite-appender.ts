@@ -72,18 +72,23 @@ export class SqliteAppender {
       this.recordedAt = new Date().toISOString();
       return this.appendLocked(write);
     }).immediate;
+    // Writes that stand or fall together run in one savepoint: a refusal rolls back all of them.
+    const appendUnit = db.transaction((writes: readonly SerializedWrite[], refusedAt: { index: number }) =>
+      writes.map((write, index) => {
+        refusedAt.index = index;
+        return this.appendLocked(write);
+      }),
+    );
     // Most writes are refused, if at all, before their first insert (a wrong revision, a replay),
     // or at it, which SQLite rolls back alone: such a group needs no savepoint per write.
     this.appendGroup = db.transaction((requests: readonly (readonly SerializedWrite[])[]) => {
       this.recordedAt = new Date().toISOString();
-      return requests.map((writes) =>
-        writes.map((write) => refusalAsOutcome(() => this.appendLocked(write))),
-      );
+      return requests.map((writes) => this.appendRequest(writes, (write) => this.appendLocked(write), appendUnit));
     }).immediate;
     // Nested, `append` runs in a savepoint: a refused write rolls back alone.
     this.appendGroupIsolated = db.transaction((requests: readonly (readonly SerializedWrite[])[]) => {
       this.recordedAt = new Date().toISOString();
-      return requests.map((writes) => writes.map((write) => refusalAsOutcome(() => append(write))));
+      return requests.map((writes) => this.appendRequest(writes, append, appendUnit));
     }).immediate;
   }
 
@@ -106,6 +111,48 @@ export class SqliteAppender {
       this.unguarded = false;
     }
     return this.appendGroupIsolated(requests);
+  }
+
+  /**
+   * One request's writes in order, unit by unit (a write and those `withPrevious` after it); a
+   * refused unit with `stopAtRefusal` leaves the request's later writes unattempted.
+   */
+  private appendRequest(
+    writes: readonly SerializedWrite[],
+    appendOne: (write: SerializedWrite) => AppendResult,
+    appendUnit: (writes: readonly SerializedWrite[], refusedAt: { index: number }) => AppendResult[],
+  ): WriteOutcome[] {
+    const outcomes: WriteOutcome[] = [];
+    let stopped = false;
+    for (let start = 0; start < writes.length; ) {
+      let end = start + 1;
+      while (end < writes.length && writes[end]!.withPrevious === true) end += 1;
+      const unit = writes.slice(start, end);
+      start = end;
+      if (stopped) {
+        outcomes.push(...unit.map((write) => notStored(write, 'an earlier write of this batch was refused')));
+        continue;
+      }
+      if (unit.length === 1) {
+        const outcome = refusalAsOutcome(() => appendOne(unit[0]!));
+        outcomes.push(outcome);
+        stopped = !outcome.ok && unit[0]!.stopAtRefusal === true;
+        continue;
+      }
+      const refusedAt = { index: 0 };
+      try {
+        outcomes.push(...appendUnit(unit, refusedAt).map((result): WriteOutcome => ({ ok: true, result })));
+      } catch (error) {
+        if (!(error instanceof AppendRefused)) throw error;
+        outcomes.push(
+          ...unit.map((write, index): WriteOutcome =>
+            index === refusedAt.index ? { ok: false, conflict: error.conflict } : notStored(write, `the write to ${unit[refusedAt.index]!.streamId} it belongs with was refused`),
+          ),
+        );
+        stopped = unit.some((write) => write.stopAtRefusal === true);
+      }
+    }
+    return outcomes;
   }
 
   /** EventStoreDB's decision table: write, replay an identical earlier append, or refuse. */
@@ -196,6 +243,10 @@ function refusalAsOutcome(append: () => AppendResult): WriteOutcome {
     if (error instanceof AppendRefused) return { ok: false, conflict: error.conflict };
     throw error;
   }
+}
+
+function notStored(write: SerializedWrite, detail: string): WriteOutcome {
+  return { ok: false, conflict: { kind: 'not_stored', streamId: write.streamId, detail } };
 }
 
 function idempotencyConflict(streamId: string, detail: string): AppendRefused {

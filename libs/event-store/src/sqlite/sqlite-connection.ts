@@ -29,12 +29,15 @@ const SCHEMA_V1 = `
   );
 `;
 
-/** Opens (creating if needed) the event-store file with the store's pragmas; raw driver errors. */
-export function connectEventDatabase(path: string): Database.Database {
+/**
+ * Opens the event-store file with the store's pragmas, creating it (and its folder) unless
+ * `mustExist`; raw driver errors.
+ */
+export function connectEventDatabase(path: string, mustExist = false): Database.Database {
   let db: Database.Database | undefined;
   try {
-    if (path !== IN_MEMORY) mkdirSync(dirname(resolve(path)), { recursive: true });
-    db = new Database(path);
+    if (path !== IN_MEMORY && !mustExist) mkdirSync(dirname(resolve(path)), { recursive: true });
+    db = new Database(path, { fileMustExist: mustExist && path !== IN_MEMORY });
     db.pragma('journal_mode = WAL');
     // FULL: an acknowledged append survives a power cut, not only a process crash.
     db.pragma('synchronous = FULL');

@@ -9,6 +9,7 @@ import {
 import type {
   AllSubscription,
   AppendResult,
+  AppendToStreamsOptions,
   EventStore,
   EventToAppend,
   ExpectedRevision,
@@ -45,6 +46,8 @@ export interface SqliteEventStoreOptions {
    * without `@swc/core`).
    */
   readonly writer?: SqliteWriterKind;
+  /** Refuse to open a file that does not exist instead of creating it (read-only tools). */
+  readonly mustExist?: boolean;
 }
 
 export type SqliteWriterKind = 'worker' | 'main-thread';
@@ -99,9 +102,12 @@ export class SqliteEventStore implements EventStore {
     this.writer = inWorker ?? new MainThreadSqliteWriter(db, path, onCommitted);
   }
 
-  /** Opens or creates the store at `path` (its folder too); `':memory:'` gives a private in-memory store. */
+  /**
+   * Opens or creates the store at `path` (its folder too; with `mustExist`, only opens);
+   * `':memory:'` gives a private in-memory store.
+   */
   static open(path: string, options: SqliteEventStoreOptions = {}): SqliteEventStore {
-    return new SqliteEventStore(openEventDatabase(path), path, options);
+    return new SqliteEventStore(openEventDatabase(path, options.mustExist === true), path, options);
   }
 
   static inMemory(options: SqliteEventStoreOptions = {}): SqliteEventStore {
@@ -126,13 +132,17 @@ export class SqliteEventStore implements EventStore {
     return outcome.result;
   }
 
-  async appendToStreams(writes: readonly StreamWrite[]): Promise<StreamWriteOutcome[]> {
+  /** One commit: each unit (a write and those `withPrevious` after it) all or nothing, the batch too. */
+  async appendToStreams(writes: readonly StreamWrite[], options: AppendToStreamsOptions = {}): Promise<StreamWriteOutcome[]> {
     for (const write of writes) {
       assertValidAppend(write.streamId, write.events, write.expectedRevision ?? 'any');
     }
     if (writes.length === 0) return [];
+    const stopAtRefusal = options.stopAtRefusal === true;
     const outcomes = await this.write(
-      writes.map((write) => serializeWrite(write.streamId, write.events, write.expectedRevision ?? 'any')),
+      writes.map((write) =>
+        serializeWrite(write.streamId, write.events, write.expectedRevision ?? 'any', { withPrevious: write.withPrevious === true, stopAtRefusal }),
+      ),
     );
     return outcomes.map((outcome) =>
       outcome.ok ? outcome : { ok: false, error: conflictError(outcome.conflict) },

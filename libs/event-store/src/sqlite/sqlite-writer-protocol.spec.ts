@@ -30,6 +30,9 @@ describe('the writer protocol', () => {
       write('c', 'stream_exists', 2),
       write('d', 0, 1),
       write('e', 41, 5),
+      { ...write('f', 'no_stream', 1), withPrevious: true },
+      { ...write('g', 'no_stream', 1), stopAtRefusal: true },
+      { ...write('h', 'no_stream', 1), withPrevious: true, stopAtRefusal: true },
     ];
     expect(decodeWrites(encodeWrites(writes))).toEqual(writes);
     expect(decodeWrites(encodeWrites([]))).toEqual([]);

@@ -16,6 +16,10 @@ export interface SerializedWrite {
   readonly streamId: string;
   readonly events: readonly SerializedEvent[];
   readonly expectedRevision: ExpectedRevision;
+  /** Stored only together with the write before it (see StreamWrite.withPrevious). */
+  readonly withPrevious?: boolean;
+  /** When this write's unit is refused, the request's later writes are not attempted. */
+  readonly stopAtRefusal?: boolean;
 }
 
 /** Why a write was refused; the store turns it back into its error class. */
@@ -26,7 +30,9 @@ export type AppendConflict =
       readonly expected: ExpectedRevision;
       readonly actual: number | 'no_stream';
     }
-  | { readonly kind: 'idempotency'; readonly streamId: string; readonly detail: string };
+  | { readonly kind: 'idempotency'; readonly streamId: string; readonly detail: string }
+  /** Not stored because another write of its unit, or an earlier unit of a stopping batch, was refused. */
+  | { readonly kind: 'not_stored'; readonly streamId: string; readonly detail: string };
 
 export type WriteOutcome =
   | { readonly ok: true; readonly result: AppendResult }
@@ -65,7 +71,7 @@ export const SIGNAL_BYTES = 4 * Int32Array.BYTES_PER_ELEMENT;
  * one-event writes and their outcomes took about a millisecond as objects, a third of that flat).
  */
 
-/** Per write: stream id, expected revision, event count, then per event: id, type, data, metadata. */
+/** Per write: stream id, expected revision, event count, flags, then per event: id, type, data, metadata. */
 export type EncodedWrites = (string | number)[];
 
 /** Per write: its next expected revision and position, or the conflict that refused it. */
@@ -81,10 +87,13 @@ export type FromWriter =
   | { readonly type: 'open-failed'; readonly message: string }
   | { readonly type: 'closed' };
 
+const WITH_PREVIOUS = 1;
+const STOP_AT_REFUSAL = 2;
+
 export function encodeWrites(writes: readonly SerializedWrite[]): EncodedWrites {
   const encoded: EncodedWrites = [];
-  for (const { streamId, expectedRevision, events } of writes) {
-    encoded.push(streamId, expectedRevision, events.length);
+  for (const { streamId, expectedRevision, events, withPrevious, stopAtRefusal } of writes) {
+    encoded.push(streamId, expectedRevision, events.length, (withPrevious ? WITH_PREVIOUS : 0) | (stopAtRefusal ? STOP_AT_REFUSAL : 0));
     for (const event of events) encoded.push(event.id, event.type, event.data, event.metadata);
   }
   return encoded;
@@ -97,7 +106,8 @@ export function decodeWrites(encoded: EncodedWrites): SerializedWrite[] {
     const streamId = encoded[at] as string;
     const expectedRevision = encoded[at + 1] as ExpectedRevision;
     const count = encoded[at + 2] as number;
-    at += 3;
+    const flags = encoded[at + 3] as number;
+    at += 4;
     const events: SerializedEvent[] = [];
     for (let index = 0; index < count; index += 1, at += 4) {
       events.push({
@@ -107,7 +117,13 @@ export function decodeWrites(encoded: EncodedWrites): SerializedWrite[] {
         metadata: encoded[at + 3] as string,
       });
     }
-    writes.push({ streamId, expectedRevision, events });
+    writes.push({
+      streamId,
+      expectedRevision,
+      events,
+      ...((flags & WITH_PREVIOUS) !== 0 ? { withPrevious: true } : {}),
+      ...((flags & STOP_AT_REFUSAL) !== 0 ? { stopAtRefusal: true } : {}),
+    });
   }
   return writes;
 }

@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import { type ConcurrencyError, StoreUnavailableError, assertNever } from '@qms/domain-kernel';
 import { oneLine } from '../append-validation';
-import { IdempotencyConflictError, WrongExpectedVersionError } from '../errors';
+import { IdempotencyConflictError, WriteNotStoredError, WrongExpectedVersionError } from '../errors';
 import type { EventToAppend, ExpectedRevision } from '../event-store.port';
 import { SqliteAppender, isSqliteError } from './sqlite-appender';
 import type { AppendConflict, SerializedWrite, WriteOutcome } from './sqlite-writer-protocol';
@@ -44,6 +44,8 @@ export function conflictError(conflict: AppendConflict): ConcurrencyError {
       return new WrongExpectedVersionError(conflict.streamId, conflict.expected, conflict.actual);
     case 'idempotency':
       return new IdempotencyConflictError(conflict.streamId, conflict.detail);
+    case 'not_stored':
+      return new WriteNotStoredError(conflict.streamId, conflict.detail);
     default:
       return assertNever(conflict, 'append conflict');
   }
@@ -54,10 +56,13 @@ export function serializeWrite(
   streamId: string,
   events: readonly EventToAppend[],
   expectedRevision: ExpectedRevision,
+  flags: { readonly withPrevious?: boolean; readonly stopAtRefusal?: boolean } = {},
 ): SerializedWrite {
   return {
     streamId,
     expectedRevision,
+    ...(flags.withPrevious === true ? { withPrevious: true } : {}),
+    ...(flags.stopAtRefusal === true ? { stopAtRefusal: true } : {}),
     events: events.map((event) => ({
       id: event.id,
       type: event.type,

@@ -1,4 +1,4 @@
-import { InMemoryReadStore, type Filter, type ReadStore } from '@qms/read-store';
+import { type Filter, type ReadStore, SqliteReadStore } from '@qms/read-store';
 import { FakeEventStore } from '../../../testing/src/fake-event-store';
 import { monthsBetween } from '../kpi/calendar';
 import { project } from '../kpi/__fixtures__/project';
@@ -61,11 +61,11 @@ describe('overdue-month tokens', () => {
 });
 
 describe('drill-down filters on the scenario of the monthly report (Asia/Shanghai)', () => {
-  let store: InMemoryReadStore;
+  let store: ReadStore;
   const inputs = inputsOf(project(SCENARIO_EVENTS, reportProjections(config), 1000));
 
   beforeAll(async () => {
-    store = new InMemoryReadStore();
+    store = SqliteReadStore.open({ path: ':memory:' });
     await store.bulkWrite(COMPLAINTS_COLLECTION, { upserts: inputs.complaints });
     // As after a batch that wrote every complaint at once.
     const changes = inputs.complaints.map((after) => ({ collection: COMPLAINTS_COLLECTION, id: after._id, before: null, after }));
@@ -113,7 +113,7 @@ describe('drill-down filters on random valid histories, projected by the engine 
   it.each([11, 12])('count exactly the figure of every section, every month (seed %i)', async (seed) => {
     const { events } = historyFrom(seededAttempts(seed, 600));
     const eventStore = new FakeEventStore();
-    const store = new InMemoryReadStore();
+    const store = SqliteReadStore.open({ path: ':memory:' });
     const engine = reportingEngine(eventStore, store, 13);
     engine.start();
     try {

@@ -1,7 +1,7 @@
 import { monthsBetween } from '../kpi/calendar';
 import { project, type DocumentChange } from '../kpi/__fixtures__/project';
 import { resolveReportingConfig } from '../kpi/reporting-config';
-import { InMemoryReadStore } from '@qms/read-store';
+import { SqliteReadStore } from '@qms/read-store';
 import { computeMonthlyReport } from './monthly-report';
 import type { MonthlyReportInputs } from './monthly-report.types';
 import {
@@ -136,7 +136,7 @@ describe('input selection', () => {
   });
 
   it('the read-store queries select the same documents', async () => {
-    const store = new InMemoryReadStore();
+    const store = SqliteReadStore.open({ path: ':memory:' });
     const collections = {
       complaints: inputs.complaints,
       deliveries: inputs.deliveries,

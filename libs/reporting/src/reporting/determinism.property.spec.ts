@@ -3,7 +3,7 @@ import type { ProjectionEngine } from '@qms/projection-engine';
 import fc from 'fast-check';
 import { FakeEventStore } from '../../../testing/src/fake-event-store';
 import { withKpis } from '../monthly-report/monthly-report';
-import { InMemoryReadStore, type ReadStore } from '@qms/read-store';
+import { SqliteReadStore, type ReadStore } from '@qms/read-store';
 import {
   ALL_COLLECTIONS,
   appendAll,
@@ -11,13 +11,13 @@ import {
   FACT_COLLECTIONS,
   flushReports,
   monthsOf,
+  rebuildAll,
   reportsSettled,
   REPORTING_CONFIG,
   reportingEngine,
 } from './__fixtures__/replay-harness';
 import { attemptArbitrary, historyFrom, type HistoryEvent } from './__fixtures__/valid-history';
 import { MonthlyReportMaterializer } from './monthly-report-materializer';
-import { QUALITY_REPORTING_PROJECTION } from './quality-reporting.projection';
 
 /**
  * DESIGN §8 "the same events give byte-identical read models, whenever and however often they
@@ -40,10 +40,10 @@ interface Copies {
 async function projectEveryWay(attempts: Parameters<typeof historyFrom>[0], chunkSizes: readonly number[], rebuildBatchSize: number): Promise<Copies> {
   const { events } = historyFrom(attempts);
   const eventStore = new FakeEventStore({ positionStep: 3 });
-  const stores: Record<string, InMemoryReadStore> = {};
+  const stores: Record<string, SqliteReadStore> = {};
   const engines: ProjectionEngine<DomainEvent>[] = [];
   for (const [name, batchSize] of Object.entries(LIVE_BATCH_SIZES)) {
-    stores[name] = new InMemoryReadStore();
+    stores[name] = SqliteReadStore.open({ path: ':memory:' });
     engines.push(reportingEngine(eventStore, stores[name], batchSize));
   }
   for (const engine of engines) engine.start();
@@ -61,15 +61,15 @@ async function projectEveryWay(attempts: Parameters<typeof historyFrom>[0], chun
     // The runners' deferred work stores the months marked pending by the last batches.
     for (const store of Object.values(stores)) await reportsSettled(store);
 
-    const rebuilt = new InMemoryReadStore();
-    await reportingEngine(eventStore, rebuilt, rebuildBatchSize).rebuild(QUALITY_REPORTING_PROJECTION);
+    const rebuilt = SqliteReadStore.open({ path: ':memory:' });
+    await rebuildAll(reportingEngine(eventStore, rebuilt, rebuildBatchSize));
     await flushReports(rebuilt);
     // In place: shadows replayed beside a live copy (batches of 7), then swapped in.
-    const inPlace = new InMemoryReadStore();
+    const inPlace = SqliteReadStore.open({ path: ':memory:' });
     const inPlaceEngine = reportingEngine(eventStore, inPlace, 7);
     inPlaceEngine.start();
     expect(await inPlaceEngine.waitForPosition(head, 30_000)).toBe(true);
-    await inPlaceEngine.rebuild(QUALITY_REPORTING_PROJECTION);
+    await rebuildAll(inPlaceEngine);
     await flushReports(inPlace);
     engines.push(inPlaceEngine);
     return { events, rebuilt, others: { ...stores, 'rebuilt in place': inPlace } };
@@ -96,7 +96,7 @@ const compact: fc.Parameters<[unknown, unknown, unknown]> = {
   },
 };
 
-describe('the quality reporting projection is deterministic', () => {
+describe('the reporting projections are deterministic', () => {
   it('gives byte-identical complaint lists and facts however the events were batched, and serves the same monthly reports', async () => {
     const materializer = new MonthlyReportMaterializer(REPORTING_CONFIG);
     await fc.assert(

@@ -1,10 +1,11 @@
 import { rebuildCheckpointName, swapMarkerName, type RebuildProgress } from '@qms/projection-engine';
 import { FakeEventStore } from '../../../testing/src/fake-event-store';
 import { DELIVERY_MONTH_CUSTOMER_COLLECTION } from '../deliveries';
-import { InMemoryReadStore, type ReadStore } from '@qms/read-store';
-import { ALL_COLLECTIONS, appendAll, expectSameReadModels, REPORT_COLLECTIONS, reportingEngine, reportsSettled } from './__fixtures__/replay-harness';
+import { SqliteReadStore, type ReadStore } from '@qms/read-store';
+import { ALL_COLLECTIONS, appendAll, expectSameReadModels, rebuildAll, REPORT_COLLECTIONS, reportingEngine, reportsSettled } from './__fixtures__/replay-harness';
 import { historyFrom, seededAttempts } from './__fixtures__/valid-history';
-import { QUALITY_REPORTING_PROJECTION } from './quality-reporting.projection';
+import { MONTHLY_REPORT_PROJECTION } from './monthly-report.projection';
+import { REPORTING_PROJECTION_NAMES } from './reporting-projections';
 
 /**
  * DESIGN §11 "a process killed at any moment → read models converge to the result of a clean
@@ -62,8 +63,8 @@ const SAFE_COLLECTIONS = ALL_COLLECTIONS.filter((collection) => collection !== D
 describe('a projection killed in the middle of a batch', () => {
   const eventStore = new FakeEventStore({ positionStep: 5 });
   let head = 0;
-  const clean = new InMemoryReadStore();
-  const cleanRebuild = new InMemoryReadStore();
+  const clean = SqliteReadStore.open({ path: ':memory:' });
+  const cleanRebuild = SqliteReadStore.open({ path: ':memory:' });
   let liveWrites = 0;
   let rebuildWrites = 0;
 
@@ -78,19 +79,19 @@ describe('a projection killed in the middle of a batch', () => {
     await engine.stop();
     liveWrites = counting.writes();
     const countingRebuild = dyingStore(cleanRebuild, Number.POSITIVE_INFINITY);
-    await reportingEngine(eventStore, countingRebuild.store, BATCH).rebuild(QUALITY_REPORTING_PROJECTION);
+    await rebuildAll(reportingEngine(eventStore, countingRebuild.store, BATCH));
     rebuildWrites = countingRebuild.writes();
   });
 
   /** Runs live until the store dies before write `dieAt`, then resumes with a fresh engine; returns the store. */
   async function killedAndResumed(dieAt: number): Promise<ReadStore> {
-    const store = new InMemoryReadStore();
+    const store = SqliteReadStore.open({ path: ':memory:' });
     const dying = dyingStore(store, dieAt);
     const first = reportingEngine(eventStore, dying.store, BATCH);
     first.start();
     await until(() => dying.dead());
     await first.stop();
-    expect((await store.getCheckpoint(QUALITY_REPORTING_PROJECTION))?.position ?? 0).toBeLessThanOrEqual(head);
+    for (const name of REPORTING_PROJECTION_NAMES) expect((await store.getCheckpoint(name))?.position ?? 0).toBeLessThanOrEqual(head);
     const second = reportingEngine(eventStore, store, BATCH);
     second.start();
     expect(await second.waitForPosition(head, 30_000)).toBe(true);
@@ -100,18 +101,29 @@ describe('a projection killed in the middle of a batch', () => {
   }
 
   async function rebuildKilledAndResumed(dieAt: number): Promise<ReadStore> {
-    const store = new InMemoryReadStore();
+    const store = SqliteReadStore.open({ path: ':memory:' });
     const dying = dyingStore(store, dieAt);
     const first = reportingEngine(eventStore, dying.store, BATCH);
-    const interrupted = first.rebuild(QUALITY_REPORTING_PROJECTION).catch((error: unknown) => error);
+    // Killed in whichever read model's rebuild it had reached; that one resumes, the others follow.
+    let reached: string = MONTHLY_REPORT_PROJECTION;
+    const interrupted = (async () => {
+      for (const name of first.projectionNames) {
+        reached = name;
+        await first.rebuild(name);
+      }
+    })().catch((error: unknown) => error);
     await until(() => dying.dead());
     await first.stop();
     expect(await interrupted).toBeInstanceOf(Error);
 
-    const saved = await store.getCheckpoint(rebuildCheckpointName(QUALITY_REPORTING_PROJECTION));
-    const swapping = (await store.getCheckpoint(swapMarkerName(QUALITY_REPORTING_PROJECTION))) !== null;
+    const saved = await store.getCheckpoint(rebuildCheckpointName(reached));
+    const swapping = (await store.getCheckpoint(swapMarkerName(reached))) !== null;
     const progress: RebuildProgress[] = [];
-    await reportingEngine(eventStore, store, BATCH).rebuild(QUALITY_REPORTING_PROJECTION, { onProgress: (update) => progress.push(update) });
+    const second = reportingEngine(eventStore, store, BATCH);
+    const remaining = second.projectionNames.slice(second.projectionNames.indexOf(reached));
+    for (const name of remaining) {
+      await second.rebuild(name, name === reached ? { onProgress: (update) => progress.push(update) } : {});
+    }
     if (!swapping) {
       // Carries on from the shadow checkpoint when the first run had written one.
       expect({ resumed: progress[0]?.resumed, from: progress[0]?.position }).toEqual({ resumed: saved !== null, from: saved?.position ?? 0 });
@@ -126,20 +138,20 @@ describe('a projection killed in the middle of a batch', () => {
     for (const dieAt of every(liveWrites)) {
       await expectSameReadModels(clean, { [`killed before write ${dieAt} of ${liveWrites}`]: await killedAndResumed(dieAt) }, SAFE_COLLECTIONS);
     }
-  }, 60_000);
+  }, 180_000);
 
   it('resumes a rebuild killed at any point from its shadow checkpoint, with the same lists', async () => {
     for (const dieAt of every(rebuildWrites - 1)) {
       await expectSameReadModels(cleanRebuild, { [`rebuild killed before write ${dieAt} of ${rebuildWrites}`]: await rebuildKilledAndResumed(dieAt) }, SAFE_COLLECTIONS);
     }
-  }, 60_000);
+  }, 180_000);
 
   // Fails until a retried batch can tell a deleted document from a missing one (see SAFE_COLLECTIONS).
   it('keeps every collection, delivery figures and monthly report included, equal to a clean run at every kill point', async () => {
     for (const dieAt of every(liveWrites)) {
       await expectSameReadModels(clean, { [`killed before write ${dieAt} of ${liveWrites}`]: await killedAndResumed(dieAt) }, ALL_COLLECTIONS);
     }
-  }, 60_000);
+  }, 180_000);
 });
 
 async function until(condition: () => boolean, timeoutMs = 10_000): Promise<void> {

@@ -27,6 +27,41 @@ import { RETURNS_COLLECTION } from '../returns';
 import { SATISFACTION_SUMMARY_COLLECTION } from '../satisfaction-summary';
 import type { Filter, FindQuery, Page, SortKey, StoredDocument } from '@qms/read-store';
 
+/**
+ * The monthly report's own copies of the complaint and survey facts (see monthly-report.projection.ts).
+ * The report's rules name facts by their read model (`complaints`, `satisfaction_summary`); the
+ * materializer reads and writes them under these names, whatever store it is handed.
+ */
+export const REPORT_COMPLAINTS_COLLECTION = 'report_complaints';
+export const REPORT_SURVEYS_COLLECTION = 'report_surveys';
+const STORED_AS: Readonly<Record<string, string>> = {
+  [COMPLAINTS_COLLECTION]: REPORT_COMPLAINTS_COLLECTION,
+  [SATISFACTION_SUMMARY_COLLECTION]: REPORT_SURVEYS_COLLECTION,
+};
+const storedAs = (collection: string): string => STORED_AS[collection] ?? collection;
+
+/** `store` as the report's rules see it: facts under their read model's names. */
+function reportView<S extends Partial<ReportStore>>(store: S): S {
+  const view: Partial<ReportStore> = {};
+  if (store.getMany !== undefined) {
+    const getMany = store.getMany.bind(store);
+    view.getMany = (collection, ids) => getMany(storedAs(collection), ids);
+  }
+  if (store.find !== undefined) {
+    const find = store.find.bind(store);
+    view.find = (collection, query) => find(storedAs(collection), query);
+  }
+  if (store.stream !== undefined) {
+    const stream = store.stream.bind(store);
+    view.stream = (collection, query) => stream(storedAs(collection), query);
+  }
+  if (store.bulkWrite !== undefined) {
+    const bulkWrite = store.bulkWrite.bind(store);
+    view.bulkWrite = (collection, batch) => bulkWrite(storedAs(collection), batch);
+  }
+  return view as S;
+}
+
 /** Bookkeeping of the monthly report: which months are stored, and which await a recompute. */
 export const MONTHLY_REPORT_STATE_COLLECTION = 'monthly_report_state';
 const STATE_ID = 'state';
@@ -79,7 +114,8 @@ export class MonthlyReportMaterializer {
   constructor(private readonly config: ReportingConfig) {}
 
   /** Marks the months the changes can affect as pending. Idempotent: a retried batch marks the same. */
-  async afterChanges(changes: readonly ReportFactChange[], store: ReportStore): Promise<void> {
+  async afterChanges(changes: readonly ReportFactChange[], given: ReportStore): Promise<void> {
+    const store = reportView(given);
     if (changes.length === 0) return;
     const state = await this.state(store);
     const spans = reportMonthSpans(changes, this.config);
@@ -100,7 +136,8 @@ export class MonthlyReportMaterializer {
    * it lost, then records the new range with nothing pending. Yields to the event loop between
    * months. A flush cut short (failure, abort) leaves the state as it was: running it again redoes it.
    */
-  async flush(store: ReportStore, options: FlushOptions = {}): Promise<number> {
+  async flush(given: ReportStore, options: FlushOptions = {}): Promise<number> {
+    const store = reportView(given);
     const state = await this.state(store);
     const range = await this.factRange(store);
     const inRange = (month: MonthKey) => range !== null && month >= range.first && month <= range.last;
@@ -130,7 +167,8 @@ export class MonthlyReportMaterializer {
    * were computed before; months outside it hold no fact and are computed on every read anyway.
    * Writes reports only, never the state: it may run beside the projection's own flush.
    */
-  async rebuildMonths(store: ReportStore, from: MonthKey, to: MonthKey, onMonth?: (month: MonthKey, done: number, total: number) => void): Promise<number> {
+  async rebuildMonths(given: ReportStore, from: MonthKey, to: MonthKey, onMonth?: (month: MonthKey, done: number, total: number) => void): Promise<number> {
+    const store = reportView(given);
     const [state, range] = [await this.state(store), await this.factRange(store)];
     if (range === null) return 0;
     const months = monthsBetween(from > range.first ? from : range.first, to < range.last ? to : range.last);
@@ -151,7 +189,8 @@ export class MonthlyReportMaterializer {
    * for a month still waiting for its recompute after a catch-up, or outside the stored range —
    * the same pure computation over the facts, done now; with its KPI blocks (see StoredMonthlyReport).
    */
-  async report(store: Pick<ReportStore, 'stream' | 'getMany'>, month: MonthKey, sections: SectionChoice = 'all'): Promise<MonthlyReportDocument> {
+  async report(given: Pick<ReportStore, 'stream' | 'getMany'>, month: MonthKey, sections: SectionChoice = 'all'): Promise<MonthlyReportDocument> {
+    const store = reportView(given);
     const state = await this.state(store);
     if (!state.pending.includes(month)) {
       const head = (await store.getMany<MonthlyReportHead & StoredDocument>(MONTHLY_REPORT_COLLECTION, [month])).get(month);
@@ -183,7 +222,8 @@ export class MonthlyReportMaterializer {
    * One month's report as stored, straight from the facts. `state` (read when not given) bounds
    * the complaint queries.
    */
-  async compute(store: Pick<ReportStore, 'stream' | 'getMany'>, month: MonthKey, state?: MonthlyReportState): Promise<StoredMonthlyReport> {
+  async compute(given: Pick<ReportStore, 'stream' | 'getMany'>, month: MonthKey, state?: MonthlyReportState): Promise<StoredMonthlyReport> {
+    const store = reportView(given);
     if (state !== undefined) return this.computeWithin(store, month, state.longestClosedMs);
     // A batch written meanwhile may close a complaint that took longer: then the bound was too tight.
     for (let longest = (await this.state(store)).longestClosedMs; ; ) {
@@ -211,7 +251,8 @@ export class MonthlyReportMaterializer {
    * (its span's start and finite end, see report-months.ts), not merged with others, so an open
    * complaint does not hide the months after it. Each bound is one indexed query.
    */
-  async factRange(store: Pick<ReportStore, 'find'>): Promise<{ first: MonthKey; last: MonthKey } | null> {
+  async factRange(given: Pick<ReportStore, 'find'>): Promise<{ first: MonthKey; last: MonthKey } | null> {
+    const store = reportView(given);
     const calendar = calendarFor(this.config.timeZone);
     const edge = async (collection: string, field: string, direction: 'asc' | 'desc', filter?: Filter): Promise<string | null> => {
       const sort: SortKey[] = [{ field, direction }];

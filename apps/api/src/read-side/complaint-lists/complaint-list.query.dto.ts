@@ -1,13 +1,13 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { FORM_LANGUAGES, type FormLanguage } from '@qms/audit';
 import { CHANNELS, SEVERITIES } from '@qms/complaint-domain';
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
-import { INSTANT } from '../../http/dto-validators';
+import { IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { INSTANT_PATTERN, IsInstant, QueryInteger } from '../../http/dto-validators';
 import { EXPORT_LISTS, type ExportList } from './complaint-export';
 
-const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
-const MONTH_MESSAGE = { message: '$property must be a month YYYY-MM' };
+/** A month of the plausible years (@qms/domain-kernel PLAUSIBLE_YEARS). */
+const MONTH = /^(20[0-9]{2}|2100)-(0[1-9]|1[0-2])$/;
+const MONTH_MESSAGE = { message: '$property must be a month YYYY-MM from 2000-01 to 2100-12' };
 
 export const COMPLAINT_SORTS = ['receivedAt', '-receivedAt', 'nextDueAt', '-nextDueAt', 'number', '-number', 'closedAt', '-closedAt'] as const;
 
@@ -26,13 +26,13 @@ export class ComplaintListQueryDto {
   @ApiPropertyOptional({ enum: CHANNELS }) @IsOptional() @IsIn(CHANNELS) channel?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(100) department?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(100) partNo?: string;
-  @ApiPropertyOptional({ description: 'Received at or after (ISO-8601 with offset)' })
+  @ApiPropertyOptional({ description: 'Received at or after (ISO-8601 with offset)', pattern: INSTANT_PATTERN })
   @IsOptional()
-  @Matches(INSTANT, { message: '$property must be an ISO-8601 date-time with an offset or Z' })
+  @IsInstant()
   receivedFrom?: string;
-  @ApiPropertyOptional({ description: 'Received before (ISO-8601 with offset)' })
+  @ApiPropertyOptional({ description: 'Received before (ISO-8601 with offset)', pattern: INSTANT_PATTERN })
   @IsOptional()
-  @Matches(INSTANT, { message: '$property must be an ISO-8601 date-time with an offset or Z' })
+  @IsInstant()
   receivedTo?: string;
   @ApiPropertyOptional({ enum: ['true'], description: 'Only complaints with a step past its deadline and not done, as of now' })
   @IsOptional()
@@ -40,6 +40,7 @@ export class ComplaintListQueryDto {
   overdue?: 'true';
   @ApiPropertyOptional({
     example: '2026-03',
+    pattern: MONTH.source,
     description:
       'Drill-down: complaints overdue at the end of this month (open then, with a containment, action-reply or action deadline passed and not done); ' +
       'the count is the monthly report\'s complaints.overdueAtEnd of that month (of the customer\'s section with customerId).',
@@ -49,6 +50,7 @@ export class ComplaintListQueryDto {
   overdueAtEndOf?: string;
   @ApiPropertyOptional({
     example: '2026-03',
+    pattern: MONTH.source,
     description:
       'Drill-down: repeat complaints received in this month (reopened, or same customer + part + cause category within the repeat window); ' +
       'the count is the monthly report\'s complaints.repeats.',
@@ -58,6 +60,7 @@ export class ComplaintListQueryDto {
   repeatOf?: string;
   @ApiPropertyOptional({
     example: '2026-03',
+    pattern: MONTH.source,
     description:
       'Drill-down: complaints received in this month whose containment was not recorded by its deadline (late, or not recorded); ' +
       'the count is the monthly report\'s complaints.received − complaints.containmentOnTime.',
@@ -67,13 +70,9 @@ export class ComplaintListQueryDto {
   containmentLateIn?: string;
   @ApiPropertyOptional({ enum: COMPLAINT_SORTS, default: '-receivedAt' }) @IsOptional() @IsIn(COMPLAINT_SORTS)
   sort?: (typeof COMPLAINT_SORTS)[number];
-  @ApiPropertyOptional({ default: 50, maximum: 500 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(500) pageSize?: number;
-  @ApiPropertyOptional({ description: 'nextCursor of the previous page' }) @IsOptional() @IsString() @MaxLength(2000) cursor?: string;
-  @ApiPropertyOptional({ description: "A command's position: wait until the list includes it" })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
+  @QueryInteger({ minimum: 1, maximum: 500, default: 50 }) pageSize?: number;
+  @ApiPropertyOptional({ description: 'nextCursor of the previous page', minLength: 1 }) @IsOptional() @IsString() @MaxLength(2000) cursor?: string;
+  @QueryInteger({ minimum: 0, description: "A command's position: wait until the list includes it" })
   minPosition?: number;
 }
 

@@ -2,7 +2,7 @@ import { Controller, Get, Headers, Inject, NotFoundException, Param, Query, Res 
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { READ_STORE, type ReadStore } from '@qms/read-store';
 import { pickFormLanguage } from '@qms/audit';
-import { COMPLAINTS_COLLECTION, type ComplaintDocument, QUALITY_REPORTING_PROJECTION, type ReportingConfig, toMasterListRow, toTrackingListRow } from '@qms/reporting';
+import { COMPLAINTS_COLLECTION, type ComplaintDocument, COMPLAINT_LISTS_PROJECTION, type ReportingConfig, toMasterListRow, toTrackingListRow } from '@qms/reporting';
 import type { FastifyReply } from 'fastify';
 import { CLOCK, type Clock } from '../../infrastructure/tokens';
 import { awaitPosition, READ_MODEL_POSITIONS, type ReadModelPositions } from '../read-model-positions';
@@ -50,7 +50,7 @@ export class ComplaintListsController {
     @Headers('accept-language') acceptLanguage: string | undefined,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    const position = await awaitPosition(this.positions, QUALITY_REPORTING_PROJECTION, query.minPosition);
+    const position = await awaitPosition(this.positions, COMPLAINT_LISTS_PROJECTION, query.minPosition);
     const asOf = this.clock().toISOString();
     const { format = 'csv', list = 'master', lang, pageSize: _ignored, cursor: _cursor, ...filters } = query;
     const findQuery = { ...complaintListQuery(filters, asOf, this.reporting), limit: undefined };
@@ -68,19 +68,25 @@ export class ComplaintListsController {
   @Get(':number/row')
   @ApiOperation({ summary: "One complaint's master-list and tracking-list rows" })
   async row(@Param('number') number: string, @Query() query: ComplaintListQueryDto, @Res({ passthrough: true }) reply: FastifyReply) {
-    const position = await awaitPosition(this.positions, QUALITY_REPORTING_PROJECTION, query.minPosition);
+    const position = await awaitPosition(this.positions, COMPLAINT_LISTS_PROJECTION, query.minPosition);
     const document = await this.store.get<ComplaintDocument>(COMPLAINTS_COLLECTION, number);
     if (document === null) throw new NotFoundException(`Complaint ${number} is not in the read model (yet); pass ?minPosition= from the command's answer.`);
     const asOf = this.clock().toISOString();
     void reply.header('X-Read-Model-Position', String(position));
-    return { position, asOf, master: toMasterListRow(document, asOf), tracking: toTrackingListRow(document, asOf) };
+    return { position, asOf, readModel: this.positions.standingOf(COMPLAINT_LISTS_PROJECTION), master: toMasterListRow(document, asOf), tracking: toTrackingListRow(document, asOf) };
   }
 
   private async list<Row>(query: ComplaintListQueryDto, reply: FastifyReply, toRow: (document: ComplaintDocument, asOf: string) => Row) {
-    const position = await awaitPosition(this.positions, QUALITY_REPORTING_PROJECTION, query.minPosition);
+    const position = await awaitPosition(this.positions, COMPLAINT_LISTS_PROJECTION, query.minPosition);
     const asOf = this.clock().toISOString();
     const page = await this.store.find<ComplaintDocument>(COMPLAINTS_COLLECTION, complaintListQuery(query, asOf, this.reporting));
     void reply.header('X-Read-Model-Position', String(position));
-    return { position, asOf, items: page.items.map((document) => toRow(document, asOf)), nextCursor: page.nextCursor };
+    return {
+      position,
+      asOf,
+      readModel: this.positions.standingOf(COMPLAINT_LISTS_PROJECTION),
+      items: page.items.map((document) => toRow(document, asOf)),
+      nextCursor: page.nextCursor,
+    };
   }
 }

@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiHeader, ApiOperation, ApiProduces, ApiPropertyOptiona
 import { FORM_LANGUAGES, pickFormLanguage } from '@qms/audit';
 import { ValidationError } from '@qms/domain-kernel';
 import { READ_STORE, type ReadStore } from '@qms/read-store';
-import { isMonthKey, type MonthlyReportMaterializer, QUALITY_REPORTING_PROJECTION } from '@qms/reporting';
+import { isMonthKey, type MonthlyReportMaterializer, MONTHLY_REPORT_PROJECTION } from '@qms/reporting';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, Min } from 'class-validator';
 import type { FastifyReply } from 'fastify';
@@ -43,7 +43,7 @@ export class MonthlyReportExportController {
   ): Promise<Buffer> {
     if (!isMonthKey(month)) throw ValidationError.field('month', 'must be YYYY-MM');
     const language = pickFormLanguage(query.lang, acceptLanguage);
-    const position = await awaitPosition(this.positions, QUALITY_REPORTING_PROJECTION, query.minPosition);
+    const position = await awaitPosition(this.positions, MONTHLY_REPORT_PROJECTION, query.minPosition);
     // Every customer's section: the workbook lists them all.
     const report = await this.materializer.report(this.store, month, 'all');
     const workbook = await monthlyReportWorkbook({ report, language, position });

@@ -2,18 +2,20 @@ import { Controller, Get, Inject, Param, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { ValidationError } from '@qms/domain-kernel';
 import { READ_STORE, type ReadStore } from '@qms/read-store';
-import { QUALITY_REPORTING_PROJECTION, type MonthlyReportMaterializer, type SectionChoice } from '@qms/reporting';
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Matches, MaxLength, Min } from 'class-validator';
+import { MONTHLY_REPORT_PROJECTION, type MonthlyReportMaterializer, type SectionChoice } from '@qms/reporting';
+import { IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import type { FastifyReply } from 'fastify';
 import { awaitPosition, READ_MODEL_POSITIONS, type ReadModelPositions } from '../read-model-positions';
 import { MONTHLY_REPORT_MATERIALIZER } from '../read-side.tokens';
+import { QueryInteger } from '../../http/dto-validators';
 
-const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
+/** A month of the plausible years (@qms/domain-kernel PLAUSIBLE_YEARS). */
+const MONTH = /^(20[0-9]{2}|2100)-(0[1-9]|1[0-2])$/;
+const MONTH_PATTERN = MONTH.source;
 
 export class MonthlyReportQueryDto {
-  @ApiPropertyOptional({ example: '2026-01' }) @IsOptional() @Matches(MONTH, { message: '$property must be YYYY-MM' }) from?: string;
-  @ApiPropertyOptional({ example: '2026-12' }) @IsOptional() @Matches(MONTH, { message: '$property must be YYYY-MM' }) to?: string;
+  @ApiPropertyOptional({ example: '2026-01', pattern: MONTH_PATTERN }) @IsOptional() @Matches(MONTH, { message: '$property must be YYYY-MM from 2000-01 to 2100-12' }) from?: string;
+  @ApiPropertyOptional({ example: '2026-12', pattern: MONTH_PATTERN }) @IsOptional() @Matches(MONTH, { message: '$property must be YYYY-MM from 2000-01 to 2100-12' }) to?: string;
   @ApiPropertyOptional({ description: 'With this customer’s section (the total stays the whole company)' })
   @IsOptional()
   @IsString()
@@ -29,7 +31,7 @@ export class MonthlyReportQueryDto {
   @IsOptional()
   @IsIn(['none', 'all'])
   customers?: 'none' | 'all';
-  @ApiPropertyOptional() @IsOptional() @Type(() => Number) @IsInt() @Min(0) minPosition?: number;
+  @QueryInteger({ minimum: 0, description: "A command's position: wait until the report includes it" }) minPosition?: number;
 }
 
 /** The monthly quality/delivery report (每月品质(客户抱怨)及交期月报), per month, per customer and in total. */
@@ -46,7 +48,7 @@ export class MonthlyReportController {
   @Get()
   @ApiOperation({ summary: 'Reports of a month range (every KPI of the KPI dictionary with target and met flag)' })
   async range(@Query() query: MonthlyReportQueryDto, @Res({ passthrough: true }) reply: FastifyReply) {
-    const position = await awaitPosition(this.positions, QUALITY_REPORTING_PROJECTION, query.minPosition);
+    const position = await awaitPosition(this.positions, MONTHLY_REPORT_PROJECTION, query.minPosition);
     const to = query.to ?? query.from;
     const from = query.from ?? to;
     if (from === undefined || to === undefined) throw ValidationError.field('from', 'give from and/or to as YYYY-MM');
@@ -56,16 +58,16 @@ export class MonthlyReportController {
     const reports = [];
     for (const month of months) reports.push(await this.materializer.report(this.store, month, sectionsOf(query)));
     void reply.header('X-Read-Model-Position', String(position));
-    return { position, reports };
+    return { position, readModel: this.positions.standingOf(MONTHLY_REPORT_PROJECTION), reports };
   }
 
   @Get(':month')
   @ApiOperation({ summary: "One month's report" })
   async month(@Param('month') month: string, @Query() query: MonthlyReportQueryDto, @Res({ passthrough: true }) reply: FastifyReply) {
     if (!MONTH.test(month)) throw ValidationError.field('month', 'must be YYYY-MM');
-    const position = await awaitPosition(this.positions, QUALITY_REPORTING_PROJECTION, query.minPosition);
+    const position = await awaitPosition(this.positions, MONTHLY_REPORT_PROJECTION, query.minPosition);
     void reply.header('X-Read-Model-Position', String(position));
-    return { position, report: await this.materializer.report(this.store, month, sectionsOf(query)) };
+    return { position, readModel: this.positions.standingOf(MONTHLY_REPORT_PROJECTION), report: await this.materializer.report(this.store, month, sectionsOf(query)) };
   }
 }
 

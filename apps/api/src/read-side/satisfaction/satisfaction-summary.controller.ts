@@ -1,7 +1,7 @@
 import { Controller, Get, Inject, NotFoundException, Param, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { READ_STORE, type ReadStore } from '@qms/read-store';
-import { QUALITY_REPORTING_PROJECTION, SATISFACTION_SUMMARY_COLLECTION } from '@qms/reporting';
+import { SATISFACTION_SUMMARY_PROJECTION, SATISFACTION_SUMMARY_COLLECTION } from '@qms/reporting';
 import type { FastifyReply } from 'fastify';
 import { awaitPosition, READ_MODEL_POSITIONS, type ReadModelPositions } from '../read-model-positions';
 import { MonthlyReportQueryDto } from '../monthly-report/monthly-report.controller';
@@ -19,10 +19,10 @@ export class SatisfactionSummaryController {
   @Get(':periodId')
   @ApiOperation({ summary: 'Averages per dimension and customer, CSI against target and benchmark, dissatisfied items and countermeasures' })
   async period(@Param('periodId') periodId: string, @Query() query: MonthlyReportQueryDto, @Res({ passthrough: true }) reply: FastifyReply) {
-    const position = await awaitPosition(this.positions, QUALITY_REPORTING_PROJECTION, query.minPosition);
+    const position = await awaitPosition(this.positions, SATISFACTION_SUMMARY_PROJECTION, query.minPosition);
     const summary = await this.store.get(SATISFACTION_SUMMARY_COLLECTION, periodId);
     if (summary === null) throw new NotFoundException(`No survey period ${periodId} in the read model.`);
     void reply.header('X-Read-Model-Position', String(position));
-    return { position, summary };
+    return { position, readModel: this.positions.standingOf(SATISFACTION_SUMMARY_PROJECTION), summary };
   }
 }

@@ -1,4 +1,4 @@
-/** What the replay specs share: engines over the quality reporting projection, and how copies are compared. */
+/** What the replay specs share: engines over every reporting projection, and how copies are compared. */
 import { randomUUID } from 'node:crypto';
 import type { DomainEvent } from '@qms/domain-kernel';
 import { defaultEventCatalogue } from '@qms/event-catalogue';
@@ -9,13 +9,13 @@ import { resolveReportingConfig } from '../../kpi/reporting-config';
 import { MONTHLY_REPORT_COLLECTION, MONTHLY_REPORT_CUSTOMERS_COLLECTION } from '../../monthly-report/monthly-report.types';
 import type { ReadStore } from '@qms/read-store';
 import { MONTHLY_REPORT_STATE_COLLECTION, MonthlyReportMaterializer } from '../monthly-report-materializer';
-import { createQualityReportingProjection } from '../quality-reporting.projection';
+import { createReportingProjections } from '../reporting-projections';
 import type { HistoryEvent } from './valid-history';
 
 export const REPORTING_CONFIG = resolveReportingConfig({ timeZone: 'Asia/Shanghai' });
 const catalogue = defaultEventCatalogue();
 
-export const ALL_COLLECTIONS = collectionsOf(createQualityReportingProjection(REPORTING_CONFIG)).map((collection) => collection.name);
+export const ALL_COLLECTIONS = createReportingProjections(REPORTING_CONFIG).all.flatMap((projection) => collectionsOf(projection).map((collection) => collection.name));
 /** The monthly report's own documents: derived by afterBatch rather than by evolve. */
 export const REPORT_COLLECTIONS = [MONTHLY_REPORT_COLLECTION, MONTHLY_REPORT_CUSTOMERS_COLLECTION, MONTHLY_REPORT_STATE_COLLECTION];
 export const FACT_COLLECTIONS = ALL_COLLECTIONS.filter((collection) => !REPORT_COLLECTIONS.includes(collection));
@@ -25,11 +25,16 @@ export function reportingEngine(eventStore: EventStore, readStore: ReadStore, ba
     eventStore,
     readStore,
     // Short waits, so specs see the months flushed soon after the last batch.
-    projections: [createQualityReportingProjection(REPORTING_CONFIG, { settleMs: 2, maxDelayMs: 20 })],
+    projections: createReportingProjections(REPORTING_CONFIG, { settleMs: 2, maxDelayMs: 20 }).all,
     decodeEvent: (recorded) => catalogue.decode(recorded),
     batchSize,
     retry: { initialDelayMs: 1, maxDelayMs: 5 },
   });
+}
+
+/** Rebuilds every read model, one after the other. */
+export async function rebuildAll(engine: ProjectionEngine<DomainEvent>): Promise<void> {
+  for (const name of engine.projectionNames) await engine.rebuild(name);
 }
 
 export async function appendAll(eventStore: EventStore, events: readonly HistoryEvent[]): Promise<void> {

@@ -9,7 +9,7 @@ import {
   type ComplaintDocument,
   isMonthKey,
   type MonthlyReportMaterializer,
-  QUALITY_REPORTING_PROJECTION,
+  COMPLAINT_LISTS_PROJECTION,
   type ReportingConfig,
 } from '@qms/reporting';
 import { Type } from 'class-transformer';
@@ -68,7 +68,7 @@ export class ComplaintBreakdownsController {
   @ApiOperation({ summary: 'Pareto of complaints received in the month (or the months to it) by defect, part, customer or cause category' })
   async pareto(@Param('month') month: string, @Query() query: ParetoQueryDto, @Res({ passthrough: true }) reply: FastifyReply) {
     checkMonth(month);
-    const position = await awaitPosition(this.positions, QUALITY_REPORTING_PROJECTION, query.minPosition);
+    const position = await awaitPosition(this.positions, COMPLAINT_LISTS_PROJECTION, query.minPosition);
     const calendar = calendarFor(this.config.timeZone);
     const months = query.months ?? 1;
     const from = addMonths(month, 1 - months);
@@ -84,7 +84,7 @@ export class ComplaintBreakdownsController {
   @ApiOperation({ summary: 'Complaints (8Ds) open at the end of the month by days open: 0–7, 8–14, 15–30, more than 30' })
   async openAge(@Param('month') month: string, @Query() query: OpenAgeQueryDto, @Res({ passthrough: true }) reply: FastifyReply) {
     checkMonth(month);
-    const position = await awaitPosition(this.positions, QUALITY_REPORTING_PROJECTION, query.minPosition);
+    const position = await awaitPosition(this.positions, COMPLAINT_LISTS_PROJECTION, query.minPosition);
     const end = calendarFor(this.config.timeZone).bounds(month).end;
     // Open at the end: not closed at all, or closed after it. A complaint closed after the end was
     // received at most the longest closure time before it, which bounds the second query's run.

@@ -1,0 +1,79 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import { defaultEventCatalogue } from '@qms/event-catalogue';
+import { createEventStore, type EventStore, SqliteEventStore } from '@qms/event-store';
+import { SqliteReadStore } from '@qms/read-store';
+import { createReportingProjections } from '@qms/reporting';
+import { deadlinePolicyFrom } from '../../config/domain-policy';
+import { createProjectionEngine } from '../projection-engine.factory';
+import { reportingConfigFrom } from '../reporting-config.provider';
+import type { FromProjectionsWorker, ProjectionsWorkerData, ToProjectionsWorker } from './projections-worker.protocol';
+
+/**
+ * The projections thread of the embedded default: every read model's projection runs here with
+ * its own connections to the event file and the read-model file, off the API's event loop. The
+ * API reads the same read-model file through its own connection (WAL: it sees each committed
+ * batch, never half of one), learns positions and status from the messages below, and asks for
+ * rebuilds and the like by message.
+ */
+if (parentPort === null) throw new Error('projections-worker runs as a worker thread');
+const port = parentPort;
+const { config } = workerData as ProjectionsWorkerData;
+const post = (message: FromProjectionsWorker): void => port.postMessage(message);
+
+async function main(): Promise<void> {
+  // Never appends (parking decisions are commands of the API): no writer thread of its own, and a
+  // short poll so that the API's appends reach the projections soon.
+  const eventStore: EventStore = config.eventStoreUrl
+    ? await createEventStore({ eventStoreUrl: config.eventStoreUrl, sqlitePath: config.eventsDbPath })
+    : SqliteEventStore.open(config.eventsDbPath, { writer: 'main-thread', pollIntervalMs: 20 });
+  const readStore = SqliteReadStore.open({ path: config.readDbPath });
+  const reporting = createReportingProjections(reportingConfigFrom(config, deadlinePolicyFrom(config)));
+  const engine = createProjectionEngine(eventStore, readStore, defaultEventCatalogue(), reporting, {
+    log: (message) => post({ type: 'log', level: 'log', message }),
+    warn: (message) => post({ type: 'log', level: 'warn', message }),
+  });
+  const positions = (): Record<string, number> => Object.fromEntries(engine.projectionNames.map((name) => [name, engine.positionOf(name)]));
+  engine.watchProgress(() => post({ type: 'positions', positions: positions() }));
+  engine.start();
+  post({ type: 'positions', positions: positions() });
+  const publish = async (): Promise<void> => post({ type: 'status', statuses: await engine.status() });
+  const timer = setInterval(() => void publish().catch(() => undefined), 500);
+
+  port.on('message', (message: ToProjectionsWorker) => {
+    if (message.type === 'stop') {
+      clearInterval(timer);
+      void (async () => {
+        await engine.stop();
+        await readStore.close();
+        await eventStore.close();
+        post({ type: 'stopped' });
+        port.close();
+      })();
+      return;
+    }
+    const run = async (): Promise<unknown> => {
+      switch (message.method) {
+        case 'status':
+          return engine.status();
+        case 'rebuild':
+          // Answered once started: the rebuild runs on and its progress shows in the status.
+          engine.rebuild(message.name).catch((error: unknown) => post({ type: 'log', level: 'warn', message: `Rebuild of ${message.name} failed: ${(error as Error).message}` }));
+          return { started: true };
+        case 'parkingChanged':
+          return engine.parkingChanged(message.name);
+        case 'settleDeferredWork':
+          return engine.settleDeferredWork(message.name);
+      }
+    };
+    run().then(
+      (result) => post({ type: 'reply', id: message.id, result }),
+      (error: unknown) =>
+        post({ type: 'reply', id: message.id, error: { name: error instanceof Error ? error.constructor.name : 'Error', message: error instanceof Error ? error.message : String(error) } }),
+    );
+  });
+}
+
+main().catch((error: unknown) => {
+  post({ type: 'log', level: 'warn', message: `The projections thread could not start: ${(error as Error).message}` });
+  throw error;
+});

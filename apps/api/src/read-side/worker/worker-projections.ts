@@ -1,0 +1,262 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { IllegalStateError, NotFoundError, StoreUnavailableError, ValidationError } from '@qms/domain-kernel';
+import type { ParkedEvent, PoisonEvent, ProjectionsHost, ProjectionState, ProjectionStatus, RebuildResult } from '@qms/projection-engine';
+import type { AppConfig } from '../../config/app-config';
+import type { FromProjectionsWorker, ProjectionsWorkerData, ToProjectionsWorker, WorkerFailure } from './projections-worker.protocol';
+
+export interface WorkerProjectionsOptions {
+  readonly config: AppConfig;
+  readonly projectionNames: readonly string[];
+  readonly logger: { log(message: string): void; warn(message: string): void };
+}
+
+/**
+ * The projections of the embedded default, run in a worker thread (projections-worker.ts) so that
+ * applying batches, rebuilding and recomputing months never hold up a request. This side keeps
+ * what every read needs without a round trip — each projection's position (for the position a
+ * read answers with and `?minPosition=`) and its last status — from the thread's messages.
+ */
+export class WorkerProjections implements ProjectionsHost {
+  readonly runsProjections = true;
+  private worker: Worker | undefined;
+  private readonly positions = new Map<string, number>();
+  private statuses: readonly ProjectionStatus[] = [];
+  private readonly listeners = new Set<() => void>();
+  private readonly pending = new Map<number, { resolve(value: unknown): void; reject(error: unknown): void }>();
+  private nextId = 1;
+  private failure: string | null = null;
+  private stopped: Promise<void> | undefined;
+
+  constructor(private readonly options: WorkerProjectionsOptions) {}
+
+  get projectionNames(): readonly string[] {
+    return this.options.projectionNames;
+  }
+
+  start(): void {
+    if (this.worker !== undefined) return;
+    const how = launch();
+    const workerData: ProjectionsWorkerData & Record<string, unknown> = { config: this.options.config, ...how.extra };
+    const worker = new Worker(how.script, { eval: how.eval, workerData });
+    this.worker = worker;
+    worker.on('message', (message: FromProjectionsWorker) => this.receive(message));
+    worker.on('error', (error) => this.fail(`The projections thread failed: ${error.message}`));
+    worker.once('exit', (code) => {
+      if (this.stopped === undefined) this.fail(`The projections thread stopped (exit code ${code})`);
+    });
+  }
+
+  stop(): Promise<void> {
+    const worker = this.worker;
+    if (worker === undefined) return Promise.resolve();
+    this.stopped ??= new Promise<void>((resolve) => {
+      worker.once('exit', () => resolve());
+      this.post({ type: 'stop' });
+    });
+    return this.stopped;
+  }
+
+  async status(): Promise<ProjectionStatus[]> {
+    if (this.failure !== null) return this.failedStatuses();
+    try {
+      this.statuses = (await this.call({ type: 'call', id: 0, method: 'status' })) as ProjectionStatus[];
+    } catch {
+      // The last status the thread published is still the best there is.
+    }
+    return this.options.projectionNames.map((name) => this.statusOf(name));
+  }
+
+  positionOf(name: string): number {
+    this.known(name);
+    return this.positions.get(name) ?? 0;
+  }
+
+  waitForPosition(position: number, timeoutMs: number, names?: readonly string[]): Promise<boolean> {
+    const wanted = names ?? this.options.projectionNames;
+    for (const name of wanted) this.known(name);
+    const reached = (): boolean => wanted.every((name) => (this.positions.get(name) ?? 0) >= position);
+    if (reached()) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const check = (): void => {
+        if (reached()) finish(true);
+      };
+      const timer = setTimeout(() => finish(false), timeoutMs);
+      this.listeners.add(check);
+      const finish = (result: boolean): void => {
+        clearTimeout(timer);
+        this.listeners.delete(check);
+        resolve(result);
+      };
+    });
+  }
+
+  standing(name: string): { position: number; state: ProjectionState; stoppedOn: PoisonEvent | null } {
+    const status = this.statusOf(name);
+    return { position: this.positionOf(name), state: status.state, stoppedOn: status.stoppedOn };
+  }
+
+  parkedEvents(name: string): readonly ParkedEvent[] {
+    return this.statusOf(name).parkedEvents;
+  }
+
+  async parkingChanged(name: string): Promise<void> {
+    this.known(name);
+    await this.call({ type: 'call', id: 0, method: 'parkingChanged', name });
+    // What a read of the read model says next (parked events) must include the decision.
+    this.statuses = (await this.call({ type: 'call', id: 0, method: 'status' })) as ProjectionStatus[];
+  }
+
+  async rebuild(name: string): Promise<RebuildResult> {
+    this.known(name);
+    await this.call({ type: 'call', id: 0, method: 'rebuild', name });
+    // Runs on in the thread; GET /admin/projections shows its progress.
+    return { projection: name, position: this.positionOf(name), eventsProcessed: 0, durationMs: 0 };
+  }
+
+  async settleDeferredWork(name: string): Promise<void> {
+    this.known(name);
+    await this.call({ type: 'call', id: 0, method: 'settleDeferredWork', name });
+  }
+
+  private receive(message: FromProjectionsWorker): void {
+    switch (message.type) {
+      case 'positions':
+        for (const [name, position] of Object.entries(message.positions)) this.positions.set(name, position);
+        for (const listener of [...this.listeners]) listener();
+        return;
+      case 'status':
+        this.statuses = message.statuses;
+        return;
+      case 'reply': {
+        const pending = this.pending.get(message.id);
+        this.pending.delete(message.id);
+        if (message.error !== undefined) pending?.reject(errorOf(message.error));
+        else pending?.resolve(message.result);
+        return;
+      }
+      case 'log':
+        if (message.level === 'warn') this.options.logger.warn(message.message);
+        else this.options.logger.log(message.message);
+        return;
+      case 'stopped':
+        return;
+    }
+  }
+
+  private call(message: ToProjectionsWorker & { type: 'call' }): Promise<unknown> {
+    if (this.failure !== null) return Promise.reject(new StoreUnavailableError(this.failure));
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      this.post({ ...message, id });
+    });
+  }
+
+  private post(message: ToProjectionsWorker): void {
+    this.worker?.postMessage(message);
+  }
+
+  private fail(reason: string): void {
+    this.failure = reason;
+    this.options.logger.warn(`${reason}; the read models no longer follow the log until the API restarts.`);
+    for (const pending of this.pending.values()) pending.reject(new StoreUnavailableError(reason));
+    this.pending.clear();
+  }
+
+  private failedStatuses(): ProjectionStatus[] {
+    return this.options.projectionNames.map((name) => ({
+      ...this.statusOf(name),
+      state: 'stopped' as const,
+      lastFailure: { message: this.failure ?? '', at: new Date().toISOString(), failures: 1 },
+    }));
+  }
+
+  private statusOf(name: string): ProjectionStatus {
+    this.known(name);
+    const status = this.statuses.find((candidate) => candidate.name === name);
+    const position = this.positions.get(name) ?? 0;
+    if (status === undefined) {
+      return {
+        name,
+        version: 0,
+        state: 'starting',
+        position,
+        headPosition: null,
+        lagEvents: null,
+        lagCountCapped: false,
+        lagSeconds: null,
+        lastFailure: null,
+        stoppedOn: null,
+        parkedEvents: [],
+        rebuild: null,
+      };
+    }
+    return { ...status, position: Math.max(position, status.position) };
+  }
+
+  private known(name: string): void {
+    if (!this.options.projectionNames.includes(name)) throw new NotFoundError(`No projection named ${name}`);
+  }
+}
+
+/** The thread's error as the class the API maps to HTTP (404, 409, 400, 503), or a plain Error. */
+function errorOf(failure: WorkerFailure): Error {
+  switch (failure.name) {
+    case 'NotFoundError':
+      return new NotFoundError(failure.message);
+    case 'IllegalStateError':
+      return new IllegalStateError(failure.message);
+    case 'ValidationError':
+      return ValidationError.field('name', failure.message);
+    case 'StoreUnavailableError':
+      return new StoreUnavailableError(failure.message);
+    default:
+      return new Error(failure.message);
+  }
+}
+
+interface Launch {
+  readonly script: string;
+  readonly eval: boolean;
+  readonly extra: Record<string, string>;
+}
+
+/**
+ * The compiled thread script next to this file; run from TypeScript sources (Jest, ts-node) a
+ * bootstrap compiles the thread's files with swc as Node loads them and resolves `@qms/*` to the
+ * libraries' sources, as tsconfig's paths do.
+ */
+function launch(): Launch {
+  const compiled = join(__dirname, 'projections-worker.js');
+  if (!__filename.endsWith('.ts') && existsSync(compiled)) return { script: compiled, eval: false, extra: {} };
+  return {
+    script: TYPESCRIPT_BOOTSTRAP,
+    eval: true,
+    extra: { swc: require.resolve('@swc/core'), entry: join(__dirname, 'projections-worker.ts'), libs: join(__dirname, '../../../../../libs') },
+  };
+}
+
+const TYPESCRIPT_BOOTSTRAP = `
+const { readFileSync } = require('node:fs');
+const { join } = require('node:path');
+const Module = require('node:module');
+const { workerData } = require('node:worker_threads');
+const swc = require(workerData.swc);
+const resolveFilename = Module._resolveFilename;
+Module._resolveFilename = function (request, ...rest) {
+  const mapped = request.startsWith('@qms/') ? join(workerData.libs, request.slice(5), 'src', 'index.ts') : request;
+  return resolveFilename.call(this, mapped, ...rest);
+};
+require.extensions['.ts'] = (module, filename) => {
+  const { code } = swc.transformSync(readFileSync(filename, 'utf8'), {
+    filename,
+    swcrc: false,
+    jsc: { parser: { syntax: 'typescript', decorators: true }, transform: { legacyDecorator: true, decoratorMetadata: true }, target: 'es2022' },
+    module: { type: 'commonjs' },
+  });
+  module._compile(code, filename);
+};
+require(workerData.entry);
+`;

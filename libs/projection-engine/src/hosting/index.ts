@@ -1,0 +1,3 @@
+export * from './projections-host';
+export * from './status-publisher';
+export * from './remote-projections';

@@ -1,0 +1,162 @@
+import { IllegalStateError, NotFoundError } from '@qms/domain-kernel';
+import type { ReadStore } from '@qms/read-store';
+import type { ParkedEvent } from '../parking/parking.decider';
+import type { PoisonEvent } from '../poison-event';
+import type { ProjectionStatus } from '../projection-engine';
+import type { ProjectionState } from '../projection-runner';
+import type { RebuildResult } from '../rebuild';
+import type { ProjectionsHost } from './projections-host';
+import { PROJECTION_STATUS_COLLECTION, type PublishedStatus } from './status-publisher';
+
+export interface RemoteProjectionsOptions {
+  readonly readStore: ReadStore;
+  readonly projectionNames: readonly string[];
+  /** How often positions and status are read from the store. Default 100 ms. */
+  readonly pollMs?: number;
+  /** A published status older than this means no projector is running. Default 10 s. */
+  readonly staleAfterMs?: number;
+  readonly now?: () => Date;
+  /** What an operator should do to rebuild (the projections run elsewhere). */
+  readonly rebuildHint?: string;
+}
+
+/**
+ * The projections as an API instance sees them when they run in another process (a projector,
+ * `PROJECTIONS=off`): positions from the checkpoints, which the projector commits with the
+ * documents, so `?minPosition=` waits for exactly what the reads will find; state, stopped event
+ * and parked events from the status the projector publishes (status-publisher.ts).
+ */
+export class RemoteProjections implements ProjectionsHost {
+  private readonly positions = new Map<string, number>();
+  private readonly published = new Map<string, PublishedStatus>();
+  private readonly listeners = new Set<() => void>();
+  private timer: ReturnType<typeof setInterval> | undefined;
+  private polling: Promise<void> | undefined;
+  private readonly now: () => Date;
+  readonly runsProjections = false;
+
+  constructor(private readonly options: RemoteProjectionsOptions) {
+    this.now = options.now ?? (() => new Date());
+  }
+
+  get projectionNames(): readonly string[] {
+    return this.options.projectionNames;
+  }
+
+  start(): void {
+    if (this.timer !== undefined) return;
+    // One read at a time: a slow store is not asked again before it has answered.
+    const tick = (): void => {
+      this.polling ??= this.poll().finally(() => (this.polling = undefined));
+    };
+    tick();
+    this.timer = setInterval(tick, this.options.pollMs ?? 100);
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    this.timer = undefined;
+    await this.polling;
+  }
+
+  async status(): Promise<ProjectionStatus[]> {
+    await this.poll();
+    return this.options.projectionNames.map((name) => this.statusOf(name));
+  }
+
+  positionOf(name: string): number {
+    this.known(name);
+    return this.positions.get(name) ?? 0;
+  }
+
+  waitForPosition(position: number, timeoutMs: number, names?: readonly string[]): Promise<boolean> {
+    const wanted = names ?? this.options.projectionNames;
+    for (const name of wanted) this.known(name);
+    const reached = (): boolean => wanted.every((name) => (this.positions.get(name) ?? 0) >= position);
+    if (reached()) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const check = (): void => {
+        if (reached()) finish(true);
+      };
+      const timer = setTimeout(() => finish(false), timeoutMs);
+      this.listeners.add(check);
+      const finish = (result: boolean): void => {
+        clearTimeout(timer);
+        this.listeners.delete(check);
+        resolve(result);
+      };
+    });
+  }
+
+  standing(name: string): { position: number; state: ProjectionState; stoppedOn: PoisonEvent | null } {
+    const status = this.statusOf(name);
+    return { position: status.position, state: status.state, stoppedOn: status.stoppedOn };
+  }
+
+  parkedEvents(name: string): readonly ParkedEvent[] {
+    return this.statusOf(name).parkedEvents;
+  }
+
+  /** The projector reads the decisions again at its next attempt on the event it is stopped on. */
+  parkingChanged(name: string): Promise<void> {
+    this.known(name);
+    return Promise.resolve();
+  }
+
+  rebuild(name: string): Promise<RebuildResult> {
+    this.known(name);
+    return Promise.reject(
+      new IllegalStateError(
+        `The projections run in a projector process, not in this API instance (PROJECTIONS=off)${this.options.rebuildHint === undefined ? '' : `: ${this.options.rebuildHint}`}`,
+      ),
+    );
+  }
+
+  /** The projector does its deferred work once the log is quiet; nothing to hurry from here. */
+  settleDeferredWork(name: string): Promise<void> {
+    this.known(name);
+    return Promise.resolve();
+  }
+
+  private statusOf(name: string): ProjectionStatus {
+    this.known(name);
+    const position = this.positions.get(name) ?? 0;
+    const published = this.published.get(name);
+    const fresh = published !== undefined && this.now().getTime() - Date.parse(published.publishedAt) <= (this.options.staleAfterMs ?? 10_000);
+    if (published === undefined || !fresh) {
+      return {
+        name,
+        version: published?.status.version ?? 0,
+        // No projector has said anything lately: nothing follows the log for this instance.
+        state: 'stopped',
+        position,
+        headPosition: null,
+        lagEvents: null,
+        lagCountCapped: false,
+        lagSeconds: null,
+        lastFailure: published === undefined ? { message: 'No projector has published a status', at: this.now().toISOString(), failures: 0 } : { message: `The projector's last status is from ${published.publishedAt}`, at: this.now().toISOString(), failures: 0 },
+        stoppedOn: published?.status.stoppedOn ?? null,
+        parkedEvents: published?.status.parkedEvents ?? [],
+        rebuild: null,
+      };
+    }
+    return { ...published.status, position: Math.max(position, published.status.position) };
+  }
+
+  private async poll(): Promise<void> {
+    try {
+      const { readStore, projectionNames } = this.options;
+      const checkpoints = await Promise.all(projectionNames.map((name) => readStore.getCheckpoint(name)));
+      projectionNames.forEach((name, index) => this.positions.set(name, checkpoints[index]?.position ?? 0));
+      const statuses = await readStore.getMany<PublishedStatus>(PROJECTION_STATUS_COLLECTION, projectionNames);
+      for (const [name, status] of statuses) this.published.set(name, status);
+    } catch {
+      // The store is down: reads answer 503 on their own; positions stay as last read.
+    }
+    for (const listener of [...this.listeners]) listener();
+  }
+
+  private known(name: string): void {
+    if (!this.options.projectionNames.includes(name)) throw new NotFoundError(`No projection named ${name}`);
+  }
+}

@@ -1,0 +1,3 @@
+export * from './parking.events';
+export * from './parking.decider';
+export * from './parking-source';

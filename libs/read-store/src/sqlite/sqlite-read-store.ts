@@ -1,0 +1,447 @@
+import { createHash } from 'node:crypto';
+import type Database from 'better-sqlite3';
+import { StoreUnavailableError } from '@qms/domain-kernel';
+import type {
+  Checkpoint,
+  CollectionWrite,
+  Commit,
+  Filter,
+  FindQuery,
+  IndexSpec,
+  Page,
+  ReadStore,
+  StoredDocument,
+  WriteBatch,
+} from '../read-store.port';
+import { shadowCollection } from '../read-store.port';
+import {
+  assertCollectionName,
+  CHECKPOINTS_COLLECTION,
+  indexFields,
+  normalizeCountFilter,
+  normalizeQuery,
+  type NormalizedQuery,
+  type NormalizedSortKey,
+} from '../query';
+import { assertDistinctIds, cursorAfter, toJsonDocument } from '../documents';
+import { streamByPages } from '../paged-stream';
+import {
+  afterCursor,
+  arrayFieldsOf,
+  keyOf,
+  orderBy,
+  whereClause,
+  type SqlFragment,
+  type SqlValue,
+} from './sqlite-query';
+import { ARRAY_FIELDS_TABLE, IN_MEMORY, openReadDatabase } from './sqlite-read-database';
+
+export interface SqliteReadStoreOptions {
+  /** The read-model file (created with its folder when missing), or `:memory:` for tests. */
+  readonly path: string;
+  /** A reader's connection: never writes, and needs a file a writer has initialised. */
+  readonly readonly?: boolean;
+}
+
+/** One collection's writes, checked and serialised before the transaction starts. */
+interface PreparedWrite {
+  readonly collection: string;
+  readonly upserts: readonly (readonly [id: string, json: string])[];
+  readonly deletes: readonly string[];
+  readonly arrayFields: ReadonlySet<string>;
+}
+
+const STATEMENT_CACHE_SIZE = 256;
+const INDEX_NAME = /__ix_([0-9a-f]{12})(?:_\d+)?$/;
+
+/**
+ * The embedded mode's read store: one SQLite file, one table per collection holding each document
+ * as JSON text beside its `_id`, with expression indexes on the keys of the fields the read models
+ * sort and filter on (sqlite-query.ts). A commit stores a batch's documents of every collection
+ * and its checkpoint in one transaction, so after a crash the checkpoint always says exactly which
+ * events the stored documents reflect.
+ *
+ * One connection writes (the projection's); any number of readonly connections, in other threads
+ * or processes, read the last committed state beside it (WAL). better-sqlite3 is synchronous: each
+ * call runs to completion, so within one connection nothing interleaves with a transaction.
+ */
+export class SqliteReadStore implements ReadStore {
+  private readonly statements = new Map<string, Database.Statement>();
+  private readonly readTransaction: Database.Transaction<(work: () => unknown) => unknown>;
+  private readonly writeTransaction: Database.Transaction<(work: () => unknown) => unknown>;
+
+  private constructor(
+    private readonly db: Database.Database,
+    readonly path: string,
+    readonly readonly: boolean,
+  ) {
+    const inTransaction = (work: () => unknown): unknown => work();
+    this.readTransaction = db.transaction(inTransaction);
+    this.writeTransaction = db.transaction(inTransaction);
+  }
+
+  /** Opens (creating if needed) the read-model file; a StoreUnavailableError when it cannot be opened or is too new. */
+  static open(options: SqliteReadStoreOptions): SqliteReadStore {
+    const readonly = options.readonly === true;
+    let db: Database.Database;
+    try {
+      db = openReadDatabase({ path: options.path, readonly });
+    } catch (error) {
+      const reason = (error instanceof Error ? error.message : String(error)).replace(/\s+/g, ' ');
+      throw new StoreUnavailableError(`Cannot open the read models at ${options.path}: ${reason}`);
+    }
+    return new SqliteReadStore(db, options.path, readonly);
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Writing
+  // -------------------------------------------------------------------------------------------
+
+  async commit(commit: Commit): Promise<void> {
+    // Every document is checked and serialised first: a bad one fails the commit before it starts.
+    const writes = commit.writes.map(prepareWrite);
+    const checkpoint = commit.checkpoint;
+    this.write(() => {
+      for (const write of writes) this.applyWrite(write);
+      if (checkpoint !== undefined) this.putCheckpoint(checkpoint.name, checkpoint.checkpoint);
+    });
+  }
+
+  async bulkWrite<D extends StoredDocument>(collection: string, batch: WriteBatch<D>): Promise<void> {
+    await this.commit({ writes: [{ collection, ...batch }] });
+  }
+
+  async ensureIndexes(collection: string, specs: readonly IndexSpec[]): Promise<void> {
+    assertCollectionName(collection);
+    const wanted = new Map<string, readonly NormalizedSortKey[]>();
+    for (const spec of specs) {
+      const fields = indexFields(spec);
+      // `_id` alone is the primary key's index.
+      if (fields.length > 0) wanted.set(indexSignature(fields), fields);
+    }
+    this.write(() => {
+      this.createTable(collection);
+      const indexes = this.selectAll<{ name: string }>(
+        "SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = ?",
+        [collection],
+      );
+      for (const { name } of indexes) {
+        const signature = INDEX_NAME.exec(name)?.[1];
+        if (signature !== undefined) wanted.delete(signature);
+      }
+      for (const [signature, fields] of wanted) {
+        const columns = [...fields.map((key) => `${keyOf(key.path)} ${key.direction.toUpperCase()}`), 'id'];
+        this.db.exec(
+          `CREATE INDEX "${this.freeIndexName(collection, signature)}" ON "${collection}" (${columns.join(', ')})`,
+        );
+      }
+    });
+  }
+
+  /** Drop and rename in one transaction: readers see the old table or the new one, never neither. */
+  async swap(collection: string): Promise<boolean> {
+    assertCollectionName(collection);
+    const shadow = shadowCollection(collection);
+    assertCollectionName(shadow);
+    return this.write(() => {
+      if (!this.tableExists(shadow)) return false;
+      this.db.exec(`DROP TABLE IF EXISTS "${collection}"`);
+      this.db.exec(`ALTER TABLE "${shadow}" RENAME TO "${collection}"`);
+      this.execute(`DELETE FROM ${ARRAY_FIELDS_TABLE} WHERE collection = ?`, [collection]);
+      this.execute(`UPDATE ${ARRAY_FIELDS_TABLE} SET collection = ? WHERE collection = ?`, [
+        collection,
+        shadow,
+      ]);
+      return true;
+    });
+  }
+
+  async drop(collection: string): Promise<void> {
+    assertCollectionName(collection);
+    this.write(() => {
+      this.db.exec(`DROP TABLE IF EXISTS "${collection}"`);
+      this.execute(`DELETE FROM ${ARRAY_FIELDS_TABLE} WHERE collection = ?`, [collection]);
+    });
+  }
+
+  async saveCheckpoint(name: string, checkpoint: Checkpoint): Promise<void> {
+    this.write(() => this.putCheckpoint(name, checkpoint));
+  }
+
+  async deleteCheckpoint(name: string): Promise<void> {
+    this.write(() => this.execute(`DELETE FROM ${CHECKPOINTS_COLLECTION} WHERE name = ?`, [name]));
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Reading
+  // -------------------------------------------------------------------------------------------
+
+  async getCheckpoint(name: string): Promise<Checkpoint | null> {
+    const row = this.read(() =>
+      this.selectOne<Checkpoint>(`SELECT position, version FROM ${CHECKPOINTS_COLLECTION} WHERE name = ?`, [
+        name,
+      ]),
+    );
+    return row === undefined ? null : { position: row.position, version: row.version };
+  }
+
+  async get<D extends StoredDocument = StoredDocument>(collection: string, id: string): Promise<D | null> {
+    assertCollectionName(collection);
+    const row = this.read(() =>
+      this.tableExists(collection)
+        ? this.selectOne<{ doc: string }>(`SELECT doc FROM "${collection}" WHERE id = ?`, [String(id)])
+        : undefined,
+    );
+    return row === undefined ? null : (JSON.parse(row.doc) as D);
+  }
+
+  async getMany<D extends StoredDocument = StoredDocument>(
+    collection: string,
+    ids: readonly string[],
+  ): Promise<Map<string, D>> {
+    assertCollectionName(collection);
+    const found = new Map<string, D>();
+    if (ids.length === 0) return found;
+    // The ids travel as one JSON array parameter, however many there are.
+    const rows = this.read(() =>
+      this.tableExists(collection)
+        ? this.selectAll<{ id: string; doc: string }>(
+            `SELECT id, doc FROM "${collection}" WHERE id IN (SELECT value FROM json_each(?))`,
+            [JSON.stringify(ids.map(String))],
+          )
+        : [],
+    );
+    for (const row of rows) found.set(row.id, JSON.parse(row.doc) as D);
+    return found;
+  }
+
+  async find<D extends StoredDocument = StoredDocument>(
+    collection: string,
+    query?: FindQuery,
+  ): Promise<Page<D>> {
+    const normalized = normalizeQuery(query);
+    assertCollectionName(collection);
+    const rows = this.read(() => {
+      if (!this.tableExists(collection)) return [];
+      const select = this.selectSql(collection, normalized);
+      return this.selectAll<{ doc: string }>(select.sql, select.params);
+    });
+    const documents = rows.map((row) => JSON.parse(row.doc) as D);
+    if (normalized.limit === null || documents.length <= normalized.limit) {
+      return { items: documents, nextCursor: null };
+    }
+    const items = documents.slice(0, normalized.limit);
+    return { items, nextCursor: cursorAfter(items[items.length - 1] as StoredDocument, normalized.sort) };
+  }
+
+  async count(collection: string, filter?: Filter): Promise<number> {
+    const conditions = normalizeCountFilter(filter);
+    assertCollectionName(collection);
+    return this.read(() => {
+      if (!this.tableExists(collection)) return 0;
+      const where = whereClause(conditions, this.arrayFields(collection));
+      return (
+        this.selectOne<{ n: number }>(
+          `SELECT count(*) AS n FROM "${collection}" WHERE ${where.sql}`,
+          where.params,
+        )?.n ?? 0
+      );
+    });
+  }
+
+  stream<D extends StoredDocument = StoredDocument>(
+    collection: string,
+    query: FindQuery = {},
+  ): AsyncIterable<D> {
+    return streamByPages<D>((page) => this.find<D>(collection, page), query);
+  }
+
+  /** SQLite's plan for a find, one line per step: shows which index a query uses. */
+  async explainFind(collection: string, query?: FindQuery): Promise<string[]> {
+    const normalized = normalizeQuery(query);
+    assertCollectionName(collection);
+    return this.read(() => {
+      if (!this.tableExists(collection)) return [];
+      const select = this.selectSql(collection, normalized);
+      return this.selectAll<{ detail: string }>(`EXPLAIN QUERY PLAN ${select.sql}`, select.params).map(
+        (row) => row.detail,
+      );
+    });
+  }
+
+  async checkHealth(): Promise<void> {
+    this.read(() => this.selectOne('SELECT 1', []));
+  }
+
+  async close(): Promise<void> {
+    if (!this.db.open) return;
+    // Lets SQLite refresh the statistics its planner chooses indexes by, where they are stale.
+    if (!this.readonly) this.db.pragma('optimize');
+    this.statements.clear();
+    this.db.close();
+  }
+
+  // -------------------------------------------------------------------------------------------
+
+  private selectSql(collection: string, query: NormalizedQuery): SqlFragment {
+    const where = whereClause(query.conditions, this.arrayFields(collection));
+    const clauses: string[] = [where.sql];
+    const params: SqlValue[] = [...where.params];
+    if (query.after !== null) {
+      const after = afterCursor(query.sort, query.after);
+      clauses.push(after.sql);
+      params.push(...after.params);
+    }
+    // One more than asked tells whether another page exists.
+    params.push(query.limit === null ? -1 : query.limit + 1, query.skip);
+    return {
+      sql: `SELECT doc FROM "${collection}" WHERE ${clauses.join(' AND ')} ORDER BY ${orderBy(query.sort)} LIMIT ? OFFSET ?`,
+      params,
+    };
+  }
+
+  private applyWrite(write: PreparedWrite): void {
+    const { collection } = write;
+    this.createTable(collection);
+    if (write.upserts.length > 0) {
+      const upsert = this.statement(
+        `INSERT INTO "${collection}" (id, doc) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET doc = excluded.doc`,
+      );
+      for (const [id, json] of write.upserts) upsert.run(id, json);
+    }
+    if (write.deletes.length > 0) {
+      const remove = this.statement(`DELETE FROM "${collection}" WHERE id = ?`);
+      for (const id of write.deletes) remove.run(id);
+    }
+    for (const field of write.arrayFields) {
+      this.execute(`INSERT OR IGNORE INTO ${ARRAY_FIELDS_TABLE} (collection, field) VALUES (?, ?)`, [
+        collection,
+        field,
+      ]);
+    }
+  }
+
+  private createTable(collection: string): void {
+    this.statement(
+      `CREATE TABLE IF NOT EXISTS "${collection}" (id TEXT PRIMARY KEY NOT NULL, doc TEXT NOT NULL)`,
+    ).run();
+  }
+
+  private putCheckpoint(name: string, checkpoint: Checkpoint): void {
+    this.execute(
+      `INSERT INTO ${CHECKPOINTS_COLLECTION} (name, position, version) VALUES (?, ?, ?)
+       ON CONFLICT (name) DO UPDATE SET position = excluded.position, version = excluded.version`,
+      [name, checkpoint.position, checkpoint.version],
+    );
+  }
+
+  private tableExists(name: string): boolean {
+    return (
+      this.selectOne("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?", [name]) !== undefined
+    );
+  }
+
+  private arrayFields(collection: string): Set<string> {
+    return new Set(
+      this.selectAll<{ field: string }>(`SELECT field FROM ${ARRAY_FIELDS_TABLE} WHERE collection = ?`, [
+        collection,
+      ]).map((row) => row.field),
+    );
+  }
+
+  /**
+   * Index names carry the signature of their keys, which is how ensureIndexes recognises them. A
+   * swapped-in table keeps its shadow's index names, so a later shadow may find its name taken.
+   */
+  private freeIndexName(collection: string, signature: string): string {
+    const base = `${collection}__ix_${signature}`;
+    for (let n = 1; ; n++) {
+      const name = n === 1 ? base : `${base}_${n}`;
+      if (this.selectOne('SELECT 1 FROM sqlite_schema WHERE name = ?', [name]) === undefined) return name;
+    }
+  }
+
+  /** A consistent snapshot for the reads `work` makes (a deferred transaction). */
+  private read<T>(work: () => T): T {
+    return this.guard(() => this.readTransaction.deferred(work) as T);
+  }
+
+  /** One write transaction, taking the write lock at once so it never fails half-way for a busy lock. */
+  private write<T>(work: () => T): T {
+    return this.guard(() => this.writeTransaction.immediate(work) as T);
+  }
+
+  private guard<T>(work: () => T): T {
+    if (!this.db.open) throw new StoreUnavailableError(`Read store unavailable: ${this.where()} is closed`);
+    try {
+      return work();
+    } catch (error) {
+      if (isUnavailable(error)) {
+        throw new StoreUnavailableError(
+          `Read store unavailable: ${this.where()}: ${(error as Error).message}`,
+        );
+      }
+      throw error;
+    }
+  }
+
+  private where(): string {
+    return this.path === IN_MEMORY ? 'SQLite in memory' : `SQLite file ${this.path}`;
+  }
+
+  private statement(sql: string): Database.Statement {
+    let statement = this.statements.get(sql);
+    if (statement !== undefined) {
+      // Most recently used last: the first entry is the one to evict.
+      this.statements.delete(sql);
+    } else {
+      statement = this.db.prepare(sql);
+      if (this.statements.size >= STATEMENT_CACHE_SIZE) {
+        const oldest = this.statements.keys().next().value;
+        if (oldest !== undefined) this.statements.delete(oldest);
+      }
+    }
+    this.statements.set(sql, statement);
+    return statement;
+  }
+
+  private selectOne<R>(sql: string, params: readonly SqlValue[]): R | undefined {
+    return this.statement(sql).get(...params) as R | undefined;
+  }
+
+  private selectAll<R>(sql: string, params: readonly SqlValue[]): R[] {
+    return this.statement(sql).all(...params) as R[];
+  }
+
+  private execute(sql: string, params: readonly SqlValue[]): void {
+    this.statement(sql).run(...params);
+  }
+}
+
+function prepareWrite(write: CollectionWrite): PreparedWrite {
+  assertCollectionName(write.collection);
+  const upserts = write.upserts ?? [];
+  const deletes = (write.deletes ?? []).map(String);
+  assertDistinctIds(write.collection, upserts, deletes);
+  const arrayFields = new Set<string>();
+  const rows = upserts.map((document) => {
+    const json = toJsonDocument(document);
+    arrayFieldsOf(json, arrayFields);
+    return [json._id, JSON.stringify(json)] as const;
+  });
+  return { collection: write.collection, upserts: rows, deletes, arrayFields };
+}
+
+/** The keys and directions of an index, hashed: how an existing index is recognised by its name. */
+function indexSignature(fields: readonly NormalizedSortKey[]): string {
+  const text = fields.map((key) => `${key.field}:${key.direction}`).join(',');
+  return createHash('sha256').update(text).digest('hex').slice(0, 12);
+}
+
+/** Failures of the file or its locks, as opposed to a bad statement or document. */
+function isUnavailable(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return (
+    typeof code === 'string' && /^SQLITE_(BUSY|LOCKED|IOERR|CANTOPEN|FULL|READONLY|NOTADB|CORRUPT)/.test(code)
+  );
+}

@@ -1,0 +1,29 @@
+import type { DomainEvent } from '@qms/domain-kernel';
+import type { Projection } from '@qms/projection-engine';
+import { createComplaintListProjection } from '../complaint-list/complaint-list.projection';
+import { COMPLAINTS_COLLECTION } from '../complaint-list/complaint.document';
+import { updateRepeatFlags } from '../complaint-list/repeat-flags';
+import type { ReportingConfig } from '../kpi/reporting-config';
+import { factPart } from './fact-part';
+import { COMPLAINT_LIST_INDEXES } from './indexes';
+
+export const COMPLAINT_LISTS_PROJECTION = 'complaint_lists';
+
+/**
+ * The master list and the tracking list: one document per complaint, with the lists' indexes and
+ * the repeat flags of the list's drill-down, kept by afterBatch across a complaint's series.
+ */
+export function createComplaintListsProjection(config: ReportingConfig): Projection<DomainEvent> {
+  const part = factPart(createComplaintListProjection(config), COMPLAINTS_COLLECTION);
+  return {
+    name: COMPLAINT_LISTS_PROJECTION,
+    version: 1,
+    eventTypes: part.eventTypes,
+    collections: [{ name: COMPLAINTS_COLLECTION, indexes: COMPLAINT_LIST_INDEXES.map((fields) => ({ fields })) }],
+    documentIds: (event) => part.documentIds(event),
+    evolve: (document, event, id) => part.evolve(document, event, id),
+    async afterBatch(changes, store): Promise<void> {
+      await updateRepeatFlags(changes, store, config.repeatWindowDays);
+    },
+  };
+}

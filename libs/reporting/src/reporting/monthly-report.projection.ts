@@ -1,0 +1,123 @@
+import type { DomainEvent } from '@qms/domain-kernel';
+import type { DocumentChange, DocumentRef, Projection, ProjectedDocument } from '@qms/projection-engine';
+import { createComplaintListProjection } from '../complaint-list/complaint-list.projection';
+import { COMPLAINTS_COLLECTION } from '../complaint-list/complaint.document';
+import { createDeliveryMonthCustomerProjection, DELIVERY_MONTH_CUSTOMER_COLLECTION, type DeliveryMonthCustomerDocument } from '../deliveries';
+import type { ReportingConfig } from '../kpi/reporting-config';
+import {
+  CUSTOMER_NOTIFICATIONS_COLLECTION,
+  createCustomerNotificationProjection,
+  type CustomerNotificationDocument,
+} from '../monthly-report/customer-notification.projection';
+import { MONTHLY_REPORT_COLLECTION, MONTHLY_REPORT_CUSTOMERS_COLLECTION, type ReportComplaint } from '../monthly-report/monthly-report.types';
+import type { ReportFactChange } from '../monthly-report/report-months';
+import { createReturnProjection, RETURNS_COLLECTION, type ReturnDocument } from '../returns';
+import { createSatisfactionSummaryProjection, SATISFACTION_SUMMARY_COLLECTION, type SatisfactionSummaryDocument } from '../satisfaction-summary';
+import { factPart, routeParts } from './fact-part';
+import { REPORT_COMPLAINT_INDEXES, REPORT_FACT_INDEXES } from './indexes';
+import {
+  MONTHLY_REPORT_STATE_COLLECTION,
+  MonthlyReportMaterializer,
+  REPORT_COMPLAINTS_COLLECTION,
+  REPORT_SURVEYS_COLLECTION,
+} from './monthly-report-materializer';
+
+export const MONTHLY_REPORT_PROJECTION = 'monthly_report';
+
+/** When the pending months are recomputed: after a quiet spell, and at least this often under load. */
+export interface MonthlyReportFlushTiming {
+  readonly settleMs: number;
+  readonly maxDelayMs: number;
+}
+
+export const DEFAULT_MONTHLY_REPORT_FLUSH: MonthlyReportFlushTiming = { settleMs: 500, maxDelayMs: 5_000 };
+
+const indexed = (keys: readonly (readonly { readonly field: string; readonly direction: 'asc' | 'desc' }[])[]) =>
+  keys.map((fields) => ({ fields }));
+
+/**
+ * The monthly quality/delivery report and the facts it is computed from: complaints, deliveries
+ * per month and customer, returns, notifications and survey results. It keeps its OWN copy of the
+ * complaint and survey facts (`report_complaints`, `report_surveys`) rather than reading the
+ * complaint lists' or the satisfaction summary's documents: a report is then a function of this
+ * projection's position alone, it is rebuilt, compared and stopped on its own, and a poison event
+ * in one read model leaves the others current.
+ */
+export function createMonthlyReportProjection(
+  config: ReportingConfig,
+  flush: MonthlyReportFlushTiming = DEFAULT_MONTHLY_REPORT_FLUSH,
+): Projection<DomainEvent> & { readonly materializer: MonthlyReportMaterializer } {
+  const parts = [
+    factPart(createComplaintListProjection(config), REPORT_COMPLAINTS_COLLECTION),
+    factPart(createDeliveryMonthCustomerProjection(config)),
+    factPart(createReturnProjection(config)),
+    factPart(createCustomerNotificationProjection(config)),
+    factPart(createSatisfactionSummaryProjection(config), REPORT_SURVEYS_COLLECTION),
+  ];
+  const routes = routeParts(parts);
+  const materializer = new MonthlyReportMaterializer(config);
+
+  return {
+    name: MONTHLY_REPORT_PROJECTION,
+    version: 1,
+    eventTypes: routes.eventTypes,
+    collections: [
+      {
+        name: REPORT_COMPLAINTS_COLLECTION,
+        // The fact range's edges (receivedAt, closedAt) and the month queries' open complaints.
+        indexes: indexed([...REPORT_COMPLAINT_INDEXES, [{ field: 'receivedAt', direction: 'asc' }], [{ field: 'closedAt', direction: 'desc' }]]),
+      },
+      ...[DELIVERY_MONTH_CUSTOMER_COLLECTION, RETURNS_COLLECTION, CUSTOMER_NOTIFICATIONS_COLLECTION].map((name) => ({
+        name,
+        indexes: indexed(REPORT_FACT_INDEXES[name] ?? []),
+      })),
+      { name: REPORT_SURVEYS_COLLECTION, indexes: indexed(REPORT_FACT_INDEXES[SATISFACTION_SUMMARY_COLLECTION] ?? []) },
+      { name: MONTHLY_REPORT_COLLECTION },
+      // The customer sections of each month, one document per month and customer.
+      { name: MONTHLY_REPORT_CUSTOMERS_COLLECTION, indexes: indexed([[{ field: 'month', direction: 'asc' }]]) },
+      { name: MONTHLY_REPORT_STATE_COLLECTION },
+    ],
+    materializer,
+    documentIds(event: DomainEvent): DocumentRef[] {
+      return routes.partsFor(event.type).flatMap((part) => part.documentIds(event).map((id) => ({ collection: part.collection, id })));
+    },
+    evolve(document: ProjectedDocument | null, event: DomainEvent, id: string, context): ProjectedDocument | null {
+      const part = routes.partOf(context.collection);
+      if (part === undefined) throw new Error(`The monthly report has no facts in ${context.collection}`);
+      return part.evolve(document, event, id);
+    },
+    async afterBatch(changes: readonly DocumentChange[], store): Promise<void> {
+      // Batches only mark months: recomputing them here would hold up every live command.
+      await materializer.afterChanges(changes.flatMap(toFactChange), store);
+    },
+    deferredWork: {
+      settleMs: flush.settleMs,
+      maxDelayMs: flush.maxDelayMs,
+      async run(store, signal): Promise<void> {
+        await materializer.flush(store, { signal });
+      },
+    },
+  };
+}
+
+/**
+ * A stored fact's change under the fact's own name, as the report's month rules know it. The
+ * documents of each collection were written by that collection's evolve, hence the narrowing.
+ */
+function toFactChange(change: DocumentChange): ReportFactChange[] {
+  switch (change.collection) {
+    case REPORT_COMPLAINTS_COLLECTION:
+      return [{ collection: COMPLAINTS_COLLECTION, before: change.before as ReportComplaint | null, after: change.after as ReportComplaint | null }];
+    case DELIVERY_MONTH_CUSTOMER_COLLECTION:
+      return [{ collection: DELIVERY_MONTH_CUSTOMER_COLLECTION, before: change.before as DeliveryMonthCustomerDocument | null, after: change.after as DeliveryMonthCustomerDocument | null }];
+    case RETURNS_COLLECTION:
+      return [{ collection: RETURNS_COLLECTION, before: change.before as ReturnDocument | null, after: change.after as ReturnDocument | null }];
+    case CUSTOMER_NOTIFICATIONS_COLLECTION:
+      return [{ collection: CUSTOMER_NOTIFICATIONS_COLLECTION, before: change.before as CustomerNotificationDocument | null, after: change.after as CustomerNotificationDocument | null }];
+    case REPORT_SURVEYS_COLLECTION:
+      return [{ collection: SATISFACTION_SUMMARY_COLLECTION, before: change.before as SatisfactionSummaryDocument | null, after: change.after as SatisfactionSummaryDocument | null }];
+    default:
+      // The report's own documents (months, state) are not facts.
+      return [];
+  }
+}
