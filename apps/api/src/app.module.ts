@@ -6,6 +6,7 @@ import { AuditModule } from './audit/audit.module';
 import { AuthGuard } from './auth/auth.guard';
 import type { AppConfig } from './config/app-config';
 import { ComplaintsModule } from './complaints/complaints.module';
+import { DashboardModule } from './dashboard/dashboard.module';
 import { DeliveriesModule } from './deliveries/deliveries.module';
 import { HealthController } from './health/health.controller';
 import { DomainExceptionFilter } from './http/domain-exception.filter';
@@ -45,6 +46,7 @@ export class AppModule {
         SurveysModule,
         ReadSideModule,
         AuditModule,
+        DashboardModule,
       ],
       controllers: [HealthController],
       providers: [

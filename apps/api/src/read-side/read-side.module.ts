@@ -12,6 +12,8 @@ import { withTimeout } from '../health/with-timeout';
 import { ApiMetrics } from '../observability/api-metrics';
 import { EVENT_CATALOGUE } from '../infrastructure/tokens';
 import { ComplaintListsController } from './complaint-lists/complaint-lists.controller';
+import { ComplaintBreakdownsController } from './monthly-report/breakdowns/complaint-breakdowns.controller';
+import { MonthlyReportExportController } from './monthly-report/monthly-report-export.controller';
 import { MonthlyReportController } from './monthly-report/monthly-report.controller';
 import { createProjectionsHost, openReadStore } from './projections-hosting';
 import { holdReadModelLock } from './read-model-lock';
@@ -35,7 +37,9 @@ import { projectionsHealth } from './projections-health';
   imports: [ComplaintsModule],
   controllers: [
     ComplaintListsController,
+    ComplaintBreakdownsController,
     MonthlyReportController,
+    MonthlyReportExportController,
     SatisfactionSummaryController,
     ProjectionsAdminController,
     ParkedEventsController,
