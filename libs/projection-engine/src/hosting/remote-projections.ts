@@ -7,6 +7,7 @@ import type { ProjectionState } from '../projection-runner';
 import type { RebuildResult } from '../rebuild';
 import type { ProjectionsHost } from './projections-host';
 import { PROJECTION_STATUS_COLLECTION, type PublishedStatus } from './status-publisher';
+import { PositionWaiters } from './position-waiters';
 
 export interface RemoteProjectionsOptions {
   readonly readStore: ReadStore;
@@ -29,7 +30,7 @@ export interface RemoteProjectionsOptions {
 export class RemoteProjections implements ProjectionsHost {
   private readonly positions = new Map<string, number>();
   private readonly published = new Map<string, PublishedStatus>();
-  private readonly listeners = new Set<() => void>();
+  private readonly waiters = new PositionWaiters(this.positions);
   private timer: ReturnType<typeof setInterval> | undefined;
   private polling: Promise<void> | undefined;
   private readonly now: () => Date;
@@ -72,20 +73,7 @@ export class RemoteProjections implements ProjectionsHost {
   waitForPosition(position: number, timeoutMs: number, names?: readonly string[]): Promise<boolean> {
     const wanted = names ?? this.options.projectionNames;
     for (const name of wanted) this.known(name);
-    const reached = (): boolean => wanted.every((name) => (this.positions.get(name) ?? 0) >= position);
-    if (reached()) return Promise.resolve(true);
-    return new Promise((resolve) => {
-      const check = (): void => {
-        if (reached()) finish(true);
-      };
-      const timer = setTimeout(() => finish(false), timeoutMs);
-      this.listeners.add(check);
-      const finish = (result: boolean): void => {
-        clearTimeout(timer);
-        this.listeners.delete(check);
-        resolve(result);
-      };
-    });
+    return this.waiters.waitFor(position, wanted, timeoutMs);
   }
 
   standing(name: string): { position: number; state: ProjectionState; stoppedOn: PoisonEvent | null } {
@@ -153,7 +141,7 @@ export class RemoteProjections implements ProjectionsHost {
     } catch {
       // The store is down: reads answer 503 on their own; positions stay as last read.
     }
-    for (const listener of [...this.listeners]) listener();
+    this.waiters.notify();
   }
 
   private known(name: string): void {

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { IllegalStateError, NotFoundError, StoreUnavailableError, ValidationError } from '@qms/domain-kernel';
-import type { ParkedEvent, PoisonEvent, ProjectionsHost, ProjectionState, ProjectionStatus, RebuildResult } from '@qms/projection-engine';
+import { PositionWaiters, type ParkedEvent, type PoisonEvent, type ProjectionsHost, type ProjectionState, type ProjectionStatus, type RebuildResult } from '@qms/projection-engine';
 import type { AppConfig } from '../../config/app-config';
 import type { FromProjectionsWorker, ProjectionsWorkerData, ToProjectionsWorker, WorkerFailure } from './projections-worker.protocol';
 
@@ -23,7 +23,7 @@ export class WorkerProjections implements ProjectionsHost {
   private worker: Worker | undefined;
   private readonly positions = new Map<string, number>();
   private statuses: readonly ProjectionStatus[] = [];
-  private readonly listeners = new Set<() => void>();
+  private readonly waiters = new PositionWaiters(this.positions);
   private readonly pending = new Map<number, { resolve(value: unknown): void; reject(error: unknown): void }>();
   private nextId = 1;
   private failure: string | null = null;
@@ -76,20 +76,7 @@ export class WorkerProjections implements ProjectionsHost {
   waitForPosition(position: number, timeoutMs: number, names?: readonly string[]): Promise<boolean> {
     const wanted = names ?? this.options.projectionNames;
     for (const name of wanted) this.known(name);
-    const reached = (): boolean => wanted.every((name) => (this.positions.get(name) ?? 0) >= position);
-    if (reached()) return Promise.resolve(true);
-    return new Promise((resolve) => {
-      const check = (): void => {
-        if (reached()) finish(true);
-      };
-      const timer = setTimeout(() => finish(false), timeoutMs);
-      this.listeners.add(check);
-      const finish = (result: boolean): void => {
-        clearTimeout(timer);
-        this.listeners.delete(check);
-        resolve(result);
-      };
-    });
+    return this.waiters.waitFor(position, wanted, timeoutMs);
   }
 
   standing(name: string): { position: number; state: ProjectionState; stoppedOn: PoisonEvent | null } {
@@ -124,7 +111,7 @@ export class WorkerProjections implements ProjectionsHost {
     switch (message.type) {
       case 'positions':
         for (const [name, position] of Object.entries(message.positions)) this.positions.set(name, position);
-        for (const listener of [...this.listeners]) listener();
+        this.waiters.notify();
         return;
       case 'status':
         this.statuses = message.statuses;
