@@ -14,8 +14,6 @@ import type { FindQuery, Page, StoredDocument } from '@qms/read-store';
 import { COMPLAINTS_COLLECTION, type ComplaintDocument } from './complaint.document';
 import { DAY_MS } from './complaint-timeline';
 
-const FLAG_WRITES_PER_BULK = 25;
-
 type SeriesFacts = Pick<ComplaintDocument, '_id' | 'customerId' | 'partNo' | 'rootCause' | 'receivedAt' | 'reopenedFrom'>;
 
 export interface RepeatFlagStore {
@@ -85,10 +83,6 @@ export async function updateRepeatFlags(changes: readonly DocumentChange[], stor
       if (complaint.repeat !== repeat) updated.set(complaint._id, { ...complaint, repeat });
     });
   }
-  // A recorded cause can turn a whole series at once; written a few dozen at a time, as MongoDB-wire
-  // servers such as FerretDB drop the connection on one large replacement of existing documents.
-  const upserts = [...updated.values()].sort(byReceipt);
-  for (let start = 0; start < upserts.length; start += FLAG_WRITES_PER_BULK) {
-    await store.bulkWrite(COMPLAINTS_COLLECTION, { upserts: upserts.slice(start, start + FLAG_WRITES_PER_BULK) });
-  }
+  // One bulk write, however long the series: a read store in FerretDB mode splits it itself.
+  await store.bulkWrite(COMPLAINTS_COLLECTION, { upserts: [...updated.values()].sort(byReceipt) });
 }
