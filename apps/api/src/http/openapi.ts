@@ -54,6 +54,8 @@ const PATH_PARAMETER_SCHEMAS: Record<string, Record<string, unknown>> = {
   month: { type: 'string', pattern: '^(20[0-9]{2}|2100)-(0[1-9]|1[0-2])$', example: '2026-11' },
   dispositionNo: { type: 'integer', minimum: 1, maximum: 1000000 },
   countermeasureNo: { type: 'integer', minimum: 1, maximum: 1000000 },
+  // A global position of the event log (parking decisions)
+  position: { type: 'integer', minimum: 1, maximum: Number.MAX_SAFE_INTEGER },
 };
 
 const header = (name: string, description: string, example?: string) => ({

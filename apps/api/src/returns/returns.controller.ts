@@ -7,7 +7,7 @@ import type { FastifyReply } from 'fastify';
 import { Roles } from '../auth/auth.guard';
 import { Ctx, type RequestContext } from '../auth/request-context';
 import { CommandResponse, commandResponse } from '../commands/command-response';
-import { PositiveIntParam } from './positive-int-param';
+import { PositiveIntParam } from '../http/positive-int-param';
 import { ReceiveReturnCommand, ReturnStepCommand } from './return.commands';
 import {
   ArchiveFailureAnalysisDto,

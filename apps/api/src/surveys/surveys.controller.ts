@@ -14,7 +14,7 @@ import { Roles } from '../auth/auth.guard';
 import { Ctx, type RequestContext } from '../auth/request-context';
 import { CommandResponse, commandResponse } from '../commands/command-response';
 import { SURVEY_POLICY, type SurveyPolicy } from '../config/survey-policy';
-import { PositiveIntParam } from '../returns/positive-int-param';
+import { PositiveIntParam } from '../http/positive-int-param';
 import { SurveyStepCommand } from './survey.commands';
 import {
   ApproveCountermeasureDto,

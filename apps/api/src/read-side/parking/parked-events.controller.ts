@@ -1,4 +1,5 @@
-import { Body, Controller, Get, HttpCode, Inject, Param, ParseIntPipe, Post, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Res } from '@nestjs/common';
+import { PositiveIntParam } from '../../http/positive-int-param';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { CommandResult } from '@qms/command-handling';
@@ -70,7 +71,7 @@ export class ParkedEventsController {
   @ApiCreatedResponse({ type: CommandResponse })
   async unpark(
     @Param('name') name: string,
-    @Param('position', ParseIntPipe) position: number,
+    @Param('position', PositiveIntParam) position: number,
     @Body() dto: UnparkEventDto,
     @Ctx() context: RequestContext,
     @Res({ passthrough: true }) reply: FastifyReply,
