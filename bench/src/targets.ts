@@ -136,10 +136,10 @@ export function checkTargets(results: BenchResults): TargetCheck[] {
     ),
     atLeast(
       'rebuild-in-process',
-      'Rebuild into the in-process store: ≥ 50 % of the raw read + parse floor',
+      'Full rebuild of every read model into the SQLite read store: ≥ 25 % of the raw read + parse floor',
       'events/s ÷ floor',
       rebuild?.ratios.inProcessToFloor,
-      0.5,
+      0.25,
     ),
     below(
       'read-master-list-p99',
@@ -150,10 +150,10 @@ export function checkTargets(results: BenchResults): TargetCheck[] {
     ),
     below(
       'memory-peak-rss',
-      'Peak RSS of the API process holding the full history < 500 MB',
+      'Peak RSS of the API process on the full history < 400 MB',
       'peak RSS from start to read models caught up',
       memory ? memory.whenReady.peakRssMiB * 1.048576 : undefined,
-      500,
+      400,
       (value) => `${value.toFixed(0)} MB`,
     ),
   ];
