@@ -45,7 +45,7 @@ fi
 port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')"
 base="http://127.0.0.1:$port"
 log "starting the API on $base (data in $work)"
-(cd "$root" && EVENTS_DB_PATH="$work/events.db" PORT="$port" HOST=127.0.0.1 exec node dist/apps/api/src/main.js) \
+(cd "$root" && EVENTS_DB_PATH="$work/events.db" READ_DB_PATH="$work/read-models.db" PORT="$port" HOST=127.0.0.1 exec node dist/apps/api/src/main.js) \
   >"$work/api.log" 2>&1 &
 api_pid=$!
 for _ in $(seq 1 60); do

@@ -106,7 +106,7 @@ class Api {
   }
 
   async start(): Promise<void> {
-    const env: NodeJS.ProcessEnv = { ...process.env, HOST, PORT: String(this.port), EVENTS_DB_PATH: join(this.dataDir, 'events.db'), NODE_ENV: 'development' };
+    const env: NodeJS.ProcessEnv = { ...process.env, HOST, PORT: String(this.port), EVENTS_DB_PATH: join(this.dataDir, 'events.db'), READ_DB_PATH: join(this.dataDir, 'read-models.db'), NODE_ENV: 'development' };
     // The embedded default: no EventStoreDB, no MongoDB.
     delete env['EVENTSTORE_URL'];
     delete env['MONGO_URL'];
