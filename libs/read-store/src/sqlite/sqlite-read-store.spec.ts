@@ -648,13 +648,16 @@ function bruteForce(documents: readonly StoredDocument[], query: FindQuery): str
 async function allPages(store: SqliteReadStore, query: FindQuery): Promise<string[]> {
   const ids: string[] = [];
   let after: string | undefined;
-  for (let guard = 0; guard < 100; guard++) {
+  const cursorsSeen = new Set<string>();
+  // A limit of 1 over 300 documents takes 300 pages; only a cursor met twice means a loop.
+  for (;;) {
     const page = await store.find(ROWS, { ...query, ...(after === undefined ? {} : { after }) });
     ids.push(...page.items.map((item) => item._id));
     if (page.nextCursor === null) return ids;
+    if (cursorsSeen.has(page.nextCursor)) throw new Error(`paging returned cursor ${page.nextCursor} twice`);
+    cursorsSeen.add(page.nextCursor);
     after = page.nextCursor;
   }
-  throw new Error('paging did not end');
 }
 
 /**
