@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { dirname, join, resolve } from 'node:path';
 import { Child, inChild } from './child';
 import type { ApiStarted, MemorySnapshot } from './api/api-server';
+import type { ApiRestart } from './results';
 import type { ReadArgs, ReadResult } from './api/read-api';
 import { cachedHistory, copyHistory, type HistoryManifest } from './history/generate';
 import { DEPARTMENTS } from './history/vocabulary';
@@ -98,6 +99,8 @@ async function apiParts(
 ): Promise<void> {
   log('parts 2, 4, 5: copying the history for the API process');
   const eventsDbPath = copyHistory(history, join(workFolder, 'api'));
+  // Beside the events, as in a data folder: the restarts below start on both files as they were left.
+  const readDbPath = join(dirname(eventsDbPath), 'read-models.db');
   // The default heap limit (about 4 GiB here) ran out at full scale while serving the read benchmark.
   const api = Child.start(script, 'api', {
     execArgv: ['--expose-gc', `--max-old-space-size=${API_HEAP_MIB}`],
@@ -115,7 +118,7 @@ async function apiParts(
   try {
     log('API: starting on the full history (read models caught up from the first event)');
     await hooks.before('start');
-    const started = await api.call<ApiStarted>('start', { eventsDbPath });
+    const started = await api.call<ApiStarted>('start', { eventsDbPath, readDbPath });
     await hooks.after('start');
     results.api = started;
     log(
@@ -162,11 +165,37 @@ async function apiParts(
       heapLimitMiB: API_HEAP_MIB,
     };
     await api.call('stop');
+    await api.stop();
+    results.restarts = await restarts(script, eventsDbPath, readDbPath);
   } finally {
     await api.stop();
     // The copy is as large as the history (2.6 GB at full scale) and only this process wrote to it.
     rmSync(dirname(eventsDbPath), { recursive: true, force: true });
   }
+}
+
+/**
+ * Start-up on an existing data folder, twice in fresh processes: first as the measured API left
+ * it (the events its HTTP load appended after projections were paused are still to project),
+ * then with every read model current. Ready means what it meant at the first start: the read
+ * models hold every stored event.
+ */
+async function restarts(script: string, eventsDbPath: string, readDbPath: string): Promise<ApiRestart[]> {
+  const runs: ApiRestart[] = [];
+  for (const label of ['after the benchmark run', 'read models current'] as const) {
+    const api = Child.start(script, 'api', { execArgv: ['--expose-gc'] });
+    try {
+      const started = await api.call<ApiStarted>('start', { eventsDbPath, readDbPath });
+      runs.push({ label, ...started });
+      log(
+        `API restart (${label}): ${started.eventsBehindAtStart.toLocaleString('en')} events to project, ready in ${started.readySeconds.toFixed(2)} s, peak RSS ${started.memoryWhenReady.peakRssMiB} MiB`,
+      );
+      await api.call('stop');
+    } finally {
+      await api.stop();
+    }
+  }
+  return runs;
 }
 
 /** Small histories hold fewer deliveries than the full-size batches need. */

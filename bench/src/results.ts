@@ -38,6 +38,12 @@ export interface BenchResults {
   readonly partRuns: Record<string, { readonly measuredAt: string; readonly command: string }>;
   /** The API process of parts 2, 4 and 5: start-up on the full history. */
   api?: ApiStarted;
+  /** Fresh API processes on the data folder the measured one left. */
+  restarts?: readonly ApiRestart[];
+}
+
+export interface ApiRestart extends ApiStarted {
+  readonly label: 'after the benchmark run' | 'read models current';
 }
 
 /** Part 5: the API process holding the full history (embedded default). */

@@ -1,10 +1,11 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { EVENT_STORE, type EventStore } from '@qms/event-store';
 import type { ProjectionsHost } from '@qms/projection-engine';
-import { MONTHLY_REPORT_PROJECTION } from '@qms/reporting';
+import { SqliteReadStore } from '@qms/read-store';
+import { MONTHLY_REPORT_PROJECTION, REPORTING_PROJECTION_NAMES } from '@qms/reporting';
 import { loadAppConfig } from '../../../apps/api/src/config/app-config';
 import { PROJECTION_ENGINE } from '../../../apps/api/src/read-side/read-side.tokens';
 import { createBenchApp } from './bench-app';
@@ -12,7 +13,7 @@ import { createBenchApp } from './bench-app';
 /** The API process of parts 2, 4 and 5: the embedded default on a private copy of the full history. */
 export interface ApiStartArgs {
   readonly eventsDbPath: string;
-  /** The read-model file; by default a fresh one, so the start projects the whole history. */
+  /** The read-model file, kept when the API stops; by default a fresh one, removed then. */
   readonly readDbPath?: string;
 }
 
@@ -30,6 +31,8 @@ export interface MemorySnapshot {
 export interface ApiStarted {
   readonly url: string;
   readonly headPosition: number;
+  /** Events after the lowest stored checkpoint when the process started: what it had to project. */
+  readonly eventsBehindAtStart: number;
   /** From creating the app to listening (the projection engine starts catching up meanwhile). */
   readonly listeningSeconds: number;
   /** From creating the app until the read models hold every stored event. */
@@ -50,6 +53,7 @@ export function currentApp(): NestFastifyApplication {
 }
 
 export async function startApi(args: ApiStartArgs): Promise<ApiStarted> {
+  const lowestCheckpoint = args.readDbPath === undefined ? 0 : await lowestStoredCheckpoint(args.readDbPath);
   const started = performance.now();
   // The embedded default whatever the environment says: SQLite events, SQLite read models.
   if (args.readDbPath === undefined) scratchFolder = mkdtempSync(join(tmpdir(), 'qms-bench-api-'));
@@ -89,12 +93,27 @@ export async function startApi(args: ApiStartArgs): Promise<ApiStarted> {
   return {
     url: `http://127.0.0.1:${port}`,
     headPosition,
+    eventsBehindAtStart: headPosition - lowestCheckpoint,
     listeningSeconds,
     readySeconds,
     eventsPerSecondAtStart: headPosition / readySeconds,
     memoryWhenReady,
     memoryAfterGc,
   };
+}
+
+/** Read before the API opens the file, so that its own progress does not count. */
+async function lowestStoredCheckpoint(readDbPath: string): Promise<number> {
+  if (!existsSync(readDbPath)) return 0;
+  const store = SqliteReadStore.open({ path: readDbPath });
+  try {
+    let lowest = Number.POSITIVE_INFINITY;
+    for (const name of REPORTING_PROJECTION_NAMES)
+      lowest = Math.min(lowest, (await store.getCheckpoint(name))?.position ?? 0);
+    return lowest;
+  } finally {
+    await store.close();
+  }
 }
 
 export async function stopApi(): Promise<void> {
