@@ -102,6 +102,8 @@ async function apiParts(
   const eventsDbPath = copyHistory(history, join(workFolder, 'api'));
   // Beside the events, as in a data folder: the restarts below start on both files as they were left.
   const readDbPath = join(dirname(eventsDbPath), 'read-models.db');
+  // A run cut short leaves its read models behind; they belong to that run, not to this copy.
+  for (const suffix of ['', '-wal', '-shm']) rmSync(`${readDbPath}${suffix}`, { force: true });
   // As an installation runs it (npm start's heap cap), so that its memory is what a server sees.
   const api = Child.start(script, 'api', { execArgv: ['--expose-gc', ...productionNodeOptions()] });
   // One CPU profile per phase of the API process, so that each figure has its own.

@@ -256,8 +256,8 @@ export function renderMarkdown(results: BenchResults, analysisPath: string): str
     out('## 4. Read API', '');
     measuredBy('read');
     out(
-      `In the API process over the read models of ${int(read.complaints)} complaints, one request at a time through Fastify's inject ` +
-        `(the whole Nest pipeline and JSON serialisation, no socket), ${read.queries[0]?.latency.samples ?? 0} samples per query after a warm-up. ` +
+      `In the API process over the read models of ${int(read.complaints)} complaints, one request at a time over a kept-alive loopback connection ` +
+        `(the whole Nest pipeline and JSON serialisation), ${read.queries[0]?.latency.samples ?? 0} samples per query after a warm-up. ` +
         `All master-list requests together: p50 ${ms(read.masterList.p50)}, p99 ${ms(read.masterList.p99)}.`,
       '',
       '| query | kind | p50 / p99 | items | answer | request |',
