@@ -1,14 +1,14 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
-import { CHECKPOINTS_COLLECTION } from '../query';
+import { CHECKPOINTS_COLLECTION, ORIGIN_COLLECTION } from '../query';
 
 export const IN_MEMORY = ':memory:';
 
 /** Fields where a collection has held an array (see sqlite-query.ts whereClause). */
 export const ARRAY_FIELDS_TABLE = '_array_fields';
 
-const SCHEMA_VERSION = 1;
+const SCHEMA_VERSION = 2;
 
 /**
  * Collections are tables created on first use (one per collection, so each has its own indexes
@@ -26,6 +26,16 @@ const SCHEMA_V1 = `
     field      TEXT NOT NULL,
     PRIMARY KEY (collection, field)
   ) WITHOUT ROWID;
+`;
+
+/** Version 2: which event log the read models were built from (one row; see ReadModelOrigin). */
+const SCHEMA_V2 = `
+  CREATE TABLE ${ORIGIN_COLLECTION} (
+    id              INTEGER PRIMARY KEY CHECK (id = 1),
+    first_event_id  TEXT    NOT NULL,
+    first_position  INTEGER NOT NULL,
+    recorded_at     TEXT    NOT NULL
+  );
 `;
 
 export interface ReadDatabaseOptions {
@@ -87,6 +97,8 @@ function migrate(db: Database.Database): void {
       );
     }
     if (version === 0) db.exec(SCHEMA_V1);
+    // A file of version 1 has no origin yet: the origin check adopts it when its checkpoints fit the log.
+    if (version < 2) db.exec(SCHEMA_V2);
     // Written on every open: SQLite silently opens a write-protected file read-only, and this write
     // turns that into an error now rather than at the first projection batch.
     db.pragma(`user_version = ${SCHEMA_VERSION}`);
