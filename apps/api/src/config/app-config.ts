@@ -44,6 +44,12 @@ export interface AppConfig {
    * serve while one projector writes. 'off' needs a read store other processes can reach.
    */
   readonly projections: 'on' | 'in-process' | 'off';
+  /**
+   * READ_MODELS_ON_MISMATCH: what to do when the read store was built from another event log, or
+   * has read further than this log goes. 'refuse' (default): do not start, saying what is wrong;
+   * 'rebuild': clear the read models and build them again from this log's first event.
+   */
+  readonly readModelsOnMismatch: 'refuse' | 'rebuild';
   /** How long a read-store call waits for a reachable MongoDB before the read API answers 503. */
   readonly mongoServerSelectionTimeoutMs: number;
   readonly apiKeys: readonly ApiKeyEntry[];
@@ -119,6 +125,7 @@ const environmentSchema = z.object({
   MONGO_DATABASE: z.preprocess(blankAsUnset, z.string().trim().default('qms')),
   MONGO_COMPATIBILITY: z.preprocess(blankAsUnset, oneOf(['mongodb', 'ferretdb']).default('mongodb')),
   PROJECTIONS: z.preprocess(blankAsUnset, oneOf(['on', 'in-process', 'off']).default('on')),
+  READ_MODELS_ON_MISMATCH: z.preprocess(blankAsUnset, oneOf(['refuse', 'rebuild']).default('refuse')),
   MONGO_SERVER_SELECTION_TIMEOUT_MS: z.preprocess(blankAsUnset, milliseconds(50, 60_000).default(750)),
   API_KEYS_FILE: optionalText,
   API_KEYS: optionalText,
@@ -167,6 +174,7 @@ export function loadAppConfig(env: Env = process.env): AppConfig {
     mongoDatabase: settings.MONGO_DATABASE,
     mongoCompatibility: settings.MONGO_COMPATIBILITY,
     projections: settings.PROJECTIONS,
+    readModelsOnMismatch: settings.READ_MODELS_ON_MISMATCH,
     mongoServerSelectionTimeoutMs: settings.MONGO_SERVER_SELECTION_TIMEOUT_MS,
     apiKeys: loadApiKeys(settings, production),
     policy: loadPolicy(settings.QMS_POLICY_FILE),
