@@ -6,12 +6,15 @@ import { Writable } from 'node:stream';
 import { defaultEventCatalogue } from '@qms/event-catalogue';
 import { SqliteEventStore } from '@qms/event-store';
 import { checkReadModelOrigin, collectionsOf, compareReadModels, ProjectionEngine, type ProjectionsHost, ReadModelOriginError, replayInto } from '@qms/projection-engine';
-import { SqliteReadStore } from '@qms/read-store';
+import { MongoReadStore, SqliteReadStore } from '@qms/read-store';
+import { MongoClient } from 'mongodb';
 import { createReportingProjections, resolveReportingConfig } from '@qms/reporting';
 import { historyFrom, seededAttempts } from '../libs/reporting/src/reporting/__fixtures__/valid-history';
 import { createApp } from '../apps/api/src/bootstrap';
 import { loadAppConfig } from '../apps/api/src/config/app-config';
 import { PROJECTION_ENGINE } from '../apps/api/src/read-side/read-side.tokens';
+import { runProjector } from '../apps/cli/src/commands/projector';
+import { describeWithMongo, mongoTestCompatibility, uniqueTestName } from '../libs/testing/src/ferretdb';
 
 /**
  * The read-model file records which event log it was built from. Started on another log with it
@@ -165,4 +168,63 @@ describe('read models built from another event log', () => {
     expect([...(await reopened.listCheckpoints()).values()].map((checkpoint) => checkpoint.position)).toEqual(projections.map(() => headB));
     await reopened.close();
   }, 120_000);
+});
+
+describeWithMongo('read models in MongoDB built from another event log', (url) => {
+  const folder = mkdtempSync(join(tmpdir(), 'qms-origin-mongo-'));
+  const dbName = uniqueTestName('qms_origin');
+  const eventsB = join(folder, 'events-b.db');
+  const env = { MONGO_URL: url, MONGO_DATABASE: dbName, MONGO_COMPATIBILITY: mongoTestCompatibility(), EVENTS_DB_PATH: eventsB, LOG_LEVEL: 'silent' };
+  let store: MongoReadStore;
+
+  beforeAll(async () => {
+    store = MongoReadStore.create({ url, dbName, compatibility: mongoTestCompatibility() });
+    const logA = await logOf(join(folder, 'events-a.db'), 3_003, 20);
+    expect((await checkReadModelOrigin({ eventStore: logA, readStore: store, onMismatch: 'refuse', readStoreName: dbName, remedy: '' })).outcome).toBe('new');
+    await store.commit({ writes: [{ collection: 'complaint_lists', upserts: [{ _id: 'from-log-a' }] }], checkpoint: { name: 'complaint_lists', checkpoint: { position: await logA.headPosition(), version: 1 } } });
+    await logA.close();
+    await (await logOf(eventsB, 4_004, 5)).close();
+  }, 60_000);
+
+  afterAll(async () => {
+    await store.close();
+    const client = new MongoClient(url);
+    await client.db(dbName).dropDatabase();
+    await client.close();
+    rmSync(folder, { recursive: true, force: true });
+  });
+
+  it('the API refuses to start, naming the database and what to do', async () => {
+    const app = await createApp(loadAppConfig(env));
+    const started = app.init();
+    await expect(started).rejects.toThrow(
+      new RegExp(`^The read models in MongoDB database ${dbName} were built from another event log .*Drop that database to rebuild them from the event log at EVENTS_DB_PATH=`),
+    );
+    await app.close();
+    expect(await store.get('complaint_lists', 'from-log-a')).not.toBeNull();
+  }, 30_000);
+
+  it('the projector refuses too, and with READ_MODELS_ON_MISMATCH=rebuild clears the database and builds from this log', async () => {
+    const silent = { write: () => undefined };
+    const logB = SqliteEventStore.open(eventsB, { writer: 'main-thread' });
+    const run = (extra: Record<string, string>, signal: AbortSignal) =>
+      runProjector({ io: { stdout: silent, stderr: silent, env: { ...env, ...extra } }, config: loadAppConfig({ ...env, ...extra }), eventStore: logB, readStore: store, signal, statusIntervalMs: 50 });
+    try {
+      await expect(run({}, new AbortController().signal)).rejects.toBeInstanceOf(ReadModelOriginError);
+
+      const abort = new AbortController();
+      const projector = run({ READ_MODELS_ON_MISMATCH: 'rebuild' }, abort.signal);
+      const headB = await logB.headPosition();
+      for (let i = 0; i < 1000 && (await store.getCheckpoint('complaint_lists'))?.position !== headB; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+      abort.abort();
+      await projector;
+
+      const [first] = await logB.readAll({ maxCount: 1 });
+      expect(await store.getOrigin()).toMatchObject({ firstEventId: first?.id });
+      expect(await store.getCheckpoint('complaint_lists')).toMatchObject({ position: headB });
+      expect(await store.get('complaint_lists', 'from-log-a')).toBeNull();
+    } finally {
+      await logB.close();
+    }
+  }, 60_000);
 });
