@@ -8,7 +8,7 @@ export const IN_MEMORY = ':memory:';
 /** Fields where a collection has held an array (see sqlite-query.ts whereClause). */
 export const ARRAY_FIELDS_TABLE = '_array_fields';
 
-const SCHEMA_VERSION = 2;
+const SCHEMA_VERSION = 1;
 
 /**
  * Collections are tables created on first use (one per collection, so each has its own indexes
@@ -28,9 +28,13 @@ const SCHEMA_V1 = `
   ) WITHOUT ROWID;
 `;
 
-/** Version 2: which event log the read models were built from (one row; see ReadModelOrigin). */
-const SCHEMA_V2 = `
-  CREATE TABLE ${ORIGIN_COLLECTION} (
+/**
+ * Which event log the read models were built from (one row; see ReadModelOrigin). Added to files
+ * of schema 1 as they are opened, without a new schema version: older versions of the application
+ * ignore the table, so a data folder opened by this version still opens with them.
+ */
+const ORIGIN_TABLE = `
+  CREATE TABLE IF NOT EXISTS ${ORIGIN_COLLECTION} (
     id              INTEGER PRIMARY KEY CHECK (id = 1),
     first_event_id  TEXT    NOT NULL,
     first_position  INTEGER NOT NULL,
@@ -97,8 +101,7 @@ function migrate(db: Database.Database): void {
       );
     }
     if (version === 0) db.exec(SCHEMA_V1);
-    // A file of version 1 has no origin yet: the origin check adopts it when its checkpoints fit the log.
-    if (version < 2) db.exec(SCHEMA_V2);
+    db.exec(ORIGIN_TABLE);
     // Written on every open: SQLite silently opens a write-protected file read-only, and this write
     // turns that into an error now rather than at the first projection batch.
     db.pragma(`user_version = ${SCHEMA_VERSION}`);

@@ -211,11 +211,14 @@ export class SqliteReadStore implements ReadStore {
   }
 
   async getOrigin(): Promise<ReadModelOrigin | null> {
+    // A reader's connection on a file no writer of this version has opened yet has no such table.
     const row = this.read(() =>
-      this.selectOne<{ first_event_id: string; first_position: number; recorded_at: string }>(
-        `SELECT first_event_id, first_position, recorded_at FROM ${ORIGIN_COLLECTION} WHERE id = 1`,
-        [],
-      ),
+      this.tableExists(ORIGIN_COLLECTION)
+        ? this.selectOne<{ first_event_id: string; first_position: number; recorded_at: string }>(
+            `SELECT first_event_id, first_position, recorded_at FROM ${ORIGIN_COLLECTION} WHERE id = 1`,
+            [],
+          )
+        : undefined,
     );
     return row === undefined ? null : { firstEventId: row.first_event_id, firstPosition: row.first_position, recordedAt: row.recorded_at };
   }
