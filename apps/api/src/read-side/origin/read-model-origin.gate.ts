@@ -26,7 +26,7 @@ type GateState =
  * The API's side of the read-model origin check (projection-engine's checkReadModelOrigin): run
  * before the projections start and before anything is served from the read store.
  *
- * A mismatch found at start stops start-up with the refusal (logged, then thrown). A read store
+ * A mismatch found at start rejects `open`, and the caller stops start-up with it. A read store
  * that cannot be reached at start (MongoDB down) leaves the API starting as it always has; the
  * check is tried again until it answers, and the projections start only then. Until the store is
  * known to be this log's, reads answer 503 with the reason and /health/ready is down; a refusal
