@@ -5,7 +5,15 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { defaultEventCatalogue } from '@qms/event-catalogue';
 import { SqliteEventStore } from '@qms/event-store';
-import { checkReadModelOrigin, collectionsOf, compareReadModels, ProjectionEngine, type ProjectionsHost, ReadModelOriginError, replayInto } from '@qms/projection-engine';
+import {
+  checkReadModelOrigin,
+  collectionsOf,
+  compareReadModels,
+  ProjectionEngine,
+  type ProjectionsHost,
+  ReadModelOriginError,
+  replayInto,
+} from '@qms/projection-engine';
 import { MongoReadStore, SqliteReadStore } from '@qms/read-store';
 import { MongoClient } from 'mongodb';
 import { createReportingProjections, resolveReportingConfig } from '@qms/reporting';
@@ -30,7 +38,9 @@ const projections = createReportingProjections(reporting).all;
 async function logOf(path: string, seed: number, attempts: number): Promise<SqliteEventStore> {
   const events = SqliteEventStore.open(path, { writer: 'main-thread' });
   for (const event of historyFrom(seededAttempts(seed, attempts)).events) {
-    await events.appendToStream(event.streamId, [{ id: randomUUID(), type: event.type, data: event.data, metadata: event.metadata }]);
+    await events.appendToStream(event.streamId, [
+      { id: randomUUID(), type: event.type, data: event.data, metadata: event.metadata },
+    ]);
   }
   return events;
 }
@@ -71,8 +81,21 @@ describe('read models built from another event log', () => {
     const file = SqliteReadStore.open({ path: readA });
     // What the API does at start (no app here: nestjs-pino keeps the first app's logger for the
     // whole process, and the refusal's log line is asserted below).
-    expect(await checkReadModelOrigin({ eventStore: logA, readStore: file, onMismatch: 'refuse', readStoreName: readA, remedy: '' })).toEqual({ outcome: 'new' });
-    const engine = new ProjectionEngine({ eventStore: logA, readStore: file, projections, decodeEvent: (recorded) => catalogue.decode(recorded) });
+    expect(
+      await checkReadModelOrigin({
+        eventStore: logA,
+        readStore: file,
+        onMismatch: 'refuse',
+        readStoreName: readA,
+        remedy: '',
+      }),
+    ).toEqual({ outcome: 'new' });
+    const engine = new ProjectionEngine({
+      eventStore: logA,
+      readStore: file,
+      projections,
+      decodeEvent: (recorded) => catalogue.decode(recorded),
+    });
     engine.start();
     expect(await engine.waitForPosition(headA, 60_000)).toBe(true);
     await engine.stop();
@@ -106,18 +129,34 @@ describe('read models built from another event log', () => {
       ),
     );
     await app.close();
-    const refusal = logs.lines().find((line) => line['level'] === 'error' && line['context'] === 'ReadModels' && String(line['msg']).startsWith(`Refusing to start: The read models in ${copy} were built from another event log`));
+    const refusal = logs
+      .lines()
+      .find(
+        (line) =>
+          line['level'] === 'error' &&
+          line['context'] === 'ReadModels' &&
+          String(line['msg']).startsWith(
+            `Refusing to start: The read models in ${copy} were built from another event log`,
+          ),
+      );
     expect(refusal).toBeDefined();
 
     // Nothing appended to B, nothing written to the file: A's checkpoints and documents are as they were.
     const logB = SqliteEventStore.open(eventsB, { writer: 'main-thread' });
     expect(await logB.headPosition()).toBe(headB);
     await logB.close();
-    const [refusedFile, original] = [SqliteReadStore.open({ path: copy }), SqliteReadStore.open({ path: readA })];
+    const [refusedFile, original] = [
+      SqliteReadStore.open({ path: copy }),
+      SqliteReadStore.open({ path: readA }),
+    ];
     expect(await refusedFile.listCheckpoints()).toEqual(await original.listCheckpoints());
     expect(await refusedFile.getOrigin()).toEqual(await original.getOrigin());
     for (const projection of projections) {
-      const comparison = await compareReadModels(original, refusedFile, collectionsOf(projection).map((collection) => collection.name));
+      const comparison = await compareReadModels(
+        original,
+        refusedFile,
+        collectionsOf(projection).map((collection) => collection.name),
+      );
       expect(comparison.differenceCount).toBe(0);
     }
     await Promise.all([refusedFile.close(), original.close()]);
@@ -133,7 +172,10 @@ describe('read models built from another event log', () => {
       expect(await host.waitForPosition(headB, 60_000)).toBe(true);
       for (const name of host.projectionNames) await host.settleDeferredWork(name);
       const health = await app.inject({ method: 'GET', url: '/health/ready' });
-      expect(health.json<Record<string, unknown>>()['readModelOrigin']).toEqual({ status: 'up', outcome: 'rebuilt' });
+      expect(health.json<Record<string, unknown>>()['readModelOrigin']).toEqual({
+        status: 'up',
+        outcome: 'rebuilt',
+      });
     } finally {
       await app.close();
     }
@@ -146,9 +188,21 @@ describe('read models built from another event log', () => {
     for (const projection of projections) {
       expect((await file.getCheckpoint(projection.name))?.position).toBe(headB);
       const clean = SqliteReadStore.open({ path: ':memory:' });
-      await replayInto({ eventStore: logB, target: clean, projection, decodeEvent: (recorded) => catalogue.decode(recorded) });
-      const comparison = await compareReadModels(clean, file, collectionsOf(projection).map((collection) => collection.name));
-      expect({ projection: projection.name, differences: comparison.differences.slice(0, 5) }).toEqual({ projection: projection.name, differences: [] });
+      await replayInto({
+        eventStore: logB,
+        target: clean,
+        projection,
+        decodeEvent: (recorded) => catalogue.decode(recorded),
+      });
+      const comparison = await compareReadModels(
+        clean,
+        file,
+        collectionsOf(projection).map((collection) => collection.name),
+      );
+      expect({ projection: projection.name, differences: comparison.differences.slice(0, 5) }).toEqual({
+        projection: projection.name,
+        differences: [],
+      });
       await clean.close();
     }
     await file.close();
@@ -159,13 +213,18 @@ describe('read models built from another event log', () => {
     await again.init();
     try {
       const health = await again.inject({ method: 'GET', url: '/health/ready' });
-      expect(health.json<Record<string, unknown>>()['readModelOrigin']).toEqual({ status: 'up', outcome: 'matches' });
+      expect(health.json<Record<string, unknown>>()['readModelOrigin']).toEqual({
+        status: 'up',
+        outcome: 'matches',
+      });
     } finally {
       await again.close();
     }
     const reopened = SqliteReadStore.open({ path: copy });
     expect(await reopened.getOrigin()).toEqual(origin);
-    expect([...(await reopened.listCheckpoints()).values()].map((checkpoint) => checkpoint.position)).toEqual(projections.map(() => headB));
+    expect([...(await reopened.listCheckpoints()).values()].map((checkpoint) => checkpoint.position)).toEqual(
+      projections.map(() => headB),
+    );
     await reopened.close();
   }, 120_000);
 });
@@ -174,14 +233,36 @@ describeWithMongo('read models in MongoDB built from another event log', (url) =
   const folder = mkdtempSync(join(tmpdir(), 'qms-origin-mongo-'));
   const dbName = uniqueTestName('qms_origin');
   const eventsB = join(folder, 'events-b.db');
-  const env = { MONGO_URL: url, MONGO_DATABASE: dbName, MONGO_COMPATIBILITY: mongoTestCompatibility(), EVENTS_DB_PATH: eventsB, LOG_LEVEL: 'silent' };
+  const env = {
+    MONGO_URL: url,
+    MONGO_DATABASE: dbName,
+    MONGO_COMPATIBILITY: mongoTestCompatibility(),
+    EVENTS_DB_PATH: eventsB,
+    LOG_LEVEL: 'silent',
+  };
   let store: MongoReadStore;
 
   beforeAll(async () => {
     store = MongoReadStore.create({ url, dbName, compatibility: mongoTestCompatibility() });
     const logA = await logOf(join(folder, 'events-a.db'), 3_003, 20);
-    expect((await checkReadModelOrigin({ eventStore: logA, readStore: store, onMismatch: 'refuse', readStoreName: dbName, remedy: '' })).outcome).toBe('new');
-    await store.commit({ writes: [{ collection: 'complaint_lists', upserts: [{ _id: 'from-log-a' }] }], checkpoint: { name: 'complaint_lists', checkpoint: { position: await logA.headPosition(), version: 1 } } });
+    expect(
+      (
+        await checkReadModelOrigin({
+          eventStore: logA,
+          readStore: store,
+          onMismatch: 'refuse',
+          readStoreName: dbName,
+          remedy: '',
+        })
+      ).outcome,
+    ).toBe('new');
+    await store.commit({
+      writes: [{ collection: 'complaint_lists', upserts: [{ _id: 'from-log-a' }] }],
+      checkpoint: {
+        name: 'complaint_lists',
+        checkpoint: { position: await logA.headPosition(), version: 1 },
+      },
+    });
     await logA.close();
     await (await logOf(eventsB, 4_004, 5)).close();
   }, 60_000);
@@ -198,7 +279,9 @@ describeWithMongo('read models in MongoDB built from another event log', (url) =
     const app = await createApp(loadAppConfig(env));
     const started = app.init();
     await expect(started).rejects.toThrow(
-      new RegExp(`^The read models in MongoDB database ${dbName} were built from another event log .*Drop that database to rebuild them from the event log at EVENTS_DB_PATH=`),
+      new RegExp(
+        `^The read models in MongoDB database ${dbName} were built from another event log .*Drop that database to rebuild them from the event log at EVENTS_DB_PATH=`,
+      ),
     );
     await app.close();
     expect(await store.get('complaint_lists', 'from-log-a')).not.toBeNull();
@@ -208,14 +291,22 @@ describeWithMongo('read models in MongoDB built from another event log', (url) =
     const silent = { write: () => undefined };
     const logB = SqliteEventStore.open(eventsB, { writer: 'main-thread' });
     const run = (extra: Record<string, string>, signal: AbortSignal) =>
-      runProjector({ io: { stdout: silent, stderr: silent, env: { ...env, ...extra } }, config: loadAppConfig({ ...env, ...extra }), eventStore: logB, readStore: store, signal, statusIntervalMs: 50 });
+      runProjector({
+        io: { stdout: silent, stderr: silent, env: { ...env, ...extra } },
+        config: loadAppConfig({ ...env, ...extra }),
+        eventStore: logB,
+        readStore: store,
+        signal,
+        statusIntervalMs: 50,
+      });
     try {
       await expect(run({}, new AbortController().signal)).rejects.toBeInstanceOf(ReadModelOriginError);
 
       const abort = new AbortController();
       const projector = run({ READ_MODELS_ON_MISMATCH: 'rebuild' }, abort.signal);
       const headB = await logB.headPosition();
-      for (let i = 0; i < 1000 && (await store.getCheckpoint('complaint_lists'))?.position !== headB; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+      for (let i = 0; i < 1000 && (await store.getCheckpoint('complaint_lists'))?.position !== headB; i++)
+        await new Promise((resolve) => setTimeout(resolve, 10));
       abort.abort();
       await projector;
 

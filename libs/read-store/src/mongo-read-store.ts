@@ -299,14 +299,20 @@ export class MongoReadStore implements ReadStore {
 
   async listCheckpoints(): Promise<Map<string, Checkpoint>> {
     const documents = await this.run(() => this.checkpoints().find({}).sort({ _id: 1 }).toArray());
-    return new Map(documents.map((document) => [document._id, { position: document.position, version: document.version }]));
+    return new Map(
+      documents.map((document) => [document._id, { position: document.position, version: document.version }]),
+    );
   }
 
   async getOrigin(): Promise<ReadModelOrigin | null> {
     const document = await this.run(() => this.origins().findOne({ _id: { $eq: 'origin' } }));
     return document === null
       ? null
-      : { firstEventId: document.firstEventId, firstPosition: document.firstPosition, recordedAt: document.recordedAt };
+      : {
+          firstEventId: document.firstEventId,
+          firstPosition: document.firstPosition,
+          recordedAt: document.recordedAt,
+        };
   }
 
   async saveOrigin(origin: ReadModelOrigin): Promise<void> {
@@ -330,7 +336,13 @@ export class MongoReadStore implements ReadStore {
     const origin = this.physical(ORIGIN_COLLECTION);
     const others = listed
       .map((collection) => collection.name)
-      .filter((name) => name.startsWith(this.prefix) && !name.startsWith('system.') && name !== checkpoints && name !== origin);
+      .filter(
+        (name) =>
+          name.startsWith(this.prefix) &&
+          !name.startsWith('system.') &&
+          name !== checkpoints &&
+          name !== origin,
+      );
     for (const name of [checkpoints, ...others, origin]) await this.run(() => this.dropIfExists(name));
   }
 

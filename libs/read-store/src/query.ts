@@ -64,7 +64,12 @@ export function isValidField(field: string): boolean {
 
 /** Collection names are code, not input; a bad one is a programming error. */
 export function assertCollectionName(collection: string): void {
-  if (!COLLECTION.test(collection) || collection.length > 100 || collection === CHECKPOINTS_COLLECTION || collection === ORIGIN_COLLECTION) {
+  if (
+    !COLLECTION.test(collection) ||
+    collection.length > 100 ||
+    collection === CHECKPOINTS_COLLECTION ||
+    collection === ORIGIN_COLLECTION
+  ) {
     throw new Error(`Invalid read-model collection name ${JSON.stringify(collection)}`);
   }
 }

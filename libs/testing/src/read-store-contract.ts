@@ -159,7 +159,11 @@ export function describeReadStoreContract(name: string, factory: ReadStoreFactor
     });
 
     describe('origin and clearing', () => {
-      const origin = { firstEventId: '6f1c2b9e-4d4a-4d53-9d55-0c8f4e1f2a10', firstPosition: 1, recordedAt: '2026-12-01T08:00:00.000Z' };
+      const origin = {
+        firstEventId: '6f1c2b9e-4d4a-4d53-9d55-0c8f4e1f2a10',
+        firstPosition: 1,
+        recordedAt: '2026-12-01T08:00:00.000Z',
+      };
 
       it('records which event log the read models were built from, and lists every checkpoint', async () => {
         expect(await store.getOrigin()).toBeNull();
@@ -175,14 +179,22 @@ export function describeReadStoreContract(name: string, factory: ReadStoreFactor
             ['list__rebuild', { position: 7, version: 2 }],
           ]),
         );
-        const other = { firstEventId: 'a0c6e3f4-0b7e-4f43-8f0d-7d1f6f0b9c22', firstPosition: 3, recordedAt: '2026-12-02T08:00:00.000Z' };
+        const other = {
+          firstEventId: 'a0c6e3f4-0b7e-4f43-8f0d-7d1f6f0b9c22',
+          firstPosition: 3,
+          recordedAt: '2026-12-02T08:00:00.000Z',
+        };
         await store.saveOrigin(other);
         expect(await store.getOrigin()).toEqual(other);
       });
 
       it('keeps the origin and the checkpoints out of reach of collection names', async () => {
-        await expect(store.bulkWrite('read_model_origin', { upserts: [{ _id: 'origin' }] })).rejects.toThrow(/collection name/);
-        await expect(store.bulkWrite('projection_checkpoints', { upserts: [{ _id: 'list' }] })).rejects.toThrow(/collection name/);
+        await expect(store.bulkWrite('read_model_origin', { upserts: [{ _id: 'origin' }] })).rejects.toThrow(
+          /collection name/,
+        );
+        await expect(
+          store.bulkWrite('projection_checkpoints', { upserts: [{ _id: 'list' }] }),
+        ).rejects.toThrow(/collection name/);
       });
 
       it('clears every collection, checkpoint and the origin, and takes writes again afterwards', async () => {

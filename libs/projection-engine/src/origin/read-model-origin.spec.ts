@@ -8,7 +8,9 @@ const NOW = new Date('2026-12-06T08:00:00.000Z');
 async function logWith(events: number): Promise<SqliteEventStore> {
   const store = SqliteEventStore.inMemory();
   for (let i = 0; i < events; i++) {
-    await store.appendToStream(`complaint-${i}`, [{ id: randomUUID(), type: 'ComplaintRegistered', data: { n: i }, metadata: {} }]);
+    await store.appendToStream(`complaint-${i}`, [
+      { id: randomUUID(), type: 'ComplaintRegistered', data: { n: i }, metadata: {} },
+    ]);
   }
   return store;
 }
@@ -23,7 +25,11 @@ describe('the read-model origin check', () => {
     await Promise.all(opened.splice(0).map((store) => store.close()));
   });
 
-  const check = (eventStore: SqliteEventStore, readStore: SqliteReadStore, onMismatch: 'refuse' | 'rebuild' = 'refuse') =>
+  const check = (
+    eventStore: SqliteEventStore,
+    readStore: SqliteReadStore,
+    onMismatch: 'refuse' | 'rebuild' = 'refuse',
+  ) =>
     checkReadModelOrigin({
       eventStore,
       readStore,
@@ -39,7 +45,11 @@ describe('the read-model origin check', () => {
     const [first] = await log.readAll({ maxCount: 1 });
 
     expect(await check(log, readStore)).toEqual({ outcome: 'new' });
-    expect(await readStore.getOrigin()).toEqual({ firstEventId: first?.id, firstPosition: 1, recordedAt: NOW.toISOString() });
+    expect(await readStore.getOrigin()).toEqual({
+      firstEventId: first?.id,
+      firstPosition: 1,
+      recordedAt: NOW.toISOString(),
+    });
     await readStore.saveCheckpoint('complaintLists', { position: 2, version: 1 });
     expect(await check(log, readStore)).toEqual({ outcome: 'matches' });
   });
@@ -50,7 +60,9 @@ describe('the read-model origin check', () => {
 
     expect(await check(log, readStore)).toEqual({ outcome: 'pending' });
     expect(await readStore.getOrigin()).toBeNull();
-    await log.appendToStream('complaint-1', [{ id: randomUUID(), type: 'ComplaintRegistered', data: {}, metadata: {} }]);
+    await log.appendToStream('complaint-1', [
+      { id: randomUUID(), type: 'ComplaintRegistered', data: {}, metadata: {} },
+    ]);
     expect(await check(log, readStore)).toEqual({ outcome: 'new' });
   });
 
@@ -75,7 +87,10 @@ describe('the read-model origin check', () => {
     const logB = track(await logWith(8));
     const readStore = track(SqliteReadStore.open({ path: ':memory:' }));
     await check(logA, readStore);
-    await readStore.commit({ writes: [{ collection: 'complaints', upserts: [{ _id: 'c1' }] }], checkpoint: { name: 'complaintLists', checkpoint: { position: 5, version: 1 } } });
+    await readStore.commit({
+      writes: [{ collection: 'complaints', upserts: [{ _id: 'c1' }] }],
+      checkpoint: { name: 'complaintLists', checkpoint: { position: 5, version: 1 } },
+    });
     const [firstA] = await logA.readAll({ maxCount: 1 });
     const [firstB] = await logB.readAll({ maxCount: 1 });
 
@@ -101,7 +116,9 @@ describe('the read-model origin check', () => {
     const readStore = track(SqliteReadStore.open({ path: ':memory:' }));
     await check(log, readStore);
     await readStore.saveCheckpoint('complaintLists', { position: 4, version: 1 });
-    await expect(check(log, readStore)).rejects.toThrow(/up to position 4 \(complaintLists\) but this event log ends at position 2: they were built from a longer copy of this event log/);
+    await expect(check(log, readStore)).rejects.toThrow(
+      /up to position 4 \(complaintLists\) but this event log ends at position 2: they were built from a longer copy of this event log/,
+    );
   });
 
   it('with policy rebuild, clears a store of another log and records this one', async () => {
@@ -109,7 +126,10 @@ describe('the read-model origin check', () => {
     const logB = track(await logWith(2));
     const readStore = track(SqliteReadStore.open({ path: ':memory:' }));
     await check(logA, readStore);
-    await readStore.commit({ writes: [{ collection: 'complaints', upserts: [{ _id: 'c1' }] }], checkpoint: { name: 'complaintLists', checkpoint: { position: 5, version: 1 } } });
+    await readStore.commit({
+      writes: [{ collection: 'complaints', upserts: [{ _id: 'c1' }] }],
+      checkpoint: { name: 'complaintLists', checkpoint: { position: 5, version: 1 } },
+    });
     const [firstB] = await logB.readAll({ maxCount: 1 });
 
     const result = await check(logB, readStore, 'rebuild');
@@ -118,7 +138,11 @@ describe('the read-model origin check', () => {
     expect(result.mismatch).toMatch(/^were built from another event log/);
     expect(await readStore.listCheckpoints()).toEqual(new Map());
     expect(await readStore.count('complaints')).toBe(0);
-    expect(await readStore.getOrigin()).toEqual({ firstEventId: firstB?.id, firstPosition: 1, recordedAt: NOW.toISOString() });
+    expect(await readStore.getOrigin()).toEqual({
+      firstEventId: firstB?.id,
+      firstPosition: 1,
+      recordedAt: NOW.toISOString(),
+    });
     expect(await check(logB, readStore)).toEqual({ outcome: 'matches' });
   });
 });

@@ -43,7 +43,9 @@ export class ReadModelOriginError extends IllegalStateError {
 }
 
 /** The log's identity: its first event (null while the log is empty). */
-export async function eventLogIdentity(eventStore: EventStore): Promise<Pick<ReadModelOrigin, 'firstEventId' | 'firstPosition'> | null> {
+export async function eventLogIdentity(
+  eventStore: EventStore,
+): Promise<Pick<ReadModelOrigin, 'firstEventId' | 'firstPosition'> | null> {
   const [first] = await eventStore.readAll({ maxCount: 1 });
   return first === undefined ? null : { firstEventId: first.id, firstPosition: first.position };
 }
@@ -77,7 +79,9 @@ export async function checkReadModelOrigin(options: OriginCheckOptions): Promise
     if (origin !== null) return { outcome: 'matches' };
     if (identity === null) return { outcome: 'pending' };
     await record();
-    return { outcome: [...checkpoints.values()].some((checkpoint) => checkpoint.position > 0) ? 'adopted' : 'new' };
+    return {
+      outcome: [...checkpoints.values()].some((checkpoint) => checkpoint.position > 0) ? 'adopted' : 'new',
+    };
   }
   if (options.onMismatch === 'rebuild') {
     await readStore.clear();
@@ -96,12 +100,22 @@ function findMismatch(
   origin: ReadModelOrigin | null,
   checkpoints: ReadonlyMap<string, Checkpoint>,
 ): string | null {
-  if (origin !== null && (identity === null || identity.firstEventId !== origin.firstEventId || identity.firstPosition !== origin.firstPosition)) {
+  if (
+    origin !== null &&
+    (identity === null ||
+      identity.firstEventId !== origin.firstEventId ||
+      identity.firstPosition !== origin.firstPosition)
+  ) {
     const theirs = `first event ${origin.firstEventId} at position ${origin.firstPosition}, recorded ${origin.recordedAt}`;
-    const ours = identity === null ? 'this event log is empty' : `this log's first event is ${identity.firstEventId} at position ${identity.firstPosition}`;
+    const ours =
+      identity === null
+        ? 'this event log is empty'
+        : `this log's first event is ${identity.firstEventId} at position ${identity.firstPosition}`;
     return `were built from another event log (its ${theirs}; ${ours})`;
   }
-  const beyond = [...checkpoints].filter(([, checkpoint]) => checkpoint.position > head).sort(([, a], [, b]) => b.position - a.position);
+  const beyond = [...checkpoints]
+    .filter(([, checkpoint]) => checkpoint.position > head)
+    .sort(([, a], [, b]) => b.position - a.position);
   const [furthest] = beyond;
   if (furthest === undefined) return null;
   const [name, checkpoint] = furthest;

@@ -563,7 +563,11 @@ describe('SqliteReadStore', () => {
       opened.push(reopened);
       expect(await reopened.getOrigin()).toBeNull();
       expect(await reopened.listCheckpoints()).toEqual(new Map([['list', { position: 12, version: 1 }]]));
-      const origin = { firstEventId: 'c8a4a1f0-93b4-4c39-9a53-41c9f5b0e0d1', firstPosition: 1, recordedAt: '2026-12-06T08:00:00.000Z' };
+      const origin = {
+        firstEventId: 'c8a4a1f0-93b4-4c39-9a53-41c9f5b0e0d1',
+        firstPosition: 1,
+        recordedAt: '2026-12-06T08:00:00.000Z',
+      };
       await reopened.saveOrigin(origin);
       expect(await reader.getOrigin()).toEqual(origin);
     });

@@ -193,7 +193,8 @@ export class SqliteReadStore implements ReadStore {
         [CHECKPOINTS_COLLECTION, ARRAY_FIELDS_TABLE, ORIGIN_COLLECTION],
       );
       for (const { name } of tables) this.db.exec(`DROP TABLE "${name}"`);
-      for (const table of [CHECKPOINTS_COLLECTION, ARRAY_FIELDS_TABLE, ORIGIN_COLLECTION]) this.db.exec(`DELETE FROM ${table}`);
+      for (const table of [CHECKPOINTS_COLLECTION, ARRAY_FIELDS_TABLE, ORIGIN_COLLECTION])
+        this.db.exec(`DELETE FROM ${table}`);
       // The dropped tables' statements are invalid now.
       this.statements.clear();
     });
@@ -205,7 +206,10 @@ export class SqliteReadStore implements ReadStore {
 
   async listCheckpoints(): Promise<Map<string, Checkpoint>> {
     const rows = this.read(() =>
-      this.selectAll<{ name: string } & Checkpoint>(`SELECT name, position, version FROM ${CHECKPOINTS_COLLECTION} ORDER BY name`, []),
+      this.selectAll<{ name: string } & Checkpoint>(
+        `SELECT name, position, version FROM ${CHECKPOINTS_COLLECTION} ORDER BY name`,
+        [],
+      ),
     );
     return new Map(rows.map((row) => [row.name, { position: row.position, version: row.version }]));
   }
@@ -220,7 +224,9 @@ export class SqliteReadStore implements ReadStore {
           )
         : undefined,
     );
-    return row === undefined ? null : { firstEventId: row.first_event_id, firstPosition: row.first_position, recordedAt: row.recorded_at };
+    return row === undefined
+      ? null
+      : { firstEventId: row.first_event_id, firstPosition: row.first_position, recordedAt: row.recorded_at };
   }
 
   async getCheckpoint(name: string): Promise<Checkpoint | null> {

@@ -12,7 +12,9 @@ export interface OriginWording {
  * projections, the projector, the CLI's rebuild), and so could rebuild them on request.
  */
 export function originWording(config: AppConfig, readStore: ReadStore, writes: boolean): OriginWording {
-  const log = config.eventStoreUrl ? 'the EventStoreDB log at EVENTSTORE_URL' : `the event log at EVENTS_DB_PATH=${config.eventsDbPath}`;
+  const log = config.eventStoreUrl
+    ? 'the EventStoreDB log at EVENTSTORE_URL'
+    : `the event log at EVENTS_DB_PATH=${config.eventsDbPath}`;
   const automatic = writes
     ? 'or start with READ_MODELS_ON_MISMATCH=rebuild to clear them and rebuild them from this log automatically'
     : 'or start the API or projector that builds them with READ_MODELS_ON_MISMATCH=rebuild';

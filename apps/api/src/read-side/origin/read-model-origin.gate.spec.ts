@@ -10,7 +10,9 @@ const wording = { readStoreName: 'the read models in test.db', remedy: 'Delete t
 async function logWith(events: number): Promise<SqliteEventStore> {
   const store = SqliteEventStore.inMemory();
   for (let i = 0; i < events; i++) {
-    await store.appendToStream(`complaint-${i}`, [{ id: randomUUID(), type: 'ComplaintRegistered', data: {}, metadata: {} }]);
+    await store.appendToStream(`complaint-${i}`, [
+      { id: randomUUID(), type: 'ComplaintRegistered', data: {}, metadata: {} },
+    ]);
   }
   return store;
 }
@@ -22,7 +24,10 @@ function flaky(inner: ReadStore): { store: ReadStore; up: boolean } {
     get(target, property, receiver) {
       const value: unknown = Reflect.get(target, property, receiver);
       if (typeof value !== 'function') return value;
-      return (...args: unknown[]) => (state.up ? (value as (...a: unknown[]) => unknown).apply(target, args) : Promise.reject(new StoreUnavailableError('read store down (test)')));
+      return (...args: unknown[]) =>
+        state.up
+          ? (value as (...a: unknown[]) => unknown).apply(target, args)
+          : Promise.reject(new StoreUnavailableError('read store down (test)'));
     },
   });
   return state;
@@ -38,7 +43,13 @@ describe('the API gate on the read models origin', () => {
 
   it('starts the projections and serves once the store is known to be built from this log', async () => {
     const log = await logWith(1);
-    const gate = new ReadModelOriginGate({ eventStore: log, readStore: SqliteReadStore.open({ path: ':memory:' }), policy: 'refuse', wording, logger });
+    const gate = new ReadModelOriginGate({
+      eventStore: log,
+      readStore: SqliteReadStore.open({ path: ':memory:' }),
+      policy: 'refuse',
+      wording,
+      logger,
+    });
     const start = jest.fn();
 
     await gate.open(start);
@@ -61,7 +72,10 @@ describe('the API gate on the read models origin', () => {
 
     expect(start).not.toHaveBeenCalled();
     expect(() => gate.assertServing()).toThrow(/were built from another event log/);
-    expect(gate.health()).toMatchObject({ status: 'down', reason: expect.stringMatching(/^The read models in test.db were built from another event log/) });
+    expect(gate.health()).toMatchObject({
+      status: 'down',
+      reason: expect.stringMatching(/^The read models in test.db were built from another event log/),
+    });
     gate.close();
     await Promise.all([logA.close(), logB.close(), readStore.close()]);
   });
@@ -71,19 +85,33 @@ describe('the API gate on the read models origin', () => {
     const inner = SqliteReadStore.open({ path: ':memory:' });
     await checkReadModelOrigin({ eventStore: logA, readStore: inner, onMismatch: 'refuse', ...wording });
     const store = flaky(inner);
-    const gate = new ReadModelOriginGate({ eventStore: logB, readStore: store.store, policy: 'refuse', wording, logger, retryMs: 5 });
+    const gate = new ReadModelOriginGate({
+      eventStore: logB,
+      readStore: store.store,
+      policy: 'refuse',
+      wording,
+      logger,
+      retryMs: 5,
+    });
     const start = jest.fn();
 
     await gate.open(start);
     expect(start).not.toHaveBeenCalled();
     expect(() => gate.assertServing()).toThrow(StoreUnavailableError);
-    expect(gate.health()).toMatchObject({ status: 'down', reason: expect.stringMatching(/not been checked against the event log yet: read store down/) });
+    expect(gate.health()).toMatchObject({
+      status: 'down',
+      reason: expect.stringMatching(/not been checked against the event log yet: read store down/),
+    });
 
     store.up = true;
     await until(() => logger.error.mock.calls.length > 0);
 
     expect(start).not.toHaveBeenCalled();
-    expect(logger.error).toHaveBeenCalledWith(expect.stringMatching(/^Refusing to serve the read models: The read models in test.db were built from another event log/));
+    expect(logger.error).toHaveBeenCalledWith(
+      expect.stringMatching(
+        /^Refusing to serve the read models: The read models in test.db were built from another event log/,
+      ),
+    );
     expect(() => gate.assertServing()).toThrow(/were built from another event log/);
     expect(gate.health()).toMatchObject({ status: 'down' });
     gate.close();
@@ -93,14 +121,23 @@ describe('the API gate on the read models origin', () => {
   it('on an empty log starts at once, and records the origin once the first event is there', async () => {
     const log = await logWith(0);
     const readStore = SqliteReadStore.open({ path: ':memory:' });
-    const gate = new ReadModelOriginGate({ eventStore: log, readStore, policy: 'refuse', wording, logger, retryMs: 5 });
+    const gate = new ReadModelOriginGate({
+      eventStore: log,
+      readStore,
+      policy: 'refuse',
+      wording,
+      logger,
+      retryMs: 5,
+    });
     const start = jest.fn();
 
     await gate.open(start);
     expect(start).toHaveBeenCalledTimes(1);
     expect(gate.health()).toMatchObject({ status: 'up', outcome: 'pending' });
 
-    await log.appendToStream('complaint-1', [{ id: randomUUID(), type: 'ComplaintRegistered', data: {}, metadata: {} }]);
+    await log.appendToStream('complaint-1', [
+      { id: randomUUID(), type: 'ComplaintRegistered', data: {}, metadata: {} },
+    ]);
     await until(() => (gate.health() as { outcome?: string }).outcome === 'new');
 
     expect(gate.health()).toEqual({ status: 'up', outcome: 'new' });

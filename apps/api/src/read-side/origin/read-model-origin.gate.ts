@@ -1,6 +1,11 @@
 import { assertNever, StoreUnavailableError } from '@qms/domain-kernel';
 import type { EventStore } from '@qms/event-store';
-import { checkReadModelOrigin, type OriginCheckResult, type OriginMismatchPolicy, ReadModelOriginError } from '@qms/projection-engine';
+import {
+  checkReadModelOrigin,
+  type OriginCheckResult,
+  type OriginMismatchPolicy,
+  ReadModelOriginError,
+} from '@qms/projection-engine';
 import type { ReadStore } from '@qms/read-store';
 import type { DependencyCheck } from '../../health/with-timeout';
 import type { OriginWording } from './origin-wording';
@@ -34,7 +39,10 @@ type GateState =
  * origin is recorded once the first event is there.
  */
 export class ReadModelOriginGate {
-  private state: GateState = { kind: 'unchecked', reason: 'the read models have not been checked against the event log yet' };
+  private state: GateState = {
+    kind: 'unchecked',
+    reason: 'the read models have not been checked against the event log yet',
+  };
   private timer: NodeJS.Timeout | undefined;
   private started = false;
   private stopped = false;
@@ -52,7 +60,8 @@ export class ReadModelOriginGate {
 
   /** Throws the 503 a read answers while the read store is not known to be this log's. */
   assertServing(): void {
-    if (this.state.kind === 'unchecked' || this.state.kind === 'refused') throw new StoreUnavailableError(this.state.reason);
+    if (this.state.kind === 'unchecked' || this.state.kind === 'refused')
+      throw new StoreUnavailableError(this.state.reason);
   }
 
   health(): DependencyCheck {
@@ -60,7 +69,11 @@ export class ReadModelOriginGate {
       case 'verified':
         return { status: 'up', outcome: this.state.outcome };
       case 'pending':
-        return { status: 'up', outcome: 'pending', note: 'the event log is empty: its identity is recorded with the read models once it has an event' };
+        return {
+          status: 'up',
+          outcome: 'pending',
+          note: 'the event log is empty: its identity is recorded with the read models once it has an event',
+        };
       case 'unchecked':
       case 'refused':
         return { status: 'down', reason: this.state.reason };
@@ -94,12 +107,19 @@ export class ReadModelOriginGate {
       // Already following an empty log: a store that fails a recheck says so through its own health.
       if (this.state.kind === 'pending') return;
       const reason = error instanceof Error ? error.message : String(error);
-      this.state = { kind: 'unchecked', reason: `the read models have not been checked against the event log yet: ${reason}` };
-      if (atStart) this.options.logger.warn(`Cannot check which event log the read models were built from (${reason}); the projections start once it can be checked.`);
+      this.state = {
+        kind: 'unchecked',
+        reason: `the read models have not been checked against the event log yet: ${reason}`,
+      };
+      if (atStart)
+        this.options.logger.warn(
+          `Cannot check which event log the read models were built from (${reason}); the projections start once it can be checked.`,
+        );
       return;
     }
     this.report(result);
-    this.state = result.outcome === 'pending' ? { kind: 'pending' } : { kind: 'verified', outcome: result.outcome };
+    this.state =
+      result.outcome === 'pending' ? { kind: 'pending' } : { kind: 'verified', outcome: result.outcome };
     if (!this.started) {
       this.started = true;
       start();
@@ -110,10 +130,14 @@ export class ReadModelOriginGate {
     const { readStoreName } = this.options.wording;
     switch (result.outcome) {
       case 'rebuilt':
-        this.options.logger.warn(`Cleared ${readStoreName}, which ${result.mismatch ?? 'did not match this event log'}; rebuilding them from this log's first event (READ_MODELS_ON_MISMATCH=rebuild).`);
+        this.options.logger.warn(
+          `Cleared ${readStoreName}, which ${result.mismatch ?? 'did not match this event log'}; rebuilding them from this log's first event (READ_MODELS_ON_MISMATCH=rebuild).`,
+        );
         return;
       case 'adopted':
-        this.options.logger.log(`Recorded that ${readStoreName} were built from this event log (their checkpoints are within it).`);
+        this.options.logger.log(
+          `Recorded that ${readStoreName} were built from this event log (their checkpoints are within it).`,
+        );
         return;
       case 'new':
       case 'matches':
