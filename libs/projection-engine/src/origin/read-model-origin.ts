@@ -42,7 +42,11 @@ export class ReadModelOriginError extends IllegalStateError {
   }
 }
 
-/** The log's identity: its first event (null while the log is empty). */
+/**
+ * The log's identity: its first event (null while the log is empty). Holds because events are
+ * never deleted (the audit trail keeps every one): on EventStoreDB a scavenged first stream would
+ * make the same log read as another one, and be refused.
+ */
 export async function eventLogIdentity(
   eventStore: EventStore,
 ): Promise<Pick<ReadModelOrigin, 'firstEventId' | 'firstPosition'> | null> {
