@@ -38,4 +38,5 @@ EXPOSE 3000
 # Liveness only: a store outage shows in /health/ready and must not get the container restarted.
 HEALTHCHECK --interval=10s --timeout=3s --start-period=60s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 3000) + '/health/live').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
-CMD ["node", "dist/apps/api/src/main.js"]
+# The heap cap of `npm start`: the read models live in SQLite, so the heap is requests and caches.
+CMD ["node", "--max-old-space-size=256", "dist/apps/api/src/main.js"]

@@ -15,6 +15,7 @@ import type { AppendArgs, AppendResult } from './parts/append';
 import { renderMarkdown } from './report';
 import type { BenchResults } from './results';
 import { checkTargets } from './targets';
+import { productionNodeOptions } from '../../apps/api/src/infrastructure/start-command';
 
 const log = (message: string) => process.stderr.write(`bench: ${message}\n`);
 
@@ -101,10 +102,8 @@ async function apiParts(
   const eventsDbPath = copyHistory(history, join(workFolder, 'api'));
   // Beside the events, as in a data folder: the restarts below start on both files as they were left.
   const readDbPath = join(dirname(eventsDbPath), 'read-models.db');
-  // The default heap limit (about 4 GiB here) ran out at full scale while serving the read benchmark.
-  const api = Child.start(script, 'api', {
-    execArgv: ['--expose-gc', `--max-old-space-size=${API_HEAP_MIB}`],
-  });
+  // As an installation runs it (npm start's heap cap), so that its memory is what a server sees.
+  const api = Child.start(script, 'api', { execArgv: ['--expose-gc', ...productionNodeOptions()] });
   // One CPU profile per phase of the API process, so that each figure has its own.
   const hooks = {
     before: async (_phase: string) => {
@@ -162,7 +161,7 @@ async function apiParts(
       afterGc: started.memoryAfterGc,
       atEnd,
       peakRssMiB: atEnd.peakRssMiB,
-      heapLimitMiB: API_HEAP_MIB,
+      heapLimitMiB: heapLimitMiB(productionNodeOptions()),
     };
     await api.call('stop');
     await api.stop();
@@ -183,7 +182,7 @@ async function apiParts(
 async function restarts(script: string, eventsDbPath: string, readDbPath: string): Promise<ApiRestart[]> {
   const runs: ApiRestart[] = [];
   for (const label of ['after the benchmark run', 'read models current'] as const) {
-    const api = Child.start(script, 'api', { execArgv: ['--expose-gc'] });
+    const api = Child.start(script, 'api', { execArgv: ['--expose-gc', ...productionNodeOptions()] });
     try {
       const started = await api.call<ApiStarted>('start', { eventsDbPath, readDbPath });
       runs.push({ label, ...started });
@@ -276,9 +275,6 @@ function reproduceCommand(options: BenchOptions): string {
   return `${mongo}npm run bench${args.length > 0 ? ` -- ${args.join(' ')}` : ''}`;
 }
 
-/** Heap limit of the API process: above Node's default so that part 5 can measure what the history needs. */
-export const API_HEAP_MIB = 12_288;
-
 export const DEFAULT_OUT = 'bench/results/latest.json';
 
 /**
@@ -318,4 +314,9 @@ function writeResults(options: BenchOptions, results: BenchResults): BenchResult
     );
   }
   return merged;
+}
+
+function heapLimitMiB(options: readonly string[]): number | null {
+  const cap = options.map((option) => /^--max-old-space-size=(\d+)$/.exec(option)?.[1]).find((value) => value !== undefined);
+  return cap === undefined ? null : Number(cap);
 }

@@ -55,5 +55,5 @@ export interface MemoryResult {
   /** VmHWM at the end: the highest RSS of the process's whole life, the benchmarks' requests included. */
   readonly peakRssMiB: number;
   /** The API process's heap limit (--max-old-space-size), MiB. */
-  readonly heapLimitMiB: number;
+  readonly heapLimitMiB: number | null;
 }

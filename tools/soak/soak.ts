@@ -17,6 +17,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
+import { productionNodeOptions } from '../../apps/api/src/infrastructure/start-command';
 
 interface Options {
   readonly kills: number;
@@ -112,7 +113,7 @@ class Api {
     delete env['MONGO_URL'];
     delete env['API_KEYS_FILE'];
     this.stderr = '';
-    const child = spawn(process.execPath, [API_MAIN], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, [...productionNodeOptions(), API_MAIN], { env, stdio: ['ignore', 'ignore', 'pipe'] });
     child.stderr?.on('data', (chunk: Buffer) => {
       this.stderr = (this.stderr + chunk.toString()).slice(-4_000);
     });

@@ -37,6 +37,12 @@ export interface ReadResult {
 
 const KEY = { authorization: 'Bearer dev-quality' };
 
+/** The queries the monthly report's targets are judged on. */
+export const MONTHLY_REPORT_QUERIES = {
+  oneMonth: 'monthly report, one month',
+  twelveMonths: 'monthly report, twelve months',
+} as const;
+
 export async function runReadBench(args: ReadArgs): Promise<ReadResult> {
   const app = currentApp();
   const store = app.get<ReadStore>(READ_STORE);
@@ -98,9 +104,14 @@ export async function runReadBench(args: ReadArgs): Promise<ReadResult> {
       kind: 'tracking-list',
       url: () => '/complaints/tracking?overdue=true&pageSize=50',
     },
-    { name: 'monthly report, one month', kind: 'monthly-report', url: (i) => `/reports/monthly/${month(i)}` },
+    { name: MONTHLY_REPORT_QUERIES.oneMonth, kind: 'monthly-report', url: (i) => `/reports/monthly/${month(i)}` },
     {
-      name: 'monthly report, twelve months',
+      name: 'monthly report, one month with every customer’s section',
+      kind: 'monthly-report',
+      url: (i) => `/reports/monthly/${month(i)}?customers=all`,
+    },
+    {
+      name: MONTHLY_REPORT_QUERIES.twelveMonths,
       kind: 'monthly-report',
       url: () => `/reports/monthly?from=${args.months[0]}&to=${args.months[args.months.length - 1]}`,
       samples: Math.min(args.samples, 50),

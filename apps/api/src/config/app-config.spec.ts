@@ -30,6 +30,13 @@ describe('configuration', () => {
     expect(() => loadAppConfig({ MONGO_COMPATIBILITY: 'cosmos' })).toThrow(new ConfigurationError('MONGO_COMPATIBILITY: expected "mongodb" or "ferretdb", got "cosmos"'));
   });
 
+  it('caps the projections thread at 160 MiB unless PROJECTIONS_HEAP_MB says otherwise, and names a bad value', () => {
+    expect(loadAppConfig({}).projectionsHeapMb).toBe(160);
+    expect(loadAppConfig({ PROJECTIONS_HEAP_MB: '512' }).projectionsHeapMb).toBe(512);
+    expect(() => loadAppConfig({ PROJECTIONS_HEAP_MB: '16' })).toThrow(new ConfigurationError('PROJECTIONS_HEAP_MB: expected at least 64 (MiB)'));
+    expect(() => loadAppConfig({ PROJECTIONS_HEAP_MB: 'lots' })).toThrow(ConfigurationError);
+  });
+
   it('refuses to start in production without configured keys', () => {
     expect(() => loadAppConfig({ NODE_ENV: 'production' })).toThrow(ConfigurationError);
     expect(() => loadAppConfig({ NODE_ENV: 'production' })).toThrow(/API_KEYS_FILE/);

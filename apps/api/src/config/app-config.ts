@@ -50,6 +50,12 @@ export interface AppConfig {
    * 'rebuild': clear the read models and build them again from this log's first event.
    */
   readonly readModelsOnMismatch: 'refuse' | 'rebuild';
+  /**
+   * Old-generation heap of the projections thread, MiB (PROJECTIONS_HEAP_MB). A batch's documents
+   * are its whole live set; without a cap V8 lets garbage pile up to hundreds of MiB while a
+   * start-up catches up, which a small server pays in RSS.
+   */
+  readonly projectionsHeapMb: number;
   /** How long a read-store call waits for a reachable MongoDB before the read API answers 503. */
   readonly mongoServerSelectionTimeoutMs: number;
   readonly apiKeys: readonly ApiKeyEntry[];
@@ -126,6 +132,15 @@ const environmentSchema = z.object({
   MONGO_COMPATIBILITY: z.preprocess(blankAsUnset, oneOf(['mongodb', 'ferretdb']).default('mongodb')),
   PROJECTIONS: z.preprocess(blankAsUnset, oneOf(['on', 'in-process', 'off']).default('on')),
   READ_MODELS_ON_MISMATCH: z.preprocess(blankAsUnset, oneOf(['refuse', 'rebuild']).default('refuse')),
+  PROJECTIONS_HEAP_MB: z.preprocess(
+    blankAsUnset,
+    z.coerce
+      .number({ error: 'expected a whole number of MiB' })
+      .int({ error: 'expected a whole number of MiB' })
+      .min(64, { error: 'expected at least 64 (MiB)' })
+      .max(16_384, { error: 'expected at most 16384 (MiB)' })
+      .default(160),
+  ),
   MONGO_SERVER_SELECTION_TIMEOUT_MS: z.preprocess(blankAsUnset, milliseconds(50, 60_000).default(750)),
   API_KEYS_FILE: optionalText,
   API_KEYS: optionalText,
@@ -175,6 +190,7 @@ export function loadAppConfig(env: Env = process.env): AppConfig {
     mongoCompatibility: settings.MONGO_COMPATIBILITY,
     projections: settings.PROJECTIONS,
     readModelsOnMismatch: settings.READ_MODELS_ON_MISMATCH,
+    projectionsHeapMb: settings.PROJECTIONS_HEAP_MB,
     mongoServerSelectionTimeoutMs: settings.MONGO_SERVER_SELECTION_TIMEOUT_MS,
     apiKeys: loadApiKeys(settings, production),
     policy: loadPolicy(settings.QMS_POLICY_FILE),

@@ -39,10 +39,17 @@ export class WorkerProjections implements ProjectionsHost {
     if (this.worker !== undefined) return;
     const how = launch();
     const workerData: ProjectionsWorkerData & Record<string, unknown> = { config: this.options.config, ...how.extra };
-    const worker = new Worker(how.script, { eval: how.eval, workerData });
+    const heapMb = this.options.config.projectionsHeapMb;
+    const worker = new Worker(how.script, { eval: how.eval, workerData, resourceLimits: { maxOldGenerationSizeMb: heapMb } });
     this.worker = worker;
     worker.on('message', (message: FromProjectionsWorker) => this.receive(message));
-    worker.on('error', (error) => this.fail(`The projections thread failed: ${error.message}`));
+    worker.on('error', (error: Error & { code?: string }) =>
+      this.fail(
+        error.code === 'ERR_WORKER_OUT_OF_MEMORY'
+          ? `The projections thread ran out of its ${heapMb} MiB heap: raise PROJECTIONS_HEAP_MB and restart (the read models resume from their checkpoints)`
+          : `The projections thread failed: ${error.message}`,
+      ),
+    );
     worker.once('exit', (code) => {
       if (this.stopped === undefined) this.fail(`The projections thread stopped (exit code ${code})`);
     });
