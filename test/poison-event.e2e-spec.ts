@@ -114,6 +114,11 @@ describe('a poison event in the log (embedded default)', () => {
     const metrics = await api.request('GET', '/metrics', { key: 'dev-admin' });
     expect(metrics.text).toMatch(/^qms_projection_state\{projection="complaint_lists",state="stopped"\} 1$/m);
     expect(metrics.text).toMatch(/^qms_projection_up\{projection="complaint_lists"\} 0$/m);
+    expect(metrics.text).toMatch(new RegExp(`^qms_projection_stopped_position\\{projection="complaint_lists"\\} ${poison}$`, 'm'));
+    expect(metrics.text).toMatch(new RegExp(`^qms_projection_stopped_position\\{projection="monthly_report"\\} ${poison}$`, 'm'));
+    // Absent for a projection that goes on; nothing parked yet.
+    expect(metrics.text).not.toMatch(/^qms_projection_stopped_position\{projection="satisfaction_summary"\}/m);
+    expect(metrics.text).toMatch(/^qms_projection_parked_events\{projection="complaint_lists"\} 0$/m);
   });
 
   it('refuses a parking decision that is not allowed: role, projection, position, reason', async () => {
@@ -162,6 +167,10 @@ describe('a poison event in the log (embedded default)', () => {
       stoppedOn: null,
       parkedEvents: [{ position: poison, streamId: POISON_STREAM, eventType: 'ContainmentRecorded' }],
     });
+    const metrics = await api.request('GET', '/metrics', { key: 'dev-admin' });
+    expect(metrics.text).toMatch(/^qms_projection_parked_events\{projection="complaint_lists"\} 1$/m);
+    expect(metrics.text).toMatch(/^qms_projection_parked_events\{projection="satisfaction_summary"\} 0$/m);
+    expect(metrics.text).not.toMatch(/^qms_projection_stopped_position\{projection="complaint_lists"\}/m);
     const listed = await api.request('GET', '/admin/projections/complaint_lists/parked-events', { key: 'dev-auditor' });
     expect(listed.body.items).toEqual([expect.objectContaining({ position: poison, reason: expect.stringContaining('NCR-2026-014') })]);
 

@@ -1,5 +1,6 @@
 import { NotFoundError, StoreUnavailableError, ValidationError } from '@qms/domain-kernel';
 import type { EventStore } from '@qms/event-store';
+import { ReadModelOriginError } from '@qms/projection-engine';
 import { ConfigurationError } from '../../api/src/config/app-config';
 import type { CliIo } from './cli-io';
 import type { CliCommand } from './commands/command';
@@ -50,6 +51,8 @@ function explain(error: unknown, command: CliCommand): [ExitCode, string] {
   if (error instanceof UsageError) return [EXIT.USAGE, `${error.message} ${usage}`];
   if (isParseArgsError(error)) return [EXIT.USAGE, `${oneLine(error.message)}. ${usage}`];
   if (error instanceof ConfigurationError) return [EXIT.CONFIGURATION, `Configuration: ${error.message}`];
+  // The read-model file or database belongs to another event log: which one to use is configuration.
+  if (error instanceof ReadModelOriginError) return [EXIT.CONFIGURATION, error.message];
   if (error instanceof StoreUnavailableError) return [EXIT.STORE_UNAVAILABLE, error.message];
   if (error instanceof NotFoundError) return [EXIT.NOT_FOUND, error.message];
   if (error instanceof ValidationError || error instanceof RangeError) return [EXIT.USAGE, `${oneLine(error.message)}. ${usage}`];

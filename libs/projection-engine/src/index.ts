@@ -35,3 +35,12 @@ export {
   type VerifyResult,
 } from './compare';
 export * from './hosting';
+export {
+  checkReadModelOrigin,
+  eventLogIdentity,
+  ReadModelOriginError,
+  type OriginCheckOptions,
+  type OriginCheckOutcome,
+  type OriginCheckResult,
+  type OriginMismatchPolicy,
+} from './origin/read-model-origin';

@@ -1,6 +1,6 @@
 import { assertNever, StoreUnavailableError } from '@qms/domain-kernel';
 import type { JsonObject, RecordedEvent } from '@qms/event-store';
-import { SqliteReadStore, shadowCollection, type Checkpoint, type Commit, type Filter, type FindQuery, type IndexSpec, type Page, type ReadStore, type StoredDocument, type WriteBatch } from '@qms/read-store';
+import { SqliteReadStore, shadowCollection, type Checkpoint, type Commit, type Filter, type FindQuery, type IndexSpec, type Page, type ReadModelOrigin, type ReadStore, type StoredDocument, type WriteBatch } from '@qms/read-store';
 import { FakeEventStore } from '../../testing/src/fake-event-store';
 import { ProjectionEngine, type ProjectionEngineOptions } from './projection-engine';
 import type { DocumentChange, ProjectedDocument, Projection } from './projection';
@@ -210,6 +210,18 @@ class InstrumentedReadStore implements ReadStore {
   }
   deleteCheckpoint(name: string): Promise<void> {
     return this.inner.deleteCheckpoint(name);
+  }
+  listCheckpoints(): Promise<Map<string, Checkpoint>> {
+    return this.inner.listCheckpoints();
+  }
+  getOrigin(): Promise<ReadModelOrigin | null> {
+    return this.inner.getOrigin();
+  }
+  saveOrigin(origin: ReadModelOrigin): Promise<void> {
+    return this.inner.saveOrigin(origin);
+  }
+  clear(): Promise<void> {
+    return this.inner.clear();
   }
   checkHealth(): Promise<void> {
     return this.inner.checkHealth();

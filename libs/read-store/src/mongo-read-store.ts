@@ -7,6 +7,7 @@ import type {
   FindQuery,
   IndexSpec,
   Page,
+  ReadModelOrigin,
   ReadStore,
   StoredDocument,
   WriteBatch,
@@ -16,6 +17,7 @@ import {
   assertCollectionName,
   CHECKPOINTS_COLLECTION,
   indexFields,
+  ORIGIN_COLLECTION,
   normalizeCountFilter,
   normalizeQuery,
 } from './query';
@@ -57,6 +59,10 @@ interface CheckpointDocument {
   _id: string;
   position: number;
   version: number;
+}
+
+interface OriginDocument extends ReadModelOrigin {
+  _id: 'origin';
 }
 
 type AnyDocument = { _id: string } & Document;
@@ -291,6 +297,55 @@ export class MongoReadStore implements ReadStore {
     await this.run(() => this.checkpoints().deleteOne({ _id: { $eq: name } }));
   }
 
+  async listCheckpoints(): Promise<Map<string, Checkpoint>> {
+    const documents = await this.run(() => this.checkpoints().find({}).sort({ _id: 1 }).toArray());
+    return new Map(
+      documents.map((document) => [document._id, { position: document.position, version: document.version }]),
+    );
+  }
+
+  async getOrigin(): Promise<ReadModelOrigin | null> {
+    const document = await this.run(() => this.origins().findOne({ _id: { $eq: 'origin' } }));
+    return document === null
+      ? null
+      : {
+          firstEventId: document.firstEventId,
+          firstPosition: document.firstPosition,
+          recordedAt: document.recordedAt,
+        };
+  }
+
+  async saveOrigin(origin: ReadModelOrigin): Promise<void> {
+    const document: OriginDocument = {
+      _id: 'origin',
+      firstEventId: origin.firstEventId,
+      firstPosition: origin.firstPosition,
+      recordedAt: origin.recordedAt,
+    };
+    await this.run(() => this.origins().replaceOne({ _id: { $eq: 'origin' } }, document, { upsert: true }));
+  }
+
+  /**
+   * Drops every collection under this store's prefix (the database's own `system.*` excepted):
+   * read models, shadows, journals, status, checkpoints and origin. The checkpoints go first and
+   * the origin last, so a failure half-way leaves the old origin to be refused (or cleared) again.
+   */
+  async clear(): Promise<void> {
+    const listed = await this.run(() => this.db.listCollections({}, { nameOnly: true }).toArray());
+    const checkpoints = this.physical(CHECKPOINTS_COLLECTION);
+    const origin = this.physical(ORIGIN_COLLECTION);
+    const others = listed
+      .map((collection) => collection.name)
+      .filter(
+        (name) =>
+          name.startsWith(this.prefix) &&
+          !name.startsWith('system.') &&
+          name !== checkpoints &&
+          name !== origin,
+      );
+    for (const name of [checkpoints, ...others, origin]) await this.run(() => this.dropIfExists(name));
+  }
+
   async checkHealth(): Promise<void> {
     await this.run(() => this.db.command({ ping: 1 }));
   }
@@ -337,6 +392,10 @@ export class MongoReadStore implements ReadStore {
 
   private checkpoints(): Collection<CheckpointDocument> {
     return this.db.collection<CheckpointDocument>(this.physical(CHECKPOINTS_COLLECTION));
+  }
+
+  private origins(): Collection<OriginDocument> {
+    return this.db.collection<OriginDocument>(this.physical(ORIGIN_COLLECTION));
   }
 
   private physical(collection: string): string {

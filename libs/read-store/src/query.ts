@@ -53,6 +53,8 @@ const FIELD = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/;
 const COLLECTION = /^[A-Za-z][A-Za-z0-9_]*$/;
 /** Where the MongoDB adapter keeps checkpoints; reserved in both adapters so they agree. */
 export const CHECKPOINTS_COLLECTION = 'projection_checkpoints';
+/** Where both adapters keep the read store's origin (ReadModelOrigin); reserved like the checkpoints. */
+export const ORIGIN_COLLECTION = 'read_model_origin';
 const RANGE_OPS = ['gt', 'gte', 'lt', 'lte'] as const;
 const MAX_IN_VALUES = 1000;
 
@@ -62,7 +64,12 @@ export function isValidField(field: string): boolean {
 
 /** Collection names are code, not input; a bad one is a programming error. */
 export function assertCollectionName(collection: string): void {
-  if (!COLLECTION.test(collection) || collection.length > 100 || collection === CHECKPOINTS_COLLECTION) {
+  if (
+    !COLLECTION.test(collection) ||
+    collection.length > 100 ||
+    collection === CHECKPOINTS_COLLECTION ||
+    collection === ORIGIN_COLLECTION
+  ) {
     throw new Error(`Invalid read-model collection name ${JSON.stringify(collection)}`);
   }
 }

@@ -107,6 +107,19 @@ export interface Checkpoint {
   readonly version: number;
 }
 
+/**
+ * Which event log the read models were built from: its first event, whose id (a UUID) and
+ * position never change while the log exists and which no other log shares. A read store built
+ * from another log would serve that log's figures and skip this one's events below its
+ * checkpoints; see projection-engine's origin check.
+ */
+export interface ReadModelOrigin {
+  readonly firstEventId: string;
+  readonly firstPosition: number;
+  /** When the read store first recorded it. */
+  readonly recordedAt: string;
+}
+
 /** The writes of one collection within a commit. */
 export interface CollectionWrite<D extends StoredDocument = StoredDocument> extends WriteBatch<D> {
   readonly collection: string;
@@ -155,6 +168,17 @@ export interface ReadStore {
   getCheckpoint(name: string): Promise<Checkpoint | null>;
   saveCheckpoint(name: string, checkpoint: Checkpoint): Promise<void>;
   deleteCheckpoint(name: string): Promise<void>;
+  /** Every checkpoint, by name (projections, rebuilds under way, swap markers). */
+  listCheckpoints(): Promise<Map<string, Checkpoint>>;
+
+  /** The event log the stored read models were built from; null when none is recorded. */
+  getOrigin(): Promise<ReadModelOrigin | null>;
+  saveOrigin(origin: ReadModelOrigin): Promise<void>;
+  /**
+   * Removes every collection, checkpoint and the origin record: an empty store, from which the
+   * projections build again from the first event.
+   */
+  clear(): Promise<void>;
 
   /** Throws StoreUnavailableError when the store cannot be reached. */
   checkHealth(): Promise<void>;

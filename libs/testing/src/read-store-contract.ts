@@ -158,6 +158,75 @@ export function describeReadStoreContract(name: string, factory: ReadStoreFactor
       });
     });
 
+    describe('origin and clearing', () => {
+      const origin = {
+        firstEventId: '6f1c2b9e-4d4a-4d53-9d55-0c8f4e1f2a10',
+        firstPosition: 1,
+        recordedAt: '2026-12-01T08:00:00.000Z',
+      };
+
+      it('records which event log the read models were built from, and lists every checkpoint', async () => {
+        expect(await store.getOrigin()).toBeNull();
+        expect(await store.listCheckpoints()).toEqual(new Map());
+        await store.saveOrigin(origin);
+        await store.saveCheckpoint('list', { position: 42, version: 1 });
+        await store.saveCheckpoint('list__rebuild', { position: 7, version: 2 });
+
+        expect(await store.getOrigin()).toEqual(origin);
+        expect(await store.listCheckpoints()).toEqual(
+          new Map([
+            ['list', { position: 42, version: 1 }],
+            ['list__rebuild', { position: 7, version: 2 }],
+          ]),
+        );
+        const other = {
+          firstEventId: 'a0c6e3f4-0b7e-4f43-8f0d-7d1f6f0b9c22',
+          firstPosition: 3,
+          recordedAt: '2026-12-02T08:00:00.000Z',
+        };
+        await store.saveOrigin(other);
+        expect(await store.getOrigin()).toEqual(other);
+      });
+
+      it('keeps the origin and the checkpoints out of reach of collection names', async () => {
+        await expect(store.bulkWrite('read_model_origin', { upserts: [{ _id: 'origin' }] })).rejects.toThrow(
+          /collection name/,
+        );
+        await expect(
+          store.bulkWrite('projection_checkpoints', { upserts: [{ _id: 'list' }] }),
+        ).rejects.toThrow(/collection name/);
+      });
+
+      it('clears every collection, checkpoint and the origin, and takes writes again afterwards', async () => {
+        const before: Row[] = [{ _id: 'a', customerId: 'c1' }];
+        const after: Row[] = [{ _id: 'c', customerId: 'c2' }];
+        await store.ensureIndexes(ROWS, [{ fields: [{ field: 'customerId', direction: 'asc' }] }]);
+        await store.commit({
+          writes: [
+            { collection: ROWS, upserts: before },
+            { collection: shadowCollection(ROWS), upserts: [{ _id: 'b' }] },
+          ],
+          checkpoint: { name: 'list', checkpoint: { position: 9, version: 1 } },
+        });
+        await store.saveOrigin(origin);
+
+        await store.clear();
+
+        expect(await store.getOrigin()).toBeNull();
+        expect(await store.listCheckpoints()).toEqual(new Map());
+        expect(await store.count(ROWS)).toBe(0);
+        expect(await store.count(shadowCollection(ROWS))).toBe(0);
+        expect(await store.swap(ROWS)).toBe(false);
+        await store.ensureIndexes(ROWS, [{ fields: [{ field: 'customerId', direction: 'asc' }] }]);
+        await store.commit({
+          writes: [{ collection: ROWS, upserts: after }],
+          checkpoint: { name: 'list', checkpoint: { position: 1, version: 1 } },
+        });
+        expect(await findIds({ filter: { customerId: { eq: 'c2' } } })).toEqual(['c']);
+        expect(await store.getCheckpoint('list')).toEqual({ position: 1, version: 1 });
+      });
+    });
+
     describe('commit', () => {
       const OTHERS = 'others';
       /** Rows as the port's documents: a commit carries documents of any shape. */

@@ -45,6 +45,12 @@ export interface AppConfig {
    */
   readonly projections: 'on' | 'in-process' | 'off';
   /**
+   * READ_MODELS_ON_MISMATCH: what to do when the read store was built from another event log, or
+   * has read further than this log goes. 'refuse' (default): do not start, saying what is wrong;
+   * 'rebuild': clear the read models and build them again from this log's first event.
+   */
+  readonly readModelsOnMismatch: 'refuse' | 'rebuild';
+  /**
    * Old-generation heap of the projections thread, MiB (PROJECTIONS_HEAP_MB). A batch's documents
    * are its whole live set; without a cap V8 lets garbage pile up to hundreds of MiB while a
    * start-up catches up, which a small server pays in RSS.
@@ -125,6 +131,7 @@ const environmentSchema = z.object({
   MONGO_DATABASE: z.preprocess(blankAsUnset, z.string().trim().default('qms')),
   MONGO_COMPATIBILITY: z.preprocess(blankAsUnset, oneOf(['mongodb', 'ferretdb']).default('mongodb')),
   PROJECTIONS: z.preprocess(blankAsUnset, oneOf(['on', 'in-process', 'off']).default('on')),
+  READ_MODELS_ON_MISMATCH: z.preprocess(blankAsUnset, oneOf(['refuse', 'rebuild']).default('refuse')),
   PROJECTIONS_HEAP_MB: z.preprocess(
     blankAsUnset,
     z.coerce
@@ -182,6 +189,7 @@ export function loadAppConfig(env: Env = process.env): AppConfig {
     mongoDatabase: settings.MONGO_DATABASE,
     mongoCompatibility: settings.MONGO_COMPATIBILITY,
     projections: settings.PROJECTIONS,
+    readModelsOnMismatch: settings.READ_MODELS_ON_MISMATCH,
     projectionsHeapMb: settings.PROJECTIONS_HEAP_MB,
     mongoServerSelectionTimeoutMs: settings.MONGO_SERVER_SELECTION_TIMEOUT_MS,
     apiKeys: loadApiKeys(settings, production),

@@ -8,6 +8,10 @@ export interface ProjectionStatusLike {
   readonly headPosition: number | null;
   readonly lagEvents: number | null;
   readonly lagSeconds: number | null;
+  /** The event the projection cannot apply and stands on; null while it goes on. */
+  readonly stoppedOn?: { readonly position: number } | null;
+  /** Events an admin parked for it: its figures may lack them. */
+  readonly parkedEvents?: readonly unknown[];
 }
 
 export const PROJECTION_STATES = ['stopped', 'starting', 'rebuilding', 'running', 'catching-up', 'retrying'] as const;
@@ -42,6 +46,11 @@ export class ApiMetrics {
   private readonly projectionLagEvents = this.gauge('qms_projection_lag_events', 'Events not yet applied (capped at the engine lag count limit).');
   private readonly projectionLagSeconds = this.gauge('qms_projection_lag_seconds', 'Age of the oldest event not yet applied.');
   private readonly projectionUp = this.gauge('qms_projection_up', '1 while the projection runs without failures.');
+  private readonly projectionStoppedPosition = this.gauge(
+    'qms_projection_stopped_position',
+    'Position of the event the projection is stopped on (it cannot apply it); absent while it goes on.',
+  );
+  private readonly projectionParkedEvents = this.gauge('qms_projection_parked_events', 'Events an admin parked for the projection (its figures may be incomplete).');
   private readonly projectionState = new Gauge({
     name: 'qms_projection_state',
     help: '1 for the state the projection is in, 0 for the others.',
@@ -75,7 +84,16 @@ export class ApiMetrics {
 
   private async refreshProjections(): Promise<void> {
     const statuses = await this.projectionStatus();
-    for (const gauge of [this.projectionPosition, this.projectionLagEvents, this.projectionLagSeconds, this.projectionUp, this.projectionState]) gauge.reset();
+    const gauges = [
+      this.projectionPosition,
+      this.projectionLagEvents,
+      this.projectionLagSeconds,
+      this.projectionUp,
+      this.projectionState,
+      this.projectionStoppedPosition,
+      this.projectionParkedEvents,
+    ];
+    for (const gauge of gauges) gauge.reset();
     this.headPosition.reset();
     for (const status of statuses) {
       const labels = { projection: status.name };
@@ -83,6 +101,8 @@ export class ApiMetrics {
       if (status.lagEvents !== null) this.projectionLagEvents.set(labels, status.lagEvents);
       if (status.lagSeconds !== null) this.projectionLagSeconds.set(labels, status.lagSeconds);
       this.projectionUp.set(labels, status.state === 'running' ? 1 : 0);
+      if (status.stoppedOn !== undefined && status.stoppedOn !== null) this.projectionStoppedPosition.set(labels, status.stoppedOn.position);
+      if (status.parkedEvents !== undefined) this.projectionParkedEvents.set(labels, status.parkedEvents.length);
       const states = new Set<string>([...PROJECTION_STATES, status.state]);
       for (const state of states) this.projectionState.set({ projection: status.name, state }, state === status.state ? 1 : 0);
     }

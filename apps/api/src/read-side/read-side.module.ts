@@ -1,7 +1,7 @@
-import { Global, Inject, Module, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Global, Inject, Logger, Module, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { EventCatalogue } from '@qms/event-catalogue';
 import { EVENT_STORE, type EventStore } from '@qms/event-store';
-import type { ProjectionsHost } from '@qms/projection-engine';
+import { type ProjectionsHost, ReadModelOriginError } from '@qms/projection-engine';
 import { READ_STORE, type ReadStore, SqliteReadStore } from '@qms/read-store';
 import { createReportingProjections, type ReportingConfig, type ReportingProjections } from '@qms/reporting';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
@@ -20,7 +20,9 @@ import { holdReadModelLock } from './read-model-lock';
 import { ProjectionsAdminController } from './projections-admin.controller';
 import { READ_MODEL_POSITIONS, type ReadModelPositions } from './read-model-positions';
 import { REPORTING_CONFIG, reportingConfigFrom } from './reporting-config.provider';
-import { MONTHLY_REPORT_MATERIALIZER, PROJECTION_ENGINE, REPORTING_PROJECTIONS } from './read-side.tokens';
+import { MONTHLY_REPORT_MATERIALIZER, PROJECTION_ENGINE, READ_MODEL_ORIGIN, REPORTING_PROJECTIONS } from './read-side.tokens';
+import { originWording } from './origin/origin-wording';
+import { ReadModelOriginGate } from './origin/read-model-origin.gate';
 import { SatisfactionSummaryController } from './satisfaction/satisfaction-summary.controller';
 import { ParkedEventsController } from './parking/parked-events.controller';
 import { ParkingDecisionHandler } from './parking/parking.handlers';
@@ -61,12 +63,33 @@ import { projectionsHealth } from './projections-health';
         createProjectionsHost(config, eventStore, readStore, catalogue, reporting),
     },
     {
+      provide: READ_MODEL_ORIGIN,
+      inject: [APP_CONFIG, EVENT_STORE, READ_STORE, PROJECTION_ENGINE],
+      useFactory: (config: AppConfig, eventStore: EventStore, readStore: ReadStore, engine: ProjectionsHost) =>
+        new ReadModelOriginGate({
+          eventStore,
+          readStore,
+          // An instance that only reads (PROJECTIONS=off) never clears what the projector writes.
+          policy: engine.runsProjections ? config.readModelsOnMismatch : 'refuse',
+          wording: originWording(config, readStore, engine.runsProjections),
+          logger: new Logger('ReadModels'),
+        }),
+    },
+    {
       provide: READ_MODEL_POSITIONS,
-      inject: [PROJECTION_ENGINE],
-      useFactory: (engine: ProjectionsHost): ReadModelPositions => ({
-        positionOf: (projection) => engine.positionOf(projection),
-        waitFor: (projection, position, timeoutMs) => engine.waitForPosition(position, timeoutMs, [projection]),
+      inject: [PROJECTION_ENGINE, READ_MODEL_ORIGIN],
+      // Every read asks for its position first: none is served from a read store of another log.
+      useFactory: (engine: ProjectionsHost, origin: ReadModelOriginGate): ReadModelPositions => ({
+        positionOf: (projection) => {
+          origin.assertServing();
+          return engine.positionOf(projection);
+        },
+        waitFor: (projection, position, timeoutMs) => {
+          origin.assertServing();
+          return engine.waitForPosition(position, timeoutMs, [projection]);
+        },
         standingOf: (projection) => {
+          origin.assertServing();
           const { state, stoppedOn } = engine.standing(projection);
           const parkedPositions = engine.parkedEvents(projection).map((event) => event.position);
           return { projection, state, complete: parkedPositions.length === 0 && stoppedOn === null, parkedPositions, stoppedOn };
@@ -75,9 +98,11 @@ import { projectionsHealth } from './projections-health';
     },
     {
       provide: HEALTH_CONTRIBUTORS,
-      inject: [READ_STORE, PROJECTION_ENGINE],
-      useFactory: (readStore: ReadStore, engine: ProjectionsHost): HealthContributor[] => [
+      inject: [READ_STORE, PROJECTION_ENGINE, READ_MODEL_ORIGIN],
+      useFactory: (readStore: ReadStore, engine: ProjectionsHost, origin: ReadModelOriginGate): HealthContributor[] => [
         { name: 'readStore', health: (timeoutMs) => withTimeout(() => readStore.checkHealth(), timeoutMs) },
+        // Down while the read store is not known to have been built from this event log.
+        { name: 'readModelOrigin', health: () => Promise.resolve(origin.health()) },
         // Down only while a projection is stopped on an event it cannot apply: one that lags or
         // retries (a store down) leaves the service ready (see projections-health.ts).
         { name: 'projections', health: (timeoutMs) => projectionsHealth(engine, timeoutMs) },
@@ -93,20 +118,28 @@ export class ReadSideModule implements OnApplicationBootstrap, OnApplicationShut
     @Inject(PROJECTION_ENGINE) private readonly engine: ProjectionsHost,
     @Inject(READ_STORE) private readonly readStore: ReadStore,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(READ_MODEL_ORIGIN) private readonly origin: ReadModelOriginGate,
     @Inject(ApiMetrics) metrics: ApiMetrics,
   ) {
     metrics.watchProjections(() => engine.status());
   }
 
-  onApplicationBootstrap(): void {
+  /** Fails start-up when the read store was built from another event log (see ReadModelOriginGate). */
+  async onApplicationBootstrap(): Promise<void> {
     // The CLI's rebuild and comparison of the embedded file refuse while this process writes it.
     if (this.engine.runsProjections && this.readStore instanceof SqliteReadStore && this.config.readDbPath !== ':memory:') {
       this.lock = holdReadModelLock(this.config.readDbPath, 'api');
     }
-    this.engine.start();
+    try {
+      await this.origin.open(() => this.engine.start());
+    } catch (error) {
+      if (error instanceof ReadModelOriginError) new Logger('ReadModels').error(`Refusing to start: ${error.message}`);
+      throw error;
+    }
   }
 
   async onApplicationShutdown(): Promise<void> {
+    this.origin.close();
     await this.engine.stop();
     this.lock?.release();
     await this.readStore.close();

@@ -11,7 +11,7 @@ import type { CliIo } from '../cli-io';
 import { EXIT, type ExitCode } from '../exit-codes';
 import type { CliCommand, CliContext } from './command';
 import { holdReadModelLock, liveHolder } from '../../../api/src/read-side/read-model-lock';
-import { inUseMessage, positiveInteger, projectionOption, rebuildProgress, type CliReadSide, readSideOf } from './rebuild';
+import { checkOrigin, inUseMessage, positiveInteger, projectionOption, rebuildProgress, type CliReadSide, readSideOf } from './rebuild';
 
 /** Where MongoDB gets the reference copy: beside the live collections, under their own checkpoints. */
 export const VERIFY_PREFIX = 'verify__';
@@ -48,6 +48,8 @@ export const compareReadModelsCommand: CliCommand = {
     const scratch = side.openMongo(VERIFY_PREFIX) as NonNullable<ReturnType<CliReadSide['openMongo']>>;
     try {
       await live.checkHealth();
+      const events = await context.eventStore();
+      await checkOrigin(context.io, side.config, events, live, false);
       context.io.stderr.write(
         `Rebuilding ${side.projection.name} into ${VERIFY_PREFIX}* collections of MongoDB ${live.databaseName} up to the live checkpoint, then comparing.\n`,
       );
@@ -55,7 +57,7 @@ export const compareReadModelsCommand: CliCommand = {
       let result: VerifyResult;
       try {
         result = await verifyProjection({
-          eventStore: await context.eventStore(),
+          eventStore: events,
           live,
           scratch,
           projection: side.projection,
@@ -103,6 +105,7 @@ async function compareEmbedded(
   const live = SqliteReadStore.open({ path });
   const scratch = SqliteReadStore.open({ path: ':memory:' });
   try {
+    await checkOrigin(io, side.config, events, live, false);
     io.stderr.write(`Rebuilding ${side.projection.name} into a scratch copy up to the checkpoint of ${path}, then comparing.\n`);
     const progress = rebuildProgress(io, `rebuild ${side.projection.name} (reference)`);
     let result: VerifyResult;

@@ -8,6 +8,8 @@ import { createReportingProjections } from '@qms/reporting';
 import { type AppConfig, loadAppConfig } from '../../../api/src/config/app-config';
 import { deadlinePolicyFrom } from '../../../api/src/config/domain-policy';
 import { createProjectionEngine } from '../../../api/src/read-side/projection-engine.factory';
+import { originWording } from '../../../api/src/read-side/origin/origin-wording';
+import { ReadModelOriginGate } from '../../../api/src/read-side/origin/read-model-origin.gate';
 import { openReadStore } from '../../../api/src/read-side/projections-hosting';
 import { holdReadModelLock } from '../../../api/src/read-side/read-model-lock';
 import { reportingConfigFrom } from '../../../api/src/read-side/reporting-config.provider';
@@ -29,7 +31,8 @@ export interface ProjectorOptions {
 /**
  * Runs every read model's projection against the configured read store until `signal` aborts,
  * publishing their status for API instances started with PROJECTIONS=off. One projector per read
- * store: two would write the same documents.
+ * store: two would write the same documents. Refuses a read store built from another event log
+ * (ReadModelOriginError), or clears it first with READ_MODELS_ON_MISMATCH=rebuild.
  */
 export async function runProjector(options: ProjectorOptions): Promise<ProjectionEngine<DomainEvent>> {
   const { io, config, eventStore, readStore } = options;
@@ -38,13 +41,22 @@ export async function runProjector(options: ProjectorOptions): Promise<Projectio
     log: (message) => io.stderr.write(`${message}\n`),
     warn: (message) => io.stderr.write(`${message}\n`),
   });
-  engine.start();
+  const line = (message: string): void => void io.stderr.write(`${message}\n`);
+  const origin = new ReadModelOriginGate({
+    eventStore,
+    readStore,
+    policy: config.readModelsOnMismatch,
+    wording: originWording(config, readStore, true),
+    logger: { log: line, warn: line, error: line },
+  });
+  await origin.open(() => engine.start());
   const stopPublishing = publishStatus(engine, readStore, options.statusIntervalMs ?? 1_000);
   io.stderr.write(`Projector running: ${engine.projectionNames.join(', ')}; Ctrl-C stops it.\n`);
   await new Promise<void>((resolve) => {
     if (options.signal.aborted) resolve();
     else options.signal.addEventListener('abort', () => resolve(), { once: true });
   });
+  origin.close();
   await stopPublishing();
   await engine.stop();
   return engine;

@@ -4,6 +4,7 @@ import { NotFoundError } from '@qms/domain-kernel';
 import { defaultEventCatalogue } from '@qms/event-catalogue';
 import type { EventStore, RecordedEvent } from '@qms/event-store';
 import {
+  checkReadModelOrigin,
   collectionsOf,
   type Projection,
   ProjectionEngine,
@@ -17,6 +18,7 @@ import { MongoReadStore, type ReadStore, SqliteReadStore } from '@qms/read-store
 import { createReportingProjections, isMonthKey, MONTHLY_REPORT_PROJECTION, type MonthlyReportMaterializer, monthsBetween, REPORTING_PROJECTION_NAMES } from '@qms/reporting';
 import { type AppConfig, loadAppConfig } from '../../../api/src/config/app-config';
 import { deadlinePolicyFrom } from '../../../api/src/config/domain-policy';
+import { originWording } from '../../../api/src/read-side/origin/origin-wording';
 import { holdReadModelLock, liveHolder, type ReadModelLock } from '../../../api/src/read-side/read-model-lock';
 import { reportingConfigFrom } from '../../../api/src/read-side/reporting-config.provider';
 import type { CliIo } from '../cli-io';
@@ -64,6 +66,23 @@ export function readSideOf(env: CliIo['env'], name: string): CliReadSide {
         ? undefined
         : MongoReadStore.create({ url: config.mongoUrl, dbName: config.mongoDatabase, compatibility: config.mongoCompatibility, ...(collectionPrefix === undefined ? {} : { collectionPrefix }) }),
   };
+}
+
+/**
+ * Before a command works on the read store: was it built from this event log? Refuses
+ * (ReadModelOriginError, exit 3) when not; a command that `builds` the read models clears them
+ * first instead with READ_MODELS_ON_MISMATCH=rebuild. Records the origin of a store that has none.
+ */
+export async function checkOrigin(io: CliIo, config: AppConfig, eventStore: EventStore, readStore: ReadStore, builds: boolean): Promise<void> {
+  const result = await checkReadModelOrigin({
+    eventStore,
+    readStore,
+    onMismatch: builds ? config.readModelsOnMismatch : 'refuse',
+    ...originWording(config, readStore, builds),
+  });
+  if (result.outcome === 'rebuilt') {
+    io.stderr.write(`Cleared every read model, which ${result.mismatch ?? 'did not match this event log'} (READ_MODELS_ON_MISMATCH=rebuild); the others are built again when the API or projector starts.\n`);
+  }
 }
 
 export function positiveInteger(text: string | undefined, option: string, fallback: number): number {
@@ -219,6 +238,7 @@ async function rebuildInMongo(
   options: { batchSize: number; json: boolean },
 ): Promise<ExitCode> {
   const store = await eventStore();
+  await checkOrigin(io, side.config, store, mongo, true);
   const name = side.projection.name;
   const saved = await mongo.getCheckpoint(rebuildCheckpointName(name));
   io.stderr.write(
@@ -315,9 +335,11 @@ async function embedded(
       );
       return EXIT.OK;
     }
+    const log = events ?? (await eventStore());
+    await checkOrigin(io, side.config, log, file, true);
     let result;
     try {
-      result = await runRebuild(io, { eventStore: events ?? (await eventStore()), readStore: file, side, batchSize: options.batchSize, label: `rebuild ${side.projection.name}` });
+      result = await runRebuild(io, { eventStore: log, readStore: file, side, batchSize: options.batchSize, label: `rebuild ${side.projection.name}` });
     } catch (error) {
       if (!(error instanceof RebuildStopped)) throw error;
       io.stderr.write(`${error.message}; ${RESUME_HINT}\n`);

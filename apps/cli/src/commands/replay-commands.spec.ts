@@ -168,6 +168,28 @@ describe('compare-read-models (embedded default)', () => {
     expect(result).toMatchObject({ equal: true, differences: [], eventsReplayed: history.events });
     expect(code).toBe(EXIT.OK);
   });
+
+  it('refuses a file built from another event log, exit 3, in one line saying what to do, and changes nothing', async () => {
+    // The file records its log at the first command that finds none recorded.
+    expect(await runCli(['compare-read-models', '--projection', 'satisfaction_summary', '--json'], capture(env), { openStore: history.open })).toBe(EXIT.OK);
+    const file = SqliteReadStore.open({ path: env['READ_DB_PATH'] as string });
+    const before = { origin: await file.getOrigin(), checkpoints: await file.listCheckpoints() };
+    const other = await storeWithHistory(20, 77);
+    try {
+      for (const command of ['compare-read-models', 'rebuild']) {
+        const io = capture(env);
+        expect(await runCli([command, '--projection', 'satisfaction_summary'], io, { openStore: other.open })).toBe(EXIT.CONFIGURATION);
+        expect(io.err()).toMatch(
+          new RegExp(`^The read models in ${env['READ_DB_PATH']} were built from another event log \\(its first event [0-9a-f-]{36} at position 1, .*READ_MODELS_ON_MISMATCH=rebuild.*\\.\\n$`),
+        );
+        expect(io.out()).toBe('');
+      }
+      expect({ origin: await file.getOrigin(), checkpoints: await file.listCheckpoints() }).toEqual(before);
+    } finally {
+      await file.close();
+      await other.store.close();
+    }
+  });
 });
 
 async function isFerretDb(url: string): Promise<boolean> {

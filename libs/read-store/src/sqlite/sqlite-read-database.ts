@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
-import { CHECKPOINTS_COLLECTION } from '../query';
+import { CHECKPOINTS_COLLECTION, ORIGIN_COLLECTION } from '../query';
 
 export const IN_MEMORY = ':memory:';
 
@@ -26,6 +26,20 @@ const SCHEMA_V1 = `
     field      TEXT NOT NULL,
     PRIMARY KEY (collection, field)
   ) WITHOUT ROWID;
+`;
+
+/**
+ * Which event log the read models were built from (one row; see ReadModelOrigin). Added to files
+ * of schema 1 as they are opened, without a new schema version: older versions of the application
+ * ignore the table, so a data folder opened by this version still opens with them.
+ */
+const ORIGIN_TABLE = `
+  CREATE TABLE IF NOT EXISTS ${ORIGIN_COLLECTION} (
+    id              INTEGER PRIMARY KEY CHECK (id = 1),
+    first_event_id  TEXT    NOT NULL,
+    first_position  INTEGER NOT NULL,
+    recorded_at     TEXT    NOT NULL
+  );
 `;
 
 export interface ReadDatabaseOptions {
@@ -87,6 +101,7 @@ function migrate(db: Database.Database): void {
       );
     }
     if (version === 0) db.exec(SCHEMA_V1);
+    db.exec(ORIGIN_TABLE);
     // Written on every open: SQLite silently opens a write-protected file read-only, and this write
     // turns that into an error now rather than at the first projection batch.
     db.pragma(`user_version = ${SCHEMA_VERSION}`);

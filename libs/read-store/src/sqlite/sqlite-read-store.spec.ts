@@ -547,6 +547,31 @@ describe('SqliteReadStore', () => {
       rmSync(folder, { recursive: true, force: true });
     });
 
+    it('opens a file written before origins were recorded: no origin, its checkpoints kept, and one can be recorded', async () => {
+      const writer = SqliteReadStore.open({ path });
+      await writer.saveCheckpoint('list', { position: 12, version: 1 });
+      await writer.close();
+      // As the previous version left it: the same schema without the origin table.
+      const raw = new Database(path);
+      raw.exec('DROP TABLE read_model_origin');
+      raw.close();
+
+      const reader = SqliteReadStore.open({ path, readonly: true });
+      opened.push(reader);
+      expect(await reader.getOrigin()).toBeNull();
+      const reopened = SqliteReadStore.open({ path });
+      opened.push(reopened);
+      expect(await reopened.getOrigin()).toBeNull();
+      expect(await reopened.listCheckpoints()).toEqual(new Map([['list', { position: 12, version: 1 }]]));
+      const origin = {
+        firstEventId: 'c8a4a1f0-93b4-4c39-9a53-41c9f5b0e0d1',
+        firstPosition: 1,
+        recordedAt: '2026-12-06T08:00:00.000Z',
+      };
+      await reopened.saveOrigin(origin);
+      expect(await reader.getOrigin()).toEqual(origin);
+    });
+
     it('keeps documents and checkpoints across a reopen, in WAL mode', async () => {
       const writer = SqliteReadStore.open({ path });
       await writer.commit({

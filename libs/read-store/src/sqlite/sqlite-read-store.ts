@@ -9,6 +9,7 @@ import type {
   FindQuery,
   IndexSpec,
   Page,
+  ReadModelOrigin,
   ReadStore,
   StoredDocument,
   WriteBatch,
@@ -18,6 +19,7 @@ import {
   assertCollectionName,
   CHECKPOINTS_COLLECTION,
   indexFields,
+  ORIGIN_COLLECTION,
   normalizeCountFilter,
   normalizeQuery,
   type NormalizedQuery,
@@ -172,9 +174,60 @@ export class SqliteReadStore implements ReadStore {
     this.write(() => this.execute(`DELETE FROM ${CHECKPOINTS_COLLECTION} WHERE name = ?`, [name]));
   }
 
+  async saveOrigin(origin: ReadModelOrigin): Promise<void> {
+    this.write(() =>
+      this.execute(
+        `INSERT INTO ${ORIGIN_COLLECTION} (id, first_event_id, first_position, recorded_at) VALUES (1, ?, ?, ?)
+         ON CONFLICT (id) DO UPDATE SET first_event_id = excluded.first_event_id,
+           first_position = excluded.first_position, recorded_at = excluded.recorded_at`,
+        [origin.firstEventId, origin.firstPosition, origin.recordedAt],
+      ),
+    );
+  }
+
+  /** Every collection's table, the checkpoints and the origin, in one transaction. */
+  async clear(): Promise<void> {
+    this.write(() => {
+      const tables = this.selectAll<{ name: string }>(
+        "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND name NOT IN (?, ?, ?)",
+        [CHECKPOINTS_COLLECTION, ARRAY_FIELDS_TABLE, ORIGIN_COLLECTION],
+      );
+      for (const { name } of tables) this.db.exec(`DROP TABLE "${name}"`);
+      for (const table of [CHECKPOINTS_COLLECTION, ARRAY_FIELDS_TABLE, ORIGIN_COLLECTION])
+        this.db.exec(`DELETE FROM ${table}`);
+      // The dropped tables' statements are invalid now.
+      this.statements.clear();
+    });
+  }
+
   // -------------------------------------------------------------------------------------------
   // Reading
   // -------------------------------------------------------------------------------------------
+
+  async listCheckpoints(): Promise<Map<string, Checkpoint>> {
+    const rows = this.read(() =>
+      this.selectAll<{ name: string } & Checkpoint>(
+        `SELECT name, position, version FROM ${CHECKPOINTS_COLLECTION} ORDER BY name`,
+        [],
+      ),
+    );
+    return new Map(rows.map((row) => [row.name, { position: row.position, version: row.version }]));
+  }
+
+  async getOrigin(): Promise<ReadModelOrigin | null> {
+    // A reader's connection on a file no writer of this version has opened yet has no such table.
+    const row = this.read(() =>
+      this.tableExists(ORIGIN_COLLECTION)
+        ? this.selectOne<{ first_event_id: string; first_position: number; recorded_at: string }>(
+            `SELECT first_event_id, first_position, recorded_at FROM ${ORIGIN_COLLECTION} WHERE id = 1`,
+            [],
+          )
+        : undefined,
+    );
+    return row === undefined
+      ? null
+      : { firstEventId: row.first_event_id, firstPosition: row.first_position, recordedAt: row.recorded_at };
+  }
 
   async getCheckpoint(name: string): Promise<Checkpoint | null> {
     const row = this.read(() =>

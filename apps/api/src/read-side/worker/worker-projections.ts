@@ -67,6 +67,8 @@ export class WorkerProjections implements ProjectionsHost {
 
   async status(): Promise<ProjectionStatus[]> {
     if (this.failure !== null) return this.failedStatuses();
+    // Not started (the read models' origin is being checked): nothing to ask the thread.
+    if (this.worker === undefined) return this.options.projectionNames.map((name) => this.statusOf(name));
     try {
       this.statuses = (await this.call({ type: 'call', id: 0, method: 'status' })) as ProjectionStatus[];
     } catch {
