@@ -151,11 +151,11 @@ function describeReadSide(name: string, env: () => Record<string, string> | unde
       expect(xlsx.headers['content-type']).toContain('spreadsheetml');
     });
 
-    it('answers 503 with a reason when the read model cannot reach a position in time', async () => {
+    it('refuses at once a minPosition beyond the last event of the log, naming the field', async () => {
       const response = await api.request('GET', `/complaints?minPosition=${Number.MAX_SAFE_INTEGER}`, { key: 'dev-quality' });
-      expect(response.status).toBe(503);
-      expect(response.body.message).toMatch(/has not reached position/);
-    }, 15_000);
+      expect(response.status).toBe(400);
+      expect(response.body.message).toMatch(/^minPosition: is beyond the last event of the log \(position \d+\)/);
+    });
 
     it('exposes projection lag as Prometheus metrics', async () => {
       const response = await api.request('GET', '/metrics', { key: 'dev-auditor' });
@@ -184,4 +184,25 @@ describeReadSide('MongoDB', () => {
     MONGO_DATABASE: `qms_e2e_${randomUUID().slice(0, 8)}`,
     MONGO_COMPATIBILITY: process.env['MONGO_COMPATIBILITY'] ?? 'mongodb',
   };
+});
+
+describe('?minPosition= with nothing projecting', () => {
+  let api: TestApp;
+
+  beforeAll(async () => {
+    // An API that only serves, with no projector beside it: its read models never move.
+    api = await startTestApp({ PROJECTIONS: 'off' });
+  });
+
+  afterAll(async () => {
+    await api?.close();
+  });
+
+  it('answers 503 with a reason when the read model does not reach a stored position in time', async () => {
+    const registered = await api.request('POST', '/complaints', { key: 'dev-sales', body: registration('2026-03-02T10:00:00+08:00', 'CUST-IDLE') });
+    expect(registered.status).toBe(201);
+    const response = await api.request('GET', `/complaints?minPosition=${registered.body.position}`, { key: 'dev-quality' });
+    expect(response.status).toBe(503);
+    expect(response.body.message).toMatch(/has not reached position/);
+  }, 15_000);
 });

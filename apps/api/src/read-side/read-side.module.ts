@@ -1,4 +1,5 @@
 import { Global, Inject, Logger, Module, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { ValidationError } from '@qms/domain-kernel';
 import type { EventCatalogue } from '@qms/event-catalogue';
 import { EVENT_STORE, type EventStore } from '@qms/event-store';
 import { type ProjectionsHost, ReadModelOriginError } from '@qms/projection-engine';
@@ -77,15 +78,24 @@ import { projectionsHealth } from './projections-health';
     },
     {
       provide: READ_MODEL_POSITIONS,
-      inject: [PROJECTION_ENGINE, READ_MODEL_ORIGIN],
+      inject: [PROJECTION_ENGINE, READ_MODEL_ORIGIN, EVENT_STORE],
       // Every read asks for its position first: none is served from a read store of another log.
-      useFactory: (engine: ProjectionsHost, origin: ReadModelOriginGate): ReadModelPositions => ({
+      useFactory: (engine: ProjectionsHost, origin: ReadModelOriginGate, eventStore: EventStore): ReadModelPositions => ({
         positionOf: (projection) => {
           origin.assertServing();
           return engine.positionOf(projection);
         },
-        waitFor: (projection, position, timeoutMs) => {
+        waitFor: async (projection, position, timeoutMs) => {
           origin.assertServing();
+          if (engine.positionOf(projection) >= position) return true;
+          // A position no command has answered with yet would only ever time out: say so at once.
+          const head = await eventStore.headPosition();
+          if (position > head) {
+            throw ValidationError.field(
+              'minPosition',
+              `is beyond the last event of the log (position ${head}): pass the position a command answered with`,
+            );
+          }
           return engine.waitForPosition(position, timeoutMs, [projection]);
         },
         standingOf: (projection) => {
