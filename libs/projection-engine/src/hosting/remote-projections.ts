@@ -1,13 +1,10 @@
-import { IllegalStateError, NotFoundError } from '@qms/domain-kernel';
+import { IllegalStateError } from '@qms/domain-kernel';
 import type { ReadStore } from '@qms/read-store';
-import type { ParkedEvent } from '../parking/parking.decider';
-import type { PoisonEvent } from '../poison-event';
 import type { ProjectionStatus } from '../projection-engine';
-import type { ProjectionState } from '../projection-runner';
 import type { RebuildResult } from '../rebuild';
 import type { ProjectionsHost } from './projections-host';
 import { PROJECTION_STATUS_COLLECTION, type PublishedStatus } from './status-publisher';
-import { PositionWaiters } from './position-waiters';
+import { FollowedProjections } from './followed-projections';
 
 export interface RemoteProjectionsOptions {
   readonly readStore: ReadStore;
@@ -27,21 +24,16 @@ export interface RemoteProjectionsOptions {
  * documents, so `?minPosition=` waits for exactly what the reads will find; state, stopped event
  * and parked events from the status the projector publishes (status-publisher.ts).
  */
-export class RemoteProjections implements ProjectionsHost {
-  private readonly positions = new Map<string, number>();
+export class RemoteProjections extends FollowedProjections implements ProjectionsHost {
   private readonly published = new Map<string, PublishedStatus>();
-  private readonly waiters = new PositionWaiters(this.positions);
   private timer: ReturnType<typeof setInterval> | undefined;
   private polling: Promise<void> | undefined;
   private readonly now: () => Date;
   readonly runsProjections = false;
 
   constructor(private readonly options: RemoteProjectionsOptions) {
+    super(options.projectionNames);
     this.now = options.now ?? (() => new Date());
-  }
-
-  get projectionNames(): readonly string[] {
-    return this.options.projectionNames;
   }
 
   start(): void {
@@ -65,26 +57,6 @@ export class RemoteProjections implements ProjectionsHost {
     return this.options.projectionNames.map((name) => this.statusOf(name));
   }
 
-  positionOf(name: string): number {
-    this.known(name);
-    return this.positions.get(name) ?? 0;
-  }
-
-  waitForPosition(position: number, timeoutMs: number, names?: readonly string[]): Promise<boolean> {
-    const wanted = names ?? this.options.projectionNames;
-    for (const name of wanted) this.known(name);
-    return this.waiters.waitFor(position, wanted, timeoutMs);
-  }
-
-  standing(name: string): { position: number; state: ProjectionState; stoppedOn: PoisonEvent | null } {
-    const status = this.statusOf(name);
-    return { position: status.position, state: status.state, stoppedOn: status.stoppedOn };
-  }
-
-  parkedEvents(name: string): readonly ParkedEvent[] {
-    return this.statusOf(name).parkedEvents;
-  }
-
   /** The projector reads the decisions again at its next attempt on the event it is stopped on. */
   parkingChanged(name: string): Promise<void> {
     this.known(name);
@@ -106,7 +78,7 @@ export class RemoteProjections implements ProjectionsHost {
     return Promise.resolve();
   }
 
-  private statusOf(name: string): ProjectionStatus {
+  protected statusOf(name: string): ProjectionStatus {
     this.known(name);
     const position = this.positions.get(name) ?? 0;
     const published = this.published.get(name);
@@ -142,9 +114,5 @@ export class RemoteProjections implements ProjectionsHost {
       // The store is down: reads answer 503 on their own; positions stay as last read.
     }
     this.waiters.notify();
-  }
-
-  private known(name: string): void {
-    if (!this.options.projectionNames.includes(name)) throw new NotFoundError(`No projection named ${name}`);
   }
 }

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { IllegalStateError, NotFoundError, StoreUnavailableError, ValidationError } from '@qms/domain-kernel';
-import { PositionWaiters, type ParkedEvent, type PoisonEvent, type ProjectionsHost, type ProjectionState, type ProjectionStatus, type RebuildResult } from '@qms/projection-engine';
+import { FollowedProjections, type ProjectionsHost, type ProjectionStatus, type RebuildResult } from '@qms/projection-engine';
 import type { AppConfig } from '../../config/app-config';
 import type { FromProjectionsWorker, ProjectionsWorkerData, ToProjectionsWorker, WorkerFailure } from './projections-worker.protocol';
 
@@ -18,21 +18,17 @@ export interface WorkerProjectionsOptions {
  * what every read needs without a round trip — each projection's position (for the position a
  * read answers with and `?minPosition=`) and its last status — from the thread's messages.
  */
-export class WorkerProjections implements ProjectionsHost {
+export class WorkerProjections extends FollowedProjections implements ProjectionsHost {
   readonly runsProjections = true;
   private worker: Worker | undefined;
-  private readonly positions = new Map<string, number>();
   private statuses: readonly ProjectionStatus[] = [];
-  private readonly waiters = new PositionWaiters(this.positions);
   private readonly pending = new Map<number, { resolve(value: unknown): void; reject(error: unknown): void }>();
   private nextId = 1;
   private failure: string | null = null;
   private stopped: Promise<void> | undefined;
 
-  constructor(private readonly options: WorkerProjectionsOptions) {}
-
-  get projectionNames(): readonly string[] {
-    return this.options.projectionNames;
+  constructor(private readonly options: WorkerProjectionsOptions) {
+    super(options.projectionNames);
   }
 
   start(): void {
@@ -75,26 +71,6 @@ export class WorkerProjections implements ProjectionsHost {
       // The last status the thread published is still the best there is.
     }
     return this.options.projectionNames.map((name) => this.statusOf(name));
-  }
-
-  positionOf(name: string): number {
-    this.known(name);
-    return this.positions.get(name) ?? 0;
-  }
-
-  waitForPosition(position: number, timeoutMs: number, names?: readonly string[]): Promise<boolean> {
-    const wanted = names ?? this.options.projectionNames;
-    for (const name of wanted) this.known(name);
-    return this.waiters.waitFor(position, wanted, timeoutMs);
-  }
-
-  standing(name: string): { position: number; state: ProjectionState; stoppedOn: PoisonEvent | null } {
-    const status = this.statusOf(name);
-    return { position: this.positionOf(name), state: status.state, stoppedOn: status.stoppedOn };
-  }
-
-  parkedEvents(name: string): readonly ParkedEvent[] {
-    return this.statusOf(name).parkedEvents;
   }
 
   async parkingChanged(name: string): Promise<void> {
@@ -169,7 +145,7 @@ export class WorkerProjections implements ProjectionsHost {
     }));
   }
 
-  private statusOf(name: string): ProjectionStatus {
+  protected statusOf(name: string): ProjectionStatus {
     this.known(name);
     const status = this.statuses.find((candidate) => candidate.name === name);
     const position = this.positions.get(name) ?? 0;
@@ -190,10 +166,6 @@ export class WorkerProjections implements ProjectionsHost {
       };
     }
     return { ...status, position: Math.max(position, status.position) };
-  }
-
-  private known(name: string): void {
-    if (!this.options.projectionNames.includes(name)) throw new NotFoundError(`No projection named ${name}`);
   }
 }
 
