@@ -11,6 +11,9 @@ export const COMPLAINT_LIST_INDEXES = [
   [{ field: 'closedAt', direction: 'desc' }],
   [{ field: 'customerId', direction: 'asc' }, { field: 'receivedAt', direction: 'desc' }],
   [{ field: 'status', direction: 'asc' }, { field: 'nextDueAt', direction: 'asc' }],
+  // Overdue now, newest first (the default sort): the overdue run of nextDueAt holds the receipt
+  // times to sort by, so the page is chosen from the index without reading a document.
+  [{ field: 'nextDueAt', direction: 'asc' }, { field: 'receivedAt', direction: 'desc' }],
   [{ field: 'department', direction: 'asc' }, { field: 'receivedAt', direction: 'desc' }],
   // Drill-down into the monthly report (complaint-list.query.ts): overdue at the end of a month
   // (an array of month tokens, one index entry per token), repeats and late containments of a month.
