@@ -499,8 +499,8 @@ describe('SqliteReadStore', () => {
       const query: FindQuery = { filter: { closedAt: { gt: '2024' } }, sort: newestFirst, limit: 5 };
       // The sort key is in the index: the matches are sorted on index entries, not documents.
       expect(await plan(query)).toMatch(/^SEARCH rows USING COVERING INDEX rows__ix_\w+ \(<expr>>\? AND <expr><\?\) \| USE TEMP B-TREE FOR ORDER BY$/);
-      const expected = (await store.find(ROWS, { filter: query.filter })).items
-        .sort((a, b) => (a['receivedAt'] === b['receivedAt'] ? (a._id < b._id ? -1 : 1) : a['receivedAt'] < b['receivedAt'] ? 1 : -1))
+      const expected = [...(await store.find<StoredDocument & { receivedAt: string }>(ROWS, { filter: query.filter })).items]
+        .sort((a, b) => (a.receivedAt === b.receivedAt ? (a._id < b._id ? -1 : 1) : a.receivedAt < b.receivedAt ? 1 : -1))
         .slice(0, 5);
       expect((await store.find(ROWS, query)).items).toEqual(expected);
     });
