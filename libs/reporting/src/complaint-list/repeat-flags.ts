@@ -73,7 +73,7 @@ export async function updateRepeatFlags(changes: readonly DocumentChange[], stor
         partNo: { eq: place.partNo },
         'rootCause.category': { eq: place.rootCause.category },
       },
-      // The order of the customer's receipt index: one bounded run of it, whatever the store.
+      // The order of the series index: one bounded run of it, whatever the store.
       sort: [{ field: 'receivedAt', direction: 'desc' }],
     });
     const series = [...items].sort(byReceipt);

@@ -22,7 +22,7 @@ export function createComplaintListsProjection(config: ReportingConfig): Project
     collections: [
       {
         name: COMPLAINTS_COLLECTION,
-        // The repeat flags (afterBatch) look a complaint's series up by customer and receipt.
+        // The repeat flags (afterBatch) look a complaint's series up as events are applied.
         indexes: COMPLAINT_LIST_INDEXES.map((fields) => ({ fields, whileProjecting: fields === REPEAT_SERIES_INDEX })),
       },
     ],

@@ -4,9 +4,14 @@ import { RETURNS_COLLECTION } from '../returns/return.projection';
 import { SATISFACTION_SUMMARY_COLLECTION } from '../satisfaction-summary/satisfaction-summary.projection';
 import type { SortKey } from '@qms/read-store';
 
-/** One customer's complaints by receipt: a list filter, and how the repeat flags find a complaint's series. */
+/**
+ * A complaint's series (customer, part, cause category) by receipt: how the repeat flags find the
+ * complaints around one without reading the customer's other complaints.
+ */
 export const REPEAT_SERIES_INDEX = [
   { field: 'customerId', direction: 'asc' },
+  { field: 'partNo', direction: 'asc' },
+  { field: 'rootCause.category', direction: 'asc' },
   { field: 'receivedAt', direction: 'desc' },
 ] as const satisfies readonly SortKey[];
 
@@ -15,7 +20,7 @@ export const COMPLAINT_LIST_INDEXES = [
   [{ field: 'receivedAt', direction: 'desc' }],
   [{ field: 'nextDueAt', direction: 'asc' }],
   [{ field: 'closedAt', direction: 'desc' }],
-  REPEAT_SERIES_INDEX,
+  [{ field: 'customerId', direction: 'asc' }, { field: 'receivedAt', direction: 'desc' }],
   [{ field: 'status', direction: 'asc' }, { field: 'nextDueAt', direction: 'asc' }],
   // Overdue now, newest first (the default sort): the overdue run of nextDueAt holds the receipt
   // times to sort by, so the page is chosen from the index without reading a document.
@@ -26,6 +31,7 @@ export const COMPLAINT_LIST_INDEXES = [
   [{ field: 'overdueMonths', direction: 'asc' }, { field: 'receivedAt', direction: 'desc' }],
   [{ field: 'repeat', direction: 'asc' }, { field: 'receivedAt', direction: 'desc' }],
   [{ field: 'containment.met', direction: 'asc' }, { field: 'receivedAt', direction: 'desc' }],
+  REPEAT_SERIES_INDEX,
 ] as const satisfies readonly (readonly SortKey[])[];
 
 /**
