@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { serveChild } from './child';
-import { runBenchmarks } from './orchestrator';
+import { renderAgain, runBenchmarks } from './orchestrator';
 import { parseOptions } from './options';
 import { handlersFor } from './roles';
 
@@ -20,7 +20,7 @@ if (childAt >= 0) {
     process.stderr.write(`${(error as Error).message}\n`);
     process.exit(2);
   }
-  runBenchmarks(options, __filename).catch((error: unknown) => {
+  (options.render ? Promise.resolve().then(() => renderAgain(options)) : runBenchmarks(options, __filename)).catch((error: unknown) => {
     process.stderr.write(
       `Benchmark failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
     );

@@ -12,6 +12,8 @@ export interface BenchOptions {
   readonly verifyHistory: boolean;
   /** Run the measuring children with --cpu-prof into bench/results/profiles. */
   readonly profile: boolean;
+  /** Measure nothing: render BENCHMARKS.md again from the results file and bench/analysis.md. */
+  readonly render: boolean;
   /** Seconds of load per HTTP endpoint. */
   readonly httpSeconds: number;
   readonly connections: number;
@@ -29,6 +31,7 @@ const USAGE = `npm run bench -- [options]
   --regenerate         generate the history even if a cached copy exists under data/bench/
   --verify-history     verify the hash chain of the whole generated history first
   --profile            write CPU profiles of the measuring processes to bench/results/profiles/
+  --render             measure nothing: render BENCHMARKS.md again from the results (after editing bench/analysis.md)
   --http-seconds <n>   load duration per HTTP endpoint (default 15)
   --connections <n>    concurrent HTTP connections (default 10)
   --mongo-seconds <n>  time box of the rebuild into MongoDB (default 120)
@@ -42,7 +45,7 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv = p
     const argument = argv[index]!;
     if (!argument.startsWith('--')) throw new Error(`Unexpected argument ${argument}\n${USAGE}`);
     const [name, inline] = argument.slice(2).split('=', 2) as [string, string | undefined];
-    if (['regenerate', 'verify-history', 'profile', 'help'].includes(name)) {
+    if (['regenerate', 'verify-history', 'profile', 'render', 'help'].includes(name)) {
       flags.add(name);
       continue;
     }
@@ -73,6 +76,7 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv = p
     regenerate: flags.has('regenerate'),
     verifyHistory: flags.has('verify-history'),
     profile: flags.has('profile'),
+    render: flags.has('render'),
     httpSeconds: number('http-seconds', 15),
     connections: Math.round(number('connections', 10)),
     mongoSeconds: number('mongo-seconds', 120),

@@ -279,6 +279,14 @@ function reproduceCommand(options: BenchOptions): string {
 
 export const DEFAULT_OUT = 'bench/results/latest.json';
 
+/** BENCHMARKS.md from the results file as it stands, with bench/analysis.md as it now reads. */
+export function renderAgain(options: BenchOptions): void {
+  const results = JSON.parse(readFileSync(resolve(options.out), 'utf8')) as BenchResults;
+  const markdown = options.markdown ?? 'BENCHMARKS.md';
+  writeFileSync(markdown, renderMarkdown(results, resolve('bench', 'analysis.md')));
+  log(`${markdown} rendered from ${options.out}`);
+}
+
 /**
  * A run of some parts (--only) keeps the other parts of the previous results when they were
  * measured on the same history, so that BENCHMARKS.md stays whole; each part names its run.

@@ -27,7 +27,7 @@ interface Summary extends ProjectedDocument {
 }
 
 function tallies(
-  options: { version?: number; factor?: number; lookupUndeclared?: boolean } = {},
+  options: { version?: number; factor?: number; lookupUndeclared?: boolean; countIndexWhileProjecting?: boolean } = {},
 ): Projection<TallyEvent> {
   const factor = options.factor ?? 1;
   return {
@@ -35,7 +35,13 @@ function tallies(
     version: options.version ?? 1,
     eventTypes: ['Counted', 'Removed', 'Copied'],
     collections: [
-      { name: 'tallies', indexes: [{ fields: [{ field: 'total', direction: 'desc' }] }] },
+      {
+        name: 'tallies',
+        indexes: [
+          { fields: [{ field: 'total', direction: 'desc' }] },
+          ...(options.countIndexWhileProjecting === true ? [{ fields: [{ field: 'count', direction: 'asc' as const }], whileProjecting: true }] : []),
+        ],
+      },
       { name: 'tallySummary' },
     ],
     documentIds: (event) => [event.type === 'Copied' ? event.data.to : event.data.key],
@@ -648,6 +654,26 @@ describe('ProjectionEngine', () => {
         true,
       );
       expect(progress[progress.length - 1]).toMatchObject({ phase: 'done', resumed: false });
+    });
+
+    it('keeps only the indexes the projection queries through the replay, and builds the ones for reads before the swap', async () => {
+      await s.append(...manyEvents(60));
+      const store = s.store.inner as SqliteReadStore;
+      const planOf = (collection: string, field: string) =>
+        store.explainFind(collection, { sort: [{ field, direction: 'desc' }], limit: 3 }).then((steps) => steps.join(' | '));
+      const duringReplay: Promise<[string, string]>[] = [];
+      await s.engine(tallies({ countIndexWhileProjecting: true }), 5).rebuild('tallies', {
+        onProgress: (update) => {
+          if (update.phase === 'replaying' && update.eventsProcessed > 0 && duringReplay.length === 0) {
+            duringReplay.push(Promise.all([planOf(shadowCollection('tallies'), 'total'), planOf(shadowCollection('tallies'), 'count')]));
+          }
+        },
+      });
+      const [total, count] = await (duringReplay[0] as Promise<[string, string]>);
+      expect(total).toMatch(/TEMP B-TREE/);
+      expect(count).toMatch(/USING COVERING INDEX/);
+      expect(await planOf('tallies', 'total')).toMatch(/^SCAN tallies USING COVERING INDEX \w+$/);
+      expect(await storedTallies(s.store)).toEqual(expectedTallies(s.appended));
     });
 
     it('rebuilds at start when the code version changed, serving the old copy meanwhile', async () => {

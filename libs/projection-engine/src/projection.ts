@@ -14,7 +14,16 @@ export interface DocumentRef {
 
 export interface CollectionSpec {
   readonly name: string;
-  readonly indexes?: readonly IndexSpec[];
+  readonly indexes?: readonly ProjectionIndexSpec[];
+}
+
+export interface ProjectionIndexSpec extends IndexSpec {
+  /**
+   * The projection's own code queries it while applying events (afterBatch). The other indexes
+   * serve reads only: a rebuild builds them once its replay is done, each in one pass over the
+   * table, rather than keeping them in order through every batch of the history.
+   */
+  readonly whileProjecting?: boolean;
 }
 
 /** Every stored document carries the global position of the last event applied to it. */

@@ -62,8 +62,8 @@ export const journalName = (checkpointName: string): string => `${checkpointName
  * serving (and the live runner keeps them current), then swaps them in:
  *
  * 1. shadow copies emptied (unless a rebuild of the same version is resumed from its own
- *    checkpoint `<name>__rebuild`) and given their indexes;
- * 2. the log replayed into them page by page, with progress;
+ *    checkpoint `<name>__rebuild`) and given the indexes the projection queries as it applies events;
+ * 2. the log replayed into them page by page, with progress; then the indexes that serve reads built;
  * 3. with the live runner paused between two batches: catch up to the end of the log, write the
  *    swap marker `<name>__swap`, swap every collection, move the live checkpoint, drop the
  *    marker and the rebuild checkpoint. A crash inside step 3 is finished by `finishSwap` at the
@@ -105,7 +105,8 @@ export async function rebuildProjection<E extends ProjectableEvent>(
     }
     // Creates the shadows even when nothing will be written to them, so each swap replaces.
     for (const collection of collections) {
-      await readStore.ensureIndexes(shadowCollection(collection.name), collection.indexes ?? []);
+      const queried = (collection.indexes ?? []).filter((index) => index.whileProjecting === true);
+      await readStore.ensureIndexes(shadowCollection(collection.name), queried);
     }
   });
 
@@ -161,6 +162,10 @@ export async function rebuildProjection<E extends ProjectableEvent>(
 
   report('replaying');
   await replay('replaying');
+  // The indexes that serve reads, built now in one pass each; the deferred work may query them too.
+  await step(runner, async () => {
+    for (const collection of collections) await readStore.ensureIndexes(shadowCollection(collection.name), collection.indexes ?? []);
+  });
   // Derived work the pages deferred (a month's report) is done on the shadow copy before the
   // swap, outside the lock for the bulk of it, so the copy swapped in is complete.
   await step(runner, () => runner.deferredWorkOn(target));

@@ -468,16 +468,16 @@ describe('SqliteReadStore', () => {
       (await store.explainFind(ROWS, query)).join(' | ');
 
     it.each<[string, FindQuery, RegExp]>([
-      ['a sorted page', { sort: newestFirst, limit: 50 }, /^SCAN rows USING INDEX rows__ix_\w+$/],
+      ['a sorted page', { sort: newestFirst, limit: 50 }, /^SCAN rows USING COVERING INDEX rows__ix_\w+$/],
       [
         'an equality with the sort after it',
         { filter: { customerId: { eq: 'c3' } }, sort: newestFirst, limit: 50 },
-        /^SEARCH rows USING INDEX rows__ix_\w+ \(<expr>=\?\)$/,
+        /^SEARCH rows USING COVERING INDEX rows__ix_\w+ \(<expr>=\?\)$/,
       ],
       [
         'a range on the sort field',
         { filter: { receivedAt: { gte: '2024-03', lt: '2024-05' } }, sort: newestFirst, limit: 50 },
-        /^SEARCH rows USING INDEX rows__ix_\w+ \(<expr>>\? AND <expr><\?\)$/,
+        /^SEARCH rows USING COVERING INDEX rows__ix_\w+ \(<expr>>\? AND <expr><\?\)$/,
       ],
       [
         'null equality, then a range (open complaints received before a date)',
@@ -487,10 +487,22 @@ describe('SqliteReadStore', () => {
         },
         /USING INDEX rows__ix_\w+ \(<expr>=\? AND <expr>>\? AND <expr><\?\)/,
       ],
-    ])('serves %s from an index, without sorting', async (_label, query, expected) => {
+    ])('chooses the rows of %s from an index, without sorting', async (_label, query, expected) => {
       const steps = await plan(query);
       expect(steps).toMatch(expected);
       expect(steps).not.toMatch(/TEMP B-TREE/);
+    });
+
+    it('chooses a page of many matches sorted on another key from the index alone, reading only the page', async () => {
+      const specs = [{ fields: [{ field: 'closedAt', direction: 'asc' as const }, ...newestFirst] }];
+      await store.ensureIndexes(ROWS, specs);
+      const query: FindQuery = { filter: { closedAt: { gt: '2024' } }, sort: newestFirst, limit: 5 };
+      // The sort key is in the index: the matches are sorted on index entries, not documents.
+      expect(await plan(query)).toMatch(/^SEARCH rows USING COVERING INDEX rows__ix_\w+ \(<expr>>\? AND <expr><\?\) \| USE TEMP B-TREE FOR ORDER BY$/);
+      const expected = [...(await store.find<StoredDocument & { receivedAt: string }>(ROWS, { filter: query.filter })).items]
+        .sort((a, b) => (a.receivedAt === b.receivedAt ? (a._id < b._id ? -1 : 1) : a.receivedAt < b.receivedAt ? 1 : -1))
+        .slice(0, 5);
+      expect((await store.find(ROWS, query)).items).toEqual(expected);
     });
 
     it('starts the next page at the cursor in the index', async () => {
@@ -505,7 +517,7 @@ describe('SqliteReadStore', () => {
         limit: 5,
         after: first.nextCursor ?? '',
       });
-      expect(steps).toMatch(/^SEARCH rows USING INDEX rows__ix_\w+ \(<expr>=\? AND <expr><\?\)$/);
+      expect(steps).toMatch(/^SEARCH rows USING COVERING INDEX rows__ix_\w+ \(<expr>=\? AND <expr><\?\)$/);
     });
 
     it('keeps using the index for a field once an array was stored there, and still finds the array', async () => {
@@ -523,13 +535,13 @@ describe('SqliteReadStore', () => {
       await store.ensureIndexes(shadowCollection(ROWS), specs);
       await store.bulkWrite(shadowCollection(ROWS), { upserts: [{ _id: 'a', receivedAt: '2024-01-01' }] });
       expect(await store.swap(ROWS)).toBe(true);
-      expect(await plan({ sort: newestFirst, limit: 5 })).toMatch(/USING INDEX rows__rebuild__ix_\w+/);
+      expect(await plan({ sort: newestFirst, limit: 5 })).toMatch(/USING COVERING INDEX rows__rebuild__ix_\w+/);
       // The next rebuild's shadow finds the name of its index taken by the live table's.
       await store.ensureIndexes(shadowCollection(ROWS), specs);
       await store.bulkWrite(shadowCollection(ROWS), { upserts: [{ _id: 'b', receivedAt: '2024-02-01' }] });
       expect(await store.swap(ROWS)).toBe(true);
       await store.ensureIndexes(ROWS, specs);
-      expect(await plan({ sort: newestFirst, limit: 5 })).toMatch(/USING INDEX rows__rebuild__ix_\w+_2/);
+      expect(await plan({ sort: newestFirst, limit: 5 })).toMatch(/USING COVERING INDEX rows__rebuild__ix_\w+_2/);
       expect((await store.find(ROWS)).items).toEqual([{ _id: 'b', receivedAt: '2024-02-01' }]);
     });
   });

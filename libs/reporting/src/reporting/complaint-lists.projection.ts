@@ -5,7 +5,7 @@ import { COMPLAINTS_COLLECTION } from '../complaint-list/complaint.document';
 import { updateRepeatFlags } from '../complaint-list/repeat-flags';
 import type { ReportingConfig } from '../kpi/reporting-config';
 import { factPart } from './fact-part';
-import { COMPLAINT_LIST_INDEXES } from './indexes';
+import { COMPLAINT_LIST_INDEXES, REPEAT_SERIES_INDEX } from './indexes';
 
 export const COMPLAINT_LISTS_PROJECTION = 'complaint_lists';
 
@@ -19,7 +19,13 @@ export function createComplaintListsProjection(config: ReportingConfig): Project
     name: COMPLAINT_LISTS_PROJECTION,
     version: 1,
     eventTypes: part.eventTypes,
-    collections: [{ name: COMPLAINTS_COLLECTION, indexes: COMPLAINT_LIST_INDEXES.map((fields) => ({ fields })) }],
+    collections: [
+      {
+        name: COMPLAINTS_COLLECTION,
+        // The repeat flags (afterBatch) look a complaint's series up by customer and receipt.
+        indexes: COMPLAINT_LIST_INDEXES.map((fields) => ({ fields, whileProjecting: fields === REPEAT_SERIES_INDEX })),
+      },
+    ],
     documentIds: (event) => part.documentIds(event),
     evolve: (document, event, id) => part.evolve(document, event, id),
     async afterBatch(changes, store): Promise<void> {

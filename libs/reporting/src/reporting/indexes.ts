@@ -4,13 +4,22 @@ import { RETURNS_COLLECTION } from '../returns/return.projection';
 import { SATISFACTION_SUMMARY_COLLECTION } from '../satisfaction-summary/satisfaction-summary.projection';
 import type { SortKey } from '@qms/read-store';
 
+/** One customer's complaints by receipt: a list filter, and how the repeat flags find a complaint's series. */
+export const REPEAT_SERIES_INDEX = [
+  { field: 'customerId', direction: 'asc' },
+  { field: 'receivedAt', direction: 'desc' },
+] as const satisfies readonly SortKey[];
+
 /** The sort orders and filters the complaint lists serve from an index (`_id` is appended as tie-break). */
 export const COMPLAINT_LIST_INDEXES = [
   [{ field: 'receivedAt', direction: 'desc' }],
   [{ field: 'nextDueAt', direction: 'asc' }],
   [{ field: 'closedAt', direction: 'desc' }],
-  [{ field: 'customerId', direction: 'asc' }, { field: 'receivedAt', direction: 'desc' }],
+  REPEAT_SERIES_INDEX,
   [{ field: 'status', direction: 'asc' }, { field: 'nextDueAt', direction: 'asc' }],
+  // Overdue now, newest first (the default sort): the overdue run of nextDueAt holds the receipt
+  // times to sort by, so the page is chosen from the index without reading a document.
+  [{ field: 'nextDueAt', direction: 'asc' }, { field: 'receivedAt', direction: 'desc' }],
   [{ field: 'department', direction: 'asc' }, { field: 'receivedAt', direction: 'desc' }],
   // Drill-down into the monthly report (complaint-list.query.ts): overdue at the end of a month
   // (an array of month tokens, one index entry per token), repeats and late containments of a month.
