@@ -1,7 +1,7 @@
 import { CAUSE_CATEGORIES, NOTIFICATION_KINDS, SEVERITIES, SPECIAL_STATUSES } from '@qms/complaint-domain';
 import { KPI_NAMES, NOT_ANALYSED, type MonthlyReportDocument } from '@qms/reporting';
 import { z } from 'zod';
-import { answer, count, describing, instant, keyed, monthKey, partlyKeyed } from '../../http/response-schemas';
+import { answer, count, describing, instant, keyed, logPosition, monthKey, partlyKeyed } from '../../http/response-schemas';
 import { ReadModelStandingAnswer } from '../read-side.answers';
 import type { MonthlyReportController } from './monthly-report.controller';
 
@@ -141,7 +141,7 @@ export const MonthlyReportMonthAnswer = answer(
   'MonthlyReportOfMonth',
   describing<Served<'month'>>()(
     z.strictObject({
-      position: count(),
+      position: logPosition(),
       readModel: ReadModelStandingAnswer,
       report: MonthlyReportAnswer,
     }),
@@ -152,7 +152,7 @@ export const MonthlyReportRangeAnswer = answer(
   'MonthlyReportRange',
   describing<Served<'range'>>()(
     z.strictObject({
-      position: count(),
+      position: logPosition(),
       readModel: ReadModelStandingAnswer,
       reports: z.array(MonthlyReportAnswer).meta({ description: 'One per month, from `from` to `to`' }),
     }),
