@@ -1,6 +1,7 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { ApiProperty, ApiPropertyOptional, DocumentBuilder, getSchemaPath, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { JSON_BODY_LIMIT_BYTES } from './input-checks';
+import { answerSchemas } from './response-schemas';
 
 class FieldErrorResponse {
   @ApiProperty({ example: 'receivedAt' }) field!: string;
@@ -82,9 +83,19 @@ export function setupOpenApi(app: NestFastifyApplication): OpenAPIObject {
       .build(),
     { extraModels: [ErrorResponse] },
   );
+  addAnswerSchemas(document);
   describeStandardResponses(document);
   SwaggerModule.setup('docs', app, document);
   return document;
+}
+
+/** The read APIs' answers (response-schemas.ts), beside the schemas Nest derived from the DTO classes. */
+export function addAnswerSchemas(document: OpenAPIObject): void {
+  const schemas = (document.components ??= {}).schemas ??= {};
+  for (const [name, schema] of Object.entries(answerSchemas())) {
+    if (schemas[name] !== undefined) throw new Error(`Two schemas are named ${name}`);
+    schemas[name] = schema;
+  }
 }
 
 export function describeStandardResponses(document: OpenAPIObject): void {

@@ -13,6 +13,8 @@ import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { EVENT_CATALOGUE } from '../infrastructure/tokens';
 import { REPORTING_CONFIG } from './reporting-config.provider';
 import { MONTHLY_REPORT_MATERIALIZER, PROJECTION_ENGINE } from './read-side.tokens';
+import { ApiJsonOk } from '../http/response-schemas';
+import { ProjectionStatusListAnswer, ProjectionVerificationAnswer } from './read-side.answers';
 
 /** A month of the plausible years (@qms/domain-kernel PLAUSIBLE_YEARS). */
 const MONTH = /^(20[0-9]{2}|2100)-(0[1-9]|1[0-2])$/;
@@ -41,6 +43,7 @@ export class ProjectionsAdminController {
   private verifying = false;
 
   @Get()
+  @ApiJsonOk(ProjectionStatusListAnswer)
   @Roles('admin', 'auditor')
   @ApiOperation({ summary: 'Position, lag and state of every projection, and any rebuild under way' })
   status() {
@@ -72,6 +75,7 @@ export class ProjectionsAdminController {
   }
 
   @Get(':name/verify')
+  @ApiJsonOk(ProjectionVerificationAnswer)
   @Roles('admin', 'auditor')
   @ApiOperation({
     summary: 'Rebuild into a scratch copy up to the live checkpoint and compare document by document (DESIGN §10)',

@@ -1,4 +1,5 @@
 import { StoreUnavailableError } from '@qms/domain-kernel';
+import type { ProjectionState } from '@qms/projection-engine';
 
 /**
  * How far the read models have read the global log, for the `position` every read answers with
@@ -19,7 +20,7 @@ export interface ReadModelPositions {
  */
 export interface ReadModelStanding {
   readonly projection: string;
-  readonly state: string;
+  readonly state: ProjectionState;
   readonly complete: boolean;
   readonly parkedPositions: readonly number[];
   readonly stoppedOn: { readonly position: number; readonly streamId: string; readonly type: string; readonly error: string } | null;

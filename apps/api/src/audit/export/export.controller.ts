@@ -7,6 +7,8 @@ import { AUDIT_READERS } from '../audit-roles';
 import { ExportQuery } from '../audit.queries';
 import { type ComplaintExport, ComplaintExporter } from './complaint-export';
 import { eightDWorkbook } from './eight-d-workbook';
+import { ApiJsonOk } from '../../http/response-schemas';
+import { ComplaintExportAnswer } from '../audit.answers';
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
@@ -19,6 +21,7 @@ export class ExportController {
 
   @Get('complaints/:number/export')
   @ApiProduces('application/json', XLSX)
+  @ApiJsonOk(ComplaintExportAnswer, { files: [XLSX] })
   @ApiOperation({ summary: "One complaint's 8D record (D0–D8) with its full history and hash-chain check, as JSON or an Excel workbook" })
   async export(
     @Param('number') number: string,

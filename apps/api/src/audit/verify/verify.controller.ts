@@ -6,6 +6,8 @@ import { EVENT_STORE, type EventStore } from '@qms/event-store';
 import { Roles } from '../../auth/auth.guard';
 import { AUDIT_READERS, STORE_VERIFIERS } from '../audit-roles';
 import { complaintStream } from '../audit-trail';
+import { ApiJsonOk } from '../../http/response-schemas';
+import { StoreVerificationAnswer, StreamVerificationAnswer } from '../audit.answers';
 
 export interface StreamVerificationView {
   readonly streamId: string;
@@ -29,6 +31,7 @@ export class VerifyController {
   constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
 
   @Get('streams/:streamId/verify')
+  @ApiJsonOk(StreamVerificationAnswer)
   @Roles(...AUDIT_READERS)
   @ApiOperation({ summary: 'Verify the hash chain of one stream: ok, or the first bad event (revision, id, reason)' })
   stream(@Param('streamId') streamId: string): Promise<StreamVerificationView> {
@@ -36,6 +39,7 @@ export class VerifyController {
   }
 
   @Get('complaints/:number/verify')
+  @ApiJsonOk(StreamVerificationAnswer)
   @Roles(...AUDIT_READERS)
   @ApiOperation({ summary: 'Verify the hash chain of one complaint' })
   complaint(@Param('number') number: string): Promise<StreamVerificationView> {
@@ -44,6 +48,7 @@ export class VerifyController {
 
   @Post('verify')
   @HttpCode(200)
+  @ApiJsonOk(StoreVerificationAnswer)
   @Roles(...STORE_VERIFIERS)
   @ApiOperation({
     summary: 'Verify every stream in one pass over the global log, up to the head at the start',

@@ -10,6 +10,8 @@ import { REPORTING_CONFIG } from '../reporting-config.provider';
 import { ComplaintExportQueryDto, ComplaintListQueryDto } from './complaint-list.query.dto';
 import { complaintListQuery } from './complaint-list.query';
 import { exportComplaints } from './complaint-export';
+import { ApiJsonOk } from '../../http/response-schemas';
+import { ComplaintRowsAnswer, MasterListPageAnswer, TrackingListPageAnswer } from './complaint-list.answers';
 
 /**
  * The complaint master list (客户抱怨处理总表) and tracking list (追踪一览表) for reporting tools
@@ -27,6 +29,7 @@ export class ComplaintListsController {
   ) {}
 
   @Get()
+  @ApiJsonOk(MasterListPageAnswer)
   @ApiOperation({
     summary: 'Complaint master list: filter, sort, page (stable keyset cursor)',
     description:
@@ -38,6 +41,7 @@ export class ComplaintListsController {
   }
 
   @Get('tracking')
+  @ApiJsonOk(TrackingListPageAnswer)
   @ApiOperation({ summary: 'Complaint tracking list with actions and deadlines; sort=nextDueAt&overdue=true for the quality meeting' })
   async trackingList(@Query() query: ComplaintListQueryDto, @Res({ passthrough: true }) reply: FastifyReply) {
     return this.list({ sort: 'nextDueAt', ...query }, reply, (document, asOf) => toTrackingListRow(document, asOf));
@@ -66,6 +70,7 @@ export class ComplaintListsController {
   }
 
   @Get(':number/row')
+  @ApiJsonOk(ComplaintRowsAnswer)
   @ApiOperation({ summary: "One complaint's master-list and tracking-list rows" })
   async row(@Param('number') number: string, @Query() query: ComplaintListQueryDto, @Res({ passthrough: true }) reply: FastifyReply) {
     const position = await awaitPosition(this.positions, COMPLAINT_LISTS_PROJECTION, query.minPosition);

@@ -8,6 +8,8 @@ import type { FastifyReply } from 'fastify';
 import { awaitPosition, READ_MODEL_POSITIONS, type ReadModelPositions } from '../read-model-positions';
 import { MONTHLY_REPORT_MATERIALIZER } from '../read-side.tokens';
 import { QueryInteger } from '../../http/dto-validators';
+import { ApiJsonOk } from '../../http/response-schemas';
+import { MonthlyReportMonthAnswer, MonthlyReportRangeAnswer } from './monthly-report.answers';
 
 /** A month of the plausible years (@qms/domain-kernel PLAUSIBLE_YEARS). */
 const MONTH = /^(20[0-9]{2}|2100)-(0[1-9]|1[0-2])$/;
@@ -46,6 +48,7 @@ export class MonthlyReportController {
   ) {}
 
   @Get()
+  @ApiJsonOk(MonthlyReportRangeAnswer)
   @ApiOperation({ summary: 'Reports of a month range (every KPI of the KPI dictionary with target and met flag)' })
   async range(@Query() query: MonthlyReportQueryDto, @Res({ passthrough: true }) reply: FastifyReply) {
     const position = await awaitPosition(this.positions, MONTHLY_REPORT_PROJECTION, query.minPosition);
@@ -62,6 +65,7 @@ export class MonthlyReportController {
   }
 
   @Get(':month')
+  @ApiJsonOk(MonthlyReportMonthAnswer)
   @ApiOperation({ summary: "One month's report" })
   async month(@Param('month') month: string, @Query() query: MonthlyReportQueryDto, @Res({ passthrough: true }) reply: FastifyReply) {
     if (!MONTH.test(month)) throw ValidationError.field('month', 'must be YYYY-MM');

@@ -13,6 +13,8 @@ import { CommandResponse, commandResponse } from '../../commands/command-respons
 import { PROJECTION_ENGINE } from '../read-side.tokens';
 import { ParkingDecisionCommand } from './parking.commands';
 import { ParkEventDto, UnparkEventDto } from './parking.dto';
+import { ApiJsonOk } from '../../http/response-schemas';
+import { ParkedEventsAnswer } from '../read-side.answers';
 
 /**
  * Events a projection cannot apply (issue: one bad event must not stop the read side). An admin
@@ -32,6 +34,7 @@ export class ParkedEventsController {
   ) {}
 
   @Get()
+  @ApiJsonOk(ParkedEventsAnswer)
   @Roles('admin', 'auditor')
   @ApiOperation({ summary: 'The events parked for a projection, as recorded in its parking stream' })
   async list(@Param('name') name: string) {

@@ -5,6 +5,8 @@ import { SATISFACTION_SUMMARY_PROJECTION, SATISFACTION_SUMMARY_COLLECTION } from
 import type { FastifyReply } from 'fastify';
 import { awaitPosition, READ_MODEL_POSITIONS, type ReadModelPositions } from '../read-model-positions';
 import { MonthlyReportQueryDto } from '../monthly-report/monthly-report.controller';
+import { ApiJsonOk } from '../../http/response-schemas';
+import { SatisfactionSummaryAnswer } from './satisfaction-summary.answers';
 
 /** The satisfaction summary per survey period (客户满意度调查汇总分析表). */
 @ApiTags('reports')
@@ -17,6 +19,7 @@ export class SatisfactionSummaryController {
   ) {}
 
   @Get(':periodId')
+  @ApiJsonOk(SatisfactionSummaryAnswer)
   @ApiOperation({ summary: 'Averages per dimension and customer, CSI against target and benchmark, dissatisfied items and countermeasures' })
   async period(@Param('periodId') periodId: string, @Query() query: MonthlyReportQueryDto, @Res({ passthrough: true }) reply: FastifyReply) {
     const position = await awaitPosition(this.positions, SATISFACTION_SUMMARY_PROJECTION, query.minPosition);

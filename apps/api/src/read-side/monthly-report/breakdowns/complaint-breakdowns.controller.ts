@@ -19,6 +19,8 @@ import { awaitPosition, READ_MODEL_POSITIONS, type ReadModelPositions } from '..
 import { MONTHLY_REPORT_MATERIALIZER } from '../../read-side.tokens';
 import { REPORTING_CONFIG } from '../../reporting-config.provider';
 import { openAge, pareto, PARETO_DIMENSIONS, type ParetoDimension } from './complaint-breakdowns';
+import { ApiJsonOk } from '../../../http/response-schemas';
+import { OpenAgeAnswer, ParetoAnswer } from './complaint-breakdowns.answers';
 
 class BreakdownQueryDto {
   @ApiPropertyOptional({ description: 'Only this customer’s complaints' }) @IsOptional() @IsString() @MaxLength(100) customerId?: string;
@@ -65,6 +67,7 @@ export class ComplaintBreakdownsController {
   ) {}
 
   @Get(':month/pareto')
+  @ApiJsonOk(ParetoAnswer)
   @ApiOperation({ summary: 'Pareto of complaints received in the month (or the months to it) by defect, part, customer or cause category' })
   async pareto(@Param('month') month: string, @Query() query: ParetoQueryDto, @Res({ passthrough: true }) reply: FastifyReply) {
     checkMonth(month);
@@ -81,6 +84,7 @@ export class ComplaintBreakdownsController {
   }
 
   @Get(':month/open-age')
+  @ApiJsonOk(OpenAgeAnswer)
   @ApiOperation({ summary: 'Complaints (8Ds) open at the end of the month by days open: 0–7, 8–14, 15–30, more than 30' })
   async openAge(@Param('month') month: string, @Query() query: OpenAgeQueryDto, @Res({ passthrough: true }) reply: FastifyReply) {
     checkMonth(month);
