@@ -83,8 +83,7 @@ export const SatisfactionSummaryAnswer = answer(
   z.strictObject({
     position: logPosition(),
     readModel: ReadModelStandingAnswer,
-    // Served as stored: with the position the projection stamps on every document it writes.
-    summary: summaryDocument.extend({ _position: logPosition().meta({ description: 'Position of the last event applied to this document' }) }),
+    summary: summaryDocument,
   }),
   'The satisfaction summary of a survey period (客户满意度调查汇总分析表)',
 );
