@@ -135,7 +135,7 @@ export function renderMarkdown(results: BenchResults, analysisPath: string): str
     measuredBy('http');
     out(
       `autocannon in the parent process, ${http.connections} connections, ${http.seconds} s per endpoint after a warm-up, against the API ` +
-        'in its own process (SQLite events, read models in process, projections following every append). The floor is a no-op endpoint of the ' +
+        'in its own process (SQLite events, read models in the SQLite read-model file, projections following every append in the API’s worker thread). The floor is a no-op endpoint of the ' +
         'same app taking the same body through the same guard, request context, validation pipe and Fastify adapter, answering without a command. ' +
         `Add-action requests go round robin over ${int(http.addCorrectiveAction.complaints)} complaints waiting in action planning, with the key of their department.`,
       '',
@@ -185,8 +185,8 @@ export function renderMarkdown(results: BenchResults, analysisPath: string): str
     out('## 3. Full rebuild of every read model', '');
     measuredBy('rebuild');
     out(
-      'The quality-reporting projection (master and tracking lists, delivery, return, notification and survey facts, monthly reports) rebuilt ' +
-        'from the first event with `ProjectionEngine.rebuild` as the API configures it for the SQLite read-model file (pages of 5,000 events, into a fresh file), against the floor of one sequential ' +
+      'The three projections (complaint lists; monthly report with its complaint, delivery, return, notification and survey facts; satisfaction summary) rebuilt ' +
+        'one after the other from the first event with `ProjectionEngine.rebuild` as the API configures it for the SQLite read-model file (pages of 5,000 events, into a fresh file), against the floor of one sequential ' +
         'scan of the same events with both JSON columns parsed. The two middle rows split the gap: the port’s paged `readAll`, then decoding too.',
       '',
       '| pass | events | seconds | events/s | ÷ floor | |',
@@ -210,7 +210,7 @@ export function renderMarkdown(results: BenchResults, analysisPath: string): str
         rebuild.breakdown.portReadAllAndDecode.eventsPerSecond,
       ),
       pass(
-        'rebuild into the in-process store',
+        'rebuild into a fresh SQLite read-model file',
         rebuild.inProcess.events,
         rebuild.inProcess.seconds,
         rebuild.inProcess.eventsPerSecond,
@@ -291,9 +291,20 @@ export function renderMarkdown(results: BenchResults, analysisPath: string): str
         '',
         `Peak RSS while starting and catching up with the full history (VmHWM when ready): **${memory.whenReady.peakRssMiB} MiB** ` +
           `(${(memory.whenReady.peakRssMiB * 1.048576).toFixed(0)} MB); live JS heap after a full GC: ${memory.afterGc?.heapUsedMiB ?? '–'} MiB. ` +
-          `Peak over the whole run, the read and HTTP benchmarks included: ${memory.peakRssMiB} MiB, with the heap limit raised to ` +
-          `${memory.heapLimitMiB ?? '–'} MiB (at Node's default limit, about 4 GiB here, the process died of heap exhaustion while serving the ` +
-          'read benchmark at full scale).',
+          `Peak over the whole run, the read and HTTP benchmarks included: **${memory.peakRssMiB} MiB** ` +
+          `(${(memory.peakRssMiB * 1.048576).toFixed(0)} MB), the API running with \`npm start\`'s heap cap of ${memory.heapLimitMiB ?? '–'} MiB ` +
+          'and its projections thread with `PROJECTIONS_HEAP_MB`’s default.',
+        '',
+      );
+    }
+    const restarts = results.restarts ?? [];
+    if (restarts.length > 0) {
+      out(
+        'Restarts on the data folder the measured API left (fresh processes, the same files):',
+        '',
+        '| start | events to project | read models current after | peak RSS MiB |',
+        '| --- | --- | --- | --- |',
+        ...restarts.map((restart) => `| ${restart.label} | ${int(restart.eventsBehindAtStart)} | ${restart.readySeconds.toFixed(2)} s | ${restart.memoryWhenReady.peakRssMiB} |`),
         '',
       );
     }
