@@ -3,11 +3,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { createEventStore, type EventStore } from '@qms/event-store';
 import { ApiMetrics } from '../apps/api/src/observability/api-metrics';
 import { startMetricsListener } from '../apps/api/src/observability/metrics-listener';
 import { describeWithMongo, startOutageProxy, uniqueTestName } from '../libs/testing/src/ferretdb';
+import { logCollector } from './support/log-collector';
 import { startTestApp, type TestApp } from './support/test-app';
 
 const registration = () => ({
@@ -24,25 +24,6 @@ const registration = () => ({
   customerProductionAffected: false,
 });
 
-/** Collects the JSON log lines the app writes. */
-function logCollector(): { destination: Writable; lines: () => Record<string, unknown>[] } {
-  const chunks: string[] = [];
-  const destination = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      chunks.push(chunk.toString('utf8'));
-      done();
-    },
-  });
-  return {
-    destination,
-    lines: () =>
-      chunks
-        .join('')
-        .split('\n')
-        .filter((line) => line !== '')
-        .map((line) => JSON.parse(line) as Record<string, unknown>),
-  };
-}
 
 describe('operations: logs, metrics, health and headers', () => {
   let api: TestApp;

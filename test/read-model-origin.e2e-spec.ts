@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { defaultEventCatalogue } from '@qms/event-catalogue';
 import { SqliteEventStore } from '@qms/event-store';
 import {
@@ -23,6 +22,7 @@ import { loadAppConfig } from '../apps/api/src/config/app-config';
 import { PROJECTION_ENGINE } from '../apps/api/src/read-side/read-side.tokens';
 import { runProjector } from '../apps/cli/src/commands/projector';
 import { describeWithMongo, mongoTestCompatibility, uniqueTestName } from '../libs/testing/src/ferretdb';
+import { logCollector } from './support/log-collector';
 
 /**
  * The read-model file records which event log it was built from. Started on another log with it
@@ -45,24 +45,6 @@ async function logOf(path: string, seed: number, attempts: number): Promise<Sqli
   return events;
 }
 
-function logCollector(): { destination: Writable; lines: () => Record<string, unknown>[] } {
-  const chunks: string[] = [];
-  const destination = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      chunks.push(chunk.toString('utf8'));
-      done();
-    },
-  });
-  return {
-    destination,
-    lines: () =>
-      chunks
-        .join('')
-        .split('\n')
-        .filter((line) => line !== '')
-        .map((line) => JSON.parse(line) as Record<string, unknown>),
-  };
-}
 
 describe('read models built from another event log', () => {
   const folder = mkdtempSync(join(tmpdir(), 'qms-origin-'));
