@@ -5,6 +5,7 @@ import {
   type ReadModelComparison,
   type VerifyResult,
 } from '@qms/projection-engine';
+import type { EventStore } from '@qms/event-store';
 import { type ReadStore, SqliteReadStore } from '@qms/read-store';
 import { REPORTING_PROJECTION_NAMES } from '@qms/reporting';
 import type { CliIo } from '../cli-io';
@@ -53,22 +54,7 @@ export const compareReadModelsCommand: CliCommand = {
       context.io.stderr.write(
         `Rebuilding ${side.projection.name} into ${VERIFY_PREFIX}* collections of MongoDB ${live.databaseName} up to the live checkpoint, then comparing.\n`,
       );
-      const progress = rebuildProgress(context.io, `rebuild ${side.projection.name} (reference)`);
-      let result: VerifyResult;
-      try {
-        result = await verifyProjection({
-          eventStore: events,
-          live,
-          scratch,
-          projection: side.projection,
-          decodeEvent: side.decodeEvent,
-          batchSize: options.batchSize ?? 500,
-          maxDifferences: options.maxDifferences,
-          onProgress: (update) => progress.update(update),
-        });
-      } finally {
-        progress.stop();
-      }
+      const result = await rebuildAndCompare(context.io, side, events, live, scratch, options);
       // An equal copy is of no further use; a different one is kept to look into.
       if (result.equal) await dropProjectionCopy(scratch, side.projection);
       return report(context.io, side, result, {
@@ -107,26 +93,37 @@ async function compareEmbedded(
   try {
     await checkOrigin(io, side.config, events, live, false);
     io.stderr.write(`Rebuilding ${side.projection.name} into a scratch copy up to the checkpoint of ${path}, then comparing.\n`);
-    const progress = rebuildProgress(io, `rebuild ${side.projection.name} (reference)`);
-    let result: VerifyResult;
-    try {
-      result = await verifyProjection({
-        eventStore: events,
-        live,
-        scratch,
-        projection: side.projection,
-        decodeEvent: side.decodeEvent,
-        batchSize: options.batchSize ?? 500,
-        maxDifferences: options.maxDifferences,
-        onProgress: (update) => progress.update(update),
-      });
-    } finally {
-      progress.stop();
-    }
+    const result = await rebuildAndCompare(io, side, events, live, scratch, options);
     return report(io, side, result, { ...options, where: path, counts: await documentCounts(live, side.collections) });
   } finally {
     lock.release();
     await Promise.all([live.close(), scratch.close()]);
+  }
+}
+
+/** The reference rebuild into `scratch` up to the live checkpoint, with its progress, then the comparison. */
+async function rebuildAndCompare(
+  io: CliIo,
+  side: CliReadSide,
+  eventStore: EventStore,
+  live: ReadStore,
+  scratch: ReadStore,
+  options: { batchSize: number | undefined; maxDifferences: number },
+): Promise<VerifyResult> {
+  const progress = rebuildProgress(io, `rebuild ${side.projection.name} (reference)`);
+  try {
+    return await verifyProjection({
+      eventStore,
+      live,
+      scratch,
+      projection: side.projection,
+      decodeEvent: side.decodeEvent,
+      batchSize: options.batchSize ?? 500,
+      maxDifferences: options.maxDifferences,
+      onProgress: (update) => progress.update(update),
+    });
+  } finally {
+    progress.stop();
   }
 }
 
