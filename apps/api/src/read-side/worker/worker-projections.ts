@@ -4,6 +4,7 @@ import { Worker } from 'node:worker_threads';
 import { IllegalStateError, NotFoundError, StoreUnavailableError, ValidationError } from '@qms/domain-kernel';
 import { FollowedProjections, type ProjectionsHost, type ProjectionStatus, type RebuildResult } from '@qms/projection-engine';
 import type { AppConfig } from '../../config/app-config';
+import { typeScriptBootstrap } from '../../infrastructure/typescript-bootstrap';
 import type { FromProjectionsWorker, ProjectionsWorkerData, ToProjectionsWorker, WorkerFailure } from './projections-worker.protocol';
 
 export interface WorkerProjectionsOptions {
@@ -206,25 +207,4 @@ function launch(): Launch {
   };
 }
 
-const TYPESCRIPT_BOOTSTRAP = `
-const { readFileSync } = require('node:fs');
-const { join } = require('node:path');
-const Module = require('node:module');
-const { workerData } = require('node:worker_threads');
-const swc = require(workerData.swc);
-const resolveFilename = Module._resolveFilename;
-Module._resolveFilename = function (request, ...rest) {
-  const mapped = request.startsWith('@qms/') ? join(workerData.libs, request.slice(5), 'src', 'index.ts') : request;
-  return resolveFilename.call(this, mapped, ...rest);
-};
-require.extensions['.ts'] = (module, filename) => {
-  const { code } = swc.transformSync(readFileSync(filename, 'utf8'), {
-    filename,
-    swcrc: false,
-    jsc: { parser: { syntax: 'typescript', decorators: true }, transform: { legacyDecorator: true, decoratorMetadata: true }, target: 'es2022' },
-    module: { type: 'commonjs' },
-  });
-  module._compile(code, filename);
-};
-require(workerData.entry);
-`;
+const TYPESCRIPT_BOOTSTRAP = typeScriptBootstrap("require('node:worker_threads').workerData");
