@@ -138,17 +138,13 @@ function engineFor(path: string, readStore: ReadStore) {
   return { engine, eventStore, projections };
 }
 
-/** Every read model rebuilt, one projection after the other (each reads the whole log). */
+/** Every read model rebuilt in one pass over the log, as `rebuild --projection all` does. */
 async function rebuildEvery(
   engine: ProjectionEngine<DomainEvent>,
   onProgress: (progress: RebuildProgress) => void,
 ): Promise<{ eventsProcessed: number }> {
-  let eventsProcessed = 0;
-  for (const name of engine.projectionNames) {
-    const result = await engine.rebuild(name, { onProgress });
-    eventsProcessed = Math.max(eventsProcessed, result.eventsProcessed);
-  }
-  return { eventsProcessed };
+  const results = await engine.rebuildTogether(engine.projectionNames, { onProgress });
+  return { eventsProcessed: Math.max(0, ...results.map((result) => result.eventsProcessed)) };
 }
 
 function progressLogger(label: string): (progress: RebuildProgress) => void {

@@ -760,6 +760,42 @@ describe('ProjectionEngine', () => {
       expect(await storedTallies(s.store)).toEqual(expectedTallies(s.appended));
     });
 
+    it('rebuilds several projections in one pass over the log, each from its own checkpoint', async () => {
+      const head = await s.append(...manyEvents(90));
+      const projections = [tallies(), eventsPerKey()];
+      // The second one had got a third of the way before an earlier run stopped.
+      const interrupted = s.engine(tallies(), 10, { projections });
+      let pages = 0;
+      await expect(
+        interrupted.rebuild('eventsPerKey', { onProgress: (update) => update.phase === 'replaying' && ++pages === 3 && void interrupted.stop() }),
+      ).rejects.toThrow(/interrupted/);
+      const resumedFrom = (await s.store.getCheckpoint('eventsPerKey__rebuild'))?.position ?? 0;
+      expect(resumedFrom).toBeGreaterThan(0);
+
+      const reads = jest.spyOn(s.events, 'readAll');
+      const progress: RebuildProgress[] = [];
+      const results = await s.engine(tallies(), 10, { projections }).rebuildTogether(['tallies', 'eventsPerKey'], { onProgress: (update) => progress.push(update) });
+      // Each page of the log read once, then the empty page that ends the replay, then each
+      // projection's own catch-up under its lock (nothing more to read): not one pass per projection.
+      expect(reads.mock.calls.filter(([options]) => options?.maxCount === 10)).toHaveLength(Math.ceil(90 / 10) + 1 + 2);
+      reads.mockRestore();
+
+      expect(results.map((result) => [result.projection, result.position, result.eventsProcessed])).toEqual([
+        ['tallies', head, 90],
+        ['eventsPerKey', head, 90 - resumedFrom / 7],
+      ]);
+      expect(progress.find((update) => update.projection === 'eventsPerKey')).toMatchObject({ resumed: true, position: resumedFrom });
+      expect(await storedTallies(s.store)).toEqual(expectedTallies(s.appended));
+      const perKey = await s.store.find<ProjectedDocument & { events: number }>('eventsPerKey', { sort: [{ field: '_id', direction: 'asc' }] });
+      const expected = new Map<string, number>();
+      for (const event of s.appended) {
+        const key = String(event.type === 'Copied' ? event.data['to'] : event.data['key']);
+        expected.set(key, (expected.get(key) ?? 0) + 1);
+      }
+      expect(perKey.items.map((document) => [document._id, document.events])).toEqual([...expected].sort(([a], [b]) => (a < b ? -1 : 1)));
+      for (const name of ['tallies', 'eventsPerKey']) expect(await s.store.getCheckpoint(name)).toEqual({ position: head, version: 1 });
+    });
+
     it('refuses a second rebuild of the same projection while one runs, and unknown names', async () => {
       await s.append(...manyEvents(30));
       const engine = s.engine(tallies(), 5);
@@ -770,6 +806,16 @@ describe('ProjectionEngine', () => {
     });
   });
 });
+
+/** A second projection over the same events: how many events named each key. */
+function eventsPerKey(): Projection<TallyEvent> {
+  return {
+    name: 'eventsPerKey',
+    eventTypes: ['Counted', 'Removed', 'Copied'],
+    documentIds: (event) => [event.type === 'Copied' ? event.data.to : event.data.key],
+    evolve: (document, _event, id) => ({ _id: id, events: ((document as { events?: number } | null)?.events ?? 0) + 1 }),
+  };
+}
 
 async function waitUntil(condition: () => Promise<boolean>, timeoutMs = 5000): Promise<void> {
   const deadline = Date.now() + timeoutMs;

@@ -13,7 +13,7 @@ import {
   finishSwap,
   journalName,
   rebuildCheckpointName,
-  rebuildProjection,
+  rebuildProjections,
   RebuildInterruptedError,
   type RebuildOptions,
   type RebuildProgress,
@@ -168,35 +168,54 @@ export class ProjectionEngine<E extends ProjectableEvent = ProjectableEvent> imp
    * serving, then swaps them in. Resumes an interrupted rebuild of the same version.
    */
   rebuild(name: string, options: RebuildOptions = {}): Promise<RebuildResult> {
-    const runner = this.runners.get(name);
-    if (runner === undefined) return Promise.reject(new NotFoundError(`No projection named ${name}`));
-    if (this.rebuilds.has(name)) {
-      return Promise.reject(new IllegalStateError(`A rebuild of ${name} is already running`));
-    }
-    const running = rebuildProjection(
-      runner,
+    return this.rebuildTogether([name], options).then(([result]) => result as RebuildResult);
+  }
+
+  /**
+   * Rebuilds several projections (all by default) in one pass over the log, each into its own
+   * shadow copies, then swaps each in (see rebuildProjections): one read of the history instead
+   * of one per projection.
+   */
+  rebuildTogether(names: readonly string[] = this.projectionNames, options: RebuildOptions = {}): Promise<RebuildResult[]> {
+    const unknown = names.find((name) => !this.runners.has(name));
+    if (unknown !== undefined) return Promise.reject(new NotFoundError(`No projection named ${unknown}`));
+    const running = names.find((name) => this.rebuilds.has(name));
+    if (running !== undefined) return Promise.reject(new IllegalStateError(`A rebuild of ${running} is already running`));
+    const unique = [...new Set(names)];
+    const members = unique.map((name) => ({
+      runner: this.runner(name),
+      journal: this.options.journal === 'memory' ? this.rebuildJournalOf(name) : ('store' as const),
+    }));
+    const together = rebuildProjections(
+      members,
       {
         eventStore: this.options.eventStore,
         readStore: this.options.readStore,
         decodeEvent: this.options.decodeEvent,
         batchSize: this.rebuildBatchSize,
         elapsed: this.elapsed,
-        journal: this.options.journal === 'memory' ? this.rebuildJournalOf(name) : 'store',
         freezeEvolved: this.options.freezeEvolved ?? 'deep',
         parking: this.parking,
       },
       {
         onProgress: (progress) => {
-          this.progress.set(name, progress);
+          this.progress.set(progress.projection, progress);
           options.onProgress?.(progress);
         },
       },
     ).finally(() => {
-      this.rebuilds.delete(name);
-      this.progress.delete(name);
+      for (const name of unique) {
+        this.rebuilds.delete(name);
+        this.progress.delete(name);
+      }
     });
-    this.rebuilds.set(name, running);
-    return running;
+    unique.forEach((name, index) => {
+      const mine = together.then((results) => results[index] as RebuildResult);
+      // Whoever awaits it sees the failure; nobody needs to for it to count as handled.
+      mine.catch(() => undefined);
+      this.rebuilds.set(name, mine);
+    });
+    return together;
   }
 
   /**

@@ -2,7 +2,7 @@ import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { EventStore, RecordedEvent } from '@qms/event-store';
 import { shadowCollection, type ReadStore } from '@qms/read-store';
 import { applyBatch, MemoryJournal, type ProjectionTarget } from './apply-batch';
-import { collectionsOf, versionOf, type ProjectableEvent } from './projection';
+import { collectionsOf, versionOf, type CollectionSpec, type ProjectableEvent } from './projection';
 import type { ProjectionRunner } from './projection-runner';
 import type { ParkingSource } from './parking/parking-source';
 import { PoisonEventError } from './poison-event';
@@ -74,116 +74,205 @@ export async function rebuildProjection<E extends ProjectableEvent>(
   dependencies: RebuildDependencies<E>,
   options: RebuildOptions = {},
 ): Promise<RebuildResult> {
-  const { projection } = runner;
+  const [result] = await rebuildProjections([{ runner, journal: dependencies.journal ?? 'store' }], dependencies, options);
+  return result as RebuildResult;
+}
+
+/** One projection of a shared rebuild, with where its shadow batches keep their before-images. */
+export interface RebuildMember<E extends ProjectableEvent> {
+  readonly runner: ProjectionRunner<E>;
+  readonly journal: 'store' | MemoryJournal;
+}
+
+/**
+ * Rebuilds several projections in one pass over the log: each page is read and decoded once and
+ * handed to every projection that has not yet reached it, each into its own shadow copies with its
+ * own checkpoint, so that each resumes, stops on a poison event and swaps as it would alone. The
+ * replay is the one part they share; indexes, deferred work, catch-up and swap follow per
+ * projection, each under its own runner's lock. A projection standing on an unparked poison event
+ * holds the shared replay until it is parked (as it would hold its own).
+ */
+export async function rebuildProjections<E extends ProjectableEvent>(
+  members: readonly RebuildMember<E>[],
+  dependencies: RebuildDependencies<E>,
+  options: RebuildOptions = {},
+): Promise<RebuildResult[]> {
   const { eventStore, readStore, batchSize, elapsed } = dependencies;
-  const version = versionOf(projection);
-  const collections = collectionsOf(projection);
-  const checkpointName = rebuildCheckpointName(projection.name);
-  const memoryJournal = dependencies.journal instanceof MemoryJournal ? dependencies.journal : null;
-  const target: ProjectionTarget = {
-    physical: shadowCollection,
-    checkpointName,
-    journal: memoryJournal ?? journalName(checkpointName),
-    freezeEvolved: dependencies.freezeEvolved ?? 'deep',
-  };
+  const first = members[0];
+  if (first === undefined) return [];
   const startedAt = elapsed();
+  const runs = members.map((member) => new ShadowRun(member, dependencies, options, startedAt));
+  for (const run of runs) await run.prepare();
 
-  let resumed = false;
-  let position = 0;
-  await step(runner, async () => {
-    await finishSwap(runner, readStore);
-    const saved = await readStore.getCheckpoint(checkpointName);
-    resumed = saved !== null && saved.version === version;
-    if (saved !== null && resumed) {
-      position = saved.position;
-    } else {
-      for (const collection of collections) await readStore.drop(shadowCollection(collection.name));
-      await readStore.drop(journalName(checkpointName));
-      memoryJournal?.entries.clear();
-      await readStore.saveCheckpoint(checkpointName, { position: 0, version });
-      position = 0;
-    }
-    // Creates the shadows even when nothing will be written to them, so each swap replaces.
-    for (const collection of collections) {
-      const queried = (collection.indexes ?? []).filter((index) => index.whileProjecting === true);
-      await readStore.ensureIndexes(shadowCollection(collection.name), queried);
-    }
+  let targetPosition = Math.max(...runs.map((run) => run.position));
+  await step(first.runner, async () => {
+    targetPosition = Math.max(targetPosition, await eventStore.headPosition());
   });
+  for (const run of runs) {
+    run.targetPosition = targetPosition;
+    run.report('replaying');
+  }
 
-  const startPosition = position;
-  let targetPosition = position;
-  await step(runner, async () => {
-    targetPosition = Math.max(position, await eventStore.headPosition());
-  });
-  let eventsProcessed = 0;
-  const report = (phase: RebuildPhase): void => {
-    const seconds = (elapsed() - startedAt) / 1000;
-    const positionRate = seconds > 0 ? (position - startPosition) / seconds : 0;
-    options.onProgress?.({
-      projection: projection.name,
-      phase,
-      position,
-      targetPosition: Math.max(targetPosition, position),
-      eventsProcessed,
-      eventsPerSecond: seconds > 0 ? eventsProcessed / seconds : 0,
-      etaSeconds: positionRate > 0 ? Math.max(0, targetPosition - position) / positionRate : null,
-      resumed,
+  // The shared replay: one read of each page, then every projection's part of it.
+  for (;;) {
+    const from = Math.min(...runs.map((run) => run.position));
+    let page: RecordedEvent[] = [];
+    let caughtUp = false;
+    await step(first.runner, async () => {
+      page = await eventStore.readAll({ fromPosition: from, maxCount: batchSize });
+      caughtUp = page.length > 0 && (await atEnd(eventStore, page, batchSize));
     });
-  };
+    if (page.length === 0) break;
+    for (const run of runs) {
+      await run.apply(page, caughtUp);
+      run.report('replaying');
+    }
+    // Reads and commands get their turn between pages, even when no step of a page awaits I/O.
+    await yieldToEventLoop();
+  }
 
-  /** Replays pages until the log has nothing after `position`. */
-  const replay = async (phase: RebuildPhase): Promise<void> => {
+  const results: RebuildResult[] = [];
+  for (const run of runs) {
+    const { runner } = run;
+    // The indexes that serve reads, built now in one pass each; the deferred work may query them too.
+    await step(runner, async () => {
+      for (const collection of run.collections) await readStore.ensureIndexes(shadowCollection(collection.name), collection.indexes ?? []);
+    });
+    // Derived work the pages deferred (a month's report) is done on the shadow copy before the
+    // swap, outside the lock for the bulk of it, so the copy swapped in is complete.
+    await step(runner, () => runner.deferredWorkOn(run.target));
+
+    await runner.lock.run(async () => {
+      run.report('catching-up');
+      await run.replayAlone('catching-up');
+      await step(runner, () => runner.deferredWorkOn(run.target));
+      run.report('swapping');
+      await step(runner, async () => {
+        await readStore.saveCheckpoint(swapMarkerName(runner.projection.name), { position: run.position, version: run.version });
+        await finishSwap(runner, readStore);
+      });
+    });
+    // Empty already (the last batch's afterBatch ran); what it would hold is now live.
+    run.memoryJournal?.entries.clear();
+    run.report('done');
+    results.push({ projection: runner.projection.name, position: run.position, eventsProcessed: run.eventsProcessed, durationMs: elapsed() - startedAt });
+  }
+  return results;
+}
+
+/** One projection's shadow copy during a rebuild: its checkpoint, position and progress. */
+class ShadowRun<E extends ProjectableEvent> {
+  readonly runner: ProjectionRunner<E>;
+  readonly version: number;
+  readonly collections: readonly CollectionSpec[];
+  readonly target: ProjectionTarget;
+  readonly memoryJournal: MemoryJournal | null;
+  private readonly checkpointName: string;
+  position = 0;
+  startPosition = 0;
+  targetPosition = 0;
+  eventsProcessed = 0;
+  resumed = false;
+
+  constructor(
+    member: RebuildMember<E>,
+    private readonly dependencies: RebuildDependencies<E>,
+    private readonly options: RebuildOptions,
+    private readonly startedAt: number,
+  ) {
+    this.runner = member.runner;
+    const { projection } = member.runner;
+    this.version = versionOf(projection);
+    this.collections = collectionsOf(projection);
+    this.checkpointName = rebuildCheckpointName(projection.name);
+    this.memoryJournal = member.journal instanceof MemoryJournal ? member.journal : null;
+    this.target = {
+      physical: shadowCollection,
+      checkpointName: this.checkpointName,
+      journal: this.memoryJournal ?? journalName(this.checkpointName),
+      freezeEvolved: dependencies.freezeEvolved ?? 'deep',
+    };
+  }
+
+  /** Step 1: resume the shadow copy of the same version, or start it empty, with its projecting indexes. */
+  async prepare(): Promise<void> {
+    const { readStore } = this.dependencies;
+    await step(this.runner, async () => {
+      await finishSwap(this.runner, readStore);
+      const saved = await readStore.getCheckpoint(this.checkpointName);
+      this.resumed = saved !== null && saved.version === this.version;
+      if (saved !== null && this.resumed) {
+        this.position = saved.position;
+      } else {
+        for (const collection of this.collections) await readStore.drop(shadowCollection(collection.name));
+        await readStore.drop(journalName(this.checkpointName));
+        this.memoryJournal?.entries.clear();
+        await readStore.saveCheckpoint(this.checkpointName, { position: 0, version: this.version });
+        this.position = 0;
+      }
+      // Creates the shadows even when nothing will be written to them, so each swap replaces.
+      for (const collection of this.collections) {
+        const queried = (collection.indexes ?? []).filter((index) => index.whileProjecting === true);
+        await readStore.ensureIndexes(shadowCollection(collection.name), queried);
+      }
+    });
+    this.startPosition = this.position;
+  }
+
+  /** The events of a page this copy has not reached, as one batch. */
+  async apply(page: readonly RecordedEvent[], caughtUp: boolean): Promise<void> {
+    const ahead = page.filter((event) => event.position > this.position);
+    if (ahead.length === 0) return;
+    await step(this.runner, () => this.applyBatch(ahead, caughtUp));
+    this.eventsProcessed += ahead.length;
+  }
+
+  /** Pages read for this copy alone until the log has nothing after its position. */
+  async replayAlone(phase: RebuildPhase): Promise<void> {
+    const { eventStore, batchSize } = this.dependencies;
     for (;;) {
       let page: RecordedEvent[] = [];
-      await step(runner, async () => {
-        page = await eventStore.readAll({ fromPosition: position, maxCount: batchSize });
-        if (page.length > 0) {
-          // The same decisions the live run goes by (see parking-source.ts), read again for every
-          // page so that a rebuild standing on a poison event goes on once it is parked.
-          const parked = new Set((await dependencies.parking.parked(projection.name)).keys());
-          try {
-            const outcome = await applyBatch(projection, page, readStore, target, dependencies.decodeEvent, {
-              caughtUp: await atEnd(eventStore, page, batchSize),
-            }, parked);
-            position = outcome.position;
-          } catch (error) {
-            if (error instanceof PoisonEventError && error.appliedThrough !== null) position = error.appliedThrough;
-            throw error;
-          }
-        }
+      await step(this.runner, async () => {
+        page = await eventStore.readAll({ fromPosition: this.position, maxCount: batchSize });
+        if (page.length > 0) await this.applyBatch(page, await atEnd(eventStore, page, batchSize));
       });
       if (page.length === 0) return;
-      eventsProcessed += page.length;
-      report(phase);
-      // Reads and commands get their turn between pages, even when no step of a page awaits I/O.
+      this.eventsProcessed += page.length;
+      this.report(phase);
       await yieldToEventLoop();
     }
-  };
+  }
 
-  report('replaying');
-  await replay('replaying');
-  // The indexes that serve reads, built now in one pass each; the deferred work may query them too.
-  await step(runner, async () => {
-    for (const collection of collections) await readStore.ensureIndexes(shadowCollection(collection.name), collection.indexes ?? []);
-  });
-  // Derived work the pages deferred (a month's report) is done on the shadow copy before the
-  // swap, outside the lock for the bulk of it, so the copy swapped in is complete.
-  await step(runner, () => runner.deferredWorkOn(target));
+  private async applyBatch(events: readonly RecordedEvent[], caughtUp: boolean): Promise<void> {
+    const { projection } = this.runner;
+    const { readStore, decodeEvent, parking } = this.dependencies;
+    // The same decisions the live run goes by (see parking-source.ts), read again for every
+    // page so that a rebuild standing on a poison event goes on once it is parked.
+    const parked = new Set((await parking.parked(projection.name)).keys());
+    try {
+      const outcome = await applyBatch(projection, events, readStore, this.target, decodeEvent, { caughtUp }, parked);
+      this.position = outcome.position;
+    } catch (error) {
+      if (error instanceof PoisonEventError && error.appliedThrough !== null) this.position = error.appliedThrough;
+      throw error;
+    }
+  }
 
-  await runner.lock.run(async () => {
-    report('catching-up');
-    await replay('catching-up');
-    await step(runner, () => runner.deferredWorkOn(target));
-    report('swapping');
-    await step(runner, async () => {
-      await readStore.saveCheckpoint(swapMarkerName(projection.name), { position, version });
-      await finishSwap(runner, readStore);
+  report(phase: RebuildPhase): void {
+    const seconds = (this.dependencies.elapsed() - this.startedAt) / 1000;
+    const positionRate = seconds > 0 ? (this.position - this.startPosition) / seconds : 0;
+    const targetPosition = Math.max(this.targetPosition, this.position);
+    this.options.onProgress?.({
+      projection: this.runner.projection.name,
+      phase,
+      position: this.position,
+      targetPosition,
+      eventsProcessed: this.eventsProcessed,
+      eventsPerSecond: seconds > 0 ? this.eventsProcessed / seconds : 0,
+      etaSeconds: positionRate > 0 ? Math.max(0, targetPosition - this.position) / positionRate : null,
+      resumed: this.resumed,
     });
-  });
-  // Empty already (the last batch's afterBatch ran); what it would hold is now live.
-  memoryJournal?.entries.clear();
-  report('done');
-  return { projection: projection.name, position, eventsProcessed, durationMs: elapsed() - startedAt };
+  }
 }
 
 /**
