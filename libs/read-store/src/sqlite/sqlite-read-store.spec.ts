@@ -494,8 +494,12 @@ describe('SqliteReadStore', () => {
     });
 
     it('chooses a page of many matches sorted on another key from the index alone, reading only the page', async () => {
-      const specs = [{ fields: [{ field: 'closedAt', direction: 'asc' as const }, ...newestFirst] }];
-      await store.ensureIndexes(ROWS, specs);
+      // As a live collection has it: the index before the documents, so no statistics yet (with
+      // them, SQLite may as well walk the receivedAt index and test two rows in three).
+      const { items } = await store.find(ROWS);
+      await store.drop(ROWS);
+      await store.ensureIndexes(ROWS, [{ fields: [{ field: 'closedAt', direction: 'asc' as const }, ...newestFirst] }]);
+      await store.bulkWrite(ROWS, { upserts: items });
       const query: FindQuery = { filter: { closedAt: { gt: '2024' } }, sort: newestFirst, limit: 5 };
       // The sort key is in the index: the matches are sorted on index entries, not documents.
       expect(await plan(query)).toMatch(/^SEARCH rows USING COVERING INDEX rows__ix_\w+ \(<expr>>\? AND <expr><\?\) \| USE TEMP B-TREE FOR ORDER BY$/);
@@ -527,6 +531,44 @@ describe('SqliteReadStore', () => {
       expect(await plan({ filter: { customerId: { eq: 'c3' } } })).toMatch(/INDEX rows__ix_\w+/);
       const found = await store.find(ROWS, { filter: { customerId: { eq: 'c4' } }, sort: newestFirst });
       expect(found.items.map((item) => item._id)).toContain('multi');
+    });
+
+    it('plans by statistics taken when indexes are built over a filled table, and keeps them through the swap', async () => {
+      const folder = mkdtempSync(join(tmpdir(), 'qms-read-store-'));
+      const path = join(folder, 'read-models.db');
+      const writer = SqliteReadStore.open({ path });
+      opened.push(writer);
+      // Five years of complaints, each closed a month after receipt. Those received in June 2021
+      // and still open at its end: the month's range on receivedAt is the narrow one.
+      const shadow = shadowCollection('facts');
+      const day = 24 * 3600 * 1000;
+      const facts = Array.from({ length: 3000 }, (_, i) => {
+        const received = Date.UTC(2020, 0, 1) + (i % 1826) * day;
+        return { _id: `CC-${String(i).padStart(5, '0')}`, receivedAt: new Date(received).toISOString(), closedAt: new Date(received + 30 * day).toISOString() };
+      });
+      await writer.bulkWrite(shadow, { upserts: facts });
+      await writer.ensureIndexes(shadow, [{ fields: [{ field: 'receivedAt', direction: 'asc' }] }, { fields: [{ field: 'closedAt', direction: 'desc' }] }]);
+      const openAtEndOfJune2021 = { filter: { receivedAt: { gte: '2021-06-01', lt: '2021-07-01' }, closedAt: { gte: '2021-07-01' } } };
+      const indexOf = async (on: SqliteReadStore, collection: string, query: FindQuery) => /INDEX (\w+)/.exec((await on.explainFind(collection, query)).join(' | '))?.[1];
+      const receivedIndex = await indexOf(writer, shadow, { filter: { receivedAt: { gte: '2021-06-01', lt: '2021-07-01' } } });
+      const closedIndex = await indexOf(writer, shadow, { filter: { closedAt: { gte: '2021-06-01', lt: '2021-06-10' } } });
+      expect(new Set([receivedIndex, closedIndex]).size).toBe(2);
+      expect(await indexOf(writer, shadow, openAtEndOfJune2021)).toBe(receivedIndex);
+
+      expect(await writer.swap('facts')).toBe(true);
+      // A connection opened after the swap, as the API's readers are.
+      const reader = SqliteReadStore.open({ path, readonly: true });
+      opened.push(reader);
+      expect(await indexOf(reader, 'facts', openAtEndOfJune2021)).toBe(receivedIndex);
+      const expected = facts.filter((fact) => fact.receivedAt >= '2021-06-01' && fact.receivedAt < '2021-07-01' && fact.closedAt >= '2021-07-01');
+      expect((await reader.find('facts', openAtEndOfJune2021)).items).toEqual(expected);
+      // The statistics went with the table: a connection that loads them finds them under its name.
+      const raw = new Database(path, { readonly: true });
+      const statisticsOf = (table: string) => raw.prepare<[string], { idx: string }>('SELECT idx FROM sqlite_stat1 WHERE tbl = ? ORDER BY idx').all(table).map((row) => row.idx);
+      expect(statisticsOf('facts')).toEqual([closedIndex, receivedIndex, 'sqlite_autoindex_facts_1'].sort());
+      expect(statisticsOf(shadow)).toEqual([]);
+      raw.close();
+      rmSync(folder, { recursive: true, force: true });
     });
 
     it('creates each index once, and a rebuilt collection keeps its indexes through the swap', async () => {
