@@ -241,7 +241,7 @@ export async function runRebuild(
   }
 }
 
-export const rebuildLabel = (side: CliReadSide): string => `rebuild ${side.projections.length === 1 ? side.projections[0]?.name : ALL_PROJECTIONS}`;
+const rebuildLabel = (side: CliReadSide): string => `rebuild ${side.projections.length === 1 ? side.projections[0]?.name : ALL_PROJECTIONS}`;
 
 function whereStopped(names: readonly string[], latest: ReadonlyMap<string, RebuildProgress>): string {
   const at = (progress: RebuildProgress): string => `at position ${progress.position} of ${progress.targetPosition}`;
@@ -258,7 +258,10 @@ function whereStopped(names: readonly string[], latest: ReadonlyMap<string, Rebu
   return `with ${each.join(', ')}`;
 }
 
-/** A rebuild that stopped before its swap: nothing live changed, and the shadow checkpoint allows resuming. */
+/**
+ * A rebuild that stopped before its swap: nothing live changed, and the shadow checkpoint allows
+ * resuming. Of several rebuilt together, those already swapped in stay live.
+ */
 export class RebuildStopped extends Error {
   constructor(
     message: string,
