@@ -9,10 +9,20 @@ import type { EventStore } from '@qms/event-store';
 import { type ReadStore, SqliteReadStore } from '@qms/read-store';
 import { REPORTING_PROJECTION_NAMES } from '@qms/reporting';
 import type { CliIo } from '../cli-io';
-import { EXIT, type ExitCode } from '../exit-codes';
+import { EXIT, type ExitCode, UsageError } from '../exit-codes';
 import type { CliCommand, CliContext } from './command';
 import { holdReadModelLock, liveHolder } from '../../../api/src/read-side/read-model-lock';
-import { checkOrigin, inUseMessage, positiveInteger, projectionOption, rebuildProgress, type CliReadSide, readSideOf } from './rebuild';
+import {
+  ALL_PROJECTIONS,
+  checkOrigin,
+  type CliReadModelSide,
+  inUseMessage,
+  PROJECTION_NAMES_TEXT,
+  positiveInteger,
+  projectionOption,
+  readModelSideOf,
+  rebuildProgress,
+} from './rebuild';
 
 /** Where MongoDB gets the reference copy: beside the live collections, under their own checkpoints. */
 export const VERIFY_PREFIX = 'verify__';
@@ -38,7 +48,10 @@ export const compareReadModelsCommand: CliCommand = {
       strict: true,
       allowPositionals: false,
     });
-    const side = readSideOf(context.io.env, projectionOption(values.projection));
+    const name = projectionOption(values.projection);
+    // Each comparison is its own reference rebuild up to that read model's live checkpoint.
+    if (name === ALL_PROJECTIONS) throw new UsageError(`compare-read-models compares one read model at a time: name it with --projection <name>: ${PROJECTION_NAMES_TEXT}.`);
+    const side = readModelSideOf(context.io.env, name);
     const options = {
       batchSize: values['batch-size'] === undefined ? undefined : positiveInteger(values['batch-size'], '--batch-size', 500),
       maxDifferences: positiveInteger(values.max, '--max', 50),
@@ -46,7 +59,7 @@ export const compareReadModelsCommand: CliCommand = {
     };
     const live = side.openMongo();
     if (live === undefined) return compareEmbedded(context, side, options);
-    const scratch = side.openMongo(VERIFY_PREFIX) as NonNullable<ReturnType<CliReadSide['openMongo']>>;
+    const scratch = side.openMongo(VERIFY_PREFIX) as NonNullable<ReturnType<CliReadModelSide['openMongo']>>;
     try {
       await live.checkHealth();
       const events = await context.eventStore();
@@ -76,13 +89,13 @@ export const compareReadModelsCommand: CliCommand = {
  */
 async function compareEmbedded(
   { io, eventStore }: CliContext,
-  side: CliReadSide,
+  side: CliReadModelSide,
   options: { batchSize: number | undefined; maxDifferences: number; json: boolean },
 ): Promise<ExitCode> {
   const path = side.config.readDbPath;
   const holder = liveHolder(path);
   if (holder !== null) {
-    io.stderr.write(`${inUseMessage(path, holder, side.projection.name)}\n`);
+    io.stderr.write(`${inUseMessage(path, holder, [side.projection.name])}\n`);
     return EXIT.CHECK_FAILED;
   }
   // The log first: a missing event store is said before any read-model file is touched.
@@ -104,7 +117,7 @@ async function compareEmbedded(
 /** The reference rebuild into `scratch` up to the live checkpoint, with its progress, then the comparison. */
 async function rebuildAndCompare(
   io: CliIo,
-  side: CliReadSide,
+  side: CliReadModelSide,
   eventStore: EventStore,
   live: ReadStore,
   scratch: ReadStore,
@@ -135,7 +148,7 @@ async function documentCounts(store: ReadStore, collections: readonly string[]):
 
 function report(
   io: CliIo,
-  side: CliReadSide,
+  side: CliReadModelSide,
   result: VerifyResult,
   options: { json: boolean; where: string; kept?: string | undefined; counts?: string },
 ): ExitCode {

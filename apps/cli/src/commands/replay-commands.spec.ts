@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type EventStore, SqliteEventStore } from '@qms/event-store';
 import { MongoClient } from 'mongodb';
-import { canonicalJson, collectionsOf, ProjectionEngine, readModelChecksum } from '@qms/projection-engine';
+import { canonicalJson, collectionsOf, ProjectionEngine, readModelChecksum, type ReadModelChecksum } from '@qms/projection-engine';
 import { MongoReadStore, SqliteReadStore } from '@qms/read-store';
 import { createMonthlyReportProjection, createReportingProjections, MONTHLY_REPORT_PROJECTION, resolveReportingConfig } from '@qms/reporting';
 import { defaultEventCatalogue } from '@qms/event-catalogue';
@@ -104,6 +104,9 @@ describe('rebuild (embedded default)', () => {
         expect(io.err()).toMatch(new RegExp(`^The read models in ${env['READ_DB_PATH']} are being written by an API \\(pid ${process.pid} on .+\\): rebuild through it \\(POST /admin/projections/complaint_lists/rebuild`));
         expect(io.err().trim().split('\n')).toHaveLength(1);
       }
+      const io = capture(env);
+      expect(await runCli(['rebuild', '--projection', 'all'], io, { openStore: history.open })).toBe(EXIT.CHECK_FAILED);
+      expect(io.err()).toMatch(/: rebuild through it \(POST \/admin\/projections\/<name>\/rebuild for each of complaint_lists, monthly_report, satisfaction_summary\) or stop it first\.\n$/);
     } finally {
       lock.release();
     }
@@ -116,12 +119,110 @@ describe('rebuild (embedded default)', () => {
       [['--projection', 'nope'], EXIT.NOT_FOUND, /No projection named nope; the projections are: complaint_lists, monthly_report, satisfaction_summary/],
       [[], EXIT.USAGE, /Name the read model with --projection <name>: complaint_lists, monthly_report, satisfaction_summary/],
       [['--projection', 'complaint_lists', '--batch-size', '0'], EXIT.USAGE, /--batch-size takes a positive whole number/],
+      [['--projection', 'all', '--months', '2025-02..2025-04'], EXIT.USAGE, /^--months recomputes months of the monthly report: use it with --projection monthly_report or alone\. Usage: /],
     ] as const) {
       const io = capture(env);
       expect(await runCli(['rebuild', ...args], io, { openStore: history.open })).toBe(code);
       expect(io.err()).toMatch(message);
       expect(io.err().trim().split('\n')).toHaveLength(1);
     }
+  });
+});
+
+describe('rebuild --projection all (embedded default)', () => {
+  const reporting = createReportingProjections(resolveReportingConfig({ timeZone: 'Asia/Shanghai' }));
+  const names = reporting.all.map((projection) => projection.name);
+  const collectionsByName = new Map(reporting.all.map((projection) => [projection.name, collectionsOf(projection).map((collection) => collection.name)]));
+  let history: Awaited<ReturnType<typeof storeWithHistory>>;
+  /** Each read model as its own `rebuild --projection <name>` leaves it, in a file of its own. */
+  const alone = new Map<string, ReadModelChecksum>();
+
+  /** Each read model's checksum in the file at READ_DB_PATH, and its checkpoints. */
+  async function readModelsIn(env: Record<string, string>): Promise<{ checksums: Map<string, ReadModelChecksum>; checkpoints: string[] }> {
+    const file = SqliteReadStore.open({ path: env['READ_DB_PATH'] as string });
+    try {
+      const checksums = new Map<string, ReadModelChecksum>();
+      for (const [name, collections] of collectionsByName) checksums.set(name, await readModelChecksum(file, collections));
+      return { checksums, checkpoints: [...(await file.listCheckpoints()).keys()].sort() };
+    } finally {
+      await file.close();
+    }
+  }
+
+  beforeAll(async () => {
+    history = await storeWithHistory(600, 17);
+    const env = embeddedEnv();
+    for (const name of names) {
+      expect(await runCli(['rebuild', '--projection', name, '--batch-size', '100'], capture(env), { openStore: history.open })).toBe(EXIT.OK);
+    }
+    for (const [name, checksum] of (await readModelsIn(env)).checksums) alone.set(name, checksum);
+  });
+  afterAll(async () => {
+    await history.store.close();
+  });
+
+  it('rebuilds every read model in one pass, each equal to its own rebuild, and says per read model what went live', async () => {
+    const env = embeddedEnv();
+    const io = capture(env);
+    expect(await runCli(['rebuild', '--projection', 'all', '--batch-size', '100'], io, { openStore: history.open })).toBe(EXIT.OK);
+    const lines = io.out().trim().split('\n');
+    expect(lines).toHaveLength(names.length);
+    const head = await history.store.headPosition();
+    lines.forEach((line, index) => {
+      const name = names[index] as string;
+      const expected = alone.get(name) as ReadModelChecksum;
+      expect(line).toMatch(new RegExp(`^Rebuilt ${name} in ${env['READ_DB_PATH']}: ${history.events} events up to position ${head} in [\\d.]+ s \\(\\d+ events/s\\); the rebuilt copy went live: `));
+      expect(line).toContain(`: ${expected.documents} documents (`);
+      expect(line).toContain(`checksum sha256:${expected.checksum}.`);
+    });
+    const { checksums, checkpoints } = await readModelsIn(env);
+    expect(checksums).toEqual(alone);
+    // Every live checkpoint moved; no shadow checkpoint or swap marker is left behind.
+    expect(checkpoints).toEqual([...names].sort());
+    // One bar over the shared replay, then a line per read model as it goes live.
+    expect(io.err()).toContain(`Rebuilding ${names.join(', ')} in one pass over the log into shadow collections (<collection>__rebuild) of ${env['READ_DB_PATH']}`);
+    expect(io.err()).toMatch(/rebuild all: position \d+\/\d+, \d+ events, \d+ events\/s, ETA/);
+    for (const name of names) expect(io.err()).toContain(`rebuild all: ${name} went live at position ${head}\n`);
+  });
+
+  it('answers --json with one object a line, one per read model, in the order of the projections', async () => {
+    const env = embeddedEnv();
+    const io = capture(env);
+    expect(await runCli(['rebuild', '--projection', 'all', '--json', '--batch-size', '100'], io, { openStore: history.open })).toBe(EXIT.OK);
+    const results = io
+      .out()
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { projection: string; eventsProcessed: number; store: string; checksum: string; perCollection: Record<string, unknown> });
+    expect(results.map((result) => result.projection)).toEqual(names);
+    for (const result of results) {
+      expect(result).toMatchObject({ eventsProcessed: history.events, store: 'sqlite', path: env['READ_DB_PATH'], checksum: alone.get(result.projection)?.checksum });
+      expect(Object.keys(result.perCollection)).toEqual(collectionsByName.get(result.projection));
+    }
+  });
+
+  it('resumes each read model from its own shadow checkpoint, in the same pass as those starting from the first event', async () => {
+    const env = embeddedEnv();
+    const file = SqliteReadStore.open({ path: env['READ_DB_PATH'] as string });
+    const catalogue = defaultEventCatalogue();
+    const stopped = new ProjectionEngine({ eventStore: history.store, readStore: file, projections: reporting.all, decodeEvent: (recorded) => catalogue.decode(recorded), batchSize: 100 });
+    let pages = 0;
+    await expect(
+      stopped.rebuild(MONTHLY_REPORT_PROJECTION, { onProgress: (update) => update.phase === 'replaying' && ++pages === 3 && void stopped.stop() }),
+    ).rejects.toThrow(/interrupted/);
+    const saved = await file.getCheckpoint(`${MONTHLY_REPORT_PROJECTION}__rebuild`);
+    await file.close();
+    expect(saved?.position).toBeGreaterThan(0);
+
+    const io = capture(env);
+    expect(await runCli(['rebuild', '--projection', 'all', '--batch-size', '100'], io, { openStore: history.open })).toBe(EXIT.OK);
+    expect(io.err()).toContain(`  Resuming the rebuild of monthly_report that stopped at position ${saved?.position}: its shadow collections and checkpoint were kept.\n`);
+    expect(io.err()).toContain('  Rebuilding complaint_lists from the first event.\n');
+    expect(io.err()).toContain('  Rebuilding satisfaction_summary from the first event.\n');
+    const lines = io.out().trim().split('\n');
+    expect(lines[1]).toMatch(new RegExp(`^Rebuilt monthly_report .*, resumed from position ${saved?.position}; `));
+    expect(lines[0]).not.toContain('resumed');
+    expect((await readModelsIn(env)).checksums).toEqual(alone);
   });
 });
 
@@ -167,6 +268,14 @@ describe('compare-read-models (embedded default)', () => {
     const result = JSON.parse(io.out()) as { equal: boolean; differences: unknown[]; eventsReplayed: number };
     expect(result).toMatchObject({ equal: true, differences: [], eventsReplayed: history.events });
     expect(code).toBe(EXIT.OK);
+  });
+
+  it('compares one read model at a time: --projection all is a usage error naming the projections, and touches nothing', async () => {
+    const io = capture(env);
+    expect(await runCli(['compare-read-models', '--projection', 'all'], io, { openStore: history.open })).toBe(EXIT.USAGE);
+    expect(io.err()).toMatch(/^compare-read-models compares one read model at a time: name it with --projection <name>: complaint_lists, monthly_report, satisfaction_summary\. Usage: /);
+    expect(io.err().trim().split('\n')).toHaveLength(1);
+    expect(io.out()).toBe('');
   });
 
   it('refuses a file built from another event log, exit 3, in one line saying what to do, and changes nothing', async () => {
@@ -310,6 +419,26 @@ describeWithMongo('rebuild and compare-read-models on MongoDB', (url) => {
     expect(io.err()).toContain(`Resuming the rebuild of monthly_report that stopped at position ${saved?.position}`);
     expect(io.out()).toContain(`resumed from position ${saved?.position}`);
     expect(await live.getCheckpoint('monthly_report__rebuild')).toBeNull();
+  });
+
+  it('rebuilds every read model in one pass (--projection all), each equal to a rebuild of its own, one JSON line per read model', async () => {
+    const names = reporting.all.map((projection) => projection.name);
+    const io = capture(env);
+    expect(await runCli(['rebuild', '--projection', 'all', '--batch-size', '60', '--json'], io, { openStore: history.open })).toBe(EXIT.OK);
+    expect(io.err()).toContain(`Rebuilding ${names.join(', ')} in one pass over the log into shadow collections (<collection>__rebuild) of MongoDB ${dbName}`);
+    const results = io
+      .out()
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { projection: string });
+    expect(results.map((result) => result.projection)).toEqual(names);
+    for (const result of results) {
+      expect(result).toMatchObject({ store: 'mongodb', database: dbName, position: head, eventsProcessed: history.events, eventsCommittedDuringSwap: 0 });
+    }
+    for (const name of names) {
+      expect(await live.getCheckpoint(`${name}__rebuild`)).toBeNull();
+      expect(await runCli(['compare-read-models', '--projection', name, '--batch-size', '60'], capture(env), { openStore: history.open })).toBe(EXIT.OK);
+    }
   });
 
   it('recomputes a month range of the monthly report from the facts', async () => {
