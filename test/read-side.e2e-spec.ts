@@ -1,3 +1,4 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { startTestApp, type TestApp } from './support/test-app';
 
@@ -205,4 +206,31 @@ describe('?minPosition= with nothing projecting', () => {
     expect(response.status).toBe(503);
     expect(response.body.message).toMatch(/has not reached position/);
   }, 15_000);
+});
+
+/** Nice values of this process's threads (Linux: a thread's own priority, in /proc). */
+function threadNiceValues(): number[] {
+  return readdirSync('/proc/self/task').flatMap((thread) => {
+    const stat = readFileSync(`/proc/self/task/${thread}/stat`, 'utf8');
+    // Fields after the command name, which may hold spaces: the 17th of them is `nice`.
+    const nice = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16];
+    return nice === undefined ? [] : [Number(nice)];
+  });
+}
+
+(process.platform === 'linux' ? describe : describe.skip)('the projections thread of the embedded default', () => {
+  it('runs at the PROJECTIONS_NICE priority while the API keeps its own, and ends with the API', async () => {
+    const api = await startTestApp({ PROJECTIONS_NICE: '7' });
+    try {
+      const registered = await api.request('POST', '/complaints', { key: 'dev-sales', body: registration('2026-03-02T10:00:00+08:00', 'CUST-NICE') });
+      expect(registered.status).toBe(201);
+      const read = await api.request('GET', `/complaints?minPosition=${registered.body.position}&customerId=CUST-NICE`, { key: 'dev-quality' });
+      expect(read.status).toBe(200);
+      expect(threadNiceValues().filter((nice) => nice === 7)).toHaveLength(1);
+      expect(Number(readFileSync('/proc/thread-self/stat', 'utf8').split(') ')[1]?.split(' ')[16])).toBe(0);
+    } finally {
+      await api.close();
+    }
+    expect(threadNiceValues()).not.toContain(7);
+  });
 });

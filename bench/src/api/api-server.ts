@@ -64,6 +64,8 @@ export async function startApi(args: ApiStartArgs): Promise<ApiStarted> {
       READ_DB_PATH: readDbPath,
       PORT: '0',
       EVENTS_DB_WRITER: process.env['EVENTS_DB_WRITER'],
+      // For comparing the projections thread at the API's priority (0) with the default.
+      PROJECTIONS_NICE: process.env['PROJECTIONS_NICE'],
       // An access line per request would be measured with the requests.
       LOG_LEVEL: process.env['LOG_LEVEL'] ?? 'warn',
     }),

@@ -284,8 +284,10 @@ export class ProjectionRunner<E extends ProjectableEvent> {
   private failed(error: unknown, live = true): number {
     this.failures++;
     if (!live) {
-      // A rebuild's step: the live copy's own standing is its runner's, not the rebuild's.
-      if (this.stoppedOn === null) this.state = 'retrying';
+      // A rebuild's step: the live copy's own standing is its runner's, not the rebuild's. An event
+      // the shadow copy cannot apply shows in the rebuild's progress (stoppedOn); a store that
+      // fails fails the live copy too.
+      if (this.stoppedOn === null && !(error instanceof PoisonEventError)) this.state = 'retrying';
     } else if (error instanceof PoisonEventError) {
       this.state = 'stopped';
       this.stoppedOn = error.event;

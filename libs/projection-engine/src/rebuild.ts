@@ -5,7 +5,7 @@ import { applyBatch, MemoryJournal, type ProjectionTarget } from './apply-batch'
 import { collectionsOf, versionOf, type CollectionSpec, type ProjectableEvent } from './projection';
 import type { ProjectionRunner } from './projection-runner';
 import type { ParkingSource } from './parking/parking-source';
-import { PoisonEventError } from './poison-event';
+import { PoisonEventError, type PoisonEvent } from './poison-event';
 
 export type RebuildPhase = 'replaying' | 'catching-up' | 'swapping' | 'done';
 
@@ -22,6 +22,11 @@ export interface RebuildProgress {
   readonly etaSeconds: number | null;
   /** True when this run continued a rebuild an earlier process had begun. */
   readonly resumed: boolean;
+  /**
+   * The event the shadow copy cannot apply, while the rebuild stands on it (retrying, until the
+   * code is fixed or an admin parks it); null otherwise. The live copy's standing is its own.
+   */
+  readonly stoppedOn: PoisonEvent | null;
 }
 
 export interface RebuildOptions {
@@ -173,6 +178,8 @@ class ShadowRun<E extends ProjectableEvent> {
   targetPosition = 0;
   eventsProcessed = 0;
   resumed = false;
+  private stoppedOn: PoisonEvent | null = null;
+  private phase: RebuildPhase = 'replaying';
 
   constructor(
     member: RebuildMember<E>,
@@ -252,13 +259,22 @@ class ShadowRun<E extends ProjectableEvent> {
     try {
       const outcome = await applyBatch(projection, events, readStore, this.target, decodeEvent, { caughtUp }, parked);
       this.position = outcome.position;
+      if (this.stoppedOn !== null) {
+        this.stoppedOn = null;
+        this.report(this.phase);
+      }
     } catch (error) {
-      if (error instanceof PoisonEventError && error.appliedThrough !== null) this.position = error.appliedThrough;
+      if (error instanceof PoisonEventError) {
+        if (error.appliedThrough !== null) this.position = error.appliedThrough;
+        this.stoppedOn = error.event;
+        this.report(this.phase);
+      }
       throw error;
     }
   }
 
   report(phase: RebuildPhase): void {
+    this.phase = phase;
     const seconds = (this.dependencies.elapsed() - this.startedAt) / 1000;
     const positionRate = seconds > 0 ? (this.position - this.startPosition) / seconds : 0;
     const targetPosition = Math.max(this.targetPosition, this.position);
@@ -271,6 +287,7 @@ class ShadowRun<E extends ProjectableEvent> {
       eventsPerSecond: seconds > 0 ? this.eventsProcessed / seconds : 0,
       etaSeconds: positionRate > 0 ? Math.max(0, targetPosition - this.position) / positionRate : null,
       resumed: this.resumed,
+      stoppedOn: this.stoppedOn,
     });
   }
 }

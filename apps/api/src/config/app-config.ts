@@ -56,6 +56,12 @@ export interface AppConfig {
    * start-up catches up, which a small server pays in RSS.
    */
   readonly projectionsHeapMb: number;
+  /**
+   * Scheduling priority (Linux nice, 0–19) of the projections thread (PROJECTIONS_NICE). Requests
+   * and appends come first on a small server: the thread that applies them to the read models
+   * takes the cores they leave, and catches up when the load eases. 0 gives it the API's priority.
+   */
+  readonly projectionsNice: number;
   /** How long a read-store call waits for a reachable MongoDB before the read API answers 503. */
   readonly mongoServerSelectionTimeoutMs: number;
   readonly apiKeys: readonly ApiKeyEntry[];
@@ -141,6 +147,15 @@ const environmentSchema = z.object({
       .max(16_384, { error: 'expected at most 16384 (MiB)' })
       .default(160),
   ),
+  PROJECTIONS_NICE: z.preprocess(
+    blankAsUnset,
+    z.coerce
+      .number({ error: 'expected a whole number from 0 to 19' })
+      .int({ error: 'expected a whole number from 0 to 19' })
+      .min(0, { error: 'expected a whole number from 0 to 19' })
+      .max(19, { error: 'expected a whole number from 0 to 19' })
+      .default(10),
+  ),
   MONGO_SERVER_SELECTION_TIMEOUT_MS: z.preprocess(blankAsUnset, milliseconds(50, 60_000).default(750)),
   API_KEYS_FILE: optionalText,
   API_KEYS: optionalText,
@@ -191,6 +206,7 @@ export function loadAppConfig(env: Env = process.env): AppConfig {
     projections: settings.PROJECTIONS,
     readModelsOnMismatch: settings.READ_MODELS_ON_MISMATCH,
     projectionsHeapMb: settings.PROJECTIONS_HEAP_MB,
+    projectionsNice: settings.PROJECTIONS_NICE,
     mongoServerSelectionTimeoutMs: settings.MONGO_SERVER_SELECTION_TIMEOUT_MS,
     apiKeys: loadApiKeys(settings, production),
     policy: loadPolicy(settings.QMS_POLICY_FILE),

@@ -59,6 +59,7 @@ const rebuildProgress = () =>
       eventsPerSecond: z.number().nonnegative(),
       etaSeconds: z.number().nonnegative().nullable(),
       resumed: z.boolean(),
+      stoppedOn: poisonEvent().nullable(),
     }),
   );
 

@@ -121,6 +121,7 @@ function poisonSuite(storeName: string, open: () => Promise<ReadStore>, batchSiz
     let bad = 0;
     let lastBefore = 0;
     let head = 0;
+    const rebuilds: Promise<unknown>[] = [];
 
     beforeAll(async () => {
       eventStore = new FakeEventStore({ positionStep: 3 });
@@ -157,9 +158,23 @@ function poisonSuite(storeName: string, open: () => Promise<ReadStore>, batchSiz
       }
     }, 30_000);
 
+    it('shows a rebuild standing on it in the rebuild\'s own progress, without touching the live standing', async () => {
+      for (const name of poison.stops) {
+        const before = await statusOf(engine, name);
+        rebuilds.push(engine.rebuild(name));
+        const status = await until(() => statusOf(engine, name), (s) => s.rebuild?.stoppedOn != null, `${name}'s rebuild standing on it`);
+        expect(status.rebuild).toMatchObject({ phase: 'replaying', position: lastBefore, stoppedOn: { position: bad, streamId: 'legacy-import-1', type: poison.event.type } });
+        expect(status.rebuild?.stoppedOn?.error).toMatch(poison.error);
+        expect(status).toMatchObject({ state: before.state, stoppedOn: before.stoppedOn });
+      }
+    }, 30_000);
+
     it('goes on past it once parked, and equals a rebuild that honours the same decision', async () => {
       for (const name of poison.stops) await park(eventStore, engine, name, bad);
       expect(await engine.waitForPosition(head, 20_000)).toBe(true);
+      // The rebuilds that stood on it went on, and swapped their copies in.
+      await Promise.all(rebuilds);
+      for (const name of poison.stops) expect(await statusOf(engine, name)).toMatchObject({ rebuild: null });
       for (const name of poison.stops) {
         expect(await statusOf(engine, name)).toMatchObject({ state: 'running', stoppedOn: null, parkedEvents: [expect.objectContaining({ position: bad })] });
       }

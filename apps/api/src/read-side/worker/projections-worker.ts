@@ -1,3 +1,4 @@
+import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { defaultEventCatalogue } from '@qms/event-catalogue';
 import { createEventStore, type EventStore, SqliteEventStore } from '@qms/event-store';
@@ -21,6 +22,7 @@ const { config } = workerData as ProjectionsWorkerData;
 const post = (message: FromProjectionsWorker): void => port.postMessage(message);
 
 async function main(): Promise<void> {
+  yieldTheCores(config.projectionsNice);
   // Never appends (parking decisions are commands of the API): no writer thread of its own, and a
   // short poll so that the API's appends reach the projections soon.
   const eventStore: EventStore = config.eventStoreUrl
@@ -77,3 +79,18 @@ main().catch((error: unknown) => {
   post({ type: 'log', level: 'warn', message: `The projections thread could not start: ${(error as Error).message}` });
   throw error;
 });
+
+/**
+ * Lowers this thread's scheduling priority (on Linux a priority set from a thread is the thread's
+ * own): on two cores the API's event loop and the event store's writer then get a core whenever
+ * a request is waiting, and the projections take what is left. Where the platform refuses, the
+ * thread runs at the API's priority and says so.
+ */
+function yieldTheCores(nice: number): void {
+  if (nice === 0) return;
+  try {
+    setPriority(0, nice);
+  } catch (error) {
+    post({ type: 'log', level: 'warn', message: `PROJECTIONS_NICE=${nice} not applied (${(error as Error).message}): the projections thread runs at the API's priority` });
+  }
+}
