@@ -33,14 +33,14 @@ describe('configuration', () => {
   it('lowers the projections thread to nice 10 unless PROJECTIONS_NICE says otherwise, and names a bad value', () => {
     expect(loadAppConfig({}).projectionsNice).toBe(10);
     expect(loadAppConfig({ PROJECTIONS_NICE: '0' }).projectionsNice).toBe(0);
-    expect(() => loadAppConfig({ PROJECTIONS_NICE: '-5' })).toThrow(new ConfigurationError('PROJECTIONS_NICE: expected a whole number from 0 to 19'));
+    expect(() => loadAppConfig({ PROJECTIONS_NICE: '-5' })).toThrow(new ConfigurationError('PROJECTIONS_NICE: expected a whole number from 0 to 19, got "-5"'));
     expect(() => loadAppConfig({ PROJECTIONS_NICE: '20' })).toThrow(new ConfigurationError('PROJECTIONS_NICE: expected a whole number from 0 to 19'));
   });
 
   it('caps the projections thread at 160 MiB unless PROJECTIONS_HEAP_MB says otherwise, and names a bad value', () => {
     expect(loadAppConfig({}).projectionsHeapMb).toBe(160);
     expect(loadAppConfig({ PROJECTIONS_HEAP_MB: '512' }).projectionsHeapMb).toBe(512);
-    expect(() => loadAppConfig({ PROJECTIONS_HEAP_MB: '16' })).toThrow(new ConfigurationError('PROJECTIONS_HEAP_MB: expected at least 64 (MiB)'));
+    expect(() => loadAppConfig({ PROJECTIONS_HEAP_MB: '16' })).toThrow(new ConfigurationError('PROJECTIONS_HEAP_MB: expected a whole number from 64 to 16384 (MiB)'));
     expect(() => loadAppConfig({ PROJECTIONS_HEAP_MB: 'lots' })).toThrow(ConfigurationError);
   });
 

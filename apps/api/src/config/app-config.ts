@@ -117,6 +117,16 @@ function milliseconds(min: number, max: number) {
     .pipe(z.number().min(min).max(max, { error: `expected milliseconds (${min}-${max})` }));
 }
 
+function wholeNumber(min: number, max: number, unit = '') {
+  const range = `a whole number from ${min} to ${max}${unit}`;
+  return z
+    .string()
+    .trim()
+    .regex(/^\d+$/, { error: (issue) => `expected ${range}, got ${JSON.stringify(issue.input)}` })
+    .transform(Number)
+    .pipe(z.number().min(min, { error: `expected ${range}` }).max(max, { error: `expected ${range}` }));
+}
+
 function oneOf<const T extends readonly [string, ...string[]]>(values: T) {
   return z.enum(values, {
     error: (issue) => `expected ${values.map((value) => `"${value}"`).join(' or ')}, got ${JSON.stringify(issue.input)}`,
@@ -138,24 +148,8 @@ const environmentSchema = z.object({
   MONGO_COMPATIBILITY: z.preprocess(blankAsUnset, oneOf(['mongodb', 'ferretdb']).default('mongodb')),
   PROJECTIONS: z.preprocess(blankAsUnset, oneOf(['on', 'in-process', 'off']).default('on')),
   READ_MODELS_ON_MISMATCH: z.preprocess(blankAsUnset, oneOf(['refuse', 'rebuild']).default('refuse')),
-  PROJECTIONS_HEAP_MB: z.preprocess(
-    blankAsUnset,
-    z.coerce
-      .number({ error: 'expected a whole number of MiB' })
-      .int({ error: 'expected a whole number of MiB' })
-      .min(64, { error: 'expected at least 64 (MiB)' })
-      .max(16_384, { error: 'expected at most 16384 (MiB)' })
-      .default(160),
-  ),
-  PROJECTIONS_NICE: z.preprocess(
-    blankAsUnset,
-    z.coerce
-      .number({ error: 'expected a whole number from 0 to 19' })
-      .int({ error: 'expected a whole number from 0 to 19' })
-      .min(0, { error: 'expected a whole number from 0 to 19' })
-      .max(19, { error: 'expected a whole number from 0 to 19' })
-      .default(10),
-  ),
+  PROJECTIONS_HEAP_MB: z.preprocess(blankAsUnset, wholeNumber(64, 16_384, ' (MiB)').default(160)),
+  PROJECTIONS_NICE: z.preprocess(blankAsUnset, wholeNumber(0, 19).default(10)),
   MONGO_SERVER_SELECTION_TIMEOUT_MS: z.preprocess(blankAsUnset, milliseconds(50, 60_000).default(750)),
   API_KEYS_FILE: optionalText,
   API_KEYS: optionalText,
