@@ -189,7 +189,7 @@ export class MonthlyReportMaterializer {
    * for a month still waiting for its recompute after a catch-up, or outside the stored range —
    * the same pure computation over the facts, done now; with its KPI blocks (see StoredMonthlyReport).
    */
-  async report(given: Pick<ReportStore, 'find' | 'stream' | 'getMany'>, month: MonthKey, sections: SectionChoice = 'all'): Promise<MonthlyReportDocument> {
+  async report(given: Pick<ReportStore, 'stream' | 'getMany'>, month: MonthKey, sections: SectionChoice = 'all'): Promise<MonthlyReportDocument> {
     const store = reportView(given);
     const state = await this.state(store);
     if (!state.pending.includes(month)) {
@@ -222,7 +222,7 @@ export class MonthlyReportMaterializer {
    * One month's report as stored, straight from the facts. `state` (read when not given) bounds
    * the complaint queries.
    */
-  async compute(given: Pick<ReportStore, 'find' | 'getMany'>, month: MonthKey, state?: MonthlyReportState): Promise<StoredMonthlyReport> {
+  async compute(given: Pick<ReportStore, 'stream' | 'getMany'>, month: MonthKey, state?: MonthlyReportState): Promise<StoredMonthlyReport> {
     const store = reportView(given);
     if (state !== undefined) return this.computeWithin(store, month, state.longestClosedMs);
     // A batch written meanwhile may close a complaint that took longer: then the bound was too tight.
@@ -234,7 +234,7 @@ export class MonthlyReportMaterializer {
     }
   }
 
-  private async computeWithin(store: Pick<ReportStore, 'find'>, month: MonthKey, longest: number | null): Promise<StoredMonthlyReport> {
+  private async computeWithin(store: Pick<ReportStore, 'stream'>, month: MonthKey, longest: number | null): Promise<StoredMonthlyReport> {
     const queries = monthlyReportQueries(month, this.config, longest ?? undefined);
     const inputs: MonthlyReportInputs = {
       complaints: await union(store, COMPLAINTS_COLLECTION, queries.complaints),
@@ -321,14 +321,14 @@ export class MonthlyReportMaterializer {
 }
 
 /**
- * Every document matching any of the filters. One query per filter, not keyset pages: all of them
- * are held for the month's computation anyway, and each page of a filter sorted by `_id` would
- * sort the filter's whole match again (quadratic in a month's complaints at full scale).
+ * Every document matching any of the filters, streamed page by page: the month's facts end up held
+ * anyway, but never twice over as a whole result's JSON text and its documents (the projections
+ * thread recomputes every month after a catch-up, under its heap cap).
  */
-async function union<D extends StoredDocument>(store: Pick<ReportStore, 'find'>, collection: string, filters: readonly Filter[]): Promise<D[]> {
+async function union<D extends StoredDocument>(store: Pick<ReportStore, 'stream'>, collection: string, filters: readonly Filter[]): Promise<D[]> {
   const byId = new Map<string, D>();
   for (const filter of filters) {
-    for (const document of (await store.find<D>(collection, { filter })).items) byId.set(document._id, document);
+    for await (const document of store.stream<D>(collection, { filter })) byId.set(document._id, document);
   }
   return [...byId.values()];
 }
