@@ -3,6 +3,7 @@ import { EVENT_STORE, type EventStore } from '@qms/event-store';
 import { PROJECTION_ENGINE } from '../apps/api/src/read-side/read-side.tokens';
 import { WorkerProjections } from '../apps/api/src/read-side/worker/worker-projections';
 import { startTestApp, type TestApp } from './support/test-app';
+import { until } from './support/until';
 
 /**
  * One bad event must not stop the read side: a ContainmentRecorded whose data no projection can
@@ -49,15 +50,6 @@ describe('a poison event in the log (embedded default)', () => {
 
   const statuses = async (): Promise<Status[]> => (await api.request('GET', '/admin/projections', { key: 'dev-admin' })).body as Status[];
   const statusOf = async (name: string): Promise<Status> => (await statuses()).find((status) => status.name === name) as Status;
-  async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, what: string): Promise<T> {
-    for (let attempt = 0; attempt < 500; attempt++) {
-      const value = await read();
-      if (done(value)) return value;
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
-    throw new Error(`Not reached: ${what}`);
-  }
-
   beforeAll(async () => {
     api = await startTestApp();
     const registered = await api.request('POST', '/complaints', { key: 'dev-sales', body: registration('L-1') });

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { EVENT_STORE, type EventStore } from '@qms/event-store';
 import Ajv from 'ajv';
 import { startTestApp, type TestApp } from './support/test-app';
+import { until } from './support/until';
 
 /**
  * Reporting tools generate their clients from /docs-json, and the fuzzer checks answers against
@@ -66,15 +67,6 @@ describe('read answers against the OpenAPI document (embedded default)', () => {
     expect(valid).toBe(true);
     return response.body as Json;
   };
-
-  async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, what: string): Promise<T> {
-    for (let attempt = 0; attempt < 500; attempt++) {
-      const value = await read();
-      if (done(value)) return value;
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
-    throw new Error(`Not reached: ${what}`);
-  }
 
   beforeAll(async () => {
     api = await startTestApp();

@@ -47,12 +47,6 @@ export interface RebuildDependencies<E extends ProjectableEvent> {
   readonly batchSize: number;
   /** Monotonic milliseconds, for rates. */
   readonly elapsed: () => number;
-  /**
-   * Where the shadow batches keep their before-images: 'store' (default), or a journal of this
-   * process, for a read store that does not outlive it (the same one for every rebuild of the
-   * projection by this process, so that a rebuild resumed in-process finds what a cut-short batch left).
-   */
-  readonly journal?: 'store' | MemoryJournal;
   readonly freezeEvolved?: 'deep' | 'shallow';
   readonly parking: ParkingSource;
 }
@@ -63,8 +57,19 @@ export const swapMarkerName = (projection: string): string => `${projection}__sw
 export const journalName = (checkpointName: string): string => `${checkpointName}__journal`;
 
 /**
- * Rebuilds one projection from the first event into shadow collections while the live ones keep
- * serving (and the live runner keeps them current), then swaps them in:
+ * One projection of a rebuild, with where its shadow batches keep their before-images: 'store',
+ * or a journal of this process for a read store that does not outlive it (the same one for every
+ * rebuild of the projection by this process, so that a rebuild resumed in-process finds what a
+ * cut-short batch left).
+ */
+export interface RebuildMember<E extends ProjectableEvent> {
+  readonly runner: ProjectionRunner<E>;
+  readonly journal: 'store' | MemoryJournal;
+}
+
+/**
+ * Rebuilds projections from the first event into shadow collections while the live ones keep
+ * serving (and the live runners keep them current), then swaps them in:
  *
  * 1. shadow copies emptied (unless a rebuild of the same version is resumed from its own
  *    checkpoint `<name>__rebuild`) and given the indexes the projection queries as it applies events;
@@ -73,29 +78,12 @@ export const journalName = (checkpointName: string): string => `${checkpointName
  *    swap marker `<name>__swap`, swap every collection, move the live checkpoint, drop the
  *    marker and the rebuild checkpoint. A crash inside step 3 is finished by `finishSwap` at the
  *    next start, from the marker.
- */
-export async function rebuildProjection<E extends ProjectableEvent>(
-  runner: ProjectionRunner<E>,
-  dependencies: RebuildDependencies<E>,
-  options: RebuildOptions = {},
-): Promise<RebuildResult> {
-  const [result] = await rebuildProjections([{ runner, journal: dependencies.journal ?? 'store' }], dependencies, options);
-  return result as RebuildResult;
-}
-
-/** One projection of a shared rebuild, with where its shadow batches keep their before-images. */
-export interface RebuildMember<E extends ProjectableEvent> {
-  readonly runner: ProjectionRunner<E>;
-  readonly journal: 'store' | MemoryJournal;
-}
-
-/**
- * Rebuilds several projections in one pass over the log: each page is read and decoded once and
- * handed to every projection that has not yet reached it, each into its own shadow copies with its
- * own checkpoint, so that each resumes, stops on a poison event and swaps as it would alone. The
- * replay is the one part they share; indexes, deferred work, catch-up and swap follow per
- * projection, each under its own runner's lock. A projection standing on an unparked poison event
- * holds the shared replay until it is parked (as it would hold its own).
+ *
+ * Step 2 is shared: each page is read and decoded once and handed to every projection that has not
+ * yet reached it, each into its own shadow copies with its own checkpoint, so that each resumes,
+ * stops on a poison event and swaps as it would alone; steps 1 and 3 are per projection, each under
+ * its own runner's lock. A projection standing on an unparked poison event holds the shared replay
+ * until it is parked (as it would hold its own).
  */
 export async function rebuildProjections<E extends ProjectableEvent>(
   members: readonly RebuildMember<E>[],
