@@ -5,6 +5,7 @@ import { runCli } from '../apps/cli/src/cli';
 import type { CliIo } from '../apps/cli/src/cli-io';
 import { EXIT } from '../apps/cli/src/exit-codes';
 import { startTestApp, type TestApp } from './support/test-app';
+import { walkThrough8D } from './support/eight-d-walk';
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -22,13 +23,6 @@ const registration = {
   returnNeeded: true,
   customerProductionAffected: false,
   occurredAt: '2026-03-06T10:00:00Z',
-};
-
-const systemic = {
-  similarProductsCovered: ['P-101'],
-  similarProcessesCovered: [],
-  pfmea: { revised: true, revision: 'PFMEA-12 rev C' },
-  controlPlan: { revised: false, reason: 'inspection already in the control plan' },
 };
 
 describe('audit: history, as-of, tamper evidence, 8D export (embedded default)', () => {
@@ -59,26 +53,7 @@ describe('audit: history, as-of, tamper evidence, 8D export (embedded default)',
     api = await startTestApp();
     number = (await post('/complaints', 'dev-sales', registration)).body.complaintNumber;
     const on = (step: string) => `/complaints/${number}/${step}`;
-    await post(on('assignment'), 'dev-quality', { department: 'assembly', occurredAt: '2026-03-06T11:00:00Z' });
-    await post(on('containment'), 'dev-quality', { description: '100 % sort of stock', quantitySecured: 480, occurredAt: '2026-03-07T01:00:00Z' });
-    await post(on('root-cause'), 'dev-department-assembly', {
-      category: 'machine',
-      method: 'five_why',
-      description: 'worn die',
-      departmentExplanation: 'die past its life',
-      occurredAt: '2026-03-08T01:00:00Z',
-    });
-    await post(on('responsibility'), 'dev-quality', { responsibility: 'ours', explanation: 'die maintenance missed', occurredAt: '2026-03-08T02:00:00Z' });
-    await post(on('corrective-actions'), 'dev-department-assembly', { description: 'replace die', owner: 'Wu', dueAt: '2026-04-30', ...systemic, occurredAt: '2026-03-09T01:00:00Z' });
-    await post(on('preventive-actions'), 'dev-department-assembly', { description: 'die life counter', owner: 'Wu', dueAt: '2026-05-30', occurredAt: '2026-03-09T02:00:00Z' });
-    await post(on('action-plan/submission'), 'dev-department-assembly', { occurredAt: '2026-03-09T03:00:00Z' });
-    await post(on('8d-decision/approval'), 'dev-management', { decision: 'replace the die and count strokes', occurredAt: '2026-03-10T01:00:00Z' });
-    for (const actionId of ['CA-1', 'PA-1']) {
-      await post(on(`actions/${actionId}/completion`), 'dev-department-assembly', { evidence: `${actionId} done`, occurredAt: '2026-03-20T01:00:00Z' });
-      await post(on(`actions/${actionId}/verification`), 'dev-quality', { result: 'effective', occurredAt: '2026-03-25T01:00:00Z' });
-    }
-    await post(on('customer-reply'), 'dev-sales', { message: '8D report attached', occurredAt: '2026-03-26T01:00:00Z' });
-    await post(on('closure'), 'dev-quality', { remarks: 'thanks to the assembly team', occurredAt: '2026-03-27T01:00:00Z' });
+    await walkThrough8D(post, number, 'thanks to the assembly team');
     await sleep(5);
     const reopened = await post(on('reopening'), 'dev-sales', { reason: 'customer not satisfied', occurredAt: '2026-04-02T01:00:00Z' }, { 'x-correlation-id': 'reopen-1' });
     reopenedAs = reopened.body.reopenedAs;

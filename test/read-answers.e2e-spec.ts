@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { EVENT_STORE, type EventStore } from '@qms/event-store';
 import Ajv from 'ajv';
 import { startTestApp, type TestApp } from './support/test-app';
+import { walkThrough8D } from './support/eight-d-walk';
 import { until } from './support/until';
 
 /**
@@ -88,29 +89,7 @@ describe('read answers against the OpenAPI document (embedded default)', () => {
     });
     closed = (await post('/complaints', 'dev-sales', registration('urgent', '2026-03-06T09:00:00Z'))).complaintNumber;
     const on = (step: string) => `/complaints/${closed}/${step}`;
-    await post(on('assignment'), 'dev-quality', { department: 'assembly', occurredAt: '2026-03-06T11:00:00Z' });
-    await post(on('containment'), 'dev-quality', { description: '100 % sort of stock', quantitySecured: 480, occurredAt: '2026-03-07T01:00:00Z' });
-    await post(on('root-cause'), 'dev-department-assembly', { category: 'machine', method: 'five_why', description: 'worn die', departmentExplanation: 'die past its life', occurredAt: '2026-03-08T01:00:00Z' });
-    await post(on('responsibility'), 'dev-quality', { responsibility: 'ours', explanation: 'die maintenance missed', occurredAt: '2026-03-08T02:00:00Z' });
-    await post(on('corrective-actions'), 'dev-department-assembly', {
-      description: 'replace die',
-      owner: 'Wu',
-      dueAt: '2026-04-30',
-      similarProductsCovered: ['P-101'],
-      similarProcessesCovered: [],
-      pfmea: { revised: true, revision: 'PFMEA-12 rev C' },
-      controlPlan: { revised: false, reason: 'inspection already in the control plan' },
-      occurredAt: '2026-03-09T01:00:00Z',
-    });
-    await post(on('preventive-actions'), 'dev-department-assembly', { description: 'die life counter', owner: 'Wu', dueAt: '2026-05-30', occurredAt: '2026-03-09T02:00:00Z' });
-    await post(on('action-plan/submission'), 'dev-department-assembly', { occurredAt: '2026-03-09T03:00:00Z' });
-    await post(on('8d-decision/approval'), 'dev-management', { decision: 'replace the die and count strokes', occurredAt: '2026-03-10T01:00:00Z' });
-    for (const actionId of ['CA-1', 'PA-1']) {
-      await post(on(`actions/${actionId}/completion`), 'dev-department-assembly', { evidence: `${actionId} done`, occurredAt: '2026-03-20T01:00:00Z' });
-      await post(on(`actions/${actionId}/verification`), 'dev-quality', { result: 'effective', occurredAt: '2026-03-25T01:00:00Z' });
-    }
-    await post(on('customer-reply'), 'dev-sales', { message: '8D report attached', occurredAt: '2026-03-26T01:00:00Z' });
-    await post(on('closure'), 'dev-quality', { remarks: 'effective', occurredAt: '2026-03-27T01:00:00Z' });
+    await walkThrough8D(post, closed, 'effective');
     reopenedAs = (await post(on('reopening'), 'dev-sales', { reason: 'customer not satisfied', occurredAt: '2026-03-30T01:00:00Z' })).reopenedAs;
     open = (await post('/complaints', 'dev-sales', registration('normal', '2026-03-12T02:00:00Z'))).complaintNumber;
     await post('/deliveries', 'dev-sales', { customerId: customer, orderNo: 'SO-1', lineNo: '1', partNo: 'P-100', quantity: 100_000, promisedDate: '2026-03-20', deliveredAt: '2026-03-19T09:00:00+08:00' });
