@@ -112,7 +112,8 @@ function journalOf(store: ReadStore, journal: string | MemoryJournal): Journal {
 }
 
 /** Collections, handled types and ref resolution depend on the projection only: worked out once. */
-interface ProjectionShape {
+/** @internal */
+export interface ProjectionShape {
   readonly collections: readonly string[];
   readonly handled: ReadonlySet<string>;
   readonly resolve: (ref: string | DocumentRef) => DocumentRef;
@@ -120,7 +121,8 @@ interface ProjectionShape {
 
 const shapes = new WeakMap<object, ProjectionShape>();
 
-function shapeOf<E extends ProjectableEvent>(projection: Projection<E>): ProjectionShape {
+/** @internal */
+export function shapeOf<E extends ProjectableEvent>(projection: Projection<E>): ProjectionShape {
   let shape = shapes.get(projection);
   if (shape === undefined) {
     const collections = collectionsOf(projection).map((spec) => spec.name);
@@ -337,8 +339,11 @@ export async function applyBatch<E extends ProjectableEvent>(
   return { position: last.position, applied: planned.length, written };
 }
 
-/** A class rather than a literal: one shape for every event, `recordedAt` formatted only when read. */
-class BatchEvolveContext implements EvolveContext {
+/**
+ * @internal A class rather than a literal: one shape for every event, `recordedAt` formatted only
+ * when read.
+ */
+export class BatchEvolveContext implements EvolveContext {
   readonly position: number;
   readonly streamId: string;
   readonly revision: number;
@@ -360,7 +365,8 @@ class BatchEvolveContext implements EvolveContext {
   }
 }
 
-function names(refs: readonly DocumentRef[], collection: string, id: string): boolean {
+/** @internal */
+export function names(refs: readonly DocumentRef[], collection: string, id: string): boolean {
   for (const ref of refs) if (ref.id === id && ref.collection === collection) return true;
   return false;
 }

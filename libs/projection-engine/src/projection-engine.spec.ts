@@ -3,7 +3,7 @@ import type { JsonObject, RecordedEvent } from '@qms/event-store';
 import { SqliteReadStore, shadowCollection, type Checkpoint, type Commit, type Filter, type FindQuery, type IndexSpec, type Page, type ReadModelOrigin, type ReadStore, type StoredDocument, type WriteBatch } from '@qms/read-store';
 import { FakeEventStore } from '../../testing/src/fake-event-store';
 import { ProjectionEngine, type ProjectionEngineOptions } from './projection-engine';
-import type { DocumentChange, ProjectedDocument, Projection } from './projection';
+import type { DocumentChange, ProjectedDocument, Projection, ProjectionStore } from './projection';
 import type { RebuildProgress } from './rebuild';
 
 // ---------------------------------------------------------------------------------------------
@@ -27,10 +27,20 @@ interface Summary extends ProjectedDocument {
 }
 
 function tallies(
-  options: { version?: number; factor?: number; lookupUndeclared?: boolean; countIndexWhileProjecting?: boolean } = {},
+  options: { version?: number; factor?: number; lookupUndeclared?: boolean; countIndexWhileProjecting?: boolean; afterReplay?: boolean } = {},
 ): Projection<TallyEvent> {
   const factor = options.factor ?? 1;
+  const summarise = async (store: ProjectionStore) => {
+    let keys = 0;
+    let sum = 0;
+    for await (const tally of store.stream<Tally>('tallies')) {
+      keys++;
+      sum += tally.total;
+    }
+    await store.bulkWrite<Summary>('tallySummary', { upserts: [{ _id: 'all', keys, sum }] });
+  };
   return {
+    ...(options.afterReplay === true ? { afterReplay: summarise } : {}),
     name: 'tallies',
     version: options.version ?? 1,
     eventTypes: ['Counted', 'Removed', 'Copied'],
@@ -67,14 +77,7 @@ function tallies(
       }
     },
     async afterBatch(changes, store) {
-      if (!changes.some((change) => change.collection === 'tallies')) return;
-      let keys = 0;
-      let sum = 0;
-      for await (const tally of store.stream<Tally>('tallies')) {
-        keys++;
-        sum += tally.total;
-      }
-      await store.bulkWrite<Summary>('tallySummary', { upserts: [{ _id: 'all', keys, sum }] });
+      if (changes.some((change) => change.collection === 'tallies')) await summarise(store);
     },
   };
 }
@@ -656,6 +659,50 @@ describe('ProjectionEngine', () => {
       expect(progress[progress.length - 1]).toMatchObject({ phase: 'done', resumed: false });
     });
 
+    it('replays through a working set: each document read once, stored once per commit with the checkpoint, afterReplay instead of afterBatch', async () => {
+      const head = await s.append(...manyEvents(90));
+      const live = s.engine(tallies(), 10);
+      live.start();
+      expect(await live.waitForPosition(head, 5000)).toBe(true);
+      await live.stop();
+      const liveSummary = await s.store.get('tallySummary', 'all');
+      s.store.calls.length = 0;
+
+      const projection = tallies({ afterReplay: true });
+      const afterBatch = jest.spyOn(projection, 'afterBatch');
+      const afterReplay = jest.spyOn(projection, 'afterReplay' as never) as unknown as jest.SpyInstance;
+      const checkpoints: number[] = [];
+      const commit = s.store.commit.bind(s.store);
+      jest.spyOn(s.store, 'commit').mockImplementation(async (request) => {
+        if (request.checkpoint?.name === 'tallies__rebuild') checkpoints.push(request.checkpoint.checkpoint.position);
+        return commit(request);
+      });
+      const getMany = jest.spyOn(s.store, 'getMany');
+      await s.engine(projection, 5, { rebuildWorkingSet: { commitEvery: 30, maxDirty: 1_000 } }).rebuild('tallies');
+
+      // Pages of 5, a commit every 30 events: three commits, at the 30th, 60th and 90th event.
+      expect(checkpoints).toEqual([(head / 90) * 30, (head / 90) * 60, head]);
+      // Each document is read once while in use. c1 is copied to by the 26th and the 65th event
+      // only: idle through the second interval, it is let go and read again.
+      const requested = getMany.mock.calls.filter(([collection]) => collection === shadowCollection('tallies')).flatMap(([, ids]) => ids);
+      expect([...requested].sort()).toEqual(['c0', 'c1', 'c1', 'c2', 'k0', 'k1', 'k2', 'k3', 'k4']);
+      expect(s.store.count_('bulkWrite', shadowCollection('tallies'))).toBe(3);
+      expect(afterBatch).not.toHaveBeenCalled();
+      expect(afterReplay).toHaveBeenCalledTimes(1);
+      expect(await storedTallies(s.store)).toEqual(expectedTallies(s.appended));
+      expect(await s.store.get('tallySummary', 'all')).toEqual(liveSummary);
+    });
+
+    it('lets go of documents an interval did not use, and reads them again when the log comes back to them', async () => {
+      // Keys a…j in turn, then k… in turn, then a…j again: the first ten are idle for two intervals.
+      const keys = (from: number) => Array.from({ length: 10 }, (_, i) => counted(`k${from + i}`, 1));
+      const head = await s.append(...keys(0), ...keys(10), ...keys(20), ...keys(0));
+      await s.engine(tallies(), 10, { rebuildWorkingSet: { commitEvery: 10, maxDirty: 1_000 } }).rebuild('tallies');
+      expect(s.store.count_('getMany', shadowCollection('tallies'))).toBe(4);
+      expect((await storedTallies(s.store))['k0']).toEqual({ total: 2, count: 2 });
+      expect(await s.store.getCheckpoint('tallies')).toEqual({ position: head, version: 1 });
+    });
+
     it('keeps only the indexes the projection queries through the replay, and builds the ones for reads before the swap', async () => {
       await s.append(...manyEvents(60));
       const store = s.store.inner as SqliteReadStore;
@@ -764,7 +811,9 @@ describe('ProjectionEngine', () => {
       const head = await s.append(...manyEvents(90));
       const projections = [tallies(), eventsPerKey()];
       // The second one had got a third of the way before an earlier run stopped.
-      const interrupted = s.engine(tallies(), 10, { projections });
+      // Working sets committed every other page, so that the interrupted run leaves a checkpoint.
+      const rebuildWorkingSet = { commitEvery: 20, maxDirty: 1_000 };
+      const interrupted = s.engine(tallies(), 10, { projections, rebuildWorkingSet });
       let pages = 0;
       await expect(
         interrupted.rebuild('eventsPerKey', { onProgress: (update) => update.phase === 'replaying' && ++pages === 3 && void interrupted.stop() }),
@@ -774,7 +823,7 @@ describe('ProjectionEngine', () => {
 
       const reads = jest.spyOn(s.events, 'readAll');
       const progress: RebuildProgress[] = [];
-      const results = await s.engine(tallies(), 10, { projections }).rebuildTogether(['tallies', 'eventsPerKey'], { onProgress: (update) => progress.push(update) });
+      const results = await s.engine(tallies(), 10, { projections, rebuildWorkingSet }).rebuildTogether(['tallies', 'eventsPerKey'], { onProgress: (update) => progress.push(update) });
       // Each page of the log read once, then the empty page that ends the replay, then each
       // projection's own catch-up under its lock (nothing more to read): not one pass per projection.
       expect(reads.mock.calls.filter(([options]) => options?.maxCount === 10)).toHaveLength(Math.ceil(90 / 10) + 1 + 2);

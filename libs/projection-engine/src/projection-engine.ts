@@ -19,6 +19,7 @@ import {
   type RebuildProgress,
   type RebuildResult,
 } from './rebuild';
+import type { WorkingSetLimits } from './replay-working-set';
 
 export interface ProjectionEngineOptions<E extends ProjectableEvent> {
   readonly eventStore: EventStore;
@@ -48,6 +49,11 @@ export interface ProjectionEngineOptions<E extends ProjectableEvent> {
    * new document twice.
    */
   readonly freezeEvolved?: 'deep' | 'shallow';
+  /**
+   * How much of a rebuild's replay is held in memory between commits of its checkpoint
+   * (DEFAULT_WORKING_SET_LIMITS): what an interrupted rebuild replays again when it resumes.
+   */
+  readonly rebuildWorkingSet?: WorkingSetLimits;
   readonly retry?: Partial<RetryPolicy>;
   /**
    * When a projection's stored version differs from its code, rebuild it at start (the old copy
@@ -196,6 +202,7 @@ export class ProjectionEngine<E extends ProjectableEvent = ProjectableEvent> imp
         elapsed: this.elapsed,
         freezeEvolved: this.options.freezeEvolved ?? 'deep',
         parking: this.parking,
+        ...(this.options.rebuildWorkingSet === undefined ? {} : { workingSetLimits: this.options.rebuildWorkingSet }),
       },
       {
         onProgress: (progress) => {

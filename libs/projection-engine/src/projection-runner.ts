@@ -145,6 +145,11 @@ export class ProjectionRunner<E extends ProjectableEvent> {
     await work.run(this.storeOf(target), signal);
   }
 
+  /** The projection's afterReplay on a rebuild's copies, after a replay without afterBatch. */
+  async afterReplayOn(target: Pick<ProjectionTarget, 'physical'>): Promise<void> {
+    await this.projection.afterReplay?.(this.storeOf(target));
+  }
+
   /** Runs `attempt` until it succeeds (true) or the runner stops (false), pausing longer after each failure. */
   async retrying(attempt: () => Promise<void>, live = true): Promise<boolean> {
     for (;;) {

@@ -136,6 +136,15 @@ export interface Projection<E extends ProjectableEvent = ProjectableEvent> {
    * Must be idempotent: a batch that failed is run again, this hook included.
    */
   afterBatch?(changes: readonly DocumentChange[], store: ProjectionStore, info: BatchInfo): Promise<void>;
+  /**
+   * What afterBatch keeps, derived from the whole store at once. A rebuild replays the log without
+   * afterBatch, holding documents in memory across pages (see replay-working-set.ts), then calls
+   * this once before the read indexes are built and the copy catches up batch by batch. It must
+   * leave the documents exactly as afterBatch after every batch would have: afterBatch's result
+   * has to be a function of the projection's documents, whatever the batching. Without it, a
+   * projection with afterBatch is rebuilt page by page through applyBatch.
+   */
+  afterReplay?(store: ProjectionStore): Promise<void>;
   /** See DeferredWork: what afterBatch leaves pending, done once the log is quiet. */
   readonly deferredWork?: DeferredWork;
 }

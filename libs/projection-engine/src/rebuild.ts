@@ -6,6 +6,7 @@ import { collectionsOf, versionOf, type CollectionSpec, type ProjectableEvent } 
 import type { ProjectionRunner } from './projection-runner';
 import type { ParkingSource } from './parking/parking-source';
 import { PoisonEventError, type PoisonEvent } from './poison-event';
+import { ReplayWorkingSet, type WorkingSetLimits } from './replay-working-set';
 
 export type RebuildPhase = 'replaying' | 'catching-up' | 'swapping' | 'done';
 
@@ -49,6 +50,8 @@ export interface RebuildDependencies<E extends ProjectableEvent> {
   readonly elapsed: () => number;
   readonly freezeEvolved?: 'deep' | 'shallow';
   readonly parking: ParkingSource;
+  /** How much of the replay stays in memory between commits (DEFAULT_WORKING_SET_LIMITS). */
+  readonly workingSetLimits?: WorkingSetLimits;
 }
 
 export const rebuildCheckpointName = (projection: string): string => `${projection}__rebuild`;
@@ -73,7 +76,11 @@ export interface RebuildMember<E extends ProjectableEvent> {
  *
  * 1. shadow copies emptied (unless a rebuild of the same version is resumed from its own
  *    checkpoint `<name>__rebuild`) and given the indexes the projection queries as it applies events;
- * 2. the log replayed into them page by page, with progress; then the indexes that serve reads built;
+ * 2. the log replayed into them page by page, with progress, through a working set that holds the
+ *    touched documents across pages and commits them with the rebuild checkpoint every so many
+ *    events (replay-working-set.ts; afterBatch left to one afterReplay at the end), or batch by
+ *    batch through applyBatch for a projection with afterBatch and no afterReplay; then the
+ *    indexes that serve reads built, and afterReplay run;
  * 3. with the live runner paused between two batches: catch up to the end of the log, write the
  *    swap marker `<name>__swap`, swap every collection, move the live checkpoint, drop the
  *    marker and the rebuild checkpoint. A crash inside step 3 is finished by `finishSwap` at the
@@ -127,10 +134,12 @@ export async function rebuildProjections<E extends ProjectableEvent>(
   const results: RebuildResult[] = [];
   for (const run of runs) {
     const { runner } = run;
-    // The indexes that serve reads, built now in one pass each; the deferred work may query them too.
+    await run.storeReplay();
+    // The indexes that serve reads, built now in one pass each; afterReplay and the deferred work may query them too.
     await step(runner, async () => {
       for (const collection of run.collections) await readStore.ensureIndexes(shadowCollection(collection.name), collection.indexes ?? []);
     });
+    if (run.replayedWithoutAfterBatch) await step(runner, () => runner.afterReplayOn(run.target));
     // Derived work the pages deferred (a month's report) is done on the shadow copy before the
     // swap, outside the lock for the bulk of it, so the copy swapped in is complete.
     await step(runner, () => runner.deferredWorkOn(run.target));
@@ -168,6 +177,10 @@ class ShadowRun<E extends ProjectableEvent> {
   resumed = false;
   private stoppedOn: PoisonEvent | null = null;
   private phase: RebuildPhase = 'replaying';
+  /** The shared replay's documents between pages, when the projection can be replayed that way. */
+  private workingSet: ReplayWorkingSet<E> | null = null;
+  /** afterBatch was left out of the replay: afterReplay owes its result before the catch-up. */
+  readonly replayedWithoutAfterBatch: boolean;
 
   constructor(
     member: RebuildMember<E>,
@@ -187,6 +200,7 @@ class ShadowRun<E extends ProjectableEvent> {
       journal: this.memoryJournal ?? journalName(this.checkpointName),
       freezeEvolved: dependencies.freezeEvolved ?? 'deep',
     };
+    this.replayedWithoutAfterBatch = projection.afterBatch !== undefined && projection.afterReplay !== undefined;
   }
 
   /** Step 1: resume the shadow copy of the same version, or start it empty, with its projecting indexes. */
@@ -212,14 +226,27 @@ class ShadowRun<E extends ProjectableEvent> {
       }
     });
     this.startPosition = this.position;
+    const { projection } = this.runner;
+    if (projection.afterBatch === undefined || projection.afterReplay !== undefined) {
+      const { readStore, decodeEvent, workingSetLimits } = this.dependencies;
+      this.workingSet = new ReplayWorkingSet(projection, readStore, this.target, decodeEvent, this.position, workingSetLimits);
+    }
   }
 
-  /** The events of a page this copy has not reached, as one batch. */
+  /** The events of a page this copy has not reached: into the working set, or as one batch. */
   async apply(page: readonly RecordedEvent[], caughtUp: boolean): Promise<void> {
     const ahead = page.filter((event) => event.position > this.position);
     if (ahead.length === 0) return;
-    await step(this.runner, () => this.applyBatch(ahead, caughtUp));
+    await step(this.runner, () => (this.workingSet === null ? this.applyBatch(ahead, caughtUp) : this.applyToWorkingSet(ahead)));
     this.eventsProcessed += ahead.length;
+  }
+
+  /** Ends the shared replay: what the working set holds is stored; the catch-up goes batch by batch. */
+  async storeReplay(): Promise<void> {
+    const workingSet = this.workingSet;
+    if (workingSet === null) return;
+    await step(this.runner, () => workingSet.commit());
+    this.workingSet = null;
   }
 
   /** Pages read for this copy alone until the log has nothing after its position. */
@@ -254,6 +281,26 @@ class ShadowRun<E extends ProjectableEvent> {
     } catch (error) {
       if (error instanceof PoisonEventError) {
         if (error.appliedThrough !== null) this.position = error.appliedThrough;
+        this.stoppedOn = error.event;
+        this.report(this.phase);
+      }
+      throw error;
+    }
+  }
+
+  private async applyToWorkingSet(events: readonly RecordedEvent[]): Promise<void> {
+    const workingSet = this.workingSet as ReplayWorkingSet<E>;
+    const parked = new Set((await this.dependencies.parking.parked(this.runner.projection.name)).keys());
+    try {
+      await workingSet.apply(events, parked);
+      this.position = workingSet.position;
+      if (this.stoppedOn !== null) {
+        this.stoppedOn = null;
+        this.report(this.phase);
+      }
+    } catch (error) {
+      this.position = workingSet.position;
+      if (error instanceof PoisonEventError) {
         this.stoppedOn = error.event;
         this.report(this.phase);
       }

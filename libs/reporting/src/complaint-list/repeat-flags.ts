@@ -13,11 +13,13 @@ import type { DocumentChange } from '@qms/projection-engine';
 import type { FindQuery, Page, StoredDocument } from '@qms/read-store';
 import { COMPLAINTS_COLLECTION, type ComplaintDocument } from './complaint.document';
 import { DAY_MS } from './complaint-timeline';
+import { REPEAT_SERIES_INDEX } from '../reporting/indexes';
 
 type SeriesFacts = Pick<ComplaintDocument, '_id' | 'customerId' | 'partNo' | 'rootCause' | 'receivedAt' | 'reopenedFrom'>;
 
 export interface RepeatFlagStore {
   find<D extends StoredDocument = StoredDocument>(collection: string, query?: FindQuery): Promise<Page<D>>;
+  stream<D extends StoredDocument = StoredDocument>(collection: string, query?: FindQuery): AsyncIterable<D>;
   bulkWrite<D extends StoredDocument>(collection: string, batch: { upserts?: readonly D[] }): Promise<void>;
 }
 
@@ -85,4 +87,46 @@ export async function updateRepeatFlags(changes: readonly DocumentChange[], stor
   }
   // One bulk write, however long the series: a read store in FerretDB mode splits it itself.
   await store.bulkWrite(COMPLAINTS_COLLECTION, { upserts: [...updated.values()].sort(byReceipt) });
+}
+
+/** Flags written per bulk write while the whole store is walked. */
+const DERIVED_FLAGS_PER_WRITE = 1_000;
+
+/**
+ * Every flag at once, as updateRepeatFlags after every batch would have left it (the projection's
+ * afterReplay): the complaints with a cause category walked series by series along the series
+ * index, each judged against the one before it. Complaints without one keep the flag set when
+ * they were registered, as they do batch by batch. Writes never move a complaint within the walk.
+ */
+export async function deriveAllRepeatFlags(store: RepeatFlagStore, windowDays: number): Promise<number> {
+  let changed = 0;
+  let pending: ComplaintDocument[] = [];
+  const write = async () => {
+    if (pending.length === 0) return;
+    await store.bulkWrite(COMPLAINTS_COLLECTION, { upserts: pending.sort(byReceipt) });
+    changed += pending.length;
+    pending = [];
+  };
+  const judge = (series: ComplaintDocument[]) => {
+    series.sort(byReceipt).forEach((complaint, index) => {
+      const repeat = complaint.reopenedFrom !== null || repeatsPrevious(complaint, series[index - 1], windowDays);
+      if (complaint.repeat !== repeat) pending.push({ ...complaint, repeat });
+    });
+  };
+  let series: ComplaintDocument[] = [];
+  let seriesKey: string | null = null;
+  const walk = store.stream<ComplaintDocument>(COMPLAINTS_COLLECTION, { filter: { 'rootCause.category': { gte: '' } }, sort: [...REPEAT_SERIES_INDEX] });
+  for await (const complaint of walk) {
+    const key = seriesOf(complaint);
+    if (key !== seriesKey) {
+      judge(series);
+      series = [];
+      seriesKey = key;
+      if (pending.length >= DERIVED_FLAGS_PER_WRITE) await write();
+    }
+    series.push(complaint);
+  }
+  judge(series);
+  await write();
+  return changed;
 }

@@ -2,7 +2,7 @@ import type { DomainEvent } from '@qms/domain-kernel';
 import type { Projection } from '@qms/projection-engine';
 import { createComplaintListProjection } from '../complaint-list/complaint-list.projection';
 import { COMPLAINTS_COLLECTION } from '../complaint-list/complaint.document';
-import { updateRepeatFlags } from '../complaint-list/repeat-flags';
+import { deriveAllRepeatFlags, updateRepeatFlags } from '../complaint-list/repeat-flags';
 import type { ReportingConfig } from '../kpi/reporting-config';
 import { factPart } from './fact-part';
 import { COMPLAINT_LIST_INDEXES, REPEAT_SERIES_INDEX } from './indexes';
@@ -30,6 +30,9 @@ export function createComplaintListsProjection(config: ReportingConfig): Project
     evolve: (document, event, id) => part.evolve(document, event, id),
     async afterBatch(changes, store): Promise<void> {
       await updateRepeatFlags(changes, store, config.repeatWindowDays);
+    },
+    async afterReplay(store): Promise<void> {
+      await deriveAllRepeatFlags(store, config.repeatWindowDays);
     },
   };
 }

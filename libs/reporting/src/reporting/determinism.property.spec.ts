@@ -1,5 +1,5 @@
 import type { DomainEvent } from '@qms/domain-kernel';
-import type { ProjectionEngine } from '@qms/projection-engine';
+import type { ProjectionEngine, WorkingSetLimits } from '@qms/projection-engine';
 import fc from 'fast-check';
 import { FakeEventStore } from '../../../testing/src/fake-event-store';
 import { withKpis } from '../monthly-report/monthly-report';
@@ -37,7 +37,12 @@ interface Copies {
 }
 
 /** Projects one history every way there is; engines are stopped before it returns. */
-async function projectEveryWay(attempts: Parameters<typeof historyFrom>[0], chunkSizes: readonly number[], rebuildBatchSize: number): Promise<Copies> {
+async function projectEveryWay(
+  attempts: Parameters<typeof historyFrom>[0],
+  chunkSizes: readonly number[],
+  rebuildBatchSize: number,
+  workingSet: WorkingSetLimits,
+): Promise<Copies> {
   const { events } = historyFrom(attempts);
   const eventStore = new FakeEventStore({ positionStep: 3 });
   const stores: Record<string, SqliteReadStore> = {};
@@ -62,7 +67,7 @@ async function projectEveryWay(attempts: Parameters<typeof historyFrom>[0], chun
     for (const store of Object.values(stores)) await reportsSettled(store);
 
     const rebuilt = SqliteReadStore.open({ path: ':memory:' });
-    await rebuildAll(reportingEngine(eventStore, rebuilt, rebuildBatchSize));
+    await rebuildAll(reportingEngine(eventStore, rebuilt, rebuildBatchSize, workingSet));
     await flushReports(rebuilt);
     // In place: shadows replayed beside a live copy (batches of 7), then swapped in.
     const inPlace = SqliteReadStore.open({ path: ':memory:' });
@@ -81,17 +86,19 @@ async function projectEveryWay(attempts: Parameters<typeof historyFrom>[0], chun
 const histories = fc.array(attemptArbitrary, { minLength: 400, maxLength: 800 });
 const chunkings = fc.array(fc.integer({ min: 1, max: 120 }), { minLength: 1, maxLength: 30 });
 const rebuildBatchSizes = fc.integer({ min: 2, max: 300 });
+/** Commits of the rebuild's working set every few events up to once at the end, documents let go between. */
+const workingSets = fc.record({ commitEvery: fc.integer({ min: 1, max: 2_000 }), maxDirty: fc.integer({ min: 1, max: 200 }) });
 
 /** Keeps a failure's message short: the cause and how to replay it, not 600 attempts. */
-const compact: fc.Parameters<[unknown, unknown, unknown]> = {
+const compact: fc.Parameters<[unknown, unknown, unknown, unknown]> = {
   numRuns: 3,
   endOnFailure: true,
   reporter(details) {
     if (!details.failed) return;
-    const [attempts, chunks, batch] = details.counterexample ?? [];
+    const [attempts, chunks, batch, workingSet] = details.counterexample ?? [];
     throw new Error(
       `Property failed (seed ${details.seed}, path "${details.counterexamplePath ?? ''}"): ${(attempts as unknown[] | undefined)?.length ?? '?'} attempts, ` +
-        `chunks ${JSON.stringify(chunks)}, rebuild batch ${String(batch)}\n${details.errorInstance instanceof Error ? details.errorInstance.message : String(details.errorInstance)}`,
+        `chunks ${JSON.stringify(chunks)}, rebuild batch ${String(batch)}, working set ${JSON.stringify(workingSet)}\n${details.errorInstance instanceof Error ? details.errorInstance.message : String(details.errorInstance)}`,
     );
   },
 };
@@ -100,8 +107,8 @@ describe('the reporting projections are deterministic', () => {
   it('gives byte-identical complaint lists and facts however the events were batched, and serves the same monthly reports', async () => {
     const materializer = new MonthlyReportMaterializer(REPORTING_CONFIG);
     await fc.assert(
-      fc.asyncProperty(histories, chunkings, rebuildBatchSizes, async (attempts, chunkSizes, rebuildBatchSize) => {
-        const { events, rebuilt, others } = await projectEveryWay(attempts, chunkSizes, rebuildBatchSize);
+      fc.asyncProperty(histories, chunkings, rebuildBatchSizes, workingSets, async (attempts, chunkSizes, rebuildBatchSize, workingSet) => {
+        const { events, rebuilt, others } = await projectEveryWay(attempts, chunkSizes, rebuildBatchSize, workingSet);
         await expectSameReadModels(rebuilt, others, FACT_COLLECTIONS);
         // What readers get is a pure function of the facts, in every copy, for every month.
         for (const [name, store] of Object.entries({ rebuilt, ...others })) {
@@ -123,8 +130,8 @@ describe('the reporting projections are deterministic', () => {
    */
   it('stores byte-identical monthly_report and monthly_report_state documents however the events were batched', async () => {
     await fc.assert(
-      fc.asyncProperty(histories, chunkings, rebuildBatchSizes, async (attempts, chunkSizes, rebuildBatchSize) => {
-        const { rebuilt, others } = await projectEveryWay(attempts, chunkSizes, rebuildBatchSize);
+      fc.asyncProperty(histories, chunkings, rebuildBatchSizes, workingSets, async (attempts, chunkSizes, rebuildBatchSize, workingSet) => {
+        const { rebuilt, others } = await projectEveryWay(attempts, chunkSizes, rebuildBatchSize, workingSet);
         await expectSameReadModels(rebuilt, others, ALL_COLLECTIONS);
       }),
       { ...compact, numRuns: 2 },

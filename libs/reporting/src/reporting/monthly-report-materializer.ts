@@ -12,6 +12,7 @@ import {
   type MonthlyReportDocument,
   type MonthlyReportHead,
   type MonthlyReportInputs,
+  type ReportComplaint,
   type StoredCustomerSection,
   type StoredMonthlyReport,
 } from '../monthly-report/monthly-report.types';
@@ -129,6 +130,26 @@ export class MonthlyReportMaterializer {
     const longest = state.longestClosedMs === null ? null : Math.max(state.longestClosedMs, longestClosedMs(complaints.filter((c) => c !== null)));
     if (pending.length === state.pending.length && longest === state.longestClosedMs) return;
     await this.saveState(store, { ...state, pending, longestClosedMs: longest });
+  }
+
+  /**
+   * What afterChanges would have left after a replay that skipped it (a rebuild, see
+   * Projection.afterReplay): every stored month pending, and the longest closure over all
+   * complaints. The flush then recomputes every month of the range, as after any catch-up.
+   */
+  async afterReplay(given: ReportStore): Promise<void> {
+    const store = reportView(given);
+    const state = await this.state(store);
+    let longest = 0;
+    for await (const complaint of store.stream<ReportComplaint>(COMPLAINTS_COLLECTION, { filter: { closedAt: { gte: '' } } })) {
+      longest = Math.max(longest, longestClosedMs([complaint]));
+    }
+    const stored = state.first === null || state.horizon === null ? [] : monthsBetween(state.first, state.horizon);
+    const pending = [...new Set([...state.pending, ...stored])].sort();
+    const longestClosed = state.longestClosedMs === null ? null : Math.max(state.longestClosedMs, longest);
+    // As afterChanges: a state that would not change is not written (an empty log has none).
+    if (pending.length === state.pending.length && longestClosed === state.longestClosedMs) return;
+    await this.saveState(store, { ...state, pending, longestClosedMs: longestClosed });
   }
 
   /**

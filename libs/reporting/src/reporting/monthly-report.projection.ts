@@ -90,6 +90,9 @@ export function createMonthlyReportProjection(
       // Batches only mark months: recomputing them here would hold up every live command.
       await materializer.afterChanges(changes.flatMap(toFactChange), store);
     },
+    async afterReplay(store): Promise<void> {
+      await materializer.afterReplay(store);
+    },
     deferredWork: {
       settleMs: flush.settleMs,
       maxDelayMs: flush.maxDelayMs,

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { DomainEvent } from '@qms/domain-kernel';
 import { defaultEventCatalogue } from '@qms/event-catalogue';
 import type { EventStore } from '@qms/event-store';
-import { collectionsOf, compareReadModels, ProjectionEngine, type ReadModelComparison } from '@qms/projection-engine';
+import { collectionsOf, compareReadModels, ProjectionEngine, type ReadModelComparison, type WorkingSetLimits } from '@qms/projection-engine';
 import { addMonths, calendarFor, monthsBetween, type MonthKey } from '../../kpi/calendar';
 import { resolveReportingConfig } from '../../kpi/reporting-config';
 import { MONTHLY_REPORT_COLLECTION, MONTHLY_REPORT_CUSTOMERS_COLLECTION } from '../../monthly-report/monthly-report.types';
@@ -20,8 +20,9 @@ export const ALL_COLLECTIONS = createReportingProjections(REPORTING_CONFIG).all.
 export const REPORT_COLLECTIONS = [MONTHLY_REPORT_COLLECTION, MONTHLY_REPORT_CUSTOMERS_COLLECTION, MONTHLY_REPORT_STATE_COLLECTION];
 export const FACT_COLLECTIONS = ALL_COLLECTIONS.filter((collection) => !REPORT_COLLECTIONS.includes(collection));
 
-export function reportingEngine(eventStore: EventStore, readStore: ReadStore, batchSize: number): ProjectionEngine<DomainEvent> {
+export function reportingEngine(eventStore: EventStore, readStore: ReadStore, batchSize: number, rebuildWorkingSet?: WorkingSetLimits): ProjectionEngine<DomainEvent> {
   return new ProjectionEngine<DomainEvent>({
+    ...(rebuildWorkingSet === undefined ? {} : { rebuildWorkingSet }),
     eventStore,
     readStore,
     // Short waits, so specs see the months flushed soon after the last batch.
