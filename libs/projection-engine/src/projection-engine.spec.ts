@@ -678,7 +678,7 @@ describe('ProjectionEngine', () => {
         return commit(request);
       });
       const getMany = jest.spyOn(s.store, 'getMany');
-      await s.engine(projection, 5, { rebuildWorkingSet: { commitEvery: 30, maxDirty: 1_000 } }).rebuild('tallies');
+      await s.engine(projection, 5, { rebuildWorkingSet: { commitEvery: 30, maxDirty: 1_000, heapShare: 1 } }).rebuild('tallies');
 
       // Pages of 5, a commit every 30 events: three commits, at the 30th, 60th and 90th event.
       expect(checkpoints).toEqual([(head / 90) * 30, (head / 90) * 60, head]);
@@ -697,10 +697,26 @@ describe('ProjectionEngine', () => {
       // Keys a…j in turn, then k… in turn, then a…j again: the first ten are idle for two intervals.
       const keys = (from: number) => Array.from({ length: 10 }, (_, i) => counted(`k${from + i}`, 1));
       const head = await s.append(...keys(0), ...keys(10), ...keys(20), ...keys(0));
-      await s.engine(tallies(), 10, { rebuildWorkingSet: { commitEvery: 10, maxDirty: 1_000 } }).rebuild('tallies');
+      await s.engine(tallies(), 10, { rebuildWorkingSet: { commitEvery: 10, maxDirty: 1_000, heapShare: 1 } }).rebuild('tallies');
       expect(s.store.count_('getMany', shadowCollection('tallies'))).toBe(4);
       expect((await storedTallies(s.store))['k0']).toEqual({ total: 2, count: 2 });
       expect(await s.store.getCheckpoint('tallies')).toEqual({ position: head, version: 1 });
+    });
+
+    it('commits every page and holds nothing across pages once the heap is past its share', async () => {
+      const head = await s.append(...manyEvents(40));
+      const getMany = jest.spyOn(s.store, 'getMany');
+      const checkpoints: number[] = [];
+      const commit = s.store.commit.bind(s.store);
+      jest.spyOn(s.store, 'commit').mockImplementation(async (request) => {
+        if (request.checkpoint?.name === 'eventsPerKey__rebuild') checkpoints.push(request.checkpoint.checkpoint.position);
+        return commit(request);
+      });
+      await s.engine(eventsPerKey(), 10, { rebuildWorkingSet: { commitEvery: 1_000, maxDirty: 1_000, heapShare: 0 } }).rebuild('eventsPerKey');
+      const pages = getMany.mock.calls.filter(([collection]) => collection === shadowCollection('eventsPerKey'));
+      expect(pages).toHaveLength(4);
+      expect(checkpoints).toEqual([1, 2, 3, 4].map((page) => (head / 4) * page));
+      expect(await s.store.getCheckpoint('eventsPerKey')).toEqual({ position: head, version: 1 });
     });
 
     it('keeps only the indexes the projection queries through the replay, and builds the ones for reads before the swap', async () => {
@@ -812,7 +828,7 @@ describe('ProjectionEngine', () => {
       const projections = [tallies(), eventsPerKey()];
       // The second one had got a third of the way before an earlier run stopped.
       // Working sets committed every other page, so that the interrupted run leaves a checkpoint.
-      const rebuildWorkingSet = { commitEvery: 20, maxDirty: 1_000 };
+      const rebuildWorkingSet = { commitEvery: 20, maxDirty: 1_000, heapShare: 1 };
       const interrupted = s.engine(tallies(), 10, { projections, rebuildWorkingSet });
       let pages = 0;
       await expect(

@@ -1,3 +1,4 @@
+import { getHeapStatistics } from 'node:v8';
 import type { RecordedEvent } from '@qms/event-store';
 import { type CollectionWrite, deepFreeze, type ReadStore } from '@qms/read-store';
 import { BatchEvolveContext, names, shapeOf, type ProjectionTarget } from './apply-batch';
@@ -10,6 +11,12 @@ export interface WorkingSetLimits {
   readonly commitEvery: number;
   /** Documents changed since the last commit that bring the next one forward. */
   readonly maxDirty: number;
+  /**
+   * Share of this isolate's heap limit in use past which the set commits at once and lets go of
+   * every document: a thread under a heap cap (the API's projections thread) rebuilds in smaller
+   * steps instead of running out of memory. Commits move no result, only where a resume starts.
+   */
+  readonly heapShare: number;
 }
 
 /**
@@ -17,7 +24,12 @@ export interface WorkingSetLimits {
  * a customer's deliveries of a month over one or two, so most documents are stored once or twice
  * rather than once per page. The dirty cap bounds the heap whatever the history looks like.
  */
-export const DEFAULT_WORKING_SET_LIMITS: WorkingSetLimits = { commitEvery: 100_000, maxDirty: 20_000 };
+export const DEFAULT_WORKING_SET_LIMITS: WorkingSetLimits = { commitEvery: 100_000, maxDirty: 20_000, heapShare: 0.5 };
+
+function heapInUse(): number {
+  const { used_heap_size: used, heap_size_limit: limit } = getHeapStatistics();
+  return used / limit;
+}
 
 interface Entry {
   document: ProjectedDocument | null;
@@ -146,17 +158,21 @@ export class ReplayWorkingSet<E extends ProjectableEvent> {
     }
     this.position = (ahead.at(-1) as RecordedEvent).position;
     this.eventsSinceCommit += ahead.length;
-    if (this.eventsSinceCommit >= this.limits.commitEvery || this.dirtyCount >= this.limits.maxDirty) await this.commit();
+    if (heapInUse() >= this.limits.heapShare) await this.commit({ keep: 'nothing' });
+    else if (this.eventsSinceCommit >= this.limits.commitEvery || this.dirtyCount >= this.limits.maxDirty) await this.commit();
     return applied;
   }
 
   /**
    * Stores every changed document with the checkpoint at `position`, in one commit, then lets go
-   * of the documents the interval did not use. Nothing is marked stored before the commit holds:
+   * of the documents the interval did not use (or of all of them). Nothing is marked stored before the commit holds:
    * a failed commit is simply made again by the next one.
    */
-  async commit(): Promise<void> {
-    if (this.dirtyCount === 0 && this.position === this.committedPosition) return;
+  async commit(options: { keep: 'used' | 'nothing' } = { keep: 'used' }): Promise<void> {
+    if (this.dirtyCount === 0 && this.position === this.committedPosition) {
+      if (options.keep === 'nothing') for (const entries of this.entries.values()) entries.clear();
+      return;
+    }
     const writes: CollectionWrite[] = [];
     for (const [collection, entries] of this.entries) {
       const upserts: ProjectedDocument[] = [];
@@ -180,7 +196,7 @@ export class ReplayWorkingSet<E extends ProjectableEvent> {
           entry.dirty = false;
           entry.stored = entry.document !== null;
         }
-        if (entry.usedIn < this.interval) entries.delete(id);
+        if (entry.usedIn < this.interval || options.keep === 'nothing') entries.delete(id);
       }
     }
     this.committedPosition = position;

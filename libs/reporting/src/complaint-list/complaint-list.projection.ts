@@ -51,6 +51,21 @@ export function createComplaintListProjection(
   };
 }
 
+/**
+ * A complaint as the monthly report keeps it for its figures (`report_complaints`): the list's
+ * document without what only the lists read (`nextDueAt`, `overdueMonths`), which the report
+ * works out at each month end from the same facts (complaint-timeline.ts). Deriving the overdue
+ * months on every event is most of what evolving a complaint costs.
+ */
+export function createComplaintFactProjection(): ReadModelProjection<ComplaintDocument, ComplaintEvent> {
+  return {
+    name: COMPLAINTS_COLLECTION,
+    eventTypes: COMPLAINT_LIST_EVENT_TYPES,
+    documentIds: (event) => [event.data.complaintNumber],
+    evolve: evolveComplaint,
+  };
+}
+
 /** Keeps the previous list when it is unchanged: most events change no month's state. */
 export function withOverdueMonths(document: ComplaintDocument | null, calendar: ReportingCalendar): ComplaintDocument | null {
   if (document === null) return null;

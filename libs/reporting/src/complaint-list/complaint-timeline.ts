@@ -91,7 +91,18 @@ export function overdueStepsAt(document: TimelineFacts, cutoff: string): StepAt[
 
 /** DESIGN §8: open at the cutoff with at least one step past its deadline and not done. */
 export function isOverdueAt(document: TimelineFacts, cutoff: string): boolean {
-  return isOpenAt(document, cutoff) && overdueStepsAt(document, cutoff).length > 0;
+  if (!isOpenAt(document, cutoff)) return false;
+  // overdueStepsAt(…).length > 0 without building the steps: the overdue months of every
+  // complaint are judged at every month end on every event that changes it.
+  const overdue = (dueAt: string, doneAt: string | null) => dueAt < cutoff && !before(doneAt, cutoff);
+  if (overdue(document.containment.dueAt, document.containment.doneAt)) return true;
+  if (overdue(document.actionReply.dueAt, document.actionReply.doneAt)) return true;
+  for (const action of document.actions) {
+    let current: ActionRound | undefined;
+    for (const round of action.rounds) if (round.setAt < cutoff) current = round;
+    if (current !== undefined && overdue(current.dueAt, current.completedAt)) return true;
+  }
+  return false;
 }
 
 /** (closed − received) in days, full precision; null while open. */

@@ -21,7 +21,7 @@
  * one `in` of at most 17 values on one (multikey) index, whatever the length of the history, and
  * a document holds at most 16 such tokens besides its month list.
  */
-import { addMonths, type MonthKey, type ReportingCalendar } from '../kpi/calendar';
+import type { MonthKey, ReportingCalendar } from '../kpi/calendar';
 import type { ComplaintDocument } from './complaint.document';
 import { isOverdueAt, type TimelineFacts } from './complaint-timeline';
 
@@ -82,7 +82,7 @@ export function overdueMonthsOf(document: OverdueFacts, calendar: ReportingCalen
   const first = calendar.monthOf(document.receivedAt);
   const last = calendar.monthOf(latestInstant(document));
   const months: string[] = [];
-  for (let month = first; month <= last; month = addMonths(month, 1)) {
+  for (let month = first; month <= last; month = calendar.nextMonth(month)) {
     if (!isOverdueAt(document, endOf(calendar, month))) continue;
     if (month === last && document.closedAt === null) return months.concat(overdueFromTokens(month));
     months.push(month);

@@ -44,5 +44,19 @@ describe('ReportingCalendar', () => {
     expect(monthsBetween('2025-02', '2025-01')).toEqual([]);
     expect(addDaysToDate('2024-02-28', 1)).toBe('2024-02-29');
     expect(addDaysToDate('2025-12-31', 1)).toBe('2026-01-01');
+    const calendar = calendarFor('Asia/Shanghai');
+    expect(calendar.nextMonth('2025-12')).toBe('2026-01');
+    expect(calendar.nextMonth('2026-01')).toBe('2026-02');
+    expect(() => calendar.nextMonth('2026-13')).toThrow(/Not a month/);
+  });
+
+  it('puts an instant written with an offset, or at a month edge, in its local month', () => {
+    const shanghai = calendarFor('Asia/Shanghai');
+    // 2024-02-29T16:00Z is midnight of 1 March in Shanghai: the first instant of March.
+    expect(shanghai.monthOf('2024-02-29T15:59:59.999Z')).toBe('2024-02');
+    expect(shanghai.monthOf('2024-02-29T16:00:00.000Z')).toBe('2024-03');
+    expect(shanghai.monthOf('2024-03-01T00:30:00+08:00')).toBe('2024-03');
+    expect(shanghai.monthOf('2024-02-29T23:30:00-10:00')).toBe('2024-03');
+    expect(() => shanghai.monthOf('yesterday')).toThrow(/ISO-8601/);
   });
 });

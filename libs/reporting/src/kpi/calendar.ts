@@ -58,9 +58,19 @@ export interface MonthBounds {
   readonly end: string;
 }
 
+/** A month with its neighbours and where it begins and ends, remembered per calendar. */
+interface MonthEdges {
+  readonly month: MonthKey;
+  readonly previous: MonthKey;
+  readonly next: MonthKey;
+  readonly start: number;
+  readonly end: number;
+}
+
 /** Month arithmetic for one IANA time zone; get one with `calendarFor`. */
 export class ReportingCalendar {
   private readonly monthStarts = new Map<MonthKey, number>();
+  private readonly edges = new Map<MonthKey, MonthEdges>();
   private readonly dayStarts = new Map<MonthKey, readonly number[]>();
 
   constructor(readonly timeZone: string) {
@@ -90,11 +100,27 @@ export class ReportingCalendar {
     const ms = Date.parse(instant);
     if (Number.isNaN(ms)) throw new Error(`Not an ISO-8601 instant: ${instant}`);
     // UTC offsets stay within ±14 h, so the local month is the UTC month or one of its neighbours.
-    let month = instant.slice(0, 7);
-    if (!isMonthKey(month)) month = new Date(ms).toISOString().slice(0, 7);
-    if (ms < this.startOf(month)) return addMonths(month, -1);
-    const next = addMonths(month, 1);
-    return ms < this.startOf(next) ? month : next;
+    const edges = this.edgesOf(instant.slice(0, 7)) ?? (this.edgesOf(new Date(ms).toISOString().slice(0, 7)) as MonthEdges);
+    if (ms < edges.start) return edges.previous;
+    return ms < edges.end ? edges.month : edges.next;
+  }
+
+  /** The month after `month` (addMonths(month, 1), remembered: loops over months ask it often). */
+  nextMonth(month: MonthKey): MonthKey {
+    const edges = this.edgesOf(month);
+    if (edges === undefined) throw new Error(`Not a month 'YYYY-MM': ${month}`);
+    return edges.next;
+  }
+
+  private edgesOf(month: string): MonthEdges | undefined {
+    let edges = this.edges.get(month);
+    if (edges === undefined) {
+      if (!isMonthKey(month)) return undefined;
+      const next = addMonths(month, 1);
+      edges = { month, previous: addMonths(month, -1), next, start: this.startOf(month), end: this.startOf(next) };
+      this.edges.set(month, edges);
+    }
+    return edges;
   }
 
   localDateOf(instant: string): LocalDateKey {

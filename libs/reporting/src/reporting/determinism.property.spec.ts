@@ -87,7 +87,7 @@ const histories = fc.array(attemptArbitrary, { minLength: 400, maxLength: 800 })
 const chunkings = fc.array(fc.integer({ min: 1, max: 120 }), { minLength: 1, maxLength: 30 });
 const rebuildBatchSizes = fc.integer({ min: 2, max: 300 });
 /** Commits of the rebuild's working set every few events up to once at the end, documents let go between. */
-const workingSets = fc.record({ commitEvery: fc.integer({ min: 1, max: 2_000 }), maxDirty: fc.integer({ min: 1, max: 200 }) });
+const workingSets = fc.record({ commitEvery: fc.integer({ min: 1, max: 2_000 }), maxDirty: fc.integer({ min: 1, max: 200 }), heapShare: fc.constantFrom(0, 1) });
 
 /** Keeps a failure's message short: the cause and how to replay it, not 600 attempts. */
 const compact: fc.Parameters<[unknown, unknown, unknown, unknown]> = {

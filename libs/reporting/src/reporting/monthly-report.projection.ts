@@ -1,6 +1,6 @@
 import type { DomainEvent } from '@qms/domain-kernel';
 import type { DocumentChange, DocumentRef, Projection, ProjectedDocument } from '@qms/projection-engine';
-import { createComplaintListProjection } from '../complaint-list/complaint-list.projection';
+import { createComplaintFactProjection } from '../complaint-list/complaint-list.projection';
 import { COMPLAINTS_COLLECTION } from '../complaint-list/complaint.document';
 import { createDeliveryMonthCustomerProjection, DELIVERY_MONTH_CUSTOMER_COLLECTION, type DeliveryMonthCustomerDocument } from '../deliveries';
 import type { ReportingConfig } from '../kpi/reporting-config';
@@ -48,7 +48,7 @@ export function createMonthlyReportProjection(
   flush: MonthlyReportFlushTiming = DEFAULT_MONTHLY_REPORT_FLUSH,
 ): Projection<DomainEvent> & { readonly materializer: MonthlyReportMaterializer } {
   const parts = [
-    factPart(createComplaintListProjection(config), REPORT_COMPLAINTS_COLLECTION),
+    factPart(createComplaintFactProjection(), REPORT_COMPLAINTS_COLLECTION),
     factPart(createDeliveryMonthCustomerProjection(config)),
     factPart(createReturnProjection(config)),
     factPart(createCustomerNotificationProjection(config)),
@@ -59,7 +59,8 @@ export function createMonthlyReportProjection(
 
   return {
     name: MONTHLY_REPORT_PROJECTION,
-    version: 1,
+    // 2: the complaint facts no longer carry the lists' nextDueAt and overdueMonths.
+    version: 2,
     eventTypes: routes.eventTypes,
     collections: [
       {
