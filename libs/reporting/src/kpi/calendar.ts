@@ -100,7 +100,8 @@ export class ReportingCalendar {
     const ms = Date.parse(instant);
     if (Number.isNaN(ms)) throw new Error(`Not an ISO-8601 instant: ${instant}`);
     // UTC offsets stay within ±14 h, so the local month is the UTC month or one of its neighbours.
-    const edges = this.edgesOf(instant.slice(0, 7)) ?? (this.edgesOf(new Date(ms).toISOString().slice(0, 7)) as MonthEdges);
+    const edges = this.edgesOf(instant.slice(0, 7)) ?? this.edgesOf(new Date(ms).toISOString().slice(0, 7));
+    if (edges === undefined) throw new Error(`Not an instant of years 0000 to 9999: ${instant}`);
     if (ms < edges.start) return edges.previous;
     return ms < edges.end ? edges.month : edges.next;
   }
