@@ -25,6 +25,7 @@ import {
   type ReportFactChange,
 } from '../monthly-report/report-months';
 import { RETURNS_COLLECTION } from '../returns';
+import { sweepMonths } from './month-sweep';
 import { SATISFACTION_SUMMARY_COLLECTION } from '../satisfaction-summary';
 import type { Filter, FindQuery, Page, SortKey, StoredDocument } from '@qms/read-store';
 
@@ -305,12 +306,21 @@ export class MonthlyReportMaterializer {
     return first === null || last === null ? null : { first, last: last < first ? first : last };
   }
 
-  /** Writes each month as it is computed; false when aborted before the end. */
+  /**
+   * Writes each month as it is computed; false when aborted before the end. A few months are each
+   * fetched with their own queries; a long run of them (every month, after a rebuild or a first
+   * catch-up) from one pass over the facts (month-sweep.ts): the same inputs either way.
+   */
   private async recompute(store: ReportStore, months: readonly MonthKey[], options: FlushOptions, state: MonthlyReportState): Promise<boolean> {
+    const computed =
+      months.length >= SWEEP_FROM_MONTHS
+        ? mapAsync(sweepMonths(store, months, this.config), ({ month, inputs }) => computeStoredMonthlyReport(month, inputs, this.config))
+        : mapAsync(months, (month) => this.compute(store, month, state));
     let done = 0;
-    for (const month of months) {
+    for await (const report of computed) {
       if (options.signal?.aborted === true) return false;
-      const { customers, ...head } = await this.compute(store, month, state);
+      const { month } = report;
+      const { customers, ...head } = report;
       await store.bulkWrite(MONTHLY_REPORT_COLLECTION, { upserts: [head as MonthlyReportHead & StoredDocument] });
       await this.replaceSections(
         store,
@@ -339,6 +349,13 @@ export class MonthlyReportMaterializer {
   private saveState(store: ReportStore, state: MonthlyReportState): Promise<void> {
     return store.bulkWrite(MONTHLY_REPORT_STATE_COLLECTION, { upserts: [state] });
   }
+}
+
+/** From this many months on, a recompute sweeps the facts once rather than querying each month. */
+const SWEEP_FROM_MONTHS = 4;
+
+async function* mapAsync<T, R>(items: Iterable<T> | AsyncIterable<T>, map: (item: T) => R | Promise<R>): AsyncGenerator<R> {
+  for await (const item of items) yield await map(item);
 }
 
 /**
