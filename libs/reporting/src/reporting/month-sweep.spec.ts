@@ -24,13 +24,13 @@ const facts = fc.record({
 });
 
 const monthOfIndex = (index: number) => monthsBetween('2023-01', '2024-12')[index] as string;
-const ids = (documents: readonly { _id?: string }[]) => documents.map((document) => document._id).sort();
+const ids = (documents: readonly StoredDocument[]) => documents.map((document) => document._id).sort();
 
 describe('sweepMonths', () => {
   it('hands each month exactly the facts its own queries select, from one pass over each collection', async () => {
     await fc.assert(
       fc.asyncProperty(facts, fc.integer({ min: 0, max: 22 }), fc.integer({ min: 1, max: 3 }), async (given, from, step) => {
-        const all = {
+        const all: Record<keyof MonthlyReportInputs, StoredDocument[]> = {
           complaints: given.complaints.map((c, i) => ({
             _id: `C-${i}`,
             receivedAt: instant(c.received),
@@ -50,7 +50,7 @@ describe('sweepMonths', () => {
         try {
           const collections = { complaints: 'complaints', deliveries: 'delivery_month_customer', returns: 'returns', notifications: 'customer_notifications', surveys: 'satisfaction_summary' } as const;
           for (const [key, collection] of Object.entries(collections)) {
-            await store.bulkWrite(collection, { upserts: all[key as keyof typeof all] as StoredDocument[] });
+            await store.bulkWrite(collection, { upserts: all[key as keyof typeof all] });
           }
           // Every step-th month from `from`: a run with gaps, as pending months can be.
           const months = monthsBetween(monthOfIndex(from), '2024-12').filter((_, index) => index % step === 0);
@@ -59,7 +59,7 @@ describe('sweepMonths', () => {
             swept.push(month);
             const expected = selectMonthlyReportInputs(month, all as unknown as MonthlyReportInputs, config);
             for (const key of Object.keys(collections) as (keyof MonthlyReportInputs)[]) {
-              expect([month, key, ids(inputs[key] as { _id?: string }[])]).toEqual([month, key, ids(expected[key] as { _id?: string }[])]);
+              expect([month, key, ids(inputs[key] as unknown as StoredDocument[])]).toEqual([month, key, ids(expected[key] as unknown as StoredDocument[])]);
             }
           }
           expect(swept).toEqual(months);
