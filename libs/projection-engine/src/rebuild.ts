@@ -79,8 +79,8 @@ export interface RebuildMember<E extends ProjectableEvent> {
  * 2. the log replayed into them page by page, with progress, through a working set that holds the
  *    touched documents across pages and commits them with the rebuild checkpoint every so many
  *    events (replay-working-set.ts; afterBatch left to one afterReplay at the end), or batch by
- *    batch through applyBatch for a projection with afterBatch and no afterReplay; then the
- *    indexes that serve reads built, and afterReplay run;
+ *    batch through applyBatch for a projection with afterBatch and no afterReplay; then
+ *    afterReplay run, and the indexes that serve reads built;
  * 3. with the live runner paused between two batches: catch up to the end of the log, write the
  *    swap marker `<name>__swap`, swap every collection, move the live checkpoint, drop the
  *    marker and the rebuild checkpoint. A crash inside step 3 is finished by `finishSwap` at the
@@ -135,11 +135,12 @@ export async function rebuildProjections<E extends ProjectableEvent>(
   for (const run of runs) {
     const { runner } = run;
     await run.storeReplay();
-    // The indexes that serve reads, built now in one pass each; afterReplay and the deferred work may query them too.
+    // Before the read indexes: what afterReplay changes keeps only the projecting ones in order.
+    if (run.replayedWithoutAfterBatch) await step(runner, () => runner.afterReplayOn(run.target));
+    // The indexes that serve reads, built now in one pass each; the deferred work may query them too.
     await step(runner, async () => {
       for (const collection of run.collections) await readStore.ensureIndexes(shadowCollection(collection.name), collection.indexes ?? []);
     });
-    if (run.replayedWithoutAfterBatch) await step(runner, () => runner.afterReplayOn(run.target));
     // Derived work the pages deferred (a month's report) is done on the shadow copy before the
     // swap, outside the lock for the bulk of it, so the copy swapped in is complete.
     await step(runner, () => runner.deferredWorkOn(run.target));
