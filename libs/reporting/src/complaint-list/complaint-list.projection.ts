@@ -47,8 +47,27 @@ export function createComplaintListProjection(
     name: COMPLAINTS_COLLECTION,
     eventTypes: COMPLAINT_LIST_EVENT_TYPES,
     documentIds: (event) => [event.data.complaintNumber],
-    evolve: (document, event) => withOverdueMonths(withNextDue(evolveComplaint(document, event)), calendar),
+    evolve: (document, event) => {
+      const next = evolveComplaint(document, event);
+      // An event that leaves the status and the timeline as they were (an assignment, a root
+      // cause, a customer's reply) leaves the deadline and the overdue months as they were too.
+      if (next !== null && document !== null && document.overdueMonths !== undefined && Object.hasOwn(document, 'nextDueAt') && sameTimeline(document, next)) return next;
+      return withOverdueMonths(withNextDue(next), calendar);
+    },
   };
+}
+
+/** Everything nextDueAt and overdueMonthsOf read, unchanged (evolve copies what it changes). */
+function sameTimeline(before: ComplaintDocument, after: ComplaintDocument): boolean {
+  return (
+    before.status === after.status &&
+    before.receivedAt === after.receivedAt &&
+    before.closedAt === after.closedAt &&
+    before.containment === after.containment &&
+    before.actionReply === after.actionReply &&
+    before.actions === after.actions &&
+    before.responsibility === after.responsibility
+  );
 }
 
 /**
