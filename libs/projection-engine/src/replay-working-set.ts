@@ -109,37 +109,43 @@ export class ReplayWorkingSet<E extends ProjectableEvent> {
     await this.load(planned.flatMap((step) => [...step.writes, ...step.reads]));
 
     let applied = 0;
+    const freeze: <T>(value: T) => T = this.target.freezeEvolved === 'shallow' ? Object.freeze : deepFreeze;
     for (const { recorded, event, writes, reads } of planned) {
-      // An event's documents change together or not at all: a later one may throw.
-      const staged = new Map<string, { ref: DocumentRef; document: ProjectedDocument | null }>();
-      const current = (collection: string, id: string): ProjectedDocument | null => {
-        const own = staged.get(`${collection}/${id}`);
-        return own !== undefined ? own.document : this.entry(collection, id).document;
+      // An event's documents change together or not at all (a later one may throw): each is
+      // staged, and what evolve looks up during the event sees the ones staged before it.
+      const entries = writes.map((ref) => this.entry(ref.collection, ref.id));
+      const staged: (ProjectedDocument | null | undefined)[] = new Array<undefined>(writes.length);
+      /** The entry as this event has left it so far (a document named twice sees its first change). */
+      const currentOf = (entry: Entry): ProjectedDocument | null => {
+        for (let index = staged.length - 1; index >= 0; index--) {
+          const document = staged[index];
+          if (document !== undefined && entries[index] === entry) return document;
+        }
+        return entry.document;
       };
       const lookup = <D extends ProjectedDocument>(collection: string, id: string): D | null => {
         if (!names(writes, collection, id) && !names(reads, collection, id)) {
           throw new Error(`Projection ${this.projection.name} looked up ${collection}/${id} without naming it in readsDocuments`);
         }
-        return current(collection, id) as D | null;
+        return currentOf(this.entry(collection, id)) as D | null;
       };
       try {
-        for (const ref of writes) {
-          const document = current(ref.collection, ref.id);
+        for (let index = 0; index < writes.length; index++) {
+          const ref = writes[index] as DocumentRef;
+          const document = currentOf(entries[index] as Entry);
           // Already past this event: stored before a crash by a commit whose checkpoint did not follow.
           if (document !== null && (document._position ?? -1) >= recorded.position) continue;
           const next = this.projection.evolve(document, event, ref.id, new BatchEvolveContext(ref.collection, recorded, lookup));
-          const freeze: <T>(value: T) => T = this.target.freezeEvolved === 'shallow' ? Object.freeze : deepFreeze;
-          staged.set(`${ref.collection}/${ref.id}`, {
-            ref,
-            document: next === null ? null : freeze({ ...next, _id: ref.id, _position: recorded.position }),
-          });
+          staged[index] = next === null ? null : freeze({ ...next, _id: ref.id, _position: recorded.position });
         }
       } catch (cause) {
         poison = { recorded, cause };
         break;
       }
-      for (const { ref, document } of staged.values()) {
-        const entry = this.entry(ref.collection, ref.id);
+      for (let index = 0; index < writes.length; index++) {
+        const document = staged[index];
+        if (document === undefined) continue;
+        const entry = entries[index] as Entry;
         entry.document = document;
         if (!entry.dirty) {
           entry.dirty = true;
