@@ -131,10 +131,12 @@ export async function rebuildProjections<E extends ProjectableEvent>(
     await yieldToEventLoop();
   }
 
+  // Every copy's replay stored and its working set let go before any copy's own steps: those
+  // run one copy at a time and need the heap the others would still hold.
+  for (const run of runs) await run.storeReplay();
   const results: RebuildResult[] = [];
   for (const run of runs) {
     const { runner } = run;
-    await run.storeReplay();
     // Before the read indexes: what afterReplay changes keeps only the projecting ones in order.
     if (run.replayedWithoutAfterBatch) await step(runner, () => runner.afterReplayOn(run.target));
     // The indexes that serve reads, built now in one pass each; the deferred work may query them too.

@@ -205,7 +205,9 @@ describe('rebuild --projection all (embedded default)', () => {
     const env = embeddedEnv();
     const file = SqliteReadStore.open({ path: env['READ_DB_PATH'] as string });
     const catalogue = defaultEventCatalogue();
-    const stopped = new ProjectionEngine({ eventStore: history.store, readStore: file, projections: reporting.all, decodeEvent: (recorded) => catalogue.decode(recorded), batchSize: 100 });
+    // Its working set committed every page, so that the stop leaves a checkpoint to resume from.
+    const rebuildWorkingSet = { commitEvery: 100, maxDirty: 1_000, heapShare: 1 };
+    const stopped = new ProjectionEngine({ eventStore: history.store, readStore: file, projections: reporting.all, decodeEvent: (recorded) => catalogue.decode(recorded), batchSize: 100, rebuildWorkingSet });
     let pages = 0;
     await expect(
       stopped.rebuild(MONTHLY_REPORT_PROJECTION, { onProgress: (update) => update.phase === 'replaying' && ++pages === 3 && void stopped.stop() }),
