@@ -215,9 +215,14 @@ export class ProjectionRunner<E extends ProjectableEvent> {
     return this.lock.run(async () => {
       // Re-read the position under the lock: a swap may have moved it past part of the batch.
       const fresh = batch.filter((event) => event.position > this.position);
-      if (fresh.length === 0) return;
-      const { readStore, decodeEvent } = this.dependencies;
       const caughtUp = await atEnd(this.dependencies.eventStore, batch, this.dependencies.batchSize);
+      if (fresh.length === 0) {
+        // A rebuild's swap took the copy past the pages still being delivered: once the last of
+        // them arrives, the copy is as current as a batch of its own would have left it.
+        if (caughtUp && this.state === 'catching-up') this.state = 'running';
+        return;
+      }
+      const { readStore, decodeEvent } = this.dependencies;
       // Standing on a poison event: an admin may have parked it since the last attempt.
       if (this.stoppedOn !== null) await this.refreshParking();
       const parked = new Set(this.parked.keys());
