@@ -4,6 +4,10 @@ import { monthsBetween } from '../kpi/calendar';
 import { resolveReportingConfig } from '../kpi/reporting-config';
 import type { MonthlyReportInputs } from '../monthly-report/monthly-report.types';
 import { selectMonthlyReportInputs } from '../monthly-report/report-months';
+import { FakeEventStore } from '../../../testing/src/fake-event-store';
+import { appendAll, reportingEngine, reportsSettled, REPORTING_CONFIG } from './__fixtures__/replay-harness';
+import { historyFrom, seededAttempts } from './__fixtures__/valid-history';
+import { MONTHLY_REPORT_STATE_COLLECTION, MonthlyReportMaterializer } from './monthly-report-materializer';
 import { sweepMonths } from './month-sweep';
 
 const config = resolveReportingConfig({ timeZone: 'Asia/Shanghai', repeatWindowDays: 40 });
@@ -70,4 +74,40 @@ describe('sweepMonths', () => {
       { numRuns: 60 },
     );
   });
+});
+
+describe('when a flush sweeps the facts', () => {
+  it('only for a run of months from the first: late months pending after a command are each read with their own queries', async () => {
+    const eventStore = new FakeEventStore({ positionStep: 1 });
+    const live = SqliteReadStore.open({ path: ':memory:' });
+    const engine = reportingEngine(eventStore, live, 50);
+    const { events } = historyFrom(seededAttempts(11, 900));
+    engine.start();
+    try {
+      await appendAll(eventStore, events);
+      expect(await engine.waitForPosition(await eventStore.headPosition(), 30_000)).toBe(true);
+      await reportsSettled(live);
+    } finally {
+      await engine.stop();
+    }
+    const materializer = new MonthlyReportMaterializer(REPORTING_CONFIG);
+    const state = await materializer.state(live);
+    const stored = monthsBetween(state.first as string, state.horizon as string);
+    expect(stored.length).toBeGreaterThan(8);
+    const before = await Promise.all(stored.map((month) => materializer.report(live, month)));
+
+    const swept = (calls: jest.SpyInstance) => calls.mock.calls.filter(([, query]) => (query as { sort?: unknown } | undefined)?.sort !== undefined);
+    const stream = jest.spyOn(live, 'stream');
+    await live.bulkWrite(MONTHLY_REPORT_STATE_COLLECTION, { upserts: [{ ...state, pending: stored.slice(-5) }] });
+    expect(await materializer.flush(live)).toBe(5);
+    expect(swept(stream)).toEqual([]);
+
+    await live.bulkWrite(MONTHLY_REPORT_STATE_COLLECTION, { upserts: [{ ...state, pending: stored }] });
+    expect(await materializer.flush(live)).toBe(stored.length);
+    expect(swept(stream).map(([collection]) => collection as string).sort()).toEqual(
+      ['customer_notifications', 'delivery_month_customer', 'report_complaints', 'report_surveys', 'returns'],
+    );
+    expect(await Promise.all(stored.map((month) => materializer.report(live, month)))).toEqual(before);
+    await live.close();
+  }, 60_000);
 });

@@ -27,8 +27,11 @@ class AscendingFacts<D extends StoredDocument> {
     this.iterator = store.stream<D>(collection, { sort: [{ field, direction: 'asc' }] })[Symbol.asyncIterator]();
   }
 
-  /** The next facts whose field is below `bound`. */
-  async takeBelow(bound: string): Promise<D[]> {
+  /**
+   * The next facts whose field is below `bound` that `selectable` keeps: the others are dropped
+   * as they stream by, so what is held is one month's selection however far the first month is.
+   */
+  async takeBelow(bound: string, selectable: (fact: D) => boolean): Promise<D[]> {
     const taken: D[] = [];
     for (;;) {
       if (this.head === undefined) {
@@ -36,17 +39,17 @@ class AscendingFacts<D extends StoredDocument> {
         this.head = next.done === true ? null : next.value;
       }
       if (this.head === null || !((this.head[this.field] as unknown as string) < bound)) return taken;
-      taken.push(this.head);
+      if (selectable(this.head)) taken.push(this.head);
       this.head = undefined;
     }
   }
 }
 
 /**
- * The inputs of many months in one pass over the facts, for a flush that recomputes a long run of
- * months (the first after a rebuild or a catch-up computes every one): each fact collection is
- * streamed once in the order of its month or receipt index, and only the facts that a month or a
- * later one can still select are held. Each month gets exactly what monthlyReportQueries would
+ * The inputs of many months in one pass over the facts, for a flush that recomputes every month
+ * from the first (after a rebuild or a first catch-up): each fact collection is streamed once in
+ * the order of its month or receipt index, from its first fact, and only the facts that a month or
+ * a later one can still select are held. Each month gets exactly what monthlyReportQueries would
  * fetch for it (selectMonthlyReportInputs over what is held), so its report is the same document.
  *
  * `months` ascending. What is dropped can never be selected again: the selection's bounds (the
@@ -60,16 +63,22 @@ export async function* sweepMonths(store: SweptStore, months: readonly MonthKey[
   const surveys = new AscendingFacts<SatisfactionSummaryDocument>(store, SATISFACTION_SUMMARY_COLLECTION, 'month');
   let held: MonthlyReportInputs = { complaints: [], deliveries: [], returns: [], notifications: [], surveys: [] };
   for (const month of months) {
-    const { end } = monthlyReportSelection(month, config);
+    const { start, end, repeatWindowStart } = monthlyReportSelection(month, config);
     const next = addMonths(month, 1);
+    // What this month or a later one can select (the month's selection without its upper bound,
+    // which the streams' order gives): a fact failing it fails for every later month too.
     const inputs = selectMonthlyReportInputs(
       month,
       {
-        complaints: held.complaints.concat(await complaints.takeBelow(end)),
-        deliveries: held.deliveries.concat(await deliveries.takeBelow(next)),
-        returns: held.returns.concat(await returns.takeBelow(end)),
-        notifications: held.notifications.concat(await notifications.takeBelow(end)),
-        surveys: held.surveys.concat(await surveys.takeBelow(next)),
+        complaints: held.complaints.concat(
+          await complaints.takeBelow(end, (c) => c.receivedAt >= repeatWindowStart || c.closedAt === null || c.closedAt >= start),
+        ),
+        deliveries: held.deliveries.concat(await deliveries.takeBelow(next, (d) => d.month >= month)),
+        returns: held.returns.concat(await returns.takeBelow(end, (r) => r.receivedAt >= start)),
+        notifications: held.notifications.concat(
+          await notifications.takeBelow(end, (n) => n.receivedAt >= start || (n.kind === 'special_status' && (n.endedAt === null || n.endedAt >= end))),
+        ),
+        surveys: held.surveys.concat(await surveys.takeBelow(next, (survey) => survey.month >= month)),
       },
       config,
     );

@@ -175,7 +175,7 @@ export class MonthlyReportMaterializer {
       longestClosedMs: state.longestClosedMs,
     };
     if (months.size === 0 && dropped.length === 0 && sameState(state, next)) return 0;
-    if (!(await this.recompute(store, [...months].sort(), options, state))) return 0;
+    if (!(await this.recompute(store, [...months].sort(), options, state, range?.first ?? null))) return 0;
     if (dropped.length > 0) {
       await store.bulkWrite(MONTHLY_REPORT_COLLECTION, { deletes: dropped });
       for (const month of dropped) await this.replaceSections(store, month, []);
@@ -194,7 +194,7 @@ export class MonthlyReportMaterializer {
     const [state, range] = [await this.state(store), await this.factRange(store)];
     if (range === null) return 0;
     const months = monthsBetween(from > range.first ? from : range.first, to < range.last ? to : range.last);
-    await this.recompute(store, months, onMonth === undefined ? {} : { onMonth }, state);
+    await this.recompute(store, months, onMonth === undefined ? {} : { onMonth }, state, range.first);
     return months.length;
   }
 
@@ -307,13 +307,14 @@ export class MonthlyReportMaterializer {
   }
 
   /**
-   * Writes each month as it is computed; false when aborted before the end. A few months are each
-   * fetched with their own queries; a long run of them (every month, after a rebuild or a first
-   * catch-up) from one pass over the facts (month-sweep.ts): the same inputs either way.
+   * Writes each month as it is computed; false when aborted before the end. Months are each
+   * fetched with their own queries, bounded by their indexes; a run of them from the facts' first
+   * month (every month, after a rebuild or a first catch-up) from one pass over the facts
+   * (month-sweep.ts), which reads every fact once: the same inputs either way.
    */
-  private async recompute(store: ReportStore, months: readonly MonthKey[], options: FlushOptions, state: MonthlyReportState): Promise<boolean> {
+  private async recompute(store: ReportStore, months: readonly MonthKey[], options: FlushOptions, state: MonthlyReportState, firstFactMonth: MonthKey | null): Promise<boolean> {
     const computed =
-      months.length >= SWEEP_FROM_MONTHS
+      months.length >= SWEEP_FROM_MONTHS && months[0] === firstFactMonth
         ? mapAsync(sweepMonths(store, months, this.config), ({ month, inputs }) => computeStoredMonthlyReport(month, inputs, this.config))
         : mapAsync(months, (month) => this.compute(store, month, state));
     let done = 0;
@@ -351,7 +352,7 @@ export class MonthlyReportMaterializer {
   }
 }
 
-/** From this many months on, a recompute sweeps the facts once rather than querying each month. */
+/** From this many months from the first on, a recompute sweeps the facts once rather than querying each month. */
 const SWEEP_FROM_MONTHS = 4;
 
 async function* mapAsync<T, R>(items: Iterable<T> | AsyncIterable<T>, map: (item: T) => R | Promise<R>): AsyncGenerator<R> {
