@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { startTestApp, type TestApp } from './support/test-app';
+import { until } from './support/until';
 
 const registration = (receivedAt: string, customerId: string) => ({
   customerId,
@@ -232,5 +233,26 @@ function threadNiceValues(): number[] {
       await api.close();
     }
     expect(threadNiceValues()).not.toContain(7);
+  });
+
+  it('publishes its heap in /metrics, its limit set by PROJECTIONS_HEAP_MB', async () => {
+    const MiB = 1024 * 1024;
+    const api = await startTestApp({ PROJECTIONS_HEAP_MB: '96' });
+    try {
+      const heapOf = async (): Promise<Record<string, number>> => {
+        const response = await api.request('GET', '/metrics', { key: 'dev-auditor' });
+        const figures: Record<string, number> = {};
+        for (const match of (response.text).matchAll(/^qms_projections_thread_heap_bytes\{kind="(\w+)"\} (\d+)$/gm)) figures[match[1] as string] = Number(match[2]);
+        return figures;
+      };
+      // The thread publishes its heap with its status, every half second.
+      const heap = await until(heapOf, (figures) => figures['limit'] !== undefined, 'the projections thread heap in /metrics');
+      expect(heap['limit']).toBeGreaterThanOrEqual(96 * MiB);
+      expect(heap['limit']).toBeLessThan(160 * MiB);
+      expect(heap['used']).toBeGreaterThan(0);
+      expect(heap['used']).toBeLessThanOrEqual(heap['total'] as number);
+    } finally {
+      await api.close();
+    }
   });
 });

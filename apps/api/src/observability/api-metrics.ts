@@ -62,7 +62,14 @@ export class ApiMetrics {
     help: 'Position of the last event in the store.',
     registers: [this.registry],
   });
+  private readonly projectionsThreadHeap = new Gauge({
+    name: 'qms_projections_thread_heap_bytes',
+    help: "The projections thread's heap (embedded default): used, total (reserved) and limit (PROJECTIONS_HEAP_MB, where it runs out).",
+    labelNames: ['kind'] as const,
+    registers: [this.registry],
+  });
   private projectionStatus: () => Promise<readonly ProjectionStatusLike[]> = () => Promise.resolve([]);
+  private projectionsHeap: () => { usedBytes: number; totalBytes: number; limitBytes: number } | null = () => null;
 
   constructor(options: { readonly defaultMetrics?: boolean } = {}) {
     if (options.defaultMetrics !== false) collectDefaultMetrics({ register: this.registry });
@@ -71,6 +78,11 @@ export class ApiMetrics {
   /** Where projection figures come from (the projection engine's status), read at every scrape. */
   watchProjections(status: () => Promise<readonly ProjectionStatusLike[]>): void {
     this.projectionStatus = status;
+  }
+
+  /** The heap of the thread the projections run in, when they run in a thread of their own. */
+  watchProjectionsHeap(heap: () => { usedBytes: number; totalBytes: number; limitBytes: number } | null): void {
+    this.projectionsHeap = heap;
   }
 
   get contentType(): string {
@@ -108,6 +120,13 @@ export class ApiMetrics {
     }
     const head = statuses.find((status) => status.headPosition !== null)?.headPosition;
     if (head !== undefined && head !== null) this.headPosition.set(head);
+    this.projectionsThreadHeap.reset();
+    const heap = this.projectionsHeap();
+    if (heap !== null) {
+      this.projectionsThreadHeap.set({ kind: 'used' }, heap.usedBytes);
+      this.projectionsThreadHeap.set({ kind: 'total' }, heap.totalBytes);
+      this.projectionsThreadHeap.set({ kind: 'limit' }, heap.limitBytes);
+    }
   }
 
   private gauge(name: string, help: string): Gauge<'projection'> {

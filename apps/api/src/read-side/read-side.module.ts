@@ -17,6 +17,7 @@ import { ComplaintBreakdownsController } from './monthly-report/breakdowns/compl
 import { MonthlyReportExportController } from './monthly-report/monthly-report-export.controller';
 import { MonthlyReportController } from './monthly-report/monthly-report.controller';
 import { createProjectionsHost, openReadStore } from './projections-hosting';
+import { WorkerProjections } from './worker/worker-projections';
 import { holdReadModelLock } from './read-model-lock';
 import { ProjectionsAdminController } from './projections-admin.controller';
 import { READ_MODEL_POSITIONS, type ReadModelPositions } from './read-model-positions';
@@ -132,6 +133,7 @@ export class ReadSideModule implements OnApplicationBootstrap, OnApplicationShut
     @Inject(ApiMetrics) metrics: ApiMetrics,
   ) {
     metrics.watchProjections(() => engine.status());
+    if (engine instanceof WorkerProjections) metrics.watchProjectionsHeap(() => engine.heap);
   }
 
   /** Fails start-up when the read store was built from another event log (see ReadModelOriginGate). */

@@ -21,7 +21,15 @@ export interface WorkerFailure {
 export type FromProjectionsWorker =
   /** Sent once the engine has started, then whenever a projection's position moves. */
   | { readonly type: 'positions'; readonly positions: Readonly<Record<string, number>> }
-  | { readonly type: 'status'; readonly statuses: readonly ProjectionStatus[] }
+  /** Every half second, with the thread's heap as V8 sees it (for /metrics). */
+  | { readonly type: 'status'; readonly statuses: readonly ProjectionStatus[]; readonly heap: ThreadHeap }
   | { readonly type: 'reply'; readonly id: number; readonly result?: unknown; readonly error?: WorkerFailure }
   | { readonly type: 'log'; readonly level: 'log' | 'warn'; readonly message: string }
   | { readonly type: 'stopped' };
+
+/** A thread's heap, in bytes: in use, reserved, and the limit it runs out at. */
+export interface ThreadHeap {
+  readonly usedBytes: number;
+  readonly totalBytes: number;
+  readonly limitBytes: number;
+}

@@ -1,4 +1,5 @@
 import { setPriority } from 'node:os';
+import { getHeapStatistics } from 'node:v8';
 import { parentPort, workerData } from 'node:worker_threads';
 import { defaultEventCatalogue } from '@qms/event-catalogue';
 import { createEventStore, type EventStore, SqliteEventStore } from '@qms/event-store';
@@ -7,7 +8,7 @@ import { createReportingProjections } from '@qms/reporting';
 import { deadlinePolicyFrom } from '../../config/domain-policy';
 import { createProjectionEngine } from '../projection-engine.factory';
 import { reportingConfigFrom } from '../reporting-config.provider';
-import type { FromProjectionsWorker, ProjectionsWorkerData, ToProjectionsWorker } from './projections-worker.protocol';
+import type { FromProjectionsWorker, ProjectionsWorkerData, ThreadHeap, ToProjectionsWorker } from './projections-worker.protocol';
 
 /**
  * The projections thread of the embedded default: every read model's projection runs here with
@@ -38,7 +39,7 @@ async function main(): Promise<void> {
   engine.watchProgress(() => post({ type: 'positions', positions: positions() }));
   engine.start();
   post({ type: 'positions', positions: positions() });
-  const publish = async (): Promise<void> => post({ type: 'status', statuses: await engine.status() });
+  const publish = async (): Promise<void> => post({ type: 'status', statuses: await engine.status(), heap: heapOfThisThread() });
   const timer = setInterval(() => void publish().catch(() => undefined), 500);
 
   port.on('message', (message: ToProjectionsWorker) => {
@@ -93,4 +94,9 @@ function yieldTheCores(nice: number): void {
   } catch (error) {
     post({ type: 'log', level: 'warn', message: `PROJECTIONS_NICE=${nice} not applied (${(error as Error).message}): the projections thread runs at the API's priority` });
   }
+}
+
+function heapOfThisThread(): ThreadHeap {
+  const heap = getHeapStatistics();
+  return { usedBytes: heap.used_heap_size, totalBytes: heap.total_heap_size, limitBytes: heap.heap_size_limit };
 }

@@ -5,7 +5,7 @@ import { IllegalStateError, NotFoundError, StoreUnavailableError, ValidationErro
 import { FollowedProjections, type ProjectionsHost, type ProjectionStatus, type RebuildResult } from '@qms/projection-engine';
 import type { AppConfig } from '../../config/app-config';
 import { typeScriptBootstrap } from '../../infrastructure/typescript-bootstrap';
-import type { FromProjectionsWorker, ProjectionsWorkerData, ToProjectionsWorker, WorkerFailure } from './projections-worker.protocol';
+import type { FromProjectionsWorker, ProjectionsWorkerData, ThreadHeap, ToProjectionsWorker, WorkerFailure } from './projections-worker.protocol';
 
 export interface WorkerProjectionsOptions {
   readonly config: AppConfig;
@@ -23,6 +23,8 @@ export class WorkerProjections extends FollowedProjections implements Projection
   readonly runsProjections = true;
   private worker: Worker | undefined;
   private statuses: readonly ProjectionStatus[] = [];
+  /** The projections thread's heap as it last published it; null before it has. */
+  heap: ThreadHeap | null = null;
   private readonly pending = new Map<number, { resolve(value: unknown): void; reject(error: unknown): void }>();
   private nextId = 1;
   private failure: string | null = null;
@@ -101,6 +103,7 @@ export class WorkerProjections extends FollowedProjections implements Projection
         return;
       case 'status':
         this.statuses = message.statuses;
+        this.heap = message.heap;
         return;
       case 'reply': {
         const pending = this.pending.get(message.id);
