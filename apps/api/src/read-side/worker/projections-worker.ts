@@ -8,6 +8,7 @@ import { createReportingProjections } from '@qms/reporting';
 import { deadlinePolicyFrom } from '../../config/domain-policy';
 import { createProjectionEngine } from '../projection-engine.factory';
 import { reportingConfigFrom } from '../reporting-config.provider';
+import { heapCapWarning } from './heap-cap';
 import type { FromProjectionsWorker, ProjectionsWorkerData, ThreadHeap, ToProjectionsWorker } from './projections-worker.protocol';
 
 /**
@@ -24,6 +25,7 @@ const post = (message: FromProjectionsWorker): void => port.postMessage(message)
 
 async function main(): Promise<void> {
   yieldTheCores(config.projectionsNice);
+  sayWhetherTheHeapCapHolds(config.projectionsHeapMb);
   // Never appends (parking decisions are commands of the API): no writer thread of its own, and a
   // short poll so that the API's appends reach the projections soon.
   const eventStore: EventStore = config.eventStoreUrl
@@ -99,4 +101,9 @@ function yieldTheCores(nice: number): void {
 function heapOfThisThread(): ThreadHeap {
   const heap = getHeapStatistics();
   return { usedBytes: heap.used_heap_size, totalBytes: heap.total_heap_size, limitBytes: heap.heap_size_limit };
+}
+
+function sayWhetherTheHeapCapHolds(capMb: number): void {
+  const warning = heapCapWarning(capMb, getHeapStatistics().heap_size_limit);
+  if (warning !== null) post({ type: 'log', level: 'warn', message: warning });
 }
