@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { dirname, join, resolve } from 'node:path';
 import { Child, inChild } from './child';
 import type { ApiStarted, MemorySnapshot } from './api/api-server';
+import type { GcPauses } from './api/gc-pauses';
 import type { ApiRestart } from './results';
 import type { ReadArgs, ReadResult } from './api/read-api';
 import { cachedHistory, copyHistory, type HistoryManifest } from './history/generate';
@@ -108,12 +109,15 @@ async function apiParts(
   const api = Child.start(script, 'api', { execArgv: ['--expose-gc', ...productionNodeOptions()] });
   // One CPU profile per phase of the API process, so that each figure has its own.
   const hooks = {
-    before: async (_phase: string) => {
+    before: async (phase: string) => {
+      await api.call('phase', { phase });
       if (options.profile) await api.call('profileStart');
     },
     after: async (phase: string) => {
       if (options.profile)
         await api.call('profileStop', { path: join(profileDir, `api-${phase}.cpuprofile`) });
+      // Warm-ups and pauses between measured phases are not theirs.
+      await api.call('phase', { phase: 'between phases' });
     },
   };
   try {
@@ -158,6 +162,7 @@ async function apiParts(
       );
     }
     const atEnd = await api.call<MemorySnapshot>('memory');
+    results.apiGcPauses = (await api.call<GcPauses[]>('gcPauses')).filter((pauses) => pauses.phase !== 'between phases');
     results.parts.memory = {
       whenReady: started.memoryWhenReady,
       afterGc: started.memoryAfterGc,

@@ -175,6 +175,19 @@ export function renderMarkdown(results: BenchResults, analysisPath: string): str
         '',
       );
     }
+    const gc = results.apiGcPauses ?? [];
+    if (gc.length > 0) {
+      out(
+        'Diagnostic: the API thread’s garbage-collection pauses during each measured load (from `perf_hooks`; the other threads’ pauses stop no request):',
+        '',
+        '| phase | pauses | total ms | longest ms | ≥ 5 ms | share in full collections |',
+        '| --- | --- | --- | --- | --- | --- |',
+        ...gc
+          .filter((pauses) => pauses.phase.startsWith('http'))
+          .map((pauses) => `| ${pauses.phase} | ${int(pauses.count)} | ${pauses.totalMs.toFixed(0)} | ${pauses.longestMs.toFixed(1)} | ${pauses.over5Ms} | ${Math.round(pauses.majorShare * 100)} % |`),
+        '',
+      );
+    }
   }
 
   if (parts.rebuild) {
@@ -296,6 +309,14 @@ export function renderMarkdown(results: BenchResults, analysisPath: string): str
           'and its projections thread with `PROJECTIONS_HEAP_MB`’s default.',
         '',
       );
+      const peak = memory.atEnd.atPeak;
+      if (peak)
+        out(
+          `At the highest sampled RSS (${peak.rssMiB} MiB, during ${peak.phase}): ${peak.rssAnonMiB} MiB anonymous (every thread's heap, SQLite's page caches), ` +
+            `${peak.rssFileMiB} MiB file-backed; API thread heap ${peak.mainHeapUsedMiB} used of ${peak.mainHeapTotalMiB} MiB, ` +
+            `projections thread heap ${peak.projectionsHeapUsedMiB ?? '–'} used of ${peak.projectionsHeapTotalMiB ?? '–'} MiB.`,
+          '',
+        );
     }
     const restarts = results.restarts ?? [];
     if (restarts.length > 0) {

@@ -1,6 +1,7 @@
 import type { HistoryManifest } from './history/generate';
 import type { MachineDescription } from './machine';
 import type { ApiStarted, MemorySnapshot } from './api/api-server';
+import type { GcPauses } from './api/gc-pauses';
 import type { ReadResult } from './api/read-api';
 import type { AppendResult } from './parts/append';
 import type { HttpResult } from './parts/http';
@@ -38,6 +39,8 @@ export interface BenchResults {
   readonly partRuns: Record<string, { readonly measuredAt: string; readonly command: string }>;
   /** The API process of parts 2, 4 and 5: start-up on the full history. */
   api?: ApiStarted;
+  /** The API thread's GC pauses in each measured phase. */
+  apiGcPauses?: readonly GcPauses[];
   /** Fresh API processes on the data folder the measured one left. */
   restarts?: readonly ApiRestart[];
 }

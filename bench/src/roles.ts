@@ -2,7 +2,7 @@ import { SqliteEventStore } from '@qms/event-store';
 import { verifyStore } from '@qms/audit';
 import type { Handlers } from './child';
 import { generateHistory } from './history/generate';
-import { memory, pauseProjections, startApi, stopApi, type ApiStartArgs } from './api/api-server';
+import { enterPhase, gcPausesByPhase, memory, pauseProjections, startApi, stopApi, type ApiStartArgs } from './api/api-server';
 import { runReadBench, type ReadArgs } from './api/read-api';
 import { runAppend, type AppendArgs } from './parts/append';
 import { runRebuild, type RebuildArgs } from './parts/rebuild';
@@ -37,6 +37,8 @@ export function handlersFor(role: string): Handlers {
         memory: async () => memory(),
         stop: () => stopApi(),
         pauseProjections: () => pauseProjections(),
+        phase: async (args: { phase: string }) => enterPhase(args.phase),
+        gcPauses: async () => gcPausesByPhase(),
         profileStart: () => startProfile(),
         profileStop: (args: { path: string }) => stopProfile(args),
       };

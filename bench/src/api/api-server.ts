@@ -9,6 +9,8 @@ import { MONTHLY_REPORT_PROJECTION, REPORTING_PROJECTION_NAMES } from '@qms/repo
 import { loadAppConfig } from '../../../apps/api/src/config/app-config';
 import { PROJECTION_ENGINE } from '../../../apps/api/src/read-side/read-side.tokens';
 import { createBenchApp } from './bench-app';
+import { GcPauseTally, type GcPauses } from './gc-pauses';
+import { MemoryPeakSampler, type MemoryAtPeak, type ThreadHeapSource } from './memory-peak';
 
 /** The API process of parts 2, 4 and 5: the embedded default on a private copy of the full history. */
 export interface ApiStartArgs {
@@ -26,6 +28,8 @@ export interface MemorySnapshot {
   readonly heapTotalMiB: number;
   readonly externalMiB: number;
   readonly arrayBuffersMiB: number;
+  /** What the process held at its highest resident set so far, as sampled. */
+  readonly atPeak: MemoryAtPeak | null;
 }
 
 export interface ApiStarted {
@@ -44,6 +48,21 @@ export interface ApiStarted {
 
 let app: NestFastifyApplication | undefined;
 
+/** Started with the API: one API per process. */
+let peakSampler: MemoryPeakSampler | undefined;
+let gcPauses: GcPauseTally | undefined;
+
+/** Names the benchmark phase the API enters, for the breakdown at its memory peak. */
+export function enterPhase(phase: string): void {
+  peakSampler?.enter(phase);
+  gcPauses?.enter(phase);
+}
+
+/** The API thread's GC pauses in each phase so far. */
+export function gcPausesByPhase(): GcPauses[] {
+  return gcPauses?.pauses() ?? [];
+}
+
 /** The fresh read-model file's folder of the running API, removed when it stops. */
 let scratchFolder: string | undefined;
 
@@ -55,6 +74,11 @@ export function currentApp(): NestFastifyApplication {
 export async function startApi(args: ApiStartArgs): Promise<ApiStarted> {
   const lowestCheckpoint = args.readDbPath === undefined ? 0 : await lowestStoredCheckpoint(args.readDbPath);
   const started = performance.now();
+  // The embedded engine is the worker thread's host, which publishes that thread's heap.
+  gcPauses ??= new GcPauseTally();
+  peakSampler ??= new MemoryPeakSampler(() =>
+    app === undefined ? null : (app.get<ProjectionsHost>(PROJECTION_ENGINE) as ProjectionsHost & ThreadHeapSource),
+  );
   // The embedded default whatever the environment says: SQLite events, SQLite read models.
   if (args.readDbPath === undefined) scratchFolder = mkdtempSync(join(tmpdir(), 'qms-bench-api-'));
   const readDbPath = args.readDbPath ?? join(scratchFolder ?? '', 'read-models.db');
@@ -138,6 +162,7 @@ export function memory(): MemorySnapshot {
     heapTotalMiB: mib(usage.heapTotal),
     externalMiB: mib(usage.external),
     arrayBuffersMiB: mib(usage.arrayBuffers),
+    atPeak: peakSampler?.atPeak() ?? null,
   };
 }
 

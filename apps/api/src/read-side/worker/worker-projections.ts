@@ -4,6 +4,7 @@ import { Worker } from 'node:worker_threads';
 import { IllegalStateError, NotFoundError, StoreUnavailableError, ValidationError } from '@qms/domain-kernel';
 import { FollowedProjections, type ProjectionsHost, type ProjectionStatus, type RebuildResult } from '@qms/projection-engine';
 import type { AppConfig } from '../../config/app-config';
+import { letThreadsKeepTheirOwnHeapLimits } from '../../infrastructure/thread-heap-limits';
 import { typeScriptBootstrap } from '../../infrastructure/typescript-bootstrap';
 import type { FromProjectionsWorker, ProjectionsWorkerData, ThreadHeap, ToProjectionsWorker, WorkerFailure } from './projections-worker.protocol';
 
@@ -39,6 +40,7 @@ export class WorkerProjections extends FollowedProjections implements Projection
     const how = launch();
     const workerData: ProjectionsWorkerData & Record<string, unknown> = { config: this.options.config, ...how.extra };
     const heapMb = this.options.config.projectionsHeapMb;
+    letThreadsKeepTheirOwnHeapLimits();
     const worker = new Worker(how.script, { eval: how.eval, workerData, resourceLimits: { maxOldGenerationSizeMb: heapMb } });
     this.worker = worker;
     worker.on('message', (message: FromProjectionsWorker) => this.receive(message));
