@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
-import helmet from '@fastify/helmet';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import type { DestinationStream } from 'pino';
 import { type AppObservability, AppModule, type AppOverrides } from './app.module';
@@ -51,7 +51,13 @@ export async function configureApp(app: NestFastifyApplication, observability: A
       reply.elapsedTime / 1000,
     );
   });
-  await app.register(helmet, { contentSecurityPolicy: { directives: CONTENT_SECURITY_POLICY } });
+  // helmet's middleware made once: @fastify/helmet makes it again for every request, parsing the
+  // policy each time (a fifteenth of what a request allocated, and garbage collection is the tail
+  // of a request's latency).
+  const securityHeaders = helmet({ contentSecurityPolicy: { directives: CONTENT_SECURITY_POLICY } });
+  fastify.addHook('onRequest', (request, reply, done) =>
+    securityHeaders(request.raw, reply.raw, (error?: unknown) => done(error instanceof Error ? error : undefined)),
+  );
   app.useGlobalPipes(createValidationPipe());
   app.enableShutdownHooks();
 }
