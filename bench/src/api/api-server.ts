@@ -90,6 +90,9 @@ export async function startApi(args: ApiStartArgs): Promise<ApiStarted> {
       EVENTS_DB_WRITER: process.env['EVENTS_DB_WRITER'],
       // For comparing the projections thread at the API's priority (0) with the default.
       PROJECTIONS_NICE: process.env['PROJECTIONS_NICE'],
+      // For comparing memory budgets with the defaults.
+      PROJECTIONS_HEAP_MB: process.env['PROJECTIONS_HEAP_MB'],
+      READ_DB_CACHE_MB: process.env['READ_DB_CACHE_MB'],
       // An access line per request would be measured with the requests.
       LOG_LEVEL: process.env['LOG_LEVEL'] ?? 'warn',
     }),

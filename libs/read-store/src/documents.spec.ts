@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { toJsonDocument } from './documents';
+import { deepFreeze, toJsonDocument } from './documents';
 import type { StoredDocument } from './read-store.port';
 
 /** What the store promised before it stopped copying: the JSON round trip, then the field-name check. */
@@ -120,5 +120,24 @@ describe('toJsonDocument', () => {
       }),
       { numRuns: 500 },
     );
+  });
+});
+
+describe('deepFreeze', () => {
+  it('freezes every object and array a value holds, its own properties only', () => {
+    const shared = { kind: 'inherited' };
+    const inheriting = Object.create({ shared }) as { own: { list: number[][] } };
+    inheriting.own = { list: [[1], [2]] };
+    const document = { a: { b: [{ c: 1 }, 'text', null] }, inheriting };
+
+    expect(deepFreeze(document)).toBe(document);
+
+    expect(Object.isFrozen(document)).toBe(true);
+    expect(Object.isFrozen(document.a)).toBe(true);
+    expect(Object.isFrozen(document.a.b)).toBe(true);
+    expect(Object.isFrozen(document.a.b[0])).toBe(true);
+    expect(Object.isFrozen(inheriting.own.list[1])).toBe(true);
+    // What a prototype holds belongs to others.
+    expect(Object.isFrozen(shared)).toBe(false);
   });
 });

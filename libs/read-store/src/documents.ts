@@ -5,9 +5,15 @@ import { isScalar, sortValueAt } from './values';
 
 /** Freezes a value and everything it holds, so that one copy can be shared and nobody can change it. */
 export function deepFreeze<T>(value: T): T {
-  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const item of Object.values(value)) deepFreeze(item);
+  if (value === null || typeof value !== 'object' || Object.isFrozen(value)) return value;
+  Object.freeze(value);
+  // Walked in place: a rebuild freezes every document it evolves, and an array of values per
+  // object was most of the cost.
+  if (Array.isArray(value)) {
+    for (let index = 0; index < value.length; index++) deepFreeze(value[index]);
+  } else {
+    const record = value as Record<string, unknown>;
+    for (const key in record) if (Object.hasOwn(record, key)) deepFreeze(record[key]);
   }
   return value;
 }

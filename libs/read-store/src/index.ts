@@ -8,3 +8,4 @@ export {
   type MongoReadStoreOptions,
 } from './mongo-read-store';
 export { SqliteReadStore, type SqliteReadStoreOptions } from './sqlite/sqlite-read-store';
+export { DEFAULT_READ_DB_CACHE_MB } from './sqlite/sqlite-read-database';

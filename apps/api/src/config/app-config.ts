@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { ROLES, type Role } from '@qms/domain-kernel';
+import { DEFAULT_READ_DB_CACHE_MB } from '@qms/read-store';
 import { ConfigurationError, oneLine, parseConfiguration } from './configuration-error';
 import { type PolicyFile, policyFileSchema } from './policy-file';
 
@@ -56,6 +57,11 @@ export interface AppConfig {
    * start-up catches up, which a small server pays in RSS.
    */
   readonly projectionsHeapMb: number;
+  /**
+   * SQLite page cache of each connection to the read-model file, MiB (READ_DB_CACHE_MB): the API's
+   * reader and the projections' writer each hold one.
+   */
+  readonly readDbCacheMb: number;
   /**
    * Scheduling priority (Linux nice, 0–19) of the projections thread (PROJECTIONS_NICE). Requests
    * and appends come first on a small server: the thread that applies them to the read models
@@ -150,6 +156,7 @@ const environmentSchema = z.object({
   READ_MODELS_ON_MISMATCH: z.preprocess(blankAsUnset, oneOf(['refuse', 'rebuild']).default('refuse')),
   PROJECTIONS_HEAP_MB: z.preprocess(blankAsUnset, wholeNumber(64, 16_384, ' (MiB)').default(160)),
   PROJECTIONS_NICE: z.preprocess(blankAsUnset, wholeNumber(0, 19).default(10)),
+  READ_DB_CACHE_MB: z.preprocess(blankAsUnset, wholeNumber(2, 4_096, ' (MiB)').default(DEFAULT_READ_DB_CACHE_MB)),
   MONGO_SERVER_SELECTION_TIMEOUT_MS: z.preprocess(blankAsUnset, milliseconds(50, 60_000).default(750)),
   API_KEYS_FILE: optionalText,
   API_KEYS: optionalText,
@@ -201,6 +208,7 @@ export function loadAppConfig(env: Env = process.env): AppConfig {
     readModelsOnMismatch: settings.READ_MODELS_ON_MISMATCH,
     projectionsHeapMb: settings.PROJECTIONS_HEAP_MB,
     projectionsNice: settings.PROJECTIONS_NICE,
+    readDbCacheMb: settings.READ_DB_CACHE_MB,
     mongoServerSelectionTimeoutMs: settings.MONGO_SERVER_SELECTION_TIMEOUT_MS,
     apiKeys: loadApiKeys(settings, production),
     policy: loadPolicy(settings.QMS_POLICY_FILE),

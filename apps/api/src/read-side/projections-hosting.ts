@@ -13,13 +13,13 @@ import { WorkerProjections } from './worker/worker-projections';
 export function openReadStore(config: AppConfig): ReadStore {
   return config.mongoUrl
     ? MongoReadStore.create({ url: config.mongoUrl, dbName: config.mongoDatabase, serverSelectionTimeoutMS: config.mongoServerSelectionTimeoutMs, compatibility: config.mongoCompatibility })
-    : openReadModelFile(config.readDbPath);
+    : openReadModelFile(config.readDbPath, config.readDbCacheMb);
 }
 
 /** Stops start-up with one line saying what to fix when the read-model file cannot be opened. */
-function openReadModelFile(path: string): SqliteReadStore {
+function openReadModelFile(path: string, cacheMb: number): SqliteReadStore {
   try {
-    return SqliteReadStore.open({ path });
+    return SqliteReadStore.open({ path, cacheMb });
   } catch (error) {
     throw new StoreUnavailableError(`${(error as Error).message}. Set READ_DB_PATH to a writable file.`);
   }

@@ -43,6 +43,8 @@ export interface SqliteReadStoreOptions {
   readonly path: string;
   /** A reader's connection: never writes, and needs a file a writer has initialised. */
   readonly readonly?: boolean;
+  /** The connection's page cache, MiB (DEFAULT_READ_DB_CACHE_MB when not given). */
+  readonly cacheMb?: number;
 }
 
 /** One collection's writes, checked and serialised before the transaction starts. */
@@ -87,7 +89,7 @@ export class SqliteReadStore implements ReadStore {
     const readonly = options.readonly === true;
     let db: Database.Database;
     try {
-      db = openReadDatabase({ path: options.path, readonly });
+      db = openReadDatabase({ path: options.path, readonly, cacheMb: options.cacheMb });
     } catch (error) {
       const reason = (error instanceof Error ? error.message : String(error)).replace(/\s+/g, ' ');
       throw new StoreUnavailableError(`Cannot open the read models at ${options.path}: ${reason}`);

@@ -31,7 +31,7 @@ async function main(): Promise<void> {
   const eventStore: EventStore = config.eventStoreUrl
     ? await createEventStore({ eventStoreUrl: config.eventStoreUrl, sqlitePath: config.eventsDbPath })
     : SqliteEventStore.open(config.eventsDbPath, { writer: 'main-thread', pollIntervalMs: 20 });
-  const readStore = SqliteReadStore.open({ path: config.readDbPath });
+  const readStore = SqliteReadStore.open({ path: config.readDbPath, cacheMb: config.readDbCacheMb });
   const reporting = createReportingProjections(reportingConfigFrom(config, deadlinePolicyFrom(config)));
   const engine = createProjectionEngine(eventStore, readStore, defaultEventCatalogue(), reporting, {
     log: (message) => post({ type: 'log', level: 'log', message }),
