@@ -4,6 +4,7 @@ import { dirname, join, resolve } from 'node:path';
 import { Child, inChild } from './child';
 import type { ApiStarted, MemorySnapshot } from './api/api-server';
 import type { GcPauses } from './api/gc-pauses';
+import { BETWEEN_LOADS } from './api/memory-peak';
 import type { ApiRestart } from './results';
 import type { ReadArgs, ReadResult } from './api/read-api';
 import { cachedHistory, copyHistory, type HistoryManifest } from './history/generate';
@@ -117,7 +118,7 @@ async function apiParts(
       if (options.profile)
         await api.call('profileStop', { path: join(profileDir, `api-${phase}.cpuprofile`) });
       // Warm-ups and pauses between measured phases are not theirs.
-      await api.call('phase', { phase: 'between phases' });
+      await api.call('phase', { phase: BETWEEN_LOADS });
     },
   };
   try {
@@ -162,7 +163,7 @@ async function apiParts(
       );
     }
     const atEnd = await api.call<MemorySnapshot>('memory');
-    results.apiGcPauses = (await api.call<GcPauses[]>('gcPauses')).filter((pauses) => pauses.phase !== 'between phases');
+    results.apiGcPauses = (await api.call<GcPauses[]>('gcPauses')).filter((pauses) => pauses.phase !== BETWEEN_LOADS);
     results.parts.memory = {
       whenReady: started.memoryWhenReady,
       afterGc: started.memoryAfterGc,

@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { BETWEEN_LOADS } from './api/memory-peak';
 import type { ReadQueryResult } from './api/read-api';
 import type { LoadResult } from './parts/http';
 import type { ShapeResult } from './parts/append';
@@ -312,7 +313,7 @@ export function renderMarkdown(results: BenchResults, analysisPath: string): str
       const peak = memory.atEnd.atPeak;
       if (peak)
         out(
-          `At the highest sampled RSS (${peak.rssMiB} MiB, during ${peak.phase}): ${peak.rssAnonMiB} MiB anonymous (every thread's heap, SQLite's page caches), ` +
+          `At the highest sampled RSS (${peak.rssMiB} MiB, ${peak.phase === BETWEEN_LOADS ? 'between two measured loads' : `during ${peak.phase}`}): ${peak.rssAnonMiB} MiB anonymous (every thread's heap, SQLite's page caches), ` +
             `${peak.rssFileMiB} MiB file-backed; API thread heap ${peak.mainHeapUsedMiB} used of ${peak.mainHeapTotalMiB} MiB, ` +
             `projections thread heap ${peak.projectionsHeapUsedMiB ?? '–'} used of ${peak.projectionsHeapTotalMiB ?? '–'} MiB.`,
           '',

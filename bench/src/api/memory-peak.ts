@@ -1,6 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { memoryUsage } from 'node:process';
 
+/** The phase name of the time between two measured loads: warm-ups, the projections catching up. */
+export const BETWEEN_LOADS = 'between loads';
+
 /** What the API process held when its resident set was at its highest, MiB. */
 export interface MemoryAtPeak {
   /** The phase of the benchmark the API was in (start, read, http-…). */
