@@ -116,6 +116,25 @@ describe('malformed input is a 4xx naming the field, nothing appended', () => {
     },
   );
 
+  it('checks the request after the key and the role: 401 without a key and 403 for a wrong role, whatever else is wrong', async () => {
+    const send = (headers: Record<string, string>) =>
+      api.app.inject({ method: 'POST', url: '/complaints', headers: { 'content-type': 'text/csv', 'x-correlation-id': 'not a token', ...headers }, payload: 'a,b' });
+    expect((await send({})).statusCode).toBe(401);
+    expect((await send({ authorization: 'Bearer dev-quality' })).statusCode).toBe(403);
+    expect((await send({ authorization: 'Bearer dev-sales' })).statusCode).toBe(400);
+    expect((await send({ authorization: 'Bearer dev-sales', 'x-correlation-id': 'c-1' })).statusCode).toBe(415);
+  });
+
+  it('a malformed tracing header → 400 naming it, on a route that does not use it', async () => {
+    const response = await api.app.inject({
+      method: 'GET',
+      url: '/complaints',
+      headers: { authorization: 'Bearer dev-quality', 'x-correlation-id': 'not a token' },
+    });
+    expect(response.statusCode).toBe(400);
+    expect(JSON.stringify(response.json())).toContain('X-Correlation-Id');
+  });
+
   it('JSON that is not valid UTF-8 → 400', async () => {
     const body = Buffer.concat([Buffer.from('{"customerId":"'), Buffer.from([0xc9, 0xcf, 0xba, 0xa3]), Buffer.from('"}')]);
     const response = await raw(body, 'application/json');

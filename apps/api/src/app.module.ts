@@ -4,6 +4,7 @@ import { CqrsModule } from '@nestjs/cqrs';
 import type { EventStore } from '@qms/event-store';
 import { AuditModule } from './audit/audit.module';
 import { AuthGuard } from './auth/auth.guard';
+import { RequestShapeGuard } from './http/input-checks';
 import type { AppConfig } from './config/app-config';
 import { ComplaintsModule } from './complaints/complaints.module';
 import { DashboardModule } from './dashboard/dashboard.module';
@@ -50,7 +51,9 @@ export class AppModule {
       ],
       controllers: [HealthController],
       providers: [
+        // In this order: the request's shape is checked for the actor AuthGuard found.
         { provide: APP_GUARD, useClass: AuthGuard },
+        { provide: APP_GUARD, useClass: RequestShapeGuard },
         { provide: APP_FILTER, useClass: DomainExceptionFilter },
       ],
     };
