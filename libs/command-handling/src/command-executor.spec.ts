@@ -1,6 +1,6 @@
 import { verifyChain } from '@qms/audit';
 import { type Actor, type Decider, IllegalStateError, NotFoundError } from '@qms/domain-kernel';
-import { type EventStore, type ReadStreamOptions, type RecordedEvent, SqliteEventStore, WrongExpectedVersionError } from '@qms/event-store';
+import { type AppendResult, type EventStore, type EventToAppend, type ExpectedRevision, type ReadStreamOptions, type RecordedEvent, SqliteEventStore, WrongExpectedVersionError } from '@qms/event-store';
 import { type CommandMetadata, CommandExecutor, type ExecuteOptions } from './command-executor';
 import type { EventCodec } from './event-codec.port';
 
@@ -75,7 +75,10 @@ const actors: Actor[] = [
   { userId: 'bert', role: 'quality' },
 ];
 
-/** Another writer that slips appends in right after the executor has read a stream. */
+/**
+ * Another writer that slips appends in right before the executor appends: after whatever it read
+ * or held, the widest window a command has.
+ */
 class InterferingStore {
   private pending = new Map<string, number>();
   readonly store: EventStore;
@@ -86,7 +89,7 @@ class InterferingStore {
   ) {
     this.store = new Proxy(inner, {
       get: (target, property, receiver) =>
-        property === 'readStream' ? this.readStream.bind(this) : Reflect.get(target, property, receiver),
+        property === 'appendToStream' ? this.appendToStream.bind(this) : Reflect.get(target, property, receiver),
     });
   }
 
@@ -94,15 +97,14 @@ class InterferingStore {
     this.pending.set(streamId, times);
   }
 
-  private async readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]> {
-    const events = await this.inner.readStream(streamId, options);
+  private async appendToStream(streamId: string, events: readonly EventToAppend[], options?: { readonly expectedRevision?: ExpectedRevision }): Promise<AppendResult> {
     const times = this.pending.get(streamId) ?? 0;
     if (times > 0) {
       this.pending.set(streamId, times - 1);
       const bert = metadataFor(actors[1]!);
       await this.other.execute(decider, streamId, { type: 'Note' }, bert).catch(() => this.other.execute(decider, streamId, { type: 'Create' }, bert));
     }
-    return events;
+    return this.inner.appendToStream(streamId, events, options);
   }
 }
 
@@ -243,7 +245,7 @@ describe('CommandExecutor with cached stream state', () => {
     await Promise.all([cached.inner.close(), uncached.inner.close()]);
   });
 
-  it("reads only the events after the revision it holds, and sees another writer's appends", async () => {
+  it("decides on the revision it holds without reading, and after another writer's append reads only the events after it", async () => {
     const store = SqliteEventStore.inMemory();
     const reads: (number | undefined)[] = [];
     const spied = new Proxy(store, {
@@ -262,10 +264,27 @@ describe('CommandExecutor with cached stream state', () => {
     await executor.execute(decider, 'list-1', { type: 'Add', item: 'a' }, anna);
     await other.execute(decider, 'list-1', { type: 'Add', item: 'b' }, anna);
     const result = await executor.execute(decider, 'list-1', { type: 'Add', item: 'c' }, anna);
-    expect(reads).toEqual([undefined, 1, 2]);
+    // The registration reads the empty stream; 'a' is decided on the view it left; 'c' on the same
+    // view is refused by the store ('b' came first) and decided again on the events after it.
+    expect(reads).toEqual([undefined, 2]);
     expect(result.state.items).toEqual(['a', 'b', 'c']);
     expect(result.revision).toBe(3);
     expect(verifyChain('list-1', await store.readStream('list-1')).ok).toBe(true);
+    await store.close();
+  });
+
+  it("decides again on the stream's events when its cached view refuses a command another writer made possible", async () => {
+    const store = SqliteEventStore.inMemory();
+    const executor = new CommandExecutor(store, codec, clock);
+    const other = new CommandExecutor(store, codec, clock, { cachedStreams: 0 });
+    const anna = metadataFor(actors[0]!);
+    await executor.execute(decider, 'list-1', { type: 'Create' }, anna, { mustBeNew: true });
+    await other.execute(decider, 'list-1', { type: 'Close' }, anna);
+    // The cached view has the list open, where a reopen is refused; the stream has it closed.
+    const result = await executor.execute(decider, 'list-1', { type: 'Reopen' }, anna);
+    expect(result.appendedEventIds).toHaveLength(1);
+    expect(result.state.closed).toBe(false);
+    expect(result.revision).toBe(2);
     await store.close();
   });
 

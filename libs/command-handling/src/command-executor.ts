@@ -64,9 +64,13 @@ const DEFAULT_CACHED_STREAMS = 4_096;
  * Each appended event's metadata carries the actor, tracing ids, its schema version and the hash
  * chained to the previous event of the stream.
  *
- * Recently used streams stay folded in memory with the revision they reflect; a command reads only
- * the events after it, so appends by other processes are still seen before deciding. Only the
- * events this executor appended (and read) move an entry forward; a failed append drops it.
+ * Recently used streams stay folded in memory with the revision they reflect, and a command is
+ * decided on that view without reading the stream (a read was a tenth of a command's time): the
+ * append's expected revision refuses it if another process appended since, and the retry reads
+ * only the events after the view. An answer that appends nothing (no change, a domain error, an
+ * idempotent replay) first looks for newer events, and so does anything comparing the revision
+ * (If-Match, a stream that must be new). Only the events this executor appended (and read) move an
+ * entry forward; a refusal other than another writer's append drops it.
  */
 export class CommandExecutor {
   private readonly views: StreamViewCache;
@@ -139,9 +143,19 @@ export class CommandExecutor {
   ): Promise<CommandResult<State>> {
     const commandHash = metadata.requestFingerprint ?? sha256(canonicalJson(command));
     for (let attempt = 1; ; attempt++) {
-      const view = await this.currentView(decider, streamId);
+      // A cached view is decided on as it is: the append's expected revision refuses it if another
+      // writer got there first, and an answer without an append looks for newer events first. An
+      // If-Match, and a stream that must be new, answer with the stream's real revision: they read.
+      const trustCache = attempt === 1 && metadata.expectedRevision === undefined && options.mustBeNew !== true;
+      const cached = trustCache ? this.views.get(streamId, decider) : undefined;
+      const view = cached ?? (await this.currentView(decider, streamId));
+      const decidedUnread = cached !== undefined;
       const previous = findIdempotentResult(view, metadata, commandHash);
-      if (previous) return { ...previous, streamId, state: view.state };
+      if (previous) {
+        // The replayed answer carries the stream's state now, as a fresh read would.
+        if (decidedUnread && (await this.streamMovedOn(streamId, view.revision))) continue;
+        return { ...previous, streamId, state: view.state };
+      }
       const { revision, state } = view;
       // Taken already (by another process, or before a stale counter noticed): the caller moves on.
       if (options.mustBeNew && revision >= 0) throw new WrongExpectedVersionError(streamId, 'no_stream', revision);
@@ -151,8 +165,15 @@ export class CommandExecutor {
         );
       }
       const now = this.clock();
-      const decided = decider.decide(command, state, { now, actor: metadata.actor });
+      let decided: Event[];
+      try {
+        decided = decider.decide(command, state, { now, actor: metadata.actor });
+      } catch (error) {
+        if (decidedUnread && (await this.streamMovedOn(streamId, revision))) continue;
+        throw error;
+      }
       if (decided.length === 0) {
+        if (decidedUnread && (await this.streamMovedOn(streamId, revision))) continue;
         return { streamId, revision, position: view.position, appendedEventIds: [], replayed: false, state };
       }
       const toAppend = this.chain(streamId, revision, view.lastHash, decided, command.type, metadata, commandHash);
@@ -162,8 +183,10 @@ export class CommandExecutor {
           expectedRevision: revision < 0 ? 'no_stream' : revision,
         });
       } catch (error) {
-        // The cached view may be the reason (the store no longer holds what it reflects): read afresh.
-        this.views.delete(streamId);
+        // Another writer appended after the view: the retry reads only the events after it. Any
+        // other refusal may mean the store no longer holds what the view reflects: read afresh.
+        const wentOn = error instanceof WrongExpectedVersionError && typeof error.actual === 'number' && error.actual > revision;
+        if (!wentOn) this.views.delete(streamId);
         const retryable = error instanceof WrongExpectedVersionError && !options.mustBeNew && metadata.expectedRevision === undefined;
         if (!retryable || attempt >= MAX_ATTEMPTS) throw error;
         continue;
@@ -275,6 +298,11 @@ export class CommandExecutor {
   }
 
   /** The stream as it is now: the cached view plus the events appended since, or a full read. */
+  /** Whether the stream holds events after `revision`: a view decided on unread was stale. */
+  private async streamMovedOn(streamId: string, revision: number): Promise<boolean> {
+    return (await this.store.readStream(streamId, { fromRevision: revision + 1, maxCount: 1 })).length > 0;
+  }
+
   private async currentView<Event extends DomainEvent, State>(folder: StateFolder<Event, State>, streamId: string): Promise<StreamView<State>> {
     const cached = this.views.get(streamId, folder);
     if (cached !== undefined) {
