@@ -1,6 +1,6 @@
 import { verifyChain } from '@qms/audit';
 import { type Actor, type Decider, IllegalStateError, NotFoundError } from '@qms/domain-kernel';
-import { type AppendResult, type EventStore, type EventToAppend, type ExpectedRevision, type ReadStreamOptions, type RecordedEvent, SqliteEventStore, WrongExpectedVersionError } from '@qms/event-store';
+import { type AppendResult, type EventStore, type EventToAppend, type ExpectedRevision, type ReadStreamOptions, SqliteEventStore, WrongExpectedVersionError } from '@qms/event-store';
 import { type CommandMetadata, CommandExecutor, type ExecuteOptions } from './command-executor';
 import type { EventCodec } from './event-codec.port';
 
