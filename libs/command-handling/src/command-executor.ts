@@ -297,12 +297,12 @@ export class CommandExecutor {
     return extendView(emptyView(decider), decider, recorded, this.codec).state;
   }
 
-  /** The stream as it is now: the cached view plus the events appended since, or a full read. */
   /** Whether the stream holds events after `revision`: a view decided on unread was stale. */
   private async streamMovedOn(streamId: string, revision: number): Promise<boolean> {
     return (await this.store.readStream(streamId, { fromRevision: revision + 1, maxCount: 1 })).length > 0;
   }
 
+  /** The stream as it is now: the cached view plus the events appended since, or a full read. */
   private async currentView<Event extends DomainEvent, State>(folder: StateFolder<Event, State>, streamId: string): Promise<StreamView<State>> {
     const cached = this.views.get(streamId, folder);
     if (cached !== undefined) {
