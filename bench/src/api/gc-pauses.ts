@@ -51,9 +51,6 @@ export class GcPauseTally {
     }));
   }
 
-  stop(): void {
-    this.observer.disconnect();
-  }
 
   private tallyOf(phase: string) {
     let tally = this.byPhase.get(phase);

@@ -51,9 +51,6 @@ export class MemoryPeakSampler {
     return this.peak;
   }
 
-  stop(): void {
-    clearInterval(this.timer);
-  }
 
   private sample(): void {
     const rss = memoryUsage.rss();
