@@ -33,14 +33,12 @@ const mib = (bytes: number): number => Math.round((bytes / 2 ** 20) * 10) / 10;
 export class MemoryPeakSampler {
   private phase = 'start';
   private peak: MemoryAtPeak | null = null;
-  private readonly timer: NodeJS.Timeout;
 
   constructor(
     private readonly projections: () => ThreadHeapSource | null,
     everyMs = 100,
   ) {
-    this.timer = setInterval(() => this.sample(), everyMs);
-    this.timer.unref();
+    setInterval(() => this.sample(), everyMs).unref();
   }
 
   enter(phase: string): void {
