@@ -2,7 +2,8 @@
  * computeMonthlyReport: the monthly quality/delivery report as a pure function of the fact
  * documents, so it can be materialized per month after each projection batch, recomputed for a
  * month range on demand (DESIGN §10), and checked against a rebuild. No clock, no randomness;
- * inputs are sorted first and every object is built in a fixed key order, so two runs over the
+ * complaints are tallied by sums that do not depend on their order (MonthComplaintTally), the other
+ * inputs are sorted first, and every object is built in a fixed key order, so two runs over the
  * same documents give byte-identical JSON whatever order the store returned them in.
  * computeStoredMonthlyReport is the same without the KPI blocks, which withKpis adds back.
  *
@@ -14,7 +15,6 @@ import {
   type NotificationKind,
   type SpecialStatus,
 } from '@qms/complaint-domain';
-import { DAY_MS } from '../complaint-list/complaint-timeline';
 import { calendarFor, type MonthBounds, type MonthKey } from '../kpi/calendar';
 import { evaluateKpi, targetsFor, type KpiResult } from '../kpi/kpi-targets';
 import { DEFAULT_REPORTING_CONFIG, KPI_NAMES, type KpiName, type ReportingConfig } from '../kpi/reporting-config';
@@ -23,7 +23,7 @@ import type { ReturnDocument } from '../returns';
 import { csiOf } from '../satisfaction-summary/csi';
 import { deepFreeze } from '@qms/read-store';
 import type { SatisfactionSummaryDocument } from '../satisfaction-summary';
-import { complaintFigures, findRepeats, percent } from './complaint-figures';
+import { MonthComplaintTally, NO_COMPLAINT_FIGURES, percent, type MonthComplaintFigures } from './complaint-figures';
 import type { CustomerNotificationDocument } from './customer-notification.projection';
 import type {
   ComplaintCounts,
@@ -34,7 +34,6 @@ import type {
   MonthlyReportDocument,
   MonthlyReportInputs,
   NotificationFigures,
-  ReportComplaint,
   ReturnFigures,
   SatisfactionFigures,
   StoredMonthlyReport,
@@ -182,8 +181,8 @@ const KPI_VALUES: Readonly<Record<KpiName, (f: KpiSource) => number | null>> = {
   csi: (f) => f.satisfaction.csi,
 };
 
+/** The month's facts but its complaints, which are tallied as they stream by (MonthComplaintTally). */
 interface FactsOfMonth {
-  readonly complaints: readonly ReportComplaint[];
   readonly deliveries: readonly DeliveryMonthCustomerDocument[];
   readonly returns: readonly ReturnDocument[];
   readonly notificationsReceived: readonly CustomerNotificationDocument[];
@@ -191,14 +190,7 @@ interface FactsOfMonth {
   readonly surveys: readonly SatisfactionSummaryDocument[];
 }
 
-function figuresOf(
-  facts: FactsOfMonth,
-  bounds: MonthBounds,
-  repeats: ReadonlySet<string>,
-  customerId: string | null,
-  config: ReportingConfig,
-): Figures {
-  const complaints: ComplaintFigures = complaintFigures(facts.complaints, bounds, repeats);
+function figuresOf(facts: FactsOfMonth, complaints: ComplaintFigures, customerId: string | null, config: ReportingConfig): Figures {
   return {
     complaints,
     returns: facts.returns.length === 0 ? NO_RETURNS : returnFigures(facts.returns),
@@ -248,7 +240,6 @@ function byCustomer(facts: FactsOfMonth): Map<string, FactsOfMonth> {
     let group = groups.get(customerId);
     if (group === undefined) {
       group = {
-        complaints: [],
         deliveries: [],
         returns: [],
         notificationsReceived: [],
@@ -259,7 +250,6 @@ function byCustomer(facts: FactsOfMonth): Map<string, FactsOfMonth> {
     }
     return group;
   };
-  for (const item of facts.complaints) groupOf(item.customerId).complaints.push(item);
   for (const item of facts.deliveries) groupOf(item.customerId).deliveries.push(item);
   for (const item of facts.returns) groupOf(item.customerId).returns.push(item);
   for (const item of facts.notificationsReceived) groupOf(item.customerId).notificationsReceived.push(item);
@@ -307,7 +297,7 @@ function sparseNotifications(notifications: NotificationFigures): CustomerFigure
 const NO_RETURNS: ReturnFigures = deepFreeze(returnFigures([]));
 const NO_SATISFACTION: SatisfactionFigures = deepFreeze(satisfactionFigures([], null, DEFAULT_REPORTING_CONFIG));
 const NO_CUSTOMER_COMPLAINTS = deepFreeze(
-  sparseComplaints(complaintFigures([], { start: '', end: '' }, new Set())),
+  sparseComplaints(NO_COMPLAINT_FIGURES),
 );
 const NO_CUSTOMER_NOTIFICATIONS = deepFreeze(sparseNotifications(notificationFigures([], [])));
 
@@ -332,60 +322,49 @@ export function computeMonthlyReport(
   return withKpis(computeStoredMonthlyReport(month, inputs, config), config);
 }
 
-export function computeStoredMonthlyReport(
+export function computeStoredMonthlyReport(month: MonthKey, inputs: MonthlyReportInputs, config: ReportingConfig): StoredMonthlyReport {
+  const complaints = monthComplaintTally(month, config);
+  for (const complaint of inputs.complaints) complaints.add(complaint);
+  return storedMonthlyReport(month, complaints.figures(), inputs, config);
+}
+
+/** A tally of `month`'s complaints, for storedMonthlyReport: complaints are added to it one at a time. */
+export function monthComplaintTally(month: MonthKey, config: ReportingConfig): MonthComplaintTally {
+  return new MonthComplaintTally(calendarFor(config.timeZone).bounds(month), config.repeatWindowDays);
+}
+
+/** The report from the month's complaint figures and its other facts (which may hold more than the month needs). */
+export function storedMonthlyReport(
   month: MonthKey,
-  inputs: MonthlyReportInputs,
+  complaints: MonthComplaintFigures,
+  inputs: Omit<MonthlyReportInputs, 'complaints'>,
   config: ReportingConfig,
 ): StoredMonthlyReport {
   const bounds = calendarFor(config.timeZone).bounds(month);
-  // Complaints that show in the month, or may be the earlier complaint of one of its repeats.
-  const windowStart = new Date(Date.parse(bounds.start) - config.repeatWindowDays * DAY_MS).toISOString();
-  const complaints = inputs.complaints
-    .filter(
-      (c) =>
-        c.receivedAt < bounds.end &&
-        (c.receivedAt >= windowStart || c.closedAt === null || c.closedAt >= bounds.start),
-    )
-    .sort((a, b) => byString(a._id, b._id));
-  const repeats = findRepeats(complaints, bounds, config.repeatWindowDays);
-  const notifications = [...inputs.notifications].sort((a, b) =>
-    byString(a.notificationId, b.notificationId),
-  );
+  const notifications = [...inputs.notifications].sort((a, b) => byString(a.notificationId, b.notificationId));
   const facts: FactsOfMonth = {
-    complaints,
     deliveries: inputs.deliveries.filter((d) => d.month === month).sort((a, b) => byString(a._id, b._id)),
-    returns: inputs.returns
-      .filter((r) => within(r.receivedAt, bounds))
-      .sort((a, b) => byString(a.returnId, b.returnId)),
+    returns: inputs.returns.filter((r) => within(r.receivedAt, bounds)).sort((a, b) => byString(a.returnId, b.returnId)),
     notificationsReceived: notifications.filter((n) => within(n.receivedAt, bounds)),
-    specialStatusesInForce: notifications.filter(
-      (n) =>
-        n.kind === 'special_status' &&
-        n.receivedAt < bounds.end &&
-        (n.endedAt === null || n.endedAt >= bounds.end),
-    ),
+    specialStatusesInForce: notifications.filter((n) => n.kind === 'special_status' && n.receivedAt < bounds.end && (n.endedAt === null || n.endedAt >= bounds.end)),
     surveys: inputs.surveys.filter((s) => s.month === month).sort((a, b) => byString(a.periodId, b.periodId)),
   };
 
-  const isTouched = (complaint: ReportComplaint): boolean =>
-    within(complaint.receivedAt, bounds) ||
-    within(complaint.closedAt, bounds) ||
-    (complaint.receivedAt < bounds.end && (complaint.closedAt === null || complaint.closedAt >= bounds.end));
-  // Customers whose only complaints lie outside the month (e.g. repeat-window predecessors) get no row.
+  // A customer gets a section when it has a complaint in the month (received, closed, or open at
+  // its end: the tally's customers), another fact of the month, or a survey response.
   const groups = byCustomer(facts);
-  const respondents = new Set(
-    facts.surveys.flatMap((survey) => survey.responses.map((response) => response.customerId)),
-  );
+  for (const customerId of complaints.byCustomer.keys()) if (!groups.has(customerId)) groups.set(customerId, { ...NO_FACTS, surveys: facts.surveys });
+  const respondents = new Set(facts.surveys.flatMap((survey) => survey.responses.map((response) => response.customerId)));
   const customers: CustomerFigures[] = [...groups.entries()]
     .filter(
       ([customerId, group]) =>
         respondents.has(customerId) ||
-        group.complaints.some(isTouched) ||
+        complaints.byCustomer.has(customerId) ||
         group.deliveries.length + group.returns.length + group.notificationsReceived.length > 0 ||
         group.specialStatusesInForce.length > 0,
     )
     .sort(([a], [b]) => byString(a, b))
-    .map(([customerId, group]) => sparse(customerId, figuresOf(group, bounds, repeats, customerId, config)));
+    .map(([customerId, group]) => sparse(customerId, figuresOf(group, complaints.byCustomer.get(customerId) ?? NO_COMPLAINT_FIGURES, customerId, config)));
 
   return {
     _id: month,
@@ -393,8 +372,10 @@ export function computeStoredMonthlyReport(
     timeZone: config.timeZone,
     periodStart: bounds.start,
     periodEnd: bounds.end,
-    total: figuresOf(facts, bounds, repeats, null, config),
+    total: figuresOf(facts, complaints.total, null, config),
     customerIds: customers.map((customer) => customer.customerId),
     customers,
   };
 }
+
+const NO_FACTS: FactsOfMonth = { deliveries: [], returns: [], notificationsReceived: [], specialStatusesInForce: [], surveys: [] };

@@ -4,7 +4,7 @@ import { DELIVERY_MONTH_CUSTOMER_COLLECTION } from '../deliveries';
 import { calendarFor, monthsBetween, type MonthKey } from '../kpi/calendar';
 import type { ReportingConfig } from '../kpi/reporting-config';
 import { CUSTOMER_NOTIFICATIONS_COLLECTION } from '../monthly-report/customer-notification.projection';
-import { computeStoredMonthlyReport, sectionWithKpis, withKpis } from '../monthly-report/monthly-report';
+import { computeStoredMonthlyReport, monthComplaintTally, sectionWithKpis, storedMonthlyReport, withKpis } from '../monthly-report/monthly-report';
 import {
   customerSectionId,
   MONTHLY_REPORT_COLLECTION,
@@ -258,14 +258,18 @@ export class MonthlyReportMaterializer {
 
   private async computeWithin(store: Pick<ReportStore, 'stream'>, month: MonthKey, longest: number | null): Promise<StoredMonthlyReport> {
     const queries = monthlyReportQueries(month, this.config, longest ?? undefined);
-    const inputs: MonthlyReportInputs = {
-      complaints: await union(store, COMPLAINTS_COLLECTION, queries.complaints),
+    // Complaints are tallied as they stream by: a month of many complaints is never held as documents.
+    const complaints = monthComplaintTally(month, this.config);
+    for (const filter of queries.complaints) {
+      for await (const complaint of store.stream<ReportComplaint & StoredDocument>(COMPLAINTS_COLLECTION, { filter })) complaints.add(complaint);
+    }
+    const inputs: Omit<MonthlyReportInputs, 'complaints'> = {
       deliveries: await union(store, DELIVERY_MONTH_CUSTOMER_COLLECTION, queries.deliveries),
       returns: await union(store, RETURNS_COLLECTION, queries.returns),
       notifications: await union(store, CUSTOMER_NOTIFICATIONS_COLLECTION, queries.notifications),
       surveys: await union(store, SATISFACTION_SUMMARY_COLLECTION, queries.surveys),
     };
-    return computeStoredMonthlyReport(month, inputs, this.config);
+    return storedMonthlyReport(month, complaints.figures(), inputs, this.config);
   }
 
   /**
@@ -360,9 +364,9 @@ async function* mapAsync<T, R>(items: Iterable<T> | AsyncIterable<T>, map: (item
 }
 
 /**
- * Every document matching any of the filters, streamed page by page: the month's facts end up held
- * anyway, but never twice over as a whole result's JSON text and its documents (the projections
- * thread recomputes every month after a catch-up, under its heap cap).
+ * Every document matching any of the filters, streamed page by page: never held twice over as a
+ * whole result's JSON text and its documents (the projections thread recomputes every month after
+ * a catch-up, under its heap cap).
  */
 async function union<D extends StoredDocument>(store: Pick<ReportStore, 'stream'>, collection: string, filters: readonly Filter[]): Promise<D[]> {
   const byId = new Map<string, D>();
