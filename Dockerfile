@@ -22,7 +22,9 @@ COPY libs ./libs
 RUN npm run build
 
 FROM ${NODE_IMAGE} AS runtime
+# MALLOC_ARENA_MAX as npm start sets it (see README, "Memory").
 ENV NODE_ENV=production \
+    MALLOC_ARENA_MAX=2 \
     HOST=0.0.0.0 \
     PORT=3000 \
     EVENTS_DB_PATH=/app/data/events.db

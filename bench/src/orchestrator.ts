@@ -17,7 +17,7 @@ import type { AppendArgs, AppendResult } from './parts/append';
 import { renderMarkdown } from './report';
 import type { BenchResults } from './results';
 import { checkTargets } from './targets';
-import { productionNodeOptions } from '../../apps/api/src/infrastructure/start-command';
+import { productionStart } from '../../apps/api/src/infrastructure/start-command';
 
 const log = (message: string) => process.stderr.write(`bench: ${message}\n`);
 
@@ -106,8 +106,8 @@ async function apiParts(
   const readDbPath = join(dirname(eventsDbPath), 'read-models.db');
   // A run cut short leaves its read models behind; they belong to that run, not to this copy.
   for (const suffix of ['', '-wal', '-shm']) rmSync(`${readDbPath}${suffix}`, { force: true });
-  // As an installation runs it (npm start's heap cap), so that its memory is what a server sees.
-  const api = Child.start(script, 'api', { execArgv: ['--expose-gc', ...productionNodeOptions()] });
+  // As an installation runs it (npm start's allocator setting and heap cap), so that its memory is what a server sees.
+  const api = startApi(script);
   // One CPU profile per phase of the API process, so that each figure has its own.
   const hooks = {
     before: async (phase: string) => {
@@ -169,7 +169,7 @@ async function apiParts(
       afterGc: started.memoryAfterGc,
       atEnd,
       peakRssMiB: atEnd.peakRssMiB,
-      heapLimitMiB: heapLimitMiB(productionNodeOptions()),
+      heapLimitMiB: heapLimitMiB(productionStart().nodeOptions),
     };
     await api.call('stop');
     await api.stop();
@@ -190,7 +190,7 @@ async function apiParts(
 async function restarts(script: string, eventsDbPath: string, readDbPath: string): Promise<ApiRestart[]> {
   const runs: ApiRestart[] = [];
   for (const label of ['after the benchmark run', 'read models current'] as const) {
-    const api = Child.start(script, 'api', { execArgv: ['--expose-gc', ...productionNodeOptions()] });
+    const api = startApi(script);
     try {
       const started = await api.call<ApiStarted>('start', { eventsDbPath, readDbPath });
       runs.push({ label, ...started });
@@ -330,6 +330,11 @@ function writeResults(options: BenchOptions, results: BenchResults): BenchResult
     );
   }
   return merged;
+}
+
+function startApi(script: string): Child {
+  const { environment, nodeOptions } = productionStart();
+  return Child.start(script, 'api', { execArgv: ['--expose-gc', ...nodeOptions], env: environment });
 }
 
 function heapLimitMiB(options: readonly string[]): number | null {

@@ -17,7 +17,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
-import { productionNodeOptions } from '../../apps/api/src/infrastructure/start-command';
+import { productionStart } from '../../apps/api/src/infrastructure/start-command';
 
 interface Options {
   readonly kills: number;
@@ -107,13 +107,14 @@ class Api {
   }
 
   async start(): Promise<void> {
-    const env: NodeJS.ProcessEnv = { ...process.env, HOST, PORT: String(this.port), EVENTS_DB_PATH: join(this.dataDir, 'events.db'), READ_DB_PATH: join(this.dataDir, 'read-models.db'), NODE_ENV: 'development' };
+    const { environment, nodeOptions } = productionStart();
+    const env: NodeJS.ProcessEnv = { ...process.env, ...environment, HOST, PORT: String(this.port), EVENTS_DB_PATH: join(this.dataDir, 'events.db'), READ_DB_PATH: join(this.dataDir, 'read-models.db'), NODE_ENV: 'development' };
     // The embedded default: no EventStoreDB, no MongoDB.
     delete env['EVENTSTORE_URL'];
     delete env['MONGO_URL'];
     delete env['API_KEYS_FILE'];
     this.stderr = '';
-    const child = spawn(process.execPath, [...productionNodeOptions(), API_MAIN], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, [...nodeOptions, API_MAIN], { env, stdio: ['ignore', 'ignore', 'pipe'] });
     child.stderr?.on('data', (chunk: Buffer) => {
       this.stderr = (this.stderr + chunk.toString()).slice(-4_000);
     });

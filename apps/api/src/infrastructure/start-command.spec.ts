@@ -1,12 +1,20 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { productionNodeOptions } from './start-command';
+import { productionStart } from './start-command';
 
-describe('productionNodeOptions', () => {
-  it('gives the options of npm start, which the container image runs with too', () => {
-    const options = productionNodeOptions();
-    expect(options).toContainEqual(expect.stringMatching(/^--max-old-space-size=\d+$/));
-    const dockerfile = readFileSync(join(__dirname, '..', '..', '..', '..', 'Dockerfile'), 'utf8');
-    expect(dockerfile).toContain(`CMD ["node", ${options.map((option) => JSON.stringify(option)).join(', ')}, "dist/apps/api/src/main.js"]`);
+describe('productionStart', () => {
+  const dockerfile = readFileSync(join(__dirname, '..', '..', '..', '..', 'Dockerfile'), 'utf8');
+
+  it('gives the node options of npm start, which the container image runs with too', () => {
+    const { nodeOptions } = productionStart();
+    expect(nodeOptions).toContainEqual(expect.stringMatching(/^--max-old-space-size=\d+$/));
+    expect(dockerfile).toContain(`CMD ["node", ${nodeOptions.map((option) => JSON.stringify(option)).join(', ')}, "dist/apps/api/src/main.js"]`);
+  });
+
+  it('gives the environment of npm start, which the container image sets too', () => {
+    const { environment } = productionStart();
+    // glibc gives every thread that allocates its own arena and keeps what it freed (see README).
+    expect(environment).toEqual({ MALLOC_ARENA_MAX: '2' });
+    for (const [name, value] of Object.entries(environment)) expect(dockerfile).toMatch(new RegExp(`^\\s+${name}=${value}\\b`, 'm'));
   });
 });

@@ -2,16 +2,24 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /**
- * The Node options the API runs with in production (its heap cap), as `npm start` gives them.
- * The soak test and the benchmark start the API with the same options, so that what they
- * measure is what an installation runs; package.json stays the one place they are set.
+ * How `npm start` runs the API in production: environment settings that must be in place before
+ * the process starts (the C allocator's), then node's options (the heap cap). The container image
+ * runs the same; the soak test and the benchmark start the API with it too, so that what they
+ * measure is what an installation runs. package.json stays the one place they are set.
  */
-export function productionNodeOptions(packageJsonPath = repositoryManifest()): string[] {
+export interface ProductionStart {
+  readonly environment: Readonly<Record<string, string>>;
+  readonly nodeOptions: readonly string[];
+}
+
+export function productionStart(packageJsonPath = repositoryManifest()): ProductionStart {
   const manifest = JSON.parse(readFileSync(packageJsonPath, 'utf8')) as { scripts?: Record<string, string> };
   const start = manifest.scripts?.['start'];
-  const match = start === undefined ? null : /^node\s+(.*?)\s*dist\/apps\/api\/src\/main\.js$/.exec(start);
-  if (match === null) throw new Error(`package.json "start" is not "node [options] dist/apps/api/src/main.js": ${String(start)}`);
-  return (match[1] ?? '').split(/\s+/).filter((option) => option !== '');
+  const match = start === undefined ? null : /^((?:[A-Z_][A-Z0-9_]*=\S+\s+)*)node\s+(.*?)\s*dist\/apps\/api\/src\/main\.js$/.exec(start);
+  if (match === null) throw new Error(`package.json "start" is not "[NAME=value …] node [options] dist/apps/api/src/main.js": ${String(start)}`);
+  const words = (text: string | undefined) => (text ?? '').split(/\s+/).filter((word) => word !== '');
+  const environment = Object.fromEntries(words(match[1]).map((assignment) => assignment.split('=', 2) as [string, string]));
+  return { environment, nodeOptions: words(match[2]) };
 }
 
 /** From the sources (apps/api/src/…) or from the build (dist/apps/api/src/…). */
