@@ -1,11 +1,13 @@
 import { type ArgumentMetadata, ValidationPipe, type ValidationError as ClassValidatorError } from '@nestjs/common';
 import { type FieldError, textProblem, ValidationError } from '@qms/domain-kernel';
+import { cacheValidationRuleLookups } from './validation-metadata-cache';
 
 /**
  * Unknown fields are rejected and every bad field is named (with its path for nested objects),
  * so a reporting tool or a form can show the user exactly what to fix.
  */
 export function createValidationPipe(): ValidationPipe {
+  cacheValidationRuleLookups();
   return new CleanTextValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
