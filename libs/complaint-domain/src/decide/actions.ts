@@ -30,7 +30,8 @@ import { documentRevision, latest, requireStatus, type Step } from './step';
 const ACTION_ID_PREFIX: Record<ActionKind, string> = { corrective: 'CA', preventive: 'PA' };
 
 function nextActionId(step: Step, kind: ActionKind): string {
-  const count = step.complaint.actions.filter((action) => action.kind === kind).length;
+  let count = 0;
+  for (const action of step.complaint.actions) if (action.kind === kind) count += 1;
   return `${ACTION_ID_PREFIX[kind]}-${count + 1}`;
 }
 
