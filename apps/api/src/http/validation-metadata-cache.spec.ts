@@ -1,7 +1,6 @@
 import 'reflect-metadata';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, MaxLength, ValidateNested, getMetadataStorage, validate } from 'class-validator';
-import { MetadataStorage } from 'class-validator/cjs/metadata/MetadataStorage';
 import { plainToInstance } from 'class-transformer';
 import { cacheValidationRuleLookups } from './validation-metadata-cache';
 
@@ -27,10 +26,12 @@ const OPTIONS: [string | undefined, boolean, boolean, string[] | undefined][] = 
   ['', false, true, ['strict']],
 ];
 
+type MetadataStorage = ReturnType<typeof getMetadataStorage>;
+
 /** A private storage holding the same rules as the process-wide one, for the uncached answers. */
 function uncachedLookups(): MetadataStorage {
-  const fresh = new MetadataStorage();
   const global = getMetadataStorage();
+  const fresh = new (global.constructor as new () => MetadataStorage)();
   for (const target of [Revision, Base, Planned]) {
     for (const rule of global.getTargetValidationMetadatas(target, '', true, false)) if (rule.target === target) fresh.addValidationMetadata(rule);
   }
