@@ -1,8 +1,6 @@
 import { StoreUnavailableError } from '@qms/domain-kernel';
 import { oneLine } from './append-validation';
 import type { EventStore } from './event-store.port';
-import { EventStoreDbEventStore } from './eventstoredb/eventstoredb-event-store';
-import { redactUrl } from './eventstoredb/eventstoredb-errors';
 import { SqliteEventStore, type SqliteWriterKind } from './sqlite/sqlite-event-store';
 
 export interface EventStoreSettings {
@@ -18,7 +16,8 @@ export interface EventStoreSettings {
 
 /**
  * Chooses the adapter from the settings and proves it usable before returning, so a wrong URL or
- * an unwritable path stops the process at start with one line saying what to fix.
+ * an unwritable path stops the process at start with one line saying what to fix. The EventStoreDB
+ * client (gRPC, protocol buffers: about 15 MiB of each thread's memory) is loaded only when used.
  */
 export async function createEventStore(settings: EventStoreSettings): Promise<EventStore> {
   const url = settings.eventStoreUrl?.trim();
@@ -29,6 +28,7 @@ export async function createEventStore(settings: EventStoreSettings): Promise<Ev
     });
   }
 
+  const [{ EventStoreDbEventStore }, { redactUrl }] = await Promise.all([import('./eventstoredb/eventstoredb-event-store'), import('./eventstoredb/eventstoredb-errors')]);
   const store = EventStoreDbEventStore.connect(url);
   try {
     await store.checkHealth();

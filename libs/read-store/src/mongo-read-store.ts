@@ -1,4 +1,4 @@
-import { MongoClient, type AnyBulkWriteOperation, type Collection, type Db, type Document } from 'mongodb';
+import type { AnyBulkWriteOperation, Collection, Db, Document, MongoClient } from 'mongodb';
 import type {
   Checkpoint,
   CollectionWrite,
@@ -24,6 +24,7 @@ import {
 import { assertDistinctIds, cursorAfter, toJsonDocument } from './documents';
 import { streamByPages } from './paged-stream';
 import { afterCursorFilter, toMongoFilter, toMongoSort } from './mongo/mongo-query';
+import { mongoDriver } from './mongo/mongo-driver';
 import {
   isNamespaceExists,
   isNamespaceNotFound,
@@ -97,7 +98,7 @@ export class MongoReadStore implements ReadStore {
 
   /** Does not connect: the driver connects on first use, so the app starts while MongoDB is down. */
   static create(options: MongoReadStoreOptions): MongoReadStore {
-    const client = new MongoClient(options.url, {
+    const client = new (mongoDriver().MongoClient)(options.url, {
       serverSelectionTimeoutMS: options.serverSelectionTimeoutMS ?? 5000,
       ignoreUndefined: true,
     });
@@ -115,6 +116,8 @@ export class MongoReadStore implements ReadStore {
     client: MongoClient,
     options: Pick<MongoReadStoreOptions, 'dbName' | 'collectionPrefix' | 'compatibility'> = {},
   ): MongoReadStore {
+    // The client's driver is loaded already; this makes its errors recognised (mongo-errors.ts).
+    mongoDriver();
     return new MongoReadStore(
       client,
       client.db(options.dbName),

@@ -1,33 +1,33 @@
-import {
-  MongoBulkWriteError,
-  MongoError,
-  MongoNetworkError,
-  MongoNotConnectedError,
-  MongoServerError,
-  MongoServerSelectionError,
-  MongoTopologyClosedError,
-} from 'mongodb';
 import { StoreUnavailableError } from '@qms/domain-kernel';
+import { mongoDriverIfLoaded } from './mongo-driver';
 
 const NAMESPACE_NOT_FOUND = 26;
 const NAMESPACE_EXISTS = 48;
 const NOT_IMPLEMENTED = 238;
 
+function isServerError(error: unknown, code: number): boolean {
+  const driver = mongoDriverIfLoaded();
+  return driver !== undefined && error instanceof driver.MongoServerError && error.code === code;
+}
+
 export function isNamespaceNotFound(error: unknown): boolean {
-  return error instanceof MongoServerError && error.code === NAMESPACE_NOT_FOUND;
+  return isServerError(error, NAMESPACE_NOT_FOUND);
 }
 
 export function isNamespaceExists(error: unknown): boolean {
-  return error instanceof MongoServerError && error.code === NAMESPACE_EXISTS;
+  return isServerError(error, NAMESPACE_EXISTS);
 }
 
 /** FerretDB answers NotImplemented for options it lacks (renameCollection's dropTarget in 1.x). */
 export function isNotImplemented(error: unknown): boolean {
-  return error instanceof MongoServerError && error.code === NOT_IMPLEMENTED;
+  return isServerError(error, NOT_IMPLEMENTED);
 }
 
 /** Whether the failure means "MongoDB cannot be reached right now" rather than a bad request. */
 export function isUnavailable(error: unknown, depth = 0): boolean {
+  const driver = mongoDriverIfLoaded();
+  if (driver === undefined) return false;
+  const { MongoBulkWriteError, MongoError, MongoNetworkError, MongoNotConnectedError, MongoServerSelectionError, MongoTopologyClosedError } = driver;
   // A bulk write reports a connection failure inside its own error.
   if (error instanceof MongoBulkWriteError && depth < 3) {
     const inner: unknown = error.errorResponse;
