@@ -1,4 +1,5 @@
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
+import { excel } from '../../infrastructure/excel';
 import { FORM_GRID_COLUMNS, type EightDForm, type FormBlock, type FormField } from '@qms/audit';
 import { assertNever } from '@qms/domain-kernel';
 
@@ -22,7 +23,7 @@ export async function eightDFormWorkbook(form: EightDForm): Promise<Buffer> {
 
 /** The workbook before it is written, for the page layout to be inspected. */
 export function eightDFormSheet(form: EightDForm): ExcelJS.Worksheet {
-  const workbook = new ExcelJS.Workbook();
+  const workbook = new (excel().Workbook)();
   workbook.title = `${form.complaintNumber} ${form.title}`;
   const sheet = workbook.addWorksheet(EIGHT_D_FORM_SHEET, { views: [{ showGridLines: false }] });
   const font = { name: form.lang === 'zh-CN' ? 'Microsoft YaHei' : 'Arial', size: 9 };

@@ -1,4 +1,4 @@
-import ExcelJS from 'exceljs';
+import { excel } from '../../infrastructure/excel';
 import { eightDRows } from '@qms/audit';
 import type { ComplaintExport } from './complaint-export';
 
@@ -10,7 +10,7 @@ import type { ComplaintExport } from './complaint-export';
 export const HISTORY_SHEET = 'Event history';
 
 export async function eightDWorkbook(document: ComplaintExport): Promise<Buffer> {
-  const workbook = new ExcelJS.Workbook();
+  const workbook = new (excel().Workbook)();
   workbook.creator = document.exportedBy.userId;
   workbook.created = new Date(document.exportedAt);
 

@@ -1,5 +1,6 @@
 import { PassThrough, Readable } from 'node:stream';
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
+import { excel } from '../../infrastructure/excel';
 import { type FormLanguage, localDate, localDateTime, spreadsheetDate } from '@qms/audit';
 import { assertNever } from '@qms/domain-kernel';
 import { type ComplaintDocument, toMasterListRow, toTrackingListRow } from '@qms/reporting';
@@ -59,7 +60,7 @@ export async function exportComplaints(reply: FastifyReply, request: ComplaintEx
   void reply.header('Content-Type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
   void reply.header('Content-Disposition', `attachment; filename="complaints-${stamp}.xlsx"`);
   const sending = reply.send(output);
-  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: output, useSharedStrings: false, useStyles: true });
+  const workbook = new (excel().stream.xlsx.WorkbookWriter)({ stream: output, useSharedStrings: false, useStyles: true });
   await writeSheet(workbook, MASTER_SHEET, masterRows(request), request);
   await writeSheet(workbook, TRACKING_SHEET, allTrackingRows(request), request);
   await workbook.commit();

@@ -4,7 +4,8 @@
  * by department and cause, returns and deliveries. Every figure is an Excel number (percentages
  * as fractions with a % format) at the read model's full precision; rounding is the cell format's.
  */
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
+import { excel } from '../../infrastructure/excel';
 import { assertNever } from '@qms/domain-kernel';
 import type { ComplaintCounts, CustomerMonthlyFigures, KpiName, KpiResult, MonthlyFigures, MonthlyReportDocument } from '@qms/reporting';
 import {
@@ -53,7 +54,7 @@ export interface MonthlyReportWorkbookInput {
 }
 
 export async function monthlyReportWorkbook({ report, language, position }: MonthlyReportWorkbookInput): Promise<Buffer> {
-  const workbook = new ExcelJS.Workbook();
+  const workbook = new (excel().Workbook)();
   workbook.title = `${text('title', language)} ${report.month}`;
   workbook.created = new Date(report.periodEnd);
   kpiSheet(workbook, report, language, position);
