@@ -93,6 +93,7 @@ export async function startApi(args: ApiStartArgs): Promise<ApiStarted> {
       // For comparing memory budgets with the defaults.
       PROJECTIONS_HEAP_MB: process.env['PROJECTIONS_HEAP_MB'],
       READ_DB_CACHE_MB: process.env['READ_DB_CACHE_MB'],
+      READ_DB_READER_CACHE_MB: process.env['READ_DB_READER_CACHE_MB'],
       // An access line per request would be measured with the requests.
       LOG_LEVEL: process.env['LOG_LEVEL'] ?? 'warn',
     }),

@@ -44,10 +44,13 @@ describe('configuration', () => {
     expect(() => loadAppConfig({ PROJECTIONS_HEAP_MB: 'lots' })).toThrow(ConfigurationError);
   });
 
-  it('gives each read-model connection a 32 MiB page cache unless READ_DB_CACHE_MB says otherwise, and names a bad value', () => {
+  it('gives the read-model writer a 32 MiB page cache and a reader 8 MiB unless READ_DB_CACHE_MB and READ_DB_READER_CACHE_MB say otherwise, and names a bad value', () => {
     expect(loadAppConfig({}).readDbCacheMb).toBe(32);
     expect(loadAppConfig({ READ_DB_CACHE_MB: '8' }).readDbCacheMb).toBe(8);
     expect(() => loadAppConfig({ READ_DB_CACHE_MB: '1' })).toThrow(new ConfigurationError('READ_DB_CACHE_MB: expected a whole number from 2 to 4096 (MiB)'));
+    expect(loadAppConfig({}).readDbReaderCacheMb).toBe(8);
+    expect(loadAppConfig({ READ_DB_READER_CACHE_MB: '16' }).readDbReaderCacheMb).toBe(16);
+    expect(() => loadAppConfig({ READ_DB_READER_CACHE_MB: '1' })).toThrow(new ConfigurationError('READ_DB_READER_CACHE_MB: expected a whole number from 2 to 4096 (MiB)'));
   });
 
   it('refuses to start in production without configured keys', () => {

@@ -58,10 +58,16 @@ export interface AppConfig {
    */
   readonly projectionsHeapMb: number;
   /**
-   * SQLite page cache of each connection to the read-model file, MiB (READ_DB_CACHE_MB): the API's
-   * reader and the projections' writer each hold one.
+   * SQLite page cache of the connection that writes the read-model file, MiB (READ_DB_CACHE_MB):
+   * the projections thread's, or the API's own when it projects in process.
    */
   readonly readDbCacheMb: number;
+  /**
+   * SQLite page cache of the API's connection when it only reads the read-model file, MiB
+   * (READ_DB_READER_CACHE_MB). In WAL mode every commit of the writing connection empties a
+   * reader's cache, so while the projections follow the log a large one holds memory for little.
+   */
+  readonly readDbReaderCacheMb: number;
   /**
    * Scheduling priority (Linux nice, 0–19) of the projections thread (PROJECTIONS_NICE). Requests
    * and appends come first on a small server: the thread that applies them to the read models
@@ -157,6 +163,7 @@ const environmentSchema = z.object({
   PROJECTIONS_HEAP_MB: z.preprocess(blankAsUnset, wholeNumber(64, 16_384, ' (MiB)').default(160)),
   PROJECTIONS_NICE: z.preprocess(blankAsUnset, wholeNumber(0, 19).default(10)),
   READ_DB_CACHE_MB: z.preprocess(blankAsUnset, wholeNumber(2, 4_096, ' (MiB)').default(DEFAULT_READ_DB_CACHE_MB)),
+  READ_DB_READER_CACHE_MB: z.preprocess(blankAsUnset, wholeNumber(2, 4_096, ' (MiB)').default(8)),
   MONGO_SERVER_SELECTION_TIMEOUT_MS: z.preprocess(blankAsUnset, milliseconds(50, 60_000).default(750)),
   API_KEYS_FILE: optionalText,
   API_KEYS: optionalText,
@@ -209,6 +216,7 @@ export function loadAppConfig(env: Env = process.env): AppConfig {
     projectionsHeapMb: settings.PROJECTIONS_HEAP_MB,
     projectionsNice: settings.PROJECTIONS_NICE,
     readDbCacheMb: settings.READ_DB_CACHE_MB,
+    readDbReaderCacheMb: settings.READ_DB_READER_CACHE_MB,
     mongoServerSelectionTimeoutMs: settings.MONGO_SERVER_SELECTION_TIMEOUT_MS,
     apiKeys: loadApiKeys(settings, production),
     policy: loadPolicy(settings.QMS_POLICY_FILE),

@@ -9,11 +9,14 @@ import { type AppConfig, ConfigurationError } from '../config/app-config';
 import { createProjectionEngine } from './projection-engine.factory';
 import { WorkerProjections } from './worker/worker-projections';
 
-/** The read store the configuration names: MongoDB with MONGO_URL, the SQLite file READ_DB_PATH otherwise. */
+/**
+ * The read store the configuration names: MongoDB with MONGO_URL, the SQLite file READ_DB_PATH
+ * otherwise, through a reader's small page cache unless this process projects into it itself.
+ */
 export function openReadStore(config: AppConfig): ReadStore {
   return config.mongoUrl
     ? MongoReadStore.create({ url: config.mongoUrl, dbName: config.mongoDatabase, serverSelectionTimeoutMS: config.mongoServerSelectionTimeoutMs, compatibility: config.mongoCompatibility })
-    : openReadModelFile(config.readDbPath, config.readDbCacheMb);
+    : openReadModelFile(config.readDbPath, config.projections === 'in-process' ? config.readDbCacheMb : config.readDbReaderCacheMb);
 }
 
 /** Stops start-up with one line saying what to fix when the read-model file cannot be opened. */
