@@ -1,21 +1,22 @@
-import { SqliteEventStore } from '@qms/event-store';
-import { verifyStore } from '@qms/audit';
 import type { Handlers } from './child';
-import { generateHistory } from './history/generate';
-import { enterPhase, gcPausesByPhase, memory, pauseProjections, startApi, stopApi, type ApiStartArgs } from './api/api-server';
-import { runReadBench, type ReadArgs } from './api/read-api';
-import { runAppend, type AppendArgs } from './parts/append';
-import { runRebuild, type RebuildArgs } from './parts/rebuild';
-import { startProfile, stopProfile } from './phase-profiler';
+import type { ApiStartArgs } from './api/api-server';
+import type { ReadArgs } from './api/read-api';
+import type { AppendArgs } from './parts/append';
+import type { RebuildArgs } from './parts/rebuild';
 
-/** What each kind of child process can be asked to do. */
+/**
+ * What each kind of child process can be asked to do. Each role imports only its own modules: the
+ * API's process must hold what `npm start`'s holds, not the MongoDB driver of the rebuild part or
+ * the load generator of the HTTP part, since its memory is one of the figures.
+ */
 export function handlersFor(role: string): Handlers {
   switch (role) {
     case 'history':
       return {
         generate: async (args: { scale: number; seed: string }) =>
-          generateHistory({ ...args, onProgress: (message) => process.stderr.write(`${message}\n`) }),
+          (await import('./history/generate')).generateHistory({ ...args, onProgress: (message) => process.stderr.write(`${message}\n`) }),
         verify: async (args: { path: string }) => {
+          const [{ SqliteEventStore }, { verifyStore }] = await Promise.all([import('@qms/event-store'), import('@qms/audit')]);
           const store = SqliteEventStore.open(args.path);
           try {
             const started = performance.now();
@@ -27,21 +28,24 @@ export function handlersFor(role: string): Handlers {
         },
       };
     case 'append':
-      return { run: (args: AppendArgs) => runAppend(args) };
+      return { run: async (args: AppendArgs) => (await import('./parts/append')).runAppend(args) };
     case 'rebuild':
-      return { run: (args: RebuildArgs) => runRebuild(args) };
-    case 'api':
+      return { run: async (args: RebuildArgs) => (await import('./parts/rebuild')).runRebuild(args) };
+    case 'api': {
+      const server = () => import('./api/api-server');
+      const profiler = () => import('./phase-profiler');
       return {
-        start: (args: ApiStartArgs) => startApi(args),
-        read: (args: ReadArgs) => runReadBench(args),
-        memory: async () => memory(),
-        stop: () => stopApi(),
-        pauseProjections: () => pauseProjections(),
-        phase: async (args: { phase: string }) => enterPhase(args.phase),
-        gcPauses: async () => gcPausesByPhase(),
-        profileStart: () => startProfile(),
-        profileStop: (args: { path: string }) => stopProfile(args),
+        start: async (args: ApiStartArgs) => (await server()).startApi(args),
+        read: async (args: ReadArgs) => (await import('./api/read-api')).runReadBench(args),
+        memory: async () => (await server()).memory(),
+        stop: async () => (await server()).stopApi(),
+        pauseProjections: async () => (await server()).pauseProjections(),
+        phase: async (args: { phase: string }) => (await server()).enterPhase(args.phase),
+        gcPauses: async () => (await server()).gcPausesByPhase(),
+        profileStart: async () => (await profiler()).startProfile(),
+        profileStop: async (args: { path: string }) => (await profiler()).stopProfile(args),
       };
+    }
     default:
       throw new Error(`unknown child role ${role}`);
   }
