@@ -107,8 +107,13 @@ export function isOverdueAt(document: TimelineFacts, cutoff: string): boolean {
 
 /** (closed − received) in days, full precision; null while open. */
 export function daysToClose(document: Pick<ComplaintDocument, 'receivedAt' | 'closedAt'>): number | null {
-  if (document.closedAt === null) return null;
-  return (Date.parse(document.closedAt) - Date.parse(document.receivedAt)) / DAY_MS;
+  const ms = msToClose(document);
+  return ms === null ? null : ms / DAY_MS;
+}
+
+/** Whole milliseconds from receipt to closure: sums of these are exact in any order. */
+export function msToClose(document: Pick<ComplaintDocument, 'receivedAt' | 'closedAt'>): number | null {
+  return document.closedAt === null ? null : Date.parse(document.closedAt) - Date.parse(document.receivedAt);
 }
 
 /** Days from receipt to closure or to `asOf`, whichever is first; 0 before receipt. */

@@ -4,8 +4,9 @@
  */
 import { CAUSE_CATEGORIES, SEVERITIES, type Severity } from '@qms/complaint-domain';
 import { currentRound } from '../complaint-list/complaint.document';
-import { DAY_MS, isOpenAt, overdueStepsAt } from '../complaint-list/complaint-timeline';
+import { DAY_MS, isOpenAt, msToClose, overdueStepsAt } from '../complaint-list/complaint-timeline';
 import type { MonthBounds } from '../kpi/calendar';
+import { selectsComplaint, type MonthlyReportSelection } from './report-months';
 import {
   NOT_ANALYSED,
   type CauseCategoryKey,
@@ -52,20 +53,17 @@ const byReceipt = (a: RepeatCandidate, b: RepeatCandidate): number =>
 class MonthRepeats {
   private readonly reopened = new Map<string, string>();
   private readonly series = new Map<string, RepeatCandidate[]>();
-  private readonly earliest: string;
+  private readonly windowMs: number;
 
-  constructor(
-    private readonly bounds: MonthBounds,
-    private readonly windowMs: number,
-  ) {
-    this.earliest = new Date(Date.parse(bounds.start) - windowMs).toISOString();
+  constructor(private readonly selection: MonthlyReportSelection) {
+    this.windowMs = Date.parse(selection.start) - Date.parse(selection.repeatWindowStart);
   }
 
   offer(complaint: ReportComplaint): void {
     // Only complaints of the month and their possible predecessors can make a repeat this month.
-    if (complaint.receivedAt < this.earliest || complaint.receivedAt >= this.bounds.end) return;
+    if (complaint.receivedAt < this.selection.repeatWindowStart || complaint.receivedAt >= this.selection.end) return;
     const { _id, customerId, receivedAt } = complaint;
-    if (within(receivedAt, this.bounds) && complaint.reopenedFrom !== null) this.reopened.set(_id, customerId);
+    if (within(receivedAt, this.selection) && complaint.reopenedFrom !== null) this.reopened.set(_id, customerId);
     const key = repeatKey(complaint);
     if (key === null) return;
     const members = this.series.get(key);
@@ -82,7 +80,7 @@ class MonthRepeats {
       for (let index = 1; index < members.length; index += 1) {
         const complaint = members[index] as RepeatCandidate;
         const previous = members[index - 1] as RepeatCandidate;
-        if (!within(complaint.receivedAt, this.bounds)) continue;
+        if (!within(complaint.receivedAt, this.selection)) continue;
         if (Date.parse(complaint.receivedAt) - Date.parse(previous.receivedAt) <= this.windowMs) repeats.set(complaint._id, complaint.customerId);
       }
     }
@@ -90,9 +88,9 @@ class MonthRepeats {
   }
 }
 
-/** The numbers of the month's repeat complaints (see MonthRepeats), `windowDays` × 24 h the window. */
-export function findRepeats(complaints: readonly ReportComplaint[], bounds: MonthBounds, windowDays: number): Set<string> {
-  const repeats = new MonthRepeats(bounds, windowDays * DAY_MS);
+/** The numbers of the month's repeat complaints (see MonthRepeats). */
+export function findRepeats(complaints: readonly ReportComplaint[], selection: MonthlyReportSelection): Set<string> {
+  const repeats = new MonthRepeats(selection);
   for (const complaint of complaints) repeats.offer(complaint);
   return new Set(repeats.found().keys());
 }
@@ -172,8 +170,8 @@ class SectionTally {
       if (complaint.actionReply.met === true) this.actionReplyOnTime += 1;
       if (complaint.responsibility?.decision === 'ours') this.defectiveQuantity += complaint.responsibility.quantityAffected;
     }
-    if (position.closed && complaint.closedAt !== null) {
-      this.msToCloseTotal += Date.parse(complaint.closedAt) - Date.parse(complaint.receivedAt);
+    if (position.closed) {
+      this.msToCloseTotal += msToClose(complaint) ?? 0;
       if (complaint.result === 'resolved') {
         this.eightDClosed += 1;
         if (eightDClosedOnTime(complaint)) this.eightDOnTime += 1;
@@ -226,23 +224,16 @@ export class MonthComplaintTally {
   private readonly total = new SectionTally();
   private readonly customers = new Map<string, SectionTally>();
   private readonly repeats: MonthRepeats;
-  private readonly windowStart: string;
 
-  constructor(
-    private readonly bounds: MonthBounds,
-    windowDays: number,
-  ) {
-    this.repeats = new MonthRepeats(bounds, windowDays * DAY_MS);
-    this.windowStart = new Date(Date.parse(bounds.start) - windowDays * DAY_MS).toISOString();
+  constructor(private readonly selection: MonthlyReportSelection) {
+    this.repeats = new MonthRepeats(selection);
   }
 
   add(complaint: ReportComplaint): void {
-    const { bounds } = this;
-    // The month's selection: complaints that show in it, or may be the earlier complaint of one of its repeats.
-    const selected = complaint.receivedAt < bounds.end && (complaint.receivedAt >= this.windowStart || complaint.closedAt === null || complaint.closedAt >= bounds.start);
-    if (!selected || this.seen.has(complaint._id)) return;
+    if (!selectsComplaint(this.selection, complaint) || this.seen.has(complaint._id)) return;
     this.seen.add(complaint._id);
     this.repeats.offer(complaint);
+    const bounds = this.selection;
     const received = within(complaint.receivedAt, bounds);
     const closed = within(complaint.closedAt, bounds);
     const open = isOpenAt(complaint, bounds.end);

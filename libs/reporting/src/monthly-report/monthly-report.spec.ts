@@ -2,6 +2,7 @@ import { project } from '../kpi/__fixtures__/project';
 import { resolveReportingConfig } from '../kpi/reporting-config';
 import { computeMonthlyReport, computeStoredMonthlyReport, withKpis } from './monthly-report';
 import { findRepeats } from './complaint-figures';
+import { monthlyReportSelection } from './report-months';
 import { isOverdueAt } from '../complaint-list/complaint-timeline';
 import { calendarFor } from '../kpi/calendar';
 import type { MonthlyReportDocument, MonthlyReportInputs } from './monthly-report.types';
@@ -23,7 +24,7 @@ const report = (month: string): MonthlyReportDocument => computeMonthlyReport(mo
 // The report holds counts only; which complaints they are, by the same rules the figures use
 // (the list's drill-down filters give the same sets: complaint-list/drill-down.spec.ts).
 const repeatNumbers = (month: string, windowDays = config.repeatWindowDays): string[] =>
-  [...findRepeats(inputs.complaints, calendarFor(config.timeZone).bounds(month), windowDays)].sort();
+  [...findRepeats(inputs.complaints, monthlyReportSelection(month, { ...config, repeatWindowDays: windowDays }))].sort();
 const overdueNumbers = (month: string): string[] =>
   inputs.complaints
     .filter((c) => isOverdueAt(c, calendarFor(config.timeZone).bounds(month).end))

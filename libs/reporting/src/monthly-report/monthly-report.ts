@@ -25,6 +25,7 @@ import { deepFreeze } from '@qms/read-store';
 import type { SatisfactionSummaryDocument } from '../satisfaction-summary';
 import { MonthComplaintTally, NO_COMPLAINT_FIGURES, percent, type MonthComplaintFigures } from './complaint-figures';
 import type { CustomerNotificationDocument } from './customer-notification.projection';
+import { monthlyReportSelection } from './report-months';
 import type {
   ComplaintCounts,
   ComplaintFigures,
@@ -330,7 +331,7 @@ export function computeStoredMonthlyReport(month: MonthKey, inputs: MonthlyRepor
 
 /** A tally of `month`'s complaints, for storedMonthlyReport: complaints are added to it one at a time. */
 export function monthComplaintTally(month: MonthKey, config: ReportingConfig): MonthComplaintTally {
-  return new MonthComplaintTally(calendarFor(config.timeZone).bounds(month), config.repeatWindowDays);
+  return new MonthComplaintTally(monthlyReportSelection(month, config));
 }
 
 /** The report from the month's complaint figures and its other facts (which may hold more than the month needs). */

@@ -177,6 +177,12 @@ export function monthlyReportSelection(month: MonthKey, config: SpanConfig): Mon
   };
 }
 
+/** Whether the month's report selects a complaint: it shows in the month, or may be the earlier complaint of one of its repeats. */
+export function selectsComplaint(selection: MonthlyReportSelection, complaint: Pick<ReportComplaint, 'receivedAt' | 'closedAt'>): boolean {
+  const { start, end, repeatWindowStart } = selection;
+  return complaint.receivedAt < end && (complaint.receivedAt >= repeatWindowStart || complaint.closedAt === null || complaint.closedAt >= start);
+}
+
 /** The same selection applied to documents in memory (the embedded read store, tests). */
 export function selectMonthlyReportInputs(
   month: MonthKey,
@@ -185,11 +191,7 @@ export function selectMonthlyReportInputs(
 ): MonthlyReportInputs {
   const s = monthlyReportSelection(month, config);
   return {
-    complaints: inputs.complaints.filter(
-      (c) =>
-        c.receivedAt < s.end &&
-        (c.receivedAt >= s.repeatWindowStart || c.closedAt === null || c.closedAt >= s.start),
-    ),
+    complaints: inputs.complaints.filter((c) => selectsComplaint(s, c)),
     deliveries: inputs.deliveries.filter((d) => d.month === month),
     returns: inputs.returns.filter((r) => r.receivedAt >= s.start && r.receivedAt < s.end),
     notifications: inputs.notifications.filter(

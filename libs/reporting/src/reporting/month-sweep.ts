@@ -4,7 +4,7 @@ import { addMonths, type MonthKey } from '../kpi/calendar';
 import type { ReportingConfig } from '../kpi/reporting-config';
 import { CUSTOMER_NOTIFICATIONS_COLLECTION, type CustomerNotificationDocument } from '../monthly-report/customer-notification.projection';
 import type { MonthlyReportInputs, ReportComplaint } from '../monthly-report/monthly-report.types';
-import { monthlyReportSelection, selectMonthlyReportInputs } from '../monthly-report/report-months';
+import { monthlyReportSelection, selectMonthlyReportInputs, selectsComplaint } from '../monthly-report/report-months';
 import { RETURNS_COLLECTION, type ReturnDocument } from '../returns';
 import { SATISFACTION_SUMMARY_COLLECTION, type SatisfactionSummaryDocument } from '../satisfaction-summary';
 import type { FindQuery, StoredDocument } from '@qms/read-store';
@@ -63,7 +63,8 @@ export async function* sweepMonths(store: SweptStore, months: readonly MonthKey[
   const surveys = new AscendingFacts<SatisfactionSummaryDocument>(store, SATISFACTION_SUMMARY_COLLECTION, 'month');
   let held: MonthlyReportInputs = { complaints: [], deliveries: [], returns: [], notifications: [], surveys: [] };
   for (const month of months) {
-    const { start, end, repeatWindowStart } = monthlyReportSelection(month, config);
+    const selection = monthlyReportSelection(month, config);
+    const { start, end } = selection;
     const next = addMonths(month, 1);
     // What this month or a later one can select (the month's selection without its upper bound,
     // which the streams' order gives): a fact failing it fails for every later month too.
@@ -71,7 +72,7 @@ export async function* sweepMonths(store: SweptStore, months: readonly MonthKey[
       month,
       {
         complaints: held.complaints.concat(
-          await complaints.takeBelow(end, (c) => c.receivedAt >= repeatWindowStart || c.closedAt === null || c.closedAt >= start),
+          await complaints.takeBelow(end, (c) => selectsComplaint(selection, c)),
         ),
         deliveries: held.deliveries.concat(await deliveries.takeBelow(next, (d) => d.month >= month)),
         returns: held.returns.concat(await returns.takeBelow(end, (r) => r.receivedAt >= start)),
