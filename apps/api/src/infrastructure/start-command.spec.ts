@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { productionStart } from './start-command';
 
@@ -9,6 +10,17 @@ describe('productionStart', () => {
     const { nodeOptions } = productionStart();
     expect(nodeOptions).toContainEqual(expect.stringMatching(/^--max-old-space-size=\d+$/));
     expect(dockerfile).toContain(`CMD ["node", ${nodeOptions.map((option) => JSON.stringify(option)).join(', ')}, "dist/apps/api/src/main.js"]`);
+  });
+
+  it('reads each setting of a start script whole, an equals sign in its value included', () => {
+    const folder = mkdtempSync(join(tmpdir(), 'start-command-'));
+    try {
+      const manifest = join(folder, 'package.json');
+      writeFileSync(manifest, JSON.stringify({ scripts: { start: 'A=1 NODE_OPTIONS=--x=y node --max-old-space-size=64 dist/apps/api/src/main.js' } }));
+      expect(productionStart(manifest)).toEqual({ environment: { A: '1', NODE_OPTIONS: '--x=y' }, nodeOptions: ['--max-old-space-size=64'] });
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
   });
 
   it('gives the environment of npm start, which the container image sets too', () => {

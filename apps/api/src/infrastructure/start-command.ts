@@ -18,7 +18,7 @@ export function productionStart(packageJsonPath = repositoryManifest()): Product
   const match = start === undefined ? null : /^((?:[A-Z_][A-Z0-9_]*=\S+\s+)*)node\s+(.*?)\s*dist\/apps\/api\/src\/main\.js$/.exec(start);
   if (match === null) throw new Error(`package.json "start" is not "[NAME=value …] node [options] dist/apps/api/src/main.js": ${String(start)}`);
   const words = (text: string | undefined) => (text ?? '').split(/\s+/).filter((word) => word !== '');
-  const environment = Object.fromEntries(words(match[1]).map((assignment) => assignment.split('=', 2) as [string, string]));
+  const environment = Object.fromEntries(words(match[1]).map((assignment) => [assignment.slice(0, assignment.indexOf('=')), assignment.slice(assignment.indexOf('=') + 1)]));
   return { environment, nodeOptions: words(match[2]) };
 }
 
