@@ -764,6 +764,63 @@ describe('ProjectionEngine', () => {
       expect((await v2.status())[0]).toMatchObject({ state: 'running', version: 2 });
     });
 
+    it('builds a read model the store does not have yet by a rebuild when the log is long, then follows the log', async () => {
+      const head = await s.append(...manyEvents(60));
+      // Held at its swap: a rebuild writes nothing to the live collections before it.
+      s.store.failNext('swap', 1_000_000);
+      const engine = s.engine(tallies(), 10, { firstBuildByRebuildFrom: 60 });
+      engine.start();
+      await waitUntil(async () => (await s.store.getCheckpoint('tallies__swap')) !== null);
+      expect(await s.store.count('tallies')).toBe(0);
+      expect(s.store.count_('bulkWrite', 'tallies')).toBe(0);
+      expect(await s.store.getCheckpoint('tallies')).toBeNull();
+
+      s.store.heal();
+      expect(await engine.waitForPosition(head, 5000)).toBe(true);
+      expect(await storedTallies(s.store)).toEqual(expectedTallies(s.appended));
+      expect(await s.store.getCheckpoint('tallies')).toEqual({ position: head, version: 1 });
+      const next = await s.append(counted('k2', 5));
+      expect(await engine.waitForPosition(next, 5000)).toBe(true);
+      expect(await storedTallies(s.store)).toEqual(expectedTallies(s.appended));
+      expect((await engine.status())[0]).toMatchObject({ state: 'running', rebuild: null });
+    });
+
+    it('follows a shorter log from its first event, with no rebuild and no swap', async () => {
+      const head = await s.append(...manyEvents(59));
+      s.store.failNext('swap', 1_000_000);
+      const engine = s.engine(tallies(), 10, { firstBuildByRebuildFrom: 60 });
+      engine.start();
+      expect(await engine.waitForPosition(head, 5000)).toBe(true);
+      expect(s.store.count_('swap')).toBe(0);
+      expect(await storedTallies(s.store)).toEqual(expectedTallies(s.appended));
+    });
+
+    it('resumes a first build cut short and waits for it instead of following the log meanwhile', async () => {
+      const head = await s.append(...manyEvents(80));
+      const first = s.engine(tallies(), 10);
+      let pages = 0;
+      await expect(
+        first.rebuild('tallies', {
+          onProgress: (update) => {
+            if (update.phase === 'replaying' && ++pages === 3) void first.stop();
+          },
+        }),
+      ).rejects.toThrow(/interrupted/);
+      expect(await s.store.getCheckpoint('tallies')).toBeNull();
+
+      // The log is far below the default threshold: only the unfinished build sends it this way.
+      s.store.failNext('swap', 1_000_000);
+      const second = s.engine(tallies(), 10);
+      second.start();
+      await waitUntil(async () => (await s.store.getCheckpoint('tallies__swap')) !== null);
+      expect(await s.store.count('tallies')).toBe(0);
+      expect(s.store.count_('bulkWrite', 'tallies')).toBe(0);
+
+      s.store.heal();
+      expect(await second.waitForPosition(head, 5000)).toBe(true);
+      expect(await storedTallies(s.store)).toEqual(expectedTallies(s.appended));
+    });
+
     it('reads the log in pages of rebuildBatchSize: 5,000 by default, batchSize when only that is given', async () => {
       await s.append(...manyEvents(120));
       const pagesOf = async (options: Partial<ProjectionEngineOptions<TallyEvent>>): Promise<number[]> => {

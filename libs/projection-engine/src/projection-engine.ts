@@ -60,6 +60,14 @@ export interface ProjectionEngineOptions<E extends ProjectableEvent> {
    * keeps serving meanwhile). Default true; false leaves it stopped until `rebuild` is called.
    */
   readonly rebuildOnVersionChange?: boolean;
+  /**
+   * Events in the log from which a projection that has no read model yet is built by a rebuild
+   * (DEFAULT_FIRST_BUILD_BY_REBUILD_FROM) rather than by following the log batch by batch: a
+   * history imported or restored without its read models. A rebuild holds the documents of a
+   * stretch of the log in memory and leaves derived work (a month's report) to one pass at its
+   * end; following the log stores every batch and redoes that work as it goes.
+   */
+  readonly firstBuildByRebuildFrom?: number;
   /** Most events counted for the lag figure; beyond it the lag shows as at least this. Default 10,000. */
   readonly lagCountLimit?: number;
   /**
@@ -98,6 +106,8 @@ export interface ProjectionStatus {
 }
 
 export const DEFAULT_REBUILD_BATCH_SIZE = 5_000;
+/** See ProjectionEngineOptions.firstBuildByRebuildFrom: below it, following the log costs about as much. */
+const DEFAULT_FIRST_BUILD_BY_REBUILD_FROM = 10_000;
 
 /**
  * Keeps every projection's read model current: one runner per projection following the global
@@ -364,23 +374,34 @@ export class ProjectionEngine<E extends ProjectableEvent = ProjectableEvent> imp
     await runner.refreshParking();
     const stale = checkpoint !== null && checkpoint.version !== versionOf(projection);
     const unfinished = (await readStore.getCheckpoint(rebuildCheckpointName(projection.name))) !== null;
-    if (!stale && !unfinished) return;
+    // A first build cut short is resumed and waited for, not followed from the first event meanwhile.
+    const firstBuild = checkpoint === null && (unfinished || (await this.logReaches(this.options.firstBuildByRebuildFrom ?? DEFAULT_FIRST_BUILD_BY_REBUILD_FROM)));
+    if (!stale && !unfinished && !firstBuild) return;
     if (stale && this.options.rebuildOnVersionChange === false) {
       throw new IllegalStateError(
         `Projection ${projection.name} was built by version ${checkpoint?.version}, the code is version ${versionOf(projection)}: rebuild it`,
       );
     }
-    if (!stale) {
+    if (!stale && !firstBuild) {
       // A rebuild was under way when the process stopped: let it finish in the background.
       this.resumeInBackground(projection.name);
       return;
     }
-    // The live copy (built by the old code) keeps serving until the rebuilt one is swapped in.
+    // A stale live copy (built by the old code) keeps serving until the rebuilt one is swapped in.
     runner.state = 'rebuilding';
     this.options.logger?.log(
-      `Projection ${projection.name}: stored version ${checkpoint?.version}, code version ${versionOf(projection)}; rebuilding`,
+      stale
+        ? `Projection ${projection.name}: stored version ${checkpoint?.version}, code version ${versionOf(projection)}; rebuilding`
+        : `Projection ${projection.name}: no read model yet on a log of ${(this.options.firstBuildByRebuildFrom ?? DEFAULT_FIRST_BUILD_BY_REBUILD_FROM).toLocaleString('en')} events or more; building it by a rebuild`,
     );
     await (this.rebuilds.get(projection.name) ?? this.rebuild(projection.name));
+  }
+
+  /** Whether the log holds at least `events` events (positions are not counts on every store). */
+  private async logReaches(events: number): Promise<boolean> {
+    if (events <= 0) return true;
+    const { eventStore } = this.options;
+    return (await eventStore.readAll({ fromPosition: 0, maxCount: events })).length >= events;
   }
 
   private resumeInBackground(name: string): void {
