@@ -122,7 +122,7 @@ async function apiParts(
     },
   };
   try {
-    log('API: starting on the full history (read models caught up from the first event)');
+    log('API: starting on the full history (no read models yet: each is built from the first event)');
     await hooks.before('start');
     const started = await api.call<ApiStarted>('start', { eventsDbPath, readDbPath });
     await hooks.after('start');

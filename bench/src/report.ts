@@ -288,7 +288,7 @@ export function renderMarkdown(results: BenchResults, analysisPath: string): str
     measuredBy('memory');
     if (api) {
       out(
-        `Start-up on the full history: listening after ${api.listeningSeconds.toFixed(1)} s; read models caught up with all ${int(api.headPosition)} ` +
+        `Start-up on the full history: listening after ${api.listeningSeconds.toFixed(1)} s; read models built from all ${int(api.headPosition)} ` +
           `events after ${api.readySeconds.toFixed(1)} s (${int(api.eventsPerSecondAtStart)} events/s).`,
         '',
       );
