@@ -374,8 +374,9 @@ export class ProjectionEngine<E extends ProjectableEvent = ProjectableEvent> imp
     await runner.refreshParking();
     const stale = checkpoint !== null && checkpoint.version !== versionOf(projection);
     const unfinished = (await readStore.getCheckpoint(rebuildCheckpointName(projection.name))) !== null;
+    const firstBuildFrom = this.options.firstBuildByRebuildFrom ?? DEFAULT_FIRST_BUILD_BY_REBUILD_FROM;
     // A first build cut short is resumed and waited for, not followed from the first event meanwhile.
-    const firstBuild = checkpoint === null && (unfinished || (await this.logReaches(this.options.firstBuildByRebuildFrom ?? DEFAULT_FIRST_BUILD_BY_REBUILD_FROM)));
+    const firstBuild = checkpoint === null && (unfinished || (await this.logReaches(firstBuildFrom)));
     if (!stale && !unfinished && !firstBuild) return;
     if (stale && this.options.rebuildOnVersionChange === false) {
       throw new IllegalStateError(
@@ -392,7 +393,9 @@ export class ProjectionEngine<E extends ProjectableEvent = ProjectableEvent> imp
     this.options.logger?.log(
       stale
         ? `Projection ${projection.name}: stored version ${checkpoint?.version}, code version ${versionOf(projection)}; rebuilding`
-        : `Projection ${projection.name}: no read model yet on a log of ${(this.options.firstBuildByRebuildFrom ?? DEFAULT_FIRST_BUILD_BY_REBUILD_FROM).toLocaleString('en')} events or more; building it by a rebuild`,
+        : unfinished
+          ? `Projection ${projection.name}: no read model yet; resuming the rebuild that builds it`
+          : `Projection ${projection.name}: no read model yet on a log of ${firstBuildFrom.toLocaleString('en')} events or more; building it by a rebuild`,
     );
     await (this.rebuilds.get(projection.name) ?? this.rebuild(projection.name));
   }
