@@ -797,15 +797,7 @@ describe('ProjectionEngine', () => {
 
     it('resumes a first build cut short and waits for it instead of following the log meanwhile', async () => {
       const head = await s.append(...manyEvents(80));
-      const first = s.engine(tallies(), 10);
-      let pages = 0;
-      await expect(
-        first.rebuild('tallies', {
-          onProgress: (update) => {
-            if (update.phase === 'replaying' && ++pages === 3) void first.stop();
-          },
-        }),
-      ).rejects.toThrow(/interrupted/);
+      await rebuildStoppedAtPage(s.engine(tallies(), 10), 3);
       expect(await s.store.getCheckpoint('tallies')).toBeNull();
 
       // The log is far below the default threshold: only the unfinished build sends it this way.
@@ -839,15 +831,7 @@ describe('ProjectionEngine', () => {
 
     it('resumes an interrupted rebuild from its own checkpoint', async () => {
       const head = await s.append(...manyEvents(80));
-      const first = s.engine(tallies(), 10);
-      let pages = 0;
-      await expect(
-        first.rebuild('tallies', {
-          onProgress: (update) => {
-            if (update.phase === 'replaying' && ++pages === 3) void first.stop();
-          },
-        }),
-      ).rejects.toThrow(/interrupted/);
+      await rebuildStoppedAtPage(s.engine(tallies(), 10), 3);
       const saved = await s.store.getCheckpoint('tallies__rebuild');
       expect(saved?.position).toBeGreaterThan(0);
       expect(saved?.position).toBeLessThan(head);
@@ -937,6 +921,18 @@ function eventsPerKey(): Projection<TallyEvent> {
     documentIds: (event) => [event.type === 'Copied' ? event.data.to : event.data.key],
     evolve: (document, _event, id) => ({ _id: id, events: ((document as { events?: number } | null)?.events ?? 0) + 1 }),
   };
+}
+
+/** Starts a rebuild of the tallies and stops its engine during the given page, as a crash would. */
+async function rebuildStoppedAtPage(engine: ProjectionEngine<TallyEvent>, page: number): Promise<void> {
+  let pages = 0;
+  await expect(
+    engine.rebuild('tallies', {
+      onProgress: (update) => {
+        if (update.phase === 'replaying' && ++pages === page) void engine.stop();
+      },
+    }),
+  ).rejects.toThrow(/interrupted/);
 }
 
 async function waitUntil(condition: () => Promise<boolean>, timeoutMs = 5000): Promise<void> {
