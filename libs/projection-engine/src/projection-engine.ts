@@ -106,7 +106,7 @@ export interface ProjectionStatus {
 }
 
 export const DEFAULT_REBUILD_BATCH_SIZE = 5_000;
-/** See ProjectionEngineOptions.firstBuildByRebuildFrom: below it, following the log costs about as much. */
+/** See ProjectionEngineOptions.firstBuildByRebuildFrom: below it a first build takes seconds either way. */
 const DEFAULT_FIRST_BUILD_BY_REBUILD_FROM = 10_000;
 
 /**
