@@ -785,6 +785,16 @@ describe('ProjectionEngine', () => {
       expect((await engine.status())[0]).toMatchObject({ state: 'running', rebuild: null });
     });
 
+    it('counts the log once for every projection without a read model', async () => {
+      const head = await s.append(...manyEvents(60));
+      const reads = jest.spyOn(s.events, 'readAll');
+      const engine = s.engine(tallies(), 10, { projections: [tallies(), eventsPerKey()], firstBuildByRebuildFrom: 60 });
+      engine.start();
+      expect(await engine.waitForPosition(head, 5000)).toBe(true);
+      expect(reads.mock.calls.filter(([options]) => options?.fromPosition === 0 && options.maxCount === 60)).toHaveLength(1);
+      expect(await storedTallies(s.store)).toEqual(expectedTallies(s.appended));
+    });
+
     it('follows a shorter log from its first event, with no rebuild and no swap', async () => {
       const head = await s.append(...manyEvents(59));
       s.store.failNext('swap', 1_000_000);

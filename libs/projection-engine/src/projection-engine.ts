@@ -126,6 +126,8 @@ export class ProjectionEngine<E extends ProjectableEvent = ProjectableEvent> imp
   private readonly now: () => Date;
   private readonly elapsed: () => number;
   private readonly parking: ParkingSource;
+  /** See logReachesFirstBuildSize. */
+  private firstBuildSizeReached: Promise<boolean> | undefined;
   readonly runsProjections = true;
 
   constructor(private readonly options: ProjectionEngineOptions<E>) {
@@ -376,7 +378,7 @@ export class ProjectionEngine<E extends ProjectableEvent = ProjectableEvent> imp
     const unfinished = (await readStore.getCheckpoint(rebuildCheckpointName(projection.name))) !== null;
     const firstBuildFrom = this.options.firstBuildByRebuildFrom ?? DEFAULT_FIRST_BUILD_BY_REBUILD_FROM;
     // A first build cut short is resumed and waited for, not followed from the first event meanwhile.
-    const firstBuild = checkpoint === null && (unfinished || (await this.logReaches(firstBuildFrom)));
+    const firstBuild = checkpoint === null && (unfinished || (await this.logReachesFirstBuildSize()));
     if (!stale && !unfinished && !firstBuild) return;
     if (stale && this.options.rebuildOnVersionChange === false) {
       throw new IllegalStateError(
@@ -400,11 +402,20 @@ export class ProjectionEngine<E extends ProjectableEvent = ProjectableEvent> imp
     await (this.rebuilds.get(projection.name) ?? this.rebuild(projection.name));
   }
 
-  /** Whether the log holds at least `events` events (positions are not counts on every store). */
-  private async logReaches(events: number): Promise<boolean> {
-    if (events <= 0) return true;
-    const { eventStore } = this.options;
-    return (await eventStore.readAll({ fromPosition: 0, maxCount: events })).length >= events;
+  /**
+   * Whether the log holds firstBuildByRebuildFrom events or more (positions are not counts on every
+   * store): counted once for every projection this engine prepares, again only after a failed count.
+   */
+  private logReachesFirstBuildSize(): Promise<boolean> {
+    const events = this.options.firstBuildByRebuildFrom ?? DEFAULT_FIRST_BUILD_BY_REBUILD_FROM;
+    this.firstBuildSizeReached ??= (async () => {
+      if (events <= 0) return true;
+      return (await this.options.eventStore.readAll({ fromPosition: 0, maxCount: events })).length >= events;
+    })().catch((error: unknown) => {
+      this.firstBuildSizeReached = undefined;
+      throw error;
+    });
+    return this.firstBuildSizeReached;
   }
 
   private resumeInBackground(name: string): void {
