@@ -1,10 +1,12 @@
 /**
  * A stand-in for the projection engine in specs: routes each event to the projections that
  * handle it, evolves every named document, and between batches round-trips the documents through
- * JSON as a store would. Also records the before/after of each fact document per event, for the
+ * JSON as a store would. Every document evolve is given or returns is deep-frozen, as the engine's
+ * live batches freeze them, so a projection that changes its arguments fails here. Also records the before/after of each fact document per event, for the
  * months-affected helper.
  */
 import type { DomainEvent } from '@qms/domain-kernel';
+import { deepFreeze } from '@qms/read-store';
 import { handles, type ReadModelProjection } from '../projection-shape';
 
 type AnyProjection = ReadModelProjection<{ readonly _id: string }, DomainEvent>;
@@ -39,7 +41,7 @@ export function project(
       const documents = collections.get(projection.name) as Map<string, { readonly _id: string }>;
       for (const id of projection.documentIds(event)) {
         const before = documents.get(id) ?? null;
-        const after = passIds ? projection.evolve(before, event, id) : projection.evolve(before, event);
+        const after = deepFreeze(passIds ? projection.evolve(before, event, id) : projection.evolve(before, event));
         if (after === null) documents.delete(id);
         else documents.set(id, after);
         changed.push({ collection: projection.name, before, after });
@@ -55,7 +57,7 @@ function roundTrip<T>(collections: Map<string, Map<string, T>>): Map<string, Map
   return new Map(
     [...collections].map(([name, documents]) => [
       name,
-      new Map([...documents].map(([id, document]) => [id, JSON.parse(JSON.stringify(document)) as T])),
+      new Map([...documents].map(([id, document]) => [id, deepFreeze(JSON.parse(JSON.stringify(document)) as T)])),
     ]),
   );
 }
