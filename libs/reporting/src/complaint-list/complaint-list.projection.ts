@@ -5,13 +5,8 @@ import { intern } from '../kpi/intern';
 import type { ReadModelProjection } from '../kpi/projection-shape';
 import type { ReportingConfig } from '../kpi/reporting-config';
 import { overdueMonthsOf } from './overdue-months';
-import {
-  COMPLAINTS_COLLECTION,
-  currentRound,
-  type ActionFact,
-  type ComplaintDocument,
-  type DeadlineFact,
-} from './complaint.document';
+import { COMPLAINTS_COLLECTION, currentRound, type ActionFact, type ComplaintDocument } from './complaint.document';
+import { appended, completed, markDone, NONE, plannedRound, rescheduledRounds, withAction, withPlanned } from './complaint-steps';
 
 export const COMPLAINT_LIST_EVENT_TYPES: readonly ComplaintEventType[] = [
   'ComplaintRegistered',
@@ -70,21 +65,6 @@ function sameTimeline(before: ComplaintDocument, after: ComplaintDocument): bool
   );
 }
 
-/**
- * A complaint as the monthly report keeps it for its figures (`report_complaints`): the list's
- * document without what only the lists read (`nextDueAt`, `overdueMonths`), which the report
- * works out at each month end from the same facts (complaint-timeline.ts). Deriving the overdue
- * months on every event is most of what evolving a complaint costs.
- */
-export function createComplaintFactProjection(): ReadModelProjection<ComplaintDocument, ComplaintEvent> {
-  return {
-    name: COMPLAINTS_COLLECTION,
-    eventTypes: COMPLAINT_LIST_EVENT_TYPES,
-    documentIds: (event) => [event.data.complaintNumber],
-    evolve: evolveComplaint,
-  };
-}
-
 /** Keeps the previous list when it is unchanged: most events change no month's state. */
 export function withOverdueMonths(document: ComplaintDocument | null, calendar: ReportingCalendar): ComplaintDocument | null {
   if (document === null) return null;
@@ -121,63 +101,15 @@ function nextDueAt(document: ComplaintDocument): string | null {
   return pending.length === 0 ? null : pending.reduce((earliest, due) => (due < earliest ? due : earliest));
 }
 
-/** Only the earliest doing of a step counts for its deadline, whatever order the events came in. */
-function markDone<Fact extends DeadlineFact>(fact: Fact, at: string): Fact {
-  const doneAt = fact.doneAt === null || at < fact.doneAt ? at : fact.doneAt;
-  return { ...fact, doneAt, met: doneAt <= fact.dueAt };
-}
-
-const actionNumber = (actionId: string): number => Number(/(\d+)$/.exec(actionId)?.[1] ?? 0);
-
-/**
- * `list` and then `item`, in an array of exactly that length. A spread or a push reserves room
- * for 16 more elements, and the embedded mode holds every complaint's lists for good: at 100,000
- * complaints that spare room was about a tenth of their documents.
- */
-function appended<T>(list: readonly T[], item: T): T[] {
-  return list.concat([item]);
-}
-
-/**
- * The lists a registered complaint starts with: one frozen empty array shared by every document
- * until its first entry (the store freezes what it keeps anyway, and every change makes a new list).
- */
-const NONE: readonly never[] = Object.freeze([]);
-
-function sortActions(actions: readonly ActionFact[]): ActionFact[] {
-  // slice, not a spread: see appended.
-  return actions.slice().sort(
-    (a, b) =>
-      (a.kind === b.kind ? 0 : a.kind === 'corrective' ? -1 : 1) ||
-      actionNumber(a.actionId) - actionNumber(b.actionId) ||
-      (a.actionId < b.actionId ? -1 : a.actionId > b.actionId ? 1 : 0),
-  );
-}
-
 function plannedAction(kind: ActionFact['kind'], data: ActionPlannedData): ActionFact {
   return {
     actionId: data.actionId,
     kind,
     description: data.description,
     owner: intern(data.owner),
-    // Due dates are days (the end of one, mostly): few distinct values among many actions.
-    rounds: [{ setAt: data.occurredAt, dueAt: intern(data.dueAt), reason: 'planned', completedAt: null }],
+    rounds: [plannedRound(data)],
     verification: null,
     verifiedAt: null,
-  };
-}
-
-function withAction(
-  document: ComplaintDocument,
-  actionId: string,
-  change: (action: ActionFact) => ActionFact,
-): ComplaintDocument {
-  // An event for an action this document never saw is ignored: the domain refuses it, so it can
-  // only come from a stream this projection has not read from the start.
-  if (!document.actions.some((action) => action.actionId === actionId)) return document;
-  return {
-    ...document,
-    actions: document.actions.map((action) => (action.actionId === actionId ? change(action) : action)),
   };
 }
 
@@ -274,8 +206,7 @@ export function evolveComplaint(
     case 'CorrectiveActionPlanned':
     case 'PreventiveActionPlanned': {
       const kind = event.type === 'CorrectiveActionPlanned' ? 'corrective' : 'preventive';
-      const others = document.actions.filter((action) => action.actionId !== event.data.actionId);
-      return { ...document, actions: sortActions(appended(others, plannedAction(kind, event.data))) };
+      return { ...document, actions: withPlanned(document.actions, plannedAction(kind, event.data)) };
     }
     case 'PreventiveActionWaiverRequested':
       return {
@@ -317,15 +248,8 @@ export function evolveComplaint(
         actionReply: { ...markDone(reply, event.data.occurredAt), submissions: reply.submissions + 1 },
       };
     }
-    case 'ActionCompleted': {
-      const at = event.data.occurredAt;
-      return withAction(document, event.data.actionId, (action) => {
-        const round = currentRound(action);
-        // The first completion of a round counts; a second report in the same round changes nothing.
-        if (round.completedAt !== null) return action;
-        return { ...action, rounds: appended(action.rounds.slice(0, -1), { ...round, completedAt: at }) };
-      });
-    }
+    case 'ActionCompleted':
+      return withAction(document, event.data.actionId, (action) => completed(action, event.data.occurredAt));
     case 'ActionVerified':
       return withAction(document, event.data.actionId, (action) => ({
         ...action,
@@ -336,7 +260,7 @@ export function evolveComplaint(
       const data = event.data;
       return withAction(document, data.actionId, (action) => ({
         ...action,
-        rounds: appended(action.rounds, { setAt: data.occurredAt, dueAt: intern(data.newDueAt), reason: intern(data.reason), completedAt: null }),
+        rounds: rescheduledRounds(action, data),
         verification: intern(data.reason),
         verifiedAt: data.occurredAt,
       }));

@@ -10,12 +10,18 @@ import type { ActionFact, ActionRound, ComplaintDocument, DeadlineFact } from '.
 
 export const DAY_MS = 24 * 60 * 60 * 1000;
 
-/** The document fields the timeline reads; both lists select them. */
-export type TimelineFacts = Pick<
-  ComplaintDocument,
-  'receivedAt' | 'closedAt' | 'containment' | 'actionReply' | 'actions'
-> &
-  Partial<Pick<ComplaintDocument, 'responsibility'>>;
+/** What the timeline reads of an action. */
+export type TimelineAction = Pick<ActionFact, 'actionId' | 'rounds'>;
+
+/**
+ * The document fields the timeline reads; both lists select them, and the monthly report keeps
+ * them in its own copy of each complaint.
+ */
+export interface TimelineFacts extends Pick<ComplaintDocument, 'receivedAt' | 'closedAt'> {
+  readonly containment: DeadlineFact;
+  readonly actionReply: DeadlineFact;
+  readonly actions: readonly TimelineAction[];
+}
 
 export type StepName = 'containment' | 'action_reply' | `action:${string}`;
 
@@ -55,7 +61,7 @@ export function isOpenAt(
  * The due date of an action in force at the cutoff (the last round opened before it) and when that
  * round was completed, if before the cutoff; null when the action was not planned yet.
  */
-export function actionStepAt(action: ActionFact, cutoff: string): StepAt | null {
+export function actionStepAt(action: TimelineAction, cutoff: string): StepAt | null {
   let current: ActionRound | undefined;
   for (const round of action.rounds) if (round.setAt < cutoff) current = round;
   if (current === undefined) return null;

@@ -159,7 +159,7 @@ export interface ComplaintDocument {
 }
 
 /** The round in force (the last one). */
-export function currentRound(action: ActionFact): ActionRound {
+export function currentRound(action: Pick<ActionFact, 'actionId' | 'rounds'>): ActionRound {
   const round = action.rounds[action.rounds.length - 1];
   if (round === undefined) throw new Error(`Action ${action.actionId} has no due date`);
   return round;

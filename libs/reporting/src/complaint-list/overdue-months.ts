@@ -54,7 +54,7 @@ export function overdueAtEndOfTokens(month: MonthKey): string[] {
 }
 
 /** The fields the overdue months are derived from. */
-export type OverdueFacts = TimelineFacts & Pick<ComplaintDocument, 'receivedAt' | 'closedAt'>;
+export type OverdueFacts = TimelineFacts & Partial<Pick<ComplaintDocument, 'responsibility'>>;
 
 function latestInstant(document: OverdueFacts): string {
   let latest = document.receivedAt;

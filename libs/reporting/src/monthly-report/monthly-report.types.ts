@@ -4,7 +4,7 @@
  * precision; null means "no value this month" (a rate over nothing), never zero.
  */
 import type { CauseCategory, NotificationKind, Severity, SpecialStatus } from '@qms/complaint-domain';
-import type { ComplaintDocument } from '../complaint-list';
+import type { ActionFact, ComplaintDocument, DeadlineFact, ResponsibilityFact, RootCauseFact } from '../complaint-list';
 import type { MonthKey } from '../kpi/calendar';
 import type { KpiResult } from '../kpi/kpi-targets';
 import type { KpiName } from '../kpi/reporting-config';
@@ -15,7 +15,7 @@ import type { SatisfactionSummaryDocument } from '../satisfaction-summary';
 
 export const MONTHLY_REPORT_COLLECTION = 'monthly_report';
 
-/** Complaint fields the report reads: the store may load just these. */
+/** Complaint fields the report reads, as the lists' document names them. */
 export const REPORT_COMPLAINT_FIELDS = [
   '_id',
   'customerId',
@@ -33,7 +33,21 @@ export const REPORT_COMPLAINT_FIELDS = [
   'actions',
 ] as const satisfies readonly (keyof ComplaintDocument)[];
 
-export type ReportComplaint = Pick<ComplaintDocument, (typeof REPORT_COMPLAINT_FIELDS)[number]>;
+/**
+ * A complaint as the monthly report keeps it (`report_complaints`): the fields above, and of the
+ * steps only what its figures read — deadlines and when they were done, the cause's category,
+ * the decision and its quantity, each action's rounds. No texts: the report holds figures.
+ */
+export interface ReportComplaint
+  extends Omit<Pick<ComplaintDocument, (typeof REPORT_COMPLAINT_FIELDS)[number]>, 'rootCause' | 'responsibility' | 'containment' | 'actionReply' | 'actions'> {
+  readonly rootCause: Pick<RootCauseFact, 'category'> | null;
+  readonly responsibility: Pick<ResponsibilityFact, 'decision' | 'quantityAffected'> | null;
+  readonly containment: DeadlineFact;
+  readonly actionReply: DeadlineFact;
+  readonly actions: readonly ReportAction[];
+}
+
+export type ReportAction = Pick<ActionFact, 'actionId' | 'kind' | 'rounds'>;
 
 export interface MonthlyReportInputs {
   readonly complaints: readonly ReportComplaint[];

@@ -1,6 +1,5 @@
 import type { DomainEvent } from '@qms/domain-kernel';
 import type { DocumentChange, DocumentRef, Projection, ProjectedDocument } from '@qms/projection-engine';
-import { createComplaintFactProjection } from '../complaint-list/complaint-list.projection';
 import { COMPLAINTS_COLLECTION } from '../complaint-list/complaint.document';
 import { createDeliveryMonthCustomerProjection, DELIVERY_MONTH_CUSTOMER_COLLECTION, type DeliveryMonthCustomerDocument } from '../deliveries';
 import type { ReportingConfig } from '../kpi/reporting-config';
@@ -10,6 +9,7 @@ import {
   type CustomerNotificationDocument,
 } from '../monthly-report/customer-notification.projection';
 import { MONTHLY_REPORT_COLLECTION, MONTHLY_REPORT_CUSTOMERS_COLLECTION, type ReportComplaint } from '../monthly-report/monthly-report.types';
+import { createReportComplaintProjection } from '../monthly-report/report-complaint.projection';
 import type { ReportFactChange } from '../monthly-report/report-months';
 import { createReturnProjection, RETURNS_COLLECTION, type ReturnDocument } from '../returns';
 import { createSatisfactionSummaryProjection, SATISFACTION_SUMMARY_COLLECTION, type SatisfactionSummaryDocument } from '../satisfaction-summary';
@@ -41,14 +41,15 @@ const indexed = (keys: readonly (readonly { readonly field: string; readonly dir
  * complaint and survey facts (`report_complaints`, `report_surveys`) rather than reading the
  * complaint lists' or the satisfaction summary's documents: a report is then a function of this
  * projection's position alone, it is rebuilt, compared and stopped on its own, and a poison event
- * in one read model leaves the others current.
+ * in one read model leaves the others current. Its complaint copy holds only what the figures
+ * read (report-complaint.projection.ts), under half the lists' document.
  */
 export function createMonthlyReportProjection(
   config: ReportingConfig,
   flush: MonthlyReportFlushTiming = DEFAULT_MONTHLY_REPORT_FLUSH,
 ): Projection<DomainEvent> & { readonly materializer: MonthlyReportMaterializer } {
   const parts = [
-    factPart(createComplaintFactProjection(), REPORT_COMPLAINTS_COLLECTION),
+    factPart(createReportComplaintProjection(), REPORT_COMPLAINTS_COLLECTION),
     factPart(createDeliveryMonthCustomerProjection(config)),
     factPart(createReturnProjection(config)),
     factPart(createCustomerNotificationProjection(config)),
@@ -61,7 +62,8 @@ export function createMonthlyReportProjection(
     name: MONTHLY_REPORT_PROJECTION,
     // 2: the complaint facts no longer carry the lists' nextDueAt and overdueMonths.
     // 3: days to close are summed in whole milliseconds (the last digits of a mean can change).
-    version: 3,
+    // 4: the complaint facts keep only what the report reads (ReportComplaint).
+    version: 4,
     eventTypes: routes.eventTypes,
     collections: [
       {
