@@ -10,28 +10,30 @@
  */
 import { assertNever } from '@qms/domain-kernel';
 import type { ComplaintEvent, ComplaintEventType } from '@qms/complaint-domain';
+import { COMPLAINT_LIST_EVENT_TYPES } from '../complaint-list/complaint-list.projection';
 import { COMPLAINTS_COLLECTION, type ComplaintDocument } from '../complaint-list/complaint.document';
 import { completed, markDone, NONE, plannedRound, rescheduledRounds, withAction, withPlanned } from '../complaint-list/complaint-steps';
 import { intern } from '../kpi/intern';
 import type { ReadModelProjection } from '../kpi/projection-shape';
 import type { ReportComplaint } from './monthly-report.types';
 
-/** Of the lists' events, those that change what the report reads. */
-export const REPORT_COMPLAINT_EVENT_TYPES = [
-  'ComplaintRegistered',
-  'ComplaintAssigned',
-  'ContainmentRecorded',
-  'RootCauseRecorded',
-  'ResponsibilityDecided',
-  'CorrectiveActionPlanned',
-  'PreventiveActionPlanned',
-  'ActionPlanSubmitted',
-  'ActionCompleted',
-  'ActionRescheduled',
-  'ComplaintClosed',
+/** The lists' events that change nothing the report reads: texts, waivers, the 8D decision, replies. */
+const NOT_REPORTED = [
+  'PreventiveActionWaiverRequested',
+  'PreventiveActionWaiverApproved',
+  'PreventiveActionWaiverRejected',
+  'ActionVerified',
+  'EightDDecisionApproved',
+  'EightDDecisionRejected',
+  'CustomerReplied',
+  'ComplaintReopened',
 ] as const satisfies readonly ComplaintEventType[];
 
-type ReportComplaintEvent = Extract<ComplaintEvent, { readonly type: (typeof REPORT_COMPLAINT_EVENT_TYPES)[number] }>;
+type ReportComplaintEvent = Exclude<ComplaintEvent, { readonly type: (typeof NOT_REPORTED)[number] }>;
+
+export const REPORT_COMPLAINT_EVENT_TYPES: readonly ReportComplaintEvent['type'][] = COMPLAINT_LIST_EVENT_TYPES.filter(
+  (type): type is ReportComplaintEvent['type'] => !(NOT_REPORTED as readonly string[]).includes(type),
+);
 
 export function createReportComplaintProjection(): ReadModelProjection<ReportComplaint, ReportComplaintEvent> {
   return {
