@@ -34,7 +34,7 @@ export function markDone<Fact extends DeadlineFact>(fact: Fact, at: string): Fac
 const actionNumber = (actionId: string): number => Number(/(\d+)$/.exec(actionId)?.[1] ?? 0);
 
 /** Corrective before preventive, then by number: the order the 8D form lists them in. */
-export function sortActions<A extends ActionSteps>(actions: readonly A[]): A[] {
+function sortActions<A extends ActionSteps>(actions: readonly A[]): A[] {
   // slice, not a spread: see appended.
   return actions.slice().sort(
     (a, b) =>
