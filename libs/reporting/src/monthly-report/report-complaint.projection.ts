@@ -10,7 +10,7 @@
  */
 import { assertNever } from '@qms/domain-kernel';
 import type { ComplaintEvent, ComplaintEventType } from '@qms/complaint-domain';
-import { COMPLAINT_LIST_EVENT_TYPES } from '../complaint-list/complaint-list.projection';
+import { COMPLAINT_LIST_EVENT_TYPES, evolveComplaint } from '../complaint-list/complaint-list.projection';
 import { COMPLAINTS_COLLECTION, type ComplaintDocument } from '../complaint-list/complaint.document';
 import { completed, markDone, NONE, plannedRound, rescheduledRounds, withAction, withPlanned } from '../complaint-list/complaint-steps';
 import { intern } from '../kpi/intern';
@@ -67,23 +67,9 @@ export function reportComplaintOf(document: ComplaintDocument): ReportComplaint 
 
 function evolveReportComplaint(document: ReportComplaint | null, event: ReportComplaintEvent): ReportComplaint | null {
   if (event.type === 'ComplaintRegistered') {
-    const data = event.data;
-    return {
-      _id: data.complaintNumber,
-      receivedAt: data.receivedAt,
-      customerId: intern(data.customerId),
-      partNo: intern(data.partNo),
-      severity: data.severity,
-      department: null,
-      containment: { dueAt: data.containmentDueAt, doneAt: null, met: null },
-      actionReply: { dueAt: intern(data.actionReplyDueAt), doneAt: null, met: null },
-      rootCause: null,
-      responsibility: null,
-      actions: NONE,
-      closedAt: null,
-      result: null,
-      reopenedFrom: data.reopenedFrom,
-    };
+    // Registration sets the same fields in both read models: the lists' mapping, kept in part.
+    const registered = evolveComplaint(null, event);
+    return registered === null ? null : reportComplaintOf(registered);
   }
   // Events of a complaint whose registration was never seen count in no month.
   if (document === null) return null;
