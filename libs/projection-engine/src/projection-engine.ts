@@ -105,6 +105,14 @@ export interface ProjectionStatus {
   readonly rebuild: RebuildProgress | null;
 }
 
+/**
+ * The poison event that holds the projection, the one an admin may park: the live copy's, or else
+ * its rebuild's (a first build the live copy waits for, or a rebuild after a code change).
+ */
+export function poisonHolding(status: Pick<ProjectionStatus, 'stoppedOn' | 'rebuild'>): PoisonEvent | null {
+  return status.stoppedOn ?? status.rebuild?.stoppedOn ?? null;
+}
+
 export const DEFAULT_REBUILD_BATCH_SIZE = 5_000;
 /** See ProjectionEngineOptions.firstBuildByRebuildFrom: below it a first build takes seconds either way. */
 const DEFAULT_FIRST_BUILD_BY_REBUILD_FROM = 10_000;

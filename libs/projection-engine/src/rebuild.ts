@@ -89,15 +89,16 @@ export interface RebuildMember<E extends ProjectableEvent> {
  * Step 2 is shared: each page is read and decoded once and handed to every projection that has not
  * yet reached it, each into its own shadow copies with its own checkpoint, so that each resumes,
  * stops on a poison event and swaps as it would alone; steps 1 and 3 are per projection, each under
- * its own runner's lock. A projection standing on an unparked poison event holds the shared replay
- * until it is parked (as it would hold its own).
+ * its own runner's lock. A projection standing on a poison event leaves the shared replay there:
+ * the others replay on and go live, then it waits on the event (retrying, so parking it or fixing
+ * the code lets it go on) and replays the rest of the log alone.
  */
 export async function rebuildProjections<E extends ProjectableEvent>(
   members: readonly RebuildMember<E>[],
   dependencies: RebuildDependencies<E>,
   options: RebuildOptions = {},
 ): Promise<RebuildResult[]> {
-  const { eventStore, readStore, batchSize, elapsed } = dependencies;
+  const { eventStore, elapsed } = dependencies;
   const first = members[0];
   if (first === undefined) return [];
   const startedAt = elapsed();
@@ -113,9 +114,41 @@ export async function rebuildProjections<E extends ProjectableEvent>(
     run.report('replaying');
   }
 
-  // The shared replay: one read of each page, then every projection's part of it.
+  // The shared replay: one read of each page, then every projection's part of it. A projection
+  // standing on a poison event drops out of it, so that the others go live meanwhile.
+  const standing = await replayTogether(runs, dependencies);
+  const results = new Map<ShadowRun<E>, RebuildResult>();
+  // Every copy's replay stored and its working set let go before any copy's own steps: those
+  // run one copy at a time and need the heap the others would still hold.
+  for (const run of runs) await run.storeReplay();
+  for (const run of runs) if (!standing.has(run)) results.set(run, await finishRun(run, dependencies, startedAt));
+  // Each waits on its poison event (retried until it is parked or the code is fixed), then replays on alone.
+  for (const run of standing) {
+    run.openWorkingSet();
+    await replayTogether([run], dependencies);
+    await run.storeReplay();
+    results.set(run, await finishRun(run, dependencies, startedAt));
+  }
+  return runs.map((run) => results.get(run) as RebuildResult);
+}
+
+/**
+ * Reads each page once for every run that has not reached it; returns the runs that stood on a
+ * poison event, which left the pass there (their copies stored up to it). A run alone in the pass
+ * waits on its poison event instead, retrying until it is parked.
+ */
+async function replayTogether<E extends ProjectableEvent>(
+  runs: readonly ShadowRun<E>[],
+  dependencies: RebuildDependencies<E>,
+): Promise<Set<ShadowRun<E>>> {
+  const { eventStore, batchSize } = dependencies;
+  const standing = new Set<ShadowRun<E>>();
+  const alone = runs.length === 1;
   for (;;) {
-    const from = Math.min(...runs.map((run) => run.position));
+    const going = runs.filter((run) => !standing.has(run));
+    const first = going[0];
+    if (first === undefined) break;
+    const from = Math.min(...going.map((run) => run.position));
     let page: RecordedEvent[] = [];
     let caughtUp = false;
     await step(first.runner, async () => {
@@ -123,46 +156,44 @@ export async function rebuildProjections<E extends ProjectableEvent>(
       caughtUp = page.length > 0 && (await atEnd(eventStore, page, batchSize));
     });
     if (page.length === 0) break;
-    for (const run of runs) {
-      await run.apply(page, caughtUp);
+    for (const run of going) {
+      if ((await run.apply(page, caughtUp, { waitOnPoison: alone })) === 'standing') standing.add(run);
       run.report('replaying');
     }
     // Reads and commands get their turn between pages, even when no step of a page awaits I/O.
     await yieldToEventLoop();
   }
+  return standing;
+}
 
-  // Every copy's replay stored and its working set let go before any copy's own steps: those
-  // run one copy at a time and need the heap the others would still hold.
-  for (const run of runs) await run.storeReplay();
-  const results: RebuildResult[] = [];
-  for (const run of runs) {
-    const { runner } = run;
-    // Before the read indexes: what afterReplay changes keeps only the projecting ones in order.
-    if (run.replayedWithoutAfterBatch) await step(runner, () => runner.afterReplayOn(run.target));
-    // The indexes that serve reads, built now in one pass each; the deferred work may query them too.
-    await step(runner, async () => {
-      for (const collection of run.collections) await readStore.ensureIndexes(shadowCollection(collection.name), collection.indexes ?? []);
-    });
-    // Derived work the pages deferred (a month's report) is done on the shadow copy before the
-    // swap, outside the lock for the bulk of it, so the copy swapped in is complete.
+/** Steps 2's end and 3 for one run whose replay is stored: afterReplay, read indexes, deferred work, catch-up and swap. */
+async function finishRun<E extends ProjectableEvent>(run: ShadowRun<E>, dependencies: RebuildDependencies<E>, startedAt: number): Promise<RebuildResult> {
+  const { readStore, elapsed } = dependencies;
+  const { runner } = run;
+  // Before the read indexes: what afterReplay changes keeps only the projecting ones in order.
+  if (run.replayedWithoutAfterBatch) await step(runner, () => runner.afterReplayOn(run.target));
+  // The indexes that serve reads, built now in one pass each; the deferred work may query them too.
+  await step(runner, async () => {
+    for (const collection of run.collections) await readStore.ensureIndexes(shadowCollection(collection.name), collection.indexes ?? []);
+  });
+  // Derived work the pages deferred (a month's report) is done on the shadow copy before the
+  // swap, outside the lock for the bulk of it, so the copy swapped in is complete.
+  await step(runner, () => runner.deferredWorkOn(run.target));
+
+  await runner.lock.run(async () => {
+    run.report('catching-up');
+    await run.replayAlone('catching-up');
     await step(runner, () => runner.deferredWorkOn(run.target));
-
-    await runner.lock.run(async () => {
-      run.report('catching-up');
-      await run.replayAlone('catching-up');
-      await step(runner, () => runner.deferredWorkOn(run.target));
-      run.report('swapping');
-      await step(runner, async () => {
-        await readStore.saveCheckpoint(swapMarkerName(runner.projection.name), { position: run.position, version: run.version });
-        await finishSwap(runner, readStore);
-      });
+    run.report('swapping');
+    await step(runner, async () => {
+      await readStore.saveCheckpoint(swapMarkerName(runner.projection.name), { position: run.position, version: run.version });
+      await finishSwap(runner, readStore);
     });
-    // Empty already (the last batch's afterBatch ran); what it would hold is now live.
-    run.memoryJournal?.entries.clear();
-    run.report('done');
-    results.push({ projection: runner.projection.name, position: run.position, eventsProcessed: run.eventsProcessed, durationMs: elapsed() - startedAt });
-  }
-  return results;
+  });
+  // Empty already (the last batch's afterBatch ran); what it would hold is now live.
+  run.memoryJournal?.entries.clear();
+  run.report('done');
+  return { projection: runner.projection.name, position: run.position, eventsProcessed: run.eventsProcessed, durationMs: elapsed() - startedAt };
 }
 
 /** One projection's shadow copy during a rebuild: its checkpoint, position and progress. */
@@ -229,6 +260,11 @@ class ShadowRun<E extends ProjectableEvent> {
       }
     });
     this.startPosition = this.position;
+    this.openWorkingSet();
+  }
+
+  /** Replays through a working set from the copy's position, when the projection can be replayed that way. */
+  openWorkingSet(): void {
     const { projection } = this.runner;
     if (projection.afterBatch === undefined || projection.afterReplay !== undefined) {
       const { readStore, decodeEvent, workingSetLimits } = this.dependencies;
@@ -236,12 +272,25 @@ class ShadowRun<E extends ProjectableEvent> {
     }
   }
 
-  /** The events of a page this copy has not reached: into the working set, or as one batch. */
-  async apply(page: readonly RecordedEvent[], caughtUp: boolean): Promise<void> {
+  /**
+   * The events of a page this copy has not reached: into the working set, or as one batch. On a
+   * poison event it either waits, retrying until the event is parked, or says it is 'standing'
+   * there, with everything before it stored.
+   */
+  async apply(page: readonly RecordedEvent[], caughtUp: boolean, options: { waitOnPoison: boolean }): Promise<'applied' | 'standing'> {
     const ahead = page.filter((event) => event.position > this.position);
-    if (ahead.length === 0) return;
-    await step(this.runner, () => (this.workingSet === null ? this.applyBatch(ahead, caughtUp) : this.applyToWorkingSet(ahead)));
-    this.eventsProcessed += ahead.length;
+    if (ahead.length === 0) return 'applied';
+    let standing = false;
+    await step(this.runner, async () => {
+      try {
+        await (this.workingSet === null ? this.applyBatch(ahead, caughtUp) : this.applyToWorkingSet(ahead));
+      } catch (error) {
+        if (options.waitOnPoison || !(error instanceof PoisonEventError)) throw error;
+        standing = true;
+      }
+    });
+    this.eventsProcessed += ahead.filter((event) => event.position <= this.position).length;
+    return standing ? 'standing' : 'applied';
   }
 
   /** Ends the shared replay: what the working set holds is stored; the catch-up goes batch by batch. */

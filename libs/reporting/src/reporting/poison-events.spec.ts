@@ -7,8 +7,10 @@ import {
   compareReadModels,
   parkingDecider,
   parkingStreamId,
+  poisonHolding,
   ProjectionEngine,
   type ProjectionStatus,
+  type RebuildProgress,
   replayInto,
 } from '@qms/projection-engine';
 import { MongoReadStore, type ReadStore, SqliteReadStore } from '@qms/read-store';
@@ -71,8 +73,9 @@ const POISONS: readonly Poison[] = [
 
 const ALL = [COMPLAINT_LISTS_PROJECTION, MONTHLY_REPORT_PROJECTION, SATISFACTION_SUMMARY_PROJECTION];
 
-function engineOn(eventStore: EventStore, readStore: ReadStore, batchSize: number): ProjectionEngine<DomainEvent> {
+function engineOn(eventStore: EventStore, readStore: ReadStore, batchSize: number, firstBuildByRebuildFrom?: number): ProjectionEngine<DomainEvent> {
   return new ProjectionEngine<DomainEvent>({
+    ...(firstBuildByRebuildFrom === undefined ? {} : { firstBuildByRebuildFrom }),
     eventStore,
     readStore,
     projections: createReportingProjections(REPORTING_CONFIG, { settleMs: 2, maxDelayMs: 20 }).all,
@@ -100,7 +103,7 @@ async function park(eventStore: FakeEventStore, engine: ProjectionEngine<DomainE
   const [recorded] = await eventStore.readAll({ fromPosition: position - 1, maxCount: 1 });
   if (recorded === undefined) throw new Error(`no event at ${position}`);
   const decided = parkingDecider.decide(
-    { type: 'ParkEvent', projection, position, streamId: recorded.streamId, eventType: recorded.type, reason: 'test', stoppedOn: engine.standing(projection).stoppedOn?.position ?? null },
+    { type: 'ParkEvent', projection, position, streamId: recorded.streamId, eventType: recorded.type, reason: 'test', stoppedOn: poisonHolding(await statusOf(engine, projection))?.position ?? null },
     parkingDecider.initialState(),
     { now: new Date(), actor: { userId: 'admin', role: 'admin' } },
   );
@@ -201,6 +204,77 @@ function poisonSuite(storeName: string, open: () => Promise<ReadStore>, batchSiz
       // Every runner subscribed from its checkpoint, never from the first event.
       expect(subscribedFrom.length).toBeGreaterThanOrEqual(ALL.length);
       expect(subscribedFrom.every((position) => position >= reached)).toBe(true);
+    }, 30_000);
+  });
+
+  describe.each(POISONS)(`on ${storeName}: $label, with every read model rebuilt together`, (poison) => {
+    it('lets the read models that can apply it go live while the others stand on it, until it is parked', async () => {
+      const eventStore = new FakeEventStore({ positionStep: 3 });
+      const live = await open();
+      await appendAll(eventStore, events.slice(0, SPLIT));
+      const lastBefore = await eventStore.headPosition();
+      const [bad] = (await eventStore.append('legacy-import-1', poison.event as never)) as [number];
+      await appendAll(eventStore, events.slice(SPLIT));
+      const engine = engineOn(eventStore, live, batchSize);
+      engine.start();
+      try {
+        for (const name of poison.stops) await until(() => statusOf(engine, name), (status) => status.stoppedOn !== null, `${name} stopped`);
+        const progress: RebuildProgress[] = [];
+        const together = engine.rebuildTogether(ALL, { onProgress: (update) => progress.push(update) });
+        const others = ALL.filter((name) => !poison.stops.includes(name));
+        const latestOf = (name: string): RebuildProgress | undefined => progress.filter((update) => update.projection === name).at(-1);
+        await until(
+          async () => others.map((name) => latestOf(name)?.phase),
+          (phases) => phases.every((phase) => phase === 'done'),
+          'the read models that can apply it rebuilt and live',
+        );
+        for (const name of poison.stops) {
+          const standing = await until(async () => latestOf(name), (update) => update?.stoppedOn != null, `${name}'s rebuild standing on it`);
+          expect(standing).toMatchObject({ phase: 'replaying', position: lastBefore, stoppedOn: { position: bad, type: poison.event.type } });
+        }
+        for (const name of poison.stops) await park(eventStore, engine, name, bad);
+        const results = await together;
+        expect(results.map((result) => result.projection)).toEqual(ALL);
+        for (const name of ALL) {
+          expect(latestOf(name)).toMatchObject({ phase: 'done', stoppedOn: null });
+          const reference = SqliteReadStore.open({ path: ':memory:' });
+          await replayInto({ eventStore, target: reference, projection: createReportingProjections(REPORTING_CONFIG).byName(name)!, decodeEvent: (r) => catalogue.decode(r) });
+          await expectEqual(reference, live, factCollectionsOf(name), `${name}: rebuilt together vs a replay`);
+        }
+      } finally {
+        await engine.stop();
+        await live.close();
+      }
+    }, 30_000);
+  });
+
+  describe.each(POISONS)(`on ${storeName}: $label, in a first build`, (poison) => {
+    it('can be parked where the first build stands on it, while the live copy waits for that build', async () => {
+      const eventStore = new FakeEventStore({ positionStep: 3 });
+      const live = await open();
+      await appendAll(eventStore, events.slice(0, SPLIT));
+      const [bad] = (await eventStore.append('legacy-import-1', poison.event as never)) as [number];
+      await appendAll(eventStore, events.slice(SPLIT));
+      const head = await eventStore.headPosition();
+      // No read model yet on a log this long: each is built by a rebuild before it follows the log.
+      const engine = engineOn(eventStore, live, batchSize, 10);
+      engine.start();
+      try {
+        for (const name of poison.stops) {
+          const status = await until(() => statusOf(engine, name), (s) => s.rebuild?.stoppedOn != null, `${name}'s first build standing on it`);
+          expect(status).toMatchObject({ state: 'rebuilding', stoppedOn: null, rebuild: { stoppedOn: { position: bad } } });
+          await park(eventStore, engine, name, bad);
+        }
+        expect(await engine.waitForPosition(head, 20_000)).toBe(true);
+        for (const name of ALL) {
+          const reference = SqliteReadStore.open({ path: ':memory:' });
+          await replayInto({ eventStore, target: reference, projection: createReportingProjections(REPORTING_CONFIG).byName(name)!, decodeEvent: (r) => catalogue.decode(r) });
+          await expectEqual(reference, live, factCollectionsOf(name), `${name}: first build vs a replay`);
+        }
+      } finally {
+        await engine.stop();
+        await live.close();
+      }
     }, 30_000);
   });
 

@@ -5,7 +5,7 @@ import { ApiBearerAuth, ApiCreatedResponse, ApiOperation, ApiTags } from '@nestj
 import type { CommandResult } from '@qms/command-handling';
 import { NotFoundError } from '@qms/domain-kernel';
 import { EVENT_STORE, type EventStore } from '@qms/event-store';
-import { parkingFromLog, type ProjectionsHost } from '@qms/projection-engine';
+import { parkingFromLog, poisonHolding, type ProjectionsHost } from '@qms/projection-engine';
 import type { FastifyReply } from 'fastify';
 import { Roles } from '../../auth/auth.guard';
 import { Ctx, type RequestContext } from '../../auth/request-context';
@@ -18,7 +18,8 @@ import { ParkedEventsAnswer } from '../read-side.answers';
 
 /**
  * Events a projection cannot apply (issue: one bad event must not stop the read side). An admin
- * parks the one a projection is stopped on: the decision is an event of the stream
+ * parks the one a projection is stopped on (or its rebuild is, when the live copy waits for that
+ * rebuild or was built by older code): the decision is an event of the stream
  * `projection-parking-<name>` (who, when, why: GET /audit/streams/projection-parking-<name>/history),
  * the projection goes on past it, and its status lists it so a report user knows a figure may be
  * incomplete. Unparking takes the decision back; a rebuild then applies the event again.
@@ -46,11 +47,15 @@ export class ParkedEventsController {
   @Post()
   @HttpCode(201)
   @Roles('admin')
-  @ApiOperation({ summary: 'Park the event a projection is stopped on: the projection goes on without it (recorded in the audit history)' })
+  @ApiOperation({
+    summary:
+      'Park the event a projection (or its rebuild) is stopped on: the projection goes on without it (recorded in the audit history)',
+  })
   @ApiCreatedResponse({ type: CommandResponse })
   async park(@Param('name') name: string, @Body() dto: ParkEventDto, @Ctx() context: RequestContext, @Res({ passthrough: true }) reply: FastifyReply) {
     this.known(name);
     const event = await this.eventAt(dto.position);
+    const status = (await this.engine.status()).find((candidate) => candidate.name === name);
     const result = await this.decide(
       {
         type: 'ParkEvent',
@@ -59,7 +64,7 @@ export class ParkedEventsController {
         streamId: event.streamId,
         eventType: event.type,
         reason: dto.reason,
-        stoppedOn: this.engine.standing(name).stoppedOn?.position ?? null,
+        stoppedOn: (status === undefined ? null : poisonHolding(status))?.position ?? null,
       },
       context,
     );
