@@ -75,7 +75,8 @@ export interface RebuildMember<E extends ProjectableEvent> {
  * serving (and the live runners keep them current), then swaps them in:
  *
  * 1. shadow copies emptied (unless a rebuild of the same version is resumed from its own
- *    checkpoint `<name>__rebuild`) and given the indexes the projection queries as it applies events;
+ *    checkpoint `<name>__rebuild`) and, for a replay batch by batch, given the indexes the
+ *    projection queries as it applies events (a replay through the working set gets them after it);
  * 2. the log replayed into them page by page, with progress, through a working set that holds the
  *    touched documents across pages and commits them with the rebuild checkpoint every so many
  *    events (replay-working-set.ts; afterBatch left to one afterReplay at the end), or batch by
@@ -170,7 +171,11 @@ async function replayTogether<E extends ProjectableEvent>(
 async function finishRun<E extends ProjectableEvent>(run: ShadowRun<E>, dependencies: RebuildDependencies<E>, startedAt: number): Promise<RebuildResult> {
   const { readStore, elapsed } = dependencies;
   const { runner } = run;
-  // Before the read indexes: what afterReplay changes keeps only the projecting ones in order.
+  // The indexes afterReplay and the catch-up's afterBatch query, then afterReplay: what it changes
+  // keeps only these in order, and the read indexes are built from its result.
+  await step(runner, async () => {
+    for (const collection of run.collections) await readStore.ensureIndexes(shadowCollection(collection.name), projectingIndexes(collection));
+  });
   if (run.replayedWithoutAfterBatch) await step(runner, () => runner.afterReplayOn(run.target));
   // The indexes that serve reads, built now in one pass each; the deferred work may query them too.
   await step(runner, async () => {
@@ -253,22 +258,28 @@ class ShadowRun<E extends ProjectableEvent> {
         await readStore.saveCheckpoint(this.checkpointName, { position: 0, version: this.version });
         this.position = 0;
       }
-      // Creates the shadows even when nothing will be written to them, so each swap replaces.
+      // Creates the shadows even when nothing will be written to them, so each swap replaces. A
+      // replay through the working set queries no index (afterBatch waits for afterReplay): its
+      // projecting indexes are built after it, in one pass, rather than kept up at every write.
       for (const collection of this.collections) {
-        const queried = (collection.indexes ?? []).filter((index) => index.whileProjecting === true);
-        await readStore.ensureIndexes(shadowCollection(collection.name), queried);
+        await readStore.ensureIndexes(shadowCollection(collection.name), this.replaysInWorkingSet ? [] : projectingIndexes(collection));
       }
     });
     this.startPosition = this.position;
     this.openWorkingSet();
   }
 
+  /** Whether the replay goes through a working set (see ReplayWorkingSet) rather than batch by batch. */
+  get replaysInWorkingSet(): boolean {
+    const { projection } = this.runner;
+    return projection.afterBatch === undefined || projection.afterReplay !== undefined;
+  }
+
   /** Replays through a working set from the copy's position, when the projection can be replayed that way. */
   openWorkingSet(): void {
-    const { projection } = this.runner;
-    if (projection.afterBatch === undefined || projection.afterReplay !== undefined) {
+    if (this.replaysInWorkingSet) {
       const { readStore, decodeEvent, workingSetLimits } = this.dependencies;
-      this.workingSet = new ReplayWorkingSet(projection, readStore, this.target, decodeEvent, this.position, workingSetLimits);
+      this.workingSet = new ReplayWorkingSet(this.runner.projection, readStore, this.target, decodeEvent, this.position, workingSetLimits);
     }
   }
 
@@ -399,6 +410,11 @@ export async function finishSwap<E extends ProjectableEvent>(
   await readStore.deleteCheckpoint(swapMarkerName(projection.name));
   runner.advanceTo(marker.position);
   return true;
+}
+
+/** The indexes a projection queries while it applies events (afterBatch). */
+function projectingIndexes(collection: CollectionSpec): NonNullable<CollectionSpec['indexes']> {
+  return (collection.indexes ?? []).filter((index) => index.whileProjecting === true);
 }
 
 /** One step of a rebuild, retried like the live runner's batches; a stopped engine abandons it. */
