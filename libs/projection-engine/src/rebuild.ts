@@ -344,8 +344,7 @@ class ShadowRun<E extends ProjectableEvent> {
     } catch (error) {
       if (error instanceof PoisonEventError) {
         if (error.appliedThrough !== null) this.position = error.appliedThrough;
-        this.stoppedOn = error.event;
-        this.report(this.phase);
+        this.standOn(error.event);
       }
       throw error;
     }
@@ -363,12 +362,16 @@ class ShadowRun<E extends ProjectableEvent> {
       }
     } catch (error) {
       this.position = workingSet.position;
-      if (error instanceof PoisonEventError) {
-        this.stoppedOn = error.event;
-        this.report(this.phase);
-      }
+      if (error instanceof PoisonEventError) this.standOn(error.event);
       throw error;
     }
+  }
+
+  /** Says once, not at every retry, which event the copy stands on. */
+  private standOn(event: PoisonEvent): void {
+    if (this.stoppedOn?.position === event.position) return;
+    this.stoppedOn = event;
+    this.report(this.phase);
   }
 
   report(phase: RebuildPhase): void {

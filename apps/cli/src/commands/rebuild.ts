@@ -212,6 +212,11 @@ export async function runRebuild(
   const progress = rebuildProgress(io, rebuildLabel(options.side), names.length);
   const first = new Map<string, RebuildProgress>();
   const latest = new Map<string, RebuildProgress>();
+  // Failures in a row: progress that moves a copy on ends a run of them, a retry reported again does not.
+  const movedOn = (update: RebuildProgress): boolean => {
+    const previous = latest.get(update.projection);
+    return previous === undefined || previous.position !== update.position || previous.phase !== update.phase;
+  };
   const stop = (): void => {
     interrupted = true;
     void engine.stop();
@@ -221,8 +226,8 @@ export async function runRebuild(
     const results = await engine.rebuildTogether(names, {
       onProgress: (update) => {
         if (!first.has(update.projection)) first.set(update.projection, update);
+        if (movedOn(update)) failures = 0;
         latest.set(update.projection, update);
-        failures = 0;
         progress.update(update);
       },
     });
@@ -232,8 +237,12 @@ export async function runRebuild(
     });
   } catch (error) {
     if (!(error instanceof RebuildInterruptedError)) throw error;
+    if (!interrupted) {
+      const standing = names.map((name) => latest.get(name)).filter((progress) => progress !== undefined && progress.phase !== 'done' && progress.stoppedOn !== null);
+      if (standing.length > 0) throw standingOnPoison(standing as RebuildProgress[], names, latest);
+    }
     const where = whereStopped(names, latest);
-    throw new RebuildStopped(interrupted ? `Interrupted ${where}` : `Stopped ${where} after five failures in a row (${lastFailure})`, names.length);
+    throw new RebuildStopped(interrupted ? `Interrupted ${where}` : `Stopped ${where} after five failures in a row (${lastFailure})`, resumeHint(names.length));
   } finally {
     progress.stop();
     process.off('SIGINT', stop);
@@ -265,19 +274,38 @@ function whereStopped(names: readonly string[], latest: ReadonlyMap<string, Rebu
 export class RebuildStopped extends Error {
   constructor(
     message: string,
-    private readonly projections: number,
+    /** What to do next, after the message. */
+    readonly hint: string,
   ) {
     super(message);
   }
-
-  /** What to do next, after the message. */
-  get hint(): string {
-    return this.projections === 1
-      ? 'the shadow collections and their checkpoint are kept: run the same command again to resume from there.'
-      : 'each read model not yet live keeps its shadow collections and checkpoint: run the same command again to resume them ' +
-          '(one already live is rebuilt again; --projection <name> rebuilds only the others).';
-  }
 }
+
+function resumeHint(projections: number): string {
+  return projections === 1
+    ? 'the shadow collections and their checkpoint are kept: run the same command again to resume from there.'
+    : 'each read model not yet live keeps its shadow collections and checkpoint: run the same command again to resume them ' +
+        '(one already live is rebuilt again; --projection <name> rebuilds only the others).';
+}
+
+/** Stopped on events its code cannot apply: which, why, what went live meanwhile, and how to go on. */
+function standingOnPoison(standing: readonly RebuildProgress[], names: readonly string[], latest: ReadonlyMap<string, RebuildProgress>): RebuildStopped {
+  const events = standing.map(({ projection, stoppedOn }) => {
+    const event = stoppedOn as NonNullable<RebuildProgress['stoppedOn']>;
+    return `${projection} cannot apply the event at position ${event.position} (${event.type} in stream ${event.streamId}): ${event.error}`;
+  });
+  const live = names.filter((name) => latest.get(name)?.phase === 'done');
+  const wentLive = live.length === 0 ? '' : `; ${joinNames(live)} went live`;
+  const park = standing.map(({ projection }) => `POST /admin/projections/${projection}/parked-events`).join(', ');
+  const resumes = standing.map(({ projection, position }) => `${projection} resumes from position ${position}`).join(', ');
+  return new RebuildStopped(
+    `${events.join('; ')}${wentLive}`,
+    `park the event (${park}, recorded in the audit history) or deploy code that can apply it, then run the same command again: ${resumes}.`,
+  );
+}
+
+const joinNames = (names: readonly string[]): string =>
+  names.length === 1 ? (names[0] as string) : `${names.slice(0, -1).join(', ')} and ${names.at(-1) as string}`;
 
 /**
  * The opening lines: what is rebuilt where, and for each projection whether it starts from the

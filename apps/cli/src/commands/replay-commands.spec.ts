@@ -228,6 +228,48 @@ describe('rebuild --projection all (embedded default)', () => {
   });
 });
 
+describe('rebuild --projection all over an event one read model cannot apply (embedded default)', () => {
+  it('lets the others go live, then names the event, what to do and where the stopped one resumes', async () => {
+    const store = SqliteEventStore.inMemory();
+    const { events } = historyFrom(seededAttempts(23, 300));
+    const half = Math.floor(events.length / 2);
+    const append = (event: { streamId: string; type: string; data: object; metadata: object }) =>
+      store.appendToStream(event.streamId, [{ id: randomUUID(), type: event.type, data: { ...event.data }, metadata: { ...event.metadata } }]);
+    for (const event of events.slice(0, half)) await append(event);
+    const before = await store.headPosition();
+    // A return as an old import wrote it: the report's evolve finds no receipt time.
+    await append({ streamId: 'legacy-import-1', type: 'ReturnReceived', data: { returnId: 'RT-LEGACY-1', customerId: 'CUST-1', items: [] }, metadata: { schemaVersion: 1 } });
+    for (const event of events.slice(half)) await append(event);
+    const head = await store.headPosition();
+    const open = async (): Promise<EventStore> => Object.assign(Object.create(store) as EventStore, { close: async () => undefined });
+    const env = embeddedEnv();
+    const io = capture(env);
+    try {
+      expect(await runCli(['rebuild', '--projection', 'all', '--batch-size', '50'], io, { openStore: open })).toBe(EXIT.CHECK_FAILED);
+    } finally {
+      await store.close();
+    }
+    expect(io.err()).toContain(`rebuild all: complaint_lists went live at position ${head}\n`);
+    expect(io.err()).toContain(`rebuild all: satisfaction_summary went live at position ${head}\n`);
+    const last = io.err().trim().split('\n').at(-1) as string;
+    expect(last).toMatch(
+      new RegExp(
+        `^monthly_report cannot apply the event at position ${before + 1} \\(ReturnReceived in stream legacy-import-1\\): .*Not an ISO-8601 instant.*; ` +
+          'complaint_lists and satisfaction_summary went live; park the event \\(POST /admin/projections/monthly_report/parked-events, recorded in the audit history\\) ' +
+          `or deploy code that can apply it, then run the same command again: monthly_report resumes from position ${before}\\.$`,
+      ),
+    );
+    const file = SqliteReadStore.open({ path: env['READ_DB_PATH'] as string });
+    try {
+      expect((await file.getCheckpoint('complaint_lists'))?.position).toBe(head);
+      expect((await file.getCheckpoint('satisfaction_summary'))?.position).toBe(head);
+      expect((await file.getCheckpoint('monthly_report__rebuild'))?.position).toBe(before);
+    } finally {
+      await file.close();
+    }
+  }, 30_000);
+});
+
 describe('compare-read-models (embedded default)', () => {
   let history: Awaited<ReturnType<typeof storeWithHistory>>;
   const env = embeddedEnv();
