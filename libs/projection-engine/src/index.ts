@@ -15,7 +15,7 @@ export {
   type RebuildResult,
 } from './rebuild';
 export { DEFAULT_WORKING_SET_LIMITS, ReplayWorkingSet, type WorkingSetLimits } from './replay-working-set';
-export { DEFAULT_REBUILD_BATCH_SIZE, poisonHolding, ProjectionEngine, type ProjectionEngineOptions, type ProjectionStatus } from './projection-engine';
+export { DEFAULT_REBUILD_BATCH_SIZE, eventHoldingReadModel, poisonHolding, ProjectionEngine, type ProjectionEngineOptions, type ProjectionStatus } from './projection-engine';
 export {
   canonicalJson,
   compareReadModels,

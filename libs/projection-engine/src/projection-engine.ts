@@ -113,6 +113,20 @@ export function poisonHolding(status: Pick<ProjectionStatus, 'stoppedOn' | 'rebu
   return status.stoppedOn ?? status.rebuild?.stoppedOn ?? null;
 }
 
+/**
+ * The event that holds the read model back: the one its live copy is stopped on, or the one the
+ * rebuild it waits for (state 'rebuilding': a first build, a build after a code change) stands
+ * on. Null while the read model follows the log, a rebuild beside it included.
+ */
+export function eventHoldingReadModel<P extends { readonly position: number }>(status: {
+  readonly state: string;
+  readonly stoppedOn?: P | null;
+  readonly rebuild?: { readonly stoppedOn: P | null } | null;
+}): P | null {
+  if (status.stoppedOn !== undefined && status.stoppedOn !== null) return status.stoppedOn;
+  return status.state === 'rebuilding' ? (status.rebuild?.stoppedOn ?? null) : null;
+}
+
 export const DEFAULT_REBUILD_BATCH_SIZE = 5_000;
 /** See ProjectionEngineOptions.firstBuildByRebuildFrom: below it a first build takes seconds either way. */
 const DEFAULT_FIRST_BUILD_BY_REBUILD_FROM = 10_000;

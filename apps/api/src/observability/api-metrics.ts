@@ -1,3 +1,4 @@
+import { eventHoldingReadModel } from '@qms/projection-engine';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 
 /** What the metrics read from the projection engine; any further fields of its status are ignored. */
@@ -10,6 +11,8 @@ export interface ProjectionStatusLike {
   readonly lagSeconds: number | null;
   /** The event the projection cannot apply and stands on; null while it goes on. */
   readonly stoppedOn?: { readonly position: number } | null;
+  /** A rebuild under way, and the event it stands on (null while it goes on). */
+  readonly rebuild?: { readonly stoppedOn: { readonly position: number } | null } | null;
   /** Events an admin parked for it: its figures may lack them. */
   readonly parkedEvents?: readonly unknown[];
 }
@@ -48,7 +51,7 @@ export class ApiMetrics {
   private readonly projectionUp = this.gauge('qms_projection_up', '1 while the projection runs without failures.');
   private readonly projectionStoppedPosition = this.gauge(
     'qms_projection_stopped_position',
-    'Position of the event the projection is stopped on (it cannot apply it); absent while it goes on.',
+    'Position of the event the projection (or the rebuild its read model waits for) is stopped on; absent while it goes on.',
   );
   private readonly projectionParkedEvents = this.gauge('qms_projection_parked_events', 'Events an admin parked for the projection (its figures may be incomplete).');
   private readonly projectionState = new Gauge({
@@ -113,7 +116,8 @@ export class ApiMetrics {
       if (status.lagEvents !== null) this.projectionLagEvents.set(labels, status.lagEvents);
       if (status.lagSeconds !== null) this.projectionLagSeconds.set(labels, status.lagSeconds);
       this.projectionUp.set(labels, status.state === 'running' ? 1 : 0);
-      if (status.stoppedOn !== undefined && status.stoppedOn !== null) this.projectionStoppedPosition.set(labels, status.stoppedOn.position);
+      const holding = eventHoldingReadModel(status);
+      if (holding !== null) this.projectionStoppedPosition.set(labels, holding.position);
       if (status.parkedEvents !== undefined) this.projectionParkedEvents.set(labels, status.parkedEvents.length);
       const states = new Set<string>([...PROJECTION_STATES, status.state]);
       for (const state of states) this.projectionState.set({ projection: status.name, state }, state === status.state ? 1 : 0);
