@@ -32,7 +32,10 @@ function heapInUse(): number {
 }
 
 interface Entry {
+  /** As evolve left it: its `_position` is stamped when it is stored (see `position`). */
   document: ProjectedDocument | null;
+  /** The last event applied to it (`_position` as stored); -1 for none. */
+  position: number;
   /** The store holds a version of it (so a deletion must reach the store). */
   stored: boolean;
   dirty: boolean;
@@ -56,7 +59,9 @@ const NO_REFS: readonly DocumentRef[] = [];
  * own until it is stored, nothing else holds it, and freezing every document of every event was
  * a sixth of a rebuild (at a tenth of the benchmark history, 6.5–7.2 s without against 7.7–9.0 s
  * with, three runs each). Evolve's purity is held where its documents are shared: the live
- * batches deep-freeze what evolve is given and returns, and so do the projections' specs.
+ * batches deep-freeze what evolve is given and returns, and so do the projections' specs. Nor is
+ * each evolved document copied to stamp its `_position`, as applyBatch does: the entry keeps the
+ * position, and the copy stored gets it once, when it is stored.
  *
  * What is not committed is lost with the process and replayed from the checkpoint, as a page
  * would be. An event the projection cannot apply is a poison event as in applyBatch: everything
@@ -121,12 +126,16 @@ export class ReplayWorkingSet<E extends ProjectableEvent> {
       const entries = writes.map((ref) => this.entry(ref.collection, ref.id));
       const staged: (ProjectedDocument | null | undefined)[] = new Array<undefined>(writes.length);
       /** The entry as this event has left it so far (a document named twice sees its first change). */
-      const currentOf = (entry: Entry): ProjectedDocument | null => {
+      const stagedOf = (entry: Entry): ProjectedDocument | null | undefined => {
         for (let index = staged.length - 1; index >= 0; index--) {
           const document = staged[index];
           if (document !== undefined && entries[index] === entry) return document;
         }
-        return entry.document;
+        return undefined;
+      };
+      const currentOf = (entry: Entry): ProjectedDocument | null => {
+        const document = stagedOf(entry);
+        return document === undefined ? entry.document : document;
       };
       const lookup = <D extends ProjectedDocument>(collection: string, id: string): D | null => {
         if (!names(writes, collection, id) && !names(reads, collection, id)) {
@@ -137,11 +146,14 @@ export class ReplayWorkingSet<E extends ProjectableEvent> {
       try {
         for (let index = 0; index < writes.length; index++) {
           const ref = writes[index] as DocumentRef;
-          const document = currentOf(entries[index] as Entry);
-          // Already past this event: stored before a crash by a commit whose checkpoint did not follow.
-          if (document !== null && (document._position ?? -1) >= recorded.position) continue;
+          const entry = entries[index] as Entry;
+          const earlier = stagedOf(entry);
+          const document = earlier === undefined ? entry.document : earlier;
+          // Already past this event: evolved by it when named before in it, or stored before a
+          // crash by a commit whose checkpoint did not follow.
+          if (document !== null && (earlier !== undefined || entry.position >= recorded.position)) continue;
           const next = this.projection.evolve(document, event, ref.id, new BatchEvolveContext(ref.collection, recorded, lookup));
-          staged[index] = next === null ? null : { ...next, _id: ref.id, _position: recorded.position };
+          staged[index] = next === null || next._id === ref.id ? next : { ...next, _id: ref.id };
         }
       } catch (cause) {
         poison = { recorded, cause };
@@ -152,6 +164,7 @@ export class ReplayWorkingSet<E extends ProjectableEvent> {
         if (document === undefined) continue;
         const entry = entries[index] as Entry;
         entry.document = document;
+        entry.position = recorded.position;
         if (!entry.dirty) {
           entry.dirty = true;
           this.dirtyCount += 1;
@@ -191,7 +204,7 @@ export class ReplayWorkingSet<E extends ProjectableEvent> {
       for (const id of [...entries.keys()].sort()) {
         const entry = entries.get(id) as Entry;
         if (!entry.dirty) continue;
-        if (entry.document !== null) upserts.push(entry.document);
+        if (entry.document !== null) upserts.push({ ...entry.document, _id: id, _position: entry.position });
         else if (entry.stored) deletes.push(id);
       }
       if (upserts.length + deletes.length > 0) writes.push({ collection: this.target.physical(collection), upserts, deletes });
@@ -235,7 +248,7 @@ export class ReplayWorkingSet<E extends ProjectableEvent> {
         const entries = this.entries.get(collection) as Map<string, Entry>;
         for (const id of ids) {
           const document = found.get(id);
-          entries.set(id, { document: document ?? null, stored: document !== undefined, dirty: false, usedIn: this.interval });
+          entries.set(id, { document: document ?? null, position: document?._position ?? -1, stored: document !== undefined, dirty: false, usedIn: this.interval });
         }
       }),
     );
