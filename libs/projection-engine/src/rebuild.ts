@@ -167,7 +167,7 @@ async function replayTogether<E extends ProjectableEvent>(
   return standing;
 }
 
-/** Steps 2's end and 3 for one run whose replay is stored: afterReplay, read indexes, deferred work, catch-up and swap. */
+/** The end of step 2 and step 3 for one run whose replay is stored: afterReplay, read indexes, deferred work, catch-up and swap. */
 async function finishRun<E extends ProjectableEvent>(run: ShadowRun<E>, dependencies: RebuildDependencies<E>, startedAt: number): Promise<RebuildResult> {
   const { readStore, elapsed } = dependencies;
   const { runner } = run;
