@@ -116,6 +116,25 @@ async function expectEqual(reference: ReadStore, live: ReadStore, collections: r
   if (!comparison.equal) throw new Error(describeDifferences(label, comparison));
 }
 
+/** The valid history with the poison event between its halves: where it stands, and the log's head. */
+async function logWithPoison(poison: Poison): Promise<{ eventStore: FakeEventStore; lastBefore: number; bad: number; head: number }> {
+  const eventStore = new FakeEventStore({ positionStep: 3 });
+  await appendAll(eventStore, events.slice(0, SPLIT));
+  const lastBefore = await eventStore.headPosition();
+  const [bad] = (await eventStore.append('legacy-import-1', poison.event as never)) as [number];
+  await appendAll(eventStore, events.slice(SPLIT));
+  return { eventStore, lastBefore, bad, head: await eventStore.headPosition() };
+}
+
+/** Every read model's facts in `live` equal a replay of the whole log that honours the same parking decisions. */
+async function expectEachEqualsAReplay(eventStore: EventStore, live: ReadStore, label: string): Promise<void> {
+  for (const name of ALL) {
+    const reference = SqliteReadStore.open({ path: ':memory:' });
+    await replayInto({ eventStore, target: reference, projection: createReportingProjections(REPORTING_CONFIG).byName(name)!, decodeEvent: (r) => catalogue.decode(r) });
+    await expectEqual(reference, live, factCollectionsOf(name), `${name}: ${label}`);
+  }
+}
+
 function poisonSuite(storeName: string, open: () => Promise<ReadStore>, batchSize: number): void {
   describe.each(POISONS)(`on ${storeName}: $label`, (poison) => {
     let eventStore: FakeEventStore;
@@ -127,13 +146,8 @@ function poisonSuite(storeName: string, open: () => Promise<ReadStore>, batchSiz
     const rebuilds: Promise<unknown>[] = [];
 
     beforeAll(async () => {
-      eventStore = new FakeEventStore({ positionStep: 3 });
+      ({ eventStore, lastBefore, bad, head } = await logWithPoison(poison));
       live = await open();
-      await appendAll(eventStore, events.slice(0, SPLIT));
-      lastBefore = await eventStore.headPosition();
-      [bad] = (await eventStore.append('legacy-import-1', poison.event as never)) as [number];
-      await appendAll(eventStore, events.slice(SPLIT));
-      head = await eventStore.headPosition();
       engine = engineOn(eventStore, live, batchSize);
       engine.start();
     }, 30_000);
@@ -181,11 +195,7 @@ function poisonSuite(storeName: string, open: () => Promise<ReadStore>, batchSiz
       for (const name of poison.stops) {
         expect(await statusOf(engine, name)).toMatchObject({ state: 'running', stoppedOn: null, parkedEvents: [expect.objectContaining({ position: bad })] });
       }
-      for (const name of ALL) {
-        const reference = SqliteReadStore.open({ path: ':memory:' });
-        await replayInto({ eventStore, target: reference, projection: createReportingProjections(REPORTING_CONFIG).byName(name)!, decodeEvent: (r) => catalogue.decode(r) });
-        await expectEqual(reference, live, factCollectionsOf(name), `${name}: rebuild vs live`);
-      }
+      await expectEachEqualsAReplay(eventStore, live, 'rebuild vs live');
     }, 30_000);
 
     it('resumes from its checkpoints after a restart, reading the log only after them', async () => {
@@ -209,12 +219,8 @@ function poisonSuite(storeName: string, open: () => Promise<ReadStore>, batchSiz
 
   describe.each(POISONS)(`on ${storeName}: $label, with every read model rebuilt together`, (poison) => {
     it('lets the read models that can apply it go live while the others stand on it, until it is parked', async () => {
-      const eventStore = new FakeEventStore({ positionStep: 3 });
+      const { eventStore, lastBefore, bad } = await logWithPoison(poison);
       const live = await open();
-      await appendAll(eventStore, events.slice(0, SPLIT));
-      const lastBefore = await eventStore.headPosition();
-      const [bad] = (await eventStore.append('legacy-import-1', poison.event as never)) as [number];
-      await appendAll(eventStore, events.slice(SPLIT));
       const engine = engineOn(eventStore, live, batchSize);
       engine.start();
       try {
@@ -235,12 +241,8 @@ function poisonSuite(storeName: string, open: () => Promise<ReadStore>, batchSiz
         for (const name of poison.stops) await park(eventStore, engine, name, bad);
         const results = await together;
         expect(results.map((result) => result.projection)).toEqual(ALL);
-        for (const name of ALL) {
-          expect(latestOf(name)).toMatchObject({ phase: 'done', stoppedOn: null });
-          const reference = SqliteReadStore.open({ path: ':memory:' });
-          await replayInto({ eventStore, target: reference, projection: createReportingProjections(REPORTING_CONFIG).byName(name)!, decodeEvent: (r) => catalogue.decode(r) });
-          await expectEqual(reference, live, factCollectionsOf(name), `${name}: rebuilt together vs a replay`);
-        }
+        for (const name of ALL) expect(latestOf(name)).toMatchObject({ phase: 'done', stoppedOn: null });
+        await expectEachEqualsAReplay(eventStore, live, 'rebuilt together vs a replay');
       } finally {
         await engine.stop();
         await live.close();
@@ -250,12 +252,8 @@ function poisonSuite(storeName: string, open: () => Promise<ReadStore>, batchSiz
 
   describe.each(POISONS)(`on ${storeName}: $label, in a first build`, (poison) => {
     it('can be parked where the first build stands on it, while the live copy waits for that build', async () => {
-      const eventStore = new FakeEventStore({ positionStep: 3 });
+      const { eventStore, bad, head } = await logWithPoison(poison);
       const live = await open();
-      await appendAll(eventStore, events.slice(0, SPLIT));
-      const [bad] = (await eventStore.append('legacy-import-1', poison.event as never)) as [number];
-      await appendAll(eventStore, events.slice(SPLIT));
-      const head = await eventStore.headPosition();
       // No read model yet on a log this long: each is built by a rebuild before it follows the log.
       const engine = engineOn(eventStore, live, batchSize, 10);
       engine.start();
@@ -266,11 +264,7 @@ function poisonSuite(storeName: string, open: () => Promise<ReadStore>, batchSiz
           await park(eventStore, engine, name, bad);
         }
         expect(await engine.waitForPosition(head, 20_000)).toBe(true);
-        for (const name of ALL) {
-          const reference = SqliteReadStore.open({ path: ':memory:' });
-          await replayInto({ eventStore, target: reference, projection: createReportingProjections(REPORTING_CONFIG).byName(name)!, decodeEvent: (r) => catalogue.decode(r) });
-          await expectEqual(reference, live, factCollectionsOf(name), `${name}: first build vs a replay`);
-        }
+        await expectEachEqualsAReplay(eventStore, live, 'first build vs a replay');
       } finally {
         await engine.stop();
         await live.close();
