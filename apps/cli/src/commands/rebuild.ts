@@ -139,7 +139,8 @@ function eta(seconds: number | null): string {
 /**
  * Progress of a rebuild on stderr: a bar over log positions, with events, events/s and ETA beside
  * it. Several projections rebuilt together share one replay of the log, which stands where the
- * slowest of them does: one bar for it, then a line per projection as it catches up and goes live.
+ * slowest of them does (of those not standing on an event they cannot apply): one bar for it,
+ * then a line per projection as it catches up and goes live.
  */
 export function rebuildProgress(io: CliIo, label: string, projections = 1): { update(progress: RebuildProgress): void; stop(): void } {
   const bar = startProgress(io, label, 'position');
@@ -152,7 +153,9 @@ export function rebuildProgress(io: CliIo, label: string, projections = 1): { up
         replaying.set(progress.projection, progress);
         // Once each has said where it starts: a bar that never runs backwards.
         if (replayed || replaying.size < projections) return;
-        const slowest = [...replaying.values()].reduce((a, b) => (b.position < a.position ? b : a));
+        // One standing on an event it cannot apply has left the shared pass: the bar follows the others.
+        const going = [...replaying.values()].filter((run) => run.stoppedOn === null);
+        const slowest = (going.length > 0 ? going : [...replaying.values()]).reduce((a, b) => (b.position < a.position ? b : a));
         bar.update(slowest.position, slowest.targetPosition, `${slowest.eventsProcessed} events, ${Math.round(slowest.eventsPerSecond)} events/s, ${eta(slowest.etaSeconds)}`);
         return;
       }
