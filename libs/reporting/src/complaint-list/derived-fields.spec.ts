@@ -1,8 +1,6 @@
-import { defaultEventCatalogue } from '@qms/event-catalogue';
 import { calendarFor } from '../kpi/calendar';
-import { historyFrom, seededAttempts } from '../reporting/__fixtures__/valid-history';
-import type { ComplaintEvent } from '@qms/complaint-domain';
-import { COMPLAINT_LIST_EVENT_TYPES, createComplaintListProjection, evolveComplaint, withNextDue, withOverdueMonths } from './complaint-list.projection';
+import { complaintEventsOf } from './__fixtures__/complaint-events';
+import { createComplaintListProjection, evolveComplaint, withNextDue, withOverdueMonths } from './complaint-list.projection';
 import type { ComplaintDocument } from './complaint.document';
 
 /**
@@ -15,17 +13,11 @@ describe('the complaint list keeps its derived fields', () => {
     const timeZone = 'Asia/Shanghai';
     const projection = createComplaintListProjection({ timeZone });
     const calendar = calendarFor(timeZone);
-    const catalogue = defaultEventCatalogue();
-    const handled = new Set<string>(COMPLAINT_LIST_EVENT_TYPES);
     let compared = 0;
     for (const seed of [3, 17, 29]) {
       const kept = new Map<string, ComplaintDocument | null>();
       const fresh = new Map<string, ComplaintDocument | null>();
-      let position = 0;
-      for (const recorded of historyFrom(seededAttempts(seed, 1_500)).events) {
-        position += 1;
-        if (!handled.has(recorded.type)) continue;
-        const event = catalogue.decode({ ...recorded, id: String(position), position, revision: 0, recordedAt: new Date(0) }) as ComplaintEvent;
+      for (const event of complaintEventsOf(seed, 1_500)) {
         const [id] = projection.documentIds(event);
         if (id === undefined) continue;
         kept.set(id, projection.evolve(kept.get(id) ?? null, event, id));

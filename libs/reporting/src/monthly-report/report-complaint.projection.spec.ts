@@ -1,9 +1,7 @@
-import type { ComplaintEvent } from '@qms/complaint-domain';
 import { deepFreeze } from '@qms/read-store';
-import { defaultEventCatalogue } from '@qms/event-catalogue';
-import { COMPLAINT_LIST_EVENT_TYPES, evolveComplaint } from '../complaint-list/complaint-list.projection';
+import { complaintEventsOf } from '../complaint-list/__fixtures__/complaint-events';
+import { evolveComplaint } from '../complaint-list/complaint-list.projection';
 import type { ComplaintDocument } from '../complaint-list/complaint.document';
-import { historyFrom, seededAttempts } from '../reporting/__fixtures__/valid-history';
 import type { ReportComplaint } from './monthly-report.types';
 import { createReportComplaintProjection, REPORT_COMPLAINT_EVENT_TYPES, reportComplaintOf } from './report-complaint.projection';
 
@@ -15,19 +13,13 @@ import { createReportComplaintProjection, REPORT_COMPLAINT_EVENT_TYPES, reportCo
 describe("the report's copy of a complaint", () => {
   it("equals the lists' document's report fields after every event", () => {
     const projection = createReportComplaintProjection();
-    const catalogue = defaultEventCatalogue();
-    const listed = new Set<string>(COMPLAINT_LIST_EVENT_TYPES);
     const reported = new Set<string>(REPORT_COMPLAINT_EVENT_TYPES);
     let compared = 0;
     let leftOut = 0;
     for (const seed of [5, 11, 23]) {
       const lists = new Map<string, ComplaintDocument | null>();
       const report = new Map<string, ReportComplaint | null>();
-      let position = 0;
-      for (const recorded of historyFrom(seededAttempts(seed, 1_500)).events) {
-        position += 1;
-        if (!listed.has(recorded.type)) continue;
-        const event = catalogue.decode({ ...recorded, id: String(position), position, revision: 0, recordedAt: new Date(0) }) as ComplaintEvent;
+      for (const event of complaintEventsOf(seed, 1_500)) {
         const id = event.data.complaintNumber;
         lists.set(id, deepFreeze(evolveComplaint(lists.get(id) ?? null, event)));
         if (reported.has(event.type)) {
@@ -49,14 +41,10 @@ describe("the report's copy of a complaint", () => {
 
   it('holds only what the figures read: no texts, owners, decisions or replies', () => {
     const projection = createReportComplaintProjection();
-    const catalogue = defaultEventCatalogue();
     const reported = new Set<string>(REPORT_COMPLAINT_EVENT_TYPES);
     const report = new Map<string, ReportComplaint | null>();
-    let position = 0;
-    for (const recorded of historyFrom(seededAttempts(7, 800)).events) {
-      position += 1;
-      if (!reported.has(recorded.type)) continue;
-      const event = catalogue.decode({ ...recorded, id: String(position), position, revision: 0, recordedAt: new Date(0) });
+    for (const event of complaintEventsOf(7, 800)) {
+      if (!reported.has(event.type)) continue;
       const [id] = projection.documentIds(event as Parameters<typeof projection.documentIds>[0]);
       if (id !== undefined) report.set(id, projection.evolve(report.get(id) ?? null, event as Parameters<typeof projection.evolve>[1], id));
     }
