@@ -123,7 +123,8 @@ describe('read-only commands on a missing event store', () => {
     '%s exits non-zero with one line and creates no file',
     async (...argv) => {
       const path = join(folder, 'no', 'such', 'folder', 'events.db');
-      const io = { ...capture(), env: { EVENTS_DB_PATH: path, NODE_ENV: 'development' } };
+      // A read-model file of its own: an API running on the checkout's ./data must not change the answer.
+      const io = { ...capture(), env: { EVENTS_DB_PATH: path, READ_DB_PATH: join(folder, 'read-models.db'), NODE_ENV: 'development' } };
       const code = await runCli(argv, io);
       expect(code).toBe(EXIT.STORE_UNAVAILABLE);
       // compare-read-models first says where the embedded read models live; the error is one line.
