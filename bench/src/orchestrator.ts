@@ -17,7 +17,7 @@ import type { AppendArgs, AppendResult } from './parts/append';
 import { renderMarkdown } from './report';
 import type { BenchResults } from './results';
 import { checkTargets } from './targets';
-import { productionStart } from '../../apps/api/src/infrastructure/start-command';
+import { commandLineStart, productionStart } from '../../apps/api/src/infrastructure/start-command';
 
 const log = (message: string) => process.stderr.write(`bench: ${message}\n`);
 
@@ -73,7 +73,7 @@ export async function runBenchmarks(options: BenchOptions, script: string): Prom
       ...(options.mongoUrl ? { mongoUrl: options.mongoUrl } : {}),
     };
     results.parts.rebuild = await inChild<RebuildResult>(script, 'rebuild', 'run', args, {
-      execArgv: execArgv('rebuild', ['--max-old-space-size=4096']),
+      execArgv: execArgv('rebuild', commandLineStart().nodeOptions),
     });
   }
 

@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { productionStart } from './start-command';
+import { commandLineStart, productionStart } from './start-command';
 
 describe('productionStart', () => {
   const dockerfile = readFileSync(join(__dirname, '..', '..', '..', '..', 'Dockerfile'), 'utf8');
@@ -28,5 +28,17 @@ describe('productionStart', () => {
     // glibc gives every thread that allocates its own arena and keeps what it freed (see README).
     expect(environment).toEqual({ MALLOC_ARENA_MAX: '2' });
     for (const [name, value] of Object.entries(environment)) expect(dockerfile).toMatch(new RegExp(`^\\s+${name}=${value}\\b`, 'm'));
+  });
+});
+
+describe('commandLineStart', () => {
+  const scripts = (JSON.parse(readFileSync(join(__dirname, '..', '..', '..', '..', 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
+
+  it('gives the node options of npm run cli, which the projector runs with too', () => {
+    const { nodeOptions } = commandLineStart();
+    // A rebuild's young garbage dies within a page of events: a young generation of a few
+    // pages' worth keeps it from being copied and promoted (README, Memory).
+    expect(nodeOptions).toContainEqual(expect.stringMatching(/^--max-semi-space-size=\d+$/));
+    expect(scripts['projector']).toBe(`${scripts['cli']} projector`);
   });
 });
