@@ -1,8 +1,8 @@
 import type { RecordedEvent } from '@qms/event-store';
 import { SqliteReadStore, shadowCollection, type ReadStore, type StoredDocument } from '@qms/read-store';
 import { FakeEventStore } from '../../testing/src/fake-event-store';
+import { canonicalJson } from '@qms/audit';
 import {
-  canonicalJson,
   compareReadModels,
   firstDifference,
   logUpTo,

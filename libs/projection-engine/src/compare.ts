@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { canonicalJson } from '@qms/audit';
 import type { EventStore, RecordedEvent } from '@qms/event-store';
 import { shadowCollection, type ReadStore, type StoredDocument } from '@qms/read-store';
 import { parkingFromLog } from './parking/parking-source';
@@ -8,9 +9,10 @@ import { journalName, rebuildCheckpointName, swapMarkerName, type RebuildProgres
 
 // ---------------------------------------------------------------------------------------------
 // DESIGN §10 "a check that a rebuilt read model equals the live one". Documents are compared as
-// canonical JSON (keys sorted, as both stores keep JSON), `_position` included: a document
-// carries the position of the last event applied to it, which is the same whether the events
-// came live in batches of any size or in a rebuild, so there is nothing to ignore by default.
+// canonical JSON (keys sorted, as both stores keep JSON: the hash chain's form), `_position`
+// included: a document carries the position of the last event applied to it, which is the same
+// whether the events came live in batches of any size or in a rebuild, so there is nothing to
+// ignore by default.
 // ---------------------------------------------------------------------------------------------
 
 /** One copy of a read model: a store, and where its logical collections live (shadow copies, say). */
@@ -45,19 +47,6 @@ export interface CompareOptions {
   readonly ignoreFields?: readonly string[];
   /** Default 1,000. */
   readonly maxDifferences?: number;
-}
-
-/** JSON with object keys sorted at every level: equal documents give equal text in any store. */
-export function canonicalJson(value: unknown): string {
-  return JSON.stringify(sortKeys(value));
-}
-
-function sortKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortKeys);
-  if (value === null || typeof value !== 'object') return value;
-  const sorted: Record<string, unknown> = {};
-  for (const key of Object.keys(value).sort()) sorted[key] = sortKeys((value as Record<string, unknown>)[key]);
-  return sorted;
 }
 
 const copyOf = (side: ReadStore | ReadModelCopy): Required<ReadModelCopy> =>

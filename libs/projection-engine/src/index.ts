@@ -17,7 +17,6 @@ export {
 export { DEFAULT_WORKING_SET_LIMITS, ReplayWorkingSet, type WorkingSetLimits } from './replay-working-set';
 export { DEFAULT_REBUILD_BATCH_SIZE, eventHoldingReadModel, poisonHolding, ProjectionEngine, type ProjectionEngineOptions, type ProjectionStatus } from './projection-engine';
 export {
-  canonicalJson,
   compareReadModels,
   dropProjectionCopy,
   firstDifference,
