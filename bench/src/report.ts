@@ -200,7 +200,7 @@ export function renderMarkdown(results: BenchResults, analysisPath: string): str
     measuredBy('rebuild');
     out(
       'The three projections (complaint lists; monthly report with its complaint, delivery, return, notification and survey facts; satisfaction summary) rebuilt ' +
-        'together from the first event, in one pass over the log (`ProjectionEngine.rebuildTogether`, as `rebuild --projection all` runs it), with the options the API uses for the SQLite read-model file (pages of 5,000 events, into a fresh file), against the floor of one sequential ' +
+        'together from the first event, in one pass over the log (`ProjectionEngine.rebuildTogether`, as `rebuild --projection all` runs it), with the options the API uses for the SQLite read-model file (pages of 5,000 events, into a fresh file) in a process started with the node options of `npm run cli`, against the floor of one sequential ' +
         'scan of the same events with both JSON columns parsed. The two middle rows split the gap: the port’s paged `readAll`, then decoding too.',
       '',
       '| pass | events | seconds | events/s | ÷ floor | |',
