@@ -12,17 +12,9 @@ import type { CliIo } from '../cli-io';
 import { EXIT, type ExitCode, UsageError } from '../exit-codes';
 import type { CliCommand, CliContext } from './command';
 import { holdReadModelLock, liveHolder } from '../../../api/src/read-side/read-model-lock';
-import {
-  ALL_PROJECTIONS,
-  checkOrigin,
-  type CliReadModelSide,
-  inUseMessage,
-  PROJECTION_NAMES_TEXT,
-  positiveInteger,
-  projectionOption,
-  readModelSideOf,
-  rebuildProgress,
-} from './rebuild';
+import { ALL_PROJECTIONS, checkOrigin, type CliReadModelSide, PROJECTION_NAMES_TEXT, positiveInteger, projectionOption, readModelSideOf } from './read-side';
+import { inUseMessage } from './rebuild';
+import { rebuildProgress } from './run-rebuild';
 
 /** Where MongoDB gets the reference copy: beside the live collections, under their own checkpoints. */
 export const VERIFY_PREFIX = 'verify__';

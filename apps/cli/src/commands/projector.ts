@@ -16,7 +16,7 @@ import { reportingConfigFrom } from '../../../api/src/read-side/reporting-config
 import type { CliIo } from '../cli-io';
 import { EXIT } from '../exit-codes';
 import type { CliCommand } from './command';
-import { positiveInteger } from './rebuild';
+import { positiveInteger } from './read-side';
 
 export interface ProjectorOptions {
   readonly io: CliIo;
