@@ -4,9 +4,10 @@ import type { Condition, NormalizedSortKey, RangeBound } from '../query';
 import { isValidField } from '../query';
 
 /**
- * Our query language as SQL over documents stored as JSON text. Every value travels as a bound
- * parameter; the only text built from a query is a field path, which normalizeQuery has checked
- * against the field-name pattern (letters, digits, `_`, dots) and which is checked again here.
+ * Our query language as SQL over documents stored as JSONB (or JSON text, in older files). Every
+ * value travels as a bound parameter; the only text built from a query is a field path, which
+ * normalizeQuery has checked against the field-name pattern (letters, digits, `_`, dots) and which
+ * is checked again here.
  *
  * Order and equality follow MongoDB's, through one "key" expression per field whose SQLite value
  * orders exactly as MongoDB orders the field's values: SQLite already sorts numbers before text,

@@ -626,6 +626,39 @@ describe('SqliteReadStore', () => {
       expect(await reader.getOrigin()).toEqual(origin);
     });
 
+    it('reads, queries and rewrites documents an earlier version stored as JSON text, beside the binary ones it stores now', async () => {
+      const writer = SqliteReadStore.open({ path });
+      await writer.saveCheckpoint('list', { position: 2, version: 1 });
+      await writer.close();
+      // As the previous version left a collection: documents as JSON text, an index over them.
+      const earlier = new Database(path);
+      earlier.exec('CREATE TABLE rows (id TEXT PRIMARY KEY NOT NULL, doc TEXT NOT NULL)');
+      const insert = earlier.prepare('INSERT INTO rows (id, doc) VALUES (?, ?)');
+      insert.run('a', JSON.stringify({ _id: 'a', n: 3, tags: ['x'], note: 'π \u2028 "quoted"' }));
+      insert.run('b', JSON.stringify({ _id: 'b', n: 1, tags: ['y'], note: null }));
+      earlier.close();
+
+      const store = SqliteReadStore.open({ path });
+      opened.push(store);
+      await store.ensureIndexes(ROWS, [{ fields: [{ field: 'n', direction: 'asc' }] }]);
+      await store.bulkWrite(ROWS, { upserts: [{ _id: 'c', n: 2, tags: ['x'], note: 'new' }, { _id: 'b', n: 4, tags: ['y'], note: null }] });
+
+      const stored = new Database(path, { readonly: true });
+      const kinds = stored.prepare<[], { id: string; kind: string }>('SELECT id, typeof(doc) AS kind FROM rows ORDER BY id').all();
+      stored.close();
+      expect(kinds).toEqual([
+        { id: 'a', kind: 'text' },
+        { id: 'b', kind: 'blob' },
+        { id: 'c', kind: 'blob' },
+      ]);
+      expect(await store.get(ROWS, 'a')).toEqual({ _id: 'a', n: 3, tags: ['x'], note: 'π \u2028 "quoted"' });
+      expect([...(await store.getMany(ROWS, ['a', 'c'])).keys()].sort()).toEqual(['a', 'c']);
+      const byN = await store.find(ROWS, { sort: [{ field: 'n', direction: 'asc' }] });
+      expect(byN.items.map((document) => document._id)).toEqual(['c', 'a', 'b']);
+      const tagged = await store.find(ROWS, { filter: { tags: { eq: 'x' }, n: { gte: 2 } }, sort: [{ field: 'n', direction: 'desc' }] });
+      expect(tagged.items.map((document) => document._id)).toEqual(['a', 'c']);
+    });
+
     it('keeps documents and checkpoints across a reopen, in WAL mode', async () => {
       const writer = SqliteReadStore.open({ path });
       await writer.commit({

@@ -60,8 +60,13 @@ const INDEX_NAME = /__ix_([0-9a-f]{12})(?:_\d+)?$/;
 
 /**
  * The embedded mode's read store: one SQLite file, one table per collection holding each document
- * as JSON text beside its `_id`, with expression indexes on the keys of the fields the read models
- * sort and filter on (sqlite-query.ts). A commit stores a batch's documents of every collection
+ * as JSONB (SQLite's binary JSON) beside its `_id`, with expression indexes on the keys of the
+ * fields the read models sort and filter on (sqlite-query.ts). JSONB because every index key is a
+ * field read out of the document: from text SQLite parses the whole document for each index built
+ * and each row written, from JSONB it walks to the field. Building the complaint list's eleven
+ * indexes over the benchmark's 101,907 complaints took 3.3–4.0 s against 6.8–6.9 s from text. The
+ * JSON functions take text and JSONB alike, so documents an earlier version stored as text stay
+ * readable until they are written again; what is read goes back to text through `json()`. A commit stores a batch's documents of every collection
  * and its checkpoint in one transaction, so after a crash the checkpoint always says exactly which
  * events the stored documents reflect.
  *
@@ -272,7 +277,7 @@ export class SqliteReadStore implements ReadStore {
     assertCollectionName(collection);
     const row = this.read(() =>
       this.tableExists(collection)
-        ? this.selectOne<{ doc: string }>(`SELECT doc FROM "${collection}" WHERE id = ?`, [String(id)])
+        ? this.selectOne<{ doc: string }>(`SELECT json(doc) AS doc FROM "${collection}" WHERE id = ?`, [String(id)])
         : undefined,
     );
     return row === undefined ? null : (JSON.parse(row.doc) as D);
@@ -289,7 +294,7 @@ export class SqliteReadStore implements ReadStore {
     const rows = this.read(() =>
       this.tableExists(collection)
         ? this.selectAll<{ id: string; doc: string }>(
-            `SELECT id, doc FROM "${collection}" WHERE id IN (SELECT value FROM json_each(?))`,
+            `SELECT id, json(doc) AS doc FROM "${collection}" WHERE id IN (SELECT value FROM json_each(?))`,
             [JSON.stringify(ids.map(String))],
           )
         : [],
@@ -388,11 +393,11 @@ export class SqliteReadStore implements ReadStore {
     // One more than asked tells whether another page exists.
     params.push(query.limit === null ? -1 : query.limit + 1, query.skip);
     if (query.limit === null) {
-      const whole = { sql: `SELECT doc FROM "${collection}" WHERE ${clauses.join(' AND ')} ORDER BY ${order} LIMIT ? OFFSET ?`, params };
+      const whole = { sql: `SELECT json(doc) AS doc FROM "${collection}" WHERE ${clauses.join(' AND ')} ORDER BY ${order} LIMIT ? OFFSET ?`, params };
       return { ...whole, choice: whole };
     }
     const choice = { sql: `SELECT rowid FROM "${collection}" WHERE ${clauses.join(' AND ')} ORDER BY ${order} LIMIT ? OFFSET ?`, params };
-    return { sql: `SELECT doc FROM "${collection}" WHERE rowid IN (${choice.sql}) ORDER BY ${order}`, params, choice };
+    return { sql: `SELECT json(doc) AS doc FROM "${collection}" WHERE rowid IN (${choice.sql}) ORDER BY ${order}`, params, choice };
   }
 
   private applyWrite(write: PreparedWrite): void {
@@ -400,7 +405,7 @@ export class SqliteReadStore implements ReadStore {
     this.createTable(collection);
     if (write.upserts.length > 0) {
       const upsert = this.statement(
-        `INSERT INTO "${collection}" (id, doc) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET doc = excluded.doc`,
+        `INSERT INTO "${collection}" (id, doc) VALUES (?, jsonb(?)) ON CONFLICT (id) DO UPDATE SET doc = excluded.doc`,
       );
       for (const [id, json] of write.upserts) upsert.run(id, json);
     }
@@ -418,7 +423,7 @@ export class SqliteReadStore implements ReadStore {
 
   private createTable(collection: string): void {
     this.statement(
-      `CREATE TABLE IF NOT EXISTS "${collection}" (id TEXT PRIMARY KEY NOT NULL, doc TEXT NOT NULL)`,
+      `CREATE TABLE IF NOT EXISTS "${collection}" (id TEXT PRIMARY KEY NOT NULL, doc BLOB NOT NULL)`,
     ).run();
   }
 
