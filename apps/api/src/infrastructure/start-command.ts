@@ -8,22 +8,22 @@ import { join } from 'node:path';
  * them too, so that what they measure is what an installation runs. package.json stays the one
  * place they are set.
  */
-export interface ProductionStart {
+export interface ScriptStart {
   readonly environment: Readonly<Record<string, string>>;
   readonly nodeOptions: readonly string[];
 }
 
 /** `npm start`: the API. */
-export function productionStart(packageJsonPath = repositoryManifest()): ProductionStart {
+export function productionStart(packageJsonPath = repositoryManifest()): ScriptStart {
   return scriptStart(packageJsonPath, 'start', 'dist/apps/api/src/main.js');
 }
 
 /** `npm run cli`: the command line, whose rebuilds the benchmark measures. */
-export function commandLineStart(packageJsonPath = repositoryManifest()): ProductionStart {
+export function commandLineStart(packageJsonPath = repositoryManifest()): ScriptStart {
   return scriptStart(packageJsonPath, 'cli', 'dist/apps/cli/src/main.js');
 }
 
-function scriptStart(packageJsonPath: string, name: string, entry: string): ProductionStart {
+function scriptStart(packageJsonPath: string, name: string, entry: string): ScriptStart {
   const manifest = JSON.parse(readFileSync(packageJsonPath, 'utf8')) as { scripts?: Record<string, string> };
   const script = manifest.scripts?.[name];
   const pattern = new RegExp(`^((?:[A-Z_][A-Z0-9_]*=\\S+\\s+)*)node\\s+(.*?)\\s*${entry.replace(/[.]/g, '\\.')}$`);
