@@ -218,8 +218,10 @@ export class ProjectionRunner<E extends ProjectableEvent> {
       const caughtUp = await atEnd(this.dependencies.eventStore, batch, this.dependencies.batchSize);
       if (fresh.length === 0) {
         // A rebuild's swap took the copy past the pages still being delivered: once the last of
-        // them arrives, the copy is as current as a batch of its own would have left it.
-        if (caughtUp && this.state === 'catching-up') this.state = 'running';
+        // them arrives, the copy is as current as a batch of its own would have left it. Past an
+        // event it stood on or a batch it failed, too: the swap may come before the retry.
+        if (caughtUp) this.state = 'running';
+        else if (this.state === 'stopped' || this.state === 'retrying') this.state = 'catching-up';
         return;
       }
       const { readStore, decodeEvent } = this.dependencies;

@@ -73,7 +73,12 @@ const POISONS: readonly Poison[] = [
 
 const ALL = [COMPLAINT_LISTS_PROJECTION, MONTHLY_REPORT_PROJECTION, SATISFACTION_SUMMARY_PROJECTION];
 
-function engineOn(eventStore: EventStore, readStore: ReadStore, batchSize: number, firstBuildByRebuildFrom?: number): ProjectionEngine<DomainEvent> {
+function engineOn(
+  eventStore: EventStore,
+  readStore: ReadStore,
+  batchSize: number,
+  { firstBuildByRebuildFrom, retryMs = 2 }: { firstBuildByRebuildFrom?: number; retryMs?: number } = {},
+): ProjectionEngine<DomainEvent> {
   return new ProjectionEngine<DomainEvent>({
     ...(firstBuildByRebuildFrom === undefined ? {} : { firstBuildByRebuildFrom }),
     eventStore,
@@ -81,7 +86,7 @@ function engineOn(eventStore: EventStore, readStore: ReadStore, batchSize: numbe
     projections: createReportingProjections(REPORTING_CONFIG, { settleMs: 2, maxDelayMs: 20 }).all,
     decodeEvent: (recorded) => catalogue.decode(recorded),
     batchSize,
-    retry: { initialDelayMs: 2, maxDelayMs: 20 },
+    retry: { initialDelayMs: retryMs, maxDelayMs: Math.max(retryMs, 20) },
   });
 }
 
@@ -98,8 +103,14 @@ async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, wha
 const statusOf = async (engine: ProjectionEngine<DomainEvent>, name: string): Promise<ProjectionStatus> =>
   (await engine.status()).find((status) => status.name === name) as ProjectionStatus;
 
-/** Parks the event for `projection` as the API's command does: the decider's event in the parking stream. */
+/** Parks the event for `projection` as the API's command does: the decider's event in the parking stream, then the engine told. */
 async function park(eventStore: FakeEventStore, engine: ProjectionEngine<DomainEvent>, projection: string, position: number): Promise<void> {
+  await recordParking(eventStore, engine, projection, position);
+  await engine.parkingChanged(projection);
+}
+
+/** The parking decision on the record, the engine not told yet. */
+async function recordParking(eventStore: FakeEventStore, engine: ProjectionEngine<DomainEvent>, projection: string, position: number): Promise<void> {
   const [recorded] = await eventStore.readAll({ fromPosition: position - 1, maxCount: 1 });
   if (recorded === undefined) throw new Error(`no event at ${position}`);
   const decided = parkingDecider.decide(
@@ -108,7 +119,6 @@ async function park(eventStore: FakeEventStore, engine: ProjectionEngine<DomainE
     { now: new Date(), actor: { userId: 'admin', role: 'admin' } },
   );
   await eventStore.append(parkingStreamId(projection), ...decided.map((event) => ({ type: event.type, data: { ...event.data }, metadata: { schemaVersion: 1 } })));
-  await engine.parkingChanged(projection);
 }
 
 async function expectEqual(reference: ReadStore, live: ReadStore, collections: readonly string[], label: string): Promise<void> {
@@ -255,7 +265,7 @@ function poisonSuite(storeName: string, open: () => Promise<ReadStore>, batchSiz
       const { eventStore, bad, head } = await logWithPoison(poison);
       const live = await open();
       // No read model yet on a log this long: each is built by a rebuild before it follows the log.
-      const engine = engineOn(eventStore, live, batchSize, 10);
+      const engine = engineOn(eventStore, live, batchSize, { firstBuildByRebuildFrom: 10 });
       engine.start();
       try {
         for (const name of poison.stops) {
@@ -265,6 +275,32 @@ function poisonSuite(storeName: string, open: () => Promise<ReadStore>, batchSiz
         }
         expect(await engine.waitForPosition(head, 20_000)).toBe(true);
         await expectEachEqualsAReplay(eventStore, live, 'first build vs a replay');
+      } finally {
+        await engine.stop();
+        await live.close();
+      }
+    }, 30_000);
+  });
+
+  describe.each(POISONS)(`on ${storeName}: $label, parked and rebuilt past before the live copy tries again`, (poison) => {
+    it('shows it running on from the rebuilt copy, not stopped', async () => {
+      const { eventStore, bad, head } = await logWithPoison(poison);
+      const live = await open();
+      // The live copies standing on it wait a minute before they try again: the swap comes first.
+      const engine = engineOn(eventStore, live, batchSize, { retryMs: 60_000 });
+      engine.start();
+      try {
+        for (const name of poison.stops) {
+          await until(() => statusOf(engine, name), (status) => status.stoppedOn !== null, `${name} stopped`);
+          await recordParking(eventStore, engine, name, bad);
+          await engine.rebuild(name);
+          expect(engine.positionOf(name)).toBeGreaterThanOrEqual(head);
+          // The decision reaches the live copy now, past the event already.
+          await engine.parkingChanged(name);
+          await until(() => statusOf(engine, name), (status) => status.state === 'running', `${name} running`);
+          expect(await statusOf(engine, name)).toMatchObject({ state: 'running', stoppedOn: null });
+        }
+        await expectEachEqualsAReplay(eventStore, live, 'rebuilt past it vs a replay');
       } finally {
         await engine.stop();
         await live.close();
