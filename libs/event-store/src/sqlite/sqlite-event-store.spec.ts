@@ -232,6 +232,23 @@ describe('SqliteEventStore with its writer thread', () => {
     await Promise.all([file.close(), memory.close()]);
   });
 
+  it('keeps the process alive only while an append is pending, not while it idles', async () => {
+    // What keeps the event loop from ending, as Node counts it: a writer thread's port among them while it is referenced.
+    const ports = (): number => process.getActiveResourcesInfo().filter((resource) => resource === 'MessagePort').length;
+    const before = ports();
+    const store = SqliteEventStore.open(freshPath());
+    try {
+      expect(store.writerKind).toBe('worker');
+      expect(ports()).toBe(before);
+      const pending = store.appendToStream('kept-alive', [event()]);
+      expect(ports()).toBe(before + 1);
+      await pending;
+      expect(ports()).toBe(before);
+    } finally {
+      await store.close();
+    }
+  });
+
   it('commits every append still pending when closed, before closing', async () => {
     const path = freshPath();
     const store = SqliteEventStore.open(path);

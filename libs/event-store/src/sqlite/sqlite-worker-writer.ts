@@ -102,8 +102,6 @@ export class WorkerSqliteWriter implements SqliteWriter {
     private readonly path: string,
     private readonly onCommitted: () => void,
   ) {
-    // Idle, the thread must not keep the process alive; with appends pending it must.
-    worker.unref();
     worker.on('message', (message: FromWriter) => this.receive(message));
     worker.on('error', (error) =>
       this.stop(
@@ -129,6 +127,9 @@ export class WorkerSqliteWriter implements SqliteWriter {
         resolve();
       }),
     );
+    // Idle, the thread must not keep the process alive; with appends pending it must. After the
+    // listeners: a 'message' listener added to an unreferenced worker references its port again.
+    worker.unref();
   }
 
   /** Undefined when no worker script can be run from here (then the caller writes on its own thread). */
