@@ -73,11 +73,16 @@ const POISONS: readonly Poison[] = [
 
 const ALL = [COMPLAINT_LISTS_PROJECTION, MONTHLY_REPORT_PROJECTION, SATISFACTION_SUMMARY_PROJECTION];
 
+interface EngineSettings {
+  readonly firstBuildByRebuildFrom?: number;
+  readonly retryMs?: number;
+}
+
 function engineOn(
   eventStore: EventStore,
   readStore: ReadStore,
   batchSize: number,
-  { firstBuildByRebuildFrom, retryMs = 2 }: { firstBuildByRebuildFrom?: number; retryMs?: number } = {},
+  { firstBuildByRebuildFrom, retryMs = 2 }: EngineSettings = {},
 ): ProjectionEngine<DomainEvent> {
   return new ProjectionEngine<DomainEvent>({
     ...(firstBuildByRebuildFrom === undefined ? {} : { firstBuildByRebuildFrom }),
@@ -146,6 +151,24 @@ async function expectEachEqualsAReplay(eventStore: EventStore, live: ReadStore, 
 }
 
 function poisonSuite(storeName: string, open: () => Promise<ReadStore>, batchSize: number): void {
+  /** An engine started on the log with the poison event and a fresh read store, both closed after `check`. */
+  async function onLogWithPoison(
+    poison: Poison,
+    settings: EngineSettings,
+    check: (run: Awaited<ReturnType<typeof logWithPoison>> & { live: ReadStore; engine: ProjectionEngine<DomainEvent> }) => Promise<void>,
+  ): Promise<void> {
+    const log = await logWithPoison(poison);
+    const live = await open();
+    const engine = engineOn(log.eventStore, live, batchSize, settings);
+    engine.start();
+    try {
+      await check({ ...log, live, engine });
+    } finally {
+      await engine.stop();
+      await live.close();
+    }
+  }
+
   describe.each(POISONS)(`on ${storeName}: $label`, (poison) => {
     let eventStore: FakeEventStore;
     let live: ReadStore;
@@ -229,11 +252,7 @@ function poisonSuite(storeName: string, open: () => Promise<ReadStore>, batchSiz
 
   describe.each(POISONS)(`on ${storeName}: $label, with every read model rebuilt together`, (poison) => {
     it('lets the read models that can apply it go live while the others stand on it, until it is parked', async () => {
-      const { eventStore, lastBefore, bad } = await logWithPoison(poison);
-      const live = await open();
-      const engine = engineOn(eventStore, live, batchSize);
-      engine.start();
-      try {
+      await onLogWithPoison(poison, {}, async ({ eventStore, lastBefore, bad, live, engine }) => {
         for (const name of poison.stops) await until(() => statusOf(engine, name), (status) => status.stoppedOn !== null, `${name} stopped`);
         const progress: RebuildProgress[] = [];
         const together = engine.rebuildTogether(ALL, { onProgress: (update) => progress.push(update) });
@@ -253,21 +272,14 @@ function poisonSuite(storeName: string, open: () => Promise<ReadStore>, batchSiz
         expect(results.map((result) => result.projection)).toEqual(ALL);
         for (const name of ALL) expect(latestOf(name)).toMatchObject({ phase: 'done', stoppedOn: null });
         await expectEachEqualsAReplay(eventStore, live, 'rebuilt together vs a replay');
-      } finally {
-        await engine.stop();
-        await live.close();
-      }
+      });
     }, 30_000);
   });
 
   describe.each(POISONS)(`on ${storeName}: $label, in a first build`, (poison) => {
     it('can be parked where the first build stands on it, while the live copy waits for that build', async () => {
-      const { eventStore, bad, head } = await logWithPoison(poison);
-      const live = await open();
       // No read model yet on a log this long: each is built by a rebuild before it follows the log.
-      const engine = engineOn(eventStore, live, batchSize, { firstBuildByRebuildFrom: 10 });
-      engine.start();
-      try {
+      await onLogWithPoison(poison, { firstBuildByRebuildFrom: 10 }, async ({ eventStore, bad, head, live, engine }) => {
         for (const name of poison.stops) {
           const status = await until(() => statusOf(engine, name), (s) => s.rebuild?.stoppedOn != null, `${name}'s first build standing on it`);
           expect(status).toMatchObject({ state: 'rebuilding', stoppedOn: null, rebuild: { stoppedOn: { position: bad } } });
@@ -275,21 +287,14 @@ function poisonSuite(storeName: string, open: () => Promise<ReadStore>, batchSiz
         }
         expect(await engine.waitForPosition(head, 20_000)).toBe(true);
         await expectEachEqualsAReplay(eventStore, live, 'first build vs a replay');
-      } finally {
-        await engine.stop();
-        await live.close();
-      }
+      });
     }, 30_000);
   });
 
   describe.each(POISONS)(`on ${storeName}: $label, parked and rebuilt past before the live copy tries again`, (poison) => {
     it('shows it running on from the rebuilt copy, not stopped', async () => {
-      const { eventStore, bad, head } = await logWithPoison(poison);
-      const live = await open();
       // The live copies standing on it wait a minute before they try again: the swap comes first.
-      const engine = engineOn(eventStore, live, batchSize, { retryMs: 60_000 });
-      engine.start();
-      try {
+      await onLogWithPoison(poison, { retryMs: 60_000 }, async ({ eventStore, bad, head, live, engine }) => {
         for (const name of poison.stops) {
           await until(() => statusOf(engine, name), (status) => status.stoppedOn !== null, `${name} stopped`);
           await recordParking(eventStore, engine, name, bad);
@@ -301,10 +306,7 @@ function poisonSuite(storeName: string, open: () => Promise<ReadStore>, batchSiz
           expect(await statusOf(engine, name)).toMatchObject({ state: 'running', stoppedOn: null });
         }
         await expectEachEqualsAReplay(eventStore, live, 'rebuilt past it vs a replay');
-      } finally {
-        await engine.stop();
-        await live.close();
-      }
+      });
     }, 30_000);
   });
 
