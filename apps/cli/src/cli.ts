@@ -36,7 +36,11 @@ export async function runCli(argv: readonly string[], io: CliIo, options: CliOpt
   let store: Promise<EventStore> | undefined;
   const open = options.openStore ?? openEventStore;
   try {
-    return await command.run(args, { io, eventStore: () => (store ??= open(io.env, { writes: command.appendsEvents === true })) });
+    return await command.run(args, {
+      io,
+      eventStore: () => (store ??= open(io.env, { writes: command.appendsEvents === true })),
+      eventStoreFromEnvironment: options.openStore === undefined,
+    });
   } catch (error) {
     const [code, message] = explain(error, command);
     io.stderr.write(`${message}\n`);

@@ -18,6 +18,9 @@ import { loadAppConfig } from '../../../apps/api/src/config/app-config';
 import { deadlinePolicyFrom } from '../../../apps/api/src/config/domain-policy';
 import { reportingConfigFrom } from '../../../apps/api/src/read-side/reporting-config.provider';
 import { engineOptionsFor } from '../../../apps/api/src/read-side/engine-options';
+import { ALL_PROJECTIONS, readSideOf } from '../../../apps/cli/src/commands/read-side';
+import { defaultRebuildThreads, threadGroups } from '../../../apps/cli/src/commands/rebuild-threads';
+import { runRebuild as runCliRebuild } from '../../../apps/cli/src/commands/run-rebuild';
 
 /**
  * Part 3: a full rebuild of every read model (one projection each: complaint master
@@ -160,17 +163,28 @@ function progressLogger(label: string): (progress: RebuildProgress) => void {
   };
 }
 
-/** Into a fresh SQLite read-model file, as the embedded API keeps them. */
+/**
+ * Into a fresh SQLite read-model file, as the embedded API keeps them, the way `npm run cli --
+ * rebuild --projection all` rebuilds it: the same placement on this machine's cores (threads of
+ * their own, each reading the log) and the same engine; the command's checks around it (the log's
+ * origin, the checksums it prints) are not timed. The rate is over the whole log.
+ */
 export async function rebuildInProcess(path: string): Promise<RebuildRun> {
   const folder = mkdtempSync(join(tmpdir(), 'qms-bench-read-models-'));
-  const readStore = SqliteReadStore.open({ path: join(folder, 'read-models.db') });
-  const { engine, eventStore, projections } = engineFor(path, readStore);
+  const env = { EVENTS_DB_PATH: path, READ_DB_PATH: join(folder, 'read-models.db') };
+  const side = readSideOf(env, ALL_PROJECTIONS);
+  const eventStore = SqliteEventStore.open(path);
+  const readStore = SqliteReadStore.open({ path: env.READ_DB_PATH });
+  const io = { stdout: { write: () => true }, stderr: process.stderr, env };
   try {
+    const events = await eventStore.headPosition();
+    const groups = threadGroups(side.projections, defaultRebuildThreads(side.projections.length));
+    process.stderr.write(`rebuild in process: ${groups.length} thread(s): ${groups.map((group) => group.join(' + ')).join('; ')}\n`);
     const started = performance.now();
-    const result = await rebuildEvery(engine, progressLogger('in process'));
+    await runCliRebuild(io, { eventStore, readStore, side, batchSize: undefined, placement: groups.length > 1 ? { threads: 'several', groups, env } : { threads: 'one' } });
     const seconds = (performance.now() - started) / 1000;
     const documents: Record<string, number> = {};
-    for (const projection of projections) for (const { name } of collectionsOf(projection)) documents[name] = await readStore.count(name);
+    for (const projection of side.projections) for (const { name } of collectionsOf(projection)) documents[name] = await readStore.count(name);
     const months = (
       await readStore.find(MONTHLY_REPORT_COLLECTION, { sort: [{ field: '_id', direction: 'asc' }] })
     ).items.map((report) => report._id);
@@ -179,9 +193,9 @@ export async function rebuildInProcess(path: string): Promise<RebuildRun> {
       'state',
     );
     return {
-      events: result.eventsProcessed,
+      events,
       seconds,
-      eventsPerSecond: result.eventsProcessed / seconds,
+      eventsPerSecond: events / seconds,
       documents,
       monthlyReports: {
         stored: months.length,
@@ -192,7 +206,6 @@ export async function rebuildInProcess(path: string): Promise<RebuildRun> {
       peakRssMiB: peakRss(),
     };
   } finally {
-    await engine.stop();
     await eventStore.close();
     await readStore.close();
     rmSync(folder, { recursive: true, force: true });

@@ -43,6 +43,12 @@ export function assertCount(name: string, value: number | undefined): void {
   }
 }
 
+export function assertEventTypes(types: readonly string[] | undefined): void {
+  if (types !== undefined && (!Array.isArray(types) || !types.every((type) => typeof type === 'string'))) {
+    throw new RangeError('eventTypes must be a list of event type names.');
+  }
+}
+
 /** Error reasons from drivers can span lines; our messages are one line. */
 export function oneLine(error: unknown): string {
   const text = error instanceof Error ? error.message : String(error);

@@ -51,7 +51,13 @@ export interface ReadStreamOptions {
 export interface ReadAllOptions {
   /** Exclusive: events strictly after this position. 0 (the default) reads from the first event. */
   readonly fromPosition?: number;
+  /** Most events returned: of `eventTypes` when it is given. */
   readonly maxCount?: number;
+  /**
+   * Only events of these types (a rebuild reads what its projections handle). The others are
+   * skipped by the store, as EventStoreDB's filtered reads of $all do. Omitted: every type.
+   */
+  readonly eventTypes?: readonly string[];
 }
 
 export interface SubscribeToAllOptions {

@@ -17,6 +17,7 @@ export interface RebuildProgress {
   readonly position: number;
   /** Head of the log when the rebuild started (the live log keeps growing past it). */
   readonly targetPosition: number;
+  /** Events of the types the projection handles applied so far; the replay reads no others. */
   readonly eventsProcessed: number;
   readonly eventsPerSecond: number;
   /** Estimated seconds to reach the target; null until there is a rate to go by. */
@@ -150,21 +151,41 @@ async function replayTogether<E extends ProjectableEvent>(
     const first = going[0];
     if (first === undefined) break;
     const from = Math.min(...going.map((run) => run.position));
+    const eventTypes = typesToRead(going);
     let page: RecordedEvent[] = [];
     let caughtUp = false;
+    let head = 0;
     await step(first.runner, async () => {
-      page = await eventStore.readAll({ fromPosition: from, maxCount: batchSize });
-      caughtUp = page.length > 0 && (await atEnd(eventStore, page, batchSize));
+      page = await eventStore.readAll({ fromPosition: from, maxCount: batchSize, ...(eventTypes === undefined ? {} : { eventTypes }) });
+      if (eventTypes === undefined) {
+        caughtUp = page.length > 0 && (await atEnd(eventStore, page, batchSize));
+      } else if (page.length < batchSize) {
+        // The head, then nothing of these types after the page: none lies between the page and the head.
+        head = await eventStore.headPosition();
+        caughtUp = (await eventStore.readAll({ fromPosition: page.at(-1)?.position ?? from, maxCount: 1, eventTypes })).length === 0;
+      }
     });
-    if (page.length === 0) break;
     for (const run of going) {
-      if ((await run.apply(page, caughtUp, { waitOnPoison: alone })) === 'standing') standing.add(run);
-      run.report('replaying');
+      if (page.length > 0 && (await run.apply(page, caughtUp, { waitOnPoison: alone })) === 'standing') standing.add(run);
+      // Past the events of other types up to the head: none of them changes the copy.
+      else if (caughtUp && eventTypes !== undefined) run.passTo(head);
+      if (page.length > 0 || caughtUp) run.report('replaying');
     }
+    if (page.length === 0 || (caughtUp && eventTypes !== undefined)) break;
     // Reads and commands get their turn between pages, even when no step of a page awaits I/O.
     await yieldToEventLoop();
   }
   return standing;
+}
+
+/**
+ * The event types a shared page reads: those its projections handle, when each replays through a
+ * working set (which can pass over the others to a position of its choosing). A copy replayed
+ * batch by batch moves its checkpoint with each batch's events, so it reads every type.
+ */
+function typesToRead<E extends ProjectableEvent>(runs: readonly ShadowRun<E>[]): readonly string[] | undefined {
+  if (!runs.every((run) => run.replaysInWorkingSet)) return undefined;
+  return [...new Set(runs.flatMap((run) => run.runner.projection.eventTypes))].sort();
 }
 
 /** The end of step 2 and step 3 for one run whose replay is stored: afterReplay, read indexes, deferred work, catch-up and swap. */
@@ -300,8 +321,24 @@ class ShadowRun<E extends ProjectableEvent> {
         standing = true;
       }
     });
-    this.eventsProcessed += ahead.filter((event) => event.position <= this.position).length;
+    this.eventsProcessed += this.handledIn(ahead.filter((event) => event.position <= this.position));
     return standing ? 'standing' : 'applied';
+  }
+
+  /**
+   * Moves the copy to `position` without events: the log holds none of its types between its
+   * position and there (the replay read by type and found no more up to it).
+   */
+  passTo(position: number): void {
+    if (this.workingSet === null || position <= this.position) return;
+    this.workingSet.passTo(position);
+    this.position = position;
+  }
+
+  /** Events of a page that the projection handles: what its progress counts. */
+  private handledIn(events: readonly RecordedEvent[]): number {
+    const { eventTypes } = this.runner.projection;
+    return events.filter((event) => eventTypes.includes(event.type)).length;
   }
 
   /** Ends the shared replay: what the working set holds is stored; the catch-up goes batch by batch. */
@@ -322,7 +359,7 @@ class ShadowRun<E extends ProjectableEvent> {
         if (page.length > 0) await this.applyBatch(page, await atEnd(eventStore, page, batchSize));
       });
       if (page.length === 0) return;
-      this.eventsProcessed += page.length;
+      this.eventsProcessed += this.handledIn(page);
       this.report(phase);
       await yieldToEventLoop();
     }

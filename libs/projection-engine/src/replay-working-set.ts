@@ -188,6 +188,14 @@ export class ReplayWorkingSet<E extends ProjectableEvent> {
   }
 
   /**
+   * Moves the replay to `position` without events (none of the projection's types lie before it):
+   * the next commit stores the checkpoint there.
+   */
+  passTo(position: number): void {
+    if (position > this.position) this.position = position;
+  }
+
+  /**
    * Stores every changed document with the checkpoint at `position`, in one commit, then lets go
    * of the documents the interval did not use (or of all of them). Nothing is marked stored before the commit holds:
    * a failed commit is simply made again by the next one.

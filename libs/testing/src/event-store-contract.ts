@@ -320,6 +320,30 @@ export function describeEventStoreContract(name: string, factory: () => Promise<
         expect(firstEver?.position).toBeLessThanOrEqual(positions[0]!);
       });
 
+      it('reads only the event types asked for, maxCount counting those, in log order', async () => {
+        const stream = newStream('types');
+        const other = newStream('types-other');
+        const before = await store.headPosition();
+        const kinds = ['Kept', 'Skipped', 'AlsoKept', 'Skipped', 'Kept', 'Kept'];
+        for (const [index, type] of kinds.entries()) {
+          await store.appendToStream(index % 2 === 0 ? stream : other, [newEvent(type, { index })]);
+        }
+
+        const kept = await store.readAll({ fromPosition: before, eventTypes: ['Kept', 'AlsoKept'] });
+        expect(kept.map((event) => [event.type, event.data['index']])).toEqual([['Kept', 0], ['AlsoKept', 2], ['Kept', 4], ['Kept', 5]]);
+        expectStrictlyIncreasing(kept.map((event) => event.position));
+        // A page of two matching events, then the rest after the last one returned.
+        const page = await store.readAll({ fromPosition: before, maxCount: 2, eventTypes: ['Kept', 'AlsoKept'] });
+        expect(page.map((event) => event.data['index'])).toEqual([0, 2]);
+        const rest = await store.readAll({ fromPosition: page[1]?.position, eventTypes: ['Kept', 'AlsoKept'] });
+        expect(rest.map((event) => event.data['index'])).toEqual([4, 5]);
+        // Each event whole, as an unfiltered read returns it.
+        const unfiltered = (await store.readAll({ fromPosition: before })).filter((event) => event.type !== 'Skipped');
+        expect(kept.map(summary)).toEqual(unfiltered.map(summary));
+        expect(await store.readAll({ fromPosition: before, eventTypes: [] })).toEqual([]);
+        expect(await store.readAll({ fromPosition: before, eventTypes: ['NeverAppended'] })).toEqual([]);
+      });
+
       it('reports the head position: that of the last event appended', async () => {
         const before = await store.headPosition();
         const result = await store.appendToStream(newStream('head'), newEvents(3));

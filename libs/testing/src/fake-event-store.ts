@@ -140,7 +140,10 @@ export class FakeEventStore implements EventStore {
 
   async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
     this.assertAvailable();
-    return this.page(options.fromPosition ?? 0, options.maxCount ?? Number.POSITIVE_INFINITY);
+    const types = options.eventTypes;
+    if (types === undefined) return this.page(options.fromPosition ?? 0, options.maxCount ?? Number.POSITIVE_INFINITY);
+    const matching = this.page(options.fromPosition ?? 0, Number.POSITIVE_INFINITY).filter((event) => types.includes(event.type));
+    return matching.slice(0, options.maxCount ?? matching.length);
   }
 
   subscribeToAll(options: SubscribeToAllOptions = {}): AllSubscription {

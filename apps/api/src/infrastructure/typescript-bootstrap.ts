@@ -1,3 +1,6 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+
 /**
  * Source of a Node entry script that runs a TypeScript file of this repository without a build:
  * swc compiles each file as Node loads it, and `@qms/*` resolves to the libraries' sources as
@@ -28,3 +31,30 @@ require.extensions['.ts'] = (module, filename) => {
 require(settings.entry);
 `;
 }
+
+/** How to start a thread on one of this repository's scripts: the compiled file, or its source through the bootstrap. */
+export interface ThreadLaunch {
+  readonly script: string;
+  readonly eval: boolean;
+  /** Goes into the thread's workerData: the bootstrap's settings, when it runs from source. */
+  readonly extra: Record<string, string>;
+}
+
+const THREAD_BOOTSTRAP = typeScriptBootstrap("require('node:worker_threads').workerData");
+
+/**
+ * The compiled thread script `<name>.js` in `folder`; run from TypeScript sources (Jest, ts-node)
+ * a bootstrap compiles the thread's files with swc as Node loads them and resolves `@qms/*` to the
+ * libraries' sources, as tsconfig's paths do. `caller` is the calling module's own file name.
+ */
+export function threadLaunch(folder: string, name: string, caller: string): ThreadLaunch {
+  const compiled = join(folder, `${name}.js`);
+  if (!caller.endsWith('.ts') && existsSync(compiled)) return { script: compiled, eval: false, extra: {} };
+  return {
+    script: THREAD_BOOTSTRAP,
+    eval: true,
+    extra: { swc: require.resolve('@swc/core'), entry: join(folder, `${name}.ts`), libs: LIBS_FOLDER },
+  };
+}
+
+const LIBS_FOLDER = join(__dirname, '../../../../libs');

@@ -6,6 +6,11 @@ export interface CliContext {
   readonly io: CliIo;
   /** Opened on first use and closed by the dispatcher after the command. */
   eventStore(): Promise<EventStore>;
+  /**
+   * The event store is the environment's (EVENTSTORE_URL or EVENTS_DB_PATH), so another thread
+   * opens the same one from `io.env`; false when the caller handed its own.
+   */
+  readonly eventStoreFromEnvironment: boolean;
 }
 
 /** One subcommand; one file per subcommand under commands/, listed in commands/index.ts. */

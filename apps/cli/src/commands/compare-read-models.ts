@@ -152,7 +152,7 @@ function report(
     `${result.documentsCompared} documents in ${side.collections.length} collections at position ${result.position}` +
     (options.counts === undefined ? '' : ` (live: ${options.counts})`);
   if (result.equal) {
-    io.stdout.write(`EQUAL: the live copy of ${result.projection} (${options.where}) equals a rebuild from ${result.eventsReplayed} events: ${compared}.\n`);
+    io.stdout.write(`EQUAL: the live copy of ${result.projection} (${options.where}) equals a rebuild from the ${result.eventsReplayed} events of its types: ${compared}.\n`);
     return EXIT.OK;
   }
   io.stdout.write(`DIFFERENT: ${describe(result)} between the live copy of ${result.projection} (${options.where}) and a rebuild: ${compared}.\n`);

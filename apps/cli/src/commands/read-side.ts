@@ -51,6 +51,11 @@ export function readSideOf(env: CliIo['env'], selection: string): CliReadSide {
   return sideOf(env, (reporting) => (selection === ALL_PROJECTIONS ? reporting.all : [namedIn(reporting, selection)]));
 }
 
+/** The read side of the projections named, in that order (a group of a rebuild in threads). */
+export function readSideOfNames(env: CliIo['env'], names: readonly string[]): CliReadSide {
+  return sideOf(env, (reporting) => names.map((name) => namedIn(reporting, name)));
+}
+
 /** The read side of the one projection named `name` (`all` is no projection's name). */
 export function readModelSideOf(env: CliIo['env'], name: string): CliReadModelSide {
   const side = sideOf(env, (reporting) => [namedIn(reporting, name)]);

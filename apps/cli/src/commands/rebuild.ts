@@ -9,13 +9,14 @@ import { EXIT, type ExitCode, UsageError } from '../exit-codes';
 import { startProgress } from '../progress';
 import type { CliCommand, CliContext } from './command';
 import { ALL_PROJECTIONS, checkOrigin, type CliReadSide, collectionNames, PROJECTION_NAMES_TEXT, positiveInteger, readSideOf } from './read-side';
-import { rate, RebuildStopped, runRebuild } from './run-rebuild';
+import { defaultRebuildThreads, threadGroups } from './rebuild-threads';
+import { rate, type RebuildPlacement, RebuildStopped, runRebuild } from './run-rebuild';
 
 /**
  * The opening lines: what is rebuilt where, and for each projection whether it starts from the
  * first event or resumes from its own `<name>__rebuild` checkpoint (one of the same version).
  */
-async function announce(io: CliIo, side: CliReadSide, readStore: ReadStore, where: string): Promise<void> {
+async function announce(io: CliIo, side: CliReadSide, readStore: ReadStore, where: string, placement: RebuildPlacement): Promise<void> {
   const starts: { name: string; resumesFrom: number | null }[] = [];
   for (const projection of side.projections) {
     const saved = await readStore.getCheckpoint(rebuildCheckpointName(projection.name));
@@ -33,8 +34,12 @@ async function announce(io: CliIo, side: CliReadSide, readStore: ReadStore, wher
     );
     return;
   }
+  const how =
+    placement.threads === 'one'
+      ? 'in one pass over the log'
+      : `in ${placement.groups.length} threads (${placement.groups.map((group) => group.join(' + ')).join('; ')}), each reading the log`;
   io.stderr.write(
-    `Rebuilding ${starts.map((start) => start.name).join(', ')} in one pass over the log into shadow collections (<collection>__rebuild) of ${where}; ` +
+    `Rebuilding ${starts.map((start) => start.name).join(', ')} ${how} into shadow collections (<collection>__rebuild) of ${where}; ` +
       "the live collections keep serving until each one's swap. Ctrl-C stops it; running this again resumes.\n" +
       starts.map((start) => `  ${start.resumesFrom === null ? `Rebuilding ${start.name} from the first event.` : resuming(start.name, start.resumesFrom)}\n`).join(''),
   );
@@ -51,9 +56,10 @@ async function announce(io: CliIo, side: CliReadSide, readStore: ReadStore, wher
 export const rebuildCommand: CliCommand = {
   name: 'rebuild',
   summary:
-    'Rebuild a read model, or all of them in one pass over the log, from the first event into shadow collections and swap them in (the READ_DB_PATH file or MongoDB), or a month range of the monthly report',
+    'Rebuild a read model, or all of them (in a thread per core), from the first event into shadow collections and swap them in (the READ_DB_PATH file or MongoDB), or a month range of the monthly report',
   usage:
-    `--projection <name>|${ALL_PROJECTIONS} [--batch-size <n>] [--json] | --months YYYY-MM..YYYY-MM [--json]   (projections: ${PROJECTION_NAMES_TEXT}; ` +
+    `--projection <name>|${ALL_PROJECTIONS} [--batch-size <n>] [--threads <n>] [--json] | --months YYYY-MM..YYYY-MM [--json]   (projections: ${PROJECTION_NAMES_TEXT}; ` +
+    `--threads: how many threads rebuild ${ALL_PROJECTIONS}, each reading the log (default: one per core, one per read model at most; 1 = one pass over the log); ` +
     `--json prints one JSON object a line, one per read model rebuilt)`,
   async run(args, context) {
     const { values } = parseArgs({
@@ -62,6 +68,7 @@ export const rebuildCommand: CliCommand = {
         projection: { type: 'string' },
         months: { type: 'string' },
         'batch-size': { type: 'string' },
+        threads: { type: 'string' },
         json: { type: 'boolean', default: false },
       },
       strict: true,
@@ -73,18 +80,34 @@ export const rebuildCommand: CliCommand = {
     }
     const batchSize = values['batch-size'] === undefined ? undefined : positiveInteger(values['batch-size'], '--batch-size', DEFAULT_REBUILD_BATCH_SIZE);
     const side = readSideOf(context.io.env, months === undefined ? selectionOption(values.projection) : MONTHLY_REPORT_PROJECTION);
+    const placement = placementOf(context, side, values.threads);
     const mongo = side.openMongo();
-    if (mongo === undefined) return embedded(context, side, { months, batchSize, json: values.json });
+    if (mongo === undefined) return embedded(context, side, { months, batchSize, placement, json: values.json });
     try {
       await mongo.checkHealth();
       return months === undefined
-        ? await rebuildInMongo(context, side, mongo, { batchSize, json: values.json })
+        ? await rebuildInMongo(context, side, mongo, { batchSize, placement, json: values.json })
         : await rebuildMonthsInMongo(context, side, mongo, { ...months, json: values.json });
     } finally {
       await mongo.close();
     }
   },
 };
+
+/**
+ * `--threads`: several read models are rebuilt in as many threads as the machine has cores (one
+ * per read model at most), each reading the log itself; one thread rebuilds them all in one pass
+ * over the log. Threads open the event store from the environment, so a store the caller handed
+ * over is rebuilt in one.
+ */
+function placementOf(context: CliContext, side: CliReadSide, option: string | undefined): RebuildPlacement {
+  const wanted = positiveInteger(option, '--threads', defaultRebuildThreads(side.projections.length));
+  if (wanted > 1 && option !== undefined && !context.eventStoreFromEnvironment) {
+    throw new UsageError('--threads needs the event store of the environment (EVENTSTORE_URL or EVENTS_DB_PATH): each thread opens it.');
+  }
+  const groups = threadGroups(side.projections, context.eventStoreFromEnvironment ? wanted : 1);
+  return groups.length > 1 ? { threads: 'several', groups, env: context.io.env } : { threads: 'one' };
+}
 
 /** `--projection` of a rebuild: a read model's name, or `all`. */
 function selectionOption(name: string | undefined): string {
@@ -107,14 +130,14 @@ async function rebuildInMongo(
   { io, eventStore }: CliContext,
   side: CliReadSide,
   mongo: MongoReadStore,
-  options: { batchSize: number | undefined; json: boolean },
+  options: { batchSize: number | undefined; placement: RebuildPlacement; json: boolean },
 ): Promise<ExitCode> {
   const store = await eventStore();
   await checkOrigin(io, side.config, store, mongo, true);
-  await announce(io, side, mongo, `MongoDB ${mongo.databaseName}`);
+  await announce(io, side, mongo, `MongoDB ${mongo.databaseName}`, options.placement);
   let results;
   try {
-    results = await runRebuild(io, { eventStore: store, readStore: mongo, side, batchSize: options.batchSize });
+    results = await runRebuild(io, { eventStore: store, readStore: mongo, side, batchSize: options.batchSize, placement: options.placement });
   } catch (error) {
     if (!(error instanceof RebuildStopped)) throw error;
     io.stderr.write(`${error.message}; ${error.hint}\n`);
@@ -131,7 +154,7 @@ async function rebuildInMongo(
       io.stdout.write(`${JSON.stringify({ ...result, store: 'mongodb', database: mongo.databaseName, eventsCommittedDuringSwap: after })}\n`);
     } else {
       io.stdout.write(
-        `Rebuilt ${result.projection} in MongoDB ${mongo.databaseName}: ${result.eventsProcessed} events in ${(result.durationMs / 1000).toFixed(1)} s ` +
+        `Rebuilt ${result.projection} in MongoDB ${mongo.databaseName}: ${result.eventsProcessed} events of its types in ${(result.durationMs / 1000).toFixed(1)} s ` +
           `(${rate(result.eventsProcessed, result.durationMs)} events/s)${result.resumed ? `, resumed from position ${result.resumedFrom}` : ''}; ` +
           `the rebuilt copy went live at position ${result.position}.\n`,
       );
@@ -179,7 +202,7 @@ async function rebuildMonthsInMongo(
 async function embedded(
   { io, eventStore }: CliContext,
   side: CliReadSide,
-  options: { months: { from: string; to: string } | undefined; batchSize: number | undefined; json: boolean },
+  options: { months: { from: string; to: string } | undefined; batchSize: number | undefined; placement: RebuildPlacement; json: boolean },
 ): Promise<ExitCode> {
   const path = side.config.readDbPath;
   const holder = liveHolder(path);
@@ -208,10 +231,10 @@ async function embedded(
     }
     const log = events ?? (await eventStore());
     await checkOrigin(io, side.config, log, file, true);
-    await announce(io, side, file, path);
+    await announce(io, side, file, path, options.placement);
     let results;
     try {
-      results = await runRebuild(io, { eventStore: log, readStore: file, side, batchSize: options.batchSize });
+      results = await runRebuild(io, { eventStore: log, readStore: file, side, batchSize: options.batchSize, placement: options.placement });
     } catch (error) {
       if (!(error instanceof RebuildStopped)) throw error;
       io.stderr.write(`${error.message}; ${error.hint}\n`);
@@ -225,7 +248,7 @@ async function embedded(
         io.stdout.write(`${JSON.stringify({ ...result, store: 'sqlite', path, eventsPerSecond: rate(result.eventsProcessed, result.durationMs), ...checksum })}\n`);
       } else {
         io.stdout.write(
-          `Rebuilt ${result.projection} in ${path}: ${result.eventsProcessed} events up to position ${result.position} in ${(result.durationMs / 1000).toFixed(1)} s ` +
+          `Rebuilt ${result.projection} in ${path}: ${result.eventsProcessed} events of its types up to position ${result.position} in ${(result.durationMs / 1000).toFixed(1)} s ` +
             `(${rate(result.eventsProcessed, result.durationMs)} events/s)${result.resumed ? `, resumed from position ${result.resumedFrom}` : ''}; ` +
             `the rebuilt copy went live: ${checksum.documents} documents (${documents.join(', ')}), checksum sha256:${checksum.checksum}.\n`,
         );

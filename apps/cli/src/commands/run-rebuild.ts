@@ -6,6 +6,7 @@ import { engineOptionsFor } from '../../../api/src/read-side/engine-options';
 import type { CliIo } from '../cli-io';
 import { startProgress } from '../progress';
 import { ALL_PROJECTIONS, type CliReadSide } from './read-side';
+import { rebuildInThread } from './rebuild-threads';
 
 // ---------------------------------------------------------------------------------------------
 // A rebuild run from the command line: the engine's rebuild with a progress bar, bounded retries,
@@ -21,29 +22,36 @@ function eta(seconds: number | null): string {
 
 /**
  * Progress of a rebuild on stderr: a bar over log positions, with events, events/s and ETA beside
- * it. Several projections rebuilt together share one replay of the log, which stands where the
- * slowest of them does (of those not standing on an event they cannot apply): one bar for it,
- * then a line per projection as it catches up and goes live.
+ * it, following the slowest replay still going (of those not standing on an event they cannot
+ * apply): projections rebuilt together share a replay, those in threads of their own each have
+ * one. Then a line per projection as it catches up and goes live.
  */
 export function rebuildProgress(io: CliIo, label: string, projections = 1): { update(progress: RebuildProgress): void; stop(): void } {
   const bar = startProgress(io, label, 'position');
+  const started = new Set<string>();
   const replaying = new Map<string, RebuildProgress>();
   const catchingUp = new Set<string>();
-  let replayed = false;
+  let barStopped = false;
+  const stopBar = (): void => {
+    if (!barStopped) bar.stop();
+    barStopped = true;
+  };
   return {
     update(progress) {
+      started.add(progress.projection);
       if (progress.phase === 'replaying') {
         replaying.set(progress.projection, progress);
         // Once each has said where it starts: a bar that never runs backwards.
-        if (replayed || replaying.size < projections) return;
+        if (barStopped || started.size < projections) return;
         // One standing on an event it cannot apply has left the shared pass: the bar follows the others.
         const going = [...replaying.values()].filter((run) => run.stoppedOn === null);
         const slowest = (going.length > 0 ? going : [...replaying.values()]).reduce((a, b) => (b.position < a.position ? b : a));
         bar.update(slowest.position, slowest.targetPosition, `${slowest.eventsProcessed} events, ${Math.round(slowest.eventsPerSecond)} events/s, ${eta(slowest.etaSeconds)}`);
         return;
       }
-      if (!replayed) bar.stop();
-      replayed = true;
+      replaying.delete(progress.projection);
+      // The bar ends with the last replay going (one standing on a poison event waits for no one).
+      if ([...replaying.values()].every((run) => run.stoppedOn !== null)) stopBar();
       const name = projections > 1 ? ` ${progress.projection}` : '';
       if (progress.phase === 'catching-up' && !catchingUp.has(progress.projection)) {
         catchingUp.add(progress.projection);
@@ -52,9 +60,7 @@ export function rebuildProgress(io: CliIo, label: string, projections = 1): { up
       // Alone, the result says it at once; together, the others may take a while yet.
       if (progress.phase === 'done' && projections > 1) io.stderr.write(`${label}:${name} went live at position ${progress.position}\n`);
     },
-    stop() {
-      if (!replayed) bar.stop();
-    },
+    stop: stopBar,
   };
 }
 
@@ -64,37 +70,65 @@ export interface CliRebuildResult extends RebuildResult {
   readonly resumedFrom: number;
 }
 
+/** What a rebuild of some of the projections tells its command line as it goes. */
+export interface RebuildHooks {
+  onProgress(update: RebuildProgress): void;
+  /** A step failed and is retried (the engine's warning). */
+  onWarn(message: string): void;
+}
+
+/** One engine's rebuild of some of the projections, in this thread or in one of its own (rebuild-threads.ts). */
+export interface RebuildRun {
+  /** Rejects with RebuildInterruptedError when stopped; what went live before stays live. */
+  readonly results: Promise<RebuildResult[]>;
+  stop(): void;
+}
+
+export interface RebuildStores {
+  readonly eventStore: EventStore;
+  readonly readStore: ReadStore;
+  readonly side: Pick<CliReadSide, 'projections' | 'decodeEvent'>;
+  readonly batchSize: number | undefined;
+}
+
+/** The engine's rebuild of `names` in one pass over the log, in this thread. */
+export function rebuildHere(stores: RebuildStores, names: readonly string[], hooks: RebuildHooks): RebuildRun {
+  const engine: ProjectionEngine<DomainEvent> = new ProjectionEngine<DomainEvent>({
+    eventStore: stores.eventStore,
+    readStore: stores.readStore,
+    // The pages the API's engine rebuilds this store with, unless --batch-size says otherwise.
+    ...engineOptionsFor(stores.readStore),
+    ...(stores.batchSize === undefined ? {} : { rebuildBatchSize: stores.batchSize }),
+    projections: stores.side.projections,
+    decodeEvent: stores.side.decodeEvent,
+    retry: { initialDelayMs: 200, maxDelayMs: 2000 },
+    logger: { log: () => undefined, warn: (message) => hooks.onWarn(message) },
+  });
+  const results = engine.rebuildTogether(names, { onProgress: (update) => hooks.onProgress(update) });
+  return { results: results.finally(() => engine.stop()), stop: () => void engine.stop() };
+}
+
 /**
- * Runs a rebuild of the side's projections with the engine, all of them in one pass over the
- * log, bounded for a command line: Ctrl-C stops it (resumable), and a store failing five times in
- * a row ends it instead of retrying for ever as a server would. One result per projection, in
- * the side's order.
+ * Where the projections are rebuilt: all in this thread in one pass over the log, or in groups,
+ * each in a thread of its own reading the log itself (`groups`, opened from `env` there).
+ */
+export type RebuildPlacement = { readonly threads: 'one' } | { readonly threads: 'several'; readonly groups: readonly (readonly string[])[]; readonly env: CliIo['env'] };
+
+/**
+ * Runs a rebuild of the side's projections with the engine, bounded for a command line: Ctrl-C
+ * stops it (resumable), and a store failing five times in a row for one engine ends that engine's
+ * rebuild instead of retrying for ever as a server would. One result per projection, in the
+ * side's order.
  */
 export async function runRebuild(
   io: CliIo,
-  options: { eventStore: EventStore; readStore: ReadStore; side: CliReadSide; batchSize: number | undefined },
+  options: RebuildStores & { side: CliReadSide; placement?: RebuildPlacement },
 ): Promise<CliRebuildResult[]> {
-  let failures = 0;
   let lastFailure = '';
   let interrupted = false;
   const names = options.side.projections.map((projection) => projection.name);
-  const engine: ProjectionEngine<DomainEvent> = new ProjectionEngine<DomainEvent>({
-    eventStore: options.eventStore,
-    readStore: options.readStore,
-    // The pages the API's engine rebuilds this store with, unless --batch-size says otherwise.
-    ...engineOptionsFor(options.readStore),
-    ...(options.batchSize === undefined ? {} : { rebuildBatchSize: options.batchSize }),
-    projections: options.side.projections,
-    decodeEvent: options.side.decodeEvent,
-    retry: { initialDelayMs: 200, maxDelayMs: 2000 },
-    logger: {
-      log: () => undefined,
-      warn: (message) => {
-        lastFailure = message;
-        if (++failures >= 5) void engine.stop();
-      },
-    },
-  });
+  const placement = options.placement ?? { threads: 'one' };
+  const groups = placement.threads === 'one' ? [names] : placement.groups;
   const progress = rebuildProgress(io, rebuildLabel(options.side), names.length);
   const first = new Map<string, RebuildProgress>();
   const latest = new Map<string, RebuildProgress>();
@@ -103,22 +137,42 @@ export async function runRebuild(
     const previous = latest.get(update.projection);
     return previous === undefined || previous.position !== update.position || previous.phase !== update.phase;
   };
-  const stop = (): void => {
-    interrupted = true;
-    void engine.stop();
-  };
-  process.once('SIGINT', stop);
-  try {
-    const results = await engine.rebuildTogether(names, {
+  const runs = groups.map((group) => {
+    let failures = 0;
+    const hooks: RebuildHooks = {
       onProgress: (update) => {
         if (!first.has(update.projection)) first.set(update.projection, update);
         if (movedOn(update)) failures = 0;
         latest.set(update.projection, update);
         progress.update(update);
       },
-    });
-    return results.map((result) => {
-      const start = first.get(result.projection);
+      onWarn: (message) => {
+        lastFailure = message;
+        if (++failures >= 5) run.stop();
+      },
+    };
+    const run: RebuildRun = placement.threads === 'one' ? rebuildHere(options, group, hooks) : rebuildInThread(placement.env, group, options.batchSize, hooks);
+    return run;
+  });
+  const stop = (): void => {
+    interrupted = true;
+    for (const run of runs) run.stop();
+  };
+  process.once('SIGINT', stop);
+  try {
+    // A failure other than a stop ends the others too: the command cannot succeed any more.
+    const settled = await Promise.allSettled(runs.map((run) => run.results.catch((error: unknown) => {
+      if (!(error instanceof RebuildInterruptedError)) for (const other of runs) other.stop();
+      throw error;
+    })));
+    const failed = settled.filter((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected').map((outcome) => outcome.reason as unknown);
+    const broken = failed.find((error) => !(error instanceof RebuildInterruptedError));
+    if (broken !== undefined) throw broken;
+    if (failed.length > 0) throw failed[0];
+    const byName = new Map(settled.flatMap((outcome) => (outcome.status === 'fulfilled' ? outcome.value : [])).map((result) => [result.projection, result]));
+    return names.map((name) => {
+      const result = byName.get(name) as RebuildResult;
+      const start = first.get(name);
       return { ...result, resumed: start?.resumed ?? false, resumedFrom: start?.resumed ? start.position : 0 };
     });
   } catch (error) {
@@ -132,7 +186,6 @@ export async function runRebuild(
   } finally {
     progress.stop();
     process.off('SIGINT', stop);
-    await engine.stop();
   }
 }
 

@@ -16,6 +16,7 @@ import { ConcurrencyError, StoreUnavailableError } from '@qms/domain-kernel';
 import {
   DEFAULT_MAX_BATCH_SIZE,
   assertCount,
+  assertEventTypes,
   assertValidAppend,
   assertValidStreamId,
   oneLine,
@@ -168,11 +169,15 @@ export class EventStoreDbEventStore implements EventStore {
   /**
    * The client's `fromPosition` is inclusive and ours exclusive, and system events are filtered
    * after reading: so read pages, skip anything at or before the cursor, and keep going until
-   * `maxCount` of our events are collected or $all ends.
+   * `maxCount` of our events are collected or $all ends. `eventTypes` is applied here too, with
+   * the system events, rather than as the server's filter, whose pages can end before `maxCount`
+   * matches with no sign of where the search stopped.
    */
   async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
     assertCount('fromPosition', options.fromPosition);
     assertCount('maxCount', options.maxCount);
+    assertEventTypes(options.eventTypes);
+    const types = options.eventTypes === undefined ? null : new Set(options.eventTypes);
     const wanted = options.maxCount ?? Number.POSITIVE_INFINITY;
     const events: RecordedEvent[] = [];
     let cursor = options.fromPosition ?? 0;
@@ -184,7 +189,7 @@ export class EventStoreDbEventStore implements EventStore {
         const position = allStreamPosition(event);
         if (position <= cursor) continue;
         lastPosition = position;
-        if (!isSystemEvent(event)) events.push(toRecordedEvent(event));
+        if (!isSystemEvent(event) && (types === null || types.has(event.type))) events.push(toRecordedEvent(event));
         if (events.length === wanted) break;
       }
       if (page.length < pageSize || lastPosition === cursor) break;

@@ -1,11 +1,9 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { IllegalStateError, NotFoundError, StoreUnavailableError, ValidationError } from '@qms/domain-kernel';
 import { FollowedProjections, type ProjectionsHost, type ProjectionStatus, type RebuildResult } from '@qms/projection-engine';
 import type { AppConfig } from '../../config/app-config';
 import { letThreadsKeepTheirOwnHeapLimits } from '../../infrastructure/thread-heap-limits';
-import { typeScriptBootstrap } from '../../infrastructure/typescript-bootstrap';
+import { threadLaunch } from '../../infrastructure/typescript-bootstrap';
 import type { FromProjectionsWorker, ProjectionsWorkerData, ThreadHeap, ToProjectionsWorker, WorkerFailure } from './projections-worker.protocol';
 
 /**
@@ -44,7 +42,7 @@ export class WorkerProjections extends FollowedProjections implements Projection
 
   start(): void {
     if (this.worker !== undefined) return;
-    const how = launch();
+    const how = threadLaunch(__dirname, 'projections-worker', __filename);
     const workerData: ProjectionsWorkerData & Record<string, unknown> = { config: this.options.config, ...how.extra };
     const heapMb = this.options.config.projectionsHeapMb;
     letThreadsKeepTheirOwnHeapLimits();
@@ -201,26 +199,3 @@ function errorOf(failure: WorkerFailure): Error {
       return new Error(failure.message);
   }
 }
-
-interface Launch {
-  readonly script: string;
-  readonly eval: boolean;
-  readonly extra: Record<string, string>;
-}
-
-/**
- * The compiled thread script next to this file; run from TypeScript sources (Jest, ts-node) a
- * bootstrap compiles the thread's files with swc as Node loads them and resolves `@qms/*` to the
- * libraries' sources, as tsconfig's paths do.
- */
-function launch(): Launch {
-  const compiled = join(__dirname, 'projections-worker.js');
-  if (!__filename.endsWith('.ts') && existsSync(compiled)) return { script: compiled, eval: false, extra: {} };
-  return {
-    script: TYPESCRIPT_BOOTSTRAP,
-    eval: true,
-    extra: { swc: require.resolve('@swc/core'), entry: join(__dirname, 'projections-worker.ts'), libs: join(__dirname, '../../../../../libs') },
-  };
-}
-
-const TYPESCRIPT_BOOTSTRAP = typeScriptBootstrap("require('node:worker_threads').workerData");

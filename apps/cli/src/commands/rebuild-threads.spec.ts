@@ -1,0 +1,103 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SqliteEventStore } from '@qms/event-store';
+import { readModelChecksum, type ReadModelChecksum } from '@qms/projection-engine';
+import { SqliteReadStore } from '@qms/read-store';
+import { createReportingProjections, resolveReportingConfig } from '@qms/reporting';
+import { historyFrom, seededAttempts } from '../../../../libs/reporting/src/reporting/__fixtures__/valid-history';
+import { runCli } from '../cli';
+import type { CliIo } from '../cli-io';
+import { EXIT } from '../exit-codes';
+import { collectionNames } from './read-side';
+import { threadGroups } from './rebuild-threads';
+
+function capture(env: Record<string, string>): CliIo & { out: () => string; err: () => string } {
+  const out: string[] = [];
+  const err: string[] = [];
+  return {
+    stdout: { write: (text: string) => out.push(text) },
+    stderr: { write: (text: string) => err.push(text) },
+    env,
+    out: () => out.join(''),
+    err: () => err.join(''),
+  };
+}
+
+const reporting = createReportingProjections(resolveReportingConfig({ timeZone: 'Asia/Shanghai' }));
+const names = reporting.all.map((projection) => projection.name);
+
+describe('threadGroups', () => {
+  const projection = (name: string, types: number) => ({ name, eventTypes: Array.from({ length: types }, (_, index) => `${name}${index}`) });
+
+  it('puts the largest projection first into the lightest thread, each thread keeping the given order', () => {
+    const projections = [projection('lists', 19), projection('report', 27), projection('summary', 6)];
+    expect(threadGroups(projections, 2)).toEqual([['lists', 'summary'], ['report']]);
+    expect(threadGroups(projections, 3)).toEqual([['lists'], ['report'], ['summary']]);
+    expect(threadGroups(projections, 8)).toEqual([['lists'], ['report'], ['summary']]);
+    expect(threadGroups(projections, 1)).toEqual([['lists', 'report', 'summary']]);
+    expect(threadGroups([projection('a', 5), projection('b', 5), projection('c', 5), projection('d', 5)], 2)).toEqual([['a', 'c'], ['b', 'd']]);
+  });
+});
+
+describe('rebuild --projection all in threads (embedded default)', () => {
+  let eventsPath: string;
+  let head: number;
+
+  beforeAll(async () => {
+    eventsPath = join(mkdtempSync(join(tmpdir(), 'qms-threads-')), 'events.db');
+    const store = SqliteEventStore.open(eventsPath);
+    const { events } = historyFrom(seededAttempts(31, 400));
+    for (const event of events) {
+      await store.appendToStream(event.streamId, [{ id: randomUUID(), type: event.type, data: event.data, metadata: event.metadata }]);
+    }
+    head = await store.headPosition();
+    await store.close();
+  });
+
+  /** A fresh read-model file beside the shared event log, as the API's environment names them. */
+  const environment = (): Record<string, string> => ({
+    EVENTS_DB_PATH: eventsPath,
+    READ_DB_PATH: join(mkdtempSync(join(tmpdir(), 'qms-threads-read-')), 'read-models.db'),
+  });
+
+  async function checksumsIn(env: Record<string, string>): Promise<Map<string, ReadModelChecksum>> {
+    const file = SqliteReadStore.open({ path: env['READ_DB_PATH'] as string });
+    try {
+      const checksums = new Map<string, ReadModelChecksum>();
+      for (const projection of reporting.all) checksums.set(projection.name, await readModelChecksum(file, collectionNames(projection)));
+      return checksums;
+    } finally {
+      await file.close();
+    }
+  }
+
+  it('leaves every read model as one pass over the log does, each going live at the head', async () => {
+    const onePass = environment();
+    expect(await runCli(['rebuild', '--projection', 'all', '--threads', '1', '--batch-size', '100'], capture(onePass))).toBe(EXIT.OK);
+
+    const threads = environment();
+    const io = capture(threads);
+    expect(await runCli(['rebuild', '--projection', 'all', '--threads', '2', '--batch-size', '100'], io)).toBe(EXIT.OK);
+    expect(io.err()).toContain(`Rebuilding ${names.join(', ')} in 2 threads (complaint_lists + satisfaction_summary; monthly_report), each reading the log into shadow collections`);
+    for (const name of names) expect(io.err()).toContain(`rebuild all: ${name} went live at position ${head}\n`);
+    const lines = io.out().trim().split('\n');
+    expect(lines.map((line) => /^Rebuilt (\w+) in /.exec(line)?.[1])).toEqual(names);
+    expect(await checksumsIn(threads)).toEqual(await checksumsIn(onePass));
+    const file = SqliteReadStore.open({ path: threads['READ_DB_PATH'] as string });
+    try {
+      // Only the live checkpoints, at the head: no shadow checkpoint or swap marker left behind.
+      expect([...(await file.listCheckpoints())].sort()).toEqual(names.map((name) => [name, { position: head, version: expect.any(Number) as number }]).sort());
+    } finally {
+      await file.close();
+    }
+  });
+
+  it('refuses --threads for an event store the caller handed over, which no other thread can open', async () => {
+    const store = SqliteEventStore.inMemory();
+    const io = capture(environment());
+    expect(await runCli(['rebuild', '--projection', 'all', '--threads', '2'], io, { openStore: async () => store })).toBe(EXIT.USAGE);
+    expect(io.err()).toMatch(/^--threads needs the event store of the environment \(EVENTSTORE_URL or EVENTS_DB_PATH\): each thread opens it\. Usage: /);
+  });
+});

@@ -1,0 +1,103 @@
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import { StoreUnavailableError } from '@qms/domain-kernel';
+import { type Projection, RebuildInterruptedError, type RebuildProgress, type RebuildResult } from '@qms/projection-engine';
+import { threadLaunch } from '../../../api/src/infrastructure/typescript-bootstrap';
+import type { CliIo } from '../cli-io';
+import type { RebuildHooks, RebuildRun } from './run-rebuild';
+
+// ---------------------------------------------------------------------------------------------
+// A rebuild of several read models on several cores: each group of projections rebuilt by an
+// engine of its own in a worker thread (rebuild-thread.ts), which opens the stores from the same
+// environment and reads the log itself. The threads write the same read-model file or database,
+// each its own shadow collections and checkpoints.
+// ---------------------------------------------------------------------------------------------
+
+export interface RebuildThreadData {
+  readonly env: CliIo['env'];
+  readonly names: readonly string[];
+  readonly batchSize: number | undefined;
+}
+
+export type ToRebuildThread = { readonly type: 'stop' };
+
+export type FromRebuildThread =
+  | { readonly type: 'progress'; readonly progress: RebuildProgress }
+  | { readonly type: 'warn'; readonly message: string }
+  | { readonly type: 'done'; readonly results: RebuildResult[] }
+  | { readonly type: 'failed'; readonly failure: { readonly name: string; readonly message: string; readonly projection?: string } };
+
+/**
+ * Splits the projections into at most `threads` groups of about equal work, the largest first
+ * into the lightest group. The work of a projection is taken as the number of event types it
+ * handles: what it reads of the log and evolves grows with them. Each group keeps the side's order.
+ */
+export function threadGroups(projections: readonly Pick<Projection, 'name' | 'eventTypes'>[], threads: number): string[][] {
+  const count = Math.max(1, Math.min(Math.floor(threads), projections.length));
+  const groups = Array.from({ length: count }, () => ({ weight: 0, members: new Set<string>() }));
+  const heaviestFirst = [...projections].sort((a, b) => b.eventTypes.length - a.eventTypes.length || (a.name < b.name ? -1 : 1));
+  for (const projection of heaviestFirst) {
+    const lightest = groups.reduce((a, b) => (b.weight < a.weight ? b : a));
+    lightest.weight += projection.eventTypes.length;
+    lightest.members.add(projection.name);
+  }
+  return groups
+    .map((group) => projections.map((projection) => projection.name).filter((name) => group.members.has(name)))
+    .sort((a, b) => projections.findIndex((p) => p.name === a[0]) - projections.findIndex((p) => p.name === b[0]));
+}
+
+/** Threads a rebuild of every read model uses unless told: one per core, one per projection at most. */
+export function defaultRebuildThreads(projections: number): number {
+  return Math.max(1, Math.min(availableParallelism(), projections));
+}
+
+/** The rebuild of `names` by an engine in a worker thread, reporting through `hooks` as one in this thread would. */
+export function rebuildInThread(env: CliIo['env'], names: readonly string[], batchSize: number | undefined, hooks: RebuildHooks): RebuildRun {
+  const how = threadLaunch(__dirname, 'rebuild-thread', __filename);
+  const workerData: RebuildThreadData & Record<string, unknown> = { env: { ...env }, names, batchSize, ...how.extra };
+  const worker = new Worker(how.script, { eval: how.eval, workerData });
+  const results = new Promise<RebuildResult[]>((resolve, reject) => {
+    let outcome: 'pending' | 'settled' = 'pending';
+    worker.on('message', (message: FromRebuildThread) => {
+      switch (message.type) {
+        case 'progress':
+          hooks.onProgress(message.progress);
+          return;
+        case 'warn':
+          hooks.onWarn(message.message);
+          return;
+        case 'done':
+          outcome = 'settled';
+          resolve(message.results);
+          return;
+        case 'failed':
+          outcome = 'settled';
+          reject(errorOf(message.failure, names));
+          return;
+      }
+    });
+    worker.on('error', (error) => {
+      outcome = 'settled';
+      reject(new Error(`The rebuild thread of ${names.join(', ')} failed: ${error.message}`));
+    });
+    worker.once('exit', (code) => {
+      if (outcome === 'pending') reject(new Error(`The rebuild thread of ${names.join(', ')} stopped (exit code ${code}) before it finished`));
+    });
+  });
+  return {
+    results,
+    stop: () => worker.postMessage({ type: 'stop' } satisfies ToRebuildThread),
+  };
+}
+
+/** The thread's failure as the class the command line explains (interrupted, store unavailable), or a plain Error. */
+function errorOf(failure: Extract<FromRebuildThread, { type: 'failed' }>['failure'], names: readonly string[]): Error {
+  switch (failure.name) {
+    case 'RebuildInterruptedError':
+      return new RebuildInterruptedError(failure.projection ?? names.join(', '));
+    case 'StoreUnavailableError':
+      return new StoreUnavailableError(failure.message);
+    default:
+      return new Error(failure.message);
+  }
+}
