@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { MongoClient } from 'mongodb';
 import type { DomainEvent } from '@qms/domain-kernel';
-import { defaultEventCatalogue } from '@qms/event-catalogue';
+import { defaultEventCatalogue, EventCatalogue } from '@qms/event-catalogue';
 import { SqliteEventStore, type RecordedEvent } from '@qms/event-store';
 import {
   collectionsOf,
@@ -133,6 +133,7 @@ function engineFor(path: string, readStore: ReadStore) {
     ...engineOptionsFor(readStore),
     projections,
     decodeEvent: (recorded) => catalogue.decode(recorded),
+    decodeMetadataKeys: EventCatalogue.DECODE_METADATA_KEYS,
     logger: {
       warn: (message) => process.stderr.write(`rebuild: ${message}\n`),
       log: (message) => process.stderr.write(`rebuild: ${message}\n`),
@@ -173,7 +174,8 @@ export async function rebuildInProcess(path: string): Promise<RebuildRun> {
   const folder = mkdtempSync(join(tmpdir(), 'qms-bench-read-models-'));
   const env = { EVENTS_DB_PATH: path, READ_DB_PATH: join(folder, 'read-models.db') };
   const side = readSideOf(env, ALL_PROJECTIONS);
-  const eventStore = SqliteEventStore.open(path);
+  // As the command opens it to read: no writer thread.
+  const eventStore = SqliteEventStore.open(path, { writer: 'main-thread' });
   const readStore = SqliteReadStore.open({ path: env.READ_DB_PATH });
   const io = { stdout: { write: () => true }, stderr: process.stderr, env };
   try {

@@ -13,6 +13,8 @@ export interface EventContextCatalogue {
  * lifted to the current shape while reading, so type names never change and old events stay
  * readable. Types no context knows (e.g. idempotency records) pass through unchanged.
  */
+const SCHEMA_VERSION_KEY = 'schemaVersion';
+
 export class EventCatalogue implements EventCodec {
   private readonly byType = new Map<string, EventContextCatalogue>();
 
@@ -35,10 +37,13 @@ export class EventCatalogue implements EventCodec {
     return version;
   }
 
+  /** What decode reads of an event's metadata: a reader of the log may leave the rest out. */
+  static readonly DECODE_METADATA_KEYS: readonly string[] = [SCHEMA_VERSION_KEY];
+
   decode(recorded: RecordedEvent): DomainEvent {
     const context = this.byType.get(recorded.type);
     if (!context) return { type: recorded.type, data: recorded.data };
-    const stored = recorded.metadata['schemaVersion'];
+    const stored = recorded.metadata[SCHEMA_VERSION_KEY];
     const version = typeof stored === 'number' ? stored : 1;
     const current = context.versions[recorded.type] ?? 1;
     if (version > current) {

@@ -49,6 +49,13 @@ export function assertEventTypes(types: readonly string[] | undefined): void {
   }
 }
 
+/** Keys a store can name in a JSON path without quoting: letters, digits and underscores. */
+export function assertMetadataKeys(keys: readonly string[] | undefined): void {
+  if (keys !== undefined && (!Array.isArray(keys) || !keys.every((key) => typeof key === 'string' && /^[A-Za-z_][A-Za-z0-9_]*$/.test(key)))) {
+    throw new RangeError('metadataKeys must be a list of metadata keys made of letters, digits and underscores.');
+  }
+}
+
 /** Error reasons from drivers can span lines; our messages are one line. */
 export function oneLine(error: unknown): string {
   const text = error instanceof Error ? error.message : String(error);

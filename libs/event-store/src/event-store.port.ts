@@ -58,6 +58,12 @@ export interface ReadAllOptions {
    * skipped by the store, as EventStoreDB's filtered reads of $all do. Omitted: every type.
    */
   readonly eventTypes?: readonly string[];
+  /**
+   * The keys of each event's metadata the reader uses (decoding reads `schemaVersion`): a store
+   * may return metadata holding only these and leave the rest unread (SQLite does; a rebuild reads
+   * millions of events whose hashes and correlation ids it never looks at). Omitted: all of it.
+   */
+  readonly metadataKeys?: readonly string[];
 }
 
 export interface SubscribeToAllOptions {

@@ -1,4 +1,4 @@
-import type { JsonObject, RecordedEvent } from '@qms/event-store';
+import type { RecordedEvent } from '@qms/event-store';
 import { type CollectionWrite, deepFreeze, type ReadStore, type StoredDocument } from '@qms/read-store';
 import { PoisonEventError } from './poison-event';
 import { ScopedProjectionStore } from './scoped-store';
@@ -347,7 +347,6 @@ export class BatchEvolveContext implements EvolveContext {
   readonly position: number;
   readonly streamId: string;
   readonly revision: number;
-  readonly metadata: JsonObject;
 
   constructor(
     readonly collection: string,
@@ -357,7 +356,6 @@ export class BatchEvolveContext implements EvolveContext {
     this.position = recorded.position;
     this.streamId = recorded.streamId;
     this.revision = recorded.revision;
-    this.metadata = recorded.metadata;
   }
 
   get recordedAt(): string {

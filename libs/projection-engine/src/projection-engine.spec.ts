@@ -912,13 +912,13 @@ describe('ProjectionEngine', () => {
       for (const name of ['tallies', 'eventsPerKey']) expect(await s.store.getCheckpoint(name)).toEqual({ position: head, version: 1 });
     });
 
-    it('reads only the event types its projections handle, and goes live at the head past the others', async () => {
+    it('reads only the event types its projections handle and the metadata decoding reads, and goes live at the head past the others', async () => {
       const unrelated = (n: number) => Array.from({ length: n }, (_, index) => ({ type: 'Unrelated', data: { index } }));
       await s.append(...unrelated(25), ...manyEvents(40), ...unrelated(15), ...manyEvents(20));
       // The log ends with events no projection handles.
       const head = await s.append(...unrelated(30));
       const reads = jest.spyOn(s.events, 'readAll');
-      const engine = s.engine(tallies(), 10, { projections: [eventsPerKey()] });
+      const engine = s.engine(tallies(), 10, { projections: [eventsPerKey()], decodeMetadataKeys: ['schemaVersion'] });
       const result = await engine.rebuild('eventsPerKey');
       const replayReads = reads.mock.calls.map(([options]) => options ?? {}).filter((options) => options.maxCount === 10);
       reads.mockRestore();
@@ -926,6 +926,7 @@ describe('ProjectionEngine', () => {
       // Pages of its types only: 60 events in six full pages and an empty one, nothing else read.
       expect(replayReads.filter((options) => options.eventTypes !== undefined)).toHaveLength(7);
       expect(replayReads.every((options) => options.eventTypes === undefined || options.eventTypes.join() === 'Copied,Counted,Removed')).toBe(true);
+      expect(replayReads.filter((options) => options.eventTypes !== undefined).every((options) => options.metadataKeys?.join() === 'schemaVersion')).toBe(true);
       expect(result).toMatchObject({ position: head, eventsProcessed: 60 });
       expect(await s.store.getCheckpoint('eventsPerKey')).toEqual({ position: head, version: 1 });
       const perKey = await s.store.find<ProjectedDocument & { events: number }>('eventsPerKey', { sort: [{ field: '_id', direction: 'asc' }] });

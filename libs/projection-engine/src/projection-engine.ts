@@ -27,6 +27,11 @@ export interface ProjectionEngineOptions<E extends ProjectableEvent> {
   readonly projections: readonly Projection<E>[];
   /** Recorded event → the current shape of the domain event (the app's upcasters run here). */
   readonly decodeEvent: (recorded: RecordedEvent) => E;
+  /**
+   * The metadata keys decodeEvent reads (projections see no metadata): a rebuild reads only these
+   * of each event's metadata (ReadAllOptions.metadataKeys). Omitted: all of it.
+   */
+  readonly decodeMetadataKeys?: readonly string[];
   /** Events per batch (one subscription page). Default 500. */
   readonly batchSize?: number;
   /**
@@ -232,6 +237,7 @@ export class ProjectionEngine<E extends ProjectableEvent = ProjectableEvent> imp
         eventStore: this.options.eventStore,
         readStore: this.options.readStore,
         decodeEvent: this.options.decodeEvent,
+        ...(this.options.decodeMetadataKeys === undefined ? {} : { metadataKeys: this.options.decodeMetadataKeys }),
         batchSize: this.rebuildBatchSize,
         elapsed: this.elapsed,
         freezeEvolved: this.options.freezeEvolved ?? 'deep',

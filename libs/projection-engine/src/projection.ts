@@ -1,4 +1,3 @@
-import type { JsonObject } from '@qms/event-store';
 import type { Filter, FindQuery, IndexSpec, Page, StoredDocument } from '@qms/read-store';
 
 /** What a projection's `evolve` receives; the engine gets it from the injected `decodeEvent`. */
@@ -39,7 +38,6 @@ export interface EvolveContext {
   readonly revision: number;
   /** When the event store committed the event (stored data, the same at every replay). */
   readonly recordedAt: string;
-  readonly metadata: JsonObject;
   /**
    * Another document of this projection as it stands at this point of the batch, read only.
    * It must be named by `readsDocuments` (or be written by the same event), so that the engine

@@ -46,6 +46,8 @@ export interface RebuildDependencies<E extends ProjectableEvent> {
   readonly eventStore: EventStore;
   readonly readStore: ReadStore;
   readonly decodeEvent: (recorded: RecordedEvent) => E;
+  /** What decodeEvent reads of the metadata: the replay's pages read only that (see ProjectionEngineOptions). */
+  readonly metadataKeys?: readonly string[];
   readonly batchSize: number;
   /** Monotonic milliseconds, for rates. */
   readonly elapsed: () => number;
@@ -143,7 +145,7 @@ async function replayTogether<E extends ProjectableEvent>(
   runs: readonly ShadowRun<E>[],
   dependencies: RebuildDependencies<E>,
 ): Promise<Set<ShadowRun<E>>> {
-  const { eventStore, batchSize } = dependencies;
+  const { eventStore, batchSize, metadataKeys } = dependencies;
   const standing = new Set<ShadowRun<E>>();
   const alone = runs.length === 1;
   for (;;) {
@@ -156,7 +158,12 @@ async function replayTogether<E extends ProjectableEvent>(
     let caughtUp = false;
     let head = 0;
     await step(first.runner, async () => {
-      page = await eventStore.readAll({ fromPosition: from, maxCount: batchSize, ...(eventTypes === undefined ? {} : { eventTypes }) });
+      page = await eventStore.readAll({
+        fromPosition: from,
+        maxCount: batchSize,
+        ...(eventTypes === undefined ? {} : { eventTypes }),
+        ...(metadataKeys === undefined ? {} : { metadataKeys }),
+      });
       if (eventTypes === undefined) {
         caughtUp = page.length > 0 && (await atEnd(eventStore, page, batchSize));
       } else if (page.length < batchSize) {

@@ -344,6 +344,29 @@ export function describeEventStoreContract(name: string, factory: () => Promise<
         expect(await store.readAll({ fromPosition: before, eventTypes: ['NeverAppended'] })).toEqual([]);
       });
 
+      it('gives the metadata keys asked for as stored, and nothing that is not in the metadata', async () => {
+        const stream = newStream('keys');
+        const before = await store.headPosition();
+        const metadata = { schemaVersion: 2, actor: { userId: 'u1', role: 'quality' }, note: 'text', hash: 'ab'.repeat(32) };
+        await store.appendToStream(stream, [newEvent('Keyed', { n: 1 }, metadata), newEvent('Keyed', { n: 2 }, { note: 'only' })]);
+
+        const read = await store.readAll({ fromPosition: before, metadataKeys: ['schemaVersion', 'actor', 'missing'], eventTypes: ['Keyed'] });
+        const whole = await store.readAll({ fromPosition: before });
+        expect(read.map((event) => event.data)).toEqual([{ n: 1 }, { n: 2 }]);
+        expect(read.map(({ id, position, streamId, revision, type }) => ({ id, position, streamId, revision, type }))).toEqual(
+          whole.map(({ id, position, streamId, revision, type }) => ({ id, position, streamId, revision, type })),
+        );
+        expect(read.map((event) => event.recordedAt.toISOString())).toEqual(whole.map((event) => event.recordedAt.toISOString()));
+        read.forEach((event, index) => {
+          const stored = whole[index]?.metadata ?? {};
+          // The keys asked for, as stored; a store may also return the others, never anything else.
+          for (const key of ['schemaVersion', 'actor']) expect(event.metadata[key]).toEqual(stored[key]);
+          for (const [key, value] of Object.entries(event.metadata)) expect(stored[key]).toEqual(value);
+          expect(Object.hasOwn(event.metadata, 'missing')).toBe(false);
+        });
+        await expect(store.readAll({ metadataKeys: ['a.b'] })).rejects.toThrow(RangeError);
+      });
+
       it('reports the head position: that of the last event appended', async () => {
         const before = await store.headPosition();
         const result = await store.appendToStream(newStream('head'), newEvents(3));

@@ -1,5 +1,5 @@
 import type { DomainEvent } from '@qms/domain-kernel';
-import type { EventCatalogue } from '@qms/event-catalogue';
+import { EventCatalogue } from '@qms/event-catalogue';
 import type { EventStore } from '@qms/event-store';
 import { ProjectionEngine } from '@qms/projection-engine';
 import type { ReadStore } from '@qms/read-store';
@@ -22,6 +22,7 @@ export function createProjectionEngine(
     readStore,
     projections: reporting.all,
     decodeEvent: (recorded) => catalogue.decode(recorded),
+    decodeMetadataKeys: EventCatalogue.DECODE_METADATA_KEYS,
     logger,
     ...engineOptionsFor(readStore),
   });

@@ -1,4 +1,5 @@
 import type { DomainEvent } from '@qms/domain-kernel';
+import { EventCatalogue } from '@qms/event-catalogue';
 import type { EventStore } from '@qms/event-store';
 import { ProjectionEngine, RebuildInterruptedError, type RebuildProgress, type RebuildResult } from '@qms/projection-engine';
 import type { ReadStore } from '@qms/read-store';
@@ -101,6 +102,7 @@ export function rebuildHere(stores: RebuildStores, names: readonly string[], hoo
     ...(stores.batchSize === undefined ? {} : { rebuildBatchSize: stores.batchSize }),
     projections: stores.side.projections,
     decodeEvent: stores.side.decodeEvent,
+    decodeMetadataKeys: EventCatalogue.DECODE_METADATA_KEYS,
     retry: { initialDelayMs: 200, maxDelayMs: 2000 },
     logger: { log: () => undefined, warn: (message) => hooks.onWarn(message) },
   });

@@ -17,6 +17,7 @@ import {
   DEFAULT_MAX_BATCH_SIZE,
   assertCount,
   assertEventTypes,
+  assertMetadataKeys,
   assertValidAppend,
   assertValidStreamId,
   oneLine,
@@ -177,6 +178,8 @@ export class EventStoreDbEventStore implements EventStore {
     assertCount('fromPosition', options.fromPosition);
     assertCount('maxCount', options.maxCount);
     assertEventTypes(options.eventTypes);
+    // metadataKeys: the client parses each event's metadata whole; returning all of it is allowed.
+    assertMetadataKeys(options.metadataKeys);
     const types = options.eventTypes === undefined ? null : new Set(options.eventTypes);
     const wanted = options.maxCount ?? Number.POSITIVE_INFINITY;
     const events: RecordedEvent[] = [];

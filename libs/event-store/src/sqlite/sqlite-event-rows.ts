@@ -31,6 +31,31 @@ export function toRecordedEvent(row: EventRow): RecordedEvent {
   };
 }
 
+/** The columns of a read that takes only some keys of the metadata: those keys follow, one column each. */
+export const EVENT_COLUMNS_WITHOUT_METADATA = 'position, event_id, stream_id, revision, type, data, recorded_at';
+
+/** A row of EVENT_COLUMNS_WITHOUT_METADATA and one JSON value (or null) per metadata key. */
+export type EventRowWithKeys = [position: number, eventId: string, streamId: string, revision: number, type: string, data: string, recordedAt: string, ...keys: (string | null)[]];
+
+/** An event whose metadata holds only `keys` (those it has). */
+export function toRecordedEventWithKeys(row: EventRowWithKeys, keys: readonly string[]): RecordedEvent {
+  const metadata: Record<string, JsonObject[string]> = {};
+  keys.forEach((key, index) => {
+    const value = row[7 + index] as string | null | undefined;
+    if (value !== null && value !== undefined) metadata[key] = JSON.parse(value) as JsonObject[string];
+  });
+  return {
+    id: row[1],
+    streamId: row[2],
+    type: row[4],
+    data: JSON.parse(row[5]) as JsonObject,
+    metadata,
+    revision: row[3],
+    position: row[0],
+    recordedAt: parseRecordedAt(row[6]),
+  };
+}
+
 const ZERO = 48;
 const twoDigits = (text: string, at: number): number =>
   (text.charCodeAt(at) - ZERO) * 10 + text.charCodeAt(at + 1) - ZERO;

@@ -4,6 +4,7 @@ import {
   DEFAULT_MAX_BATCH_SIZE,
   assertCount,
   assertEventTypes,
+  assertMetadataKeys,
   assertValidAppend,
   assertValidStreamId,
 } from '../append-validation';
@@ -22,7 +23,7 @@ import type {
   SubscribeToAllOptions,
 } from '../event-store.port';
 import { IN_MEMORY, openEventDatabase } from './sqlite-database';
-import { EVENT_COLUMNS, type EventRow, toRecordedEvent } from './sqlite-event-rows';
+import { EVENT_COLUMNS, EVENT_COLUMNS_WITHOUT_METADATA, type EventRow, type EventRowWithKeys, toRecordedEvent, toRecordedEventWithKeys } from './sqlite-event-rows';
 import { SqliteAllSubscription } from './sqlite-subscription';
 import { WorkerSqliteWriter } from './sqlite-worker-writer';
 import {
@@ -64,6 +65,7 @@ export class SqliteEventStore implements EventStore {
   private readonly subscriptions = new Set<SqliteAllSubscription>();
   private readonly pollIntervalMs: number;
   private readonly statements;
+  private readonly keyedReads = new Map<string, Database.Statement<unknown[], EventRowWithKeys>>();
   private readonly writer: SqliteWriter;
   private closing: Promise<void> | undefined;
 
@@ -183,11 +185,37 @@ export class SqliteEventStore implements EventStore {
     assertCount('fromPosition', options.fromPosition);
     assertCount('maxCount', options.maxCount);
     assertEventTypes(options.eventTypes);
+    assertMetadataKeys(options.metadataKeys);
     const from = options.fromPosition ?? 0;
     const limit = options.maxCount ?? NO_LIMIT;
     const types = options.eventTypes;
+    const keys = options.metadataKeys;
+    if (keys !== undefined) {
+      const paths = keys.map((key) => `$.${key}`);
+      return this.guard(() => {
+        const select = this.readAllStatement(types !== undefined, keys.length);
+        const rows = types === undefined ? select.all(...paths, from, limit) : select.all(...paths, from, JSON.stringify(types), limit);
+        return rows.map((row) => toRecordedEventWithKeys(row, keys));
+      });
+    }
     if (types === undefined) return this.guard(() => this.readPage(from, limit));
     return this.guard(() => this.statements.allOfTypes.all(from, JSON.stringify(types), limit).map(toRecordedEvent));
+  }
+
+  /**
+   * A read of $all with only some keys of the metadata, each taken out by SQLite (`->`, the key's
+   * JSON value): parsing the whole metadata of every event was a sixth of reading the log.
+   */
+  private readAllStatement(byType: boolean, keys: number): Database.Statement<unknown[], EventRowWithKeys> {
+    const name = `${byType ? 'types' : 'all'}:${keys}`;
+    let statement = this.keyedReads.get(name);
+    if (statement === undefined) {
+      const columns = [EVENT_COLUMNS_WITHOUT_METADATA, ...Array.from({ length: keys }, () => 'metadata -> ?')].join(', ');
+      const types = byType ? ' AND type IN (SELECT value FROM json_each(?))' : '';
+      statement = this.db.prepare<unknown[], EventRowWithKeys>(`SELECT ${columns} FROM events WHERE position > ?${types} ORDER BY position ASC LIMIT ?`).raw();
+      this.keyedReads.set(name, statement);
+    }
+    return statement;
   }
 
   subscribeToAll(options: SubscribeToAllOptions = {}): AllSubscription {
