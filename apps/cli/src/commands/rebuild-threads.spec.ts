@@ -94,6 +94,43 @@ describe('rebuild --projection all in threads (embedded default)', () => {
     }
   });
 
+  it('lets the other thread go live when one stands on an event it cannot apply, then names it and where it resumes', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'qms-threads-poison-')), 'events.db');
+    const store = SqliteEventStore.open(path);
+    const { events } = historyFrom(seededAttempts(23, 300));
+    const half = Math.floor(events.length / 2);
+    const append = (event: { streamId: string; type: string; data: object; metadata: object }) =>
+      store.appendToStream(event.streamId, [{ id: randomUUID(), type: event.type, data: { ...event.data }, metadata: { ...event.metadata } }]);
+    for (const event of events.slice(0, half)) await append(event);
+    // A return as an old import wrote it: the report's evolve finds no receipt time.
+    const poison = await append({ streamId: 'legacy-import-1', type: 'ReturnReceived', data: { returnId: 'RT-LEGACY-1', customerId: 'CUST-1', items: [] }, metadata: { schemaVersion: 1 } });
+    for (const event of events.slice(half)) await append(event);
+    const end = await store.headPosition();
+    await store.close();
+    const env = { EVENTS_DB_PATH: path, READ_DB_PATH: join(mkdtempSync(join(tmpdir(), 'qms-threads-read-')), 'read-models.db') };
+    const io = capture(env);
+
+    expect(await runCli(['rebuild', '--projection', 'all', '--threads', '2', '--batch-size', '50'], io)).toBe(EXIT.CHECK_FAILED);
+    expect(io.err()).toContain(`rebuild all: complaint_lists went live at position ${end}\n`);
+    expect(io.err()).toContain(`rebuild all: satisfaction_summary went live at position ${end}\n`);
+    const file = SqliteReadStore.open({ path: env.READ_DB_PATH });
+    try {
+      const resumesFrom = (await file.getCheckpoint('monthly_report__rebuild'))?.position as number;
+      expect(resumesFrom).toBeLessThan(poison.position);
+      expect((await file.getCheckpoint('complaint_lists'))?.position).toBe(end);
+      expect(await file.getCheckpoint('monthly_report')).toBeNull();
+      expect(io.err().trim().split('\n').at(-1)).toMatch(
+        new RegExp(
+          `^monthly_report cannot apply the event at position ${poison.position} \\(ReturnReceived in stream legacy-import-1\\): .*Not an ISO-8601 instant.*; ` +
+            'complaint_lists and satisfaction_summary went live; park the event \\(POST /admin/projections/monthly_report/parked-events, recorded in the audit history\\) ' +
+            `or deploy code that can apply it, then run the same command again: monthly_report resumes from position ${resumesFrom}\\.$`,
+        ),
+      );
+    } finally {
+      await file.close();
+    }
+  }, 30_000);
+
   it('refuses --threads for an event store the caller handed over, which no other thread can open', async () => {
     const store = SqliteEventStore.inMemory();
     const io = capture(environment());
