@@ -198,8 +198,9 @@ export class MongoReadStore implements ReadStore {
     if (normalized.after !== null) clauses.push(afterCursorFilter(normalized.sort, normalized.after));
     const target = await this.collection(collection);
     const documents = await this.run(() => {
+      const fields = normalized.fields;
       let cursor = target
-        .find(clauses.length === 0 ? {} : { $and: clauses })
+        .find(clauses.length === 0 ? {} : { $and: clauses }, fields === null ? {} : { projection: Object.fromEntries(fields.map((field) => [field, 1])) })
         .sort(toMongoSort(normalized.sort));
       if (normalized.skip > 0) cursor = cursor.skip(normalized.skip);
       // One more than asked tells whether another page exists.

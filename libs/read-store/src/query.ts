@@ -47,6 +47,8 @@ export interface NormalizedQuery {
   readonly skip: number;
   /** Sort values (the last one the `_id`) of the last document of the previous page. */
   readonly after: readonly Scalar[] | null;
+  /** The top-level fields to return (`_id` and the sort's included), or null for whole documents. */
+  readonly fields: readonly string[] | null;
 }
 
 const FIELD = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/;
@@ -200,6 +202,7 @@ export function normalizeQuery(query: FindQuery | undefined): NormalizedQuery {
   if (raw['after'] !== undefined && raw['after'] !== null) {
     after = decodeCursor(raw['after'], sort, errors);
   }
+  const fields = normalizeFields(raw['fields'], sort, errors);
   if (errors.length > 0) throw new ValidationError(errors);
   return {
     conditions,
@@ -207,7 +210,21 @@ export function normalizeQuery(query: FindQuery | undefined): NormalizedQuery {
     limit: (limit as number | undefined) ?? null,
     skip: (skip as number | undefined) ?? 0,
     after,
+    fields,
   };
+}
+
+const TOP_LEVEL_FIELD = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** The fields asked for, with `_id` and the first segment of every sort field, in a stable order. */
+function normalizeFields(raw: unknown, sort: readonly NormalizedSortKey[], errors: FieldError[]): readonly string[] | null {
+  if (raw === undefined || raw === null) return null;
+  if (!Array.isArray(raw) || !raw.every((field) => typeof field === 'string' && TOP_LEVEL_FIELD.test(field))) {
+    errors.push({ field: 'fields', message: 'must be a list of top-level field names' });
+    return null;
+  }
+  const fields = new Set<string>(['_id', ...(raw as string[]), ...sort.map((key) => key.field.split('.')[0] as string)]);
+  return [...fields].sort();
 }
 
 /** Index fields up to (not including) `_id`, which every index ends with anyway. */

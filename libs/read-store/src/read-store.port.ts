@@ -80,6 +80,12 @@ export interface FindQuery {
   readonly skip?: number;
   /** The `nextCursor` of the previous page (keyset pagination: stable while documents change). */
   readonly after?: string;
+  /**
+   * Only these top-level fields of each document, with `_id` and the sort's (which paging needs);
+   * a field a document lacks stays absent. Omitted: whole documents. A scan that reads two dates
+   * of every complaint need not move and parse the whole of each.
+   */
+  readonly fields?: readonly string[];
 }
 
 export interface Page<D> {

@@ -359,6 +359,31 @@ export function describeReadStoreContract(name: string, factory: ReadStoreFactor
         expect(await store.count(ROWS, filter)).toBe(expected.length);
       });
 
+      it('returns only the fields asked for, with _id and the sort fields, pages and streams included', async () => {
+        const sort: SortKey[] = [{ field: 'receivedAt', direction: 'asc' }];
+        const whole = (await store.find<Row>(ROWS, { filter: { customerId: { eq: 'acme' } }, sort })).items;
+        const some = await store.find<Row>(ROWS, { filter: { customerId: { eq: 'acme' } }, sort, fields: ['quantity', 'part'] });
+        // A field a document lacks (r07's quantity) stays absent; nested values come whole.
+        expect(some.items).toEqual(whole.map(({ _id, quantity, part, receivedAt }) => ({ _id, receivedAt, ...(quantity === undefined ? {} : { quantity }), ...(part === undefined ? {} : { part }) })));
+        expect(Object.hasOwn(some.items.find((row) => row._id === 'r07') ?? {}, 'quantity')).toBe(false);
+
+        const first = await store.find<Row>(ROWS, { sort, limit: 3, fields: ['closed'] });
+        const rest = await store.find<Row>(ROWS, { sort, limit: 3, fields: ['closed'], after: first.nextCursor ?? '' });
+        const paged = [...first.items, ...rest.items];
+        const expected = (await store.find<Row>(ROWS, { sort, limit: 6 })).items;
+        expect(paged.map((row) => row._id)).toEqual(expected.map((row) => row._id));
+        expect(paged.every((row) => Object.keys(row).every((key) => ['_id', 'receivedAt', 'closed'].includes(key)))).toBe(true);
+
+        const streamed: Row[] = [];
+        for await (const row of store.stream<Row>(ROWS, { filter: { closed: { eq: true } }, fields: ['closed'] })) streamed.push(row);
+        expect(streamed).toEqual([
+          { _id: 'r01', closed: true },
+          { _id: 'r04', closed: true },
+          { _id: 'r07', closed: true },
+        ]);
+        await expect(store.find(ROWS, { fields: ['part.number'] })).rejects.toThrow(ValidationError);
+      });
+
       it('counts everything without a filter, and nothing in a collection never written', async () => {
         expect(await store.count(ROWS)).toBe(rows.length);
         expect(await store.count('neverWritten', { customerId: { eq: 'acme' } })).toBe(0);

@@ -392,12 +392,18 @@ export class SqliteReadStore implements ReadStore {
     const order = orderBy(query.sort);
     // One more than asked tells whether another page exists.
     params.push(query.limit === null ? -1 : query.limit + 1, query.skip);
+    // Some fields: SQLite walks the document's top level and keeps those, absent ones staying
+    // absent; each value taken as JSON (`->`), since json_each gives booleans as integers.
+    const [document, documentParams]: [string, SqlValue[]] =
+      query.fields === null
+        ? ['json(doc)', []]
+        : ['(SELECT json_group_object(key, doc -> fullkey) FROM json_each(doc) WHERE key IN (SELECT value FROM json_each(?)))', [JSON.stringify(query.fields)]];
     if (query.limit === null) {
-      const whole = { sql: `SELECT json(doc) AS doc FROM "${collection}" WHERE ${clauses.join(' AND ')} ORDER BY ${order} LIMIT ? OFFSET ?`, params };
+      const whole = { sql: `SELECT ${document} AS doc FROM "${collection}" WHERE ${clauses.join(' AND ')} ORDER BY ${order} LIMIT ? OFFSET ?`, params: [...documentParams, ...params] };
       return { ...whole, choice: whole };
     }
     const choice = { sql: `SELECT rowid FROM "${collection}" WHERE ${clauses.join(' AND ')} ORDER BY ${order} LIMIT ? OFFSET ?`, params };
-    return { sql: `SELECT json(doc) AS doc FROM "${collection}" WHERE rowid IN (${choice.sql}) ORDER BY ${order}`, params, choice };
+    return { sql: `SELECT ${document} AS doc FROM "${collection}" WHERE rowid IN (${choice.sql}) ORDER BY ${order}`, params: [...documentParams, ...params], choice };
   }
 
   private applyWrite(write: PreparedWrite): void {

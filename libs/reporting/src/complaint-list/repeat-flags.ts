@@ -18,6 +18,7 @@ import { REPEAT_SERIES_INDEX } from '../reporting/indexes';
 type SeriesFacts = Pick<ComplaintDocument, '_id' | 'customerId' | 'partNo' | 'rootCause' | 'receivedAt' | 'reopenedFrom'>;
 
 export interface RepeatFlagStore {
+  getMany<D extends StoredDocument = StoredDocument>(collection: string, ids: readonly string[]): Promise<Map<string, D>>;
   find<D extends StoredDocument = StoredDocument>(collection: string, query?: FindQuery): Promise<Page<D>>;
   stream<D extends StoredDocument = StoredDocument>(collection: string, query?: FindQuery): AsyncIterable<D>;
   bulkWrite<D extends StoredDocument>(collection: string, batch: { upserts?: readonly D[] }): Promise<void>;
@@ -92,37 +93,48 @@ export async function updateRepeatFlags(changes: readonly DocumentChange[], stor
 /** Flags written per bulk write while the whole store is walked. */
 const DERIVED_FLAGS_PER_WRITE = 1_000;
 
+/** What the walk reads of each complaint: its series, receipt and flag, not its texts and steps. */
+type SeriesEntry = SeriesFacts & Pick<ComplaintDocument, 'repeat'>;
+const SERIES_FIELDS = ['customerId', 'partNo', 'rootCause', 'receivedAt', 'reopenedFrom', 'repeat'] satisfies (keyof SeriesEntry)[];
+
 /**
  * Every flag at once, as updateRepeatFlags after every batch would have left it (the projection's
  * afterReplay): the complaints with a cause category walked series by series along the series
- * index, each judged against the one before it. Complaints without one keep the flag set when
- * they were registered, as they do batch by batch. Writes never move a complaint within the walk.
+ * index, each judged against the one before it; only the complaints whose flag changes are read
+ * whole and written. Complaints without one keep the flag set when they were registered, as they
+ * do batch by batch. Writes never move a complaint within the walk.
  */
 export async function deriveAllRepeatFlags(store: RepeatFlagStore, windowDays: number): Promise<number> {
   let changed = 0;
-  let pending: ComplaintDocument[] = [];
+  let pending = new Map<string, boolean>();
   const write = async () => {
-    if (pending.length === 0) return;
-    await store.bulkWrite(COMPLAINTS_COLLECTION, { upserts: pending.sort(byReceipt) });
-    changed += pending.length;
-    pending = [];
+    if (pending.size === 0) return;
+    const whole = await store.getMany<ComplaintDocument>(COMPLAINTS_COLLECTION, [...pending.keys()]);
+    const flagged = [...whole.values()].map((complaint) => ({ ...complaint, repeat: pending.get(complaint._id) as boolean }));
+    await store.bulkWrite(COMPLAINTS_COLLECTION, { upserts: flagged.sort(byReceipt) });
+    changed += flagged.length;
+    pending = new Map();
   };
-  const judge = (series: ComplaintDocument[]) => {
+  const judge = (series: SeriesEntry[]) => {
     series.sort(byReceipt).forEach((complaint, index) => {
       const repeat = complaint.reopenedFrom !== null || repeatsPrevious(complaint, series[index - 1], windowDays);
-      if (complaint.repeat !== repeat) pending.push({ ...complaint, repeat });
+      if (complaint.repeat !== repeat) pending.set(complaint._id, repeat);
     });
   };
-  let series: ComplaintDocument[] = [];
+  let series: SeriesEntry[] = [];
   let seriesKey: string | null = null;
-  const walk = store.stream<ComplaintDocument>(COMPLAINTS_COLLECTION, { filter: { 'rootCause.category': { gte: '' } }, sort: [...REPEAT_SERIES_INDEX] });
+  const walk = store.stream<SeriesEntry & StoredDocument>(COMPLAINTS_COLLECTION, {
+    filter: { 'rootCause.category': { gte: '' } },
+    sort: [...REPEAT_SERIES_INDEX],
+    fields: SERIES_FIELDS,
+  });
   for await (const complaint of walk) {
     const key = seriesOf(complaint);
     if (key !== seriesKey) {
       judge(series);
       series = [];
       seriesKey = key;
-      if (pending.length >= DERIVED_FLAGS_PER_WRITE) await write();
+      if (pending.size >= DERIVED_FLAGS_PER_WRITE) await write();
     }
     series.push(complaint);
   }
