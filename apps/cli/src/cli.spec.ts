@@ -7,20 +7,8 @@ import { StoreUnavailableError } from '@qms/domain-kernel';
 import { type EventStore, SqliteEventStore } from '@qms/event-store';
 import { ConfigurationError } from '../../api/src/config/app-config';
 import { runCli } from './cli';
-import type { CliIo } from './cli-io';
 import { EXIT } from './exit-codes';
-
-function capture(): CliIo & { out: () => string; err: () => string } {
-  const out: string[] = [];
-  const err: string[] = [];
-  return {
-    stdout: { write: (text: string) => out.push(text) },
-    stderr: { write: (text: string) => err.push(text) },
-    env: {},
-    out: () => out.join(''),
-    err: () => err.join(''),
-  };
-}
+import { capturedIo } from './__fixtures__/captured-io';
 
 async function seeded(): Promise<SqliteEventStore> {
   const store = SqliteEventStore.inMemory();
@@ -52,24 +40,24 @@ describe('the CLI dispatcher', () => {
   });
 
   it('lists the commands on help and exits 2 without a command', async () => {
-    const io = capture();
+    const io = capturedIo();
     expect(await runCli([], io)).toBe(EXIT.USAGE);
     expect(io.out()).toMatch(/verify.*\n.*history/s);
-    expect(await runCli(['help'], capture())).toBe(EXIT.OK);
+    expect(await runCli(['help'], capturedIo())).toBe(EXIT.OK);
   });
 
   it('answers an unknown command or option with one line and exit 2', async () => {
-    const unknown = capture();
+    const unknown = capturedIo();
     expect(await runCli(['rebuld'], unknown)).toBe(EXIT.USAGE);
     expect(unknown.err().trim().split('\n')).toHaveLength(1);
     expect(unknown.err()).toContain('Commands: verify, history');
-    const badOption = capture();
+    const badOption = capturedIo();
     expect(await runCli(['verify', '--strem', 'x'], badOption, { openStore: open })).toBe(EXIT.USAGE);
     expect(badOption.err()).toMatch(/Unknown option '--strem'.*Usage: .* verify \[--stream <streamId>\]/);
   });
 
   it('verifies the store with progress on stderr and the result on stdout, then closes the store', async () => {
-    const io = capture();
+    const io = capturedIo();
     expect(await runCli(['verify'], io, { openStore: open })).toBe(EXIT.OK);
     expect(io.out()).toBe('OK: 3 events in 1 streams verified up to position 3.\n');
     expect(io.err()).toContain('verify: position 3/3, 3 events checked');
@@ -77,33 +65,33 @@ describe('the CLI dispatcher', () => {
   });
 
   it('verifies one stream, and exits 5 for a stream that does not exist', async () => {
-    const io = capture();
+    const io = capturedIo();
     expect(await runCli(['verify', '--stream', 'complaint-CC-2026-0001'], io, { openStore: open })).toBe(EXIT.OK);
     expect(io.out()).toContain('revisions 0 to 2 verified');
-    const missing = capture();
+    const missing = capturedIo();
     expect(await runCli(['verify', '--stream', 'complaint-CC-2026-0404'], missing, { openStore: open })).toBe(EXIT.NOT_FOUND);
     expect(missing.err()).toContain('has no events');
   });
 
   it('prints a history by complaint number, one line or one JSON object per event', async () => {
-    const table = capture();
+    const table = capturedIo();
     expect(await runCli(['history', 'CC-2026-0001'], table, { openStore: open })).toBe(EXIT.OK);
     expect(table.out().trim().split('\n')).toHaveLength(3);
     expect(table.out()).toContain('#1  recorded ');
     expect(table.out()).toContain('occurred 2026-03-02T00:00:00.000Z  Happened  by li (quality)');
-    const json = capture();
+    const json = capturedIo();
     await runCli(['history', 'complaint-CC-2026-0001', '--json'], json, { openStore: open });
     expect(json.out().trim().split('\n').map((line) => JSON.parse(line).revision)).toEqual([0, 1, 2]);
   });
 
   it('turns configuration and store failures into one line and their own exit codes', async () => {
-    const config = capture();
+    const config = capturedIo();
     const badConfig = async (): Promise<EventStore> => {
       throw new ConfigurationError('PORT=x is not a port number (0-65535).');
     };
     expect(await runCli(['verify'], config, { openStore: badConfig })).toBe(EXIT.CONFIGURATION);
     expect(config.err()).toBe('Configuration: PORT=x is not a port number (0-65535).\n');
-    const down = capture();
+    const down = capturedIo();
     const unavailable = async (): Promise<EventStore> => {
       throw new StoreUnavailableError('Cannot open the event store at /x: denied. Set EVENTS_DB_PATH to a writable file.');
     };
@@ -124,7 +112,7 @@ describe('read-only commands on a missing event store', () => {
     async (...argv) => {
       const path = join(folder, 'no', 'such', 'folder', 'events.db');
       // A read-model file of its own: an API running on the checkout's ./data must not change the answer.
-      const io = { ...capture(), env: { EVENTS_DB_PATH: path, READ_DB_PATH: join(folder, 'read-models.db'), NODE_ENV: 'development' } };
+      const io = { ...capturedIo(), env: { EVENTS_DB_PATH: path, READ_DB_PATH: join(folder, 'read-models.db'), NODE_ENV: 'development' } };
       const code = await runCli(argv, io);
       expect(code).toBe(EXIT.STORE_UNAVAILABLE);
       // compare-read-models first says where the embedded read models live; the error is one line.

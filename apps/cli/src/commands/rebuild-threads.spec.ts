@@ -8,22 +8,10 @@ import { SqliteReadStore } from '@qms/read-store';
 import { createReportingProjections, resolveReportingConfig } from '@qms/reporting';
 import { historyFrom, seededAttempts } from '../../../../libs/reporting/src/reporting/__fixtures__/valid-history';
 import { runCli } from '../cli';
-import type { CliIo } from '../cli-io';
 import { EXIT } from '../exit-codes';
 import { collectionNames } from './read-side';
 import { threadGroups } from './rebuild-threads';
-
-function capture(env: Record<string, string>): CliIo & { out: () => string; err: () => string } {
-  const out: string[] = [];
-  const err: string[] = [];
-  return {
-    stdout: { write: (text: string) => out.push(text) },
-    stderr: { write: (text: string) => err.push(text) },
-    env,
-    out: () => out.join(''),
-    err: () => err.join(''),
-  };
-}
+import { capturedIo } from '../__fixtures__/captured-io';
 
 const reporting = createReportingProjections(resolveReportingConfig({ timeZone: 'Asia/Shanghai' }));
 const names = reporting.all.map((projection) => projection.name);
@@ -75,10 +63,10 @@ describe('rebuild --projection all in threads (embedded default)', () => {
 
   it('leaves every read model as one pass over the log does, each going live at the head', async () => {
     const onePass = environment();
-    expect(await runCli(['rebuild', '--projection', 'all', '--threads', '1', '--batch-size', '100'], capture(onePass))).toBe(EXIT.OK);
+    expect(await runCli(['rebuild', '--projection', 'all', '--threads', '1', '--batch-size', '100'], capturedIo(onePass))).toBe(EXIT.OK);
 
     const threads = environment();
-    const io = capture(threads);
+    const io = capturedIo(threads);
     expect(await runCli(['rebuild', '--projection', 'all', '--threads', '2', '--batch-size', '100'], io)).toBe(EXIT.OK);
     expect(io.err()).toContain(`Rebuilding ${names.join(', ')} in 2 threads (complaint_lists + satisfaction_summary; monthly_report), each reading the log into shadow collections`);
     for (const name of names) expect(io.err()).toContain(`rebuild all: ${name} went live at position ${head}\n`);
@@ -108,7 +96,7 @@ describe('rebuild --projection all in threads (embedded default)', () => {
     const end = await store.headPosition();
     await store.close();
     const env = { EVENTS_DB_PATH: path, READ_DB_PATH: join(mkdtempSync(join(tmpdir(), 'qms-threads-read-')), 'read-models.db') };
-    const io = capture(env);
+    const io = capturedIo(env);
 
     expect(await runCli(['rebuild', '--projection', 'all', '--threads', '2', '--batch-size', '50'], io)).toBe(EXIT.CHECK_FAILED);
     expect(io.err()).toContain(`rebuild all: complaint_lists went live at position ${end}\n`);
@@ -133,7 +121,7 @@ describe('rebuild --projection all in threads (embedded default)', () => {
 
   it('refuses --threads for an event store the caller handed over, which no other thread can open', async () => {
     const store = SqliteEventStore.inMemory();
-    const io = capture(environment());
+    const io = capturedIo(environment());
     expect(await runCli(['rebuild', '--projection', 'all', '--threads', '2'], io, { openStore: async () => store })).toBe(EXIT.USAGE);
     expect(io.err()).toMatch(/^--threads needs the event store of the environment \(EVENTSTORE_URL or EVENTS_DB_PATH\): each thread opens it\. Usage: /);
   });

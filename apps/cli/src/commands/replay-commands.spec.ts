@@ -13,20 +13,8 @@ import { historyFrom, seededAttempts } from '../../../../libs/reporting/src/repo
 import { describeWithMongo, mongoTestCompatibility, uniqueTestName } from '../../../../libs/testing/src/ferretdb';
 import { holdReadModelLock } from '../../../api/src/read-side/read-model-lock';
 import { runCli } from '../cli';
-import type { CliIo } from '../cli-io';
 import { EXIT } from '../exit-codes';
-
-function capture(env: Record<string, string> = {}): CliIo & { out: () => string; err: () => string } {
-  const out: string[] = [];
-  const err: string[] = [];
-  return {
-    stdout: { write: (text: string) => out.push(text) },
-    stderr: { write: (text: string) => err.push(text) },
-    env,
-    out: () => out.join(''),
-    err: () => err.join(''),
-  };
-}
+import { capturedIo } from '../__fixtures__/captured-io';
 
 /** An event store holding a random valid history (the real deciders' events), shared by the CLI runs. */
 async function storeWithHistory(
@@ -62,7 +50,7 @@ describe('rebuild (embedded default)', () => {
   });
 
   it('rebuilds the read-model file in place, saying what went live: events, positions, documents per collection, checksum', async () => {
-    const io = capture(env);
+    const io = capturedIo(env);
     expect(await runCli(['rebuild', '--projection', 'monthly_report'], io, { openStore: history.open })).toBe(EXIT.OK);
     const result = io.out().trim();
     expect(result).toMatch(
@@ -89,7 +77,7 @@ describe('rebuild (embedded default)', () => {
   });
 
   it('answers --json with the figures', async () => {
-    const io = capture(env);
+    const io = capturedIo(env);
     expect(await runCli(['rebuild', '--projection', 'complaint_lists', '--json', '--batch-size', '50'], io, { openStore: history.open })).toBe(EXIT.OK);
     const result = JSON.parse(io.out()) as { eventsProcessed: number; store: string; checksum: string; perCollection: Record<string, unknown> };
     expect(result).toMatchObject({ eventsProcessed: history.eventsOf('complaint_lists'), store: 'sqlite', path: env['READ_DB_PATH'] });
@@ -97,7 +85,7 @@ describe('rebuild (embedded default)', () => {
   });
 
   it('recomputes a month range of the report in the file', async () => {
-    const io = capture(env);
+    const io = capturedIo(env);
     expect(await runCli(['rebuild', '--months', '2025-02..2025-04'], io, { openStore: history.open })).toBe(EXIT.OK);
     expect(io.out()).toMatch(new RegExp(`^Recomputed \\d+ months of the monthly report \\(2025-02\\.\\.2025-04\\) from the facts in ${env['READ_DB_PATH']}\\.`));
   });
@@ -106,12 +94,12 @@ describe('rebuild (embedded default)', () => {
     const lock = holdReadModelLock(env['READ_DB_PATH'] as string, 'api');
     try {
       for (const command of ['rebuild', 'compare-read-models']) {
-        const io = capture(env);
+        const io = capturedIo(env);
         expect(await runCli([command, '--projection', 'complaint_lists'], io, { openStore: history.open })).toBe(EXIT.CHECK_FAILED);
         expect(io.err()).toMatch(new RegExp(`^The read models in ${env['READ_DB_PATH']} are being written by an API \\(pid ${process.pid} on .+\\): rebuild through it \\(POST /admin/projections/complaint_lists/rebuild`));
         expect(io.err().trim().split('\n')).toHaveLength(1);
       }
-      const io = capture(env);
+      const io = capturedIo(env);
       expect(await runCli(['rebuild', '--projection', 'all'], io, { openStore: history.open })).toBe(EXIT.CHECK_FAILED);
       expect(io.err()).toMatch(/: rebuild through it \(POST \/admin\/projections\/<name>\/rebuild for each of complaint_lists, monthly_report, satisfaction_summary\) or stop it first\.\n$/);
     } finally {
@@ -128,7 +116,7 @@ describe('rebuild (embedded default)', () => {
       [['--projection', 'complaint_lists', '--batch-size', '0'], EXIT.USAGE, /--batch-size takes a positive whole number/],
       [['--projection', 'all', '--months', '2025-02..2025-04'], EXIT.USAGE, /^--months recomputes months of the monthly report: use it with --projection monthly_report or alone\. Usage: /],
     ] as const) {
-      const io = capture(env);
+      const io = capturedIo(env);
       expect(await runCli(['rebuild', ...args], io, { openStore: history.open })).toBe(code);
       expect(io.err()).toMatch(message);
       expect(io.err().trim().split('\n')).toHaveLength(1);
@@ -160,7 +148,7 @@ describe('rebuild --projection all (embedded default)', () => {
     history = await storeWithHistory(600, 17);
     const env = embeddedEnv();
     for (const name of names) {
-      expect(await runCli(['rebuild', '--projection', name, '--batch-size', '100'], capture(env), { openStore: history.open })).toBe(EXIT.OK);
+      expect(await runCli(['rebuild', '--projection', name, '--batch-size', '100'], capturedIo(env), { openStore: history.open })).toBe(EXIT.OK);
     }
     for (const [name, checksum] of (await readModelsIn(env)).checksums) alone.set(name, checksum);
   });
@@ -170,7 +158,7 @@ describe('rebuild --projection all (embedded default)', () => {
 
   it('rebuilds every read model in one pass, each equal to its own rebuild, and says per read model what went live', async () => {
     const env = embeddedEnv();
-    const io = capture(env);
+    const io = capturedIo(env);
     expect(await runCli(['rebuild', '--projection', 'all', '--batch-size', '100'], io, { openStore: history.open })).toBe(EXIT.OK);
     const lines = io.out().trim().split('\n');
     expect(lines).toHaveLength(names.length);
@@ -194,7 +182,7 @@ describe('rebuild --projection all (embedded default)', () => {
 
   it('answers --json with one object a line, one per read model, in the order of the projections', async () => {
     const env = embeddedEnv();
-    const io = capture(env);
+    const io = capturedIo(env);
     expect(await runCli(['rebuild', '--projection', 'all', '--json', '--batch-size', '100'], io, { openStore: history.open })).toBe(EXIT.OK);
     const results = io
       .out()
@@ -223,7 +211,7 @@ describe('rebuild --projection all (embedded default)', () => {
     await file.close();
     expect(saved?.position).toBeGreaterThan(0);
 
-    const io = capture(env);
+    const io = capturedIo(env);
     expect(await runCli(['rebuild', '--projection', 'all', '--batch-size', '100'], io, { openStore: history.open })).toBe(EXIT.OK);
     expect(io.err()).toContain(`  Resuming the rebuild of monthly_report that stopped at position ${saved?.position}: its shadow collections and checkpoint were kept.\n`);
     expect(io.err()).toContain('  Rebuilding complaint_lists from the first event.\n');
@@ -250,7 +238,7 @@ describe('rebuild --projection all over an event one read model cannot apply (em
     const head = await store.headPosition();
     const open = async (): Promise<EventStore> => Object.assign(Object.create(store) as EventStore, { close: async () => undefined });
     const env = embeddedEnv();
-    const io = capture(env);
+    const io = capturedIo(env);
     try {
       expect(await runCli(['rebuild', '--projection', 'all', '--batch-size', '50'], io, { openStore: open })).toBe(EXIT.CHECK_FAILED);
     } finally {
@@ -305,7 +293,7 @@ describe('compare-read-models (embedded default)', () => {
   });
 
   it('compares the file with a rebuild up to its checkpoint and says what it compared: equal, exit 0', async () => {
-    const io = capture(env);
+    const io = capturedIo(env);
     expect(await runCli(['compare-read-models', '--projection', 'monthly_report', '--batch-size', '100'], io, { openStore: history.open })).toBe(EXIT.OK);
     expect(io.out()).toMatch(
       new RegExp(
@@ -316,7 +304,7 @@ describe('compare-read-models (embedded default)', () => {
   });
 
   it('answers --json with the comparison', async () => {
-    const io = capture(env);
+    const io = capturedIo(env);
     const code = await runCli(['compare-read-models', '--projection', 'satisfaction_summary', '--json', '--batch-size', '500'], io, { openStore: history.open });
     const result = JSON.parse(io.out()) as { equal: boolean; differences: unknown[]; eventsReplayed: number };
     expect(result).toMatchObject({ equal: true, differences: [], eventsReplayed: history.eventsOf('satisfaction_summary') });
@@ -324,7 +312,7 @@ describe('compare-read-models (embedded default)', () => {
   });
 
   it('compares one read model at a time: --projection all is a usage error naming the projections, and touches nothing', async () => {
-    const io = capture(env);
+    const io = capturedIo(env);
     expect(await runCli(['compare-read-models', '--projection', 'all'], io, { openStore: history.open })).toBe(EXIT.USAGE);
     expect(io.err()).toMatch(/^compare-read-models compares one read model at a time: name it with --projection <name>: complaint_lists, monthly_report, satisfaction_summary\. Usage: /);
     expect(io.err().trim().split('\n')).toHaveLength(1);
@@ -333,13 +321,13 @@ describe('compare-read-models (embedded default)', () => {
 
   it('refuses a file built from another event log, exit 3, in one line saying what to do, and changes nothing', async () => {
     // The file records its log at the first command that finds none recorded.
-    expect(await runCli(['compare-read-models', '--projection', 'satisfaction_summary', '--json'], capture(env), { openStore: history.open })).toBe(EXIT.OK);
+    expect(await runCli(['compare-read-models', '--projection', 'satisfaction_summary', '--json'], capturedIo(env), { openStore: history.open })).toBe(EXIT.OK);
     const file = SqliteReadStore.open({ path: env['READ_DB_PATH'] as string });
     const before = { origin: await file.getOrigin(), checkpoints: await file.listCheckpoints() };
     const other = await storeWithHistory(20, 77);
     try {
       for (const command of ['compare-read-models', 'rebuild']) {
-        const io = capture(env);
+        const io = capturedIo(env);
         expect(await runCli([command, '--projection', 'satisfaction_summary'], io, { openStore: other.open })).toBe(EXIT.CONFIGURATION);
         expect(io.err()).toMatch(
           new RegExp(`^The read models in ${env['READ_DB_PATH']} were built from another event log \\(its first event [0-9a-f-]{36} at position 1, .*READ_MODELS_ON_MISMATCH=rebuild.*\\.\\n$`),
@@ -396,7 +384,7 @@ describeWithMongo('rebuild and compare-read-models on MongoDB', (url) => {
   });
 
   it('finds the live copy equal to a rebuild, and drops the reference copy', async () => {
-    const io = capture(env);
+    const io = capturedIo(env);
     expect(await runCli(['compare-read-models', '--projection', 'complaint_lists'], io, { openStore: history.open })).toBe(EXIT.OK);
     expect(io.out()).toMatch(new RegExp(`^EQUAL: the live copy of complaint_lists \\(MongoDB ${dbName}\\) equals a rebuild from the ${history.eventsOf('complaint_lists')} events of its types`));
     const scratch = MongoReadStore.create({ url, dbName, collectionPrefix: 'verify__', compatibility });
@@ -409,7 +397,7 @@ describeWithMongo('rebuild and compare-read-models on MongoDB', (url) => {
     const [changed, removed] = complaints;
     if (changed === undefined || removed === undefined) throw new Error('the history has too few complaints');
     await live.bulkWrite('complaints', { upserts: [{ ...changed, status: 'tampered' }, { _id: 'CC-1999-0001', status: 'closed' }], deletes: [removed._id] });
-    const io = capture(env);
+    const io = capturedIo(env);
     expect(await runCli(['compare-read-models', '--projection', 'complaint_lists'], io, { openStore: history.open })).toBe(EXIT.CHECK_FAILED);
     const lines = io.out().trim().split('\n');
     expect(lines[0]).toMatch(/^DIFFERENT: 3 differences between the live copy of complaint_lists/);
@@ -439,7 +427,7 @@ describeWithMongo('rebuild and compare-read-models on MongoDB', (url) => {
         if (before === null && after === null && page.items.length !== expected) wrongReads.push(page.items.length);
       }
     })();
-    const io = capture(env);
+    const io = capturedIo(env);
     try {
       expect(await runCli(['rebuild', '--projection', 'complaint_lists', '--batch-size', '60'], io, { openStore: history.open })).toBe(EXIT.OK);
     } finally {
@@ -452,7 +440,7 @@ describeWithMongo('rebuild and compare-read-models on MongoDB', (url) => {
     expect(reads).toBeGreaterThan(0);
     expect(wrongReads).toEqual([]);
     // In the rebuild's batches: the stored monthly report still depends on them (see the determinism spec).
-    const check = capture(env);
+    const check = capturedIo(env);
     expect(await runCli(['compare-read-models', '--projection', 'complaint_lists', '--batch-size', '60'], check, { openStore: history.open })).toBe(EXIT.OK);
   });
 
@@ -467,7 +455,7 @@ describeWithMongo('rebuild and compare-read-models on MongoDB', (url) => {
     await expect(first.rebuild('monthly_report', { onProgress: (update) => update.phase === 'replaying' && ++pages === 3 && void first.stop() })).rejects.toThrow(/interrupted/);
     const saved = await live.getCheckpoint('monthly_report__rebuild');
     expect(saved?.position).toBeGreaterThan(0);
-    const io = capture(env);
+    const io = capturedIo(env);
     expect(await runCli(['rebuild', '--projection', 'monthly_report', '--batch-size', '50'], io, { openStore: history.open })).toBe(EXIT.OK);
     expect(io.err()).toContain(`Resuming the rebuild of monthly_report that stopped at position ${saved?.position}`);
     expect(io.out()).toContain(`resumed from position ${saved?.position}`);
@@ -476,7 +464,7 @@ describeWithMongo('rebuild and compare-read-models on MongoDB', (url) => {
 
   it('rebuilds every read model in one pass (--projection all), each equal to a rebuild of its own, one JSON line per read model', async () => {
     const names = reporting.all.map((projection) => projection.name);
-    const io = capture(env);
+    const io = capturedIo(env);
     expect(await runCli(['rebuild', '--projection', 'all', '--batch-size', '60', '--json'], io, { openStore: history.open })).toBe(EXIT.OK);
     expect(io.err()).toContain(`Rebuilding ${names.join(', ')} in one pass over the log into shadow collections (<collection>__rebuild) of MongoDB ${dbName}`);
     const results = io
@@ -490,7 +478,7 @@ describeWithMongo('rebuild and compare-read-models on MongoDB', (url) => {
     }
     for (const name of names) {
       expect(await live.getCheckpoint(`${name}__rebuild`)).toBeNull();
-      expect(await runCli(['compare-read-models', '--projection', name, '--batch-size', '60'], capture(env), { openStore: history.open })).toBe(EXIT.OK);
+      expect(await runCli(['compare-read-models', '--projection', name, '--batch-size', '60'], capturedIo(env), { openStore: history.open })).toBe(EXIT.OK);
     }
   });
 
@@ -500,7 +488,7 @@ describeWithMongo('rebuild and compare-read-models on MongoDB', (url) => {
     if (from === undefined || to === undefined) throw new Error('the history has too few months');
     const stored = await live.get<{ _id: string }>('monthly_report', from);
     await live.bulkWrite('monthly_report', { upserts: [{ ...stored, _id: from, tampered: true }] });
-    const io = capture(env);
+    const io = capturedIo(env);
     expect(await runCli(['rebuild', '--months', `${from}..${to}`], io, { openStore: history.open })).toBe(EXIT.OK);
     expect(io.out()).toMatch(new RegExp(`^Recomputed 3 months of the monthly report \\(${from}\\.\\.${to}\\) from the facts in MongoDB ${dbName}`));
     expect(io.err()).toMatch(/monthly report: month 3\/3/);
