@@ -1,7 +1,7 @@
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { EventStore, RecordedEvent } from '@qms/event-store';
 import { shadowCollection, type ReadStore } from '@qms/read-store';
-import { applyBatch, MemoryJournal, type ProjectionTarget } from './apply-batch';
+import { applyBatch, MemoryJournal, type ProjectionTarget, shapeOf } from './apply-batch';
 import { collectionsOf, versionOf, type CollectionSpec, type ProjectableEvent } from './projection';
 import type { ProjectionRunner } from './projection-runner';
 import type { ParkingSource } from './parking/parking-source';
@@ -344,8 +344,10 @@ class ShadowRun<E extends ProjectableEvent> {
 
   /** Events of a page that the projection handles: what its progress counts. */
   private handledIn(events: readonly RecordedEvent[]): number {
-    const { eventTypes } = this.runner.projection;
-    return events.filter((event) => eventTypes.includes(event.type)).length;
+    const { handled } = shapeOf(this.runner.projection);
+    let count = 0;
+    for (const event of events) if (handled.has(event.type)) count += 1;
+    return count;
   }
 
   /** Ends the shared replay: what the working set holds is stored; the catch-up goes batch by batch. */
