@@ -10,11 +10,24 @@ import { historyFrom, seededAttempts } from '../../../../libs/reporting/src/repo
 import { runCli } from '../cli';
 import { EXIT } from '../exit-codes';
 import { collectionNames } from './read-side';
-import { threadGroups } from './rebuild-threads';
+import { defaultRebuildThreads, REBUILD_THREAD_BYTES, threadGroups } from './rebuild-threads';
 import { capturedIo } from '../__fixtures__/captured-io';
 
 const reporting = createReportingProjections(resolveReportingConfig({ timeZone: 'Asia/Shanghai' }));
 const names = reporting.all.map((projection) => projection.name);
+
+describe('defaultRebuildThreads', () => {
+  const GiB = 1024 ** 3;
+
+  it('takes a thread per core, one per read model at most, and no more than the free memory holds', () => {
+    expect(defaultRebuildThreads(3, { cores: 2, freeBytes: 16 * GiB })).toBe(2);
+    expect(defaultRebuildThreads(3, { cores: 8, freeBytes: 16 * GiB })).toBe(3);
+    expect(defaultRebuildThreads(3, { cores: 8, freeBytes: 1.5 * REBUILD_THREAD_BYTES })).toBe(1);
+    expect(defaultRebuildThreads(3, { cores: 8, freeBytes: 2 * REBUILD_THREAD_BYTES })).toBe(2);
+    expect(defaultRebuildThreads(3, { cores: 1, freeBytes: 16 * GiB })).toBe(1);
+    expect(defaultRebuildThreads(3, { cores: 4, freeBytes: 0 })).toBe(1);
+  });
+});
 
 describe('threadGroups', () => {
   const projection = (name: string, types: number) => ({ name, eventTypes: Array.from({ length: types }, (_, index) => `${name}${index}`) });

@@ -59,7 +59,7 @@ export const rebuildCommand: CliCommand = {
     'Rebuild a read model, or all of them (in a thread per core), from the first event into shadow collections and swap them in (the READ_DB_PATH file or MongoDB), or a month range of the monthly report',
   usage:
     `--projection <name>|${ALL_PROJECTIONS} [--batch-size <n>] [--threads <n>] [--json] | --months YYYY-MM..YYYY-MM [--json]   (projections: ${PROJECTION_NAMES_TEXT}; ` +
-    `--threads: how many threads rebuild ${ALL_PROJECTIONS}, each reading the log (default: one per core, one per read model at most; 1 = one pass over the log); ` +
+    `--threads: how many threads rebuild ${ALL_PROJECTIONS}, each reading the log (default: one per core, one per read model and per 640 MiB of free memory at most; 1 = one pass over the log); ` +
     `--json prints one JSON object a line, one per read model rebuilt)`,
   async run(args, context) {
     const { values } = parseArgs({
