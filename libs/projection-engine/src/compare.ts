@@ -223,6 +223,8 @@ export interface ReplayIntoOptions<E extends ProjectableEvent> {
   readonly target: ReadStore;
   readonly projection: Projection<E>;
   readonly decodeEvent: (recorded: RecordedEvent) => E;
+  /** What decodeEvent reads of the metadata (ProjectionEngineOptions.decodeMetadataKeys). */
+  readonly decodeMetadataKeys?: readonly string[];
   /** Replay the log up to this position only (default: its head when the replay starts). */
   readonly upTo?: number;
   /** Events per page of the replay. Default the engine's rebuild page (5,000). */
@@ -239,6 +241,7 @@ export async function replayInto<E extends ProjectableEvent>(options: ReplayInto
     readStore: options.target,
     projections: [options.projection],
     decodeEvent: options.decodeEvent,
+    ...(options.decodeMetadataKeys === undefined ? {} : { decodeMetadataKeys: options.decodeMetadataKeys }),
     // Decisions recorded after `upTo` still hold for the events before it, as they do live.
     parking: parkingFromLog(options.eventStore),
     ...(options.batchSize === undefined ? {} : { batchSize: options.batchSize, rebuildBatchSize: options.batchSize }),

@@ -2,7 +2,7 @@ import { rmSync } from 'node:fs';
 import { Controller, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { IllegalStateError, NotFoundError, ValidationError } from '@qms/domain-kernel';
-import type { EventCatalogue } from '@qms/event-catalogue';
+import { EventCatalogue } from '@qms/event-catalogue';
 import { EVENT_STORE, type EventStore } from '@qms/event-store';
 import { dropProjectionCopy, type ProjectionsHost, verifyProjection } from '@qms/projection-engine';
 import { MongoReadStore, READ_STORE, SqliteReadStore, type ReadStore } from '@qms/read-store';
@@ -108,6 +108,7 @@ export class ProjectionsAdminController {
         scratch,
         projection,
         decodeEvent: (recorded) => this.catalogue.decode(recorded),
+        decodeMetadataKeys: EventCatalogue.DECODE_METADATA_KEYS,
         maxDifferences: 100,
       });
       if (result.equal) await dropProjectionCopy(scratch, projection);

@@ -5,6 +5,7 @@ import {
   type ReadModelComparison,
   type VerifyResult,
 } from '@qms/projection-engine';
+import { EventCatalogue } from '@qms/event-catalogue';
 import type { EventStore } from '@qms/event-store';
 import { type ReadStore, SqliteReadStore } from '@qms/read-store';
 import { REPORTING_PROJECTION_NAMES } from '@qms/reporting';
@@ -123,6 +124,7 @@ async function rebuildAndCompare(
       scratch,
       projection: side.projection,
       decodeEvent: side.decodeEvent,
+      decodeMetadataKeys: EventCatalogue.DECODE_METADATA_KEYS,
       batchSize: options.batchSize ?? 500,
       maxDifferences: options.maxDifferences,
       onProgress: (update) => progress.update(update),
