@@ -1,6 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { RebuildInterruptedError } from '@qms/projection-engine';
-import { SqliteReadStore } from '@qms/read-store';
+import type { EventStore } from '@qms/event-store';
+import { type ReadStore, SqliteReadStore } from '@qms/read-store';
 import { openEventStore } from '../event-store-access';
 import { readSideOfNames } from './read-side';
 import type { FromRebuildThread, RebuildThreadData, ToRebuildThread } from './rebuild-threads';
@@ -9,10 +10,13 @@ import { rebuildHere } from './run-rebuild';
 /** A worker thread of rebuild-threads.ts: its projections rebuilt by an engine of its own, from the same environment. */
 async function main(port: NonNullable<typeof parentPort>, data: RebuildThreadData): Promise<void> {
   const post = (message: FromRebuildThread): void => port.postMessage(message);
-  const side = readSideOfNames(data.env, data.names);
-  const eventStore = await openEventStore(data.env);
-  const readStore = side.openMongo() ?? SqliteReadStore.open({ path: side.config.readDbPath });
+  let eventStore: EventStore | undefined;
+  let readStore: ReadStore | undefined;
   try {
+    // Opened inside: a store this thread cannot reach is said as such (exit 5), not as a crash.
+    const side = readSideOfNames(data.env, data.names);
+    eventStore = await openEventStore(data.env);
+    readStore = side.openMongo() ?? SqliteReadStore.open({ path: side.config.readDbPath });
     const run = rebuildHere({ eventStore, readStore, side, batchSize: data.batchSize }, data.names, {
       onProgress: (progress) => post({ type: 'progress', progress }),
       onWarn: (message) => post({ type: 'warn', message }),
@@ -25,8 +29,8 @@ async function main(port: NonNullable<typeof parentPort>, data: RebuildThreadDat
     const failure = error instanceof Error ? { name: error.constructor.name, message: error.message } : { name: 'Error', message: String(error) };
     post({ type: 'failed', failure: error instanceof RebuildInterruptedError ? { ...failure, projection: error.projection } : failure });
   } finally {
-    await readStore.close();
-    await eventStore.close();
+    await readStore?.close();
+    await eventStore?.close();
     port.close();
   }
 }
