@@ -41,4 +41,4 @@ EXPOSE 3000
 HEALTHCHECK --interval=10s --timeout=3s --start-period=60s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 3000) + '/health/live').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 # The heap cap of `npm start`: the read models live in SQLite, so the heap is requests and caches.
-CMD ["node", "--max-old-space-size=256", "--max-semi-space-size=8", "dist/apps/api/src/main.js"]
+CMD ["node", "--max-old-space-size=256", "--max-semi-space-size=8", "--v8-pool-size=0", "dist/apps/api/src/main.js"]

@@ -9,6 +9,8 @@ describe('productionStart', () => {
   it('gives the node options of npm start, which the container image runs with too', () => {
     const { nodeOptions } = productionStart();
     expect(nodeOptions).toContainEqual(expect.stringMatching(/^--max-old-space-size=\d+$/));
+    // V8's background threads one fewer than the machine's cores, not Node's fixed four (README, Memory).
+    expect(nodeOptions).toContain('--v8-pool-size=0');
     expect(dockerfile).toContain(`CMD ["node", ${nodeOptions.map((option) => JSON.stringify(option)).join(', ')}, "dist/apps/api/src/main.js"]`);
   });
 
