@@ -28,7 +28,7 @@ interface Recorder {
   aborted: number;
 }
 
-function projection(timing: Pick<DeferredWork, 'settleMs' | 'maxDelayMs'>, recorder: Recorder): Projection<Counted> {
+function projection(timing: Pick<DeferredWork, 'settleMs' | 'maxDelayMs' | 'maxShare'>, recorder: Recorder): Projection<Counted> {
   return {
     name: 'counted',
     eventTypes: ['Counted'],
@@ -68,7 +68,7 @@ function projection(timing: Pick<DeferredWork, 'settleMs' | 'maxDelayMs'>, recor
 const decode = (recorded: RecordedEvent): Counted => ({ type: 'Counted', data: recorded.data as Counted['data'] });
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-function setup(timing: Pick<DeferredWork, 'settleMs' | 'maxDelayMs'>) {
+function setup(timing: Pick<DeferredWork, 'settleMs' | 'maxDelayMs' | 'maxShare'>) {
   const events = new FakeEventStore({ positionStep: 3 });
   const store = SqliteReadStore.open({ path: ':memory:' });
   const recorder: Recorder = { runs: [], failuresLeft: 0, runMs: 0, aborted: 0 };
@@ -131,6 +131,28 @@ describe('deferred work of a projection', () => {
     expect(s.recorder.runs.length).toBeGreaterThanOrEqual(2);
     expect(s.recorder.runs.every((at) => at < streamEnd)).toBe(true);
     expect((await s.flushed())['a']).toBeGreaterThan(0);
+  });
+
+  it('keeps work that takes long to its share of the time under a continuous stream of batches', async () => {
+    const paced = setup({ settleMs: 1, maxDelayMs: 10, maxShare: 0.25 });
+    const unpaced = setup({ settleMs: 1, maxDelayMs: 10 });
+    for (const s of [paced, unpaced]) {
+      s.recorder.runMs = 60;
+      running.push(s.engine);
+      s.engine.start();
+    }
+    const started = Date.now();
+    // A batch every ~10 ms for ~1.2 s: each run of 60 ms may be followed by the next at once.
+    while (Date.now() - started < 1_200) {
+      for (const s of [paced, unpaced]) expect(await s.engine.waitForPosition(await s.count('a'), 5_000)).toBe(true);
+      await sleep(10);
+    }
+    // A quarter of the time: a run of 60 ms, then 180 ms before the next may start.
+    const gaps = paced.recorder.runs.slice(1).map((at, index) => at - paced.recorder.runs[index]!);
+    expect(gaps.length).toBeGreaterThanOrEqual(2);
+    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(220);
+    expect(unpaced.recorder.runs.length).toBeGreaterThan(2 * paced.recorder.runs.length);
+    await until(async () => (await paced.flushed())['a'] !== undefined);
   });
 
   it('is cancelled by stop: a scheduled run never starts, a run under way is aborted', async () => {

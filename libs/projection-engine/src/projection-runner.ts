@@ -10,6 +10,9 @@ import type { ParkedEvent } from './parking/parking.decider';
 import type { ParkingSource } from './parking/parking-source';
 import { type PoisonEvent, PoisonEventError } from './poison-event';
 
+/** DeferredWork.maxShare's floor: work that may never run again would be a stopped projection. */
+const MIN_DEFERRED_SHARE = 0.01;
+
 export type ProjectionState =
   /**
    * Not started; or standing on an event its code cannot apply (`stoppedOn` says which), where it
@@ -70,6 +73,8 @@ export class ProjectionRunner<E extends ProjectableEvent> {
   private deferredSince: number | null = null;
   private deferredFailures = 0;
   private deferredRun: Promise<void> | undefined;
+  /** The earliest the next deferred run may start (DeferredWork.maxShare), epoch ms. */
+  private deferredPacedUntil = 0;
   private readonly deferredAborts = new Set<AbortController>();
 
   constructor(
@@ -130,8 +135,13 @@ export class ProjectionRunner<E extends ProjectableEvent> {
     if (work === undefined || this.stopping) return;
     const now = Date.now();
     this.deferredSince ??= now;
-    const delay = Math.max(0, Math.min(work.settleMs, this.deferredSince + work.maxDelayMs - now));
+    const due = Math.min(now + work.settleMs, this.deferredSince + work.maxDelayMs);
+    this.scheduleDeferredRun(due - now);
+  }
+
+  private scheduleDeferredRun(delayMs: number): void {
     clearTimeout(this.deferredTimer);
+    const delay = Math.max(0, delayMs, this.deferredPacedUntil - Date.now());
     this.deferredTimer = setTimeout(() => this.runDeferredWork(), delay);
   }
 
@@ -247,8 +257,19 @@ export class ProjectionRunner<E extends ProjectableEvent> {
     if (work === undefined || this.stopping) return;
     const abort = new AbortController();
     this.deferredAborts.add(abort);
+    let startedAt: number | undefined;
     const run = this.lock
-      .run(() => (abort.signal.aborted ? Promise.resolve() : work.run(this.storeOf(this.live), abort.signal)))
+      .run(() => {
+        if (abort.signal.aborted) return Promise.resolve();
+        startedAt = Date.now();
+        return work.run(this.storeOf(this.live), abort.signal);
+      })
+      .finally(() => {
+        if (startedAt === undefined) return;
+        const endedAt = Date.now();
+        const share = Math.min(1, Math.max(MIN_DEFERRED_SHARE, work.maxShare ?? 1));
+        this.deferredPacedUntil = endedAt + (endedAt - startedAt) * (1 / share - 1);
+      })
       .then(
         () => {
           this.deferredFailures = 0;
@@ -264,8 +285,7 @@ export class ProjectionRunner<E extends ProjectableEvent> {
           const delay = delayAfter(this.deferredFailures, this.dependencies.retry);
           this.dependencies.onError(this.projection.name, error, this.deferredFailures, delay);
           // Retried like a batch; a caught-up batch meanwhile reschedules it sooner.
-          clearTimeout(this.deferredTimer);
-          this.deferredTimer = setTimeout(() => this.runDeferredWork(), delay);
+          this.scheduleDeferredRun(delay);
         },
       )
       .finally(() => {

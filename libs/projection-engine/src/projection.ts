@@ -90,6 +90,13 @@ export interface ProjectionStore {
 export interface DeferredWork {
   readonly settleMs: number;
   readonly maxDelayMs: number;
+  /**
+   * The largest share of the runner's time the work may take (at least 0.01; default 1, no limit): after a
+   * run of D ms the next starts no sooner than D × (1 / maxShare − 1) after it ended, whatever
+   * `maxDelayMs` says. Work whose cost grows with the data (a month of many complaints) then runs
+   * less often under a steady stream of batches, instead of taking the thread from them.
+   */
+  readonly maxShare?: number;
   run(store: ProjectionStore, signal: AbortSignal): Promise<void>;
 }
 
