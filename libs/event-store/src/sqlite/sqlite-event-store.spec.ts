@@ -177,6 +177,29 @@ describe('SqliteEventStore', () => {
     await mine.close();
   });
 
+  it('at the head, waits for the next poll before reading again, so that appends made elsewhere meanwhile come as one batch', async () => {
+    const path = freshPath();
+    const mine = SqliteEventStore.open(path, { pollIntervalMs: 100 });
+    const theirs = SqliteEventStore.open(path);
+    const iterator = mine.subscribeToAll()[Symbol.asyncIterator]();
+    const first = event();
+    await theirs.appendToStream('shared', [first]);
+    expect(((await iterator.next()).value as RecordedEvent[]).map((e) => e.id)).toEqual([first.id]);
+
+    // Appended while the first batch was being handled, then after the subscription resumed.
+    const second = event();
+    await theirs.appendToStream('shared', [second]);
+    const nextBatch = iterator.next();
+    await new Promise((resolve) => setImmediate(resolve));
+    await new Promise((resolve) => setImmediate(resolve));
+    const third = event();
+    await theirs.appendToStream('shared', [third]);
+
+    expect(((await nextBatch).value as RecordedEvent[]).map((e) => e.id)).toEqual([second.id, third.id]);
+    await theirs.close();
+    await mine.close();
+  });
+
   it('wakes a caught-up subscription at once on an append by this process, without waiting for the poll', async () => {
     const store = SqliteEventStore.inMemory({ pollIntervalMs: 60_000 });
     const iterator = store.subscribeToAll()[Symbol.asyncIterator]();

@@ -46,6 +46,8 @@ export class SqliteAllSubscription implements AllSubscription {
           yield page;
           // A long catch-up must not starve timers and I/O of the rest of the process.
           await yieldToEventLoop();
+          // At the head, events appended elsewhere wait for the next poll and come as one batch.
+          if (page.length < this.maxBatchSize && !appendedMeanwhile) await this.sleep();
         } else if (!appendedMeanwhile) {
           await this.sleep();
         }
