@@ -121,6 +121,40 @@ describe('readiness when the event store does not answer', () => {
   });
 });
 
+describe('logs of a request that fails unexpectedly', () => {
+  let api: TestApp;
+  let folder: string;
+  let store: EventStore;
+  const logs = logCollector();
+
+  beforeAll(async () => {
+    folder = mkdtempSync(join(tmpdir(), 'qms-failing-'));
+    store = await createEventStore({ sqlitePath: join(folder, 'events.db') });
+    const broken = (): never => {
+      throw new TypeError('a defect in the store adapter');
+    };
+    const failing: EventStore = Object.create(store, { readStream: { value: broken }, appendToStream: { value: broken } }) as EventStore;
+    api = await startTestApp({ LOG_LEVEL: 'info' }, { eventStore: failing, logDestination: logs.destination });
+  });
+  afterAll(async () => {
+    await api.close();
+    await store.close();
+    rmSync(folder, { recursive: true, force: true });
+  });
+
+  it('writes the access line at error level and the cause with its stack under the same request id', async () => {
+    const response = await api.request('POST', '/complaints', { key: 'dev-sales', body: registration(), headers: { 'x-correlation-id': 'order-5000' } });
+    expect(response.status).toBe(500);
+    const requestId = response.headers['x-request-id'];
+    const lines = logs.lines().filter((line) => line['requestId'] === requestId);
+    expect(lines.find((line) => line['msg'] === 'request failed')).toMatchObject({ level: 'error', route: '/complaints', status: 500, correlationId: 'order-5000' });
+    const cause = lines.find((line) => line['msg'] === 'unexpected error');
+    expect(cause).toMatchObject({ level: 'error', correlationId: 'order-5000', err: { type: 'TypeError', message: 'a defect in the store adapter' } });
+    expect(String((cause?.['err'] as { stack?: unknown } | undefined)?.stack)).toContain('TypeError: a defect in the store adapter');
+    expect(logs.lines().filter((line) => line['msg'] === 'request completed' && line['requestId'] === requestId)).toHaveLength(0);
+  });
+});
+
 describe('metrics on a listener of their own (METRICS_PORT)', () => {
   it('serves /metrics without a key there and not on the API port', async () => {
     const api = await startTestApp({ METRICS_PORT: '0' });

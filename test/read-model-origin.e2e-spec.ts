@@ -61,8 +61,8 @@ describe('read models built from another event log', () => {
     const logA = await logOf(eventsA, 1_001, 150);
     headA = await logA.headPosition();
     const file = SqliteReadStore.open({ path: readA });
-    // What the API does at start (no app here: nestjs-pino keeps the first app's logger for the
-    // whole process, and the refusal's log line is asserted below).
+    // What the API does at start, without an app: Nest's logger is process-wide, and the refusal's
+    // log line asserted below must reach that test's collector.
     expect(
       await checkReadModelOrigin({
         eventStore: logA,

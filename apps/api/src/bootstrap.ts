@@ -2,7 +2,6 @@ import type { IncomingMessage } from 'node:http';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import helmet from 'helmet';
-import { Logger } from 'nestjs-pino';
 import type { DestinationStream } from 'pino';
 import { type AppObservability, AppModule, type AppOverrides } from './app.module';
 import type { AppConfig } from './config/app-config';
@@ -10,14 +9,14 @@ import { registerInputChecks } from './http/input-checks';
 import { setupOpenApi } from './http/openapi';
 import { createValidationPipe } from './http/validation';
 import { ApiMetrics } from './observability/api-metrics';
-import { createRootLogger, StartupLogger } from './observability/logging';
+import { createRootLogger, logAccess, PinoNestLogger } from './observability/logging';
 import { correlationIdOf, CORRELATION_ID_HEADER, rememberRoute, REQUEST_ID_HEADER, requestIdOf } from './observability/request-tracing';
 
 /** Builds the HTTP app; shared by main.ts, the end-to-end tests and the benchmark. */
 export async function createApp(config: AppConfig, overrides: AppOverrides = {}): Promise<NestFastifyApplication> {
   const observability = createObservability(config, overrides.logDestination);
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, overrides, observability), createFastifyAdapter(), {
-    logger: new StartupLogger(observability.logger),
+    logger: new PinoNestLogger(observability.logger),
     abortOnError: false,
   });
   await configureApp(app, observability);
@@ -37,7 +36,6 @@ export function createFastifyAdapter(): FastifyAdapter {
 
 /** Everything createApp sets up on the Nest app besides the OpenAPI document (shared with the benchmark). */
 export async function configureApp(app: NestFastifyApplication, observability: AppObservability): Promise<void> {
-  app.useLogger(app.get(Logger));
   // Body parsers, media types, request headers and 405: before the routes are registered.
   registerInputChecks(app);
   const fastify = app.getHttpAdapter().getInstance();
@@ -50,6 +48,7 @@ export async function configureApp(app: NestFastifyApplication, observability: A
       { method: request.method, route: request.routeOptions.url ?? 'unmatched', status_code: String(reply.statusCode) },
       reply.elapsedTime / 1000,
     );
+    logAccess(observability.logger, request, reply);
   });
   // helmet's middleware made once: @fastify/helmet makes it again for every request, parsing the
   // policy each time (a fifteenth of what a request allocated, and garbage collection is the tail

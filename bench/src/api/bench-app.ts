@@ -14,7 +14,7 @@ import {
 } from '../../../apps/api/src/complaints/complaint.dto';
 import type { AppConfig } from '../../../apps/api/src/config/app-config';
 import { configureApp, createFastifyAdapter, createObservability } from '../../../apps/api/src/bootstrap';
-import { StartupLogger } from '../../../apps/api/src/observability/logging';
+import { PinoNestLogger } from '../../../apps/api/src/observability/logging';
 
 const NOTHING_DONE: CommandResult = {
   streamId: 'complaint-CC-0000-0000',
@@ -75,7 +75,7 @@ class BenchAppModule {
 export async function createBenchApp(config: AppConfig): Promise<NestFastifyApplication> {
   const observability = createObservability(config);
   const app = await NestFactory.create<NestFastifyApplication>(BenchAppModule.forRoot(config, observability), createFastifyAdapter(), {
-    logger: new StartupLogger(observability.logger),
+    logger: new PinoNestLogger(observability.logger),
     abortOnError: false,
   });
   await configureApp(app, observability);

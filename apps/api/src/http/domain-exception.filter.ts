@@ -1,6 +1,9 @@
-import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Inject } from '@nestjs/common';
 import { DomainError, type DomainErrorCode, ValidationError } from '@qms/domain-kernel';
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Logger } from 'pino';
+import { ROOT_LOGGER } from '../observability/logging';
+import { correlationIdOf } from '../observability/request-tracing';
 
 /** The one place where error codes become HTTP status codes. */
 const STATUS_BY_CODE: Record<DomainErrorCode, number> = {
@@ -22,12 +25,16 @@ export interface ErrorBody {
 
 @Catch()
 export class DomainExceptionFilter implements ExceptionFilter {
-  private readonly logger = new Logger('HTTP');
+  constructor(@Inject(ROOT_LOGGER) private readonly logger: Logger) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
     const body = toErrorBody(exception);
-    if (body.statusCode >= 500 && body.code === 'INTERNAL') this.logger.error(exception);
+    if (body.statusCode >= 500 && body.code === 'INTERNAL') {
+      const request = host.switchToHttp().getRequest<FastifyRequest>();
+      // With the request's ids, so that the access line's "request failed" leads to the cause.
+      this.logger.error({ context: 'HTTP', requestId: request.id, correlationId: correlationIdOf(request.raw), err: exception }, 'unexpected error');
+    }
     if (body.statusCode === 503) void reply.header('Retry-After', '5');
     void reply.status(body.statusCode).send(body);
   }
