@@ -2,6 +2,7 @@ import { verifyChain } from '@qms/audit';
 import { type Actor, type Decider, IllegalStateError, NotFoundError } from '@qms/domain-kernel';
 import { type AppendResult, type EventStore, type EventToAppend, type ExpectedRevision, type ReadStreamOptions, SqliteEventStore, WrongExpectedVersionError } from '@qms/event-store';
 import { type CommandMetadata, CommandExecutor, type ExecuteOptions } from './command-executor';
+import { IdempotencyRecords } from './idempotency-records';
 import type { EventCodec } from './event-codec.port';
 
 /** A small list aggregate: enough rules to refuse, no-op, emit one or two events, and be noted by others. */
@@ -311,5 +312,29 @@ describe('CommandExecutor with cached stream state', () => {
       WrongExpectedVersionError,
     );
     await store.close();
+  });
+});
+
+describe('CommandExecutor event ids', () => {
+  const uuidV7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+
+  it('are UUIDv7, increasing in the order the events are appended', async () => {
+    const store = SqliteEventStore.inMemory();
+    const executor = new CommandExecutor(store, codec, clock);
+    const anna = metadataFor(actors[0]!);
+    await executor.execute(decider, 'list-ids', { type: 'Create' }, anna);
+    await executor.execute(decider, 'list-ids', { type: 'AddPair', first: 'a', second: 'b' }, anna);
+    await executor.execute(decider, 'list-other', { type: 'Create' }, anna);
+
+    const ids = (await store.readAll()).map((event) => event.id);
+    expect(ids).toHaveLength(4);
+    for (const id of ids) expect(id).toMatch(uuidV7);
+    expect([...ids].sort()).toEqual(ids);
+    await store.close();
+  });
+
+  it("are UUIDv7 on an Idempotency-Key's claim too", () => {
+    const claim = new IdempotencyRecords(SqliteEventStore.inMemory()).claim(actors[0]!, 'k-1', 'list-ids', 'hash', 'no_stream');
+    expect(claim.events[0]?.id).toMatch(uuidV7);
   });
 });

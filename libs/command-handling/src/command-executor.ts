@@ -1,4 +1,5 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
+import { newEventId } from './event-ids';
 import {
   type Actor,
   ConcurrencyError,
@@ -359,7 +360,7 @@ export class CommandExecutor {
     const appended: EventToAppend[] = [];
     let linkHash = previousHash;
     events.forEach((event, index) => {
-      const id = randomUUID();
+      const id = newEventId();
       const eventMetadata: JsonObject = {
         schemaVersion: this.codec.schemaVersion(event.type),
         commandType,

@@ -1,4 +1,5 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
+import { newEventId } from './event-ids';
 import { type Actor, ConcurrencyError, ValidationError } from '@qms/domain-kernel';
 import type { EventStore, StreamWrite } from '@qms/event-store';
 
@@ -36,7 +37,7 @@ export class IdempotencyRecords {
   claim(actor: Actor, key: string, streamId: string, commandHash: string, expectedRevision: 'no_stream' | number): StreamWrite {
     return {
       streamId: recordStreamId(actor, key),
-      events: [{ id: randomUUID(), type: 'IdempotencyKeyUsed', data: { streamId, commandHash }, metadata: { userId: actor.userId } }],
+      events: [{ id: newEventId(), type: 'IdempotencyKeyUsed', data: { streamId, commandHash }, metadata: { userId: actor.userId } }],
       expectedRevision,
     };
   }
