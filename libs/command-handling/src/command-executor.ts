@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { newEventId } from './event-ids';
 import {
   type Actor,
   ConcurrencyError,
@@ -11,6 +10,7 @@ import { canonicalJson, eventHash } from '@qms/audit';
 import type { EventCodec } from './event-codec.port';
 import { assertSameRequest, IdempotencyRecords, keyReusedError, PerKeyQueue } from './idempotency-records';
 import { emptyView, extendView, follows, keyedIndexKey, type StateFolder, type StreamView, StreamViewCache } from './stream-view';
+import { newEventId } from './event-ids';
 
 /** Who sends a command and how it is traced. Filled by the transport, never from a request body. */
 export interface CommandMetadata {

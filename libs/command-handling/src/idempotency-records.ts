@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { newEventId } from './event-ids';
 import { type Actor, ConcurrencyError, ValidationError } from '@qms/domain-kernel';
 import type { EventStore, StreamWrite } from '@qms/event-store';
+import { newEventId } from './event-ids';
 
 /** Which stream an Idempotency-Key was claimed for, by which request, at which revision of the key's stream. */
 export interface IdempotencyClaim {

@@ -179,8 +179,9 @@ describe('SqliteEventStore', () => {
 
   it('at the head, waits for the next poll before reading again, so that appends made elsewhere meanwhile come as one batch', async () => {
     const path = freshPath();
-    const mine = SqliteEventStore.open(path, { pollIntervalMs: 100 });
-    const theirs = SqliteEventStore.open(path);
+    const mine = SqliteEventStore.open(path, { pollIntervalMs: 500 });
+    // Commits on this thread: each append is stored by the time it resolves, well within the poll.
+    const theirs = SqliteEventStore.open(path, { writer: 'main-thread' });
     const iterator = mine.subscribeToAll()[Symbol.asyncIterator]();
     const first = event();
     await theirs.appendToStream('shared', [first]);
