@@ -111,3 +111,52 @@ describe('when a flush sweeps the facts', () => {
     await live.close();
   }, 60_000);
 });
+
+describe('a flush aborted while a month is computed', () => {
+  it('stops reading that month\'s complaints, writes nothing and leaves its months pending', async () => {
+    const eventStore = new FakeEventStore({ positionStep: 1 });
+    const live = SqliteReadStore.open({ path: ':memory:' });
+    const engine = reportingEngine(eventStore, live, 50);
+    const { events } = historyFrom(seededAttempts(11, 900));
+    engine.start();
+    try {
+      await appendAll(eventStore, events);
+      expect(await engine.waitForPosition(await eventStore.headPosition(), 30_000)).toBe(true);
+      await reportsSettled(live);
+    } finally {
+      await engine.stop();
+    }
+    const materializer = new MonthlyReportMaterializer(REPORTING_CONFIG);
+    const state = await materializer.state(live);
+    const stored = monthsBetween(state.first as string, state.horizon as string);
+    const pending = stored.slice(-3);
+    await live.bulkWrite(MONTHLY_REPORT_STATE_COLLECTION, { upserts: [{ ...state, pending }] });
+
+    // The stop comes after the first complaint read: every complaint read after it is wasted work.
+    const abort = new AbortController();
+    let readAfterAbort = 0;
+    const stream = live.stream.bind(live);
+    const reading = jest.spyOn(live, 'stream').mockImplementation((collection, query) => {
+      const documents = stream(collection, query);
+      if (collection !== 'report_complaints') return documents;
+      return (async function* () {
+        for await (const document of documents) {
+          if (abort.signal.aborted) readAfterAbort += 1;
+          else abort.abort();
+          yield document;
+        }
+      })();
+    });
+    const written = jest.spyOn(live, 'bulkWrite');
+
+    expect(await materializer.flush(live, { signal: abort.signal })).toBe(0);
+    expect(readAfterAbort).toBeLessThanOrEqual(1);
+    expect(written).not.toHaveBeenCalled();
+    expect((await materializer.state(live)).pending).toEqual(pending);
+
+    reading.mockRestore();
+    expect(await materializer.flush(live)).toBe(pending.length);
+    expect((await materializer.state(live)).pending).toEqual([]);
+    await live.close();
+  }, 60_000);
+});

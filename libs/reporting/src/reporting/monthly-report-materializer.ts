@@ -98,7 +98,7 @@ export type SectionChoice = 'none' | 'all' | { readonly customerId: string };
 
 export interface FlushOptions {
   readonly onMonth?: (month: MonthKey, done: number, total: number) => void;
-  /** Stops between two months; the months not recomputed stay pending. */
+  /** Stops between two months, or while a month's complaints are read; the months not recomputed stay pending. */
   readonly signal?: AbortSignal;
 }
 
@@ -256,12 +256,16 @@ export class MonthlyReportMaterializer {
     }
   }
 
-  private async computeWithin(store: Pick<ReportStore, 'stream'>, month: MonthKey, longest: number | null): Promise<StoredMonthlyReport> {
+  private async computeWithin(store: Pick<ReportStore, 'stream'>, month: MonthKey, longest: number | null, signal?: AbortSignal): Promise<StoredMonthlyReport> {
     const queries = monthlyReportQueries(month, this.config, longest ?? undefined);
     // Complaints are tallied as they stream by: a month of many complaints is never held as documents.
     const complaints = monthComplaintTally(month, this.config);
     for (const filter of queries.complaints) {
-      for await (const complaint of store.stream<ReportComplaint & StoredDocument>(COMPLAINTS_COLLECTION, { filter })) complaints.add(complaint);
+      for await (const complaint of store.stream<ReportComplaint & StoredDocument>(COMPLAINTS_COLLECTION, { filter })) {
+        // A stopping projection does not wait for the rest of a month of many complaints.
+        if (signal?.aborted === true) throw new RecomputeAborted();
+        complaints.add(complaint);
+      }
     }
     const inputs: Omit<MonthlyReportInputs, 'complaints'> = {
       deliveries: await union(store, DELIVERY_MONTH_CUSTOMER_COLLECTION, queries.deliveries),
@@ -320,22 +324,27 @@ export class MonthlyReportMaterializer {
     const computed =
       months.length >= SWEEP_FROM_MONTHS && months[0] === firstFactMonth
         ? mapAsync(sweepMonths(store, months, this.config), ({ month, inputs }) => computeStoredMonthlyReport(month, inputs, this.config))
-        : mapAsync(months, (month) => this.compute(store, month, state));
+        : mapAsync(months, (month) => this.computeWithin(store, month, state.longestClosedMs, options.signal));
     let done = 0;
-    for await (const report of computed) {
-      if (options.signal?.aborted === true) return false;
-      const { month } = report;
-      const { customers, ...head } = report;
-      await store.bulkWrite(MONTHLY_REPORT_COLLECTION, { upserts: [head as MonthlyReportHead & StoredDocument] });
-      await this.replaceSections(
-        store,
-        month,
-        customers.map((section) => ({ _id: customerSectionId(month, section.customerId), month, ...section })),
-      );
-      done += 1;
-      options.onMonth?.(month, done, months.length);
-      // HTTP requests get their turn between months, even when the store never awaits I/O.
-      await yieldToEventLoop();
+    try {
+      for await (const report of computed) {
+        if (options.signal?.aborted === true) return false;
+        const { month } = report;
+        const { customers, ...head } = report;
+        await store.bulkWrite(MONTHLY_REPORT_COLLECTION, { upserts: [head as MonthlyReportHead & StoredDocument] });
+        await this.replaceSections(
+          store,
+          month,
+          customers.map((section) => ({ _id: customerSectionId(month, section.customerId), month, ...section })),
+        );
+        done += 1;
+        options.onMonth?.(month, done, months.length);
+        // HTTP requests get their turn between months, even when the store never awaits I/O.
+        await yieldToEventLoop();
+      }
+    } catch (error) {
+      if (error instanceof RecomputeAborted) return false;
+      throw error;
     }
     return options.signal?.aborted !== true;
   }
@@ -355,6 +364,9 @@ export class MonthlyReportMaterializer {
     return store.bulkWrite(MONTHLY_REPORT_STATE_COLLECTION, { upserts: [state] });
   }
 }
+
+/** Thrown inside a month's computation once its flush is aborted; the flush then returns false. */
+class RecomputeAborted extends Error {}
 
 /** From this many months from the first on, a recompute sweeps the facts once rather than querying each month. */
 const SWEEP_FROM_MONTHS = 4;
