@@ -7,7 +7,7 @@ import { computeMonthlyReport } from '../monthly-report/monthly-report';
 import type { ComplaintFigures, CustomerComplaintFigures, MonthlyReportDocument } from '../monthly-report/monthly-report.types';
 import { C2, C3, C5, C6, OLD, SCENARIO_EVENTS, inputsOf, reportProjections } from '../monthly-report/__fixtures__/scenario';
 import { MonthlyReportMaterializer } from '../reporting/monthly-report-materializer';
-import { appendAll, monthsOf, REPORTING_CONFIG, reportingEngine, reportsSettled } from '../reporting/__fixtures__/replay-harness';
+import { monthsOf, projectedLive, REPORTING_CONFIG } from '../reporting/__fixtures__/replay-harness';
 import { seededAttempts, historyFrom } from '../reporting/__fixtures__/valid-history';
 import { COMPLAINTS_COLLECTION, type ComplaintDocument } from './complaint.document';
 import { drillDownFilter, type ComplaintDrillDown } from './drill-down';
@@ -112,17 +112,8 @@ describe('drill-down filters on the scenario of the monthly report (Asia/Shangha
 describe('drill-down filters on random valid histories, projected by the engine in batches', () => {
   it.each([11, 12])('count exactly the figure of every section, every month (seed %i)', async (seed) => {
     const { events } = historyFrom(seededAttempts(seed, 600));
-    const eventStore = new FakeEventStore();
     const store = SqliteReadStore.open({ path: ':memory:' });
-    const engine = reportingEngine(eventStore, store, 13);
-    engine.start();
-    try {
-      await appendAll(eventStore, events);
-      expect(await engine.waitForPosition(await eventStore.headPosition(), 30_000)).toBe(true);
-      await reportsSettled(store);
-    } finally {
-      await engine.stop();
-    }
+    await projectedLive(new FakeEventStore(), store, events, 13);
     const materializer = new MonthlyReportMaterializer(REPORTING_CONFIG);
     const reports: MonthlyReportDocument[] = [];
     for (const month of monthsOf(events)) reports.push(await materializer.report(store, month));

@@ -5,7 +5,7 @@ import { resolveReportingConfig } from '../kpi/reporting-config';
 import type { MonthlyReportInputs } from '../monthly-report/monthly-report.types';
 import { selectMonthlyReportInputs } from '../monthly-report/report-months';
 import { FakeEventStore } from '../../../testing/src/fake-event-store';
-import { appendAll, reportingEngine, reportsSettled, REPORTING_CONFIG } from './__fixtures__/replay-harness';
+import { projectedLive, REPORTING_CONFIG } from './__fixtures__/replay-harness';
 import { historyFrom, seededAttempts } from './__fixtures__/valid-history';
 import { MONTHLY_REPORT_STATE_COLLECTION, MonthlyReportMaterializer } from './monthly-report-materializer';
 import { sweepMonths } from './month-sweep';
@@ -76,23 +76,18 @@ describe('sweepMonths', () => {
   });
 });
 
+/** Read models of a generated history, projected live and with every month's report stored. */
+async function settledReports() {
+  const live = SqliteReadStore.open({ path: ':memory:' });
+  await projectedLive(new FakeEventStore({ positionStep: 1 }), live, historyFrom(seededAttempts(11, 900)).events, 50);
+  const materializer = new MonthlyReportMaterializer(REPORTING_CONFIG);
+  const state = await materializer.state(live);
+  return { live, materializer, state, stored: monthsBetween(state.first as string, state.horizon as string) };
+}
+
 describe('when a flush sweeps the facts', () => {
   it('only for a run of months from the first: late months pending after a command are each read with their own queries', async () => {
-    const eventStore = new FakeEventStore({ positionStep: 1 });
-    const live = SqliteReadStore.open({ path: ':memory:' });
-    const engine = reportingEngine(eventStore, live, 50);
-    const { events } = historyFrom(seededAttempts(11, 900));
-    engine.start();
-    try {
-      await appendAll(eventStore, events);
-      expect(await engine.waitForPosition(await eventStore.headPosition(), 30_000)).toBe(true);
-      await reportsSettled(live);
-    } finally {
-      await engine.stop();
-    }
-    const materializer = new MonthlyReportMaterializer(REPORTING_CONFIG);
-    const state = await materializer.state(live);
-    const stored = monthsBetween(state.first as string, state.horizon as string);
+    const { live, materializer, state, stored } = await settledReports();
     expect(stored.length).toBeGreaterThan(8);
     const before = await Promise.all(stored.map((month) => materializer.report(live, month)));
 
@@ -114,21 +109,7 @@ describe('when a flush sweeps the facts', () => {
 
 describe('a flush aborted while a month is computed', () => {
   it('stops reading that month\'s complaints, writes nothing and leaves its months pending', async () => {
-    const eventStore = new FakeEventStore({ positionStep: 1 });
-    const live = SqliteReadStore.open({ path: ':memory:' });
-    const engine = reportingEngine(eventStore, live, 50);
-    const { events } = historyFrom(seededAttempts(11, 900));
-    engine.start();
-    try {
-      await appendAll(eventStore, events);
-      expect(await engine.waitForPosition(await eventStore.headPosition(), 30_000)).toBe(true);
-      await reportsSettled(live);
-    } finally {
-      await engine.stop();
-    }
-    const materializer = new MonthlyReportMaterializer(REPORTING_CONFIG);
-    const state = await materializer.state(live);
-    const stored = monthsBetween(state.first as string, state.horizon as string);
+    const { live, materializer, state, stored } = await settledReports();
     const pending = stored.slice(-3);
     await live.bulkWrite(MONTHLY_REPORT_STATE_COLLECTION, { upserts: [{ ...state, pending }] });
 

@@ -88,6 +88,19 @@ export async function reportsSettled(store: ReadStore, timeoutMs = 30_000): Prom
   }
 }
 
+/** `events` appended to `eventStore` and followed live by the engine in batches of `batchSize`, every pending month stored. */
+export async function projectedLive(eventStore: EventStore, readStore: ReadStore, events: readonly HistoryEvent[], batchSize: number): Promise<void> {
+  const engine = reportingEngine(eventStore, readStore, batchSize);
+  engine.start();
+  try {
+    await appendAll(eventStore, events);
+    if (!(await engine.waitForPosition(await eventStore.headPosition(), 30_000))) throw new Error('the projections did not reach the head within 30 s');
+    await reportsSettled(readStore);
+  } finally {
+    await engine.stop();
+  }
+}
+
 /** What the rebuild leaves pending, flushed as the live runner's deferred work would (see rebuild.ts). */
 export async function flushReports(store: ReadStore): Promise<void> {
   await new MonthlyReportMaterializer(REPORTING_CONFIG).flush(store);
