@@ -35,12 +35,21 @@ describe('operations: logs, metrics, health and headers', () => {
   afterAll(() => api.close());
 
   it('writes one JSON access-log line per request with route pattern, status, duration and both ids, and echoes them', async () => {
-    const registered = await api.request('POST', '/complaints', { key: 'dev-sales', body: registration(), headers: { 'x-correlation-id': 'order-4711' } });
+    const registered = await api.request('POST', '/complaints', {
+      key: 'dev-sales',
+      body: registration(),
+      headers: { 'x-correlation-id': 'order-4711', 'x-request-id': 'req-4711' },
+    });
     expect(registered.status).toBe(201);
     expect(registered.headers['x-correlation-id']).toBe('order-4711');
+    expect(registered.headers['x-request-id']).toBe('req-4711');
     const number = registered.body.complaintNumber as string;
     // Read your own write: the projections run in their own thread, the read waits for them.
-    const read = await api.request('GET', `/complaints/${number}/row?minPosition=${registered.body.position as number}`, { key: 'dev-quality' });
+    const read = await api.request('GET', `/complaints/${number}/row?minPosition=${registered.body.position as number}`, {
+      key: 'dev-quality',
+      headers: { 'x-request-id': 'not a token' },
+    });
+    expect(read.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
     const generated = read.headers['x-correlation-id'];
     expect(generated).toMatch(/^[0-9a-f-]{36}$/);
 

@@ -10,7 +10,7 @@ import { setupOpenApi } from './http/openapi';
 import { createValidationPipe } from './http/validation';
 import { ApiMetrics } from './observability/api-metrics';
 import { createRootLogger, logAccess, PinoNestLogger } from './observability/logging';
-import { correlationIdOf, CORRELATION_ID_HEADER, rememberRoute, REQUEST_ID_HEADER, requestIdOf } from './observability/request-tracing';
+import { correlationIdOf, CORRELATION_ID_HEADER, REQUEST_ID_HEADER, requestIdOf } from './observability/request-tracing';
 
 /** Builds the HTTP app; shared by main.ts, the end-to-end tests and the benchmark. */
 export async function createApp(config: AppConfig, overrides: AppOverrides = {}): Promise<NestFastifyApplication> {
@@ -40,15 +40,13 @@ export async function configureApp(app: NestFastifyApplication, observability: A
   registerInputChecks(app);
   const fastify = app.getHttpAdapter().getInstance();
   fastify.addHook('onRequest', async (request, reply) => {
-    rememberRoute(request.raw, request.routeOptions.url);
     void reply.header(REQUEST_ID_HEADER, request.id).header(CORRELATION_ID_HEADER, correlationIdOf(request.raw));
   });
   fastify.addHook('onResponse', async (request, reply) => {
-    observability.metrics.httpRequestDuration.observe(
-      { method: request.method, route: request.routeOptions.url ?? 'unmatched', status_code: String(reply.statusCode) },
-      reply.elapsedTime / 1000,
-    );
-    logAccess(observability.logger, request, reply);
+    // The matched route's pattern (`/complaints/:number`), never the raw URL: bounded label values.
+    const route = request.routeOptions.url ?? 'unmatched';
+    observability.metrics.httpRequestDuration.observe({ method: request.method, route, status_code: String(reply.statusCode) }, reply.elapsedTime / 1000);
+    logAccess(observability.logger, request, reply, route);
   });
   // helmet's middleware made once: @fastify/helmet makes it again for every request, parsing the
   // policy each time (a fifteenth of what a request allocated, and garbage collection is the tail

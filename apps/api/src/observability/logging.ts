@@ -2,7 +2,7 @@ import type { LoggerService } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import pino, { type DestinationStream, type Logger } from 'pino';
 import type { AppConfig } from '../config/app-config';
-import { correlationIdOf, routeOf } from './request-tracing';
+import { correlationIdOf } from './request-tracing';
 
 /** The app's pino logger, for the few places that log structured values (Nest's Logger takes text). */
 export const ROOT_LOGGER = Symbol('ROOT_LOGGER');
@@ -31,16 +31,16 @@ export function createRootLogger(config: Pick<AppConfig, 'logLevel' | 'logFormat
 /**
  * One access-log line per request, written from Fastify's onResponse hook with the values the
  * hook already has: method, route pattern, status, duration, request and correlation ids. A
- * per-request child logger (pino-http's) cost about a quarter of a no-op request's time, and
- * nothing else in a request logs on the request's behalf.
+ * per-request child logger (pino-http's) cost about a quarter of a no-op request's time; the one
+ * other line a request may write (the exception filter's) names the request's ids itself.
  */
-export function logAccess(logger: Logger, request: FastifyRequest, reply: FastifyReply): void {
+export function logAccess(logger: Logger, request: FastifyRequest, reply: FastifyReply, route: string): void {
   const failed = reply.statusCode >= 500;
   if (!logger.isLevelEnabled(failed ? 'error' : 'info')) return;
   const line = {
     requestId: request.id,
     method: request.method,
-    route: routeOf(request.raw),
+    route,
     status: reply.statusCode,
     durationMs: Math.round(reply.elapsedTime * 100) / 100,
     correlationId: correlationIdOf(request.raw),
