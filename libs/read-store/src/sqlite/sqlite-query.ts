@@ -13,9 +13,9 @@ import { isValidField } from '../query';
  * orders exactly as MongoDB orders the field's values: SQLite already sorts numbers before text,
  * text by UTF-8 bytes (code-point order) and blobs after text; the key maps null and missing to
  * -Infinity (below every JSON number, which is finite), booleans to blobs after every string, and
- * objects and arrays to blobs between strings and booleans. A field a collection indexes keeps
- * that key in a column of its own (key-columns.ts), which its indexes cover and its queries name;
- * any other field is read through the same key as an expression over the document.
+ * objects and arrays to blobs between strings and booleans. Because it is one deterministic
+ * expression, `ensureIndexes` indexes it, and SQLite uses that index for equality, ranges,
+ * sorting and keyset cursors on the field.
  */
 
 export type SqlValue = string | number | Buffer | null;
@@ -29,8 +29,6 @@ export interface SqlFragment {
 const NULL_KEY = -Infinity;
 const TRUE_KEY = Buffer.from([5, 1]);
 const FALSE_KEY = Buffer.from([5, 0]);
-const OBJECT_KEY = Buffer.from([3]);
-const ARRAY_KEY = Buffer.from([4]);
 /** What the key of an array is; conditions on an array look at its elements (json_each). */
 const ARRAY_KEY_SQL = "x'04'";
 
@@ -53,19 +51,9 @@ function isId(path: readonly string[]): boolean {
   return path.length === 1 && path[0] === '_id';
 }
 
-/**
- * The key of a field of the row's document: `_id` is its own column, a field in `keyColumns` has
- * its key column, any other is computed from the document.
- */
-export function keyOf(path: readonly string[], keyColumns: ReadonlySet<string>): string {
+/** The key of a field of the row's document; `_id` is its own column. */
+export function keyOf(path: readonly string[]): string {
   if (isId(path)) return 'id';
-  const field = path.join('.');
-  if (keyColumns.has(field)) return keyColumnName(field);
-  return keyExpression(path);
-}
-
-/** The key computed from the document, as the key columns are filled when they are added. */
-export function keyExpression(path: readonly string[]): string {
   const at = jsonPath(path);
   return keyCase(`json_type(doc, ${at})`, `json_extract(doc, ${at})`);
 }
@@ -81,58 +69,22 @@ export function keyParam(value: Scalar): SqlValue {
 }
 
 /**
- * The key of the field at `path` of a JSON document, equal to what keyExpression computes from
- * the stored document: a path through anything but objects, like a missing field, is null.
- */
-export function keyOfField(document: object, path: readonly string[]): SqlValue {
-  let value: unknown = document;
-  for (const name of path) {
-    if (value === null || typeof value !== 'object' || Array.isArray(value) || !Object.hasOwn(value, name)) {
-      return NULL_KEY;
-    }
-    value = (value as Record<string, unknown>)[name];
-  }
-  // A property holding undefined is left out of the stored JSON.
-  if (value === undefined) return NULL_KEY;
-  if (Array.isArray(value)) return ARRAY_KEY;
-  if (value !== null && typeof value === 'object') return OBJECT_KEY;
-  return keyParam(value as Scalar);
-}
-
-/** The column holding a field's key: the field's path behind a prefix no document field has. */
-export function keyColumnName(field: string): string {
-  if (!isValidField(field)) throw new Error(`Invalid read-model field ${JSON.stringify(field)}`);
-  return `"${KEY_COLUMN_PREFIX}${field}"`;
-}
-
-/** The fields whose keys have columns, from a table's column names. */
-export function keyColumnFields(columnNames: readonly string[]): string[] {
-  return columnNames.filter((name) => name.startsWith(KEY_COLUMN_PREFIX)).map((name) => name.slice(KEY_COLUMN_PREFIX.length));
-}
-
-const KEY_COLUMN_PREFIX = 'key:';
-
-/**
  * All conditions, joined by AND. `arrayFields` are the fields where the collection has ever held
  * an array: there a condition also matches an array through its elements, as in MongoDB, at the
  * price of an OR the index cannot serve alone. Elsewhere the condition is on the key only.
  */
-export function whereClause(
-  conditions: readonly Condition[],
-  arrayFields: ReadonlySet<string>,
-  keyColumns: ReadonlySet<string>,
-): SqlFragment {
+export function whereClause(conditions: readonly Condition[], arrayFields: ReadonlySet<string>): SqlFragment {
   const parts: string[] = [];
   const params: SqlValue[] = [];
   for (const condition of conditions) {
-    const fragment = conditionSql(condition, !isId(condition.path) && arrayFields.has(condition.field), keyColumns);
+    const fragment = conditionSql(condition, !isId(condition.path) && arrayFields.has(condition.field));
     parts.push(fragment.sql);
     params.push(...fragment.params);
   }
   return { sql: parts.length === 0 ? '1' : parts.join(' AND '), params };
 }
 
-function conditionSql(condition: Condition, mayBeArray: boolean, keyColumns: ReadonlySet<string>): SqlFragment {
+function conditionSql(condition: Condition, mayBeArray: boolean): SqlFragment {
   if (condition.kind === 'exists') {
     if (isId(condition.path)) return { sql: condition.exists ? '1' : '0', params: [] };
     return {
@@ -140,7 +92,7 @@ function conditionSql(condition: Condition, mayBeArray: boolean, keyColumns: Rea
       params: [],
     };
   }
-  const key = keyOf(condition.path, keyColumns);
+  const key = keyOf(condition.path);
   const scalar = scalarCondition(key, condition);
   if (!mayBeArray) return scalar;
   const elements = `FROM json_each(doc, ${jsonPath(condition.path)}) AS element`;
@@ -215,8 +167,8 @@ function boundSql(key: string, bounds: readonly RangeBound[]): SqlFragment {
 
 const OPERATORS = { gt: '>', gte: '>=', lt: '<', lte: '<=' } as const;
 
-export function orderBy(sort: readonly NormalizedSortKey[], keyColumns: ReadonlySet<string>): string {
-  return sort.map((key) => `${keyOf(key.path, keyColumns)} ${key.direction === 'asc' ? 'ASC' : 'DESC'}`).join(', ');
+export function orderBy(sort: readonly NormalizedSortKey[]): string {
+  return sort.map((key) => `${keyOf(key.path)} ${key.direction === 'asc' ? 'ASC' : 'DESC'}`).join(', ');
 }
 
 /**
@@ -225,12 +177,8 @@ export function orderBy(sort: readonly NormalizedSortKey[], keyColumns: Readonly
  * ≤ v1 descending) is repeated in front, which the others imply, so that SQLite starts the page
  * at the cursor in the index instead of walking to it.
  */
-export function afterCursor(
-  sort: readonly NormalizedSortKey[],
-  values: readonly Scalar[],
-  keyColumns: ReadonlySet<string>,
-): SqlFragment {
-  const keys = sort.map((key) => keyOf(key.path, keyColumns));
+export function afterCursor(sort: readonly NormalizedSortKey[], values: readonly Scalar[]): SqlFragment {
+  const keys = sort.map((key) => keyOf(key.path));
   const params = values.map((value) => keyParam(value));
   const branches: string[] = [];
   const branchParams: SqlValue[] = [];

@@ -8,11 +8,7 @@ export const IN_MEMORY = ':memory:';
 /** Fields where a collection has held an array (see sqlite-query.ts whereClause). */
 export const ARRAY_FIELDS_TABLE = '_array_fields';
 
-/**
- * 2: collections keep their indexed keys in columns (sqlite-read-store.ts), which every write must
- * keep current; a version that only knows schema 1 would not, so it refuses the file.
- */
-const SCHEMA_VERSION = 2;
+const SCHEMA_VERSION = 1;
 
 /**
  * Collections are tables created on first use (one per collection, so each has its own indexes

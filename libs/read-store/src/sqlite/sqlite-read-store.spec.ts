@@ -65,7 +65,6 @@ describe('SqliteReadStore', () => {
           value.filter((item) => item !== undefined),
           { maxLength: 3 },
         ),
-        fc.record({ x: value }, { requiredKeys: [] }),
       ),
     });
     const field = fc.constantFrom('x', 'y', 'z');
@@ -86,7 +85,7 @@ describe('SqliteReadStore', () => {
     );
     const sortKey = fc.record({ field, direction: fc.constantFrom('asc' as const, 'desc' as const) });
     const query = fc.record({
-      filter: fc.dictionary(fc.constantFrom('x', 'y', 'z', 't', 't.x'), condition, { maxKeys: 2 }),
+      filter: fc.dictionary(fc.constantFrom('x', 'y', 'z', 't'), condition, { maxKeys: 2 }),
       sort: fc.uniqueArray(sortKey, { maxLength: 2, selector: (key) => key.field }),
       limit: fc.integer({ min: 1, max: 7 }),
     });
@@ -112,9 +111,6 @@ describe('SqliteReadStore', () => {
           { field: 'z', direction: 'asc' },
         ],
       },
-      // Arrays and objects have keys of their own; a path may run through a non-object.
-      { fields: [{ field: 't', direction: 'asc' }] },
-      { fields: [{ field: 't.x', direction: 'asc' }] },
     ];
     const toDocument = (raw: {
       id: number;
@@ -136,13 +132,10 @@ describe('SqliteReadStore', () => {
           fc.array(query, { minLength: 1, maxLength: 4 }),
           async (batches, deletions, queries) => {
             const indexed = memoryStore();
-            // Indexed over its first batch: its key columns are filled from the stored documents.
-            const indexedLater = memoryStore();
             const plain = memoryStore();
             const stored = new Map<string, StoredDocument>();
             await indexed.ensureIndexes(ROWS, indexes);
             for (const [round, batch] of batches.entries()) {
-              if (round === 1) await indexedLater.ensureIndexes(ROWS, indexes);
               const upserts = [...new Map(batch.map((raw) => [raw.id, toDocument(raw)])).values()];
               const deletes =
                 round === 1
@@ -150,14 +143,13 @@ describe('SqliteReadStore', () => {
                       .map((id) => `d${id}`)
                       .filter((id) => !upserts.some((u) => u._id === id))
                   : [];
-              for (const store of [indexed, indexedLater, plain]) await store.bulkWrite(ROWS, { upserts, deletes });
+              for (const store of [indexed, plain]) await store.bulkWrite(ROWS, { upserts, deletes });
               for (const document of upserts) stored.set(document._id, document);
               for (const id of deletes) stored.delete(id);
               for (const raw of queries) {
                 const q = raw as FindQuery;
                 const expected = bruteForce([...stored.values()], q);
                 expect(await allPages(indexed, q)).toEqual(expected);
-                expect(await allPages(indexedLater, q)).toEqual(expected);
                 expect(await allPages(plain, q)).toEqual(expected);
                 expect(await indexed.count(ROWS, q.filter as Filter)).toBe(
                   await plain.count(ROWS, q.filter as Filter),
@@ -476,16 +468,16 @@ describe('SqliteReadStore', () => {
       (await store.explainFind(ROWS, query)).join(' | ');
 
     it.each<[string, FindQuery, RegExp]>([
-      ['a sorted page', { sort: newestFirst, limit: 50 }, /^SCAN rows USING COVERING INDEX rows__kx_\w+$/],
+      ['a sorted page', { sort: newestFirst, limit: 50 }, /^SCAN rows USING COVERING INDEX rows__ix_\w+$/],
       [
         'an equality with the sort after it',
         { filter: { customerId: { eq: 'c3' } }, sort: newestFirst, limit: 50 },
-        /^SEARCH rows USING COVERING INDEX rows__kx_\w+ \(key:\w+=\?\)$/,
+        /^SEARCH rows USING COVERING INDEX rows__ix_\w+ \(<expr>=\?\)$/,
       ],
       [
         'a range on the sort field',
         { filter: { receivedAt: { gte: '2024-03', lt: '2024-05' } }, sort: newestFirst, limit: 50 },
-        /^SEARCH rows USING COVERING INDEX rows__kx_\w+ \(key:\w+>\? AND key:\w+<\?\)$/,
+        /^SEARCH rows USING COVERING INDEX rows__ix_\w+ \(<expr>>\? AND <expr><\?\)$/,
       ],
       [
         'null equality, then a range (open complaints received before a date)',
@@ -493,7 +485,7 @@ describe('SqliteReadStore', () => {
           filter: { closedAt: { eq: null }, receivedAt: { lt: '2024-06' } },
           sort: [{ field: 'receivedAt', direction: 'asc' }],
         },
-        /USING INDEX rows__kx_\w+ \(key:\w+=\? AND key:\w+>\? AND key:\w+<\?\)/,
+        /USING INDEX rows__ix_\w+ \(<expr>=\? AND <expr>>\? AND <expr><\?\)/,
       ],
     ])('chooses the rows of %s from an index, without sorting', async (_label, query, expected) => {
       const steps = await plan(query);
@@ -510,7 +502,7 @@ describe('SqliteReadStore', () => {
       await store.bulkWrite(ROWS, { upserts: items });
       const query: FindQuery = { filter: { closedAt: { gt: '2024' } }, sort: newestFirst, limit: 5 };
       // The sort key is in the index: the matches are sorted on index entries, not documents.
-      expect(await plan(query)).toMatch(/^SEARCH rows USING COVERING INDEX rows__kx_\w+ \(key:\w+>\? AND key:\w+<\?\) \| USE TEMP B-TREE FOR ORDER BY$/);
+      expect(await plan(query)).toMatch(/^SEARCH rows USING COVERING INDEX rows__ix_\w+ \(<expr>>\? AND <expr><\?\) \| USE TEMP B-TREE FOR ORDER BY$/);
       const expected = [...(await store.find<StoredDocument & { receivedAt: string }>(ROWS, { filter: query.filter })).items]
         .sort((a, b) => (a.receivedAt === b.receivedAt ? (a._id < b._id ? -1 : 1) : a.receivedAt < b.receivedAt ? 1 : -1))
         .slice(0, 5);
@@ -529,14 +521,14 @@ describe('SqliteReadStore', () => {
         limit: 5,
         after: first.nextCursor ?? '',
       });
-      expect(steps).toMatch(/^SEARCH rows USING COVERING INDEX rows__kx_\w+ \(key:\w+=\? AND key:\w+<\?\)$/);
+      expect(steps).toMatch(/^SEARCH rows USING COVERING INDEX rows__ix_\w+ \(<expr>=\? AND <expr><\?\)$/);
     });
 
     it('keeps using the index for a field once an array was stored there, and still finds the array', async () => {
       await store.bulkWrite(ROWS, {
         upserts: [{ _id: 'multi', customerId: ['c3', 'c4'], receivedAt: '2024-01-01' }],
       });
-      expect(await plan({ filter: { customerId: { eq: 'c3' } } })).toMatch(/INDEX rows__kx_\w+/);
+      expect(await plan({ filter: { customerId: { eq: 'c3' } } })).toMatch(/INDEX rows__ix_\w+/);
       const found = await store.find(ROWS, { filter: { customerId: { eq: 'c4' } }, sort: newestFirst });
       expect(found.items.map((item) => item._id)).toContain('multi');
     });
@@ -585,13 +577,13 @@ describe('SqliteReadStore', () => {
       await store.ensureIndexes(shadowCollection(ROWS), specs);
       await store.bulkWrite(shadowCollection(ROWS), { upserts: [{ _id: 'a', receivedAt: '2024-01-01' }] });
       expect(await store.swap(ROWS)).toBe(true);
-      expect(await plan({ sort: newestFirst, limit: 5 })).toMatch(/USING COVERING INDEX rows__rebuild__kx_\w+/);
+      expect(await plan({ sort: newestFirst, limit: 5 })).toMatch(/USING COVERING INDEX rows__rebuild__ix_\w+/);
       // The next rebuild's shadow finds the name of its index taken by the live table's.
       await store.ensureIndexes(shadowCollection(ROWS), specs);
       await store.bulkWrite(shadowCollection(ROWS), { upserts: [{ _id: 'b', receivedAt: '2024-02-01' }] });
       expect(await store.swap(ROWS)).toBe(true);
       await store.ensureIndexes(ROWS, specs);
-      expect(await plan({ sort: newestFirst, limit: 5 })).toMatch(/USING COVERING INDEX rows__rebuild__kx_\w+_2/);
+      expect(await plan({ sort: newestFirst, limit: 5 })).toMatch(/USING COVERING INDEX rows__rebuild__ix_\w+_2/);
       expect((await store.find(ROWS)).items).toEqual([{ _id: 'b', receivedAt: '2024-02-01' }]);
     });
   });
@@ -667,81 +659,6 @@ describe('SqliteReadStore', () => {
       expect(tagged.items.map((document) => document._id)).toEqual(['a', 'c']);
     });
 
-    it('rewrites a document setting only the key columns whose values changed, so only their indexes are rewritten', async () => {
-      const store = SqliteReadStore.open({ path });
-      opened.push(store);
-      await store.ensureIndexes(ROWS, [
-        { fields: [{ field: 'status', direction: 'asc' }, { field: 'receivedAt', direction: 'desc' }] },
-        { fields: [{ field: 'nextDueAt', direction: 'asc' }] },
-      ]);
-      await store.bulkWrite(ROWS, { upserts: [{ _id: 'a', status: 'open', receivedAt: '2026-01-05', nextDueAt: '2026-01-06', actions: 0 }] });
-      // An UPDATE OF trigger fires for every UPDATE whose SET names the column, changed or not: as
-      // SQLite decides which indexes an UPDATE rewrites.
-      const raw = new Database(path);
-      raw.exec('CREATE TABLE column_sets (field TEXT NOT NULL)');
-      for (const field of ['status', 'receivedAt', 'nextDueAt']) {
-        raw.exec(`CREATE TRIGGER set_${field} AFTER UPDATE OF "key:${field}" ON rows BEGIN INSERT INTO column_sets VALUES ('${field}'); END`);
-      }
-      const setsSince = (() => {
-        let seen = 0;
-        return () => {
-          const all = raw.prepare<[], { field: string }>('SELECT field FROM column_sets ORDER BY rowid').all().map((row) => row.field);
-          const since = all.slice(seen);
-          seen = all.length;
-          return since;
-        };
-      })();
-
-      await store.bulkWrite(ROWS, { upserts: [{ _id: 'a', status: 'open', receivedAt: '2026-01-05', nextDueAt: '2026-01-06', actions: 1 }] });
-      expect(setsSince()).toEqual([]);
-      await store.bulkWrite(ROWS, { upserts: [{ _id: 'a', status: 'open', receivedAt: '2026-01-05', nextDueAt: '2026-01-20', actions: 2 }] });
-      expect(setsSince()).toEqual(['nextDueAt']);
-      await store.bulkWrite(ROWS, { upserts: [{ _id: 'a', status: 'closed', receivedAt: '2026-01-05', actions: 2 }] });
-      expect(setsSince().sort()).toEqual(['nextDueAt', 'status']);
-      raw.close();
-
-      expect((await store.find(ROWS, { filter: { status: { eq: 'closed' }, nextDueAt: { eq: null } } })).items.map((row) => row._id)).toEqual(['a']);
-      expect(await store.count(ROWS, { status: { eq: 'open' } })).toBe(0);
-    });
-
-    it('upgrades a file whose indexes are on expressions over the documents: the keys move into columns, the answers stay', async () => {
-      // As schema 1 left a collection: no key columns, an index on the key of receivedAt.
-      const writer = SqliteReadStore.open({ path });
-      await writer.close();
-      const schema1 = new Database(path);
-      schema1.exec('CREATE TABLE rows (id TEXT PRIMARY KEY NOT NULL, doc BLOB NOT NULL)');
-      const insert = schema1.prepare('INSERT INTO rows (id, doc) VALUES (?, jsonb(?))');
-      const documents = [
-        { _id: 'a', receivedAt: '2026-01-05', customerId: 'c1' },
-        { _id: 'b', receivedAt: '2026-02-05', customerId: 'c2' },
-        { _id: 'c', customerId: 'c1' },
-        { _id: 'd', receivedAt: '2026-03-05', customerId: ['c1', 'c2'] },
-      ];
-      for (const document of documents) insert.run(document._id, JSON.stringify(document));
-      schema1.exec("INSERT INTO _array_fields (collection, field) VALUES ('rows', 'customerId')");
-      const receivedKey = "CASE json_type(doc, '$.receivedAt') WHEN 'true' THEN x'0501' WHEN 'false' THEN x'0500' WHEN 'object' THEN x'03' WHEN 'array' THEN x'04' ELSE coalesce(json_extract(doc, '$.receivedAt'), -9e999) END";
-      schema1.exec(`CREATE INDEX rows__ix_0123456789ab ON rows (${receivedKey} DESC, id)`);
-      schema1.pragma('user_version = 1');
-      schema1.close();
-
-      const store = SqliteReadStore.open({ path });
-      opened.push(store);
-      const newestFirst: SortKey[] = [{ field: 'receivedAt', direction: 'desc' }];
-      await store.ensureIndexes(ROWS, [{ fields: newestFirst }, { fields: [{ field: 'customerId', direction: 'asc' }, ...newestFirst] }]);
-
-      const upgraded = new Database(path, { readonly: true });
-      const indexes = upgraded.prepare<[], { name: string }>("SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'rows' AND sql IS NOT NULL ORDER BY name").all();
-      const version = upgraded.pragma('user_version', { simple: true });
-      upgraded.close();
-      expect(version).toBe(2);
-      expect(indexes.map((index) => index.name)).toEqual([expect.stringMatching(/^rows__kx_\w+$/), expect.stringMatching(/^rows__kx_\w+$/)]);
-      expect(await store.explainFind(ROWS, { sort: newestFirst, limit: 2 })).toEqual([expect.stringMatching(/USING COVERING INDEX rows__kx_/)]);
-      expect((await store.find(ROWS, { sort: newestFirst })).items.map((row) => row._id)).toEqual(['d', 'b', 'a', 'c']);
-      expect((await store.find(ROWS, { filter: { customerId: { eq: 'c1' } }, sort: newestFirst })).items.map((row) => row._id)).toEqual(['d', 'a', 'c']);
-      await store.bulkWrite(ROWS, { upserts: [{ _id: 'c', receivedAt: '2026-04-05', customerId: 'c2' }] });
-      expect((await store.find(ROWS, { filter: { customerId: { eq: 'c2' } }, sort: newestFirst })).items.map((row) => row._id)).toEqual(['c', 'd', 'b']);
-    });
-
     it('keeps documents and checkpoints across a reopen, in WAL mode', async () => {
       const writer = SqliteReadStore.open({ path });
       await writer.commit({
@@ -796,15 +713,8 @@ const ROWS = 'rows';
  * conditions those tests generate (scalars only: eq, in, ranges bracketed by type).
  */
 function bruteForce(documents: readonly StoredDocument[], query: FindQuery): string[] {
-  // A dotted path walks objects only, as queries address fields.
   const raw = (document: StoredDocument, field: string): unknown =>
-    field.split('.').reduce<unknown>(
-      (value, name) =>
-        value !== null && typeof value === 'object' && !Array.isArray(value)
-          ? (value as Record<string, unknown>)[name]
-          : undefined,
-      document,
-    );
+    (document as unknown as Record<string, unknown>)[field];
   const compare = (a: unknown, b: unknown): number => {
     const rank = typeRank(a) - typeRank(b);
     if (rank !== 0) return rank;

@@ -30,10 +30,7 @@ import { streamByPages } from '../paged-stream';
 import {
   afterCursor,
   arrayFieldsOf,
-  keyColumnFields,
-  keyColumnName,
-  keyExpression,
-  keyOfField,
+  keyOf,
   orderBy,
   whereClause,
   type SqlFragment,
@@ -53,34 +50,25 @@ export interface SqliteReadStoreOptions {
 /** One collection's writes, checked and serialised before the transaction starts. */
 interface PreparedWrite {
   readonly collection: string;
-  readonly upserts: readonly (readonly [id: string, json: string, document: object])[];
+  readonly upserts: readonly (readonly [id: string, json: string])[];
   readonly deletes: readonly string[];
   readonly arrayFields: ReadonlySet<string>;
 }
 
 const STATEMENT_CACHE_SIZE = 256;
-const INDEX_NAME = /__kx_([0-9a-f]{12})(?:_\d+)?$/;
-/** Indexes on expressions over the document, as files of schema 1 have them: replaced by key-column indexes. */
-const EXPRESSION_INDEX_NAME = /__ix_[0-9a-f]{12}(?:_\d+)?$/;
+const INDEX_NAME = /__ix_([0-9a-f]{12})(?:_\d+)?$/;
 
 /**
  * The embedded mode's read store: one SQLite file, one table per collection holding each document
- * as JSONB (SQLite's binary JSON) beside its `_id`, and beside them the key (sqlite-query.ts) of
- * every field the collection's indexes name, in a column of its own that the indexes cover.
- *
- * Key columns rather than indexes on expressions over the document: SQLite rewrites the entry of
- * every index whose columns an UPDATE sets, changed or not, and an expression index depends on
- * the whole document. A projection rewrites a complaint's document at every event while an event
- * moves one or two of its eleven keys; a write sets the document and the key columns whose values
- * changed only. On the benchmark's full read-model file a complaint's rewrite took 0.7–1.2 ms with
- * eleven expression indexes and 0.07–0.10 ms with none.
- *
- * JSONB because the keys are read out of documents when a column is added to a filled table: from
- * text SQLite parses the whole document for each, from JSONB it walks to the field. The JSON
- * functions take text and JSONB alike, so documents an earlier version stored as text stay
- * readable until they are written again; what is read goes back to text through `json()`. A commit
- * stores a batch's documents of every collection and its checkpoint in one transaction, so after
- * a crash the checkpoint always says exactly which events the stored documents reflect.
+ * as JSONB (SQLite's binary JSON) beside its `_id`, with expression indexes on the keys of the
+ * fields the read models sort and filter on (sqlite-query.ts). JSONB because every index key is a
+ * field read out of the document: from text SQLite parses the whole document for each index built
+ * and each row written, from JSONB it walks to the field. Building the complaint list's eleven
+ * indexes over the benchmark's 101,907 complaints took 3.3–4.0 s against 6.8–6.9 s from text. The
+ * JSON functions take text and JSONB alike, so documents an earlier version stored as text stay
+ * readable until they are written again; what is read goes back to text through `json()`. A commit stores a batch's documents of every collection
+ * and its checkpoint in one transaction, so after a crash the checkpoint always says exactly which
+ * events the stored documents reflect.
  *
  * One connection writes (the projection's); any number of readonly connections, in other threads
  * or processes, read the last committed state beside it (WAL). better-sqlite3 is synchronous: each
@@ -142,18 +130,16 @@ export class SqliteReadStore implements ReadStore {
     }
     this.write(() => {
       this.createTable(collection);
-      this.addKeyColumns(collection, [...wanted.values()].flat());
       const indexes = this.selectAll<{ name: string }>(
         "SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = ?",
         [collection],
       );
       for (const { name } of indexes) {
-        if (EXPRESSION_INDEX_NAME.test(name)) this.db.exec(`DROP INDEX "${name}"`);
         const signature = INDEX_NAME.exec(name)?.[1];
         if (signature !== undefined) wanted.delete(signature);
       }
       for (const [signature, fields] of wanted) {
-        const columns = [...fields.map((key) => `${keyColumnName(key.field)} ${key.direction.toUpperCase()}`), 'id'];
+        const columns = [...fields.map((key) => `${keyOf(key.path)} ${key.direction.toUpperCase()}`), 'id'];
         this.db.exec(
           `CREATE INDEX "${this.freeIndexName(collection, signature)}" ON "${collection}" (${columns.join(', ')})`,
         );
@@ -165,19 +151,6 @@ export class SqliteReadStore implements ReadStore {
         this.db.exec(`ANALYZE "${collection}"`);
       }
     });
-  }
-
-  /**
-   * Gives the fields their key columns where they have none yet, filled from the documents in one
-   * pass. A column stays once added: a write keeps it current whether an index still covers it or not.
-   */
-  private addKeyColumns(collection: string, fields: readonly NormalizedSortKey[]): void {
-    const existing = new Set(this.keyColumns(collection));
-    const added = [...new Set(fields.map((key) => key.field))].filter((field) => !existing.has(field));
-    if (added.length === 0) return;
-    for (const field of added) this.db.exec(`ALTER TABLE "${collection}" ADD COLUMN ${keyColumnName(field)}`);
-    const fill = added.map((field) => `${keyColumnName(field)} = ${keyExpression(field.split('.'))}`);
-    this.db.exec(`UPDATE "${collection}" SET ${fill.join(', ')}`);
   }
 
   /** Drop and rename in one transaction: readers see the old table or the new one, never neither. */
@@ -337,9 +310,8 @@ export class SqliteReadStore implements ReadStore {
     const normalized = normalizeQuery(query);
     assertCollectionName(collection);
     const rows = this.read(() => {
-      const keyColumns = this.keyColumnsIfTable(collection);
-      if (keyColumns === null) return [];
-      const select = this.selectSql(collection, normalized, keyColumns);
+      if (!this.tableExists(collection)) return [];
+      const select = this.selectSql(collection, normalized);
       return this.selectAll<{ doc: string }>(select.sql, select.params);
     });
     const documents = rows.map((row) => JSON.parse(row.doc) as D);
@@ -354,9 +326,8 @@ export class SqliteReadStore implements ReadStore {
     const conditions = normalizeCountFilter(filter);
     assertCollectionName(collection);
     return this.read(() => {
-      const keyColumns = this.keyColumnsIfTable(collection);
-      if (keyColumns === null) return 0;
-      const where = whereClause(conditions, this.arrayFields(collection), keyColumns);
+      if (!this.tableExists(collection)) return 0;
+      const where = whereClause(conditions, this.arrayFields(collection));
       return (
         this.selectOne<{ n: number }>(
           `SELECT count(*) AS n FROM "${collection}" WHERE ${where.sql}`,
@@ -381,9 +352,8 @@ export class SqliteReadStore implements ReadStore {
     const normalized = normalizeQuery(query);
     assertCollectionName(collection);
     return this.read(() => {
-      const keyColumns = this.keyColumnsIfTable(collection);
-      if (keyColumns === null) return [];
-      const { choice } = this.selectSql(collection, normalized, keyColumns);
+      if (!this.tableExists(collection)) return [];
+      const { choice } = this.selectSql(collection, normalized);
       return this.selectAll<{ detail: string }>(`EXPLAIN QUERY PLAN ${choice.sql}`, choice.params).map(
         (row) => row.detail,
       );
@@ -410,20 +380,16 @@ export class SqliteReadStore implements ReadStore {
    * holds every key of the filter and the sort, the choice reads the index alone, and a page sorted
    * out of thousands of matches (overdue now, newest first) reads its 51 documents, not thousands.
    */
-  private selectSql(
-    collection: string,
-    query: NormalizedQuery,
-    keyColumns: ReadonlySet<string>,
-  ): SqlFragment & { readonly choice: SqlFragment } {
-    const where = whereClause(query.conditions, this.arrayFields(collection), keyColumns);
+  private selectSql(collection: string, query: NormalizedQuery): SqlFragment & { readonly choice: SqlFragment } {
+    const where = whereClause(query.conditions, this.arrayFields(collection));
     const clauses: string[] = [where.sql];
     const params: SqlValue[] = [...where.params];
     if (query.after !== null) {
-      const after = afterCursor(query.sort, query.after, keyColumns);
+      const after = afterCursor(query.sort, query.after);
       clauses.push(after.sql);
       params.push(...after.params);
     }
-    const order = orderBy(query.sort, keyColumns);
+    const order = orderBy(query.sort);
     // One more than asked tells whether another page exists.
     params.push(query.limit === null ? -1 : query.limit + 1, query.skip);
     // Some fields: SQLite walks the document's top level and keeps those, absent ones staying
@@ -444,15 +410,10 @@ export class SqliteReadStore implements ReadStore {
     const { collection } = write;
     this.createTable(collection);
     if (write.upserts.length > 0) {
-      const keyColumns = this.keyColumns(collection);
-      if (keyColumns.length === 0) {
-        const upsert = this.statement(
-          `INSERT INTO "${collection}" (id, doc) VALUES (?, jsonb(?)) ON CONFLICT (id) DO UPDATE SET doc = excluded.doc`,
-        );
-        for (const [id, json] of write.upserts) upsert.run(id, json);
-      } else {
-        this.upsertWithKeys(collection, keyColumns, write.upserts);
-      }
+      const upsert = this.statement(
+        `INSERT INTO "${collection}" (id, doc) VALUES (?, jsonb(?)) ON CONFLICT (id) DO UPDATE SET doc = excluded.doc`,
+      );
+      for (const [id, json] of write.upserts) upsert.run(id, json);
     }
     if (write.deletes.length > 0) {
       const remove = this.statement(`DELETE FROM "${collection}" WHERE id = ?`);
@@ -464,50 +425,6 @@ export class SqliteReadStore implements ReadStore {
         field,
       ]);
     }
-  }
-
-  /**
-   * Inserts new documents with their keys; rewrites an existing one's document and only those key
-   * columns whose values it changes, so that only their indexes are rewritten. The statement of
-   * each set of changed columns is prepared once (the statement cache).
-   */
-  private upsertWithKeys(collection: string, fields: readonly string[], upserts: PreparedWrite['upserts']): void {
-    const columns = fields.map(keyColumnName);
-    const paths = fields.map((field) => field.split('.'));
-    const current = this.statement(`SELECT rowid, ${columns.join(', ')} FROM "${collection}" WHERE id = ?`).raw(true);
-    const insert = this.statement(
-      `INSERT INTO "${collection}" (id, doc, ${columns.join(', ')}) VALUES (?, jsonb(?)${', ?'.repeat(columns.length)})`,
-    );
-    for (const [id, json, document] of upserts) {
-      const keys = paths.map((path) => keyOfField(document, path));
-      const stored = current.get(id) as [number, ...SqlValue[]] | undefined;
-      if (stored === undefined) {
-        insert.run(id, json, ...keys);
-        continue;
-      }
-      const changed = keys.flatMap((key, i) => (sameKey(key, stored[i + 1] as SqlValue) ? [] : [i]));
-      const set = ['doc = jsonb(?)', ...changed.map((i) => `${columns[i] as string} = ?`)];
-      this.statement(`UPDATE "${collection}" SET ${set.join(', ')} WHERE rowid = ?`).run(
-        json,
-        ...changed.map((i) => keys[i] as SqlValue),
-        stored[0],
-      );
-    }
-  }
-
-  /** The fields whose keys the collection's table keeps in columns, in the table's order. */
-  private keyColumns(collection: string): string[] {
-    return keyColumnFields(this.columnNames(collection));
-  }
-
-  /** The fields with key columns, or null when the collection has no table. */
-  private keyColumnsIfTable(collection: string): ReadonlySet<string> | null {
-    const names = this.columnNames(collection);
-    return names.length === 0 ? null : new Set(keyColumnFields(names));
-  }
-
-  private columnNames(table: string): string[] {
-    return this.selectAll<{ name: string }>('SELECT name FROM pragma_table_info(?)', [table]).map((row) => row.name);
   }
 
   private createTable(collection: string): void {
@@ -543,7 +460,7 @@ export class SqliteReadStore implements ReadStore {
    * swapped-in table keeps its shadow's index names, so a later shadow may find its name taken.
    */
   private freeIndexName(collection: string, signature: string): string {
-    const base = `${collection}__kx_${signature}`;
+    const base = `${collection}__ix_${signature}`;
     for (let n = 1; ; n++) {
       const name = n === 1 ? base : `${base}_${n}`;
       if (this.selectOne('SELECT 1 FROM sqlite_schema WHERE name = ?', [name]) === undefined) return name;
@@ -616,7 +533,7 @@ function prepareWrite(write: CollectionWrite): PreparedWrite {
   const rows = upserts.map((document) => {
     const json = toJsonDocument(document);
     arrayFieldsOf(json, arrayFields);
-    return [json._id, JSON.stringify(json), json] as const;
+    return [json._id, JSON.stringify(json)] as const;
   });
   return { collection: write.collection, upserts: rows, deletes, arrayFields };
 }
@@ -625,11 +542,6 @@ function prepareWrite(write: CollectionWrite): PreparedWrite {
 function indexSignature(fields: readonly NormalizedSortKey[]): string {
   const text = fields.map((key) => `${key.field}:${key.direction}`).join(',');
   return createHash('sha256').update(text).digest('hex').slice(0, 12);
-}
-
-/** Keys as SQLite gives them back: numbers and text compare by value, blobs by their bytes. */
-function sameKey(a: SqlValue, b: SqlValue): boolean {
-  return a === b || (Buffer.isBuffer(a) && Buffer.isBuffer(b) && a.equals(b));
 }
 
 /** Failures of the file or its locks, as opposed to a bad statement or document. */
