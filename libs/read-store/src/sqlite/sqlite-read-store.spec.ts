@@ -65,6 +65,7 @@ describe('SqliteReadStore', () => {
           value.filter((item) => item !== undefined),
           { maxLength: 3 },
         ),
+        fc.record({ x: value }, { requiredKeys: [] }),
       ),
     });
     const field = fc.constantFrom('x', 'y', 'z');
@@ -85,7 +86,7 @@ describe('SqliteReadStore', () => {
     );
     const sortKey = fc.record({ field, direction: fc.constantFrom('asc' as const, 'desc' as const) });
     const query = fc.record({
-      filter: fc.dictionary(fc.constantFrom('x', 'y', 'z', 't'), condition, { maxKeys: 2 }),
+      filter: fc.dictionary(fc.constantFrom('x', 'y', 'z', 't', 't.x'), condition, { maxKeys: 2 }),
       sort: fc.uniqueArray(sortKey, { maxLength: 2, selector: (key) => key.field }),
       limit: fc.integer({ min: 1, max: 7 }),
     });
@@ -111,6 +112,9 @@ describe('SqliteReadStore', () => {
           { field: 'z', direction: 'asc' },
         ],
       },
+      // Arrays and objects have keys of their own; a path may run through a non-object.
+      { fields: [{ field: 't', direction: 'asc' }] },
+      { fields: [{ field: 't.x', direction: 'asc' }] },
     ];
     const toDocument = (raw: {
       id: number;
@@ -132,10 +136,13 @@ describe('SqliteReadStore', () => {
           fc.array(query, { minLength: 1, maxLength: 4 }),
           async (batches, deletions, queries) => {
             const indexed = memoryStore();
+            // Indexed after its first batch: its indexes are built over the stored documents.
+            const indexedLater = memoryStore();
             const plain = memoryStore();
             const stored = new Map<string, StoredDocument>();
             await indexed.ensureIndexes(ROWS, indexes);
             for (const [round, batch] of batches.entries()) {
+              if (round === 1) await indexedLater.ensureIndexes(ROWS, indexes);
               const upserts = [...new Map(batch.map((raw) => [raw.id, toDocument(raw)])).values()];
               const deletes =
                 round === 1
@@ -143,13 +150,14 @@ describe('SqliteReadStore', () => {
                       .map((id) => `d${id}`)
                       .filter((id) => !upserts.some((u) => u._id === id))
                   : [];
-              for (const store of [indexed, plain]) await store.bulkWrite(ROWS, { upserts, deletes });
+              for (const store of [indexed, indexedLater, plain]) await store.bulkWrite(ROWS, { upserts, deletes });
               for (const document of upserts) stored.set(document._id, document);
               for (const id of deletes) stored.delete(id);
               for (const raw of queries) {
                 const q = raw as FindQuery;
                 const expected = bruteForce([...stored.values()], q);
                 expect(await allPages(indexed, q)).toEqual(expected);
+                expect(await allPages(indexedLater, q)).toEqual(expected);
                 expect(await allPages(plain, q)).toEqual(expected);
                 expect(await indexed.count(ROWS, q.filter as Filter)).toBe(
                   await plain.count(ROWS, q.filter as Filter),
@@ -713,8 +721,15 @@ const ROWS = 'rows';
  * conditions those tests generate (scalars only: eq, in, ranges bracketed by type).
  */
 function bruteForce(documents: readonly StoredDocument[], query: FindQuery): string[] {
+  // A dotted path walks objects only, as queries address fields.
   const raw = (document: StoredDocument, field: string): unknown =>
-    (document as unknown as Record<string, unknown>)[field];
+    field.split('.').reduce<unknown>(
+      (value, name) =>
+        value !== null && typeof value === 'object' && !Array.isArray(value)
+          ? (value as Record<string, unknown>)[name]
+          : undefined,
+      document,
+    );
   const compare = (a: unknown, b: unknown): number => {
     const rank = typeRank(a) - typeRank(b);
     if (rank !== 0) return rank;
