@@ -1,25 +1,13 @@
 import type { ProjectionStatus } from '@qms/projection-engine';
 import type { AppConfig } from '../../config/app-config';
+import { runningStatus } from '../__fixtures__/projection-status';
 import type { FromProjectionsWorker, ToProjectionsWorker } from './projections-worker.protocol';
 import { WorkerProjections } from './worker-projections';
 
 const NAME = 'complaint_lists';
 
 function statusAt(position: number, lagEvents: number): ProjectionStatus {
-  return {
-    name: NAME,
-    version: 1,
-    state: 'running',
-    position,
-    headPosition: position + lagEvents,
-    lagEvents,
-    lagCountCapped: false,
-    lagSeconds: 0,
-    lastFailure: null,
-    stoppedOn: null,
-    parkedEvents: [],
-    rebuild: null,
-  };
+  return runningStatus(NAME, { position, headPosition: position + lagEvents, lagEvents });
 }
 
 /**
