@@ -16,9 +16,9 @@ const PROJECTIONS_YOUNG_GENERATION_MB = 16;
 
 /**
  * How long a status read waits for the thread's own answer before it takes the status the thread
- * last published (every 500 ms while it can; positions come apart, as they move). A thread that
- * catches up under load answers between its batches: on the full benchmark history a scrape of
- * /metrics then took 2–5 s and GET /admin/projections 2–10 s.
+ * last published (every 500 ms while it can; positions arrive in messages of their own as they
+ * move). A thread that catches up under load answers between its batches: on the full benchmark
+ * history a scrape of /metrics then took 2–5 s and GET /admin/projections 2–10 s.
  */
 const DEFAULT_STATUS_ANSWER_WAIT_MS = 200;
 
