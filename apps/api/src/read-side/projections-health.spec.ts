@@ -1,10 +1,25 @@
 import type { ProjectionsHost, ProjectionStatus, RebuildProgress } from '@qms/projection-engine';
-import { runningStatus } from './__fixtures__/projection-status';
 import { projectionsHealth } from './projections-health';
 
 const POISON = { position: 142, streamId: 'legacy-import-1', type: 'ReturnReceived', error: 'Not an ISO-8601 instant: undefined' };
 
-const status = runningStatus;
+function status(name: string, changes: Partial<ProjectionStatus> = {}): ProjectionStatus {
+  return {
+    name,
+    version: 1,
+    state: 'running',
+    position: 141,
+    headPosition: 300,
+    lagEvents: 0,
+    lagCountCapped: false,
+    lagSeconds: 0,
+    lastFailure: null,
+    stoppedOn: null,
+    parkedEvents: [],
+    rebuild: null,
+    ...changes,
+  };
+}
 
 function rebuildStandingOnIt(projection: string): RebuildProgress {
   return { projection, phase: 'replaying', position: 141, targetPosition: 300, eventsProcessed: 141, eventsPerSecond: 1000, etaSeconds: null, resumed: false, stoppedOn: POISON };
