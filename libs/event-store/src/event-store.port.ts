@@ -66,6 +66,14 @@ export interface ReadAllOptions {
   readonly metadataKeys?: readonly string[];
 }
 
+/** How far the log runs past a position, as a projection's lag is reported. */
+export interface LogTail {
+  /** Events after the position, counted up to the limit asked for. */
+  readonly events: number;
+  /** When the first of them was recorded; null when there is none. */
+  readonly firstRecordedAt: Date | null;
+}
+
 export interface SubscribeToAllOptions {
   /** Exclusive checkpoint: the subscription yields events strictly after it. */
   readonly fromPosition?: number;
@@ -137,6 +145,12 @@ export interface EventStore {
   subscribeToAll(options?: SubscribeToAllOptions): AllSubscription;
   /** Position of the last event in the store, 0 when empty. */
   headPosition(): Promise<number>;
+  /**
+   * The events after `afterPosition`, counted up to `limit`, and when the first was recorded. A
+   * status read asks this of every projection that lags, every few hundred milliseconds: a store
+   * answers it without handing the events to the caller.
+   */
+  tailAfter(afterPosition: number, limit: number): Promise<LogTail>;
   /** Throws StoreUnavailableError when the store cannot be reached. */
   checkHealth(): Promise<void>;
   close(): Promise<void>;

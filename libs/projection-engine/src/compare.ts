@@ -199,6 +199,10 @@ export function logUpTo(eventStore: EventStore, position: number): EventStore {
       throw new Error('logUpTo does not follow the log');
     },
     headPosition: async () => Math.min(position, await eventStore.headPosition()),
+    tailAfter: async (afterPosition, limit) => {
+      const tail = afterPosition >= position ? [] : upTo(await eventStore.readAll({ fromPosition: afterPosition, maxCount: Math.max(limit, 1) }));
+      return { events: Math.min(tail.length, limit), firstRecordedAt: tail[0]?.recordedAt ?? null };
+    },
     checkHealth: () => eventStore.checkHealth(),
     close: async () => undefined,
   };

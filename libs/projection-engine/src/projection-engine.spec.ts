@@ -594,6 +594,21 @@ describe('ProjectionEngine', () => {
         lagSeconds: 3600,
       });
     });
+
+    it('counts the lag up to lagCountLimit without reading the events it counts', async () => {
+      s.store.failNext('bulkWrite', 1_000_000);
+      const engine = s.engine(tallies(), 10, { lagCountLimit: 4 });
+      await s.append(...Array.from({ length: 6 }, (_, index) => counted('a', index)));
+      engine.start();
+      await waitUntil(async () => (await engine.status())[0]?.state === 'retrying');
+      const readAll = jest.spyOn(s.events, 'readAll');
+
+      const [status] = await engine.status();
+
+      expect(status).toMatchObject({ position: 0, headPosition: 42, lagEvents: 4, lagCountCapped: true, lagSeconds: 3600 });
+      // A projection far behind must not make every status read hold its tail in memory.
+      expect(readAll).not.toHaveBeenCalled();
+    });
   });
 
   describe('rebuild', () => {

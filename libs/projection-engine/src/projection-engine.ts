@@ -5,6 +5,7 @@ import { MemoryJournal } from './apply-batch';
 import type { ProjectionsHost } from './hosting/projections-host';
 import { DEFAULT_RETRY, type RetryPolicy } from './backoff';
 import { collectionsOf, versionOf, type ProjectableEvent, type Projection } from './projection';
+import { DEFAULT_LAG_COUNT_LIMIT, lagBehindHead } from './lag';
 import { ProjectionRunner, type ProjectionState, type RunnerFailure } from './projection-runner';
 import type { ParkedEvent } from './parking/parking.decider';
 import { parkingFromLog, type ParkingSource } from './parking/parking-source';
@@ -146,6 +147,7 @@ export class ProjectionEngine<E extends ProjectableEvent = ProjectableEvent> imp
   private readonly runners = new Map<string, ProjectionRunner<E>>();
   private readonly rebuilds = new Map<string, Promise<RebuildResult>>();
   private readonly progress = new Map<string, RebuildProgress>();
+  private readonly rebuildWatchers = new Set<() => void>();
   private readonly batchSize: number;
   private readonly rebuildBatchSize: number;
   /** With `journal: 'memory'`: each projection's rebuild journal, kept for a rebuild resumed by this engine. */
@@ -248,6 +250,7 @@ export class ProjectionEngine<E extends ProjectableEvent = ProjectableEvent> imp
         onProgress: (progress) => {
           this.progress.set(progress.projection, progress);
           options.onProgress?.(progress);
+          for (const watcher of this.rebuildWatchers) watcher();
         },
       },
     ).finally(() => {
@@ -255,6 +258,7 @@ export class ProjectionEngine<E extends ProjectableEvent = ProjectableEvent> imp
         this.rebuilds.delete(name);
         this.progress.delete(name);
       }
+      for (const watcher of this.rebuildWatchers) watcher();
     });
     unique.forEach((name, index) => {
       const mine = together.then((results) => results[index] as RebuildResult);
@@ -294,6 +298,12 @@ export class ProjectionEngine<E extends ProjectableEvent = ProjectableEvent> imp
     };
   }
 
+  /** Calls `listener` whenever a rebuild reports progress or ends; returns the unsubscribe. */
+  watchRebuilds(listener: () => void): () => void {
+    this.rebuildWatchers.add(listener);
+    return () => this.rebuildWatchers.delete(listener);
+  }
+
   /**
    * Runs the projection's deferred work (a month's report) now, under its runner's lock, so the
    * live copy is what a rebuild to the same position gives: before comparing the two.
@@ -330,57 +340,21 @@ export class ProjectionEngine<E extends ProjectableEvent = ProjectableEvent> imp
   }
 
   async status(): Promise<ProjectionStatus[]> {
-    const { eventStore } = this.options;
-    const limit = this.options.lagCountLimit ?? 10_000;
-    let head: number | null = null;
-    try {
-      head = await eventStore.headPosition();
-    } catch {
-      head = null;
-    }
-    // One read per distinct position: projections that are level share it.
-    const tails = new Map<number, Promise<RecordedEvent[] | null>>();
-    const tailAfter = (position: number) => {
-      let tail = tails.get(position);
-      if (tail === undefined) {
-        tail = eventStore.readAll({ fromPosition: position, maxCount: limit }).catch(() => null);
-        tails.set(position, tail);
-      }
-      return tail;
-    };
+    const lagOf = await lagBehindHead(this.options.eventStore, this.options.lagCountLimit ?? DEFAULT_LAG_COUNT_LIMIT, this.now());
     return Promise.all(
-      [...this.runners.values()].map(async (runner): Promise<ProjectionStatus> => {
-        let lagEvents: number | null = 0;
-        let lagSeconds: number | null = 0;
-        if (head === null) {
-          lagEvents = null;
-          lagSeconds = null;
-        } else if (runner.position < head) {
-          const tail = await tailAfter(runner.position);
-          const oldest = tail?.[0];
-          lagEvents = tail === null ? null : tail.length;
-          lagSeconds =
-            oldest === undefined
-              ? tail === null
-                ? null
-                : 0
-              : Math.max(0, (this.now().getTime() - oldest.recordedAt.getTime()) / 1000);
-        }
-        return {
+      [...this.runners.values()].map(
+        async (runner): Promise<ProjectionStatus> => ({
           name: runner.projection.name,
           version: versionOf(runner.projection),
           state: runner.state,
           position: runner.position,
-          headPosition: head,
-          lagEvents,
-          lagCountCapped: lagEvents !== null && lagEvents >= limit,
-          lagSeconds,
+          ...(await lagOf(runner.position)),
           lastFailure: runner.lastFailure,
           stoppedOn: runner.stoppedOn,
           parkedEvents: [...runner.parked.values()].sort((a, b) => a.position - b.position),
           rebuild: this.progress.get(runner.projection.name) ?? null,
-        };
-      }),
+        }),
+      ),
     );
   }
 

@@ -376,6 +376,22 @@ export function describeEventStoreContract(name: string, factory: () => Promise<
         expect(after).toBeGreaterThanOrEqual(result.position);
       });
 
+      it('measures the tail after a position: its events counted up to a limit, and when the first was recorded', async () => {
+        const stream = newStream('tail');
+        await store.appendToStream(stream, newEvents(5), { expectedRevision: 'no_stream' });
+        const written = await store.readStream(stream);
+        const [, p1, , p3, p4] = written.map((event) => event.position) as [number, number, number, number, number];
+
+        expect(await store.tailAfter(p1, 3)).toEqual({ events: 3, firstRecordedAt: written[2]?.recordedAt });
+        expect(await store.tailAfter(p1, 2)).toEqual({ events: 2, firstRecordedAt: written[2]?.recordedAt });
+        expect(await store.tailAfter(p3, 1)).toEqual({ events: 1, firstRecordedAt: written[4]?.recordedAt });
+        expect(await store.tailAfter(p1, 0)).toEqual({ events: 0, firstRecordedAt: written[2]?.recordedAt });
+        const head = await store.headPosition();
+        expect(head).toBeGreaterThanOrEqual(p4);
+        expect(await store.tailAfter(head, 10)).toEqual({ events: 0, firstRecordedAt: null });
+        await expect(store.tailAfter(-1, 10)).rejects.toThrow(RangeError);
+      });
+
       it('passes a health check', async () => {
         await expect(store.checkHealth()).resolves.toBeUndefined();
       });

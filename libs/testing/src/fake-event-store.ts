@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { StoreUnavailableError } from '@qms/domain-kernel';
 import type {
   AllSubscription,
+  LogTail,
   AppendResult,
   AppendToStreamsOptions,
   EventStore,
@@ -190,6 +191,12 @@ export class FakeEventStore implements EventStore {
   async headPosition(): Promise<number> {
     this.assertAvailable();
     return this.events.length * this.step;
+  }
+
+  async tailAfter(afterPosition: number, limit: number): Promise<LogTail> {
+    this.assertAvailable();
+    const tail = this.page(afterPosition, Number.POSITIVE_INFINITY);
+    return { events: Math.min(tail.length, limit), firstRecordedAt: tail[0]?.recordedAt ?? null };
   }
 
   async checkHealth(): Promise<void> {

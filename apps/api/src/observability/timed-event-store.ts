@@ -1,5 +1,6 @@
 import type {
   AllSubscription,
+  LogTail,
   AppendResult,
   EventStore,
   EventToAppend,
@@ -66,6 +67,10 @@ export class TimedEventStore implements EventStore {
 
   headPosition(): Promise<number> {
     return this.store.headPosition();
+  }
+
+  tailAfter(afterPosition: number, limit: number): Promise<LogTail> {
+    return this.store.tailAfter(afterPosition, limit);
   }
 
   checkHealth(): Promise<void> {

@@ -45,7 +45,7 @@ export function createProjectionsHost(
   const logger = new Logger('Projections');
   if (config.projections === 'on' && readStore instanceof SqliteReadStore && config.readDbPath !== ':memory:') {
     // The embedded default: off the API's event loop, in a thread with its own connections.
-    return new WorkerProjections({ config, projectionNames: reporting.all.map((projection) => projection.name), logger });
+    return new WorkerProjections({ config, projectionNames: reporting.all.map((projection) => projection.name), logger, log: { eventStore } });
   }
   if (config.projections !== 'off') return createProjectionEngine(eventStore, readStore, catalogue, reporting, logger);
   const shared = readStore instanceof MongoReadStore || (readStore instanceof SqliteReadStore && config.readDbPath !== ':memory:');
@@ -55,6 +55,7 @@ export function createProjectionsHost(
   return new RemoteProjections({
     readStore,
     projectionNames: reporting.all.map((projection) => projection.name),
+    log: { eventStore },
     rebuildHint: 'rebuild with `npm run cli -- rebuild --projection <name>` while the projector is stopped, or restart the projector after a version change',
   });
 }

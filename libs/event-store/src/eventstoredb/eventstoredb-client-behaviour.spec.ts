@@ -262,3 +262,56 @@ describe('EventStoreDbAllSubscription (client replaced)', () => {
     expect((error as Error).message).toMatch(/22\.6 or later/);
   });
 });
+
+describe('EventStoreDbEventStore.tailAfter (client reads replaced)', () => {
+  /** $all of 2,500 records, every seventh a system event, positions 100 apart, a second apart. */
+  const log = Array.from({ length: 2_500 }, (_, index) => {
+    const record = resolved(BigInt((index + 1) * 100));
+    const system = index % 7 === 3;
+    return {
+      event: {
+        ...record.event!,
+        type: system ? '$statsCollected' : 'ComplaintRegistered',
+        streamId: system ? '$stats-node' : 'complaint-CC-2026-0001',
+        created: new Date(Date.UTC(2026, 2, 6) + index * 1_000),
+      },
+    };
+  });
+  const commitOf = (record: AllStreamResolvedEvent) => record.event!.position.commit;
+  const ours = (after: number) => log.filter((record) => Number(commitOf(record)) > after && !record.event.type.startsWith('$'));
+  let store: EventStoreDbEventStore;
+
+  beforeEach(() => {
+    store = EventStoreDbEventStore.connect(URL);
+    jest.spyOn(EventStoreDBClient.prototype, 'readAll').mockImplementation(((options: { fromPosition: Position | 'start'; maxCount: number }) => {
+      // The client's fromPosition is inclusive, as the server's.
+      const from = options.fromPosition === 'start' ? 0n : options.fromPosition.commit;
+      return (async function* () {
+        yield* log.filter((record) => commitOf(record) >= from).slice(0, options.maxCount);
+      })();
+    }) as unknown as EventStoreDBClient['readAll']);
+  });
+
+  afterEach(async () => {
+    jest.restoreAllMocks();
+    await store.close();
+  });
+
+  it('counts our events across pages, skipping system events and the record at the position itself', async () => {
+    for (const after of [0, 100, 400, 123_400]) {
+      const expected = ours(after);
+      expect(await store.tailAfter(after, 10_000)).toEqual({ events: expected.length, firstRecordedAt: expected[0]?.event?.created });
+    }
+    expect(ours(0).length).toBeGreaterThan(2_000);
+  });
+
+  it('stops counting at the limit, still saying when the first was recorded', async () => {
+    const expected = ours(100);
+    expect(await store.tailAfter(100, 1_500)).toEqual({ events: 1_500, firstRecordedAt: expected[0]?.event?.created });
+    expect(await store.tailAfter(100, 0)).toEqual({ events: 0, firstRecordedAt: expected[0]?.event?.created });
+  });
+
+  it('finds nothing after the last record', async () => {
+    expect(await store.tailAfter(250_000, 10)).toEqual({ events: 0, firstRecordedAt: null });
+  });
+});

@@ -30,6 +30,7 @@ import type {
   EventStore,
   EventToAppend,
   ExpectedRevision,
+  LogTail,
   ReadAllOptions,
   ReadStreamOptions,
   RecordedEvent,
@@ -231,6 +232,36 @@ export class EventStoreDbEventStore implements EventStore {
       if (page.length < pageSize || last === undefined || allStreamPosition(last) === previousLast) return 0;
       previousLast = allStreamPosition(last);
       from = last.position;
+    }
+  }
+
+  /**
+   * EventStoreDB has no count of $all: the tail is read in pages as readAll reads it, but each
+   * event is only counted, never converted or kept past its page.
+   */
+  async tailAfter(afterPosition: number, limit: number): Promise<LogTail> {
+    assertCount('afterPosition', afterPosition);
+    assertCount('limit', limit);
+    let events = 0;
+    let firstRecordedAt: Date | null = null;
+    let cursor = afterPosition;
+    for (;;) {
+      // One more than still counted: the read is inclusive of the record at the cursor. At least
+      // one after it even at the limit, for the first one's time.
+      const pageSize = Math.min(READ_ALL_PAGE, Math.max(limit - events, 1) + 1);
+      const page = await this.readAllPage(toReadPosition(cursor), pageSize, FORWARDS);
+      let lastPosition = cursor;
+      for (const event of page) {
+        const position = allStreamPosition(event);
+        if (position <= cursor) continue;
+        lastPosition = position;
+        if (isSystemEvent(event)) continue;
+        firstRecordedAt ??= event.created;
+        if (events === limit) return { events, firstRecordedAt };
+        events += 1;
+      }
+      if (page.length < pageSize || lastPosition === cursor) return { events, firstRecordedAt };
+      cursor = lastPosition;
     }
   }
 

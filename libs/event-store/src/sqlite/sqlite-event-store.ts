@@ -15,6 +15,7 @@ import type {
   EventStore,
   EventToAppend,
   ExpectedRevision,
+  LogTail,
   ReadAllOptions,
   ReadStreamOptions,
   RecordedEvent,
@@ -23,7 +24,7 @@ import type {
   SubscribeToAllOptions,
 } from '../event-store.port';
 import { IN_MEMORY, openEventDatabase } from './sqlite-database';
-import { EVENT_COLUMNS, EVENT_COLUMNS_WITHOUT_METADATA, type EventRow, type EventRowWithKeys, toRecordedEvent, toRecordedEventWithKeys } from './sqlite-event-rows';
+import { EVENT_COLUMNS, EVENT_COLUMNS_WITHOUT_METADATA, type EventRow, type EventRowWithKeys, parseRecordedAt, toRecordedEvent, toRecordedEventWithKeys } from './sqlite-event-rows';
 import { SqliteAllSubscription } from './sqlite-subscription';
 import { WorkerSqliteWriter } from './sqlite-worker-writer';
 import {
@@ -99,6 +100,9 @@ export class SqliteEventStore implements EventStore {
         )
         .raw(),
       head: db.prepare<[], number | null>('SELECT MAX(position) FROM events').pluck(),
+      // Counted on the rowids alone: the events' text is never read.
+      countAfter: db.prepare<[number, number], number>('SELECT count(*) FROM (SELECT position FROM events WHERE position > ? LIMIT ?)').pluck(),
+      firstRecordedAfter: db.prepare<[number], string>('SELECT recorded_at FROM events WHERE position > ? ORDER BY position ASC LIMIT 1').pluck(),
       ping: db.prepare<[], number>('SELECT 1').pluck(),
     };
     const onCommitted = (): void => {
@@ -243,6 +247,16 @@ export class SqliteEventStore implements EventStore {
 
   async headPosition(): Promise<number> {
     return this.guard(() => this.statements.head.get() ?? 0);
+  }
+
+  async tailAfter(afterPosition: number, limit: number): Promise<LogTail> {
+    assertCount('afterPosition', afterPosition);
+    assertCount('limit', limit);
+    return this.guard(() => {
+      const first = this.statements.firstRecordedAfter.get(afterPosition);
+      if (first === undefined) return { events: 0, firstRecordedAt: null };
+      return { events: this.statements.countAfter.get(afterPosition, limit) ?? 0, firstRecordedAt: parseRecordedAt(first) };
+    });
   }
 
   async checkHealth(): Promise<void> {

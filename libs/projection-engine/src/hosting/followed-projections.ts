@@ -1,9 +1,19 @@
 import { NotFoundError } from '@qms/domain-kernel';
+import type { EventStore } from '@qms/event-store';
+import { DEFAULT_LAG_COUNT_LIMIT, lagBehindHead } from '../lag';
 import type { ParkedEvent } from '../parking/parking.decider';
 import type { PoisonEvent } from '../poison-event';
 import type { ProjectionStatus } from '../projection-engine';
 import type { ProjectionState } from '../projection-runner';
 import { PositionWaiters } from './position-waiters';
+
+/** The log as this process sees it, for the head and lag of a status learnt from elsewhere. */
+export interface LogView {
+  readonly eventStore: Pick<EventStore, 'headPosition' | 'tailAfter'>;
+  /** Most events counted for the lag figure. Default 10,000. */
+  readonly lagCountLimit?: number;
+  readonly now?: () => Date;
+}
 
 /**
  * A host of projections that run elsewhere (a worker thread, a projector process) and are
@@ -14,7 +24,10 @@ export abstract class FollowedProjections {
   protected readonly positions = new Map<string, number>();
   protected readonly waiters = new PositionWaiters(this.positions);
 
-  protected constructor(readonly projectionNames: readonly string[]) {}
+  protected constructor(
+    readonly projectionNames: readonly string[],
+    private readonly log?: LogView,
+  ) {}
 
   positionOf(name: string): number {
     this.known(name);
@@ -34,6 +47,18 @@ export abstract class FollowedProjections {
 
   parkedEvents(name: string): readonly ParkedEvent[] {
     return this.statusOf(name).parkedEvents;
+  }
+
+  /**
+   * Head and lag measured now on this process's view of the log. A status learnt from elsewhere
+   * carries the head of its moment: a client that appended, then reads the head here to wait for
+   * it with `?minPosition=`, must get a head no older than its append.
+   */
+  protected async withCurrentLag(statuses: readonly ProjectionStatus[]): Promise<ProjectionStatus[]> {
+    const log = this.log;
+    if (log === undefined) return [...statuses];
+    const lagOf = await lagBehindHead(log.eventStore, log.lagCountLimit ?? DEFAULT_LAG_COUNT_LIMIT, (log.now ?? (() => new Date()))());
+    return Promise.all(statuses.map(async (status) => ({ ...status, ...(await lagOf(status.position)) })));
   }
 
   /** The last known status, its position at least the last learnt one. */

@@ -4,7 +4,7 @@ import type { ProjectionStatus } from '../projection-engine';
 import type { RebuildResult } from '../rebuild';
 import type { ProjectionsHost } from './projections-host';
 import { PROJECTION_STATUS_COLLECTION, type PublishedStatus } from './status-publisher';
-import { FollowedProjections } from './followed-projections';
+import { FollowedProjections, type LogView } from './followed-projections';
 
 export interface RemoteProjectionsOptions {
   readonly readStore: ReadStore;
@@ -16,6 +16,8 @@ export interface RemoteProjectionsOptions {
   readonly now?: () => Date;
   /** What an operator should do to rebuild (the projections run elsewhere). */
   readonly rebuildHint?: string;
+  /** Head and lag from this instance's own reads of the log; without it, as the projector published them. */
+  readonly log?: LogView;
 }
 
 /**
@@ -32,7 +34,7 @@ export class RemoteProjections extends FollowedProjections implements Projection
   readonly runsProjections = false;
 
   constructor(private readonly options: RemoteProjectionsOptions) {
-    super(options.projectionNames);
+    super(options.projectionNames, options.log);
     this.now = options.now ?? (() => new Date());
   }
 
@@ -54,7 +56,7 @@ export class RemoteProjections extends FollowedProjections implements Projection
 
   async status(): Promise<ProjectionStatus[]> {
     await this.poll();
-    return this.options.projectionNames.map((name) => this.statusOf(name));
+    return this.withCurrentLag(this.options.projectionNames.map((name) => this.statusOf(name)));
   }
 
   /** The projector reads the decisions again at its next attempt on the event it is stopped on. */

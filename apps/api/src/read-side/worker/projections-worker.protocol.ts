@@ -6,10 +6,12 @@ export interface ProjectionsWorkerData {
   readonly config: AppConfig;
 }
 
-/** Requests of the API to the projections thread; each is answered by a `reply` with its id. */
+/**
+ * Requests of the API to the projections thread; each is answered by a `reply` with its id, sent
+ * after a `status` that includes what the call did (a rebuild started, a parking decision read).
+ */
 export type ToProjectionsWorker =
   | { readonly type: 'call'; readonly id: number; readonly method: 'rebuild' | 'parkingChanged' | 'settleDeferredWork'; readonly name: string }
-  | { readonly type: 'call'; readonly id: number; readonly method: 'status' }
   | { readonly type: 'stop' };
 
 export interface WorkerFailure {
@@ -21,7 +23,7 @@ export interface WorkerFailure {
 export type FromProjectionsWorker =
   /** Sent once the engine has started, then whenever a projection's position moves. */
   | { readonly type: 'positions'; readonly positions: Readonly<Record<string, number>> }
-  /** Every half second, with the thread's heap as V8 sees it (for /metrics). */
+  /** Every half second and before each reply, with the thread's heap as V8 sees it (for /metrics). */
   | { readonly type: 'status'; readonly statuses: readonly ProjectionStatus[]; readonly heap: ThreadHeap }
   | { readonly type: 'reply'; readonly id: number; readonly result?: unknown; readonly error?: WorkerFailure }
   | { readonly type: 'log'; readonly level: 'log' | 'warn'; readonly message: string }

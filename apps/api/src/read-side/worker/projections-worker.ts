@@ -41,8 +41,13 @@ async function main(): Promise<void> {
   engine.watchProgress(() => post({ type: 'positions', positions: positions() }));
   engine.start();
   post({ type: 'positions', positions: positions() });
-  const publish = async (): Promise<void> => post({ type: 'status', statuses: await engine.status(), heap: heapOfThisThread() });
-  const timer = setInterval(() => void publish().catch(() => undefined), 500);
+  // Published every half second, at each step of a rebuild and before every reply: the API never
+  // gets a reply before the status that shows what its request did.
+  const publish = afterEachCall(async () => {
+    post({ type: 'status', statuses: await engine.status(), heap: heapOfThisThread() });
+  });
+  engine.watchRebuilds(() => void publish());
+  const timer = setInterval(() => void publish(), 500);
 
   port.on('message', (message: ToProjectionsWorker) => {
     if (message.type === 'stop') {
@@ -58,8 +63,6 @@ async function main(): Promise<void> {
     }
     const run = async (): Promise<unknown> => {
       switch (message.method) {
-        case 'status':
-          return engine.status();
         case 'rebuild':
           // Answered once started: the rebuild runs on and its progress shows in the status.
           engine.rebuild(message.name).catch((error: unknown) => post({ type: 'log', level: 'warn', message: `Rebuild of ${message.name} failed: ${(error as Error).message}` }));
@@ -71,7 +74,10 @@ async function main(): Promise<void> {
       }
     };
     run().then(
-      (result) => post({ type: 'reply', id: message.id, result }),
+      async (result) => {
+        await publish();
+        post({ type: 'reply', id: message.id, result });
+      },
       (error: unknown) =>
         post({ type: 'reply', id: message.id, error: { name: error instanceof Error ? error.constructor.name : 'Error', message: error instanceof Error ? error.message : String(error) } }),
     );
@@ -96,6 +102,29 @@ function yieldTheCores(nice: number): void {
   } catch (error) {
     post({ type: 'log', level: 'warn', message: `PROJECTIONS_NICE=${nice} not applied (${(error as Error).message}): the projections thread runs at the API's priority` });
   }
+}
+
+/**
+ * Runs `task` for each call, but never twice at once: calls made while it runs share one more run
+ * after it. Each call resolves once a run that began after the call has ended.
+ */
+function afterEachCall(task: () => Promise<void>): () => Promise<void> {
+  let running: Promise<void> | undefined;
+  let next: Promise<void> | undefined;
+  const run = (): Promise<void> => {
+    if (running === undefined) {
+      running = task()
+        .catch(() => undefined)
+        .finally(() => (running = undefined));
+      return running;
+    }
+    next ??= running.then(() => {
+      next = undefined;
+      return run();
+    });
+    return next;
+  };
+  return run;
 }
 
 function heapOfThisThread(): ThreadHeap {

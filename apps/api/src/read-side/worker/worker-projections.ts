@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import { IllegalStateError, NotFoundError, StoreUnavailableError, ValidationError } from '@qms/domain-kernel';
-import { FollowedProjections, type ProjectionsHost, type ProjectionStatus, type RebuildResult } from '@qms/projection-engine';
+import { FollowedProjections, type LogView, type ProjectionsHost, type ProjectionStatus, type RebuildResult } from '@qms/projection-engine';
 import type { AppConfig } from '../../config/app-config';
 import { letThreadsKeepTheirOwnHeapLimits } from '../../infrastructure/thread-heap-limits';
 import { threadLaunch } from '../../infrastructure/typescript-bootstrap';
@@ -17,13 +17,17 @@ export interface WorkerProjectionsOptions {
   readonly config: AppConfig;
   readonly projectionNames: readonly string[];
   readonly logger: { log(message: string): void; warn(message: string): void };
+  /** The API's own view of the log, for the head and lag a status read answers with. */
+  readonly log: LogView;
 }
 
 /**
  * The projections of the embedded default, run in a worker thread (projections-worker.ts) so that
  * applying batches, rebuilding and recomputing months never hold up a request. This side keeps
  * what every read needs without a round trip — each projection's position (for the position a
- * read answers with and `?minPosition=`) and its last status — from the thread's messages.
+ * read answers with and `?minPosition=`) and its last status — from the thread's messages. A
+ * status read never waits for the thread, which answers only between batches: the state comes
+ * from its last published status, the head and lag from this side's own reads of the log.
  */
 export class WorkerProjections extends FollowedProjections implements ProjectionsHost {
   readonly runsProjections = true;
@@ -37,7 +41,7 @@ export class WorkerProjections extends FollowedProjections implements Projection
   private stopped: Promise<void> | undefined;
 
   constructor(private readonly options: WorkerProjectionsOptions) {
-    super(options.projectionNames);
+    super(options.projectionNames, options.log);
   }
 
   start(): void {
@@ -76,22 +80,14 @@ export class WorkerProjections extends FollowedProjections implements Projection
   }
 
   async status(): Promise<ProjectionStatus[]> {
-    if (this.failure !== null) return this.failedStatuses();
-    // Not started (the read models' origin is being checked): nothing to ask the thread.
-    if (this.worker === undefined) return this.options.projectionNames.map((name) => this.statusOf(name));
-    try {
-      this.statuses = (await this.call({ type: 'call', id: 0, method: 'status' })) as ProjectionStatus[];
-    } catch {
-      // The last status the thread published is still the best there is.
-    }
-    return this.options.projectionNames.map((name) => this.statusOf(name));
+    if (this.failure !== null) return this.withCurrentLag(this.failedStatuses());
+    return this.withCurrentLag(this.options.projectionNames.map((name) => this.statusOf(name)));
   }
 
+  /** Answered once the thread has published the status that includes the decision. */
   async parkingChanged(name: string): Promise<void> {
     this.known(name);
     await this.call({ type: 'call', id: 0, method: 'parkingChanged', name });
-    // What a read of the read model says next (parked events) must include the decision.
-    this.statuses = (await this.call({ type: 'call', id: 0, method: 'status' })) as ProjectionStatus[];
   }
 
   async rebuild(name: string): Promise<RebuildResult> {
