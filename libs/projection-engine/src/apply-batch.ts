@@ -47,6 +47,19 @@ export class MemoryJournal {
   }
 }
 
+export interface ApplyBatchOptions {
+  readonly info?: BatchInfo;
+  /** Positions gone past without being applied (an admin's recorded decision). */
+  readonly parked?: ReadonlySet<number>;
+  /**
+   * Most distinct documents one commit touches. A batch holds each of them loaded, evolved and
+   * serialised, so its memory follows its documents, not its events: a page of events that names
+   * more ends before the event that would pass the bound, and the outcome's position says where.
+   * Default: no bound.
+   */
+  readonly maxDocuments?: number;
+}
+
 export interface BatchOutcome {
   /** Position of the batch's last event: the checkpoint now stored. */
   readonly position: number;
@@ -159,39 +172,56 @@ const NOTHING_PARKED: ReadonlySet<number> = new Set();
  */
 export async function applyBatch<E extends ProjectableEvent>(
   projection: Projection<E>,
-  events: readonly RecordedEvent[],
+  page: readonly RecordedEvent[],
   store: ReadStore,
   target: ProjectionTarget,
   decodeEvent: (recorded: RecordedEvent) => E,
-  info: BatchInfo = { caughtUp: true },
-  parked: ReadonlySet<number> = NOTHING_PARKED,
+  options: ApplyBatchOptions = {},
 ): Promise<BatchOutcome> {
-  const last = events[events.length - 1];
-  if (last === undefined) throw new Error('applyBatch needs at least one event');
+  if (page.length === 0) throw new Error('applyBatch needs at least one event');
+  const parked = options.parked ?? NOTHING_PARKED;
+  const maxDocuments = options.maxDocuments ?? Number.POSITIVE_INFINITY;
   const { collections, handled, resolve } = shapeOf(projection);
   /** Applies the events before `recorded` on their own, then reports `recorded` as poison. */
   const poisoned = async (recorded: RecordedEvent, cause: unknown): Promise<never> => {
-    const before = events.slice(0, events.indexOf(recorded));
-    const applied = before.length === 0 ? null : await applyBatch(projection, before, store, target, decodeEvent, info, parked);
+    const before = page.slice(0, page.indexOf(recorded));
+    const applied = before.length === 0 ? null : await applyBatch(projection, before, store, target, decodeEvent, options);
     throw new PoisonEventError(projection.name, recorded, cause, applied?.position ?? null);
   };
 
   const planned: PlannedEvent<E>[] = [];
-  for (const recorded of events) {
+  const touched = new Set<string>();
+  let end = page.length;
+  for (let index = 0; index < page.length; index++) {
+    const recorded = page[index] as RecordedEvent;
     if (!handled.has(recorded.type) || parked.has(recorded.position)) continue;
+    let step: PlannedEvent<E>;
     try {
       const event = decodeEvent(recorded);
       const reads = projection.readsDocuments?.(event);
-      planned.push({
+      step = {
         recorded,
         event,
         writes: projection.documentIds(event).map(resolve),
         reads: reads === undefined || reads.length === 0 ? NO_REFS : reads.map(resolve),
-      });
+      };
     } catch (error) {
       return poisoned(recorded, error);
     }
+    if (maxDocuments !== Number.POSITIVE_INFINITY) {
+      const refs = [...step.writes, ...step.reads].map((ref) => journalId(ref.collection, ref.id)).filter((key) => !touched.has(key));
+      if (planned.length > 0 && touched.size + new Set(refs).size > maxDocuments) {
+        end = index;
+        break;
+      }
+      for (const key of refs) touched.add(key);
+    }
+    planned.push(step);
   }
+  const events = end === page.length ? page : page.slice(0, end);
+  const last = events[events.length - 1] as RecordedEvent;
+  // A batch cut short has more of the log behind it: not the end of the log as it stood.
+  const info: BatchInfo = end === page.length ? (options.info ?? { caughtUp: true }) : { caughtUp: false };
   const first = events[0] as RecordedEvent;
   const journal = journalOf(store, target.journal);
   const journaled = new Map<string, JournalEntry>();

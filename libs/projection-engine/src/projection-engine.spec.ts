@@ -334,6 +334,37 @@ describe('ProjectionEngine', () => {
       });
     });
 
+    it('commits a page that names more documents than maxBatchDocuments in several batches, each within it', async () => {
+      const committed: { checkpoint: number | undefined; tallies: number }[] = [];
+      const commit = s.store.commit.bind(s.store);
+      jest.spyOn(s.store, 'commit').mockImplementation(async (request) => {
+        const tallies = request.writes.filter((write) => write.collection === 'tallies').reduce((sum, write) => sum + (write.upserts?.length ?? 0), 0);
+        committed.push({ checkpoint: request.checkpoint?.checkpoint.position, tallies });
+        return commit(request);
+      });
+      const head = await s.append(
+        counted('a', 1),
+        counted('b', 1),
+        counted('a', 1),
+        counted('c', 1), // a, b, c: three documents
+        counted('d', 1),
+        counted('a', 1), // d would be the fourth: a batch of its own begins with it
+        { type: 'Copied', data: { from: 'b', to: 'e' } }, // e written, b read: four again
+        counted('e', 2),
+        { type: 'Unrelated', data: { x: 1 } },
+        counted('b', 1),
+      );
+      const engine = s.engine(tallies(), 10, { maxBatchDocuments: 3 });
+      engine.start();
+      expect(await engine.waitForPosition(head, 5000)).toBe(true);
+
+      // Positions are 7 apart: the checkpoints after the 4th, 6th and 10th events of the page.
+      expect(committed.filter((entry) => entry.checkpoint !== undefined).map((entry) => entry.checkpoint)).toEqual([28, 42, 70]);
+      expect(Math.max(...committed.map((entry) => entry.tallies))).toBeLessThanOrEqual(3);
+      expect(await storedTallies(s.store)).toEqual(expectedTallies(s.appended));
+      expect(await s.store.getCheckpoint('tallies')).toEqual({ position: head, version: 1 });
+    });
+
     it('stores the position reached on every document, upcasting old event shapes on the way', async () => {
       const engine = s.engine();
       engine.start();

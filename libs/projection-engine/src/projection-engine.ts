@@ -22,6 +22,13 @@ import {
 } from './rebuild';
 import type { WorkingSetLimits } from './replay-working-set';
 
+/**
+ * Documents one live commit touches at most. A complaint's document holds its actions and grows
+ * with them; at 500 documents of tens of kilobytes each a batch of one projection holds tens of
+ * megabytes (loaded, evolved, serialised), and a lagging projections thread runs several at once.
+ */
+export const DEFAULT_MAX_BATCH_DOCUMENTS = 500;
+
 export interface ProjectionEngineOptions<E extends ProjectableEvent> {
   readonly eventStore: EventStore;
   readonly readStore: ReadStore;
@@ -74,6 +81,12 @@ export interface ProjectionEngineOptions<E extends ProjectableEvent> {
    * end; following the log stores every batch and redoes that work as it goes.
    */
   readonly firstBuildByRebuildFrom?: number;
+  /**
+   * Most distinct documents one commit of a live batch touches (DEFAULT_MAX_BATCH_DOCUMENTS): a
+   * page of events naming more is applied in several commits. A batch's memory follows its
+   * documents, which grow with a complaint's actions, not its events.
+   */
+  readonly maxBatchDocuments?: number;
   /** Most events counted for the lag figure; beyond it the lag shows as at least this. Default 10,000. */
   readonly lagCountLimit?: number;
   /**
@@ -178,6 +191,7 @@ export class ProjectionEngine<E extends ProjectableEvent = ProjectableEvent> imp
           readStore: options.readStore,
           decodeEvent: options.decodeEvent,
           batchSize: this.batchSize,
+          maxBatchDocuments: options.maxBatchDocuments ?? DEFAULT_MAX_BATCH_DOCUMENTS,
           retry,
           parking: this.parking,
           // Once per back-off step: the waits double up to retry.maxDelayMs, and so do the lines.

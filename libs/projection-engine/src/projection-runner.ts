@@ -35,6 +35,8 @@ export interface RunnerDependencies<E extends ProjectableEvent> {
   readonly readStore: ReadStore;
   readonly decodeEvent: (recorded: RecordedEvent) => E;
   readonly batchSize: number;
+  /** Most distinct documents one commit of a batch touches (ApplyBatchOptions.maxDocuments). */
+  readonly maxBatchDocuments: number;
   readonly retry: RetryPolicy;
   readonly parking: ParkingSource;
   /** A failed attempt, and how long the runner waits before the next one: called once per wait. */
@@ -239,8 +241,17 @@ export class ProjectionRunner<E extends ProjectableEvent> {
       if (this.stoppedOn !== null) await this.refreshParking();
       const parked = new Set(this.parked.keys());
       try {
-        const outcome = await applyBatch(this.projection, fresh, readStore, this.live, decodeEvent, { caughtUp }, parked);
-        this.advanceTo(outcome.position);
+        // A page that names more documents than one commit may hold goes in several commits.
+        for (let rest = fresh; rest.length > 0; ) {
+          const outcome = await applyBatch(this.projection, rest, readStore, this.live, decodeEvent, {
+            info: { caughtUp },
+            parked,
+            maxDocuments: this.dependencies.maxBatchDocuments,
+          });
+          this.advanceTo(outcome.position);
+          const next = rest.findIndex((event) => event.position > outcome.position);
+          rest = next === -1 ? [] : rest.slice(next);
+        }
       } catch (error) {
         if (error instanceof PoisonEventError && error.appliedThrough !== null) this.advanceTo(error.appliedThrough);
         throw error;

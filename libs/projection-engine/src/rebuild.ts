@@ -381,7 +381,7 @@ class ShadowRun<E extends ProjectableEvent> {
     // page so that a rebuild standing on a poison event goes on once it is parked.
     const parked = new Set((await parking.parked(projection.name)).keys());
     try {
-      const outcome = await applyBatch(projection, events, readStore, this.target, decodeEvent, { caughtUp }, parked);
+      const outcome = await applyBatch(projection, events, readStore, this.target, decodeEvent, { info: { caughtUp }, parked });
       this.position = outcome.position;
       if (this.stoppedOn !== null) {
         this.stoppedOn = null;
