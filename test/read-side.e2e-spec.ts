@@ -209,15 +209,21 @@ describe('?minPosition= with nothing projecting', () => {
   }, 15_000);
 });
 
-/** Nice values of this process's threads (Linux: a thread's own priority, in /proc). */
-function threadNiceValues(): number[] {
+/** A field of each of this process's threads' /proc stat, counted after the command name. */
+function threadStatFields(index: number): number[] {
   return readdirSync('/proc/self/task').flatMap((thread) => {
     const stat = readFileSync(`/proc/self/task/${thread}/stat`, 'utf8');
-    // Fields after the command name, which may hold spaces: the 17th of them is `nice`.
-    const nice = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16];
-    return nice === undefined ? [] : [Number(nice)];
+    // The command name may hold spaces: count from the parenthesis that closes it.
+    const field = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[index];
+    return field === undefined ? [] : [Number(field)];
   });
 }
+
+/** Nice values of this process's threads (Linux: a thread's own priority): the 17th field on. */
+const threadNiceValues = (): number[] => threadStatFields(16);
+/** Scheduling policies of this process's threads, the 39th field on (SCHED_IDLE is 5). */
+const threadPolicies = (): number[] => threadStatFields(38);
+const SCHED_IDLE = 5;
 
 (process.platform === 'linux' ? describe : describe.skip)('the projections thread of the embedded default', () => {
   it('runs at the PROJECTIONS_NICE priority while the API keeps its own, and ends with the API', async () => {
@@ -233,6 +239,28 @@ function threadNiceValues(): number[] {
       await api.close();
     }
     expect(threadNiceValues()).not.toContain(7);
+  });
+
+  it('runs in the SCHED_IDLE class unless PROJECTIONS_SCHEDULING=nice', async () => {
+    expect(threadPolicies()).not.toContain(SCHED_IDLE);
+    const idle = await startTestApp({});
+    try {
+      // The thread moves itself as it starts.
+      const policies = await until(async () => threadPolicies(), (found) => found.includes(SCHED_IDLE), 'a thread in SCHED_IDLE');
+      expect(policies.filter((policy) => policy === SCHED_IDLE)).toHaveLength(1);
+    } finally {
+      await idle.close();
+    }
+    expect(threadPolicies()).not.toContain(SCHED_IDLE);
+    const niced = await startTestApp({ PROJECTIONS_SCHEDULING: 'nice' });
+    try {
+      const registered = await niced.request('POST', '/complaints', { key: 'dev-sales', body: registration('2026-03-02T10:00:00+08:00', 'CUST-NICED') });
+      expect((await niced.request('GET', `/complaints?minPosition=${registered.body.position}&customerId=CUST-NICED`, { key: 'dev-quality' })).status).toBe(200);
+      expect(threadPolicies()).not.toContain(SCHED_IDLE);
+      expect(threadNiceValues().filter((nice) => nice === 10)).toHaveLength(1);
+    } finally {
+      await niced.close();
+    }
   });
 
   it('publishes its heap in /metrics, its limit set by PROJECTIONS_HEAP_MB', async () => {

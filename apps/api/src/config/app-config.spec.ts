@@ -30,6 +30,12 @@ describe('configuration', () => {
     expect(() => loadAppConfig({ MONGO_COMPATIBILITY: 'cosmos' })).toThrow(new ConfigurationError('MONGO_COMPATIBILITY: expected "mongodb" or "ferretdb", got "cosmos"'));
   });
 
+  it('runs the projections thread in SCHED_IDLE unless PROJECTIONS_SCHEDULING=nice, and names a bad value', () => {
+    expect(loadAppConfig({}).projectionsScheduling).toBe('idle');
+    expect(loadAppConfig({ PROJECTIONS_SCHEDULING: 'nice' }).projectionsScheduling).toBe('nice');
+    expect(() => loadAppConfig({ PROJECTIONS_SCHEDULING: 'realtime' })).toThrow(/PROJECTIONS_SCHEDULING/);
+  });
+
   it('lowers the projections thread to nice 10 unless PROJECTIONS_NICE says otherwise, and names a bad value', () => {
     expect(loadAppConfig({}).projectionsNice).toBe(10);
     expect(loadAppConfig({ PROJECTIONS_NICE: '0' }).projectionsNice).toBe(0);

@@ -74,6 +74,13 @@ export interface AppConfig {
    * takes the cores they leave, and catches up when the load eases. 0 gives it the API's priority.
    */
   readonly projectionsNice: number;
+  /**
+   * 'idle' (default): the projections thread also runs in Linux's SCHED_IDLE class
+   * (PROJECTIONS_SCHEDULING), so a request or append that wakes takes a core at once instead of
+   * after the thread's time slice; 'nice': PROJECTIONS_NICE alone. Under a load that fills every
+   * core the read models then wait for it to ease, as the lag in /admin/projections shows.
+   */
+  readonly projectionsScheduling: 'idle' | 'nice';
   /** How long a read-store call waits for a reachable MongoDB before the read API answers 503. */
   readonly mongoServerSelectionTimeoutMs: number;
   readonly apiKeys: readonly ApiKeyEntry[];
@@ -162,6 +169,7 @@ const environmentSchema = z.object({
   READ_MODELS_ON_MISMATCH: z.preprocess(blankAsUnset, oneOf(['refuse', 'rebuild']).default('refuse')),
   PROJECTIONS_HEAP_MB: z.preprocess(blankAsUnset, wholeNumber(64, 16_384, ' (MiB)').default(160)),
   PROJECTIONS_NICE: z.preprocess(blankAsUnset, wholeNumber(0, 19).default(10)),
+  PROJECTIONS_SCHEDULING: z.preprocess(blankAsUnset, oneOf(['idle', 'nice']).default('idle')),
   READ_DB_CACHE_MB: z.preprocess(blankAsUnset, wholeNumber(2, 4_096, ' (MiB)').default(DEFAULT_READ_DB_CACHE_MB)),
   READ_DB_READER_CACHE_MB: z.preprocess(blankAsUnset, wholeNumber(2, 4_096, ' (MiB)').default(8)),
   MONGO_SERVER_SELECTION_TIMEOUT_MS: z.preprocess(blankAsUnset, milliseconds(50, 60_000).default(750)),
@@ -215,6 +223,7 @@ export function loadAppConfig(env: Env = process.env): AppConfig {
     readModelsOnMismatch: settings.READ_MODELS_ON_MISMATCH,
     projectionsHeapMb: settings.PROJECTIONS_HEAP_MB,
     projectionsNice: settings.PROJECTIONS_NICE,
+    projectionsScheduling: settings.PROJECTIONS_SCHEDULING,
     readDbCacheMb: settings.READ_DB_CACHE_MB,
     readDbReaderCacheMb: settings.READ_DB_READER_CACHE_MB,
     mongoServerSelectionTimeoutMs: settings.MONGO_SERVER_SELECTION_TIMEOUT_MS,

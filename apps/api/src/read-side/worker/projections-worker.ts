@@ -6,6 +6,7 @@ import { createEventStore, type EventStore, SqliteEventStore } from '@qms/event-
 import { SqliteReadStore } from '@qms/read-store';
 import { createReportingProjections } from '@qms/reporting';
 import { deadlinePolicyFrom } from '../../config/domain-policy';
+import { scheduleThisThreadWhenIdle } from '../../infrastructure/idle-scheduling';
 import { createProjectionEngine } from '../projection-engine.factory';
 import { reportingConfigFrom } from '../reporting-config.provider';
 import { heapCapWarning } from './heap-cap';
@@ -24,7 +25,7 @@ const { config } = workerData as ProjectionsWorkerData;
 const post = (message: FromProjectionsWorker): void => port.postMessage(message);
 
 async function main(): Promise<void> {
-  yieldTheCores(config.projectionsNice);
+  yieldTheCores(config.projectionsScheduling, config.projectionsNice);
   sayWhetherTheHeapCapHolds(config.projectionsHeapMb);
   // Never appends (parking decisions are commands of the API): no writer thread of its own, and a
   // short poll so that the API's appends reach the projections soon.
@@ -92,15 +93,23 @@ main().catch((error: unknown) => {
 /**
  * Lowers this thread's scheduling priority (on Linux a priority set from a thread is the thread's
  * own): on two cores the API's event loop and the event store's writer then get a core whenever
- * a request is waiting, and the projections take what is left. Where the platform refuses, the
- * thread runs at the API's priority and says so.
+ * a request is waiting, and the projections take what is left. With PROJECTIONS_SCHEDULING=idle
+ * (the default) the thread also goes into SCHED_IDLE, under which a woken request or append takes
+ * the core at once rather than after the thread's time slice. Where the platform refuses either,
+ * the thread says so and runs as it can.
  */
-function yieldTheCores(nice: number): void {
-  if (nice === 0) return;
-  try {
-    setPriority(0, nice);
-  } catch (error) {
-    post({ type: 'log', level: 'warn', message: `PROJECTIONS_NICE=${nice} not applied (${(error as Error).message}): the projections thread runs at the API's priority` });
+function yieldTheCores(scheduling: 'idle' | 'nice', nice: number): void {
+  if (nice !== 0) {
+    try {
+      setPriority(0, nice);
+    } catch (error) {
+      post({ type: 'log', level: 'warn', message: `PROJECTIONS_NICE=${nice} not applied (${(error as Error).message}): the projections thread runs at the API's priority` });
+    }
+  }
+  if (scheduling !== 'idle') return;
+  const refused = scheduleThisThreadWhenIdle();
+  if (refused !== null) {
+    post({ type: 'log', level: 'warn', message: `PROJECTIONS_SCHEDULING=idle not applied (${refused}): the projections thread runs at nice ${nice}` });
   }
 }
 
