@@ -88,8 +88,9 @@ export async function startApi(args: ApiStartArgs): Promise<ApiStarted> {
       READ_DB_PATH: readDbPath,
       PORT: '0',
       EVENTS_DB_WRITER: process.env['EVENTS_DB_WRITER'],
-      // For comparing the projections thread at the API's priority (0) with the default.
+      // For comparing the projections thread at the API's priority (0, nice) with the default.
       PROJECTIONS_NICE: process.env['PROJECTIONS_NICE'],
+      PROJECTIONS_SCHEDULING: process.env['PROJECTIONS_SCHEDULING'],
       // For comparing memory budgets with the defaults.
       PROJECTIONS_HEAP_MB: process.env['PROJECTIONS_HEAP_MB'],
       READ_DB_CACHE_MB: process.env['READ_DB_CACHE_MB'],
