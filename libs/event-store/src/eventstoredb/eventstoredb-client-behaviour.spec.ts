@@ -263,7 +263,7 @@ describe('EventStoreDbAllSubscription (client replaced)', () => {
   });
 });
 
-describe('EventStoreDbEventStore.tailAfter (client reads replaced)', () => {
+describe('EventStoreDbEventStore reads of $all (client reads replaced)', () => {
   /** $all of 2,500 records, every seventh a system event, positions 100 apart, a second apart. */
   const log = Array.from({ length: 2_500 }, (_, index) => {
     const record = resolved(BigInt((index + 1) * 100));
@@ -309,6 +309,13 @@ describe('EventStoreDbEventStore.tailAfter (client reads replaced)', () => {
     const expected = ours(100);
     expect(await store.tailAfter(100, 1_500)).toEqual({ events: 1_500, firstRecordedAt: expected[0]?.event?.created });
     expect(await store.tailAfter(100, 0)).toEqual({ events: 0, firstRecordedAt: expected[0]?.event?.created });
+  });
+
+  it('reads our events the same way: across pages, after the position, up to maxCount', async () => {
+    const ids = (records: readonly AllStreamResolvedEvent[]) => records.map((record) => record.event?.id);
+    expect((await store.readAll({ fromPosition: 100, maxCount: 1_500 })).map((event) => event.id)).toEqual(ids(ours(100).slice(0, 1_500)));
+    expect((await store.readAll({ fromPosition: 400 })).map((event) => event.id)).toEqual(ids(ours(400)));
+    expect(await store.readAll({ fromPosition: 100, maxCount: 0 })).toEqual([]);
   });
 
   it('finds nothing after the last record', async () => {

@@ -184,20 +184,10 @@ export class EventStoreDbEventStore implements EventStore {
     const types = options.eventTypes === undefined ? null : new Set(options.eventTypes);
     const wanted = options.maxCount ?? Number.POSITIVE_INFINITY;
     const events: RecordedEvent[] = [];
-    let cursor = options.fromPosition ?? 0;
-    while (events.length < wanted) {
-      const pageSize = Math.min(READ_ALL_PAGE, wanted - events.length + 1);
-      const page = await this.readAllPage(toReadPosition(cursor), pageSize, FORWARDS);
-      let lastPosition = cursor;
-      for (const event of page) {
-        const position = allStreamPosition(event);
-        if (position <= cursor) continue;
-        lastPosition = position;
-        if (!isSystemEvent(event) && (types === null || types.has(event.type))) events.push(toRecordedEvent(event));
-        if (events.length === wanted) break;
-      }
-      if (page.length < pageSize || lastPosition === cursor) break;
-      cursor = lastPosition;
+    if (wanted === 0) return events;
+    for await (const event of this.eventsAfter(options.fromPosition ?? 0, () => Math.min(READ_ALL_PAGE, wanted - events.length + 1))) {
+      if (types === null || types.has(event.type)) events.push(toRecordedEvent(event));
+      if (events.length === wanted) break;
     }
     return events;
   }
@@ -244,23 +234,35 @@ export class EventStoreDbEventStore implements EventStore {
     assertCount('limit', limit);
     let events = 0;
     let firstRecordedAt: Date | null = null;
+    // At least one record past the limit, for the first one's time even when none is counted.
+    for await (const event of this.eventsAfter(afterPosition, () => Math.min(READ_ALL_PAGE, Math.max(limit - events, 1) + 1))) {
+      firstRecordedAt ??= event.created;
+      if (events === limit) break;
+      events += 1;
+    }
+    return { events, firstRecordedAt };
+  }
+
+  /**
+   * Our events strictly after `afterPosition`, read page by page. The client's `fromPosition` is
+   * inclusive and ours exclusive, and system events are filtered after reading: so each page
+   * skips anything at or before the cursor, and $all is read on until it ends or the caller stops.
+   * `nextPageSize` is asked before each page (one more than the caller still wants, for the record
+   * at the cursor).
+   */
+  private async *eventsAfter(afterPosition: number, nextPageSize: () => number): AsyncGenerator<AllStreamRecordedEvent> {
     let cursor = afterPosition;
     for (;;) {
-      // One more than still counted: the read is inclusive of the record at the cursor. At least
-      // one after it even at the limit, for the first one's time.
-      const pageSize = Math.min(READ_ALL_PAGE, Math.max(limit - events, 1) + 1);
+      const pageSize = nextPageSize();
       const page = await this.readAllPage(toReadPosition(cursor), pageSize, FORWARDS);
       let lastPosition = cursor;
       for (const event of page) {
         const position = allStreamPosition(event);
         if (position <= cursor) continue;
         lastPosition = position;
-        if (isSystemEvent(event)) continue;
-        firstRecordedAt ??= event.created;
-        if (events === limit) return { events, firstRecordedAt };
-        events += 1;
+        if (!isSystemEvent(event)) yield event;
       }
-      if (page.length < pageSize || lastPosition === cursor) return { events, firstRecordedAt };
+      if (page.length < pageSize || lastPosition === cursor) return;
       cursor = lastPosition;
     }
   }

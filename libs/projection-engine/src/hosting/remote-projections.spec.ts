@@ -8,20 +8,8 @@ const NOW = new Date('2026-03-06T10:00:00.000Z');
 
 /** What a projector published a while ago: the head and lag of its moment. */
 function published(position: number): PublishedStatus {
-  const status: ProjectionStatus = {
-    name: 'complaint_lists',
-    version: 3,
-    state: 'running',
-    position,
-    headPosition: position,
-    lagEvents: 0,
-    lagCountCapped: false,
-    lagSeconds: 0,
-    lastFailure: null,
-    stoppedOn: null,
-    parkedEvents: [],
-    rebuild: null,
-  };
+  const caughtUp = { headPosition: position, lagEvents: 0, lagCountCapped: false, lagSeconds: 0 };
+  const status: ProjectionStatus = { name: 'complaint_lists', version: 3, state: 'running', position, ...caughtUp, lastFailure: null, stoppedOn: null, parkedEvents: [], rebuild: null };
   return { _id: status.name, status, publishedAt: new Date(NOW.getTime() - 2_000).toISOString() };
 }
 
