@@ -241,9 +241,9 @@ const SCHED_IDLE = 5;
     expect(threadNiceValues()).not.toContain(7);
   });
 
-  it('runs in the SCHED_IDLE class unless PROJECTIONS_SCHEDULING=nice', async () => {
+  it('runs in the SCHED_IDLE class with PROJECTIONS_SCHEDULING=idle, at nice 10 by default', async () => {
     expect(threadPolicies()).not.toContain(SCHED_IDLE);
-    const idle = await startTestApp({});
+    const idle = await startTestApp({ PROJECTIONS_SCHEDULING: 'idle' });
     try {
       // The thread moves itself as it starts.
       const policies = await until(async () => threadPolicies(), (found) => found.includes(SCHED_IDLE), 'a thread in SCHED_IDLE');
@@ -252,7 +252,7 @@ const SCHED_IDLE = 5;
       await idle.close();
     }
     expect(threadPolicies()).not.toContain(SCHED_IDLE);
-    const niced = await startTestApp({ PROJECTIONS_SCHEDULING: 'nice' });
+    const niced = await startTestApp({});
     try {
       const registered = await niced.request('POST', '/complaints', { key: 'dev-sales', body: registration('2026-03-02T10:00:00+08:00', 'CUST-NICED') });
       expect((await niced.request('GET', `/complaints?minPosition=${registered.body.position}&customerId=CUST-NICED`, { key: 'dev-quality' })).status).toBe(200);

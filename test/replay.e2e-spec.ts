@@ -99,7 +99,7 @@ describe('replay over HTTP (embedded default)', () => {
       reads.push({ status: read.status, rows: read.body.items?.length ?? 0, same: rows(read.body.items) === rows(before) });
       // inject() never leaves the microtask queue; real clients' requests arrive through the event
       // loop, and pause between them: a reader that never did would hold a core that the
-      // projections thread (SCHED_IDLE by default) gets only when no other thread wants it.
+      // projections thread, at a lower priority, gets only what is left of.
       await new Promise((resolve) => setTimeout(resolve, 5));
     }
     return { phases, reads };

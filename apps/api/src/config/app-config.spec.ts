@@ -30,9 +30,9 @@ describe('configuration', () => {
     expect(() => loadAppConfig({ MONGO_COMPATIBILITY: 'cosmos' })).toThrow(new ConfigurationError('MONGO_COMPATIBILITY: expected "mongodb" or "ferretdb", got "cosmos"'));
   });
 
-  it('runs the projections thread in SCHED_IDLE unless PROJECTIONS_SCHEDULING=nice, and names a bad value', () => {
-    expect(loadAppConfig({}).projectionsScheduling).toBe('idle');
-    expect(loadAppConfig({ PROJECTIONS_SCHEDULING: 'nice' }).projectionsScheduling).toBe('nice');
+  it('runs the projections thread in SCHED_IDLE only with PROJECTIONS_SCHEDULING=idle, and names a bad value', () => {
+    expect(loadAppConfig({}).projectionsScheduling).toBe('nice');
+    expect(loadAppConfig({ PROJECTIONS_SCHEDULING: 'idle' }).projectionsScheduling).toBe('idle');
     expect(() => loadAppConfig({ PROJECTIONS_SCHEDULING: 'realtime' })).toThrow(/PROJECTIONS_SCHEDULING/);
   });
 

@@ -75,10 +75,12 @@ export interface AppConfig {
    */
   readonly projectionsNice: number;
   /**
-   * 'idle' (default): the projections thread also runs in Linux's SCHED_IDLE class
-   * (PROJECTIONS_SCHEDULING), so a request or append that wakes takes a core at once instead of
-   * after the thread's time slice; 'nice': PROJECTIONS_NICE alone. Under a load that fills every
-   * core the read models then wait for it to ease, as the lag in /admin/projections shows.
+   * 'nice' (default): PROJECTIONS_NICE alone. 'idle': the projections thread also runs in Linux's
+   * SCHED_IDLE class (PROJECTIONS_SCHEDULING), so a request or append that wakes takes a core at
+   * once instead of after the thread's time slice, for an installation whose command throughput
+   * matters more than fresh read models. Under SCHED_IDLE anything else that keeps the cores busy,
+   * another program included, holds the read models still until it eases, and reads that wait
+   * for a position (`?minPosition=`) answer 503 meanwhile.
    */
   readonly projectionsScheduling: 'idle' | 'nice';
   /** How long a read-store call waits for a reachable MongoDB before the read API answers 503. */
@@ -169,7 +171,7 @@ const environmentSchema = z.object({
   READ_MODELS_ON_MISMATCH: z.preprocess(blankAsUnset, oneOf(['refuse', 'rebuild']).default('refuse')),
   PROJECTIONS_HEAP_MB: z.preprocess(blankAsUnset, wholeNumber(64, 16_384, ' (MiB)').default(160)),
   PROJECTIONS_NICE: z.preprocess(blankAsUnset, wholeNumber(0, 19).default(10)),
-  PROJECTIONS_SCHEDULING: z.preprocess(blankAsUnset, oneOf(['idle', 'nice']).default('idle')),
+  PROJECTIONS_SCHEDULING: z.preprocess(blankAsUnset, oneOf(['idle', 'nice']).default('nice')),
   READ_DB_CACHE_MB: z.preprocess(blankAsUnset, wholeNumber(2, 4_096, ' (MiB)').default(DEFAULT_READ_DB_CACHE_MB)),
   READ_DB_READER_CACHE_MB: z.preprocess(blankAsUnset, wholeNumber(2, 4_096, ' (MiB)').default(8)),
   MONGO_SERVER_SELECTION_TIMEOUT_MS: z.preprocess(blankAsUnset, milliseconds(50, 60_000).default(750)),

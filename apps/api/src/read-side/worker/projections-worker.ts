@@ -94,7 +94,7 @@ main().catch((error: unknown) => {
  * Lowers this thread's scheduling priority (on Linux a priority set from a thread is the thread's
  * own): on two cores the API's event loop and the event store's writer then get a core whenever
  * a request is waiting, and the projections take what is left. With PROJECTIONS_SCHEDULING=idle
- * (the default) the thread also goes into SCHED_IDLE, under which a woken request or append takes
+ * the thread also goes into SCHED_IDLE, under which a woken request or append takes
  * the core at once rather than after the thread's time slice. Where the platform refuses either,
  * the thread says so and runs as it can.
  */
