@@ -9,6 +9,9 @@ export type Lag = Pick<ProjectionStatus, 'headPosition' | 'lagEvents' | 'lagCoun
 
 const UNKNOWN: Lag = { headPosition: null, lagEvents: null, lagCountCapped: false, lagSeconds: null };
 
+/** The lag of a status whose host measures it elsewhere: unknown here. */
+export const notMeasured = (): Promise<Lag> => Promise.resolve(UNKNOWN);
+
 /**
  * Reads the head once and gives each position's lag behind it, with one tail count per distinct
  * position (projections that are level share it). Never reads more than the store's count of
@@ -23,7 +26,7 @@ export async function lagBehindHead(
   try {
     head = await eventStore.headPosition();
   } catch {
-    return () => Promise.resolve(UNKNOWN);
+    return notMeasured;
   }
   const tails = new Map<number, Promise<Lag>>();
   const measure = async (position: number): Promise<Lag> => {

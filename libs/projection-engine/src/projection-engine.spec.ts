@@ -639,6 +639,12 @@ describe('ProjectionEngine', () => {
       expect(status).toMatchObject({ position: 0, headPosition: 42, lagEvents: 4, lagCountCapped: true, lagSeconds: 3600 });
       // A projection far behind must not make every status read hold its tail in memory.
       expect(readAll).not.toHaveBeenCalled();
+
+      // A host that measures the lag on its own view of the log has it left out here.
+      const tailAfter = jest.spyOn(s.events, 'tailAfter');
+      const [unmeasured] = await engine.status({ measureLag: false });
+      expect(unmeasured).toMatchObject({ position: 0, state: 'retrying', headPosition: null, lagEvents: null, lagSeconds: null });
+      expect(tailAfter).not.toHaveBeenCalled();
     });
   });
 

@@ -5,7 +5,7 @@ import { MemoryJournal } from './apply-batch';
 import type { ProjectionsHost } from './hosting/projections-host';
 import { DEFAULT_RETRY, type RetryPolicy } from './backoff';
 import { collectionsOf, versionOf, type ProjectableEvent, type Projection } from './projection';
-import { DEFAULT_LAG_COUNT_LIMIT, lagBehindHead } from './lag';
+import { DEFAULT_LAG_COUNT_LIMIT, lagBehindHead, notMeasured } from './lag';
 import { ProjectionRunner, type ProjectionState, type RunnerFailure } from './projection-runner';
 import type { ParkedEvent } from './parking/parking.decider';
 import { parkingFromLog, type ParkingSource } from './parking/parking-source';
@@ -353,8 +353,16 @@ export class ProjectionEngine<E extends ProjectableEvent = ProjectableEvent> imp
     return this.runner(name).position;
   }
 
-  async status(): Promise<ProjectionStatus[]> {
-    const lagOf = await lagBehindHead(this.options.eventStore, this.options.lagCountLimit ?? DEFAULT_LAG_COUNT_LIMIT, this.now());
+  /**
+   * Every projection's status. `measureLag: false` leaves head and lag unknown (null): for a host
+   * that measures them on its own view of the log (the API of the projections thread), which
+   * would otherwise have them counted twice every half second.
+   */
+  async status(options: { readonly measureLag?: boolean } = {}): Promise<ProjectionStatus[]> {
+    const lagOf =
+      options.measureLag === false
+        ? notMeasured
+        : await lagBehindHead(this.options.eventStore, this.options.lagCountLimit ?? DEFAULT_LAG_COUNT_LIMIT, this.now());
     return Promise.all(
       [...this.runners.values()].map(
         async (runner): Promise<ProjectionStatus> => ({
