@@ -1,5 +1,6 @@
 import type { RecordedEvent } from '@qms/event-store';
 import { type CollectionWrite, deepFreeze, type ReadStore, type StoredDocument } from '@qms/read-store';
+import { changeViewsOf } from './change-views';
 import { PoisonEventError } from './poison-event';
 import { ScopedProjectionStore } from './scoped-store';
 import {
@@ -72,7 +73,14 @@ export interface BatchOutcome {
 export interface JournalEntry extends StoredDocument {
   readonly collection: string;
   readonly id: string;
+  /** What afterBatch reads of the document as it was before the batch (Projection.afterBatchReads). */
   readonly before: ProjectedDocument | null;
+  /**
+   * The whole document before the batch, kept where the batch leaves it deleted: a retry starts it
+   * again from here, since the deletion took the `_position` that would have skipped the events
+   * applied already. Absent where the batch leaves a document, whose `_position` does that.
+   */
+  readonly restore?: ProjectedDocument | null;
   /** Position of the first event of the batch that wrote the entry: which batch it belongs to. */
   readonly batch: number;
 }
@@ -224,6 +232,7 @@ export async function applyBatch<E extends ProjectableEvent>(
   const info: BatchInfo = end === page.length ? (options.info ?? { caughtUp: true }) : { caughtUp: false };
   const first = events[0] as RecordedEvent;
   const journal = journalOf(store, target.journal);
+  const views = changeViewsOf(projection);
   const journaled = new Map<string, JournalEntry>();
   // Entries of a batch that was checkpointed (crash between checkpoint and journal cleanup) are stale.
   const stale: string[] = [];
@@ -259,13 +268,16 @@ export async function applyBatch<E extends ProjectableEvent>(
     const working = new Map<string, Map<string, ProjectedDocument | null>>(
       collections.map((collection) => [collection, new Map(loaded.get(collection))]),
     );
-    // A batch tried before: its documents start again from their before-images, so that a document
-    // the failed attempt deleted (and whose `_position` went with it) is not evolved twice.
-    for (const entry of journaled.values()) working.get(entry.collection)?.set(entry.id, entry.before);
     const current = (collection: string, id: string): ProjectedDocument | null =>
       working.get(collection)?.get(id) ?? null;
     const before = (collection: string, id: string): ProjectedDocument | null =>
       loaded.get(collection)?.get(id) ?? null;
+    // A batch tried before: a document its failed attempt deleted starts again from before the batch
+    // (entries of earlier versions have no `restore`: their `before` was the whole document).
+    for (const entry of journaled.values()) {
+      const restore = entry.restore !== undefined ? entry.restore : before(entry.collection, entry.id) === null ? entry.before : undefined;
+      if (restore !== undefined) working.get(entry.collection)?.set(entry.id, restore);
+    }
     const dirty = new Map<string, Set<string>>(collections.map((collection) => [collection, new Set()]));
     for (const entry of journaled.values()) dirty.get(entry.collection)?.add(entry.id);
     // Evolve's arguments must not change; 'shallow' leaves the nested parts to the store's freeze.
@@ -298,13 +310,24 @@ export async function applyBatch<E extends ProjectableEvent>(
       }
     }
 
+    // What afterBatch is to see of the batch: a journal entry and a change per document it concerns.
+    const changes = new Map<string, DocumentChange>();
     if (projection.afterBatch !== undefined) {
       const entries: JournalEntry[] = [];
       for (const [collection, ids] of dirty) {
         for (const id of ids) {
-          if (!journaled.has(journalId(collection, id))) {
-            entries.push({ _id: journalId(collection, id), collection, id, before: before(collection, id), batch: first.position });
+          const key = journalId(collection, id);
+          const after = current(collection, id);
+          const entry = journaled.get(key);
+          if (entry !== undefined) {
+            changes.set(key, { collection, id, before: entry.before, after: views.of(collection, after) });
+            continue;
           }
+          const was = before(collection, id);
+          if (!views.matters(collection, was, after)) continue;
+          const view = views.of(collection, was);
+          entries.push({ _id: key, collection, id, before: view, batch: first.position, ...(after === null ? { restore: was } : {}) });
+          changes.set(key, { collection, id, before: view, after: views.of(collection, after) });
         }
       }
       if (entries.length > 0) documentWrites.push(...journal.put(entries));
@@ -323,29 +346,9 @@ export async function applyBatch<E extends ProjectableEvent>(
       written += upserts.length + deletes.length;
     }
 
-    if (projection.afterBatch !== undefined) {
-      // The documents (and their before-images) first: afterBatch reads them from the store.
+    if (projection.afterBatch !== undefined && changes.size > 0) {
+      // The documents (and their journal entries) first: afterBatch reads them from the store.
       if (documentWrites.length > 0) await store.commit({ writes: documentWrites.splice(0) });
-      const changes = new Map<string, DocumentChange>();
-      for (const entry of journaled.values()) {
-        changes.set(entry._id, {
-          collection: entry.collection,
-          id: entry.id,
-          before: entry.before,
-          after: current(entry.collection, entry.id),
-        });
-      }
-      for (const [collection, ids] of dirty) {
-        for (const id of ids) {
-          const key = journalId(collection, id);
-          changes.set(key, {
-            collection,
-            id,
-            before: journaled.has(key) ? (journaled.get(key) as JournalEntry).before : before(collection, id),
-            after: current(collection, id),
-          });
-        }
-      }
       const ordered = [...changes.keys()].sort().map((key) => changes.get(key) as DocumentChange);
       const real = ordered.filter((change) => change.before !== null || change.after !== null);
       if (real.length > 0)

@@ -407,9 +407,9 @@ describe('ProjectionEngine', () => {
       engine.start();
       expect(await engine.waitForPosition(head, 5000)).toBe(true);
 
-      // The batch ran twice; the retry restarts from the journal's before-images and writes the
-      // same documents again (idempotent), so a document deleted by the first attempt cannot make
-      // the retry apply its events twice.
+      // The batch ran twice; the retry skips what its documents' positions say they hold, starts a
+      // document the first attempt deleted from the journal's image of it, and writes the same
+      // documents again (idempotent): no event is applied twice.
       expect(s.store.count_('getMany', 'tallies')).toBe(2);
       expect(s.store.count_('bulkWrite', 'tallies')).toBe(2);
       expect(s.store.count_('saveCheckpoint', 'tallies')).toBe(2);
@@ -645,6 +645,92 @@ describe('ProjectionEngine', () => {
       const [unmeasured] = await engine.status({ measureLag: false });
       expect(unmeasured).toMatchObject({ position: 0, state: 'retrying', headPosition: null, lagEvents: null, lagSeconds: null });
       expect(tailAfter).not.toHaveBeenCalled();
+    });
+  });
+
+  describe('afterBatchReads: what afterBatch reads of a change', () => {
+    const s = setup();
+
+    /** tallies() whose afterBatch reads only `total`, recording what it was handed. */
+    const readingTotals = (ignoreUnchanged: boolean) => {
+      const seen: DocumentChange[][] = [];
+      const base = tallies();
+      const projection: Projection<TallyEvent> = {
+        ...base,
+        afterBatchReads: { tallies: { fields: ['total'], ignoreUnchanged } },
+        afterBatch: async (changes, store, info) => {
+          seen.push([...changes]);
+          await base.afterBatch?.(changes, store, info);
+        },
+      };
+      return { projection, seen };
+    };
+    /** Every commit's writes to the journal, and how many commits a batch took. */
+    const recordCommits = () => {
+      const commits: { journal: JournalWrite[]; checkpoint: boolean }[] = [];
+      const commit = s.store.commit.bind(s.store);
+      jest.spyOn(s.store, 'commit').mockImplementation(async (request) => {
+        const journal = request.writes.filter((write) => write.collection === 'tallies__journal').flatMap((write) => (write.upserts ?? []) as JournalWrite[]);
+        commits.push({ journal, checkpoint: request.checkpoint !== undefined });
+        return commit(request);
+      });
+      return commits;
+    };
+    type JournalWrite = { _id: string; before: unknown; restore?: unknown };
+
+    it('journals and hands over only the fields it reads, a deleted document whole for the retry', async () => {
+      const { projection, seen } = readingTotals(false);
+      const engine = s.engine(projection, 50);
+      engine.start();
+      const first = await s.append(counted('a', 1), counted('b', 7));
+      expect(await engine.waitForPosition(first, 5000)).toBe(true);
+
+      const commits = recordCommits();
+      s.store.failNext('bulkWrite', 1, undefined, 'tallySummary');
+      const second = await s.append(counted('a', 2), { type: 'Removed', data: { key: 'b' } }, counted('c', 4));
+      expect(await engine.waitForPosition(second, 5000)).toBe(true);
+
+      // Written once, by the attempt that failed after the documents: b whole, as it stood.
+      expect(commits.flatMap((commit) => commit.journal)).toEqual([
+        { _id: 'tallies/a', collection: 'tallies', id: 'a', before: { _id: 'a', total: 1 }, batch: first + 7 },
+        { _id: 'tallies/b', collection: 'tallies', id: 'b', before: { _id: 'b', total: 7 }, restore: { _id: 'b', total: 7, count: 1, _position: first }, batch: first + 7 },
+        { _id: 'tallies/c', collection: 'tallies', id: 'c', before: null, batch: first + 7 },
+      ]);
+      const handed = (changes: DocumentChange[] | undefined) => (changes ?? []).map((change) => [change.id, change.before, change.after]);
+      expect(handed(seen[seen.length - 1])).toEqual([
+        ['a', { _id: 'a', total: 1 }, { _id: 'a', total: 3 }],
+        ['b', { _id: 'b', total: 7 }, null],
+        ['c', null, { _id: 'c', total: 4 }],
+      ]);
+      // The retry handed over what the failed attempt did.
+      expect(handed(seen[seen.length - 2])).toEqual(handed(seen[seen.length - 1]));
+      expect(await storedTallies(s.store)).toEqual(expectedTallies(s.appended));
+      expect(await s.store.get('tallySummary', 'all')).toMatchObject({ keys: 2, sum: 7 });
+      expect(await s.store.count('tallies__journal')).toBe(0);
+    });
+
+    it('with ignoreUnchanged, commits a batch that leaves those fields as they were at once, without journal or afterBatch', async () => {
+      const { projection, seen } = readingTotals(true);
+      const engine = s.engine(projection, 50);
+      engine.start();
+      const first = await s.append(counted('a', 5));
+      expect(await engine.waitForPosition(first, 5000)).toBe(true);
+      expect(seen).toHaveLength(1);
+
+      const commits = recordCommits();
+      // Counting nothing raises a's count, not its total.
+      const second = await s.append(counted('a', 0), counted('a', 0));
+      expect(await engine.waitForPosition(second, 5000)).toBe(true);
+      expect(seen).toHaveLength(1);
+      expect(commits).toEqual([{ journal: [], checkpoint: true }]);
+      expect(await s.store.get('tallies', 'a')).toMatchObject({ total: 5, count: 3 });
+
+      // One change of the total in a batch: only that document is journaled and handed over.
+      const third = await s.append(counted('a', 0), counted('b', 2));
+      expect(await engine.waitForPosition(third, 5000)).toBe(true);
+      expect(seen[1]?.map((change) => [change.id, change.before, change.after])).toEqual([['b', null, { _id: 'b', total: 2 }]]);
+      expect(commits.slice(1).flatMap((commit) => commit.journal.map((entry) => entry._id))).toEqual(['tallies/b']);
+      expect(await s.store.get('tallySummary', 'all')).toMatchObject({ keys: 2, sum: 7 });
     });
   });
 

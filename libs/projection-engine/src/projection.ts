@@ -54,6 +54,14 @@ export interface DocumentChange<D extends ProjectedDocument = ProjectedDocument>
   readonly after: D | null;
 }
 
+/** What afterBatch reads of one collection's changes (see Projection.afterBatchReads). */
+export interface ChangeFields {
+  /** Top-level fields of `before` and `after` that afterBatch reads; `_id` always comes along. */
+  readonly fields: readonly string[];
+  /** afterBatch has nothing to do for a change that leaves every one of these fields as it was. */
+  readonly ignoreUnchanged?: boolean;
+}
+
 /** What a batch tells `afterBatch` about where it stands in the log. */
 export interface BatchInfo {
   /**
@@ -141,6 +149,15 @@ export interface Projection<E extends ProjectableEvent = ProjectableEvent> {
    * Must be idempotent: a batch that failed is run again, this hook included.
    */
   afterBatch?(changes: readonly DocumentChange[], store: ProjectionStore, info: BatchInfo): Promise<void>;
+  /**
+   * What afterBatch reads of each collection's changes, by logical name. Only those fields of a
+   * change's `before` and `after` are journaled and handed over, so the journal of a batch is not a
+   * second copy of its documents; and where a change leaves them as they were and the collection
+   * says `ignoreUnchanged`, there is nothing to journal or hand over. A batch left with no change
+   * commits its documents and checkpoint together, without afterBatch. A collection not named
+   * here hands over whole documents, every change.
+   */
+  readonly afterBatchReads?: Readonly<Record<string, ChangeFields>>;
   /**
    * What afterBatch keeps, derived from the whole store at once. A rebuild replays the log without
    * afterBatch, holding documents in memory across pages (see replay-working-set.ts), then calls

@@ -9,13 +9,22 @@
  * a function of the stored complaints alone, so any batching of the same events ends with the
  * same flags, and a batch run again sets the same ones.
  */
-import type { DocumentChange } from '@qms/projection-engine';
+import type { ChangeFields, DocumentChange } from '@qms/projection-engine';
 import type { FindQuery, Page, StoredDocument } from '@qms/read-store';
 import { COMPLAINTS_COLLECTION, type ComplaintDocument } from './complaint.document';
 import { DAY_MS } from './complaint-timeline';
 import { REPEAT_SERIES_INDEX } from '../reporting/indexes';
 
 type SeriesFacts = Pick<ComplaintDocument, '_id' | 'customerId' | 'partNo' | 'rootCause' | 'receivedAt' | 'reopenedFrom'>;
+
+/**
+ * All updateRepeatFlags reads of a change: the complaint's place in its series. Most events (an
+ * action, a step done) leave it as it was and give the flags nothing to do.
+ */
+export const REPEAT_FLAG_READS: ChangeFields = {
+  fields: ['customerId', 'partNo', 'rootCause', 'receivedAt', 'reopenedFrom'] satisfies (keyof SeriesFacts)[],
+  ignoreUnchanged: true,
+};
 
 export interface RepeatFlagStore {
   getMany<D extends StoredDocument = StoredDocument>(collection: string, ids: readonly string[]): Promise<Map<string, D>>;
@@ -87,7 +96,7 @@ export async function updateRepeatFlags(changes: readonly DocumentChange[], stor
     });
   }
   // One bulk write, however long the series: a read store in FerretDB mode splits it itself.
-  await store.bulkWrite(COMPLAINTS_COLLECTION, { upserts: [...updated.values()].sort(byReceipt) });
+  if (updated.size > 0) await store.bulkWrite(COMPLAINTS_COLLECTION, { upserts: [...updated.values()].sort(byReceipt) });
 }
 
 /** Flags written per bulk write while the whole store is walked. */

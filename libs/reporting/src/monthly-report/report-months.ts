@@ -28,33 +28,34 @@ export interface MonthSpan {
   readonly to: MonthKey | null;
 }
 
-/** A fact document as it was before and after one event (null when absent). */
+/**
+ * The fields of each fact that decide the months it shows in: all the month rules read of a
+ * change, and so all the projection journals of one (Projection.afterBatchReads).
+ */
+export const MONTH_SPAN_FIELDS = {
+  complaints: ['receivedAt', 'closedAt'],
+  deliveries: ['month'],
+  returns: ['receivedAt'],
+  notifications: ['receivedAt', 'kind', 'endedAt'],
+  surveys: ['month'],
+} as const satisfies {
+  complaints: readonly (keyof ReportComplaint)[];
+  deliveries: readonly (keyof DeliveryMonthCustomerDocument)[];
+  returns: readonly (keyof ReturnDocument)[];
+  notifications: readonly (keyof CustomerNotificationDocument)[];
+  surveys: readonly (keyof SatisfactionSummaryDocument)[];
+};
+
+type Fields = typeof MONTH_SPAN_FIELDS;
+type Change<C extends string, D> = { readonly collection: C; readonly before: D | null; readonly after: D | null };
+
+/** A fact document as it was before and after one event (null when absent), as far as its months go. */
 export type ReportFactChange =
-  | {
-      readonly collection: typeof COMPLAINTS_COLLECTION;
-      readonly before: ReportComplaint | null;
-      readonly after: ReportComplaint | null;
-    }
-  | {
-      readonly collection: typeof DELIVERY_MONTH_CUSTOMER_COLLECTION;
-      readonly before: DeliveryMonthCustomerDocument | null;
-      readonly after: DeliveryMonthCustomerDocument | null;
-    }
-  | {
-      readonly collection: typeof RETURNS_COLLECTION;
-      readonly before: ReturnDocument | null;
-      readonly after: ReturnDocument | null;
-    }
-  | {
-      readonly collection: typeof CUSTOMER_NOTIFICATIONS_COLLECTION;
-      readonly before: CustomerNotificationDocument | null;
-      readonly after: CustomerNotificationDocument | null;
-    }
-  | {
-      readonly collection: typeof SATISFACTION_SUMMARY_COLLECTION;
-      readonly before: SatisfactionSummaryDocument | null;
-      readonly after: SatisfactionSummaryDocument | null;
-    };
+  | Change<typeof COMPLAINTS_COLLECTION, Pick<ReportComplaint, Fields['complaints'][number]>>
+  | Change<typeof DELIVERY_MONTH_CUSTOMER_COLLECTION, Pick<DeliveryMonthCustomerDocument, Fields['deliveries'][number]>>
+  | Change<typeof RETURNS_COLLECTION, Pick<ReturnDocument, Fields['returns'][number]>>
+  | Change<typeof CUSTOMER_NOTIFICATIONS_COLLECTION, Pick<CustomerNotificationDocument, Fields['notifications'][number]>>
+  | Change<typeof SATISFACTION_SUMMARY_COLLECTION, Pick<SatisfactionSummaryDocument, Fields['surveys'][number]>>;
 
 type SpanConfig = Pick<ReportingConfig, 'timeZone' | 'repeatWindowDays'>;
 

@@ -2,7 +2,7 @@ import type { DomainEvent } from '@qms/domain-kernel';
 import type { Projection } from '@qms/projection-engine';
 import { createComplaintListProjection } from '../complaint-list/complaint-list.projection';
 import { COMPLAINTS_COLLECTION } from '../complaint-list/complaint.document';
-import { deriveAllRepeatFlags, updateRepeatFlags } from '../complaint-list/repeat-flags';
+import { deriveAllRepeatFlags, REPEAT_FLAG_READS, updateRepeatFlags } from '../complaint-list/repeat-flags';
 import type { ReportingConfig } from '../kpi/reporting-config';
 import { factPart } from './fact-part';
 import { COMPLAINT_LIST_INDEXES, REPEAT_SERIES_INDEX } from './indexes';
@@ -31,6 +31,7 @@ export function createComplaintListsProjection(config: ReportingConfig): Project
     async afterBatch(changes, store): Promise<void> {
       await updateRepeatFlags(changes, store, config.repeatWindowDays);
     },
+    afterBatchReads: { [COMPLAINTS_COLLECTION]: REPEAT_FLAG_READS },
     async afterReplay(store): Promise<void> {
       await deriveAllRepeatFlags(store, config.repeatWindowDays);
     },

@@ -1,18 +1,17 @@
 import type { DomainEvent } from '@qms/domain-kernel';
 import type { DocumentChange, DocumentRef, Projection, ProjectedDocument } from '@qms/projection-engine';
 import { COMPLAINTS_COLLECTION } from '../complaint-list/complaint.document';
-import { createDeliveryMonthCustomerProjection, DELIVERY_MONTH_CUSTOMER_COLLECTION, type DeliveryMonthCustomerDocument } from '../deliveries';
+import { createDeliveryMonthCustomerProjection, DELIVERY_MONTH_CUSTOMER_COLLECTION } from '../deliveries';
 import type { ReportingConfig } from '../kpi/reporting-config';
 import {
   CUSTOMER_NOTIFICATIONS_COLLECTION,
   createCustomerNotificationProjection,
-  type CustomerNotificationDocument,
 } from '../monthly-report/customer-notification.projection';
-import { MONTHLY_REPORT_COLLECTION, MONTHLY_REPORT_CUSTOMERS_COLLECTION, type ReportComplaint } from '../monthly-report/monthly-report.types';
+import { MONTHLY_REPORT_COLLECTION, MONTHLY_REPORT_CUSTOMERS_COLLECTION } from '../monthly-report/monthly-report.types';
 import { createReportComplaintProjection } from '../monthly-report/report-complaint.projection';
-import type { ReportFactChange } from '../monthly-report/report-months';
-import { createReturnProjection, RETURNS_COLLECTION, type ReturnDocument } from '../returns';
-import { createSatisfactionSummaryProjection, SATISFACTION_SUMMARY_COLLECTION, type SatisfactionSummaryDocument } from '../satisfaction-summary';
+import { MONTH_SPAN_FIELDS, type ReportFactChange } from '../monthly-report/report-months';
+import { createReturnProjection, RETURNS_COLLECTION } from '../returns';
+import { createSatisfactionSummaryProjection, SATISFACTION_SUMMARY_COLLECTION } from '../satisfaction-summary';
 import { factPart, routeParts } from './fact-part';
 import { REPORT_COMPLAINT_INDEXES, REPORT_FACT_INDEXES } from './indexes';
 import {
@@ -105,6 +104,14 @@ export function createMonthlyReportProjection(
       // Batches only mark months: recomputing them here would hold up every live command.
       await materializer.afterChanges(changes.flatMap(toFactChange), store);
     },
+    // Every change of a fact marks its months, whatever it changed; which months, its dates say.
+    afterBatchReads: {
+      [REPORT_COMPLAINTS_COLLECTION]: { fields: MONTH_SPAN_FIELDS.complaints },
+      [DELIVERY_MONTH_CUSTOMER_COLLECTION]: { fields: MONTH_SPAN_FIELDS.deliveries },
+      [RETURNS_COLLECTION]: { fields: MONTH_SPAN_FIELDS.returns },
+      [CUSTOMER_NOTIFICATIONS_COLLECTION]: { fields: MONTH_SPAN_FIELDS.notifications },
+      [REPORT_SURVEYS_COLLECTION]: { fields: MONTH_SPAN_FIELDS.surveys },
+    },
     async afterReplay(store): Promise<void> {
       await materializer.afterReplay(store);
     },
@@ -119,22 +126,27 @@ export function createMonthlyReportProjection(
   };
 }
 
+type FactChangeOf<C extends ReportFactChange['collection']> = Extract<ReportFactChange, { readonly collection: C }>;
+
 /**
- * A stored fact's change under the fact's own name, as the report's month rules know it. The
- * documents of each collection were written by that collection's evolve, hence the narrowing.
+ * A stored fact's change under the fact's own name, as the report's month rules know it. Each
+ * collection's documents were written by that collection's evolve and cut down to the fields of
+ * afterBatchReads (MONTH_SPAN_FIELDS), hence the narrowing.
  */
+function narrowed<C extends ReportFactChange['collection']>(collection: C, change: DocumentChange): FactChangeOf<C> {
+  return { collection, before: change.before, after: change.after } as unknown as FactChangeOf<C>;
+}
+
 function toFactChange(change: DocumentChange): ReportFactChange[] {
   switch (change.collection) {
     case REPORT_COMPLAINTS_COLLECTION:
-      return [{ collection: COMPLAINTS_COLLECTION, before: change.before as ReportComplaint | null, after: change.after as ReportComplaint | null }];
+      return [narrowed(COMPLAINTS_COLLECTION, change)];
     case DELIVERY_MONTH_CUSTOMER_COLLECTION:
-      return [{ collection: DELIVERY_MONTH_CUSTOMER_COLLECTION, before: change.before as DeliveryMonthCustomerDocument | null, after: change.after as DeliveryMonthCustomerDocument | null }];
     case RETURNS_COLLECTION:
-      return [{ collection: RETURNS_COLLECTION, before: change.before as ReturnDocument | null, after: change.after as ReturnDocument | null }];
     case CUSTOMER_NOTIFICATIONS_COLLECTION:
-      return [{ collection: CUSTOMER_NOTIFICATIONS_COLLECTION, before: change.before as CustomerNotificationDocument | null, after: change.after as CustomerNotificationDocument | null }];
+      return [narrowed(change.collection, change)];
     case REPORT_SURVEYS_COLLECTION:
-      return [{ collection: SATISFACTION_SUMMARY_COLLECTION, before: change.before as SatisfactionSummaryDocument | null, after: change.after as SatisfactionSummaryDocument | null }];
+      return [narrowed(SATISFACTION_SUMMARY_COLLECTION, change)];
     default:
       // The report's own documents (months, state) are not facts.
       return [];
