@@ -159,7 +159,10 @@ async function apiParts(
           actionPlanningPool: history.actionPlanningPool,
         },
         hooks,
-        () => api.call('pauseProjections'),
+        {
+          settle: () => api.call<{ eventsBehind: number; seconds: number }>('settleProjections'),
+          pause: () => api.call('pauseProjections'),
+        },
       );
     }
     const atEnd = await api.call<MemorySnapshot>('memory');

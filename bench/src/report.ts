@@ -156,6 +156,18 @@ export function renderMarkdown(results: BenchResults, analysisPath: string): str
       ),
       '',
     );
+    const settled = Object.entries(http.settledBefore ?? {});
+    if (settled.length > 0) {
+      out(
+        'Before each load with the projections running (before its warm-up) the benchmark waits until every read model holds every stored event, ' +
+          'so that no load inherits what an earlier one left to project. How far behind they were then:',
+        '',
+        '| load | events behind | caught up in |',
+        '| --- | --- | --- |',
+        ...settled.map(([phase, { eventsBehind, seconds }]) => `| ${phase.replace(/^http-/, '')} | ${int(eventsBehind)} | ${seconds.toFixed(1)} s |`),
+        '',
+      );
+    }
     if (http.withoutProjections) {
       out(
         'Diagnostic (not a target figure): the same commands after the projection engine was stopped, so that no read model follows them — ' +

@@ -40,6 +40,7 @@ export function handlersFor(role: string): Handlers {
         memory: async () => (await server()).memory(),
         stop: async () => (await server()).stopApi(),
         pauseProjections: async () => (await server()).pauseProjections(),
+        settleProjections: async () => (await server()).settleProjections(),
         phase: async (args: { phase: string }) => (await server()).enterPhase(args.phase),
         gcPauses: async () => (await server()).gcPausesByPhase(),
         profileStart: async () => (await profiler()).startProfile(),

@@ -171,6 +171,27 @@ export function memory(): MemorySnapshot {
   };
 }
 
+/** How far the read models were behind when a measured load was about to start, and how long they took to catch up. */
+export interface Settled {
+  readonly eventsBehind: number;
+  readonly seconds: number;
+}
+
+/**
+ * Waits until every read model holds every stored event and the report's pending months are
+ * derived: each measured load starts from read models as current as at start, not with the events
+ * an earlier load left them to project.
+ */
+export async function settleProjections(): Promise<Settled> {
+  const started = performance.now();
+  const engine = currentApp().get<ProjectionsHost>(PROJECTION_ENGINE);
+  const head = await currentApp().get<EventStore>(EVENT_STORE).headPosition();
+  const lowest = Math.min(...(await engine.status()).map((status) => status.position));
+  if (!(await engine.waitForPosition(head, 10 * 60_000))) throw new Error('the read models did not catch up within 10 minutes');
+  await engine.settleDeferredWork(MONTHLY_REPORT_PROJECTION);
+  return { eventsBehind: Math.max(0, head - lowest), seconds: (performance.now() - started) / 1000 };
+}
+
 /**
  * Diagnostic only: stops the projection engine, so that commands run without the read models
  * following them. Shows what the command path costs on its own.

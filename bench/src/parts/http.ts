@@ -28,6 +28,11 @@ export interface HttpResult {
   readonly connections: number;
   readonly seconds: number;
   /**
+   * Per measured load with the projections running: how far behind the read models were before
+   * its warm-up and how long they took to catch up, which the benchmark waits for.
+   */
+  readonly settledBefore?: Readonly<Record<string, { readonly eventsBehind: number; readonly seconds: number }>>;
+  /**
    * Diagnostic, not a target figure: the same two commands after the projection engine was
    * stopped, i.e. the command path alone (validation, stream read, decide, hash, durable append).
    */
@@ -137,14 +142,25 @@ export interface PhaseHooks {
 
 const NO_HOOKS: PhaseHooks = { before: async () => undefined, after: async () => undefined };
 
+/** The API's projections, as far as the loads need them. */
+export interface LoadProjections {
+  /** Waits until the read models hold every stored event (see api-server.ts settleProjections). */
+  settle(): Promise<{ eventsBehind: number; seconds: number }>;
+  /** Stops them, for the diagnostic loads of the command path alone. */
+  pause(): Promise<void>;
+}
+
 async function measured(
   args: HttpArgs,
   hooks: PhaseHooks,
   phase: string,
   label: string,
   next: () => AutocannonRequest,
+  settle?: () => Promise<void>,
 ): Promise<LoadResult> {
   process.stderr.write(`http: ${label}\n`);
+  // Each load starts from current read models, not with what the previous load left to project.
+  await settle?.();
   await load(args.url, args.warmupSeconds, args.connections, next);
   await hooks.before(phase);
   const result = await load(args.url, args.seconds, args.connections, next);
@@ -160,8 +176,15 @@ async function measured(
 export async function runHttp(
   args: HttpArgs,
   hooks: PhaseHooks = NO_HOOKS,
-  pauseProjections?: () => Promise<void>,
+  projections?: LoadProjections,
 ): Promise<HttpResult> {
+  const settledBefore: Record<string, { eventsBehind: number; seconds: number }> = {};
+  const settleFor = (phase: string) =>
+    projections === undefined
+      ? undefined
+      : async () => {
+          settledBefore[phase] = await projections.settle();
+        };
   const now = Date.now();
   const registration = JSON.stringify({
     customerId: 'C0001',
@@ -217,6 +240,7 @@ export async function runHttp(
     'http-register-floor',
     'no-op with the register-complaint body (floor)',
     register('/bench/noop/complaints'),
+    settleFor('http-register-floor'),
   );
   const registerOurs = await measured(
     args,
@@ -224,6 +248,7 @@ export async function runHttp(
     'http-register',
     'POST /complaints (register complaint)',
     register('/complaints'),
+    settleFor('http-register'),
   );
   const actionFloor = await measured(
     args,
@@ -231,6 +256,7 @@ export async function runHttp(
     'http-add-action-floor',
     'no-op with the corrective-action body (floor)',
     addAction('/bench/noop'),
+    settleFor('http-add-action-floor'),
   );
   turn = 0;
   const actionOurs = await measured(
@@ -239,10 +265,11 @@ export async function runHttp(
     'http-add-action',
     'POST /complaints/:n/corrective-actions (add action)',
     addAction(''),
+    settleFor('http-add-action'),
   );
   let withoutProjections: HttpResult['withoutProjections'];
-  if (pauseProjections !== undefined) {
-    await pauseProjections();
+  if (projections !== undefined) {
+    await projections.pause();
     withoutProjections = {
       registerComplaint: await measured(
         args,
@@ -263,6 +290,7 @@ export async function runHttp(
   return {
     connections: args.connections,
     seconds: args.seconds,
+    ...(projections !== undefined ? { settledBefore } : {}),
     ...(withoutProjections !== undefined ? { withoutProjections } : {}),
     registerComplaint: {
       ours: registerOurs,
