@@ -104,13 +104,7 @@ export async function startApi(args: ApiStartArgs): Promise<ApiStarted> {
   app = await createBenchApp(config);
   await app.listen(0, '127.0.0.1');
   const listeningSeconds = (performance.now() - started) / 1000;
-  const engine = app.get<ProjectionsHost>(PROJECTION_ENGINE);
-  const eventStore = app.get<EventStore>(EVENT_STORE);
-  const headPosition = await eventStore.headPosition();
-  const caughtUp = await engine.waitForPosition(headPosition, 60 * 60_000);
-  if (!caughtUp) throw new Error('the read models did not catch up within an hour');
-  // The months the catch-up left pending are derived after it: ready means those too.
-  await engine.settleDeferredWork(MONTHLY_REPORT_PROJECTION);
+  const headPosition = await currentHead(app, 60 * 60_000);
   const readySeconds = (performance.now() - started) / 1000;
   const memoryWhenReady = memory();
   let memoryAfterGc: MemorySnapshot | null = null;
@@ -184,12 +178,24 @@ export interface Settled {
  */
 export async function settleProjections(): Promise<Settled> {
   const started = performance.now();
-  const engine = currentApp().get<ProjectionsHost>(PROJECTION_ENGINE);
-  const head = await currentApp().get<EventStore>(EVENT_STORE).headPosition();
-  const lowest = Math.min(...(await engine.status()).map((status) => status.position));
-  if (!(await engine.waitForPosition(head, 10 * 60_000))) throw new Error('the read models did not catch up within 10 minutes');
-  await engine.settleDeferredWork(MONTHLY_REPORT_PROJECTION);
+  const app = currentApp();
+  const lowest = Math.min(...(await app.get<ProjectionsHost>(PROJECTION_ENGINE).status()).map((status) => status.position));
+  const head = await currentHead(app, 10 * 60_000);
   return { eventsBehind: Math.max(0, head - lowest), seconds: (performance.now() - started) / 1000 };
+}
+
+/**
+ * Waits until every read model holds the log's head as it stands now and the months the catch-up
+ * left pending are derived (ready means those too); returns that head.
+ */
+async function currentHead(app: NestFastifyApplication, timeoutMs: number): Promise<number> {
+  const engine = app.get<ProjectionsHost>(PROJECTION_ENGINE);
+  const head = await app.get<EventStore>(EVENT_STORE).headPosition();
+  if (!(await engine.waitForPosition(head, timeoutMs))) {
+    throw new Error(`the read models did not catch up within ${timeoutMs / 60_000} minutes`);
+  }
+  await engine.settleDeferredWork(MONTHLY_REPORT_PROJECTION);
+  return head;
 }
 
 /**
