@@ -304,6 +304,8 @@ export async function applyBatch<E extends ProjectableEvent>(
           // What this batch evolved so far is only in memory: the events before it start afresh.
           return poisoned(recorded, error);
         }
+        // The document as it was: nothing to write, and its `_position` stays where it was.
+        if (next === document) continue;
         const stored = next === null ? null : freeze({ ...next, _id: ref.id, _position: recorded.position });
         working.get(ref.collection)?.set(ref.id, stored);
         dirty.get(ref.collection)?.add(ref.id);

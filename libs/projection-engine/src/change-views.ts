@@ -44,7 +44,10 @@ function fieldViews(reads: Readonly<Record<string, ChangeFields>>): ChangeViews 
     of,
     matters(collection, before, after) {
       if (before === null && after === null) return false;
-      if (specOf(collection)?.ignoreUnchanged !== true) return true;
+      const spec = specOf(collection);
+      if (spec?.ignoreUnchanged !== true) return true;
+      // No field read: afterBatch does not look at this collection, whatever becomes of its documents.
+      if (spec.fields.length === 0) return false;
       // Stored and evolved documents may list their keys in different orders: compare values.
       return !isDeepStrictEqual(of(collection, before), of(collection, after));
     },

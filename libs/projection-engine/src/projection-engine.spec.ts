@@ -112,6 +112,10 @@ function expectedTallies(
   return state;
 }
 
+async function storedTallyDocuments(store: ReadStore): Promise<readonly StoredDocument[]> {
+  return (await store.find('tallies', { sort: [{ field: '_id', direction: 'asc' }] })).items;
+}
+
 async function storedTallies(store: ReadStore): Promise<Record<string, { total: number; count: number }>> {
   const result: Record<string, { total: number; count: number }> = {};
   for await (const tally of store.stream<Tally>('tallies'))
@@ -731,6 +735,43 @@ describe('ProjectionEngine', () => {
       expect(seen[1]?.map((change) => [change.id, change.before, change.after])).toEqual([['b', null, { _id: 'b', total: 2 }]]);
       expect(commits.slice(1).flatMap((commit) => commit.journal.map((entry) => entry._id))).toEqual(['tallies/b']);
       expect(await s.store.get('tallySummary', 'all')).toMatchObject({ keys: 2, sum: 7 });
+    });
+  });
+
+  describe('an evolve that returns the document it was given', () => {
+    const s = setup();
+
+    /** tallies() in which counting nothing leaves a tally as it was (the very same document). */
+    const ignoringZero = (): Projection<TallyEvent> => {
+      const base = tallies();
+      return {
+        ...base,
+        evolve: (document, event, id, context) =>
+          event.type === 'Counted' && event.data.amount === 0 && document !== null ? document : base.evolve(document, event, id, context),
+      };
+    };
+
+    it('leaves the document unwritten at its position, live and in a rebuild alike', async () => {
+      const engine = s.engine(ignoringZero(), 3);
+      engine.start();
+      const counted5 = await s.append(counted('a', 5));
+      expect(await engine.waitForPosition(counted5, 5000)).toBe(true);
+      const writtenTallies: string[] = [];
+      const commit = s.store.commit.bind(s.store);
+      jest.spyOn(s.store, 'commit').mockImplementation(async (request) => {
+        for (const write of request.writes) if (write.collection === 'tallies') writtenTallies.push(...(write.upserts ?? []).map((document) => document._id));
+        return commit(request);
+      });
+      const last = await s.append(counted('a', 0), counted('b', 2), counted('a', 0));
+      expect(await engine.waitForPosition(last, 5000)).toBe(true);
+
+      expect(await s.store.get('tallies', 'a')).toEqual({ _id: 'a', total: 5, count: 1, _position: counted5 });
+      expect(await s.store.get('tallies', 'b')).toEqual({ _id: 'b', total: 2, count: 1, _position: last - 7 });
+      expect(writtenTallies).toEqual(['b']);
+
+      const live = await storedTallyDocuments(s.store);
+      await engine.rebuild('tallies');
+      expect(await storedTallyDocuments(s.store)).toEqual(live);
     });
   });
 

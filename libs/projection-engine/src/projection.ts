@@ -58,7 +58,10 @@ export interface DocumentChange<D extends ProjectedDocument = ProjectedDocument>
 export interface ChangeFields {
   /** Top-level fields of `before` and `after` that afterBatch reads; `_id` always comes along. */
   readonly fields: readonly string[];
-  /** afterBatch has nothing to do for a change that leaves every one of these fields as it was. */
+  /**
+   * afterBatch has nothing to do for a change that leaves every one of these fields as it was.
+   * With no field named, it has nothing to do for any change of the collection.
+   */
   readonly ignoreUnchanged?: boolean;
 }
 
@@ -135,6 +138,8 @@ export interface Projection<E extends ProjectableEvent = ProjectableEvent> {
   /**
    * Pure: no clock, no I/O, no randomness; must not change its arguments (they are frozen).
    * Returns the new document, or null to delete it. `_id` and `_position` are set by the engine.
+   * Returning the very document it was given says the event leaves it as it was: it is not
+   * written again and keeps the `_position` it had (applying the event again changes nothing).
    */
   evolve(
     document: ProjectedDocument | null,

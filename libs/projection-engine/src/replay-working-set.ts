@@ -153,6 +153,8 @@ export class ReplayWorkingSet<E extends ProjectableEvent> {
           // crash by a commit whose checkpoint did not follow.
           if (document !== null && (earlier !== undefined || entry.position >= recorded.position)) continue;
           const next = this.projection.evolve(document, event, ref.id, new BatchEvolveContext(ref.collection, recorded, lookup));
+          // Unchanged, as applyBatch leaves it: not rewritten, its position not moved.
+          if (next === document) continue;
           staged[index] = next === null || next._id === ref.id ? next : { ...next, _id: ref.id };
         }
       } catch (cause) {

@@ -81,7 +81,7 @@ describe('rebuild (embedded default)', () => {
     expect(await runCli(['rebuild', '--projection', 'complaint_lists', '--json', '--batch-size', '50'], io, { openStore: history.open })).toBe(EXIT.OK);
     const result = JSON.parse(io.out()) as { eventsProcessed: number; store: string; checksum: string; perCollection: Record<string, unknown> };
     expect(result).toMatchObject({ eventsProcessed: history.eventsOf('complaint_lists'), store: 'sqlite', path: env['READ_DB_PATH'] });
-    expect(Object.keys(result.perCollection)).toEqual(['complaints']);
+    expect(Object.keys(result.perCollection)).toEqual(['complaints', 'complaint_actions']);
   });
 
   it('recomputes a month range of the report in the file', async () => {

@@ -5,8 +5,15 @@ import { intern } from '../kpi/intern';
 import type { ReadModelProjection } from '../kpi/projection-shape';
 import type { ReportingConfig } from '../kpi/reporting-config';
 import { overdueMonthsOf } from './overdue-months';
-import { COMPLAINTS_COLLECTION, currentRound, type ActionFact, type ComplaintDocument } from './complaint.document';
-import { appended, completed, markDone, NONE, plannedRound, rescheduledRounds, withAction, withPlanned } from './complaint-steps';
+import {
+  COMPLAINTS_COLLECTION,
+  currentRound,
+  type ActionFact,
+  type ComplaintActionsDocument,
+  type ComplaintDocument,
+  type StoredComplaint,
+} from './complaint.document';
+import { appended, changedAction, completed, markDone, NONE, plannedRound, rescheduledRounds, withPlanned } from './complaint-steps';
 
 export const COMPLAINT_LIST_EVENT_TYPES: readonly ComplaintEventType[] = [
   'ComplaintRegistered',
@@ -53,7 +60,7 @@ export function createComplaintListProjection(
 }
 
 /** Everything nextDueAt and overdueMonthsOf read, unchanged (evolve copies what it changes). */
-function sameTimeline(before: ComplaintDocument, after: ComplaintDocument): boolean {
+function sameTimeline<D extends StoredComplaint & { readonly actions?: unknown }>(before: D, after: D): boolean {
   return (
     before.status === after.status &&
     before.receivedAt === after.receivedAt &&
@@ -63,6 +70,61 @@ function sameTimeline(before: ComplaintDocument, after: ComplaintDocument): bool
     before.actions === after.actions &&
     before.responsibility === after.responsibility
   );
+}
+
+/** Events that change a complaint's actions and nothing else of it. */
+export const ACTION_EVENT_TYPES: ReadonlySet<ComplaintEventType> = new Set([
+  'CorrectiveActionPlanned',
+  'PreventiveActionPlanned',
+  'ActionCompleted',
+  'ActionVerified',
+  'ActionRescheduled',
+]);
+
+/**
+ * The stored row of a complaint after an event (StoredComplaint), its next due date and overdue
+ * months derived with the complaint's actions as they stand after that event. The row itself is
+ * returned when the event leaves it as it was: an action whose due dates move neither.
+ */
+export function evolveStoredComplaint(
+  document: StoredComplaint | null,
+  event: ComplaintEvent,
+  actions: readonly ActionFact[],
+  calendar: ReportingCalendar,
+): StoredComplaint | null {
+  const next = evolveComplaintFacts(document, event);
+  if (next === null) return null;
+  if (!ACTION_EVENT_TYPES.has(event.type) && document !== null && hasDerivedFields(document) && sameTimeline(document, next)) return next;
+  return withDerivedFields(next, actions, calendar);
+}
+
+/** A complaint's actions after an event; null for a complaint whose registration was never seen. */
+export function evolveComplaintActions(
+  document: ComplaintActionsDocument | null,
+  event: ComplaintEvent,
+  complaintNumber: string,
+  registered: boolean,
+): ComplaintActionsDocument | null {
+  if (!registered) return document;
+  const actions = document?.actions ?? NONE;
+  const next = evolveActions(actions, event);
+  if (next === actions) return document;
+  return { _id: complaintNumber, actions: next };
+}
+
+const hasDerivedFields = (document: StoredComplaint): boolean =>
+  document.overdueMonths !== undefined && Object.hasOwn(document, 'nextDueAt');
+
+/** The row with its next due date and overdue months for these actions; the row itself when both stand. */
+function withDerivedFields<D extends StoredComplaint>(document: D, actions: readonly ActionFact[], calendar: ReportingCalendar): D {
+  const facts = { ...document, actions };
+  const due = nextDueAt(facts);
+  const months = overdueMonthsOf(facts, calendar);
+  const sameDue = Object.hasOwn(document, 'nextDueAt') && document.nextDueAt === due;
+  const previous = document.overdueMonths;
+  const sameMonths = previous !== undefined && previous.length === months.length && previous.every((month, i) => month === months[i]);
+  if (sameDue && sameMonths) return document;
+  return { ...document, nextDueAt: due, ...(sameMonths ? {} : { overdueMonths: months.length === 0 ? NONE : months }) };
 }
 
 /** Keeps the previous list when it is unchanged: most events change no month's state. */
@@ -113,10 +175,54 @@ function plannedAction(kind: ActionFact['kind'], data: ActionPlannedData): Actio
   };
 }
 
+/** The whole document (actions included) after an event: the two stored parts' rules together. */
 export function evolveComplaint(
   document: ComplaintDocument | null,
   event: ComplaintEvent,
 ): ComplaintDocument | null {
+  const facts = evolveComplaintFacts(document, event);
+  if (facts === null) return null;
+  const before = document?.actions ?? NONE;
+  const actions = document === null ? before : evolveActions(before, event);
+  if (facts === document && actions === before) return document;
+  return { ...facts, actions };
+}
+
+/** A complaint's actions after an event; the same list for an event that changes none. */
+function evolveActions(actions: readonly ActionFact[], event: ComplaintEvent): readonly ActionFact[] {
+  switch (event.type) {
+    case 'CorrectiveActionPlanned':
+    case 'PreventiveActionPlanned': {
+      const kind = event.type === 'CorrectiveActionPlanned' ? 'corrective' : 'preventive';
+      return withPlanned(actions, plannedAction(kind, event.data));
+    }
+    case 'ActionCompleted':
+      return changedAction(actions, event.data.actionId, (action) => completed(action, event.data.occurredAt));
+    case 'ActionVerified':
+      return changedAction(actions, event.data.actionId, (action) => ({
+        ...action,
+        verification: intern(event.data.result),
+        verifiedAt: event.data.occurredAt,
+      }));
+    case 'ActionRescheduled': {
+      const data = event.data;
+      return changedAction(actions, data.actionId, (action) => ({
+        ...action,
+        rounds: rescheduledRounds(action, data),
+        verification: intern(data.reason),
+        verifiedAt: data.occurredAt,
+      }));
+    }
+    default:
+      return actions;
+  }
+}
+
+/**
+ * Everything of a complaint but its actions after an event; the document itself for an action's
+ * event. Generic so that a whole document keeps its actions through it.
+ */
+function evolveComplaintFacts<D extends StoredComplaint>(document: D | null, event: ComplaintEvent): D | StoredComplaint | null {
   if (event.type === 'ComplaintRegistered') {
     const data = event.data;
     return {
@@ -151,7 +257,6 @@ export function evolveComplaint(
       },
       rootCause: null,
       responsibility: null,
-      actions: NONE,
       waiver: null,
       eightDDecision: null,
       customerRepliedAt: NONE,
@@ -204,10 +309,11 @@ export function evolveComplaint(
           : {}),
       };
     case 'CorrectiveActionPlanned':
-    case 'PreventiveActionPlanned': {
-      const kind = event.type === 'CorrectiveActionPlanned' ? 'corrective' : 'preventive';
-      return { ...document, actions: withPlanned(document.actions, plannedAction(kind, event.data)) };
-    }
+    case 'PreventiveActionPlanned':
+    case 'ActionCompleted':
+    case 'ActionVerified':
+    case 'ActionRescheduled':
+      return document;
     case 'PreventiveActionWaiverRequested':
       return {
         ...document,
@@ -247,23 +353,6 @@ export function evolveComplaint(
         ...document,
         actionReply: { ...markDone(reply, event.data.occurredAt), submissions: reply.submissions + 1 },
       };
-    }
-    case 'ActionCompleted':
-      return withAction(document, event.data.actionId, (action) => completed(action, event.data.occurredAt));
-    case 'ActionVerified':
-      return withAction(document, event.data.actionId, (action) => ({
-        ...action,
-        verification: intern(event.data.result),
-        verifiedAt: event.data.occurredAt,
-      }));
-    case 'ActionRescheduled': {
-      const data = event.data;
-      return withAction(document, data.actionId, (action) => ({
-        ...action,
-        rounds: rescheduledRounds(action, data),
-        verification: intern(data.reason),
-        verifiedAt: data.occurredAt,
-      }));
     }
     case 'EightDDecisionApproved':
       return {

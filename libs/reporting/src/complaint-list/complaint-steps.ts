@@ -67,17 +67,20 @@ export function rescheduledRounds(action: ActionSteps, data: ActionRescheduledDa
 }
 
 /**
- * The document with one action changed. An event for an action the document never saw is ignored:
- * the domain refuses it, so it can only come from a stream this projection has not read from the start.
+ * The actions with one of them changed. An event for an action never seen is ignored: the domain
+ * refuses it, so it can only come from a stream this projection has not read from the start.
  */
+export function changedAction<A extends ActionSteps>(actions: readonly A[], actionId: string, change: (action: A) => A): readonly A[] {
+  if (!actions.some((action) => action.actionId === actionId)) return actions;
+  return actions.map((action) => (action.actionId === actionId ? change(action) : action));
+}
+
+/** The document with one action changed (see changedAction). */
 export function withAction<A extends ActionSteps, D extends { readonly actions: readonly A[] }>(
   document: D,
   actionId: string,
   change: (action: A) => A,
 ): D {
-  if (!document.actions.some((action) => action.actionId === actionId)) return document;
-  return {
-    ...document,
-    actions: document.actions.map((action) => (action.actionId === actionId ? change(action) : action)),
-  };
+  const actions = changedAction(document.actions, actionId, change);
+  return actions === document.actions ? document : { ...document, actions };
 }

@@ -1,22 +1,22 @@
 /**
- * One document per complaint (`complaints` collection, `_id` = complaint number) holding the union
- * of the master list (客户抱怨处理总表) and the tracking list (客户抱怨处理追踪一览表).
+ * One document per complaint (`_id` = complaint number) holding the union of the master list
+ * (客户抱怨处理总表) and the tracking list (客户抱怨处理追踪一览表), stored in two parts: the
+ * complaint's row in `complaints` and its actions in `complaint_actions` (StoredComplaint below).
  *
- * Why one collection and not two: both lists have exactly one row per complaint and share most of
- * their columns (number, customer, part, dates, status, department, deadlines), so two
- * collections would keep those twice in memory (the embedded mode holds 100,000 complaints in
- * process), write two documents per event, and could disagree with each other between two
- * writes. Each list is a field selection of this document (complaint-list.views.ts).
+ * Why one document and not one per list: both lists have exactly one row per complaint and share
+ * most of their columns (number, customer, part, dates, status, department, deadlines), so two
+ * would write two documents per event and could disagree with each other between two writes.
+ * Each list is a field selection of this document (complaint-list.views.ts).
  *
  * Only facts are stored: instants, due dates and whether a step was done by its deadline once it
  * is done. Anything that depends on "now" (days open, overdue now, a pending deadline's state) is
  * computed at query time from a given `asOf`, never from the clock inside the projection.
  *
- * Memory decides what is kept: 100,000 of these sit in the embedded mode's process (measured at
- * about 2 KB each), so the document holds what the lists show and the KPIs need, and nothing
- * twice. Explanations, evidence, comments and the IATF 10.2.3 coverage of each action
- * (similar products/processes, PFMEA and control-plan revisions) stay in the event history,
- * which the 8D export and the audit read.
+ * Size decides what is kept: an event rewrites its complaint's row (about 2 KB) with the list's
+ * index entries, so the document holds what the lists show and the KPIs need, and nothing twice.
+ * Explanations, evidence, comments and the IATF 10.2.3 coverage of each action (similar
+ * products/processes, PFMEA and control-plan revisions) stay in the event history, which the 8D
+ * export and the audit read.
  */
 import type {
   ActionKind,
@@ -30,6 +30,8 @@ import type {
 } from '@qms/complaint-domain';
 
 export const COMPLAINTS_COLLECTION = 'complaints';
+/** Each complaint's actions (`_id` = complaint number), stored apart from the complaint's row. */
+export const COMPLAINT_ACTIONS_COLLECTION = 'complaint_actions';
 
 export type ComplaintStatus = 'open' | 'closed';
 
@@ -156,6 +158,22 @@ export interface ComplaintDocument {
   readonly nextDueAt?: string | null;
   /** Months at whose end the complaint was overdue, as tokens the list filters on (overdue-months.ts). */
   readonly overdueMonths?: readonly string[];
+}
+
+/**
+ * What the `complaints` collection holds of a complaint: everything but its actions, which are
+ * kept in `complaint_actions`. A complaint collects actions for weeks, each planned, completed,
+ * verified and maybe rescheduled; kept in the row, every one of those events rewrote the whole
+ * complaint, with its eleven index entries, for a change the list's keys rarely see. Stored apart,
+ * such an event writes the small actions document, and the complaint's row only when its next
+ * due date or overdue months move. Readers join the two (complaint-actions.ts).
+ */
+export type StoredComplaint = Omit<ComplaintDocument, 'actions'>;
+
+/** A complaint's actions, sorted as in ComplaintDocument. */
+export interface ComplaintActionsDocument {
+  readonly _id: string;
+  readonly actions: readonly ActionFact[];
 }
 
 /** The round in force (the last one). */

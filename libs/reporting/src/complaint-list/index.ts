@@ -5,3 +5,4 @@ export * from './complaint-list.views';
 export * from './overdue-months';
 export * from './repeat-flags';
 export * from './drill-down';
+export * from './complaint-actions';

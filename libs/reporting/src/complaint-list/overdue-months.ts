@@ -13,7 +13,10 @@
  *   judged by the same functions as the report (complaint-timeline.ts); and
  * - when the complaint is open and overdue at the end of H: every month from H on. After H nothing
  *   the document knows happens any more, so "overdue at the end of M" is the same for every later
- *   M until the next event, which rewrites the document.
+ *   M until the next event, which rewrites the document. The open end is written from the first
+ *   month T of the run of overdue months that ends at H, so that an event that only moves H (an
+ *   action due later, planned while the complaint is overdue) leaves the tokens as they were, and
+ *   the complaint's row with them.
  *
  * The open end "every month from T on" is stored as T's dyadic ancestors (the month's index
  * shifted right by 0 … 15 bits) and asked with the dyadic blocks that cover months 0 … M, at most
@@ -84,7 +87,11 @@ export function overdueMonthsOf(document: OverdueFacts, calendar: ReportingCalen
   const months: string[] = [];
   for (let month = first; month <= last; month = calendar.nextMonth(month)) {
     if (!isOverdueAt(document, endOf(calendar, month))) continue;
-    if (month === last && document.closedAt === null) return months.concat(overdueFromTokens(month));
+    if (month === last && document.closedAt === null) {
+      let runStart = month;
+      while (months.length > 0 && calendar.nextMonth(months[months.length - 1] as MonthKey) === runStart) runStart = months.pop() as MonthKey;
+      return months.concat(overdueFromTokens(runStart));
+    }
     months.push(month);
   }
   return months;

@@ -2,7 +2,19 @@ import { Controller, Get, Headers, Inject, NotFoundException, Param, Query, Res 
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { READ_STORE, type ReadStore } from '@qms/read-store';
 import { pickFormLanguage } from '@qms/audit';
-import { COMPLAINTS_COLLECTION, type ComplaintDocument, COMPLAINT_LISTS_PROJECTION, type ReportingConfig, toMasterListRow, toTrackingListRow } from '@qms/reporting';
+import {
+  COMPLAINTS_COLLECTION,
+  COMPLAINT_ACTIONS_COLLECTION,
+  type ComplaintActionsDocument,
+  type ComplaintDocument,
+  COMPLAINT_LISTS_PROJECTION,
+  type ReportingConfig,
+  type StoredComplaint,
+  streamWithActions,
+  toMasterListRow,
+  toTrackingListRow,
+  withActions,
+} from '@qms/reporting';
 import type { FastifyReply } from 'fastify';
 import { CLOCK, type Clock } from '../../infrastructure/tokens';
 import { awaitPosition, READ_MODEL_POSITIONS, type ReadModelPositions } from '../read-model-positions';
@@ -65,7 +77,7 @@ export class ComplaintListsController {
       timeZone: this.reporting.timeZone,
       asOf,
       position,
-      documents: () => this.store.stream<ComplaintDocument>(COMPLAINTS_COLLECTION, findQuery),
+      documents: () => streamWithActions(this.store, this.store.stream<StoredComplaint>(COMPLAINTS_COLLECTION, findQuery)),
     });
   }
 
@@ -74,8 +86,10 @@ export class ComplaintListsController {
   @ApiOperation({ summary: "One complaint's master-list and tracking-list rows" })
   async row(@Param('number') number: string, @Query() query: ComplaintListQueryDto, @Res({ passthrough: true }) reply: FastifyReply) {
     const position = await awaitPosition(this.positions, COMPLAINT_LISTS_PROJECTION, query.minPosition);
-    const document = await this.store.get<ComplaintDocument>(COMPLAINTS_COLLECTION, number);
-    if (document === null) throw new NotFoundException(`Complaint ${number} is not in the read model (yet); pass ?minPosition= from the command's answer.`);
+    const row = await this.store.get<StoredComplaint>(COMPLAINTS_COLLECTION, number);
+    if (row === null) throw new NotFoundException(`Complaint ${number} is not in the read model (yet); pass ?minPosition= from the command's answer.`);
+    const actions = (await this.store.get<ComplaintActionsDocument>(COMPLAINT_ACTIONS_COLLECTION, number))?.actions ?? [];
+    const document: ComplaintDocument = { ...row, actions };
     const asOf = this.clock().toISOString();
     void reply.header('X-Read-Model-Position', String(position));
     return { position, asOf, readModel: this.positions.standingOf(COMPLAINT_LISTS_PROJECTION), master: toMasterListRow(document, asOf), tracking: toTrackingListRow(document, asOf) };
@@ -84,13 +98,14 @@ export class ComplaintListsController {
   private async list<Row>(query: ComplaintListQueryDto, reply: FastifyReply, toRow: (document: ComplaintDocument, asOf: string) => Row) {
     const position = await awaitPosition(this.positions, COMPLAINT_LISTS_PROJECTION, query.minPosition);
     const asOf = this.clock().toISOString();
-    const page = await this.store.find<ComplaintDocument>(COMPLAINTS_COLLECTION, complaintListQuery(query, asOf, this.reporting));
+    const page = await this.store.find<StoredComplaint>(COMPLAINTS_COLLECTION, complaintListQuery(query, asOf, this.reporting));
+    const documents = await withActions(this.store, page.items);
     void reply.header('X-Read-Model-Position', String(position));
     return {
       position,
       asOf,
       readModel: this.positions.standingOf(COMPLAINT_LISTS_PROJECTION),
-      items: page.items.map((document) => toRow(document, asOf)),
+      items: documents.map((document) => toRow(document, asOf)),
       nextCursor: page.nextCursor,
     };
   }
