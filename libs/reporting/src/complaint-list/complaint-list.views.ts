@@ -4,7 +4,8 @@
  * caller passes — the same instant gives the same rows whenever they are asked for.
  *
  * `asOf` is normally "now". Deadlines, overdue steps and days open are judged as of it (a step
- * done later shows as not done; an action shows the due date in force then); descriptive columns
+ * done later shows as not done; an action shows the due date in force then), the master list's
+ * "overdue now" from the pending deadlines the row holds (pendingDeadlinePassed); descriptive columns
  * (status, department, root cause) are the document's current ones — a record's full state at a
  * past time is the audit's business (DESIGN §9).
  */
@@ -46,7 +47,6 @@ export const MASTER_LIST_FIELDS = [
   'department',
   'containment',
   'actionReply',
-  'actions',
   'customerRepliedAt',
   'result',
   'closedAt',
@@ -179,8 +179,20 @@ export function toMasterListRow(document: MasterListDocument, asOf: string): Mas
     reopenedFrom: document.reopenedFrom,
     reopenedAs: document.reopenedAs,
     daysOpen: daysOpenAsOf(document, asOf),
-    overdueNow: overdueAsOf(document, cutoff).length > 0,
+    overdueNow: pendingDeadlinePassed(document, cutoff),
   };
+}
+
+/**
+ * "Overdue now" as the master list shows it, from the complaint's row alone: its earliest pending
+ * deadline (`nextDueAt`) has passed. The list is asked as of the request's time, which no fact
+ * it holds is later than (business times in the future are refused), so the steps pending then are
+ * the row's pending steps: the same answer as judging every step, and the same rule as the list's
+ * `overdue=true` filter, without reading the complaint's actions for every row of a page.
+ */
+function pendingDeadlinePassed(document: Pick<ComplaintDocument, 'receivedAt' | 'closedAt' | 'nextDueAt'>, cutoff: string): boolean {
+  const due = document.nextDueAt ?? null;
+  return isOpenAt(document, cutoff) && due !== null && due < cutoff;
 }
 
 export function toTrackingListRow(document: TrackingListDocument, asOf: string): TrackingListRow {

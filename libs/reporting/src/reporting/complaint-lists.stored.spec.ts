@@ -3,7 +3,17 @@ import { defaultEventCatalogue } from '@qms/event-catalogue';
 import type { RecordedEvent } from '@qms/event-store';
 import { applyBatch, journalName } from '@qms/projection-engine';
 import { SqliteReadStore } from '@qms/read-store';
-import { createComplaintListProjection, type ComplaintDocument, COMPLAINTS_COLLECTION, COMPLAINT_ACTIONS_COLLECTION, type StoredComplaint, withActions } from '../complaint-list';
+import {
+  createComplaintListProjection,
+  cutoffAfter,
+  type ComplaintDocument,
+  COMPLAINTS_COLLECTION,
+  COMPLAINT_ACTIONS_COLLECTION,
+  isOverdueAt,
+  type StoredComplaint,
+  toMasterListRow,
+  withActions,
+} from '../complaint-list';
 import { ACTION_EVENT_TYPES } from '../complaint-list/complaint-list.projection';
 import { COMPLAINT_LISTS_PROJECTION, createComplaintListsProjection } from './complaint-lists.projection';
 import { REPORTING_CONFIG } from './__fixtures__/replay-harness';
@@ -25,6 +35,10 @@ function recordedHistory(seed: number, attempts: number): RecordedEvent[] {
 
 /** Each complaint as the single-document rules (createComplaintListProjection) leave it after `events`. */
 function wholeDocuments(events: readonly RecordedEvent[]): Map<string, Compared> {
+  return new Map([...evolvedDocuments(events)].map(([id, document]) => [id, compared(document)]));
+}
+
+function evolvedDocuments(events: readonly RecordedEvent[]): Map<string, ComplaintDocument> {
   const rules = createComplaintListProjection(REPORTING_CONFIG);
   const handled = new Set<string>(rules.eventTypes);
   const documents = new Map<string, ComplaintDocument>();
@@ -37,7 +51,7 @@ function wholeDocuments(events: readonly RecordedEvent[]): Map<string, Compared>
     if (next === null) documents.delete(id);
     else documents.set(id, next);
   }
-  return new Map([...documents].map(([id, document]) => [id, compared(document)]));
+  return documents;
 }
 
 type Compared = Omit<ComplaintDocument, 'repeat'>;
@@ -114,5 +128,34 @@ describe('the complaint lists stored in two parts', () => {
     // Both cases occur in the history, or the spec proves nothing.
     expect(rowLeft).toBeGreaterThan(20);
     expect(rowWritten).toBeGreaterThan(5);
+  });
+});
+
+/**
+ * The master list reads no action: its "overdue now" comes from the row's earliest pending
+ * deadline. Asked as of any time no later fact is known at, it must say what judging every step
+ * says (complaint-timeline.ts).
+ */
+describe("the master list's overdue now, from the row alone", () => {
+  it('agrees with every step judged, as of times after the last known fact', () => {
+    const events = recordedHistory(41, 600);
+    const documents = evolvedDocuments(events);
+    const times = events.map((event) => event.data['occurredAt']).filter((time): time is string => typeof time === 'string');
+    const latest = Date.parse(times.reduce((a, b) => (a > b ? a : b)));
+    let overdue = 0;
+    let compared = 0;
+    for (const days of [0, 3, 20, 90]) {
+      const asOf = new Date(latest + days * 86_400_000).toISOString();
+      for (const document of documents.values()) {
+        const { actions: _actions, ...row } = document;
+        const judged = isOverdueAt(document, cutoffAfter(asOf));
+        expect([document._id, asOf, toMasterListRow(row, asOf).overdueNow]).toEqual([document._id, asOf, judged]);
+        if (judged) overdue += 1;
+        compared += 1;
+      }
+    }
+    // Both answers occur, or the comparison proves nothing.
+    expect(overdue).toBeGreaterThan(10);
+    expect(compared - overdue).toBeGreaterThan(10);
   });
 });

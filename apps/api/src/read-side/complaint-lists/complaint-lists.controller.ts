@@ -49,14 +49,15 @@ export class ComplaintListsController {
       'list exactly the complaints a figure counts, e.g. /complaints?overdueAtEndOf=2026-03&customerId=C0001.',
   })
   async masterList(@Query() query: ComplaintListQueryDto, @Res({ passthrough: true }) reply: FastifyReply) {
-    return this.list(query, reply, (document, asOf) => toMasterListRow(document, asOf));
+    // The master list shows no action: its rows are the complaints' rows alone.
+    return this.list(query, reply, (document, asOf) => toMasterListRow(document, asOf), async (rows) => rows);
   }
 
   @Get('tracking')
   @ApiJsonOk(TrackingListPageAnswer)
   @ApiOperation({ summary: 'Complaint tracking list with actions and deadlines; sort=nextDueAt&overdue=true for the quality meeting' })
   async trackingList(@Query() query: ComplaintListQueryDto, @Res({ passthrough: true }) reply: FastifyReply) {
-    return this.list({ sort: 'nextDueAt', ...query }, reply, (document, asOf) => toTrackingListRow(document, asOf));
+    return this.list({ sort: 'nextDueAt', ...query }, reply, (document: ComplaintDocument, asOf) => toTrackingListRow(document, asOf), (rows) => withActions(this.store, rows));
   }
 
   @Get('export')
@@ -95,11 +96,16 @@ export class ComplaintListsController {
     return { position, asOf, readModel: this.positions.standingOf(COMPLAINT_LISTS_PROJECTION), master: toMasterListRow(document, asOf), tracking: toTrackingListRow(document, asOf) };
   }
 
-  private async list<Row>(query: ComplaintListQueryDto, reply: FastifyReply, toRow: (document: ComplaintDocument, asOf: string) => Row) {
+  private async list<Document extends StoredComplaint, Row>(
+    query: ComplaintListQueryDto,
+    reply: FastifyReply,
+    toRow: (document: Document, asOf: string) => Row,
+    complete: (rows: readonly StoredComplaint[]) => Promise<readonly Document[]>,
+  ) {
     const position = await awaitPosition(this.positions, COMPLAINT_LISTS_PROJECTION, query.minPosition);
     const asOf = this.clock().toISOString();
     const page = await this.store.find<StoredComplaint>(COMPLAINTS_COLLECTION, complaintListQuery(query, asOf, this.reporting));
-    const documents = await withActions(this.store, page.items);
+    const documents = await complete(page.items);
     void reply.header('X-Read-Model-Position', String(position));
     return {
       position,
