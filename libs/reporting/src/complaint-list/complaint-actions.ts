@@ -9,6 +9,7 @@
  */
 import type { ReadStore } from '@qms/read-store';
 import {
+  type ActionFact,
   COMPLAINT_ACTIONS_COLLECTION,
   type ComplaintActionsDocument,
   type ComplaintDocument,
@@ -18,7 +19,11 @@ import { NONE } from './complaint-steps';
 
 type ActionsReader = Pick<ReadStore, 'getMany'>;
 
-/** Rows as their complaints, in the order given. */
+/**
+ * Rows as their complaints, in the order given. A row written before the actions were stored apart
+ * carries its own: that is what is served while the lists are rebuilt after an upgrade, and until
+ * the rebuilt copy is swapped in it has no actions document to take them from.
+ */
 export async function withActions<R extends StoredComplaint>(
   store: ActionsReader,
   rows: readonly R[],
@@ -28,8 +33,10 @@ export async function withActions<R extends StoredComplaint>(
     COMPLAINT_ACTIONS_COLLECTION,
     rows.map((row) => row._id),
   );
-  return rows.map((row) => ({ ...row, actions: found.get(row._id)?.actions ?? NONE }));
+  return rows.map((row) => ({ ...row, actions: found.get(row._id)?.actions ?? ownActions(row) ?? NONE }));
 }
+
+const ownActions = (row: StoredComplaint): readonly ActionFact[] | undefined => (row as Partial<Pick<ComplaintDocument, 'actions'>>).actions;
 
 /** A stream of rows as their complaints, joined a chunk at a time. */
 export async function* streamWithActions<R extends StoredComplaint>(

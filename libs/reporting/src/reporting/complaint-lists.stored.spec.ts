@@ -131,6 +131,24 @@ describe('the complaint lists stored in two parts', () => {
   });
 });
 
+describe('reading a complaint whole (withActions)', () => {
+  it('takes the actions document, or the actions a row stored before the split still carries', async () => {
+    const documents = [...evolvedDocuments(recordedHistory(7, 300)).values()].filter((document) => document.actions.length > 0);
+    const [split, older] = documents;
+    if (split === undefined || older === undefined) throw new Error('the history has fewer than two complaints with actions');
+    const store = SqliteReadStore.open({ path: ':memory:' });
+    try {
+      const { actions, ...row } = split;
+      await store.bulkWrite(COMPLAINTS_COLLECTION, { upserts: [row, older] });
+      await store.bulkWrite(COMPLAINT_ACTIONS_COLLECTION, { upserts: [{ _id: split._id, actions }] });
+      const read = await withActions(store, [row, older, { ...row, _id: 'CC-NONE' }]);
+      expect(read.map((document) => document.actions)).toEqual([split.actions, older.actions, []]);
+    } finally {
+      await store.close();
+    }
+  });
+});
+
 /**
  * The master list reads no action: its "overdue now" comes from the row's earliest pending
  * deadline. Asked as of any time no later fact is known at, it must say what judging every step
