@@ -33,7 +33,16 @@ export async function withActions<R extends StoredComplaint>(
     COMPLAINT_ACTIONS_COLLECTION,
     rows.map((row) => row._id),
   );
-  return rows.map((row) => ({ ...row, actions: found.get(row._id)?.actions ?? ownActions(row) ?? NONE }));
+  return rows.map((row) => joined(row, found));
+}
+
+/** One row as its complaint (see withActions). */
+export async function withActionsOf<R extends StoredComplaint>(store: ActionsReader, row: R): Promise<R & Pick<ComplaintDocument, 'actions'>> {
+  return joined(row, await store.getMany<ComplaintActionsDocument>(COMPLAINT_ACTIONS_COLLECTION, [row._id]));
+}
+
+function joined<R extends StoredComplaint>(row: R, found: ReadonlyMap<string, ComplaintActionsDocument>): R & Pick<ComplaintDocument, 'actions'> {
+  return { ...row, actions: found.get(row._id)?.actions ?? ownActions(row) ?? NONE };
 }
 
 const ownActions = (row: StoredComplaint): readonly ActionFact[] | undefined => (row as Partial<Pick<ComplaintDocument, 'actions'>>).actions;

@@ -13,6 +13,7 @@ import {
   type StoredComplaint,
   toMasterListRow,
   withActions,
+  withActionsOf,
 } from '../complaint-list';
 import { ACTION_EVENT_TYPES } from '../complaint-list/complaint-list.projection';
 import { COMPLAINT_LISTS_PROJECTION, createComplaintListsProjection } from './complaint-lists.projection';
@@ -143,6 +144,8 @@ describe('reading a complaint whole (withActions)', () => {
       await store.bulkWrite(COMPLAINT_ACTIONS_COLLECTION, { upserts: [{ _id: split._id, actions }] });
       const read = await withActions(store, [row, older, { ...row, _id: 'CC-NONE' }]);
       expect(read.map((document) => document.actions)).toEqual([split.actions, older.actions, []]);
+      expect((await withActionsOf(store, older)).actions).toEqual(older.actions);
+      expect((await withActionsOf(store, row)).actions).toEqual(split.actions);
     } finally {
       await store.close();
     }

@@ -4,8 +4,6 @@ import { READ_STORE, type ReadStore } from '@qms/read-store';
 import { pickFormLanguage } from '@qms/audit';
 import {
   COMPLAINTS_COLLECTION,
-  COMPLAINT_ACTIONS_COLLECTION,
-  type ComplaintActionsDocument,
   type ComplaintDocument,
   COMPLAINT_LISTS_PROJECTION,
   type ReportingConfig,
@@ -14,6 +12,7 @@ import {
   toMasterListRow,
   toTrackingListRow,
   withActions,
+  withActionsOf,
 } from '@qms/reporting';
 import type { FastifyReply } from 'fastify';
 import { CLOCK, type Clock } from '../../infrastructure/tokens';
@@ -89,8 +88,7 @@ export class ComplaintListsController {
     const position = await awaitPosition(this.positions, COMPLAINT_LISTS_PROJECTION, query.minPosition);
     const row = await this.store.get<StoredComplaint>(COMPLAINTS_COLLECTION, number);
     if (row === null) throw new NotFoundException(`Complaint ${number} is not in the read model (yet); pass ?minPosition= from the command's answer.`);
-    const actions = (await this.store.get<ComplaintActionsDocument>(COMPLAINT_ACTIONS_COLLECTION, number))?.actions ?? [];
-    const document: ComplaintDocument = { ...row, actions };
+    const document = await withActionsOf(this.store, row);
     const asOf = this.clock().toISOString();
     void reply.header('X-Read-Model-Position', String(position));
     return { position, asOf, readModel: this.positions.standingOf(COMPLAINT_LISTS_PROJECTION), master: toMasterListRow(document, asOf), tracking: toTrackingListRow(document, asOf) };
