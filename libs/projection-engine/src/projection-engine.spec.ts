@@ -738,6 +738,38 @@ describe('ProjectionEngine', () => {
     });
   });
 
+  describe('afterBatchReads with no field', () => {
+    const s = setup();
+
+    it('says afterBatch never reads the collection: documents created, changed or deleted are one commit', async () => {
+      const seen: DocumentChange[][] = [];
+      const base = tallies();
+      const projection: Projection<TallyEvent> = {
+        ...base,
+        afterBatchReads: { tallies: { fields: [], ignoreUnchanged: true } },
+        afterBatch: async (changes) => {
+          seen.push([...changes]);
+        },
+      };
+      const commits: { journaled: number; checkpoint: boolean }[] = [];
+      const commit = s.store.commit.bind(s.store);
+      jest.spyOn(s.store, 'commit').mockImplementation(async (request) => {
+        const journaled = request.writes.filter((write) => write.collection === 'tallies__journal').reduce((sum, write) => sum + (write.upserts?.length ?? 0), 0);
+        commits.push({ journaled, checkpoint: request.checkpoint !== undefined });
+        return commit(request);
+      });
+      const engine = s.engine(projection, 50);
+      engine.start();
+      const last = await s.append(counted('a', 1), counted('b', 2), counted('a', 3), { type: 'Removed', data: { key: 'b' } });
+      expect(await engine.waitForPosition(last, 5000)).toBe(true);
+
+      expect(seen).toEqual([]);
+      expect(commits.length).toBeGreaterThan(0);
+      expect(commits.every((request) => request.journaled === 0 && request.checkpoint)).toBe(true);
+      expect(await storedTallies(s.store)).toEqual(expectedTallies(s.appended));
+    });
+  });
+
   describe('an evolve that returns the document it was given', () => {
     const s = setup();
 
