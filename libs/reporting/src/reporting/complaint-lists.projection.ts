@@ -56,8 +56,8 @@ export function createComplaintListsProjection(config: ReportingConfig): Project
       { name: COMPLAINT_ACTIONS_COLLECTION },
     ],
     documentIds(event) {
-      const number = complaintEvent(event).data.complaintNumber;
-      return ACTION_EVENT_TYPES.has(complaintEvent(event).type) ? [actionsOf(number), number] : [number];
+      const { type, data } = complaintEvent(event);
+      return ACTION_EVENT_TYPES.has(type) ? [actionsOf(data.complaintNumber), data.complaintNumber] : [data.complaintNumber];
     },
     readsDocuments(event) {
       const { type, data } = complaintEvent(event);
