@@ -3,9 +3,8 @@
  * `bounds.end` is the first instant of the next month: "at the end of M" means "before it".
  */
 import { CAUSE_CATEGORIES, SEVERITIES, type Severity } from '@qms/complaint-domain';
-import { currentRound } from '../complaint-list/complaint.document';
-import { DAY_MS, isOpenAt, msToClose, overdueStepsAt } from '../complaint-list/complaint-timeline';
-import type { MonthBounds } from '../kpi/calendar';
+import { DAY_MS, isOpenAt, msToClose } from '../complaint-list/complaint-timeline';
+import type { MonthBounds, ReportingCalendar } from '../kpi/calendar';
 import { selectsComplaint, type MonthlyReportSelection } from './report-months';
 import {
   NOT_ANALYSED,
@@ -13,7 +12,9 @@ import {
   type ComplaintCounts,
   type ComplaintFigures,
   type ReportComplaint,
+  type ReportComplaintRow,
 } from './monthly-report.types';
+import { asReportRow, overdueAtEndOf } from './report-complaint-row';
 
 const CATEGORY_KEYS: readonly CauseCategoryKey[] = [...CAUSE_CATEGORIES, NOT_ANALYSED];
 
@@ -26,7 +27,9 @@ export function percent(count: number, of: number): number | null {
 }
 
 // NUL never occurs in ids typed by people or exported by an ERP, so the key cannot collide.
-const repeatKey = (complaint: ReportComplaint): string | null =>
+type RepeatFacts = Pick<ReportComplaintRow, '_id' | 'customerId' | 'partNo' | 'receivedAt' | 'rootCause' | 'reopenedFrom'>;
+
+const repeatKey = (complaint: RepeatFacts): string | null =>
   complaint.rootCause === null
     ? null
     : `${complaint.customerId}\u0000${complaint.partNo}\u0000${complaint.rootCause.category}`;
@@ -59,7 +62,7 @@ class MonthRepeats {
     this.windowMs = Date.parse(selection.start) - Date.parse(selection.repeatWindowStart);
   }
 
-  offer(complaint: ReportComplaint): void {
+  offer(complaint: RepeatFacts): void {
     // Only complaints of the month and their possible predecessors can make a repeat this month.
     if (complaint.receivedAt < this.selection.repeatWindowStart || complaint.receivedAt >= this.selection.end) return;
     const { _id, customerId, receivedAt } = complaint;
@@ -89,27 +92,10 @@ class MonthRepeats {
 }
 
 /** The numbers of the month's repeat complaints (see MonthRepeats). */
-export function findRepeats(complaints: readonly ReportComplaint[], selection: MonthlyReportSelection): Set<string> {
+export function findRepeats(complaints: readonly RepeatFacts[], selection: MonthlyReportSelection): Set<string> {
   const repeats = new MonthRepeats(selection);
   for (const complaint of complaints) repeats.offer(complaint);
   return new Set(repeats.found().keys());
-}
-
-/**
- * 8D on-time closure: a complaint closed as resolved counts as closed on time when every deadline
- * it had was met — containment and action reply by their due dates, and every action completed
- * by its original due date (a reschedule that pushed completion past it is a miss).
- */
-export function eightDClosedOnTime(complaint: ReportComplaint): boolean {
-  return (
-    complaint.containment.met === true &&
-    complaint.actionReply.met === true &&
-    complaint.actions.every((action) => {
-      const completedAt = currentRound(action).completedAt;
-      const originalDueAt = action.rounds[0]?.dueAt;
-      return completedAt !== null && originalDueAt !== undefined && completedAt <= originalDueAt;
-    })
-  );
 }
 
 interface MutableCounts {
@@ -151,7 +137,7 @@ class SectionTally {
   private eightDOnTime = 0;
   private defectiveQuantity = 0;
 
-  add(complaint: ReportComplaint, position: MonthPosition): void {
+  add(complaint: ReportComplaintRow, position: MonthPosition): void {
     let department = this.byDepartment.get(complaint.department);
     if (department === undefined) {
       department = zeroCounts();
@@ -174,7 +160,7 @@ class SectionTally {
       this.msToCloseTotal += msToClose(complaint) ?? 0;
       if (complaint.result === 'resolved') {
         this.eightDClosed += 1;
-        if (eightDClosedOnTime(complaint)) this.eightDOnTime += 1;
+        if (complaint.eightDOnTime === true) this.eightDOnTime += 1;
       }
     }
   }
@@ -224,21 +210,28 @@ export class MonthComplaintTally {
   private readonly total = new SectionTally();
   private readonly customers = new Map<string, SectionTally>();
   private readonly repeats: MonthRepeats;
+  private readonly overdueAtEnd: (row: ReportComplaintRow) => boolean;
 
-  constructor(private readonly selection: MonthlyReportSelection) {
+  constructor(
+    private readonly selection: MonthlyReportSelection,
+    private readonly calendar: ReportingCalendar,
+  ) {
     this.repeats = new MonthRepeats(selection);
+    this.overdueAtEnd = overdueAtEndOf(selection.month);
   }
 
-  add(complaint: ReportComplaint): void {
-    if (!selectsComplaint(this.selection, complaint) || this.seen.has(complaint._id)) return;
-    this.seen.add(complaint._id);
+  /** A complaint as stored (its row), or whole (see asReportRow). */
+  add(stored: ReportComplaintRow | ReportComplaint): void {
+    if (!selectsComplaint(this.selection, stored) || this.seen.has(stored._id)) return;
+    this.seen.add(stored._id);
+    const complaint = asReportRow(stored, this.calendar);
     this.repeats.offer(complaint);
     const bounds = this.selection;
     const received = within(complaint.receivedAt, bounds);
     const closed = within(complaint.closedAt, bounds);
     const open = isOpenAt(complaint, bounds.end);
     if (!received && !closed && !open) return;
-    const position = { received, closed, open, overdue: open && overdueStepsAt(complaint, bounds.end).length > 0 };
+    const position = { received, closed, open, overdue: open && this.overdueAtEnd(complaint) };
     this.total.add(complaint, position);
     let customer = this.customers.get(complaint.customerId);
     if (customer === undefined) {

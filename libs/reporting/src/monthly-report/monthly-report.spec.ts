@@ -5,7 +5,7 @@ import { findRepeats } from './complaint-figures';
 import { monthlyReportSelection } from './report-months';
 import { isOverdueAt } from '../complaint-list/complaint-timeline';
 import { calendarFor } from '../kpi/calendar';
-import type { MonthlyReportDocument, MonthlyReportInputs } from './monthly-report.types';
+import type { MonthlyReportDocument } from './monthly-report.types';
 import {
   C1,
   C2,
@@ -19,7 +19,7 @@ import {
 } from './__fixtures__/scenario';
 
 const config = resolveReportingConfig({ customerTargets: { B: { ppm: 100 } } });
-const inputs: MonthlyReportInputs = inputsOf(project(SCENARIO_EVENTS, reportProjections(config), 1000));
+const inputs = inputsOf(project(SCENARIO_EVENTS, reportProjections(config), 1000));
 const report = (month: string): MonthlyReportDocument => computeMonthlyReport(month, inputs, config);
 // The report holds counts only; which complaints they are, by the same rules the figures use
 // (the list's drill-down filters give the same sets: complaint-list/drill-down.spec.ts).

@@ -331,7 +331,7 @@ export function computeStoredMonthlyReport(month: MonthKey, inputs: MonthlyRepor
 
 /** A tally of `month`'s complaints, for storedMonthlyReport: complaints are added to it one at a time. */
 export function monthComplaintTally(month: MonthKey, config: ReportingConfig): MonthComplaintTally {
-  return new MonthComplaintTally(monthlyReportSelection(month, config));
+  return new MonthComplaintTally(monthlyReportSelection(month, config), calendarFor(config.timeZone));
 }
 
 /** The report from the month's complaint figures and its other facts (which may hold more than the month needs). */

@@ -49,8 +49,29 @@ export interface ReportComplaint
 
 export type ReportAction = Pick<ActionFact, 'actionId' | 'kind' | 'rounds'>;
 
+/**
+ * A complaint as the report stores it (`report_complaints`): ReportComplaint without its actions,
+ * which are stored apart (ReportComplaintActions), and with what the figures read of them derived.
+ * An action's event then writes its small actions document, and the row (with its indexes, and
+ * the report's months it marks for recomputing) only when one of the derived fields moves: a new
+ * action due later, on a complaint not overdue, leaves every month's figures as they were.
+ */
+export interface ReportComplaintRow extends Omit<ReportComplaint, 'actions'> {
+  /** "Overdue at the end of M" as the lists' `overdueMonths` tokens (complaint-list/overdue-months.ts). */
+  readonly overdueMonths: readonly string[];
+  /** Once closed: whether every deadline was met (eightDClosedOnTime); null while open. */
+  readonly eightDOnTime: boolean | null;
+}
+
+/** A complaint's actions as the report keeps them (`report_complaint_actions`). */
+export interface ReportComplaintActions {
+  readonly _id: string;
+  readonly actions: readonly ReportAction[];
+}
+
 export interface MonthlyReportInputs {
-  readonly complaints: readonly ReportComplaint[];
+  /** As stored, or whole (the figures take either, see asReportRow). */
+  readonly complaints: readonly (ReportComplaintRow | ReportComplaint)[];
   readonly deliveries: readonly DeliveryMonthCustomerDocument[];
   readonly returns: readonly ReturnDocument[];
   readonly notifications: readonly CustomerNotificationDocument[];

@@ -10,12 +10,14 @@
  */
 import { assertNever } from '@qms/domain-kernel';
 import type { ComplaintEvent, ComplaintEventType } from '@qms/complaint-domain';
-import { COMPLAINT_LIST_EVENT_TYPES, evolveComplaint } from '../complaint-list/complaint-list.projection';
+import { ACTION_EVENT_TYPES, COMPLAINT_LIST_EVENT_TYPES, evolveComplaint } from '../complaint-list/complaint-list.projection';
 import { COMPLAINTS_COLLECTION, type ComplaintDocument } from '../complaint-list/complaint.document';
-import { completed, markDone, NONE, plannedRound, rescheduledRounds, withAction, withPlanned } from '../complaint-list/complaint-steps';
+import { changedAction, completed, markDone, NONE, plannedRound, rescheduledRounds, withPlanned } from '../complaint-list/complaint-steps';
+import type { ReportingCalendar } from '../kpi/calendar';
 import { intern } from '../kpi/intern';
 import type { ReadModelProjection } from '../kpi/projection-shape';
-import type { ReportComplaint } from './monthly-report.types';
+import type { ReportAction, ReportComplaint, ReportComplaintActions, ReportComplaintRow } from './monthly-report.types';
+import { reportRowOf, sameDerived } from './report-complaint-row';
 
 /** The lists' events that change nothing the report reads: texts, waivers, the 8D decision, replies. */
 const NOT_REPORTED = [
@@ -29,11 +31,17 @@ const NOT_REPORTED = [
   'ComplaintReopened',
 ] as const satisfies readonly ComplaintEventType[];
 
-type ReportComplaintEvent = Exclude<ComplaintEvent, { readonly type: (typeof NOT_REPORTED)[number] }>;
+export type ReportComplaintEvent = Exclude<ComplaintEvent, { readonly type: (typeof NOT_REPORTED)[number] }>;
 
 export const REPORT_COMPLAINT_EVENT_TYPES: readonly ReportComplaintEvent['type'][] = COMPLAINT_LIST_EVENT_TYPES.filter(
   (type): type is ReportComplaintEvent['type'] => !(NOT_REPORTED as readonly string[]).includes(type),
 );
+
+/** The report's events that change a complaint's actions and nothing else of it. */
+export const REPORT_ACTION_EVENT_TYPES: ReadonlySet<string> = new Set(REPORT_COMPLAINT_EVENT_TYPES.filter((type) => ACTION_EVENT_TYPES.has(type)));
+
+/** Events that change neither a deadline, nor a completion, nor the closure: the derived fields stand. */
+export const REPORT_TIMELESS_EVENT_TYPES: ReadonlySet<string> = new Set<ReportComplaintEvent['type']>(['ComplaintAssigned', 'RootCauseRecorded']);
 
 export function createReportComplaintProjection(): ReadModelProjection<ReportComplaint, ReportComplaintEvent> {
   return {
@@ -65,7 +73,8 @@ export function reportComplaintOf(document: ComplaintDocument): ReportComplaint 
   };
 }
 
-function evolveReportComplaint(document: ReportComplaint | null, event: ReportComplaintEvent): ReportComplaint | null {
+/** The report's copy of a complaint, whole (its row's facts with its actions), after one event. */
+export function evolveReportComplaint(document: ReportComplaint | null, event: ReportComplaintEvent): ReportComplaint | null {
   if (event.type === 'ComplaintRegistered') {
     // Registration sets the same fields in both read models: the lists' mapping, kept in part.
     const registered = evolveComplaint(null, event);
@@ -89,19 +98,76 @@ function evolveReportComplaint(document: ReportComplaint | null, event: ReportCo
         ...(event.data.responsibility === 'not_ours' ? { actionReply: markDone(document.actionReply, event.data.occurredAt) } : {}),
       };
     case 'CorrectiveActionPlanned':
-    case 'PreventiveActionPlanned': {
-      const kind = event.type === 'CorrectiveActionPlanned' ? 'corrective' : 'preventive';
-      return { ...document, actions: withPlanned(document.actions, { actionId: event.data.actionId, kind, rounds: [plannedRound(event.data)] }) };
+    case 'PreventiveActionPlanned':
+    case 'ActionCompleted':
+    case 'ActionRescheduled': {
+      const actions = reportActionsAfter(document.actions, event);
+      return actions === document.actions ? document : { ...document, actions };
     }
     case 'ActionPlanSubmitted':
       return { ...document, actionReply: markDone(document.actionReply, event.data.occurredAt) };
-    case 'ActionCompleted':
-      return withAction(document, event.data.actionId, (action) => completed(action, event.data.occurredAt));
-    case 'ActionRescheduled':
-      return withAction(document, event.data.actionId, (action) => ({ ...action, rounds: rescheduledRounds(action, event.data) }));
     case 'ComplaintClosed':
       return { ...document, closedAt: event.data.occurredAt, result: event.data.result };
     default:
       return assertNever(event, 'complaint event');
   }
+}
+
+/** A complaint's actions after one event; the same list for an event that changes none. */
+function reportActionsAfter(actions: readonly ReportAction[], event: ReportComplaintEvent): readonly ReportAction[] {
+  switch (event.type) {
+    case 'CorrectiveActionPlanned':
+    case 'PreventiveActionPlanned': {
+      const kind = event.type === 'CorrectiveActionPlanned' ? 'corrective' : 'preventive';
+      return withPlanned(actions, { actionId: event.data.actionId, kind, rounds: [plannedRound(event.data)] });
+    }
+    case 'ActionCompleted':
+      return changedAction(actions, event.data.actionId, (action) => completed(action, event.data.occurredAt));
+    case 'ActionRescheduled':
+      return changedAction(actions, event.data.actionId, (action) => ({ ...action, rounds: rescheduledRounds(action, event.data) }));
+    default:
+      return actions;
+  }
+}
+
+/** The stored actions after one event; null until the complaint's row exists (see evolveReportComplaint). */
+export function evolveReportActions(
+  document: ReportComplaintActions | null,
+  event: ReportComplaintEvent,
+  complaintNumber: string,
+  registered: boolean,
+): ReportComplaintActions | null {
+  if (!registered) return document;
+  const actions = document?.actions ?? NONE;
+  const next = reportActionsAfter(actions, event);
+  return next === actions ? document : { _id: complaintNumber, actions: next };
+}
+
+/**
+ * The stored row after one event, given the complaint's actions as that event left them (an
+ * action's event evolves them first). An action's event returns the row it was given when the
+ * derived fields stand: then it is not written, and marks no month.
+ */
+export function evolveReportRow(
+  row: ReportComplaintRow | null,
+  event: ReportComplaintEvent,
+  actions: readonly ReportAction[],
+  calendar: ReportingCalendar,
+): ReportComplaintRow | null {
+  if (event.type === 'ComplaintRegistered') {
+    const registered = evolveReportComplaint(null, event);
+    return registered === null ? null : reportRowOf(registered, NONE, calendar);
+  }
+  if (row === null) return null;
+  if (REPORT_ACTION_EVENT_TYPES.has(event.type)) {
+    const next = reportRowOf(row, actions, calendar, row);
+    return sameDerived(row, next) ? row : next;
+  }
+  const next = evolveReportComplaint({ ...row, actions }, event);
+  if (next === null) return null;
+  if (REPORT_TIMELESS_EVENT_TYPES.has(event.type)) {
+    const { actions: _actions, ...facts } = next;
+    return { ...facts, overdueMonths: row.overdueMonths, eightDOnTime: row.eightDOnTime };
+  }
+  return reportRowOf(next, actions, calendar, row);
 }

@@ -18,21 +18,11 @@ import {
 import { ACTION_EVENT_TYPES } from '../complaint-list/complaint-list.projection';
 import { COMPLAINT_LISTS_PROJECTION, createComplaintListsProjection } from './complaint-lists.projection';
 import { REPORTING_CONFIG } from './__fixtures__/replay-harness';
-import { historyFrom, seededAttempts } from './__fixtures__/valid-history';
+import { recordedHistory } from './__fixtures__/valid-history';
 
 const catalogue = defaultEventCatalogue();
 const decode = (recorded: RecordedEvent): DomainEvent => catalogue.decode(recorded);
 const target = { physical: (collection: string) => collection, checkpointName: COMPLAINT_LISTS_PROJECTION, journal: journalName(COMPLAINT_LISTS_PROJECTION) };
-
-function recordedHistory(seed: number, attempts: number): RecordedEvent[] {
-  return historyFrom(seededAttempts(seed, attempts)).events.map((event, index) => ({
-    ...event,
-    id: String(index + 1),
-    position: index + 1,
-    revision: 0,
-    recordedAt: new Date(Date.UTC(2026, 0, 1)),
-  }));
-}
 
 /** Each complaint as the single-document rules (createComplaintListProjection) leave it after `events`. */
 function wholeDocuments(events: readonly RecordedEvent[]): Map<string, Compared> {

@@ -3,7 +3,7 @@ import { DELIVERY_MONTH_CUSTOMER_COLLECTION, type DeliveryMonthCustomerDocument 
 import { addMonths, type MonthKey } from '../kpi/calendar';
 import type { ReportingConfig } from '../kpi/reporting-config';
 import { CUSTOMER_NOTIFICATIONS_COLLECTION, type CustomerNotificationDocument } from '../monthly-report/customer-notification.projection';
-import type { MonthlyReportInputs, ReportComplaint } from '../monthly-report/monthly-report.types';
+import type { MonthlyReportInputs, ReportComplaintRow } from '../monthly-report/monthly-report.types';
 import { monthlyReportSelection, selectMonthlyReportInputs, selectsComplaint } from '../monthly-report/report-months';
 import { RETURNS_COLLECTION, type ReturnDocument } from '../returns';
 import { SATISFACTION_SUMMARY_COLLECTION, type SatisfactionSummaryDocument } from '../satisfaction-summary';
@@ -56,7 +56,7 @@ class AscendingFacts<D extends StoredDocument> {
  * month, its repeat window, "open at its end") only move forward with the month.
  */
 export async function* sweepMonths(store: SweptStore, months: readonly MonthKey[], config: ReportingConfig): AsyncGenerator<{ month: MonthKey; inputs: MonthlyReportInputs }> {
-  const complaints = new AscendingFacts<ReportComplaint & StoredDocument>(store, COMPLAINTS_COLLECTION, 'receivedAt');
+  const complaints = new AscendingFacts<ReportComplaintRow & StoredDocument>(store, COMPLAINTS_COLLECTION, 'receivedAt');
   const deliveries = new AscendingFacts<DeliveryMonthCustomerDocument>(store, DELIVERY_MONTH_CUSTOMER_COLLECTION, 'month');
   const returns = new AscendingFacts<ReturnDocument>(store, RETURNS_COLLECTION, 'receivedAt');
   const notifications = new AscendingFacts<CustomerNotificationDocument>(store, CUSTOMER_NOTIFICATIONS_COLLECTION, 'receivedAt');

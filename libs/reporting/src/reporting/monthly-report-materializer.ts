@@ -12,7 +12,7 @@ import {
   type MonthlyReportDocument,
   type MonthlyReportHead,
   type MonthlyReportInputs,
-  type ReportComplaint,
+  type ReportComplaintRow,
   type StoredCustomerSection,
   type StoredMonthlyReport,
 } from '../monthly-report/monthly-report.types';
@@ -35,6 +35,8 @@ import type { Filter, FindQuery, Page, SortKey, StoredDocument } from '@qms/read
  * materializer reads and writes them under these names, whatever store it is handed.
  */
 export const REPORT_COMPLAINTS_COLLECTION = 'report_complaints';
+/** The actions of each complaint of `report_complaints`, apart from its row (ReportComplaintRow). */
+export const REPORT_COMPLAINT_ACTIONS_COLLECTION = 'report_complaint_actions';
 export const REPORT_SURVEYS_COLLECTION = 'report_surveys';
 const STORED_AS: Readonly<Record<string, string>> = {
   [COMPLAINTS_COLLECTION]: REPORT_COMPLAINTS_COLLECTION,
@@ -143,7 +145,7 @@ export class MonthlyReportMaterializer {
     const state = await this.state(store);
     let longest = 0;
     // Two dates of every closed complaint: the rest of each document is not read.
-    const closures = store.stream<ReportComplaint>(COMPLAINTS_COLLECTION, { filter: { closedAt: { gte: '' } }, fields: ['receivedAt', 'closedAt'] });
+    const closures = store.stream<ReportComplaintRow>(COMPLAINTS_COLLECTION, { filter: { closedAt: { gte: '' } }, fields: ['receivedAt', 'closedAt'] });
     for await (const complaint of closures) longest = Math.max(longest, longestClosedMs([complaint]));
     const stored = state.first === null || state.horizon === null ? [] : monthsBetween(state.first, state.horizon);
     const pending = [...new Set([...state.pending, ...stored])].sort();
@@ -261,7 +263,7 @@ export class MonthlyReportMaterializer {
     // Complaints are tallied as they stream by: a month of many complaints is never held as documents.
     const complaints = monthComplaintTally(month, this.config);
     for (const filter of queries.complaints) {
-      for await (const complaint of store.stream<ReportComplaint & StoredDocument>(COMPLAINTS_COLLECTION, { filter })) {
+      for await (const complaint of store.stream<ReportComplaintRow & StoredDocument>(COMPLAINTS_COLLECTION, { filter })) {
         // A stopping projection does not wait for the rest of a month of many complaints.
         if (signal?.aborted === true) throw new RecomputeAborted();
         complaints.add(complaint);

@@ -8,15 +8,16 @@ import {
   createCustomerNotificationProjection,
 } from '../monthly-report/customer-notification.projection';
 import { MONTHLY_REPORT_COLLECTION, MONTHLY_REPORT_CUSTOMERS_COLLECTION } from '../monthly-report/monthly-report.types';
-import { createReportComplaintProjection } from '../monthly-report/report-complaint.projection';
 import { MONTH_SPAN_FIELDS, type ReportFactChange } from '../monthly-report/report-months';
 import { createReturnProjection, RETURNS_COLLECTION } from '../returns';
 import { createSatisfactionSummaryProjection, SATISFACTION_SUMMARY_COLLECTION } from '../satisfaction-summary';
 import { factPart, routeParts } from './fact-part';
+import { reportComplaintFacts } from './report-complaint-facts';
 import { REPORT_COMPLAINT_INDEXES, REPORT_FACT_INDEXES } from './indexes';
 import {
   MONTHLY_REPORT_STATE_COLLECTION,
   MonthlyReportMaterializer,
+  REPORT_COMPLAINT_ACTIONS_COLLECTION,
   REPORT_COMPLAINTS_COLLECTION,
   REPORT_SURVEYS_COLLECTION,
 } from './monthly-report-materializer';
@@ -52,14 +53,15 @@ const indexed = (keys: readonly (readonly { readonly field: string; readonly dir
  * complaint lists' or the satisfaction summary's documents: a report is then a function of this
  * projection's position alone, it is rebuilt, compared and stopped on its own, and a poison event
  * in one read model leaves the others current. Its complaint copy holds only what the figures
- * read (report-complaint.projection.ts), under half the lists' document.
+ * read (report-complaint.projection.ts), under half the lists' document, in two parts as the
+ * lists' is: its row and its actions (report-complaint-facts.ts).
  */
 export function createMonthlyReportProjection(
   config: ReportingConfig,
   flush: MonthlyReportFlushTiming = DEFAULT_MONTHLY_REPORT_FLUSH,
 ): Projection<DomainEvent> & { readonly materializer: MonthlyReportMaterializer } {
+  const complaints = reportComplaintFacts(config);
   const parts = [
-    factPart(createReportComplaintProjection(), REPORT_COMPLAINTS_COLLECTION),
     factPart(createDeliveryMonthCustomerProjection(config)),
     factPart(createReturnProjection(config)),
     factPart(createCustomerNotificationProjection(config)),
@@ -73,14 +75,16 @@ export function createMonthlyReportProjection(
     // 2: the complaint facts no longer carry the lists' nextDueAt and overdueMonths.
     // 3: days to close are summed in whole milliseconds (the last digits of a mean can change).
     // 4: the complaint facts keep only what the report reads (ReportComplaint).
-    version: 4,
-    eventTypes: routes.eventTypes,
+    // 5: the complaint facts' actions stored apart, their overdue months and on-time closure in the row.
+    version: 5,
+    eventTypes: [...new Set([...complaints.eventTypes, ...routes.eventTypes])],
     collections: [
       {
         name: REPORT_COMPLAINTS_COLLECTION,
         // The fact range's edges (receivedAt, closedAt) and the month queries' open complaints.
         indexes: indexed([...REPORT_COMPLAINT_INDEXES, [{ field: 'receivedAt', direction: 'asc' }], [{ field: 'closedAt', direction: 'desc' }]]),
       },
+      { name: REPORT_COMPLAINT_ACTIONS_COLLECTION },
       ...[DELIVERY_MONTH_CUSTOMER_COLLECTION, RETURNS_COLLECTION, CUSTOMER_NOTIFICATIONS_COLLECTION].map((name) => ({
         name,
         indexes: indexed(REPORT_FACT_INDEXES[name] ?? []),
@@ -93,9 +97,14 @@ export function createMonthlyReportProjection(
     ],
     materializer,
     documentIds(event: DomainEvent): DocumentRef[] {
-      return routes.partsFor(event.type).flatMap((part) => part.documentIds(event).map((id) => ({ collection: part.collection, id })));
+      const facts = routes.partsFor(event.type).flatMap((part) => part.documentIds(event).map((id) => ({ collection: part.collection, id })));
+      return complaints.handles(event.type) ? [...complaints.documentIds(event), ...facts] : facts;
+    },
+    readsDocuments(event: DomainEvent): DocumentRef[] {
+      return complaints.handles(event.type) ? complaints.readsDocuments(event) : [];
     },
     evolve(document: ProjectedDocument | null, event: DomainEvent, id: string, context): ProjectedDocument | null {
+      if (complaints.stores(context.collection)) return complaints.evolve(document, event, id, context);
       const part = routes.partOf(context.collection);
       if (part === undefined) throw new Error(`The monthly report has no facts in ${context.collection}`);
       return part.evolve(document, event, id);
@@ -107,6 +116,8 @@ export function createMonthlyReportProjection(
     // Every change of a fact marks its months, whatever it changed; which months, its dates say.
     afterBatchReads: {
       [REPORT_COMPLAINTS_COLLECTION]: { fields: MONTH_SPAN_FIELDS.complaints },
+      // A change of the actions alone changes no figure: the row carries what the figures read of them.
+      [REPORT_COMPLAINT_ACTIONS_COLLECTION]: { fields: [], ignoreUnchanged: true },
       [DELIVERY_MONTH_CUSTOMER_COLLECTION]: { fields: MONTH_SPAN_FIELDS.deliveries },
       [RETURNS_COLLECTION]: { fields: MONTH_SPAN_FIELDS.returns },
       [CUSTOMER_NOTIFICATIONS_COLLECTION]: { fields: MONTH_SPAN_FIELDS.notifications },

@@ -246,7 +246,10 @@ export function reportProjections(config: ReportingConfig): ReadModelProjection<
   ] as unknown as ReadModelProjection<never, never>[];
 }
 
-export function inputsOf(run: ProjectionRun): MonthlyReportInputs {
+/** The report's inputs with each complaint whole, as the lists keep it: specs judge them by hand too. */
+export type WholeReportInputs = Omit<MonthlyReportInputs, 'complaints'> & { readonly complaints: readonly ComplaintDocument[] };
+
+export function inputsOf(run: ProjectionRun): WholeReportInputs {
   return {
     complaints: documentsOf<ComplaintDocument>(run, 'complaints'),
     deliveries: documentsOf<DeliveryMonthCustomerDocument>(run, 'delivery_month_customer'),

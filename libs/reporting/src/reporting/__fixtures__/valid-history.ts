@@ -27,7 +27,7 @@ import {
 import { createDeliveryDecider, deliveryStreamId, type DeliveryCommand, type DeliveryState } from '@qms/delivery-domain';
 import type { Actor, DomainEvent, Role } from '@qms/domain-kernel';
 import { defaultEventCatalogue } from '@qms/event-catalogue';
-import type { JsonObject } from '@qms/event-store';
+import type { JsonObject, RecordedEvent } from '@qms/event-store';
 import {
   createReturnDecider,
   RETURN_COMMAND_ROLES,
@@ -575,4 +575,15 @@ class World {
     const roles = SURVEY_COMMAND_ROLES[command.type].filter((role) => role !== 'department');
     if (this.attempt(this.surveyDecider, stream, command, this.actor(roles, null, 0)).length > 0) this.surveys.set(periodId, stream);
   }
+}
+
+/** A seeded valid history as the event store would hand it back: positions from 1, one commit time. */
+export function recordedHistory(seed: number, attempts: number): RecordedEvent[] {
+  return historyFrom(seededAttempts(seed, attempts)).events.map((event, index) => ({
+    ...event,
+    id: String(index + 1),
+    position: index + 1,
+    revision: 0,
+    recordedAt: new Date(Date.UTC(2026, 0, 1)),
+  }));
 }
