@@ -13,7 +13,7 @@ import type { ReportAction, ReportComplaint, ReportComplaintRow } from './monthl
  * it had was met — containment and action reply by their due dates, and every action completed
  * by its original due date (a reschedule that pushed completion past it is a miss).
  */
-export function eightDClosedOnTime(complaint: ReportComplaint): boolean {
+export function eightDClosedOnTime(complaint: Pick<ReportComplaint, 'containment' | 'actionReply' | 'actions'>): boolean {
   return (
     complaint.containment.met === true &&
     complaint.actionReply.met === true &&
@@ -25,23 +25,47 @@ export function eightDClosedOnTime(complaint: ReportComplaint): boolean {
   );
 }
 
-type RowFacts = Omit<ReportComplaintRow, 'overdueMonths' | 'eightDOnTime'> & Partial<Pick<ReportComplaintRow, 'overdueMonths' | 'eightDOnTime'>>;
+/** A row's facts: every field of ReportComplaint but its actions. */
+export type ReportRowFacts = Omit<ReportComplaintRow, 'overdueMonths' | 'eightDOnTime'>;
+
+/**
+ * The row of these facts with these derived fields. Field by field rather than by spreading: a
+ * rebuild builds a row for most complaint events, and an object literal of fixed shape is what
+ * V8 builds fastest (and what serialises in one order).
+ */
+export function rowWith(facts: ReportRowFacts, overdueMonths: readonly string[], eightDOnTime: boolean | null): ReportComplaintRow {
+  return {
+    _id: facts._id,
+    customerId: facts.customerId,
+    partNo: facts.partNo,
+    severity: facts.severity,
+    department: facts.department,
+    receivedAt: facts.receivedAt,
+    closedAt: facts.closedAt,
+    result: facts.result,
+    reopenedFrom: facts.reopenedFrom,
+    rootCause: facts.rootCause,
+    responsibility: facts.responsibility,
+    containment: facts.containment,
+    actionReply: facts.actionReply,
+    overdueMonths,
+    eightDOnTime,
+  };
+}
 
 const sameMonths = (a: readonly string[], b: readonly string[]): boolean => a.length === b.length && a.every((month, i) => month === b[i]);
 
 /**
- * The row for these facts and actions. When `previous` is given and its derived fields stand,
- * their stored values are kept (the same array), so that an unchanged row stays the same bytes.
+ * The row for these facts and actions. When `previous` is given and its overdue months stand,
+ * their stored array is kept, so that an unchanged row stays the same document.
  */
-export function reportRowOf(facts: RowFacts, actions: readonly ReportAction[], calendar: ReportingCalendar, previous?: ReportComplaintRow): ReportComplaintRow {
-  // A whole ReportComplaint passes its own actions in too: they never go into the row.
-  const { overdueMonths: _months, eightDOnTime: _onTime, actions: _actions, ...rest } = facts as RowFacts & { readonly actions?: unknown };
-  const whole: ReportComplaint = { ...rest, actions };
+export function reportRowOf(facts: ReportRowFacts, actions: readonly ReportAction[], calendar: ReportingCalendar, previous?: ReportComplaintRow): ReportComplaintRow {
+  const { receivedAt, closedAt, containment, actionReply } = facts;
   // Without the decision's date, which the lists' tokens also see: it moves no deadline's state.
-  const months = overdueMonthsOf({ receivedAt: whole.receivedAt, closedAt: whole.closedAt, containment: whole.containment, actionReply: whole.actionReply, actions }, calendar);
-  const eightDOnTime = whole.closedAt === null ? null : eightDClosedOnTime(whole);
+  const months = overdueMonthsOf({ receivedAt, closedAt, containment, actionReply, actions }, calendar);
+  const eightDOnTime = closedAt === null ? null : eightDClosedOnTime({ containment, actionReply, actions });
   const overdueMonths = previous !== undefined && sameMonths(previous.overdueMonths, months) ? previous.overdueMonths : months.length === 0 ? NONE : months;
-  return { ...rest, overdueMonths, eightDOnTime };
+  return rowWith(facts, overdueMonths, eightDOnTime);
 }
 
 /** Whether the derived fields of two rows of the same facts are equal. */

@@ -17,7 +17,7 @@ import type { ReportingCalendar } from '../kpi/calendar';
 import { intern } from '../kpi/intern';
 import type { ReadModelProjection } from '../kpi/projection-shape';
 import type { ReportAction, ReportComplaint, ReportComplaintActions, ReportComplaintRow } from './monthly-report.types';
-import { reportRowOf, sameDerived } from './report-complaint-row';
+import { reportRowOf, rowWith, sameDerived } from './report-complaint-row';
 
 /** The lists' events that change nothing the report reads: texts, waivers, the 8D decision, replies. */
 const NOT_REPORTED = [
@@ -165,9 +165,6 @@ export function evolveReportRow(
   }
   const next = evolveReportComplaint({ ...row, actions }, event);
   if (next === null) return null;
-  if (REPORT_TIMELESS_EVENT_TYPES.has(event.type)) {
-    const { actions: _actions, ...facts } = next;
-    return { ...facts, overdueMonths: row.overdueMonths, eightDOnTime: row.eightDOnTime };
-  }
+  if (REPORT_TIMELESS_EVENT_TYPES.has(event.type)) return rowWith(next, row.overdueMonths, row.eightDOnTime);
   return reportRowOf(next, actions, calendar, row);
 }
