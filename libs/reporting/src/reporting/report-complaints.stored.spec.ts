@@ -5,6 +5,7 @@ import { applyBatch, journalName } from '@qms/projection-engine';
 import { SqliteReadStore } from '@qms/read-store';
 import { isOverdueAt } from '../complaint-list';
 import { addMonths, calendarFor, monthsBetween } from '../kpi/calendar';
+import { monthComplaintTally } from '../monthly-report/monthly-report';
 import type {
   ReportComplaint,
   ReportComplaintActions,
@@ -201,5 +202,59 @@ describe("a report row's derived fields", () => {
     expect(overdue).toBeGreaterThan(20);
     expect(compared - overdue).toBeGreaterThan(20);
     expect(closed).toBeGreaterThan(5);
+  });
+});
+
+/**
+ * A month's complaint figures read rows; the pure rules, and a report copy stored before rows
+ * existed (which serves while the report is rebuilt after the upgrade), hand them whole
+ * complaints. Both must give the same figures.
+ */
+describe("a month's complaint figures", () => {
+  it('are the same from the stored rows as from the whole copies', () => {
+    const history = [...finalCopies(recordedHistory(53, 700)).values()];
+    // The generated histories rarely meet every deadline: copies of the resolved ones that do.
+    const metEveryDeadline = history
+      .filter((copy) => copy.result === 'resolved')
+      .map((copy, index): ReportComplaint => ({
+        ...copy,
+        _id: `ON-TIME-${index}`,
+        containment: { ...copy.containment, met: true },
+        actionReply: { ...copy.actionReply, met: true },
+        actions: copy.actions.map((action) => ({
+          ...action,
+          rounds: action.rounds.map((round, at) => (at === action.rounds.length - 1 ? { ...round, completedAt: action.rounds[0]?.dueAt ?? null } : round)),
+        })),
+      }));
+    const copies = [...history, ...metEveryDeadline];
+    const rows = copies.map((copy) => reportRowOf(copy, copy.actions, calendar));
+    const months = monthsBetween(calendar.monthOf(history[0]?.receivedAt ?? '2026-01-01T00:00:00Z'), addMonths(calendar.monthOf(history.at(-1)?.receivedAt ?? '2026-01-01T00:00:00Z'), 3));
+    const figures = (complaints: readonly (ReportComplaint | ReportComplaintRow)[], month: string) => {
+      const tally = monthComplaintTally(month, REPORTING_CONFIG);
+      for (const complaint of complaints) tally.add(complaint);
+      const { total, byCustomer } = tally.figures();
+      return { total, byCustomer: [...byCustomer] };
+    };
+    let overdue = 0;
+    let closedResolved = 0;
+    let onTime = 0;
+    for (const month of months) {
+      const fromRows = figures(rows, month);
+      expect(fromRows).toEqual(figures(copies, month));
+      // And what they derived is what judging the whole copies says.
+      const { start, end } = calendar.bounds(month);
+      expect(fromRows.total.overdueAtEnd).toBe(copies.filter((copy) => isOverdueAt(copy, end)).length);
+      const closedInMonth = copies.filter((copy) => copy.result === 'resolved' && copy.closedAt !== null && copy.closedAt >= start && copy.closedAt < end);
+      expect(fromRows.total.eightDClosedOnTime).toBe(closedInMonth.filter((copy) => eightDClosedOnTime(copy)).length);
+      overdue += fromRows.total.overdueAtEnd;
+      closedResolved += fromRows.total.eightDClosed;
+      onTime += fromRows.total.eightDClosedOnTime;
+    }
+    // The figures the rows derive occur, or the comparison proves little.
+    expect(months.length).toBeGreaterThan(6);
+    expect(overdue).toBeGreaterThan(10);
+    expect(closedResolved).toBeGreaterThan(2);
+    expect(onTime).toBeGreaterThan(0);
+    expect(onTime).toBeLessThan(closedResolved);
   });
 });
