@@ -1,9 +1,10 @@
 /**
- * The monthly report's own copy of each complaint (`report_complaints`): what its figures read and
- * nothing else (ReportComplaint), evolved only by the events that change that. The lists'
- * document carries texts, owners, the 8D decision and the customer's replies besides; the report's
- * copy is under half its size (863 against 1,908 bytes on average over the benchmark history), and
- * it is what a rebuild stores and a month's recomputation reads back, complaint by complaint.
+ * The monthly report's own copy of each complaint: what its figures read and nothing else
+ * (ReportComplaint), evolved only by the events that change that. The lists' document carries
+ * texts, owners, the 8D decision and the customer's replies besides; the report's copy is under
+ * half its size. It is stored in two parts, a row that a month's recomputation reads back
+ * (ReportComplaintRow, with what the figures read of the actions derived) and the actions
+ * (evolveReportRow, evolveReportActions; report-complaint-facts.ts wires them).
  *
  * The deadline and action rules are the lists' own (complaint-steps.ts), so that both read models
  * judge a step the same way; a spec replays long valid histories through both and compares.
