@@ -32,7 +32,6 @@ export function reportComplaintFacts(config: Pick<ReportingConfig, 'timeZone'>) 
   const own = (event: DomainEvent): ReportComplaintEvent => event as ReportComplaintEvent;
   return {
     eventTypes: REPORT_COMPLAINT_EVENT_TYPES,
-    collections: [REPORT_COMPLAINTS_COLLECTION, REPORT_COMPLAINT_ACTIONS_COLLECTION] as const,
     handles: (type: string): boolean => HANDLED.has(type),
     stores: (collection: string): boolean => collection === REPORT_COMPLAINTS_COLLECTION || collection === REPORT_COMPLAINT_ACTIONS_COLLECTION,
     documentIds(event: DomainEvent): DocumentRef[] {
