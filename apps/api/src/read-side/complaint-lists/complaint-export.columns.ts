@@ -5,7 +5,7 @@
  * and numbers with display formats and the CSV writes the same columns as text.
  */
 import { type FormLanguage, localDate, valueLabel } from '@qms/audit';
-import type { ActionView, ComplaintDocument, MasterListRow, TrackingListRow } from '@qms/reporting';
+import type { ActionView, MasterListRow, TrackingListRow } from '@qms/reporting';
 
 /** `instant`: ISO UTC, shown in the configured zone; `days`: a duration shown to 1 decimal. */
 export type ColumnKind = 'text' | 'instant' | 'date' | 'integer' | 'days';
@@ -51,7 +51,6 @@ const yesNo = (value: boolean, lang: FormLanguage): string => (lang === 'zh-CN' 
 
 export interface MasterRow {
   readonly row: MasterListRow;
-  readonly document: ComplaintDocument;
 }
 
 export const MASTER_SHEET: ExportSheet<MasterRow> = {

@@ -3,7 +3,7 @@ import type ExcelJS from 'exceljs';
 import { excel } from '../../infrastructure/excel';
 import { type FormLanguage, localDate, localDateTime, spreadsheetDate } from '@qms/audit';
 import { assertNever } from '@qms/domain-kernel';
-import { type ComplaintDocument, toMasterListRow, toTrackingListRow } from '@qms/reporting';
+import { type ComplaintDocument, type StoredComplaint, toMasterListRow, toTrackingListRow } from '@qms/reporting';
 import type { FastifyReply } from 'fastify';
 import {
   type CellValue,
@@ -27,7 +27,12 @@ export interface ComplaintExportRequest {
   readonly timeZone: string;
   readonly asOf: string;
   readonly position: number;
-  /** A fresh read of the selected complaints each time it is called (the workbook reads twice). */
+  /**
+   * A fresh read of the selected complaints' rows each time it is called: the master list shows
+   * no action, so its sheet and its CSV read the rows alone.
+   */
+  readonly rows: () => AsyncIterable<StoredComplaint>;
+  /** The same complaints whole, with their actions, for the tracking list (one row per action). */
   readonly documents: () => AsyncIterable<ComplaintDocument>;
 }
 
@@ -68,7 +73,7 @@ export async function exportComplaints(reply: FastifyReply, request: ComplaintEx
 }
 
 async function* masterRows(request: ComplaintExportRequest): AsyncGenerator<MasterRow> {
-  for await (const document of request.documents()) yield { row: toMasterListRow(document, request.asOf), document };
+  for await (const document of request.rows()) yield { row: toMasterListRow(document, request.asOf) };
 }
 
 async function* allTrackingRows(request: ComplaintExportRequest): AsyncGenerator<TrackingRow> {

@@ -77,6 +77,7 @@ export class ComplaintListsController {
       timeZone: this.reporting.timeZone,
       asOf,
       position,
+      rows: () => this.store.stream<StoredComplaint>(COMPLAINTS_COLLECTION, findQuery),
       documents: () => streamWithActions(this.store, this.store.stream<StoredComplaint>(COMPLAINTS_COLLECTION, findQuery)),
     });
   }
