@@ -13,7 +13,7 @@ import {
   type ComplaintDocument,
   type StoredComplaint,
 } from './complaint.document';
-import { appended, changedAction, completed, markDone, NONE, plannedRound, rescheduledRounds, withPlanned } from './complaint-steps';
+import { appended, changedAction, completed, markDone, NONE, plannedRound, rescheduledRounds, storedActionsAfter, withPlanned } from './complaint-steps';
 
 export const COMPLAINT_LIST_EVENT_TYPES: readonly ComplaintEventType[] = [
   'ComplaintRegistered',
@@ -105,11 +105,7 @@ export function evolveComplaintActions(
   complaintNumber: string,
   registered: boolean,
 ): ComplaintActionsDocument | null {
-  if (!registered) return document;
-  const actions = document?.actions ?? NONE;
-  const next = evolveActions(actions, event);
-  if (next === actions) return document;
-  return { _id: complaintNumber, actions: next };
+  return storedActionsAfter(document, complaintNumber, registered, (actions) => evolveActions(actions, event));
 }
 
 const hasDerivedFields = (document: StoredComplaint): boolean =>

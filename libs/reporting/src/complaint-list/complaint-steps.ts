@@ -84,3 +84,20 @@ export function withAction<A extends ActionSteps, D extends { readonly actions: 
   const actions = changedAction(document.actions, actionId, change);
   return actions === document.actions ? document : { ...document, actions };
 }
+
+/**
+ * A complaint's stored actions document after an event, given how the event changes its actions:
+ * the same document when they stand (it is not written again), and nothing for a complaint whose
+ * registration was never seen (its events count nowhere).
+ */
+export function storedActionsAfter<A extends ActionSteps>(
+  document: { readonly _id: string; readonly actions: readonly A[] } | null,
+  complaintNumber: string,
+  registered: boolean,
+  change: (actions: readonly A[]) => readonly A[],
+): { readonly _id: string; readonly actions: readonly A[] } | null {
+  if (!registered) return document;
+  const actions = document?.actions ?? NONE;
+  const next = change(actions);
+  return next === actions ? document : { _id: complaintNumber, actions: next };
+}

@@ -13,7 +13,7 @@ import { assertNever } from '@qms/domain-kernel';
 import type { ComplaintEvent, ComplaintEventType } from '@qms/complaint-domain';
 import { ACTION_EVENT_TYPES, COMPLAINT_LIST_EVENT_TYPES, evolveComplaint } from '../complaint-list/complaint-list.projection';
 import { COMPLAINTS_COLLECTION, type ComplaintDocument } from '../complaint-list/complaint.document';
-import { changedAction, completed, markDone, NONE, plannedRound, rescheduledRounds, withPlanned } from '../complaint-list/complaint-steps';
+import { changedAction, completed, markDone, NONE, plannedRound, rescheduledRounds, storedActionsAfter, withPlanned } from '../complaint-list/complaint-steps';
 import type { ReportingCalendar } from '../kpi/calendar';
 import { intern } from '../kpi/intern';
 import type { ReadModelProjection } from '../kpi/projection-shape';
@@ -138,10 +138,7 @@ export function evolveReportActions(
   complaintNumber: string,
   registered: boolean,
 ): ReportComplaintActions | null {
-  if (!registered) return document;
-  const actions = document?.actions ?? NONE;
-  const next = reportActionsAfter(actions, event);
-  return next === actions ? document : { _id: complaintNumber, actions: next };
+  return storedActionsAfter(document, complaintNumber, registered, (actions) => reportActionsAfter(actions, event));
 }
 
 /**
