@@ -19,6 +19,9 @@ const HANDLED: ReadonlySet<string> = new Set(REPORT_COMPLAINT_EVENT_TYPES);
 const rowOf = (number: string): DocumentRef => ({ collection: REPORT_COMPLAINTS_COLLECTION, id: number });
 const actionsOf = (number: string): DocumentRef => ({ collection: REPORT_COMPLAINT_ACTIONS_COLLECTION, id: number });
 
+/** Whether the row's derived fields are worked out from the actions for this event: a registration has none yet, and assignments and root causes leave the fields as they were. */
+const derivesFromActions = (type: string): boolean => type !== 'ComplaintRegistered' && !REPORT_TIMELESS_EVENT_TYPES.has(type);
+
 /**
  * The monthly report's complaint facts, stored in two parts (ReportComplaintRow): each complaint's
  * row, which the months' figures read, and its actions. Like the complaint lists' two parts: an
@@ -40,9 +43,8 @@ export function reportComplaintFacts(config: Pick<ReportingConfig, 'timeZone'>) 
     },
     readsDocuments(event: DomainEvent): DocumentRef[] {
       const { type, data } = own(event);
-      // A registration has no actions yet; an action's event writes them; the others named here derive nothing.
-      const needsActions = type !== 'ComplaintRegistered' && !REPORT_ACTION_EVENT_TYPES.has(type) && !REPORT_TIMELESS_EVENT_TYPES.has(type);
-      return needsActions ? [actionsOf(data.complaintNumber)] : [];
+      // An action's event writes the actions (documentIds), so they are fetched with the batch anyway.
+      return derivesFromActions(type) && !REPORT_ACTION_EVENT_TYPES.has(type) ? [actionsOf(data.complaintNumber)] : [];
     },
     evolve(document: ProjectedDocument | null, event: DomainEvent, id: string, context: EvolveContext): ProjectedDocument | null {
       if (context.collection === REPORT_COMPLAINT_ACTIONS_COLLECTION) {
@@ -50,8 +52,7 @@ export function reportComplaintFacts(config: Pick<ReportingConfig, 'timeZone'>) 
         return evolveReportActions(document as ReportComplaintActions | null, own(event), id, registered);
       }
       const ownEvent = own(event);
-      const needsActions = ownEvent.type !== 'ComplaintRegistered' && !REPORT_TIMELESS_EVENT_TYPES.has(ownEvent.type);
-      const actions = needsActions ? (context.lookup<ReportComplaintActions>(REPORT_COMPLAINT_ACTIONS_COLLECTION, id)?.actions ?? NONE) : NONE;
+      const actions = derivesFromActions(ownEvent.type) ? (context.lookup<ReportComplaintActions>(REPORT_COMPLAINT_ACTIONS_COLLECTION, id)?.actions ?? NONE) : NONE;
       return evolveReportRow(document as ReportComplaintRow | null, ownEvent, actions, calendar);
     },
   };
