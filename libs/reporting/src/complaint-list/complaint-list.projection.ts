@@ -4,7 +4,7 @@ import { calendarFor, type ReportingCalendar } from '../kpi/calendar';
 import { intern } from '../kpi/intern';
 import type { ReadModelProjection } from '../kpi/projection-shape';
 import type { ReportingConfig } from '../kpi/reporting-config';
-import { overdueMonthsOf } from './overdue-months';
+import { overdueMonthsOf, sameOverdueMonths } from './overdue-months';
 import {
   COMPLAINTS_COLLECTION,
   currentRound,
@@ -53,8 +53,8 @@ export function createComplaintListProjection(
       const next = evolveComplaint(document, event);
       // An event that leaves the status and the timeline as they were (an assignment, a root
       // cause, a customer's reply) leaves the deadline and the overdue months as they were too.
-      if (next !== null && document !== null && document.overdueMonths !== undefined && Object.hasOwn(document, 'nextDueAt') && sameTimeline(document, next)) return next;
-      return withOverdueMonths(withNextDue(next), calendar);
+      if (next !== null && document !== null && hasDerivedFields(document) && sameTimeline(document, next)) return next;
+      return withDerivedFieldsOf(next, calendar);
     },
   };
 }
@@ -118,36 +118,24 @@ function withDerivedFields<D extends StoredComplaint>(document: D, actions: read
   const months = overdueMonthsOf(facts, calendar);
   const sameDue = Object.hasOwn(document, 'nextDueAt') && document.nextDueAt === due;
   const previous = document.overdueMonths;
-  const sameMonths = previous !== undefined && previous.length === months.length && previous.every((month, i) => month === months[i]);
+  const sameMonths = previous !== undefined && sameOverdueMonths(previous, months);
   if (sameDue && sameMonths) return document;
   return { ...document, nextDueAt: due, ...(sameMonths ? {} : { overdueMonths: months.length === 0 ? NONE : months }) };
 }
 
-/** Keeps the previous list when it is unchanged: most events change no month's state. */
-export function withOverdueMonths(document: ComplaintDocument | null, calendar: ReportingCalendar): ComplaintDocument | null {
-  if (document === null) return null;
-  const months = overdueMonthsOf(document, calendar);
-  const previous = document.overdueMonths;
-  if (previous !== undefined && previous.length === months.length && previous.every((month, i) => month === months[i])) {
-    return document;
-  }
-  return { ...document, overdueMonths: months.length === 0 ? NONE : months };
-}
-
 /**
- * The earliest deadline of a step still to be done, so that the quality meeting's list can sort
- * by deadline and filter "overdue now" (nextDueAt < now) in the store, without a clock here.
- * A complaint decided not ours has its action reply done at that decision.
+ * A whole document with its next due date and overdue months derived afresh (see
+ * withDerivedFields): the earliest deadline of a step still to be done, so that the quality
+ * meeting's list can sort by deadline and filter "overdue now" (nextDueAt < now) in the store
+ * without a clock here, and the months at whose end it was overdue. The document itself when both
+ * stand, as most events leave them.
  */
-export function withNextDue(document: ComplaintDocument | null): ComplaintDocument | null {
-  if (document === null) return null;
-  const due = nextDueAt(document);
-  // Most events leave the deadline where it was: no second copy of the document for them.
-  if (Object.hasOwn(document, 'nextDueAt') && document.nextDueAt === due) return document;
-  return { ...document, nextDueAt: due };
+export function withDerivedFieldsOf(document: ComplaintDocument | null, calendar: ReportingCalendar): ComplaintDocument | null {
+  return document === null ? null : withDerivedFields(document, document.actions, calendar);
 }
 
-function nextDueAt(document: ComplaintDocument): string | null {
+/** The earliest deadline of a step still to be done (a complaint decided not ours has its action reply done at that decision). */
+export function nextDueAt(document: ComplaintDocument): string | null {
   if (document.status === 'closed') return null;
   const pending: string[] = [];
   if (document.containment.doneAt === null) pending.push(document.containment.dueAt);

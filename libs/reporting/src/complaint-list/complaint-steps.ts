@@ -75,16 +75,6 @@ export function changedAction<A extends ActionSteps>(actions: readonly A[], acti
   return actions.map((action) => (action.actionId === actionId ? change(action) : action));
 }
 
-/** The document with one action changed (see changedAction). */
-export function withAction<A extends ActionSteps, D extends { readonly actions: readonly A[] }>(
-  document: D,
-  actionId: string,
-  change: (action: A) => A,
-): D {
-  const actions = changedAction(document.actions, actionId, change);
-  return actions === document.actions ? document : { ...document, actions };
-}
-
 /**
  * A complaint's stored actions document after an event, given how the event changes its actions:
  * the same document when they stand (it is not written again), and nothing for a complaint whose

@@ -2,7 +2,7 @@ import type { ComplaintEvent } from '@qms/complaint-domain';
 import { calendarFor } from '../kpi/calendar';
 import { complaint as c } from '../kpi/__fixtures__/events';
 import { complaintEventsOf } from './__fixtures__/complaint-events';
-import { createComplaintListProjection, evolveComplaint, withNextDue, withOverdueMonths } from './complaint-list.projection';
+import { createComplaintListProjection, evolveComplaint, withDerivedFieldsOf } from './complaint-list.projection';
 import type { ComplaintDocument } from './complaint.document';
 import { overdueFromTokens } from './overdue-months';
 
@@ -24,7 +24,7 @@ describe('the complaint list keeps its derived fields', () => {
         const [id] = projection.documentIds(event);
         if (id === undefined) continue;
         kept.set(id, projection.evolve(kept.get(id) ?? null, event, id));
-        fresh.set(id, withOverdueMonths(withNextDue(evolveComplaint(fresh.get(id) ?? null, event)), calendar));
+        fresh.set(id, withDerivedFieldsOf(evolveComplaint(fresh.get(id) ?? null, event), calendar));
         expect(kept.get(id)).toEqual(fresh.get(id));
         compared += 1;
       }

@@ -1,5 +1,7 @@
 import type { ComplaintDocument } from './complaint.document';
-import { withNextDue } from './complaint-list.projection';
+import { nextDueAt } from './complaint-list.projection';
+
+const withNextDue = (document: ComplaintDocument) => ({ nextDueAt: nextDueAt(document) });
 
 const open: ComplaintDocument = {
   _id: 'CC-2026-0001',

@@ -56,6 +56,11 @@ export function overdueAtEndOfTokens(month: MonthKey): string[] {
   return tokens;
 }
 
+/** Whether two overdue-month lists hold the same tokens in the same order. */
+export function sameOverdueMonths(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((token, i) => token === b[i]);
+}
+
 /** The fields the overdue months are derived from. */
 export type OverdueFacts = TimelineFacts & Partial<Pick<ComplaintDocument, 'responsibility'>>;
 

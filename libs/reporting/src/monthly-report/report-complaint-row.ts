@@ -4,7 +4,7 @@
  */
 import { currentRound } from '../complaint-list/complaint.document';
 import { NONE } from '../complaint-list/complaint-steps';
-import { overdueAtEndOfTokens, overdueMonthsOf } from '../complaint-list/overdue-months';
+import { overdueAtEndOfTokens, overdueMonthsOf, sameOverdueMonths } from '../complaint-list/overdue-months';
 import type { MonthKey, ReportingCalendar } from '../kpi/calendar';
 import type { ReportAction, ReportComplaint, ReportComplaintRow } from './monthly-report.types';
 
@@ -53,8 +53,6 @@ export function rowWith(facts: ReportRowFacts, overdueMonths: readonly string[],
   };
 }
 
-const sameMonths = (a: readonly string[], b: readonly string[]): boolean => a.length === b.length && a.every((month, i) => month === b[i]);
-
 /**
  * The row for these facts and actions. When `previous` is given and its overdue months stand,
  * their stored array is kept, so that an unchanged row stays the same document.
@@ -64,13 +62,13 @@ export function reportRowOf(facts: ReportRowFacts, actions: readonly ReportActio
   // Without the decision's date, which the lists' tokens also see: it moves no deadline's state.
   const months = overdueMonthsOf({ receivedAt, closedAt, containment, actionReply, actions }, calendar);
   const eightDOnTime = closedAt === null ? null : eightDClosedOnTime({ containment, actionReply, actions });
-  const overdueMonths = previous !== undefined && sameMonths(previous.overdueMonths, months) ? previous.overdueMonths : months.length === 0 ? NONE : months;
+  const overdueMonths = previous !== undefined && sameOverdueMonths(previous.overdueMonths, months) ? previous.overdueMonths : months.length === 0 ? NONE : months;
   return rowWith(facts, overdueMonths, eightDOnTime);
 }
 
 /** Whether the derived fields of two rows of the same facts are equal. */
 export function sameDerived(a: ReportComplaintRow, b: ReportComplaintRow): boolean {
-  return a.eightDOnTime === b.eightDOnTime && sameMonths(a.overdueMonths, b.overdueMonths);
+  return a.eightDOnTime === b.eightDOnTime && sameOverdueMonths(a.overdueMonths, b.overdueMonths);
 }
 
 /**
