@@ -18,7 +18,7 @@ import type { ReportingCalendar } from '../kpi/calendar';
 import { intern } from '../kpi/intern';
 import type { ReadModelProjection } from '../kpi/projection-shape';
 import type { ReportAction, ReportComplaint, ReportComplaintActions, ReportComplaintRow } from './monthly-report.types';
-import { reportRowOf, rowWith, sameDerived } from './report-complaint-row';
+import { reportRowOf, type ReportRowFacts, sameDerived } from './report-complaint-row';
 
 /** The lists' events that change nothing the report reads: texts, waivers, the 8D decision, replies. */
 const NOT_REPORTED = [
@@ -83,7 +83,21 @@ export function evolveReportComplaint(document: ReportComplaint | null, event: R
   }
   // Events of a complaint whose registration was never seen count in no month.
   if (document === null) return null;
+  if (isActionEvent(event)) {
+    const actions = reportActionsAfter(document.actions, event);
+    return actions === document.actions ? document : { ...document, actions };
+  }
+  return evolveReportFacts(document, event);
+}
 
+type ReportActionEvent = Extract<ReportComplaintEvent, { readonly type: 'CorrectiveActionPlanned' | 'PreventiveActionPlanned' | 'ActionCompleted' | 'ActionRescheduled' }>;
+/** The events that change what the report keeps of a complaint besides its actions. */
+type ReportFactEvent = Exclude<ReportComplaintEvent, ReportActionEvent | { readonly type: 'ComplaintRegistered' }>;
+
+const isActionEvent = (event: ReportComplaintEvent): event is ReportActionEvent => REPORT_ACTION_EVENT_TYPES.has(event.type);
+
+/** A complaint's facts other than its actions after one event: the whole copy's, or a stored row's (its derived fields kept). */
+function evolveReportFacts<D extends ReportRowFacts>(document: D, event: ReportFactEvent): D {
   switch (event.type) {
     case 'ComplaintAssigned':
       return { ...document, department: intern(event.data.department) };
@@ -98,13 +112,6 @@ export function evolveReportComplaint(document: ReportComplaint | null, event: R
         // KPI dictionary: "not ours" is the reply, on time when decided by the action-reply deadline.
         ...(event.data.responsibility === 'not_ours' ? { actionReply: markDone(document.actionReply, event.data.occurredAt) } : {}),
       };
-    case 'CorrectiveActionPlanned':
-    case 'PreventiveActionPlanned':
-    case 'ActionCompleted':
-    case 'ActionRescheduled': {
-      const actions = reportActionsAfter(document.actions, event);
-      return actions === document.actions ? document : { ...document, actions };
-    }
     case 'ActionPlanSubmitted':
       return { ...document, actionReply: markDone(document.actionReply, event.data.occurredAt) };
     case 'ComplaintClosed':
@@ -157,12 +164,11 @@ export function evolveReportRow(
     return registered === null ? null : reportRowOf(registered, NONE, calendar);
   }
   if (row === null) return null;
-  if (REPORT_ACTION_EVENT_TYPES.has(event.type)) {
+  if (isActionEvent(event)) {
     const next = reportRowOf(row, actions, calendar, row);
     return sameDerived(row, next) ? row : next;
   }
-  const next = evolveReportComplaint({ ...row, actions }, event);
-  if (next === null) return null;
-  if (REPORT_TIMELESS_EVENT_TYPES.has(event.type)) return rowWith(next, row.overdueMonths, row.eightDOnTime);
-  return reportRowOf(next, actions, calendar, row);
+  const next = evolveReportFacts(row, event);
+  // Its derived fields came along as they were: right for an event that moves no deadline.
+  return REPORT_TIMELESS_EVENT_TYPES.has(event.type) ? next : reportRowOf(next, actions, calendar, row);
 }
