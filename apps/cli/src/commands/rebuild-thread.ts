@@ -17,7 +17,7 @@ async function main(port: NonNullable<typeof parentPort>, data: RebuildThreadDat
     const side = readSideOfNames(data.env, data.names);
     eventStore = await openEventStore(data.env);
     readStore = side.openMongo() ?? SqliteReadStore.open({ path: side.config.readDbPath });
-    const run = rebuildHere({ eventStore, readStore, side, batchSize: data.batchSize }, data.names, {
+    const run = rebuildHere({ eventStore, readStore, side, batchSize: data.batchSize, checksums: data.checksums }, data.names, {
       onProgress: (progress) => post({ type: 'progress', progress }),
       onWarn: (message) => post({ type: 'warn', message }),
     });

@@ -1,10 +1,10 @@
 import { availableParallelism, freemem } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { StoreUnavailableError } from '@qms/domain-kernel';
-import { type Projection, RebuildInterruptedError, type RebuildProgress, type RebuildResult } from '@qms/projection-engine';
+import { type Projection, RebuildInterruptedError, type RebuildProgress } from '@qms/projection-engine';
 import { threadLaunch } from '../../../api/src/infrastructure/typescript-bootstrap';
 import type { CliIo } from '../cli-io';
-import type { RebuildHooks, RebuildRun } from './run-rebuild';
+import type { CheckedRebuildResult, RebuildHooks, RebuildRun, RebuildStores } from './run-rebuild';
 
 // ---------------------------------------------------------------------------------------------
 // A rebuild of several read models on several cores: each group of projections rebuilt by an
@@ -17,6 +17,7 @@ export interface RebuildThreadData {
   readonly env: CliIo['env'];
   readonly names: readonly string[];
   readonly batchSize: number | undefined;
+  readonly checksums: boolean;
 }
 
 export type ToRebuildThread = { readonly type: 'stop' };
@@ -24,7 +25,7 @@ export type ToRebuildThread = { readonly type: 'stop' };
 export type FromRebuildThread =
   | { readonly type: 'progress'; readonly progress: RebuildProgress }
   | { readonly type: 'warn'; readonly message: string }
-  | { readonly type: 'done'; readonly results: RebuildResult[] }
+  | { readonly type: 'done'; readonly results: CheckedRebuildResult[] }
   | { readonly type: 'failed'; readonly failure: { readonly name: string; readonly message: string; readonly projection?: string } };
 
 /**
@@ -62,11 +63,16 @@ export function defaultRebuildThreads(projections: number, machine: { cores: num
 }
 
 /** The rebuild of `names` by an engine in a worker thread, reporting through `hooks` as one in this thread would. */
-export function rebuildInThread(env: CliIo['env'], names: readonly string[], batchSize: number | undefined, hooks: RebuildHooks): RebuildRun {
+export function rebuildInThread(
+  env: CliIo['env'],
+  names: readonly string[],
+  options: Pick<RebuildStores, 'batchSize' | 'checksums'>,
+  hooks: RebuildHooks,
+): RebuildRun {
   const how = threadLaunch(__dirname, 'rebuild-thread', __filename);
-  const workerData: RebuildThreadData & Record<string, unknown> = { env: { ...env }, names, batchSize, ...how.extra };
+  const workerData: RebuildThreadData & Record<string, unknown> = { env: { ...env }, names, batchSize: options.batchSize, checksums: options.checksums === true, ...how.extra };
   const worker = new Worker(how.script, { eval: how.eval, workerData });
-  const results = new Promise<RebuildResult[]>((resolve, reject) => {
+  const results = new Promise<CheckedRebuildResult[]>((resolve, reject) => {
     let outcome: 'pending' | 'settled' = 'pending';
     worker.on('message', (message: FromRebuildThread) => {
       switch (message.type) {

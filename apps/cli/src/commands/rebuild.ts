@@ -234,7 +234,7 @@ async function embedded(
     await announce(io, side, file, path, options.placement);
     let results;
     try {
-      results = await runRebuild(io, { eventStore: log, readStore: file, side, batchSize: options.batchSize, placement: options.placement });
+      results = await runRebuild(io, { eventStore: log, readStore: file, side, batchSize: options.batchSize, placement: options.placement, checksums: true });
     } catch (error) {
       if (!(error instanceof RebuildStopped)) throw error;
       io.stderr.write(`${error.message}; ${error.hint}\n`);
@@ -242,7 +242,7 @@ async function embedded(
     }
     for (const [index, result] of results.entries()) {
       const projection = side.projections[index] as Projection<DomainEvent>;
-      const checksum = await readModelChecksum(file, collectionNames(projection));
+      const checksum = result.checksum ?? (await readModelChecksum(file, collectionNames(projection)));
       const documents = Object.entries(checksum.perCollection).map(([collection, figures]) => `${collection} ${figures.documents}`);
       if (options.json) {
         io.stdout.write(`${JSON.stringify({ ...result, store: 'sqlite', path, eventsPerSecond: rate(result.eventsProcessed, result.durationMs), ...checksum })}\n`);

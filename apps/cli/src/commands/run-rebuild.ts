@@ -1,12 +1,12 @@
 import type { DomainEvent } from '@qms/domain-kernel';
 import { EventCatalogue } from '@qms/event-catalogue';
 import type { EventStore } from '@qms/event-store';
-import { ProjectionEngine, RebuildInterruptedError, type RebuildProgress, type RebuildResult } from '@qms/projection-engine';
+import { ProjectionEngine, readModelChecksum, type ReadModelChecksum, RebuildInterruptedError, type RebuildProgress, type RebuildResult } from '@qms/projection-engine';
 import type { ReadStore } from '@qms/read-store';
 import { engineOptionsFor } from '../../../api/src/read-side/engine-options';
 import type { CliIo } from '../cli-io';
 import { startProgress } from '../progress';
-import { ALL_PROJECTIONS, type CliReadSide } from './read-side';
+import { ALL_PROJECTIONS, type CliReadSide, collectionNames } from './read-side';
 import { rebuildInThread } from './rebuild-threads';
 
 // ---------------------------------------------------------------------------------------------
@@ -65,8 +65,13 @@ export function rebuildProgress(io: CliIo, label: string, projections = 1): { up
   };
 }
 
+/** What one projection's rebuild did, with the checksum of its copy when it was asked for. */
+export interface CheckedRebuildResult extends RebuildResult {
+  readonly checksum?: ReadModelChecksum;
+}
+
 /** What one projection's rebuild did, and whether it continued one an earlier run had begun. */
-export interface CliRebuildResult extends RebuildResult {
+export interface CliRebuildResult extends CheckedRebuildResult {
   readonly resumed: boolean;
   readonly resumedFrom: number;
 }
@@ -81,7 +86,7 @@ export interface RebuildHooks {
 /** One engine's rebuild of some of the projections, in this thread or in one of its own (rebuild-threads.ts). */
 export interface RebuildRun {
   /** Rejects with RebuildInterruptedError when stopped; what went live before stays live. */
-  readonly results: Promise<RebuildResult[]>;
+  readonly results: Promise<CheckedRebuildResult[]>;
   stop(): void;
 }
 
@@ -90,6 +95,11 @@ export interface RebuildStores {
   readonly readStore: ReadStore;
   readonly side: Pick<CliReadSide, 'projections' | 'decodeEvent'>;
   readonly batchSize: number | undefined;
+  /**
+   * Each projection's checksum, worked out where it was rebuilt as soon as its group went live: a
+   * thread that finished first checksums its copies while the others still rebuild.
+   */
+  readonly checksums?: boolean;
 }
 
 /** The engine's rebuild of `names` in one pass over the log, in this thread. */
@@ -106,8 +116,18 @@ export function rebuildHere(stores: RebuildStores, names: readonly string[], hoo
     retry: { initialDelayMs: 200, maxDelayMs: 2000 },
     logger: { log: () => undefined, warn: (message) => hooks.onWarn(message) },
   });
-  const results = engine.rebuildTogether(names, { onProgress: (update) => hooks.onProgress(update) });
-  return { results: results.finally(() => engine.stop()), stop: () => void engine.stop() };
+  const results = engine.rebuildTogether(names, { onProgress: (update) => hooks.onProgress(update) }).finally(() => engine.stop());
+  return { results: stores.checksums === true ? results.then((done) => withChecksums(stores, done)) : results, stop: () => void engine.stop() };
+}
+
+async function withChecksums(stores: RebuildStores, results: readonly RebuildResult[]): Promise<CheckedRebuildResult[]> {
+  const checked: CheckedRebuildResult[] = [];
+  for (const result of results) {
+    const projection = stores.side.projections.find((candidate) => candidate.name === result.projection);
+    if (projection === undefined) throw new Error(`No projection is named ${result.projection}`);
+    checked.push({ ...result, checksum: await readModelChecksum(stores.readStore, collectionNames(projection)) });
+  }
+  return checked;
 }
 
 /**
@@ -153,7 +173,7 @@ export async function runRebuild(
         if (++failures >= 5) run.stop();
       },
     };
-    const run: RebuildRun = placement.threads === 'one' ? rebuildHere(options, group, hooks) : rebuildInThread(placement.env, group, options.batchSize, hooks);
+    const run: RebuildRun = placement.threads === 'one' ? rebuildHere(options, group, hooks) : rebuildInThread(placement.env, group, { batchSize: options.batchSize, checksums: options.checksums === true }, hooks);
     return run;
   });
   const stop = (): void => {
@@ -173,7 +193,7 @@ export async function runRebuild(
     if (failed.length > 0) throw failed[0];
     const byName = new Map(settled.flatMap((outcome) => (outcome.status === 'fulfilled' ? outcome.value : [])).map((result) => [result.projection, result]));
     return names.map((name) => {
-      const result = byName.get(name) as RebuildResult;
+      const result = byName.get(name) as CheckedRebuildResult;
       const start = first.get(name);
       return { ...result, resumed: start?.resumed ?? false, resumedFrom: start?.resumed ? start.position : 0 };
     });
