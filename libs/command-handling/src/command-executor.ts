@@ -142,7 +142,7 @@ export class CommandExecutor {
     metadata: CommandMetadata,
     options: ExecuteOptions = {},
   ): Promise<CommandResult<State>> {
-    const commandHash = metadata.requestFingerprint ?? sha256(canonicalJson(command));
+    const commandHash = keyedCommandHash(command, metadata);
     for (let attempt = 1; ; attempt++) {
       // A cached view is decided on as it is: the append's expected revision refuses it if another
       // writer got there first, and an answer without an append looks for newer events first. An
@@ -216,7 +216,7 @@ export class CommandExecutor {
     command: Command,
     metadata: CommandMetadata,
   ): PreparedWrite<State> {
-    const commandHash = metadata.requestFingerprint ?? sha256(canonicalJson(command));
+    const commandHash = keyedCommandHash(command, metadata);
     const view = emptyView(decider);
     const decided = decider.decide(command, view.state, { now: this.clock(), actor: metadata.actor });
     if (decided.length === 0) throw new Error(`${command.type} decided nothing for new stream ${streamId}`);
@@ -262,7 +262,7 @@ export class CommandExecutor {
         outcomes[index] = { streamId, revision, position: view.position, appendedEventIds: [], replayed: false, state };
         continue;
       }
-      const events = this.chain(streamId, revision, view.lastHash, decided, command.type, metadata, sha256(canonicalJson(command)));
+      const events = this.chain(streamId, revision, view.lastHash, decided, command.type, metadata, metadata.idempotencyKey === undefined ? undefined : sha256(canonicalJson(command)));
       pending.push({ index, view, write: { streamId, events, expectedRevision: revision < 0 ? 'no_stream' : revision } });
     }
     const written = await this.store.appendToStreams(pending.map((item) => item.write));
@@ -355,7 +355,7 @@ export class CommandExecutor {
     events: readonly DomainEvent[],
     commandType: string,
     metadata: CommandMetadata,
-    commandHash: string,
+    commandHash: string | undefined,
   ): EventToAppend[] {
     const appended: EventToAppend[] = [];
     let linkHash = previousHash;
@@ -367,7 +367,7 @@ export class CommandExecutor {
         actor: { userId: metadata.actor.userId, role: metadata.actor.role, ...(metadata.actor.department ? { department: metadata.actor.department } : {}) },
         correlationId: metadata.correlationId,
         causationId: metadata.causationId,
-        ...(metadata.idempotencyKey !== undefined ? { idempotencyKey: metadata.idempotencyKey, commandHash } : {}),
+        ...(metadata.idempotencyKey !== undefined && commandHash !== undefined ? { idempotencyKey: metadata.idempotencyKey, commandHash } : {}),
         previousHash: linkHash,
       };
       const data = event.data as JsonObject;
@@ -383,9 +383,9 @@ export class CommandExecutor {
 function findIdempotentResult(
   view: StreamView<unknown>,
   metadata: CommandMetadata,
-  commandHash: string,
+  commandHash: string | undefined,
 ): Omit<CommandResult, 'streamId' | 'state'> | undefined {
-  if (metadata.idempotencyKey === undefined) return undefined;
+  if (metadata.idempotencyKey === undefined || commandHash === undefined) return undefined;
   const earlier = view.keyed.get(keyedIndexKey(metadata.actor.userId, metadata.idempotencyKey));
   if (earlier === undefined) return undefined;
   if (earlier.commandHash !== commandHash) throw keyReusedError();
@@ -407,6 +407,14 @@ function idOf(streamId: string, streamIdOf: (id: string) => string): string {
 /** The fingerprint stored with a keyed command's events: the request's, or a hash of the command. */
 export function requestHash(command: unknown, metadata: Pick<CommandMetadata, 'requestFingerprint'>): string {
   return metadata.requestFingerprint ?? sha256(canonicalJson(command));
+}
+
+/**
+ * The fingerprint a keyed command's events carry, and undefined without an Idempotency-Key: most
+ * commands have none, and nothing reads the canonical text and hash of an unkeyed command.
+ */
+function keyedCommandHash(command: unknown, metadata: Pick<CommandMetadata, 'idempotencyKey' | 'requestFingerprint'>): string | undefined {
+  return metadata.idempotencyKey === undefined ? undefined : requestHash(command, metadata);
 }
 
 function sha256(text: string): string {

@@ -117,7 +117,7 @@ export class ComplaintNumberAllocator {
       this.nextCandidate.delete(year);
       return;
     }
-this.nextCandidate.set(year, candidate + taken);
+    this.nextCandidate.set(year, candidate + taken);
     for (const item of refused) await this.claimOne(year, item);
   }
 
