@@ -68,6 +68,26 @@ describe('verifyStore and verifyStream', () => {
     expect(breaks).toEqual(result.breaks);
   });
 
+  it('keeps a bounded number of streams in memory and gives the same verdict', async () => {
+    const unbounded = await verifyStore(store, { pageSize: 2, rememberedStreams: Number.POSITIVE_INFINITY });
+    expect(await verifyStore(store, { pageSize: 2, rememberedStreams: 1 })).toEqual(unbounded);
+    const altered = withAlteredEvent(store, 'complaint-A', 1);
+    const tampered = await verifyStore(altered, { pageSize: 2, rememberedStreams: Number.POSITIVE_INFINITY });
+    expect(tampered.breaks).toHaveLength(1);
+    expect(await verifyStore(altered, { pageSize: 2, rememberedStreams: 1 })).toEqual(tampered);
+  });
+
+  it('gives the event loop a turn between pages', async () => {
+    let turned = false;
+    setImmediate(() => {
+      turned = true;
+    });
+    const seenByPage: boolean[] = [];
+    await verifyStore(store, { pageSize: 2, onProgress: () => seenByPage.push(turned) });
+    expect(seenByPage[0]).toBe(false);
+    expect(seenByPage.at(-1)).toBe(true);
+  });
+
   it('verifies one stream page by page', async () => {
     expect(await verifyStream(store, 'survey-B', { pageSize: 2 })).toMatchObject({ ok: true, streamId: 'survey-B', eventsChecked: 4, lastRevision: 3 });
     const tampered = await verifyStream(withAlteredEvent(store, 'survey-B', 3), 'survey-B', { pageSize: 2 });
