@@ -1,20 +1,16 @@
-import { rmSync } from 'node:fs';
 import { Controller, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { IllegalStateError, NotFoundError, ValidationError } from '@qms/domain-kernel';
-import { EventCatalogue } from '@qms/event-catalogue';
-import { EVENT_STORE, type EventStore } from '@qms/event-store';
-import { dropProjectionCopy, type ProjectionsHost, verifyProjection } from '@qms/projection-engine';
-import { MongoReadStore, READ_STORE, SqliteReadStore, type ReadStore } from '@qms/read-store';
-import { createReportingProjections, type MonthlyReportMaterializer, type ReportingConfig } from '@qms/reporting';
+import type { ProjectionsHost } from '@qms/projection-engine';
+import { READ_STORE, type ReadStore } from '@qms/read-store';
+import type { MonthlyReportMaterializer } from '@qms/reporting';
 import { IsOptional, Matches } from 'class-validator';
 import { Roles } from '../auth/auth.guard';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
-import { EVENT_CATALOGUE } from '../infrastructure/tokens';
-import { REPORTING_CONFIG } from './reporting-config.provider';
 import { MONTHLY_REPORT_MATERIALIZER, PROJECTION_ENGINE } from './read-side.tokens';
 import { ApiJsonOk } from '../http/response-schemas';
 import { ProjectionStatusListAnswer, ProjectionVerificationAnswer } from './read-side.answers';
+import { verifyInThread } from './verification/projection-verification';
 
 /** A month of the plausible years (@qms/domain-kernel PLAUSIBLE_YEARS). */
 const MONTH = /^(20[0-9]{2}|2100)-(0[1-9]|1[0-2])$/;
@@ -34,9 +30,6 @@ export class ProjectionsAdminController {
     @Inject(PROJECTION_ENGINE) private readonly engine: ProjectionsHost,
     @Inject(READ_STORE) private readonly store: ReadStore,
     @Inject(MONTHLY_REPORT_MATERIALIZER) private readonly materializer: MonthlyReportMaterializer,
-    @Inject(EVENT_STORE) private readonly eventStore: EventStore,
-    @Inject(EVENT_CATALOGUE) private readonly catalogue: EventCatalogue,
-    @Inject(REPORTING_CONFIG) private readonly reportingConfig: ReportingConfig,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -83,40 +76,13 @@ export class ProjectionsAdminController {
   })
   async verify(@Param('name') name: string) {
     this.known(name);
-    // A fresh instance: the reference copy must not share anything with the live one.
-    const projection = createReportingProjections(this.reportingConfig).byName(name);
-    if (projection === undefined) throw new NotFoundError(`No projection named ${name}`);
     if (this.verifying) throw new IllegalStateError('A verification is already running; try again when it has finished');
     this.verifying = true;
-    // Beside the live collections in MongoDB, in a scratch file beside the read-model file otherwise.
-    const scratchFile = this.config.mongoUrl ? undefined : `${this.config.readDbPath}.verify`;
-    if (scratchFile !== undefined) removeSqliteFile(scratchFile);
-    const scratch: ReadStore =
-      scratchFile === undefined
-        ? MongoReadStore.create({
-            url: this.config.mongoUrl ?? '',
-            dbName: this.config.mongoDatabase,
-            collectionPrefix: 'verify__',
-            compatibility: this.config.mongoCompatibility,
-          })
-        : SqliteReadStore.open({ path: scratchFile });
     try {
       await this.engine.settleDeferredWork(name);
-      const result = await verifyProjection({
-        eventStore: this.eventStore,
-        live: this.store,
-        scratch,
-        projection,
-        decodeEvent: (recorded) => this.catalogue.decode(recorded),
-        decodeMetadataKeys: EventCatalogue.DECODE_METADATA_KEYS,
-        maxDifferences: 100,
-      });
-      if (result.equal) await dropProjectionCopy(scratch, projection);
-      return result;
+      return await verifyInThread(this.config, name);
     } finally {
       this.verifying = false;
-      await scratch.close();
-      if (scratchFile !== undefined) removeSqliteFile(scratchFile);
     }
   }
 
@@ -125,9 +91,4 @@ export class ProjectionsAdminController {
       throw new NotFoundError(`No projection named ${name}; the projections are: ${this.engine.projectionNames.join(', ')}`);
     }
   }
-}
-
-/** A SQLite file with its WAL and shared-memory companions (a crashed verification may have left them). */
-function removeSqliteFile(path: string): void {
-  for (const suffix of ['', '-wal', '-shm']) rmSync(`${path}${suffix}`, { force: true });
 }

@@ -11,7 +11,7 @@ import type { FromProjectionsWorker, ProjectionsWorkerData, ThreadHeap, ToProjec
  * the thread's whole cap again, resident whenever the thread is busy; its garbage is a batch's
  * decoded events and documents, which a smaller nursery collects as well, only more often.
  */
-const PROJECTIONS_YOUNG_GENERATION_MB = 16;
+export const PROJECTIONS_YOUNG_GENERATION_MB = 16;
 
 export interface WorkerProjectionsOptions {
   readonly config: AppConfig;
