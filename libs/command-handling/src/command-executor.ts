@@ -142,7 +142,7 @@ export class CommandExecutor {
     metadata: CommandMetadata,
     options: ExecuteOptions = {},
   ): Promise<CommandResult<State>> {
-    const commandHash = keyedCommandHash(command, metadata);
+    const keyed = keyedCommand(metadata, () => requestHash(command, metadata));
     for (let attempt = 1; ; attempt++) {
       // A cached view is decided on as it is: the append's expected revision refuses it if another
       // writer got there first, and an answer without an append looks for newer events first. An
@@ -151,7 +151,7 @@ export class CommandExecutor {
       const cached = trustCache ? this.views.get(streamId, decider) : undefined;
       const view = cached ?? (await this.currentView(decider, streamId));
       const decidedUnread = cached !== undefined;
-      const previous = findIdempotentResult(view, metadata, commandHash);
+      const previous = findIdempotentResult(view, metadata.actor, keyed);
       if (previous) {
         // The replayed answer carries the stream's state now, as a fresh read would.
         if (decidedUnread && (await this.streamMovedOn(streamId, view.revision))) continue;
@@ -177,7 +177,7 @@ export class CommandExecutor {
         if (decidedUnread && (await this.streamMovedOn(streamId, revision))) continue;
         return { streamId, revision, position: view.position, appendedEventIds: [], replayed: false, state };
       }
-      const toAppend = this.chain(streamId, revision, view.lastHash, decided, command.type, metadata, commandHash);
+      const toAppend = this.chain(streamId, revision, view.lastHash, decided, command.type, metadata, keyed);
       let result: AppendResult;
       try {
         result = await this.store.appendToStream(streamId, toAppend, {
@@ -216,11 +216,11 @@ export class CommandExecutor {
     command: Command,
     metadata: CommandMetadata,
   ): PreparedWrite<State> {
-    const commandHash = keyedCommandHash(command, metadata);
+    const keyed = keyedCommand(metadata, () => requestHash(command, metadata));
     const view = emptyView(decider);
     const decided = decider.decide(command, view.state, { now: this.clock(), actor: metadata.actor });
     if (decided.length === 0) throw new Error(`${command.type} decided nothing for new stream ${streamId}`);
-    const events = this.chain(streamId, view.revision, view.lastHash, decided, command.type, metadata, commandHash);
+    const events = this.chain(streamId, view.revision, view.lastHash, decided, command.type, metadata, keyed);
     return {
       write: { streamId, events, expectedRevision: 'no_stream' },
       complete: (result) => ({
@@ -262,7 +262,7 @@ export class CommandExecutor {
         outcomes[index] = { streamId, revision, position: view.position, appendedEventIds: [], replayed: false, state };
         continue;
       }
-      const events = this.chain(streamId, revision, view.lastHash, decided, command.type, metadata, metadata.idempotencyKey === undefined ? undefined : sha256(canonicalJson(command)));
+      const events = this.chain(streamId, revision, view.lastHash, decided, command.type, metadata, keyedCommand(metadata, () => sha256(canonicalJson(command))));
       pending.push({ index, view, write: { streamId, events, expectedRevision: revision < 0 ? 'no_stream' : revision } });
     }
     const written = await this.store.appendToStreams(pending.map((item) => item.write));
@@ -355,7 +355,7 @@ export class CommandExecutor {
     events: readonly DomainEvent[],
     commandType: string,
     metadata: CommandMetadata,
-    commandHash: string | undefined,
+    keyed: KeyedCommand | undefined,
   ): EventToAppend[] {
     const appended: EventToAppend[] = [];
     let linkHash = previousHash;
@@ -367,7 +367,7 @@ export class CommandExecutor {
         actor: { userId: metadata.actor.userId, role: metadata.actor.role, ...(metadata.actor.department ? { department: metadata.actor.department } : {}) },
         correlationId: metadata.correlationId,
         causationId: metadata.causationId,
-        ...(metadata.idempotencyKey !== undefined && commandHash !== undefined ? { idempotencyKey: metadata.idempotencyKey, commandHash } : {}),
+        ...keyed,
         previousHash: linkHash,
       };
       const data = event.data as JsonObject;
@@ -382,13 +382,13 @@ export class CommandExecutor {
 /** A retried command (same actor and Idempotency-Key) returns its first result and appends nothing. */
 function findIdempotentResult(
   view: StreamView<unknown>,
-  metadata: CommandMetadata,
-  commandHash: string | undefined,
+  actor: Actor,
+  keyed: KeyedCommand | undefined,
 ): Omit<CommandResult, 'streamId' | 'state'> | undefined {
-  if (metadata.idempotencyKey === undefined || commandHash === undefined) return undefined;
-  const earlier = view.keyed.get(keyedIndexKey(metadata.actor.userId, metadata.idempotencyKey));
+  if (keyed === undefined) return undefined;
+  const earlier = view.keyed.get(keyedIndexKey(actor.userId, keyed.idempotencyKey));
   if (earlier === undefined) return undefined;
-  if (earlier.commandHash !== commandHash) throw keyReusedError();
+  if (earlier.commandHash !== keyed.commandHash) throw keyReusedError();
   return { revision: earlier.revision, position: earlier.position, appendedEventIds: earlier.eventIds, replayed: true };
 }
 
@@ -409,12 +409,18 @@ export function requestHash(command: unknown, metadata: Pick<CommandMetadata, 'r
   return metadata.requestFingerprint ?? sha256(canonicalJson(command));
 }
 
+/** What a keyed command's events carry in their metadata: its Idempotency-Key and fingerprint. */
+interface KeyedCommand {
+  readonly idempotencyKey: string;
+  readonly commandHash: string;
+}
+
 /**
- * The fingerprint a keyed command's events carry, and undefined without an Idempotency-Key: most
+ * The key and fingerprint of a command with an Idempotency-Key, undefined without one: most
  * commands have none, and nothing reads the canonical text and hash of an unkeyed command.
  */
-function keyedCommandHash(command: unknown, metadata: Pick<CommandMetadata, 'idempotencyKey' | 'requestFingerprint'>): string | undefined {
-  return metadata.idempotencyKey === undefined ? undefined : requestHash(command, metadata);
+function keyedCommand(metadata: Pick<CommandMetadata, 'idempotencyKey'>, fingerprint: () => string): KeyedCommand | undefined {
+  return metadata.idempotencyKey === undefined ? undefined : { idempotencyKey: metadata.idempotencyKey, commandHash: fingerprint() };
 }
 
 function sha256(text: string): string {
