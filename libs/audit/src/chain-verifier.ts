@@ -80,11 +80,7 @@ export class ChainVerifier {
    */
   resume(streamId: string, previous: CheckedEvent | undefined): void {
     if (previous === undefined || this.links.has(streamId) || this.broken.has(streamId)) return;
-    const nextRevision = previous.revision + 1;
-    this.remember(
-      streamId,
-      this.isUnchainedStream(streamId) ? { kind: 'unchained', nextRevision } : { kind: 'chained', nextRevision, lastHash: hashOf(previous) ?? GENESIS_HASH },
-    );
+    this.remember(streamId, this.linkAfter(previous));
   }
 
   /** Returns the break this event reveals, if any. */
@@ -106,12 +102,7 @@ export class ChainVerifier {
       this.broken.add(event.streamId);
       return found;
     }
-    this.remember(
-      event.streamId,
-      link.kind === 'chained'
-        ? { kind: 'chained', nextRevision: link.nextRevision + 1, lastHash: hashOf(event) ?? GENESIS_HASH }
-        : { kind: 'unchained', nextRevision: link.nextRevision + 1 },
-    );
+    this.remember(event.streamId, this.linkAfter(event));
     return undefined;
   }
 
@@ -133,6 +124,12 @@ export class ChainVerifier {
       const oldest = this.links.keys().next();
       if (oldest.done !== true) this.links.delete(oldest.value);
     }
+  }
+
+  /** The link the next event of a stream checks against, once `event` held. */
+  private linkAfter(event: CheckedEvent): StreamLink {
+    const nextRevision = event.revision + 1;
+    return this.isUnchainedStream(event.streamId) ? { kind: 'unchained', nextRevision } : { kind: 'chained', nextRevision, lastHash: hashOf(event) ?? GENESIS_HASH };
   }
 
   /** A stream met for the first time in the pass. */
