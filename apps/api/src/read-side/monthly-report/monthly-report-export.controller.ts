@@ -9,7 +9,8 @@ import { IsIn, IsInt, IsOptional, Min } from 'class-validator';
 import type { FastifyReply } from 'fastify';
 import { awaitPosition, READ_MODEL_POSITIONS, type ReadModelPositions } from '../read-model-positions';
 import { MONTHLY_REPORT_MATERIALIZER } from '../read-side.tokens';
-import { monthlyReportWorkbook, WORKBOOK_CONTENT_TYPE } from './monthly-report-workbook';
+import { WORKBOOK_CONTENT_TYPE } from './monthly-report-workbook';
+import { MonthlyReportWorkbookThread } from './monthly-report-workbook-in-thread';
 
 export class MonthlyReportExportQueryDto {
   @ApiPropertyOptional({ enum: ['xlsx'], default: 'xlsx' }) @IsOptional() @IsIn(['xlsx']) format?: 'xlsx';
@@ -22,6 +23,8 @@ export class MonthlyReportExportQueryDto {
 @ApiBearerAuth()
 @Controller('reports/monthly')
 export class MonthlyReportExportController {
+  private readonly workbooks = new MonthlyReportWorkbookThread();
+
   constructor(
     @Inject(READ_STORE) private readonly store: ReadStore,
     @Inject(READ_MODEL_POSITIONS) private readonly positions: ReadModelPositions,
@@ -46,7 +49,7 @@ export class MonthlyReportExportController {
     const position = await awaitPosition(this.positions, MONTHLY_REPORT_PROJECTION, query.minPosition);
     // Every customer's section: the workbook lists them all.
     const report = await this.materializer.report(this.store, month, 'all');
-    const workbook = await monthlyReportWorkbook({ report, language, position });
+    const workbook = await this.workbooks.build({ report, language, position });
     void reply.header('X-Read-Model-Position', String(position));
     void reply.header('Content-Language', language);
     void reply.header('Content-Type', WORKBOOK_CONTENT_TYPE);
