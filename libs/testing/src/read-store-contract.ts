@@ -601,6 +601,23 @@ export function describeReadStoreContract(name: string, factory: ReadStoreFactor
       expect(seen).toBe(many.filter((row) => (row.quantity as number) < 5).length);
     });
 
+    it('lets the event loop turn between the pages of a stream', async () => {
+      await store.bulkWrite(ROWS, { upserts: Array.from({ length: 1203 }, (_, i) => ({ _id: `t${String(i).padStart(5, '0')}`, quantity: i })) });
+      let turns = 0;
+      let streaming = true;
+      const countTurns = (): void => {
+        turns += 1;
+        if (streaming) setImmediate(countTurns);
+      };
+      setImmediate(countTurns);
+      let seen = 0;
+      for await (const document of store.stream(ROWS, { sort: [{ field: 'quantity', direction: 'asc' }] })) seen += document._id === '' ? 0 : 1;
+      streaming = false;
+      expect(seen).toBe(1203);
+      // Three pages of 500: a turn before each page after the first, at least.
+      expect(turns).toBeGreaterThanOrEqual(2);
+    });
+
     it('orders strings by code point, as MongoDB does', async () => {
       // U+FF21 (fullwidth A) sorts before U+1F600 by code point, after it by UTF-16 unit.
       const values = ['\u{1F600}', '\uFF21', '中', 'é', 'z', 'Z', 'a'];

@@ -1,4 +1,3 @@
-import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { Controller, Get, Inject, Param, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { ValidationError } from '@qms/domain-kernel';
@@ -52,12 +51,6 @@ export class OpenAgeQueryDto extends BreakdownQueryDto {}
 const PARETO_FIELDS = ['customerId', 'partNo', 'description', 'quantityAffected', 'rootCause'] as const;
 const OPEN_AGE_FIELDS = ['receivedAt', 'closedAt', 'severity'] as const;
 type BreakdownComplaint<F extends keyof ComplaintDocument> = Pick<ComplaintDocument, '_id' | F>;
-
-/**
- * Complaints read between two turns of the event loop. A page of the SQLite read store is read at
- * once, so without turns twelve months' Pareto held every other request for half a second.
- */
-const COMPLAINTS_PER_TURN = 500;
 
 /**
  * The monthly meeting's drill-downs from the complaint list: a Pareto of the month's complaints
@@ -118,10 +111,8 @@ export class ComplaintBreakdownsController {
 
   private async *read<F extends keyof ComplaintDocument>(filters: readonly Filter[], sort: readonly SortKey[], fields: readonly F[]): AsyncGenerator<BreakdownComplaint<F>> {
     const seen = new Set<string>();
-    let read = 0;
     for (const filter of filters) {
       for await (const complaint of this.store.stream<BreakdownComplaint<F>>(COMPLAINTS_COLLECTION, { filter, fields, ...(sort.length > 0 ? { sort } : {}) })) {
-        if (++read % COMPLAINTS_PER_TURN === 0) await yieldToEventLoop();
         if (seen.has(complaint._id)) continue;
         seen.add(complaint._id);
         yield complaint;
