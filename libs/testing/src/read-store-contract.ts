@@ -1,6 +1,7 @@
 import { ValidationError } from '@qms/domain-kernel';
 import type { Filter, FindQuery, ReadStore, SortKey, StoredDocument } from '@qms/read-store';
 import { shadowCollection } from '@qms/read-store';
+import { turnsOfTheEventLoopDuring } from './event-loop-turns';
 
 export interface ReadStoreFixture {
   readonly store: ReadStore;
@@ -603,16 +604,11 @@ export function describeReadStoreContract(name: string, factory: ReadStoreFactor
 
     it('lets the event loop turn between the pages of a stream', async () => {
       await store.bulkWrite(ROWS, { upserts: Array.from({ length: 1203 }, (_, i) => ({ _id: `t${String(i).padStart(5, '0')}`, quantity: i })) });
-      let turns = 0;
-      let streaming = true;
-      const countTurns = (): void => {
-        turns += 1;
-        if (streaming) setImmediate(countTurns);
-      };
-      setImmediate(countTurns);
-      let seen = 0;
-      for await (const document of store.stream(ROWS, { sort: [{ field: 'quantity', direction: 'asc' }] })) seen += document._id === '' ? 0 : 1;
-      streaming = false;
+      const { result: seen, turns } = await turnsOfTheEventLoopDuring(async () => {
+        let streamed = 0;
+        for await (const document of store.stream(ROWS, { sort: [{ field: 'quantity', direction: 'asc' }] })) streamed += document._id === '' ? 0 : 1;
+        return streamed;
+      });
       expect(seen).toBe(1203);
       // Three pages of 500: a turn before each page after the first, at least.
       expect(turns).toBeGreaterThanOrEqual(2);

@@ -1,5 +1,6 @@
 import { Readable } from 'node:stream';
 import type { CommandExecutor } from '@qms/command-handling';
+import { turnsOfTheEventLoopDuring } from '@qms/testing';
 import { DeliveryImporter, type DeliveryBatchBus } from './delivery-importer';
 
 const HEADER = 'customer_id,order_no,line_no,part_no,quantity,promised_date,delivered_at,premium_freight,remark';
@@ -16,15 +17,9 @@ describe('importing deliveries', () => {
   const importer = new DeliveryImporter(executor, bus, () => new Date('2026-11-05T00:00:00Z'));
 
   it('gives the event loop a turn every hundred rows while it checks them, so that the server keeps answering', async () => {
-    let turns = 0;
-    let importing = true;
-    const countTurns = (): void => {
-      turns += 1;
-      if (importing) setImmediate(countTurns);
-    };
-    setImmediate(countTurns);
-    const report = await importer.import(file, { mode: 'validate', metadata: { actor: { userId: 'dev.planning', role: 'planning' }, correlationId: 'import-1', causationId: 'import-1' } });
-    importing = false;
+    const { result: report, turns } = await turnsOfTheEventLoopDuring(() =>
+      importer.import(file, { mode: 'validate', metadata: { actor: { userId: 'dev.planning', role: 'planning' }, correlationId: 'import-1', causationId: 'import-1' } }),
+    );
     expect(report).toMatchObject({ rows: ROWS, toImport: ROWS, rejected: [] });
     expect(turns).toBeGreaterThanOrEqual(ROWS / 100 - 1);
   });

@@ -1,5 +1,6 @@
 import type { ComplaintEvent } from '@qms/complaint-domain';
 import { SqliteReadStore } from '@qms/read-store';
+import { turnsOfTheEventLoopDuring } from '@qms/testing';
 import { COMPLAINTS_COLLECTION, type ComplaintDocument, createComplaintListProjection, type MonthlyReportMaterializer, resolveReportingConfig } from '@qms/reporting';
 import type { FastifyReply } from 'fastify';
 import { complaint } from '../../../../../../libs/reporting/src/kpi/__fixtures__/events';
@@ -42,30 +43,15 @@ describe('the monthly breakdowns read from the complaint list', () => {
   });
   afterAll(async () => store.close());
 
-  /** The turns of the event loop taken while `work` ran: a SQLite page is read at once, so none come by themselves. */
-  async function turnsDuring<T>(work: () => Promise<T>): Promise<{ result: T; turns: number }> {
-    let turns = 0;
-    let running = true;
-    const countTurns = (): void => {
-      turns += 1;
-      if (running) setImmediate(countTurns);
-    };
-    setImmediate(countTurns);
-    const before = turns;
-    const result = await work();
-    running = false;
-    return { result, turns: turns - before };
-  }
-
   it('gives the Pareto of two months what whole documents give, with a turn of the event loop every 500 complaints', async () => {
-    const { result, turns } = await turnsDuring(() => controller.pareto('2026-10', { by: 'part', months: 2 }, reply));
+    const { result, turns } = await turnsOfTheEventLoopDuring(() => controller.pareto('2026-10', { by: 'part', months: 2 }, reply));
     expect(result).toMatchObject(pareto(documents, 'part', 20));
     expect(result.complaints).toBe(COMPLAINTS);
     expect(turns).toBeGreaterThanOrEqual(COMPLAINTS / 500 - 1);
   });
 
   it('gives the open 8Ds by age what whole documents give', async () => {
-    const { result, turns } = await turnsDuring(() => controller.openAge('2026-09', {}, reply));
+    const { result, turns } = await turnsOfTheEventLoopDuring(() => controller.openAge('2026-09', {}, reply));
     // The end of September in Shanghai.
     expect(result.buckets).toEqual(openAge(documents, '2026-09-30T16:00:00.000Z'));
     expect(result.open).toBeGreaterThan(500);
