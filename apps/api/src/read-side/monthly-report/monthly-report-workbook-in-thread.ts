@@ -1,10 +1,6 @@
-import { Worker } from 'node:worker_threads';
 import { Mutex } from '@qms/projection-engine';
-import { letThreadsKeepTheirOwnHeapLimits } from '../../infrastructure/thread-heap-limits';
-import { threadLaunch } from '../../infrastructure/typescript-bootstrap';
+import { runInThread } from '../../infrastructure/one-shot-thread';
 import type { MonthlyReportWorkbookInput } from './monthly-report-workbook';
-
-export type FromWorkbookThread = { readonly type: 'done'; readonly workbook: Uint8Array } | { readonly type: 'failed'; readonly message: string };
 
 /**
  * Heap of the thread that builds one workbook. A month of the benchmark history (990 customers)
@@ -29,28 +25,19 @@ export class MonthlyReportWorkbookThread {
   }
 }
 
-function buildInThread(input: MonthlyReportWorkbookInput): Promise<Buffer> {
-  const how = threadLaunch(__dirname, 'monthly-report-workbook-thread', __filename);
-  letThreadsKeepTheirOwnHeapLimits();
-  const worker = new Worker(how.script, {
-    eval: how.eval,
-    workerData: { ...input, ...how.extra },
-    resourceLimits: { maxOldGenerationSizeMb: WORKBOOK_THREAD_HEAP_MB, maxYoungGenerationSizeMb: WORKBOOK_THREAD_YOUNG_GENERATION_MB },
-  });
-  return new Promise<Buffer>((resolve, reject) => {
-    let settled = false;
-    worker.on('message', (message: FromWorkbookThread) => {
-      settled = true;
-      if (message.type === 'done') resolve(Buffer.from(message.workbook.buffer, message.workbook.byteOffset, message.workbook.byteLength));
-      else reject(new Error(`The workbook of ${input.report.month} could not be built: ${message.message}`));
-    });
-    worker.on('error', (error) => {
-      settled = true;
-      const outOfMemory = (error as { code?: unknown }).code === 'ERR_WORKER_OUT_OF_MEMORY';
-      reject(new Error(outOfMemory ? `The workbook of ${input.report.month} ran out of its ${WORKBOOK_THREAD_HEAP_MB} MiB heap` : `The workbook of ${input.report.month} failed: ${error.message}`));
-    });
-    worker.once('exit', (code) => {
-      if (!settled) reject(new Error(`The workbook thread of ${input.report.month} stopped (exit code ${code}) before it finished`));
-    });
-  });
+async function buildInThread(input: MonthlyReportWorkbookInput): Promise<Buffer> {
+  const month = input.report.month;
+  const workbook = await runInThread<Uint8Array>(
+    {
+      folder: __dirname,
+      name: 'monthly-report-workbook-thread',
+      caller: __filename,
+      resourceLimits: { maxOldGenerationSizeMb: WORKBOOK_THREAD_HEAP_MB, maxYoungGenerationSizeMb: WORKBOOK_THREAD_YOUNG_GENERATION_MB },
+      failed: (failure) => new Error(`The workbook of ${month} could not be built: ${failure.message}`),
+      crashed: ({ outOfMemory, message }) =>
+        new Error(outOfMemory ? `The workbook of ${month} ran out of its ${WORKBOOK_THREAD_HEAP_MB} MiB heap` : `The workbook of ${month} failed: ${message}`),
+    },
+    { ...input },
+  );
+  return Buffer.from(workbook.buffer, workbook.byteOffset, workbook.byteLength);
 }

@@ -1,17 +1,17 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { defaultEventCatalogue, EventCatalogue } from '@qms/event-catalogue';
 import { createEventStore, type EventStore, SqliteEventStore } from '@qms/event-store';
-import { dropProjectionCopy, verifyProjection } from '@qms/projection-engine';
+import { dropProjectionCopy, verifyProjection, type VerifyResult } from '@qms/projection-engine';
 import { MongoReadStore, type ReadStore, SqliteReadStore } from '@qms/read-store';
 import { createReportingProjections } from '@qms/reporting';
 import { deadlinePolicyFrom } from '../../config/domain-policy';
+import { answerOnce } from '../../infrastructure/one-shot-thread';
 import { openReadStore } from '../projections-hosting';
 import { reportingConfigFrom } from '../reporting-config.provider';
-import { type FromVerificationThread, removeSqliteFile, type VerificationThreadData, verificationScratchFile } from './projection-verification';
+import { removeSqliteFile, type VerificationThreadData, verificationScratchFile } from './projection-verification';
 
-/** The worker thread of projection-verification.ts: one verification, then it ends. */
-async function main(port: NonNullable<typeof parentPort>, { config, name }: VerificationThreadData): Promise<void> {
-  let outcome: FromVerificationThread;
+/** The worker thread of projection-verification.ts: one verification, answered once its scratch copy is gone. */
+async function verify({ config, name }: VerificationThreadData): Promise<VerifyResult> {
   let eventStore: EventStore | undefined;
   let live: ReadStore | undefined;
   let scratch: ReadStore | undefined;
@@ -42,18 +42,13 @@ async function main(port: NonNullable<typeof parentPort>, { config, name }: Veri
       maxDifferences: 100,
     });
     if (result.equal) await dropProjectionCopy(scratch, projection);
-    outcome = { type: 'done', result };
-  } catch (error) {
-    outcome = { type: 'failed', failure: error instanceof Error ? { name: error.constructor.name, message: error.message } : { name: 'Error', message: String(error) } };
+    return result;
   } finally {
     await scratch?.close();
     await live?.close();
     await eventStore?.close();
     if (scratchFile !== undefined) removeSqliteFile(scratchFile);
   }
-  // Once the scratch copy is gone, as the answer says.
-  port.postMessage(outcome);
-  port.close();
 }
 
-if (parentPort !== null) void main(parentPort, workerData as VerificationThreadData);
+if (parentPort !== null) void answerOnce(parentPort, () => verify(workerData as VerificationThreadData));
