@@ -492,6 +492,30 @@ export function describeReadStoreContract(name: string, factory: ReadStoreFactor
         expect(await tagged(filter)).toEqual(expected);
         expect(await store.count(TAGGED, filter)).toBe(expected.length);
       });
+
+      it('follows rewrites and deletions of the elements, on an indexed field', async () => {
+        await store.bulkWrite(TAGGED, {
+          upserts: [
+            { _id: 't1', tags: ['blue'] },
+            { _id: 't3', tags: ['red', 'red'] },
+          ],
+          deletes: ['t2'],
+        });
+        expect(await tagged({ tags: { eq: 'red' } })).toEqual(['t3']);
+        await store.commit({ writes: [{ collection: TAGGED, deletes: ['t3'] }] });
+        await store.bulkWrite(TAGGED, { upserts: [{ _id: 't3', tags: 'green' }] });
+        expect(await tagged({ tags: { in: ['red', 'green'] } })).toEqual(['t3']);
+        expect(await store.count(TAGGED, { tags: { eq: 'red' } })).toBe(0);
+      });
+
+      it('keeps the elements of a rebuilt copy through the swap', async () => {
+        const shadow = shadowCollection(TAGGED);
+        await store.bulkWrite(shadow, { upserts: [{ _id: 's1', tags: ['red', 'amber'] }, { _id: 's2', tags: ['amber'] }] });
+        await store.ensureIndexes(shadow, [{ fields: [{ field: 'tags', direction: 'asc' }] }]);
+        expect(await store.swap(TAGGED)).toBe(true);
+        expect(await tagged({ tags: { eq: 'red' } })).toEqual(['s1']);
+        expect(await tagged({ tags: { eq: 'amber' } })).toEqual(['s1', 's2']);
+      });
     });
 
     describe.each([

@@ -68,23 +68,38 @@ export function keyParam(value: Scalar): SqlValue {
   return value;
 }
 
+/** What a collection holds in arrays, for its conditions (see whereClause). */
+export interface CollectionArrays {
+  /** Fields where the collection has ever held an array. */
+  readonly fields: ReadonlySet<string>;
+  /** Those of them whose elements `elementsTable` holds (indexed fields). */
+  readonly indexed: ReadonlySet<string>;
+  readonly elementsTable: string;
+}
+
 /**
- * All conditions, joined by AND. `arrayFields` are the fields where the collection has ever held
- * an array: there a condition also matches an array through its elements, as in MongoDB, at the
- * price of an OR the index cannot serve alone. Elsewhere the condition is on the key only.
+ * All conditions, joined by AND. Where the collection has ever held an array in a field, a
+ * condition on it also matches an array through its elements, as in MongoDB. For an indexed field
+ * the elements come from the collection's element table, which has an index on (field, key): the
+ * match is one index range per value, the complaints overdue at the end of a month among a hundred
+ * thousand are found without reading the others. For another field each document's array is read
+ * (json_each), at the price of an OR the index cannot serve alone. Elsewhere the condition is on
+ * the key only.
  */
-export function whereClause(conditions: readonly Condition[], arrayFields: ReadonlySet<string>): SqlFragment {
+export function whereClause(conditions: readonly Condition[], arrays: CollectionArrays): SqlFragment {
   const parts: string[] = [];
   const params: SqlValue[] = [];
   for (const condition of conditions) {
-    const fragment = conditionSql(condition, !isId(condition.path) && arrayFields.has(condition.field));
+    const fragment = isId(condition.path) || !arrays.fields.has(condition.field)
+      ? conditionSql(condition)
+      : arrayConditionSql(condition, arrays);
     parts.push(fragment.sql);
     params.push(...fragment.params);
   }
   return { sql: parts.length === 0 ? '1' : parts.join(' AND '), params };
 }
 
-function conditionSql(condition: Condition, mayBeArray: boolean): SqlFragment {
+function conditionSql(condition: Condition): SqlFragment {
   if (condition.kind === 'exists') {
     if (isId(condition.path)) return { sql: condition.exists ? '1' : '0', params: [] };
     return {
@@ -92,25 +107,38 @@ function conditionSql(condition: Condition, mayBeArray: boolean): SqlFragment {
       params: [],
     };
   }
+  return scalarCondition(keyOf(condition.path), condition);
+}
+
+/** A scalar's match, or an array's through its elements. */
+function arrayConditionSql(condition: Condition, arrays: CollectionArrays): SqlFragment {
+  if (condition.kind === 'exists') return conditionSql(condition);
   const key = keyOf(condition.path);
   const scalar = scalarCondition(key, condition);
-  if (!mayBeArray) return scalar;
-  const elements = `FROM json_each(doc, ${jsonPath(condition.path)}) AS element`;
-  const inArray: SqlFragment[] =
+  // On an array each range bound may be met by a different element, as in MongoDB.
+  const elementMatches = (elementKey: string): SqlFragment[] =>
     condition.kind === 'range'
-      ? // On an array each bound may be met by a different element, as in MongoDB.
-        condition.bounds.map((bound) => {
-          const within = boundSql(ELEMENT_KEY, [bound]);
-          return { sql: `EXISTS (SELECT 1 ${elements} WHERE ${within.sql})`, params: within.params };
-        })
-      : [
-          (() => {
-            const match = scalarCondition(ELEMENT_KEY, condition);
-            return { sql: `EXISTS (SELECT 1 ${elements} WHERE ${match.sql})`, params: match.params };
-          })(),
-        ];
+      ? condition.bounds.map((bound) => boundSql(elementKey, [bound]))
+      : [scalarCondition(elementKey, condition)];
+  const inArray = arrays.indexed.has(condition.field)
+    ? // An array's own key never equals a value nor lies in a range, so the OR counts no document
+      // twice, and each side has an index: SQLite takes the union of two index searches.
+      elementMatches('key').map((match) => ({
+        sql: `id IN (SELECT id FROM "${arrays.elementsTable}" WHERE field = ? AND ${match.sql})`,
+        params: [condition.field, ...match.params],
+      }))
+    : [
+        {
+          sql: `${key} = ${ARRAY_KEY_SQL}`,
+          params: [],
+        },
+        ...elementMatches(ELEMENT_KEY).map((match) => ({
+          sql: `EXISTS (SELECT 1 FROM json_each(doc, ${jsonPath(condition.path)}) AS element WHERE ${match.sql})`,
+          params: match.params,
+        })),
+      ];
   return {
-    sql: `(${scalar.sql} OR (${key} = ${ARRAY_KEY_SQL} AND ${inArray.map((part) => part.sql).join(' AND ')}))`,
+    sql: `(${scalar.sql} OR (${inArray.map((part) => part.sql).join(' AND ')}))`,
     params: [...scalar.params, ...inArray.flatMap((part) => part.params)],
   };
 }
@@ -206,4 +234,19 @@ export function arrayFieldsOf(document: object, into: Set<string>, prefix = ''):
     if (Array.isArray(value)) into.add(path);
     else arrayFieldsOf(value as object, into, path);
   }
+}
+
+/**
+ * Copies the elements of an array `field` of the collection's documents into its element table,
+ * keyed exactly as conditions on elements compare them: of every document (an index built over a
+ * filled table), or of the one whose id is the second parameter (the first is the field's name).
+ * The primary key (id, field, key) keeps an element a document repeats once.
+ */
+export function insertElementsSql(collection: string, elements: string, field: string, oneDocument: boolean): string {
+  const at = jsonPath(field.split('.'));
+  return (
+    `INSERT OR IGNORE INTO "${elements}" (id, field, key) ` +
+    `SELECT document.id, ?, ${ELEMENT_KEY} FROM "${collection}" AS document, json_each(document.doc, ${at}) AS element ` +
+    `WHERE json_type(document.doc, ${at}) = 'array'${oneDocument ? ' AND document.id = ?' : ''}`
+  );
 }

@@ -7,8 +7,22 @@ export const IN_MEMORY = ':memory:';
 
 /** Fields where a collection has held an array (see sqlite-query.ts whereClause). */
 export const ARRAY_FIELDS_TABLE = '_array_fields';
+/** Fields a collection's indexes hold; where such a field holds arrays, their elements are indexed. */
+export const INDEXED_FIELDS_TABLE = '_indexed_fields';
 
-const SCHEMA_VERSION = 1;
+/**
+ * The table of a collection's array elements, `(id, field, key)`: what MongoDB's multikey index
+ * holds. Its name starts with `_`, which no collection's does.
+ */
+export function elementsTable(collection: string): string {
+  return `_elements_${collection}`;
+}
+
+/**
+ * 2 added the indexed fields and the element tables. A version that reads schema 1 would write
+ * documents without their elements, so it must refuse the file rather than open it.
+ */
+const SCHEMA_VERSION = 2;
 
 /**
  * Collections are tables created on first use (one per collection, so each has its own indexes
@@ -22,6 +36,14 @@ const SCHEMA_V1 = `
     version  INTEGER NOT NULL
   );
   CREATE TABLE ${ARRAY_FIELDS_TABLE} (
+    collection TEXT NOT NULL,
+    field      TEXT NOT NULL,
+    PRIMARY KEY (collection, field)
+  ) WITHOUT ROWID;
+`;
+
+const SCHEMA_V2 = `
+  CREATE TABLE ${INDEXED_FIELDS_TABLE} (
     collection TEXT NOT NULL,
     field      TEXT NOT NULL,
     PRIMARY KEY (collection, field)
@@ -108,7 +130,10 @@ function migrate(db: Database.Database): void {
         `the read-model file was written by a newer version of this application (schema ${version})`,
       );
     }
-    if (version === 0) db.exec(SCHEMA_V1);
+    if (version < 1) db.exec(SCHEMA_V1);
+    // A file of schema 1 has no elements indexed yet: ensureIndexes fills them in, since each
+    // collection's indexed fields are recorded from its next call on.
+    if (version < 2) db.exec(SCHEMA_V2);
     db.exec(ORIGIN_TABLE);
     // Written on every open: SQLite silently opens a write-protected file read-only, and this write
     // turns that into an error now rather than at the first projection batch.

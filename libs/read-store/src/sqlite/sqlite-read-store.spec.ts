@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import { StoreUnavailableError } from '@qms/domain-kernel';
 import { describeReadStoreContract } from '../../../testing/src/read-store-contract';
 import { streamByPages } from '../paged-stream';
-import type { Filter, FindQuery, IndexSpec, SortKey, StoredDocument } from '../read-store.port';
+import type { Filter, FindQuery, IndexSpec, Page, SortKey, StoredDocument } from '../read-store.port';
 import { shadowCollection } from '../read-store.port';
 import { SqliteReadStore } from './sqlite-read-store';
 
@@ -596,6 +596,94 @@ describe('SqliteReadStore', () => {
     });
   });
 
+  describe('array elements of indexed fields', () => {
+    const newestFirst: SortKey[] = [{ field: 'receivedAt', direction: 'desc' }];
+    const byMonths: IndexSpec = { fields: [{ field: 'months', direction: 'asc' }, ...newestFirst] };
+    // Months a complaint was overdue at; every seventh one in 2024-05.
+    const complaints = Array.from({ length: 300 }, (_, i) => ({
+      _id: `CC-${String(i).padStart(4, '0')}`,
+      receivedAt: `2024-${String((i % 12) + 1).padStart(2, '0')}-${String((i % 28) + 1).padStart(2, '0')}`,
+      months: i % 7 === 0 ? ['2024-04', '2024-05'] : i % 5 === 0 ? ['2024-06'] : [],
+    }));
+    const inMay: FindQuery = { filter: { months: { in: ['2024-05', 'from/0/24292'] } }, sort: newestFirst, limit: 10 };
+    const expectedInMay = complaints
+      .filter((complaint) => complaint.months.includes('2024-05'))
+      .sort((a, b) => (a.receivedAt === b.receivedAt ? (a._id < b._id ? -1 : 1) : a.receivedAt < b.receivedAt ? 1 : -1))
+      .map((complaint) => complaint._id);
+    const allPagesOf = async (store: SqliteReadStore, query: FindQuery): Promise<string[]> => {
+      const found: string[] = [];
+      let after: string | null = null;
+      do {
+        const page: Page<StoredDocument> = await store.find(ROWS, { ...query, ...(after === null ? {} : { after }) });
+        found.push(...page.items.map((item) => item._id));
+        after = page.nextCursor;
+      } while (after !== null);
+      return found;
+    };
+    const elementRows = (store: SqliteReadStore, collection: string): number => {
+      // The store's own connection: an in-memory file is not shared.
+      const db = (store as unknown as { db: Database.Database }).db;
+      const table = db.prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?").get(`_elements_${collection}`);
+      return table === undefined ? 0 : (db.prepare(`SELECT count(*) AS n FROM "_elements_${collection}"`).get() as { n: number }).n;
+    };
+
+    it('finds the documents holding a value from the element index, without reading the others', async () => {
+      for (const indexFirst of [true, false]) {
+        const store = memoryStore();
+        if (indexFirst) await store.ensureIndexes(ROWS, [byMonths, { fields: newestFirst }]);
+        await store.bulkWrite(ROWS, { upserts: complaints });
+        // Built over the filled table, as after a rebuild's replay: the elements are copied in then.
+        if (!indexFirst) await store.ensureIndexes(ROWS, [byMonths, { fields: newestFirst }]);
+        const steps = (await store.explainFind(ROWS, inMay)).join(' | ');
+        expect(steps).toMatch(/SEARCH _elements_rows USING COVERING INDEX _elements_rows__ix_by_key \(field=\? AND key=\?\)/);
+        expect(steps).not.toMatch(/SCAN rows/);
+        expect(await allPagesOf(store, inMay)).toEqual(expectedInMay);
+        expect(await store.count(ROWS, inMay.filter)).toBe(expectedInMay.length);
+        expect(elementRows(store, ROWS)).toBe(complaints.reduce((n, complaint) => n + complaint.months.length, 0));
+      }
+    });
+
+    it('follows rewrites and deletions, and leaves no element of a deleted document behind', async () => {
+      const store = memoryStore();
+      await store.ensureIndexes(ROWS, [byMonths]);
+      await store.bulkWrite(ROWS, { upserts: complaints });
+      const [first, second, third] = expectedInMay as [string, string, string];
+      await store.bulkWrite(ROWS, {
+        upserts: [{ _id: first, receivedAt: '2024-01-01', months: ['2024-04'] }, { _id: 'CC-9999', receivedAt: '2023-01-01', months: ['2024-05', '2024-05'] }],
+        deletes: [second],
+      });
+      await store.commit({ writes: [{ collection: ROWS, deletes: [third] }] });
+      expect(await allPagesOf(store, inMay)).toEqual([...expectedInMay.slice(3), 'CC-9999']);
+      const monthsHeld = complaints.filter((complaint) => ![first, second, third].includes(complaint._id)).reduce((n, complaint) => n + complaint.months.length, 0);
+      // The first keeps one month, CC-9999 holds its repeated month once.
+      expect(elementRows(store, ROWS)).toBe(monthsHeld + 1 + 1);
+    });
+
+    it('swaps a rebuilt collection in with its elements, and drops them with it', async () => {
+      const store = memoryStore();
+      await store.ensureIndexes(ROWS, [byMonths]);
+      await store.bulkWrite(ROWS, { upserts: [{ _id: 'old', receivedAt: '2020-01-01', months: ['2024-05'] }] });
+      for (const round of [1, 2]) {
+        const shadow = shadowCollection(ROWS);
+        await store.bulkWrite(shadow, { upserts: complaints });
+        await store.ensureIndexes(shadow, [byMonths]);
+        expect(await store.swap(ROWS)).toBe(true);
+        // The second shadow finds the live elements' index name taken, and takes another.
+        expect((await store.explainFind(ROWS, inMay)).join(' | ')).toMatch(round === 1 ? /_elements_rows__rebuild__ix_by_key \(/ : /_elements_rows__rebuild__ix_by_key_2 \(/);
+        expect(await allPagesOf(store, inMay)).toEqual(expectedInMay);
+        expect(elementRows(store, shadowCollection(ROWS))).toBe(0);
+      }
+      await store.drop(ROWS);
+      expect(elementRows(store, ROWS)).toBe(0);
+      // Indexed anew, a field's first array starts its elements again.
+      await store.ensureIndexes(ROWS, [byMonths]);
+      await store.bulkWrite(ROWS, { upserts: complaints.slice(0, 8) });
+      expect(await allPagesOf(store, inMay)).toEqual(['CC-0007', 'CC-0000']);
+      await store.clear();
+      expect(elementRows(store, ROWS)).toBe(0);
+    });
+  });
+
   describe('on a file', () => {
     let folder: string;
     let path: string;
@@ -632,6 +720,33 @@ describe('SqliteReadStore', () => {
       };
       await reopened.saveOrigin(origin);
       expect(await reader.getOrigin()).toEqual(origin);
+    });
+
+    it('opens a file of schema 1, whose indexed arrays have no elements yet, and copies them in when the indexes are ensured', async () => {
+      const byTags: IndexSpec = { fields: [{ field: 'tags', direction: 'asc' }] };
+      const writer = SqliteReadStore.open({ path });
+      await writer.ensureIndexes(ROWS, [byTags]);
+      await writer.bulkWrite(ROWS, { upserts: [{ _id: 'a', tags: ['x', 'y'] }, { _id: 'b', tags: ['y'] }, { _id: 'c', tags: 'x' }] });
+      await writer.close();
+      // As schema 1 left it: the index on tags, no record of indexed fields, no elements.
+      const raw = new Database(path);
+      raw.exec('DROP TABLE _indexed_fields; DROP TABLE _elements_rows; PRAGMA user_version = 1');
+      raw.close();
+
+      expect(() => SqliteReadStore.open({ path, readonly: true })).toThrow(/schema 1, this application reads schema 2/);
+      const reopened = SqliteReadStore.open({ path });
+      opened.push(reopened);
+      // Until the indexes are ensured, arrays are read from each document.
+      const tagged = async () => (await reopened.find(ROWS, { filter: { tags: { eq: 'x' } } })).items.map((item) => item._id);
+      expect(await tagged()).toEqual(['a', 'c']);
+      expect((await reopened.explainFind(ROWS, { filter: { tags: { eq: 'x' } } })).join(' | ')).not.toMatch(/_elements_rows/);
+      await reopened.ensureIndexes(ROWS, [byTags]);
+      expect((await reopened.explainFind(ROWS, { filter: { tags: { eq: 'x' } } })).join(' | ')).toMatch(/_elements_rows/);
+      expect(await tagged()).toEqual(['a', 'c']);
+      // A writer of schema 1 would not keep the elements: the file now refuses it.
+      const version = new Database(path, { readonly: true });
+      expect(version.pragma('user_version', { simple: true })).toBe(2);
+      version.close();
     });
 
     it('reads, queries and rewrites documents an earlier version stored as JSON text, beside the binary ones it stores now', async () => {

@@ -30,13 +30,21 @@ import { streamByPages } from '../paged-stream';
 import {
   afterCursor,
   arrayFieldsOf,
+  type CollectionArrays,
+  insertElementsSql,
   keyOf,
   orderBy,
   whereClause,
   type SqlFragment,
   type SqlValue,
 } from './sqlite-query';
-import { ARRAY_FIELDS_TABLE, IN_MEMORY, openReadDatabase } from './sqlite-read-database';
+import {
+  ARRAY_FIELDS_TABLE,
+  elementsTable,
+  IN_MEMORY,
+  INDEXED_FIELDS_TABLE,
+  openReadDatabase,
+} from './sqlite-read-database';
 
 export interface SqliteReadStoreOptions {
   /** The read-model file (created with its folder when missing), or `:memory:` for tests. */
@@ -144,6 +152,7 @@ export class SqliteReadStore implements ReadStore {
           `CREATE INDEX "${this.freeIndexName(collection, signature)}" ON "${collection}" (${columns.join(', ')})`,
         );
       }
+      this.indexElements(collection, specs.flatMap((spec) => indexFields(spec).map((key) => key.field)));
       // Indexes built over a filled table (a rebuild's, after its replay): without statistics the
       // planner takes two ranges on different indexes for equally selective and may walk most of a
       // table where a month's worth would do. ANALYZE samples every index (STAT4) in one pass.
@@ -153,21 +162,47 @@ export class SqliteReadStore implements ReadStore {
     });
   }
 
-  /** Drop and rename in one transaction: readers see the old table or the new one, never neither. */
+  /**
+   * Records `fields` as indexed. Where one is newly recorded and the collection already holds
+   * arrays there (an index built after a rebuild's replay, or a file of schema 1), its elements are
+   * copied in now; from here on every write keeps them (applyWrite).
+   */
+  private indexElements(collection: string, fields: readonly string[]): void {
+    const arrays = this.arrays(collection).fields;
+    for (const field of new Set(fields)) {
+      if (field === '_id') continue;
+      const recorded = this.statement(
+        `INSERT OR IGNORE INTO ${INDEXED_FIELDS_TABLE} (collection, field) VALUES (?, ?)`,
+      ).run(collection, field);
+      if (recorded.changes === 0 || !arrays.has(field)) continue;
+      this.createElementsTable(collection);
+      this.execute(insertElementsSql(collection, elementsTable(collection), field, false), [field]);
+    }
+  }
+
+  /**
+   * Drop and rename in one transaction: readers see the old table or the new one, never neither.
+   * The shadow's elements, array fields and indexed fields go along with it.
+   */
   async swap(collection: string): Promise<boolean> {
     assertCollectionName(collection);
     const shadow = shadowCollection(collection);
     assertCollectionName(shadow);
     return this.write(() => {
       if (!this.tableExists(shadow)) return false;
-      this.db.exec(`DROP TABLE IF EXISTS "${collection}"`);
-      this.db.exec(`ALTER TABLE "${shadow}" RENAME TO "${collection}"`);
-      this.execute(`DELETE FROM ${ARRAY_FIELDS_TABLE} WHERE collection = ?`, [collection]);
-      this.execute(`UPDATE ${ARRAY_FIELDS_TABLE} SET collection = ? WHERE collection = ?`, [
-        collection,
-        shadow,
-      ]);
-      this.carryStatistics(shadow, collection);
+      for (const [live, rebuilt] of [
+        [collection, shadow],
+        [elementsTable(collection), elementsTable(shadow)],
+      ] as const) {
+        this.db.exec(`DROP TABLE IF EXISTS "${live}"`);
+        if (!this.tableExists(rebuilt)) continue;
+        this.db.exec(`ALTER TABLE "${rebuilt}" RENAME TO "${live}"`);
+        this.carryStatistics(rebuilt, live);
+      }
+      for (const table of [ARRAY_FIELDS_TABLE, INDEXED_FIELDS_TABLE]) {
+        this.execute(`DELETE FROM ${table} WHERE collection = ?`, [collection]);
+        this.execute(`UPDATE ${table} SET collection = ? WHERE collection = ?`, [collection, shadow]);
+      }
       return true;
     });
   }
@@ -197,7 +232,10 @@ export class SqliteReadStore implements ReadStore {
     assertCollectionName(collection);
     this.write(() => {
       this.db.exec(`DROP TABLE IF EXISTS "${collection}"`);
-      this.execute(`DELETE FROM ${ARRAY_FIELDS_TABLE} WHERE collection = ?`, [collection]);
+      this.db.exec(`DROP TABLE IF EXISTS "${elementsTable(collection)}"`);
+      for (const table of [ARRAY_FIELDS_TABLE, INDEXED_FIELDS_TABLE]) {
+        this.execute(`DELETE FROM ${table} WHERE collection = ?`, [collection]);
+      }
     });
   }
 
@@ -220,16 +258,16 @@ export class SqliteReadStore implements ReadStore {
     );
   }
 
-  /** Every collection's table, the checkpoints and the origin, in one transaction. */
+  /** Every collection's table and elements, the checkpoints and the origin, in one transaction. */
   async clear(): Promise<void> {
+    const ownTables = [CHECKPOINTS_COLLECTION, ARRAY_FIELDS_TABLE, INDEXED_FIELDS_TABLE, ORIGIN_COLLECTION];
     this.write(() => {
       const tables = this.selectAll<{ name: string }>(
-        "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND name NOT IN (?, ?, ?)",
-        [CHECKPOINTS_COLLECTION, ARRAY_FIELDS_TABLE, ORIGIN_COLLECTION],
+        `SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND name NOT IN (${ownTables.map(() => '?').join(', ')})`,
+        ownTables,
       );
       for (const { name } of tables) this.db.exec(`DROP TABLE "${name}"`);
-      for (const table of [CHECKPOINTS_COLLECTION, ARRAY_FIELDS_TABLE, ORIGIN_COLLECTION])
-        this.db.exec(`DELETE FROM ${table}`);
+      for (const table of ownTables) this.db.exec(`DELETE FROM ${table}`);
       // The dropped tables' statements are invalid now.
       this.statements.clear();
     });
@@ -327,7 +365,7 @@ export class SqliteReadStore implements ReadStore {
     assertCollectionName(collection);
     return this.read(() => {
       if (!this.tableExists(collection)) return 0;
-      const where = whereClause(conditions, this.arrayFields(collection));
+      const where = whereClause(conditions, this.arrays(collection));
       return (
         this.selectOne<{ n: number }>(
           `SELECT count(*) AS n FROM "${collection}" WHERE ${where.sql}`,
@@ -381,7 +419,7 @@ export class SqliteReadStore implements ReadStore {
    * out of thousands of matches (overdue now, newest first) reads its 51 documents, not thousands.
    */
   private selectSql(collection: string, query: NormalizedQuery): SqlFragment & { readonly choice: SqlFragment } {
-    const where = whereClause(query.conditions, this.arrayFields(collection));
+    const where = whereClause(query.conditions, this.arrays(collection));
     const clauses: string[] = [where.sql];
     const params: SqlValue[] = [...where.params];
     if (query.after !== null) {
@@ -406,6 +444,11 @@ export class SqliteReadStore implements ReadStore {
     return { sql: `SELECT ${document} AS doc FROM "${collection}" WHERE rowid IN (${choice.sql}) ORDER BY ${order}`, params: [...documentParams, ...params], choice };
   }
 
+  /**
+   * A collection's documents, and their elements where an indexed field holds arrays. A field's
+   * first array is recorded before its elements are written: no document held an array there
+   * before, so the element table is complete for it from this write on.
+   */
   private applyWrite(write: PreparedWrite): void {
     const { collection } = write;
     this.createTable(collection);
@@ -425,12 +468,43 @@ export class SqliteReadStore implements ReadStore {
         field,
       ]);
     }
+    const indexed = [...this.arrays(collection).indexed];
+    if (indexed.length > 0) this.writeElements(write, indexed);
+  }
+
+  /** Replaces the elements of each document written, and removes those of each deleted. */
+  private writeElements(write: PreparedWrite, fields: readonly string[]): void {
+    const elements = elementsTable(write.collection);
+    this.createElementsTable(write.collection);
+    const forget = this.statement(`DELETE FROM "${elements}" WHERE id = ?`);
+    const inserts = fields.map(
+      (field) => [field, this.statement(insertElementsSql(write.collection, elements, field, true))] as const,
+    );
+    for (const [id] of write.upserts) {
+      forget.run(id);
+      for (const [field, insert] of inserts) insert.run(field, id);
+    }
+    for (const id of write.deletes) forget.run(id);
   }
 
   private createTable(collection: string): void {
     this.statement(
       `CREATE TABLE IF NOT EXISTS "${collection}" (id TEXT PRIMARY KEY NOT NULL, doc BLOB NOT NULL)`,
     ).run();
+  }
+
+  /**
+   * Keyed by document first, for replacing a document's elements; the index by (field, key) is
+   * what conditions search. `key` has no declared type, so no affinity converts a key: '10' stays
+   * text, as the document's value was.
+   */
+  private createElementsTable(collection: string): void {
+    const elements = elementsTable(collection);
+    if (this.tableExists(elements)) return;
+    this.db.exec(
+      `CREATE TABLE "${elements}" (id TEXT NOT NULL, field TEXT NOT NULL, key NOT NULL, PRIMARY KEY (id, field, key)) WITHOUT ROWID`,
+    );
+    this.db.exec(`CREATE INDEX "${this.freeIndexName(elements, 'by_key')}" ON "${elements}" (field, key, id)`);
   }
 
   private putCheckpoint(name: string, checkpoint: Checkpoint): void {
@@ -447,20 +521,26 @@ export class SqliteReadStore implements ReadStore {
     );
   }
 
-  private arrayFields(collection: string): Set<string> {
-    return new Set(
-      this.selectAll<{ field: string }>(`SELECT field FROM ${ARRAY_FIELDS_TABLE} WHERE collection = ?`, [
-        collection,
-      ]).map((row) => row.field),
+  private arrays(collection: string): CollectionArrays {
+    const rows = this.selectAll<{ field: string; indexed: 0 | 1 }>(
+      `SELECT a.field, i.field IS NOT NULL AS indexed FROM ${ARRAY_FIELDS_TABLE} AS a
+       LEFT JOIN ${INDEXED_FIELDS_TABLE} AS i ON i.collection = a.collection AND i.field = a.field
+       WHERE a.collection = ?`,
+      [collection],
     );
+    return {
+      fields: new Set(rows.map((row) => row.field)),
+      indexed: new Set(rows.filter((row) => row.indexed === 1).map((row) => row.field)),
+      elementsTable: elementsTable(collection),
+    };
   }
 
   /**
    * Index names carry the signature of their keys, which is how ensureIndexes recognises them. A
    * swapped-in table keeps its shadow's index names, so a later shadow may find its name taken.
    */
-  private freeIndexName(collection: string, signature: string): string {
-    const base = `${collection}__ix_${signature}`;
+  private freeIndexName(table: string, signature: string): string {
+    const base = `${table}__ix_${signature}`;
     for (let n = 1; ; n++) {
       const name = n === 1 ? base : `${base}_${n}`;
       if (this.selectOne('SELECT 1 FROM sqlite_schema WHERE name = ?', [name]) === undefined) return name;
