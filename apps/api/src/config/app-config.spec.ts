@@ -50,6 +50,12 @@ describe('configuration', () => {
     expect(() => loadAppConfig({ PROJECTIONS_HEAP_MB: 'lots' })).toThrow(ConfigurationError);
   });
 
+  it('builds a workbook under a 192 MiB heap unless WORKBOOK_HEAP_MB says otherwise, and names a bad value', () => {
+    expect(loadAppConfig({}).workbookHeapMb).toBe(192);
+    expect(loadAppConfig({ WORKBOOK_HEAP_MB: '1024' }).workbookHeapMb).toBe(1024);
+    expect(() => loadAppConfig({ WORKBOOK_HEAP_MB: '8' })).toThrow(new ConfigurationError('WORKBOOK_HEAP_MB: expected a whole number from 64 to 16384 (MiB)'));
+  });
+
   it('gives the read-model writer a 32 MiB page cache and a reader 8 MiB unless READ_DB_CACHE_MB and READ_DB_READER_CACHE_MB say otherwise, and names a bad value', () => {
     expect(loadAppConfig({}).readDbCacheMb).toBe(32);
     expect(loadAppConfig({ READ_DB_CACHE_MB: '8' }).readDbCacheMb).toBe(8);

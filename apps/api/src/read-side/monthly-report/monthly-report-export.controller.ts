@@ -7,6 +7,7 @@ import { isMonthKey, type MonthlyReportMaterializer, MONTHLY_REPORT_PROJECTION }
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, Min } from 'class-validator';
 import type { FastifyReply } from 'fastify';
+import { APP_CONFIG, type AppConfig } from '../../config/app-config';
 import { awaitPosition, READ_MODEL_POSITIONS, type ReadModelPositions } from '../read-model-positions';
 import { MONTHLY_REPORT_MATERIALIZER } from '../read-side.tokens';
 import { WORKBOOK_CONTENT_TYPE } from './monthly-report-workbook';
@@ -23,13 +24,16 @@ export class MonthlyReportExportQueryDto {
 @ApiBearerAuth()
 @Controller('reports/monthly')
 export class MonthlyReportExportController {
-  private readonly workbooks = new MonthlyReportWorkbookThread();
+  private readonly workbooks: MonthlyReportWorkbookThread;
 
   constructor(
+    @Inject(APP_CONFIG) config: AppConfig,
     @Inject(READ_STORE) private readonly store: ReadStore,
     @Inject(READ_MODEL_POSITIONS) private readonly positions: ReadModelPositions,
     @Inject(MONTHLY_REPORT_MATERIALIZER) private readonly materializer: MonthlyReportMaterializer,
-  ) {}
+  ) {
+    this.workbooks = new MonthlyReportWorkbookThread(config.workbookHeapMb);
+  }
 
   @Get(':month/export')
   @ApiOperation({

@@ -32,7 +32,7 @@ async function cellsOf(bytes: Buffer): Promise<Record<string, unknown[][]>> {
 describe('MonthlyReportWorkbookThread', () => {
   it('builds in a thread of its own the workbook this thread would build', async () => {
     const input = { report: reportOf('2026-09', 40), language: 'en' as const, position: 7 };
-    const fromThread = await new MonthlyReportWorkbookThread().build(input);
+    const fromThread = await new MonthlyReportWorkbookThread(192).build(input);
     const here = await buildHere(input);
     const cells = await cellsOf(fromThread);
     expect(Object.keys(cells)).toHaveLength(5);
@@ -40,7 +40,7 @@ describe('MonthlyReportWorkbookThread', () => {
   }, 60_000);
 
   it('builds workbooks asked for together one after the other, each of its own month', async () => {
-    const thread = new MonthlyReportWorkbookThread();
+    const thread = new MonthlyReportWorkbookThread(192);
     const months = ['2026-07', '2026-08', '2026-09'];
     const workbooks = await Promise.all(months.map((month, index) => thread.build({ report: reportOf(month, 5 + index), language: 'zh-CN', position: index })));
     const titles = await Promise.all(workbooks.map(async (bytes) => Object.values(await cellsOf(bytes))[0]?.[1]?.[1]));
@@ -49,6 +49,11 @@ describe('MonthlyReportWorkbookThread', () => {
 
   it('says which month it could not build', async () => {
     const broken = { report: { ...reportOf('2026-09', 1), total: undefined } as unknown as MonthlyReportDocument, language: 'en' as const, position: 1 };
-    await expect(new MonthlyReportWorkbookThread().build(broken)).rejects.toThrow(/The workbook of 2026-09 could not be built/);
+    await expect(new MonthlyReportWorkbookThread(192).build(broken)).rejects.toThrow(/The workbook of 2026-09 could not be built/);
+  }, 60_000);
+
+  it('names the heap to raise when a workbook outgrows it', async () => {
+    const large = { report: reportOf('2026-09', 2_000), language: 'en' as const, position: 1 };
+    await expect(new MonthlyReportWorkbookThread(16).build(large)).rejects.toThrow(/The workbook of 2026-09 ran out of its 16 MiB heap: raise WORKBOOK_HEAP_MB/);
   }, 60_000);
 });

@@ -2,11 +2,6 @@ import { Mutex } from '@qms/projection-engine';
 import { runInThread } from '../../infrastructure/one-shot-thread';
 import type { MonthlyReportWorkbookInput } from './monthly-report-workbook';
 
-/**
- * Heap of the thread that builds one workbook. A month of the benchmark history (990 customers)
- * took 40 MiB; the cap leaves room for several times as many customers.
- */
-export const WORKBOOK_THREAD_HEAP_MB = 192;
 const WORKBOOK_THREAD_YOUNG_GENERATION_MB = 16;
 
 /**
@@ -20,22 +15,32 @@ const WORKBOOK_THREAD_YOUNG_GENERATION_MB = 16;
 export class MonthlyReportWorkbookThread {
   private readonly oneAtATime = new Mutex();
 
+  /**
+   * `heapMb`: each thread's old generation (WORKBOOK_HEAP_MB). A month of the benchmark history
+   * (990 customers) took 40 MiB; the default leaves room for several times as many customers.
+   */
+  constructor(private readonly heapMb: number) {}
+
   build(input: MonthlyReportWorkbookInput): Promise<Buffer> {
-    return this.oneAtATime.run(() => buildInThread(input));
+    return this.oneAtATime.run(() => buildInThread(input, this.heapMb));
   }
 }
 
-async function buildInThread(input: MonthlyReportWorkbookInput): Promise<Buffer> {
+async function buildInThread(input: MonthlyReportWorkbookInput, heapMb: number): Promise<Buffer> {
   const month = input.report.month;
   const workbook = await runInThread<Uint8Array>(
     {
       folder: __dirname,
       name: 'monthly-report-workbook-thread',
       caller: __filename,
-      resourceLimits: { maxOldGenerationSizeMb: WORKBOOK_THREAD_HEAP_MB, maxYoungGenerationSizeMb: WORKBOOK_THREAD_YOUNG_GENERATION_MB },
+      resourceLimits: { maxOldGenerationSizeMb: heapMb, maxYoungGenerationSizeMb: WORKBOOK_THREAD_YOUNG_GENERATION_MB },
       failed: (failure) => new Error(`The workbook of ${month} could not be built: ${failure.message}`),
       crashed: ({ outOfMemory, message }) =>
-        new Error(outOfMemory ? `The workbook of ${month} ran out of its ${WORKBOOK_THREAD_HEAP_MB} MiB heap` : `The workbook of ${month} failed: ${message}`),
+        new Error(
+          outOfMemory
+            ? `The workbook of ${month} ran out of its ${heapMb} MiB heap: raise WORKBOOK_HEAP_MB and restart`
+            : `The workbook of ${month} failed: ${message}`,
+        ),
     },
     { ...input },
   );
