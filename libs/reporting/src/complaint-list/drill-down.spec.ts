@@ -7,7 +7,7 @@ import { computeMonthlyReport } from '../monthly-report/monthly-report';
 import type { ComplaintFigures, CustomerComplaintFigures, MonthlyReportDocument } from '../monthly-report/monthly-report.types';
 import { C2, C3, C5, C6, OLD, SCENARIO_EVENTS, inputsOf, reportProjections } from '../monthly-report/__fixtures__/scenario';
 import { MonthlyReportMaterializer } from '../reporting/monthly-report-materializer';
-import { monthsOf, projectedLive, REPORTING_CONFIG } from '../reporting/__fixtures__/replay-harness';
+import { appendAll, monthsOf, projectedLive, rebuildAll, REPORTING_CONFIG, reportingEngine } from '../reporting/__fixtures__/replay-harness';
 import { seededAttempts, historyFrom } from '../reporting/__fixtures__/valid-history';
 import { COMPLAINTS_COLLECTION, type ComplaintDocument } from './complaint.document';
 import { drillDownFilter, type ComplaintDrillDown } from './drill-down';
@@ -127,5 +127,29 @@ describe('drill-down filters on random valid histories, projected by the engine 
     const plan = (await store.explainFind(COMPLAINTS_COLLECTION, overduePage)).join(' | ');
     expect(plan).toMatch(/SEARCH _elements_complaints USING COVERING INDEX/);
     expect(plan).not.toMatch(/SCAN/);
+  }, 60_000);
+});
+
+describe('drill-down filters on a rebuilt complaint list', () => {
+  it('find the complaints the live list finds, every month, from the element index built after the replay', async () => {
+    const { events } = historyFrom(seededAttempts(11, 600));
+    const live = SqliteReadStore.open({ path: ':memory:' });
+    await projectedLive(new FakeEventStore(), live, events, 13);
+    const eventStore = new FakeEventStore();
+    await appendAll(eventStore, events);
+    const rebuilt = SqliteReadStore.open({ path: ':memory:' });
+    await rebuildAll(reportingEngine(eventStore, rebuilt, 50));
+    let found = 0;
+    for (const month of monthsOf(events)) {
+      const filter = drillDownFilter({ overdueAtEndOf: month }, REPORTING_CONFIG);
+      const expected = await ids(live, filter);
+      expect(await ids(rebuilt, filter)).toEqual(expected);
+      found += expected.length;
+    }
+    expect(found).toBeGreaterThan(0);
+    const plan = await rebuilt.explainFind(COMPLAINTS_COLLECTION, { filter: drillDownFilter({ overdueAtEndOf: monthsOf(events)[0] as string }, REPORTING_CONFIG) });
+    expect(plan.join(' | ')).toMatch(/SEARCH _elements_complaints USING COVERING INDEX/);
+    await live.close();
+    await rebuilt.close();
   }, 60_000);
 });
