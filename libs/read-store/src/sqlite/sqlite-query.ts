@@ -2,6 +2,7 @@ import { assertNever } from '@qms/domain-kernel';
 import type { Scalar } from '../read-store.port';
 import type { Condition, NormalizedSortKey, RangeBound } from '../query';
 import { isValidField } from '../query';
+import type { ElementIndex } from './sqlite-elements';
 
 /**
  * Our query language as SQL over documents stored as JSONB (or JSON text, in older files). Every
@@ -59,7 +60,7 @@ export function keyOf(path: readonly string[]): string {
 }
 
 /** The key of an element of an array field, as a row of json_each. */
-const ELEMENT_KEY = keyCase('element.type', 'element.value');
+export const ELEMENT_KEY = keyCase('element.type', 'element.value');
 
 /** A scalar as a key parameter: compares with keyOf exactly as MongoDB compares the values. */
 export function keyParam(value: Scalar): SqlValue {
@@ -72,19 +73,17 @@ export function keyParam(value: Scalar): SqlValue {
 export interface CollectionArrays {
   /** Fields where the collection has ever held an array. */
   readonly fields: ReadonlySet<string>;
-  /** Those of them whose elements `elementsTable` holds (indexed fields). */
-  readonly indexed: ReadonlySet<string>;
-  readonly elementsTable: string;
+  /** The indexes whose first field is one of them (sqlite-elements.ts). */
+  readonly elementIndexes: readonly ElementIndex[];
 }
 
 /**
  * All conditions, joined by AND. Where the collection has ever held an array in a field, a
- * condition on it also matches an array through its elements, as in MongoDB. For an indexed field
- * the elements come from the collection's element table, which has an index on (field, key): the
- * match is one index range per value, the complaints overdue at the end of a month among a hundred
- * thousand are found without reading the others. For another field each document's array is read
- * (json_each), at the price of an OR the index cannot serve alone. Elsewhere the condition is on
- * the key only.
+ * condition on it also matches an array through its elements, as in MongoDB. Where an index
+ * begins with the field, the elements come from that index's element table: the match is one
+ * index range per value, and the complaints overdue at the end of a month among a hundred thousand
+ * are found without reading the others. Otherwise each document's array is read (json_each), at
+ * the price of an OR the index cannot serve alone. Elsewhere the condition is on the key only.
  */
 export function whereClause(conditions: readonly Condition[], arrays: CollectionArrays): SqlFragment {
   const parts: string[] = [];
@@ -120,12 +119,13 @@ function arrayConditionSql(condition: Condition, arrays: CollectionArrays): SqlF
     condition.kind === 'range'
       ? condition.bounds.map((bound) => boundSql(elementKey, [bound]))
       : [scalarCondition(elementKey, condition)];
-  const inArray = arrays.indexed.has(condition.field)
+  const elements = arrays.elementIndexes.find((index) => index.field === condition.field);
+  const inArray = elements !== undefined
     ? // An array's own key never equals a value nor lies in a range, so the OR counts no document
       // twice, and each side has an index: SQLite takes the union of two index searches.
       elementMatches('key').map((match) => ({
-        sql: `id IN (SELECT id FROM "${arrays.elementsTable}" WHERE field = ? AND ${match.sql})`,
-        params: [condition.field, ...match.params],
+        sql: `id IN (SELECT id FROM "${elements.table}" WHERE ${match.sql})`,
+        params: match.params,
       }))
     : [
         {
@@ -143,7 +143,7 @@ function arrayConditionSql(condition: Condition, arrays: CollectionArrays): SqlF
   };
 }
 
-function scalarCondition(key: string, condition: Exclude<Condition, { kind: 'exists' }>): SqlFragment {
+export function scalarCondition(key: string, condition: Exclude<Condition, { kind: 'exists' }>): SqlFragment {
   switch (condition.kind) {
     case 'eq':
       return { sql: `${key} = ?`, params: [keyParam(condition.value)] };
@@ -206,7 +206,15 @@ export function orderBy(sort: readonly NormalizedSortKey[]): string {
  * at the cursor in the index instead of walking to it.
  */
 export function afterCursor(sort: readonly NormalizedSortKey[], values: readonly Scalar[]): SqlFragment {
-  const keys = sort.map((key) => keyOf(key.path));
+  return afterCursorOn(
+    sort.map((key) => keyOf(key.path)),
+    sort,
+    values,
+  );
+}
+
+/** afterCursor over given key expressions, one per sort key (columns of an element index's table). */
+export function afterCursorOn(keys: readonly string[], sort: readonly NormalizedSortKey[], values: readonly Scalar[]): SqlFragment {
   const params = values.map((value) => keyParam(value));
   const branches: string[] = [];
   const branchParams: SqlValue[] = [];
@@ -234,19 +242,4 @@ export function arrayFieldsOf(document: object, into: Set<string>, prefix = ''):
     if (Array.isArray(value)) into.add(path);
     else arrayFieldsOf(value as object, into, path);
   }
-}
-
-/**
- * Copies the elements of an array `field` of the collection's documents into its element table,
- * keyed exactly as conditions on elements compare them: of every document (an index built over a
- * filled table), or of the one whose id is the second parameter (the first is the field's name).
- * The primary key (id, field, key) keeps an element a document repeats once.
- */
-export function insertElementsSql(collection: string, elements: string, field: string, oneDocument: boolean): string {
-  const at = jsonPath(field.split('.'));
-  return (
-    `INSERT OR IGNORE INTO "${elements}" (id, field, key) ` +
-    `SELECT document.id, ?, ${ELEMENT_KEY} FROM "${collection}" AS document, json_each(document.doc, ${at}) AS element ` +
-    `WHERE json_type(document.doc, ${at}) = 'array'${oneDocument ? ' AND document.id = ?' : ''}`
-  );
 }

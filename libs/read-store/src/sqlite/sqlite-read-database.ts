@@ -7,19 +7,14 @@ export const IN_MEMORY = ':memory:';
 
 /** Fields where a collection has held an array (see sqlite-query.ts whereClause). */
 export const ARRAY_FIELDS_TABLE = '_array_fields';
-/** Fields a collection's indexes hold; where such a field holds arrays, their elements are indexed. */
-export const INDEXED_FIELDS_TABLE = '_indexed_fields';
-
 /**
- * The table of a collection's array elements, `(id, field, key)`: what MongoDB's multikey index
- * holds. Its name starts with `_`, which no collection's does.
+ * Every index ensured on a collection: its signature (keys hashed), first field and keys (JSON).
+ * Where the first field holds arrays, the index has an element table (sqlite-elements.ts).
  */
-export function elementsTable(collection: string): string {
-  return `_elements_${collection}`;
-}
+export const INDEX_SPECS_TABLE = '_index_specs';
 
 /**
- * 2 added the indexed fields and the element tables. A version that reads schema 1 would write
+ * 2 added the index specs and the element tables. A version that reads schema 1 would write
  * documents without their elements, so it must refuse the file rather than open it.
  */
 const SCHEMA_VERSION = 2;
@@ -43,10 +38,12 @@ const SCHEMA_V1 = `
 `;
 
 const SCHEMA_V2 = `
-  CREATE TABLE ${INDEXED_FIELDS_TABLE} (
-    collection TEXT NOT NULL,
-    field      TEXT NOT NULL,
-    PRIMARY KEY (collection, field)
+  CREATE TABLE ${INDEX_SPECS_TABLE} (
+    collection  TEXT NOT NULL,
+    signature   TEXT NOT NULL,
+    first_field TEXT NOT NULL,
+    fields      TEXT NOT NULL,
+    PRIMARY KEY (collection, signature)
   ) WITHOUT ROWID;
 `;
 
@@ -132,7 +129,7 @@ function migrate(db: Database.Database): void {
     }
     if (version < 1) db.exec(SCHEMA_V1);
     // A file of schema 1 has no elements indexed yet: ensureIndexes fills them in, since each
-    // collection's indexed fields are recorded from its next call on.
+    // collection's indexes are recorded from its next call on.
     if (version < 2) db.exec(SCHEMA_V2);
     db.exec(ORIGIN_TABLE);
     // Written on every open: SQLite silently opens a write-protected file read-only, and this write

@@ -114,6 +114,20 @@ describe('SqliteReadStore', () => {
       },
       // Arrays and objects have keys of their own; a path may run through a non-object.
       { fields: [{ field: 't', direction: 'asc' }] },
+      // Pages in these orders among the documents holding a value of t are chosen from t's elements.
+      {
+        fields: [
+          { field: 't', direction: 'asc' },
+          { field: 'x', direction: 'desc' },
+        ],
+      },
+      {
+        fields: [
+          { field: 't', direction: 'desc' },
+          { field: 'y', direction: 'asc' },
+          { field: 'z', direction: 'asc' },
+        ],
+      },
       { fields: [{ field: 't.x', direction: 'asc' }] },
     ];
     const toDocument = (raw: {
@@ -620,11 +634,17 @@ describe('SqliteReadStore', () => {
       } while (after !== null);
       return found;
     };
+    /** Rows of the collection's element tables (`_elements_<collection>__<signature>`). */
     const elementRows = (store: SqliteReadStore, collection: string): number => {
       // The store's own connection: an in-memory file is not shared.
       const db = (store as unknown as { db: Database.Database }).db;
-      const table = db.prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?").get(`_elements_${collection}`);
-      return table === undefined ? 0 : (db.prepare(`SELECT count(*) AS n FROM "_elements_${collection}"`).get() as { n: number }).n;
+      const prefix = `_elements_${collection}__`;
+      const tables = db
+        .prepare<[], { name: string }>("SELECT name FROM sqlite_schema WHERE type = 'table'")
+        .all()
+        .map((row) => row.name)
+        .filter((name) => name.startsWith(prefix) && /^[0-9a-f]{12}$/.test(name.slice(prefix.length)));
+      return tables.reduce((n, table) => n + (db.prepare(`SELECT count(*) AS n FROM "${table}"`).get() as { n: number }).n, 0);
     };
 
     it('finds the documents holding a value from the element index, without reading the others', async () => {
@@ -634,13 +654,55 @@ describe('SqliteReadStore', () => {
         await store.bulkWrite(ROWS, { upserts: complaints });
         // Built over the filled table, as after a rebuild's replay: the elements are copied in then.
         if (!indexFirst) await store.ensureIndexes(ROWS, [byMonths, { fields: newestFirst }]);
+        // The page, in the index's order: chosen from index entries alone, sorted on their keys.
         const steps = (await store.explainFind(ROWS, inMay)).join(' | ');
-        expect(steps).toMatch(/SEARCH _elements_rows USING COVERING INDEX _elements_rows__ix_by_key \(field=\? AND key=\?\)/);
-        expect(steps).not.toMatch(/SCAN rows/);
+        expect(steps).toMatch(/SEARCH element USING COVERING INDEX _elements_rows__\w{12}__ix_by_key \(key=\?\)/);
+        expect(steps).not.toMatch(/SCAN rows|SEARCH rows USING INDEX/);
+        // In another order, the matches are still found from the element index.
+        const byId = (await store.explainFind(ROWS, { ...inMay, sort: [] })).join(' | ');
+        expect(byId).toMatch(/SEARCH _elements_rows__\w{12} USING COVERING INDEX _elements_rows__\w{12}__ix_by_key \(key=\?\)/);
+        expect(byId).not.toMatch(/SCAN rows/);
+        expect((await store.find(ROWS, { filter: inMay.filter })).items.map((item) => item._id)).toEqual([...expectedInMay].sort());
         expect(await allPagesOf(store, inMay)).toEqual(expectedInMay);
         expect(await store.count(ROWS, inMay.filter)).toBe(expectedInMay.length);
         expect(elementRows(store, ROWS)).toBe(complaints.reduce((n, complaint) => n + complaint.months.length, 0));
       }
+    });
+
+    it('pages the holders of some values in an element index\'s order as a brute-force filter and sort', async () => {
+      const scalar = fc.oneof(fc.constant(null), fc.integer({ min: 0, max: 3 }), fc.constantFrom('a', 'b'), fc.boolean());
+      const row = fc.record({
+        id: fc.integer({ min: 0, max: 30 }),
+        t: fc.oneof(fc.constant(undefined), scalar, fc.array(scalar, { maxLength: 4 })),
+        x: fc.oneof(fc.constant(undefined), scalar),
+        y: fc.oneof(fc.constant(undefined), fc.integer({ min: 0, max: 2 })),
+      });
+      const orders: SortKey[][] = [[], [{ field: 'x', direction: 'desc' }], [{ field: 'x', direction: 'asc' }, { field: 'y', direction: 'desc' }]];
+      const held = fc.oneof(scalar.map((eq) => ({ eq })), fc.array(scalar, { minLength: 1, maxLength: 4 }).map((values) => ({ in: values })));
+      await fc.assert(
+        fc.asyncProperty(
+          fc.array(row, { maxLength: 40 }),
+          fc.array(fc.record({ t: held, y: fc.option(fc.integer({ min: 0, max: 2 }), { nil: undefined }), order: fc.integer({ min: 0, max: 2 }), limit: fc.integer({ min: 1, max: 4 }) }), { minLength: 1, maxLength: 5 }),
+          async (rows, queries) => {
+            const store = memoryStore();
+            await store.ensureIndexes(ROWS, orders.map((order) => ({ fields: [{ field: 't', direction: 'asc' as const }, ...order] })));
+            const documents = [...new Map(rows.map((raw) => {
+              const document: StoredDocument & Record<string, unknown> = { _id: `d${raw.id}` };
+              for (const key of ['t', 'x', 'y'] as const) if (raw[key] !== undefined) document[key] = raw[key];
+              return [raw.id, document];
+            })).values()];
+            await store.bulkWrite(ROWS, { upserts: documents });
+            for (const raw of queries) {
+              const query: FindQuery = { filter: { t: raw.t, ...(raw.y === undefined ? {} : { y: { eq: raw.y } }) }, sort: orders[raw.order], limit: raw.limit };
+              expect(await allPages(store, query)).toEqual(bruteForce(documents, query));
+              if (documents.some((document) => Array.isArray((document as { t?: unknown }).t))) {
+                expect((await store.explainFind(ROWS, query)).join(' | ')).toMatch(/SEARCH element USING COVERING INDEX/);
+              }
+            }
+          },
+        ),
+        { numRuns: 200, endOnFailure: true },
+      );
     });
 
     it('follows rewrites and deletions, and leaves no element of a deleted document behind', async () => {
@@ -669,7 +731,7 @@ describe('SqliteReadStore', () => {
         await store.ensureIndexes(shadow, [byMonths]);
         expect(await store.swap(ROWS)).toBe(true);
         // The second shadow finds the live elements' index name taken, and takes another.
-        expect((await store.explainFind(ROWS, inMay)).join(' | ')).toMatch(round === 1 ? /_elements_rows__rebuild__ix_by_key \(/ : /_elements_rows__rebuild__ix_by_key_2 \(/);
+        expect((await store.explainFind(ROWS, inMay)).join(' | ')).toMatch(round === 1 ? /_elements_rows__rebuild__\w{12}__ix_by_key \(/ : /_elements_rows__rebuild__\w{12}__ix_by_key_2 \(/);
         expect(await allPagesOf(store, inMay)).toEqual(expectedInMay);
         expect(elementRows(store, shadowCollection(ROWS))).toBe(0);
       }
@@ -730,7 +792,10 @@ describe('SqliteReadStore', () => {
       await writer.close();
       // As schema 1 left it: the index on tags, no record of indexed fields, no elements.
       const raw = new Database(path);
-      raw.exec('DROP TABLE _indexed_fields; DROP TABLE _elements_rows; PRAGMA user_version = 1');
+      const elementTables = raw.prepare<[], { name: string }>("SELECT name FROM sqlite_schema WHERE type = 'table' AND name LIKE '\\_elements\\_%' ESCAPE '\\'").all();
+      expect(elementTables).toHaveLength(1);
+      for (const { name } of elementTables) raw.exec(`DROP TABLE "${name}"`);
+      raw.exec('DROP TABLE _index_specs; PRAGMA user_version = 1');
       raw.close();
 
       expect(() => SqliteReadStore.open({ path, readonly: true })).toThrow(/schema 1, this application reads schema 2/);
@@ -739,9 +804,9 @@ describe('SqliteReadStore', () => {
       // Until the indexes are ensured, arrays are read from each document.
       const tagged = async () => (await reopened.find(ROWS, { filter: { tags: { eq: 'x' } } })).items.map((item) => item._id);
       expect(await tagged()).toEqual(['a', 'c']);
-      expect((await reopened.explainFind(ROWS, { filter: { tags: { eq: 'x' } } })).join(' | ')).not.toMatch(/_elements_rows/);
+      expect((await reopened.explainFind(ROWS, { filter: { tags: { eq: 'x' } } })).join(' | ')).not.toMatch(/_elements_rows__/);
       await reopened.ensureIndexes(ROWS, [byTags]);
-      expect((await reopened.explainFind(ROWS, { filter: { tags: { eq: 'x' } } })).join(' | ')).toMatch(/_elements_rows/);
+      expect((await reopened.explainFind(ROWS, { filter: { tags: { eq: 'x' } } })).join(' | ')).toMatch(/_elements_rows__/);
       expect(await tagged()).toEqual(['a', 'c']);
       // A writer of schema 1 would not keep the elements: the file now refuses it.
       const version = new Database(path, { readonly: true });

@@ -31,7 +31,6 @@ import {
   afterCursor,
   arrayFieldsOf,
   type CollectionArrays,
-  insertElementsSql,
   keyOf,
   orderBy,
   whereClause,
@@ -39,12 +38,14 @@ import {
   type SqlValue,
 } from './sqlite-query';
 import {
-  ARRAY_FIELDS_TABLE,
+  createElementsTableSql,
+  type ElementIndex,
+  elementPageChoice,
   elementsTable,
-  IN_MEMORY,
-  INDEXED_FIELDS_TABLE,
-  openReadDatabase,
-} from './sqlite-read-database';
+  insertElementsSql,
+  pageIndexFor,
+} from './sqlite-elements';
+import { ARRAY_FIELDS_TABLE, IN_MEMORY, INDEX_SPECS_TABLE, openReadDatabase } from './sqlite-read-database';
 
 export interface SqliteReadStoreOptions {
   /** The read-model file (created with its folder when missing), or `:memory:` for tests. */
@@ -130,12 +131,13 @@ export class SqliteReadStore implements ReadStore {
 
   async ensureIndexes(collection: string, specs: readonly IndexSpec[]): Promise<void> {
     assertCollectionName(collection);
-    const wanted = new Map<string, readonly NormalizedSortKey[]>();
+    const declared = new Map<string, readonly NormalizedSortKey[]>();
     for (const spec of specs) {
       const fields = indexFields(spec);
       // `_id` alone is the primary key's index.
-      if (fields.length > 0) wanted.set(indexSignature(fields), fields);
+      if (fields.length > 0) declared.set(indexSignature(fields), fields);
     }
+    const wanted = new Map(declared);
     this.write(() => {
       this.createTable(collection);
       const indexes = this.selectAll<{ name: string }>(
@@ -152,7 +154,7 @@ export class SqliteReadStore implements ReadStore {
           `CREATE INDEX "${this.freeIndexName(collection, signature)}" ON "${collection}" (${columns.join(', ')})`,
         );
       }
-      this.indexElements(collection, specs.flatMap((spec) => indexFields(spec).map((key) => key.field)));
+      this.recordIndexes(collection, declared);
       // Indexes built over a filled table (a rebuild's, after its replay): without statistics the
       // planner takes two ranges on different indexes for equally selective and may walk most of a
       // table where a month's worth would do. ANALYZE samples every index (STAT4) in one pass.
@@ -163,20 +165,21 @@ export class SqliteReadStore implements ReadStore {
   }
 
   /**
-   * Records `fields` as indexed. Where one is newly recorded and the collection already holds
-   * arrays there (an index built after a rebuild's replay, or a file of schema 1), its elements are
+   * Records the indexes. Where one is newly recorded and the collection already holds arrays in its
+   * first field (an index built after a rebuild's replay, or a file of schema 1), its elements are
    * copied in now; from here on every write keeps them (applyWrite).
    */
-  private indexElements(collection: string, fields: readonly string[]): void {
+  private recordIndexes(collection: string, indexes: ReadonlyMap<string, readonly NormalizedSortKey[]>): void {
     const arrays = this.arrays(collection).fields;
-    for (const field of new Set(fields)) {
-      if (field === '_id') continue;
+    for (const [signature, fields] of indexes) {
+      const first = fields[0] as NormalizedSortKey;
       const recorded = this.statement(
-        `INSERT OR IGNORE INTO ${INDEXED_FIELDS_TABLE} (collection, field) VALUES (?, ?)`,
-      ).run(collection, field);
-      if (recorded.changes === 0 || !arrays.has(field)) continue;
-      this.createElementsTable(collection);
-      this.execute(insertElementsSql(collection, elementsTable(collection), field, false), [field]);
+        `INSERT OR IGNORE INTO ${INDEX_SPECS_TABLE} (collection, signature, first_field, fields) VALUES (?, ?, ?, ?)`,
+      ).run(collection, signature, first.field, JSON.stringify(fields.map(({ field, direction }) => ({ field, direction }))));
+      if (recorded.changes === 0 || !arrays.has(first.field)) continue;
+      const index = elementIndexOf(collection, signature, fields);
+      this.createElementsTable(index);
+      this.execute(insertElementsSql(collection, index, false), []);
     }
   }
 
@@ -190,16 +193,18 @@ export class SqliteReadStore implements ReadStore {
     assertCollectionName(shadow);
     return this.write(() => {
       if (!this.tableExists(shadow)) return false;
-      for (const [live, rebuilt] of [
+      this.dropElementTables(collection);
+      const tables: [live: string, rebuilt: string][] = [
         [collection, shadow],
-        [elementsTable(collection), elementsTable(shadow)],
-      ] as const) {
-        this.db.exec(`DROP TABLE IF EXISTS "${live}"`);
+        ...this.indexSignatures(shadow).map((signature): [string, string] => [elementsTable(collection, signature), elementsTable(shadow, signature)]),
+      ];
+      this.db.exec(`DROP TABLE IF EXISTS "${collection}"`);
+      for (const [live, rebuilt] of tables) {
         if (!this.tableExists(rebuilt)) continue;
         this.db.exec(`ALTER TABLE "${rebuilt}" RENAME TO "${live}"`);
         this.carryStatistics(rebuilt, live);
       }
-      for (const table of [ARRAY_FIELDS_TABLE, INDEXED_FIELDS_TABLE]) {
+      for (const table of [ARRAY_FIELDS_TABLE, INDEX_SPECS_TABLE]) {
         this.execute(`DELETE FROM ${table} WHERE collection = ?`, [collection]);
         this.execute(`UPDATE ${table} SET collection = ? WHERE collection = ?`, [collection, shadow]);
       }
@@ -232,8 +237,8 @@ export class SqliteReadStore implements ReadStore {
     assertCollectionName(collection);
     this.write(() => {
       this.db.exec(`DROP TABLE IF EXISTS "${collection}"`);
-      this.db.exec(`DROP TABLE IF EXISTS "${elementsTable(collection)}"`);
-      for (const table of [ARRAY_FIELDS_TABLE, INDEXED_FIELDS_TABLE]) {
+      this.dropElementTables(collection);
+      for (const table of [ARRAY_FIELDS_TABLE, INDEX_SPECS_TABLE]) {
         this.execute(`DELETE FROM ${table} WHERE collection = ?`, [collection]);
       }
     });
@@ -260,7 +265,7 @@ export class SqliteReadStore implements ReadStore {
 
   /** Every collection's table and elements, the checkpoints and the origin, in one transaction. */
   async clear(): Promise<void> {
-    const ownTables = [CHECKPOINTS_COLLECTION, ARRAY_FIELDS_TABLE, INDEXED_FIELDS_TABLE, ORIGIN_COLLECTION];
+    const ownTables = [CHECKPOINTS_COLLECTION, ARRAY_FIELDS_TABLE, INDEX_SPECS_TABLE, ORIGIN_COLLECTION];
     this.write(() => {
       const tables = this.selectAll<{ name: string }>(
         `SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND name NOT IN (${ownTables.map(() => '?').join(', ')})`,
@@ -419,7 +424,8 @@ export class SqliteReadStore implements ReadStore {
    * out of thousands of matches (overdue now, newest first) reads its 51 documents, not thousands.
    */
   private selectSql(collection: string, query: NormalizedQuery): SqlFragment & { readonly choice: SqlFragment } {
-    const where = whereClause(query.conditions, this.arrays(collection));
+    const arrays = this.arrays(collection);
+    const where = whereClause(query.conditions, arrays);
     const clauses: string[] = [where.sql];
     const params: SqlValue[] = [...where.params];
     if (query.after !== null) {
@@ -436,6 +442,12 @@ export class SqliteReadStore implements ReadStore {
       query.fields === null
         ? ['json(doc)', []]
         : ['(SELECT json_group_object(key, doc -> fullkey) FROM json_each(doc) WHERE key IN (SELECT value FROM json_each(?)))', [JSON.stringify(query.fields)]];
+    const elementPage = pageIndexFor(query, arrays.elementIndexes);
+    if (elementPage !== undefined) {
+      const rest = whereClause(query.conditions.filter((condition) => condition !== elementPage.condition), arrays);
+      const choice = elementPageChoice(collection, query, elementPage, rest);
+      return { sql: `SELECT ${document} AS doc FROM "${collection}" WHERE rowid IN (${choice.sql}) ORDER BY ${order}`, params: [...documentParams, ...choice.params], choice };
+    }
     if (query.limit === null) {
       const whole = { sql: `SELECT ${document} AS doc FROM "${collection}" WHERE ${clauses.join(' AND ')} ORDER BY ${order} LIMIT ? OFFSET ?`, params: [...documentParams, ...params] };
       return { ...whole, choice: whole };
@@ -468,21 +480,18 @@ export class SqliteReadStore implements ReadStore {
         field,
       ]);
     }
-    const indexed = [...this.arrays(collection).indexed];
-    if (indexed.length > 0) this.writeElements(write, indexed);
+    const { elementIndexes } = this.arrays(collection);
+    for (const index of elementIndexes) this.writeElements(write, index);
   }
 
   /** Replaces the elements of each document written, and removes those of each deleted. */
-  private writeElements(write: PreparedWrite, fields: readonly string[]): void {
-    const elements = elementsTable(write.collection);
-    this.createElementsTable(write.collection);
-    const forget = this.statement(`DELETE FROM "${elements}" WHERE id = ?`);
-    const inserts = fields.map(
-      (field) => [field, this.statement(insertElementsSql(write.collection, elements, field, true))] as const,
-    );
+  private writeElements(write: PreparedWrite, index: ElementIndex): void {
+    this.createElementsTable(index);
+    const forget = this.statement(`DELETE FROM "${index.table}" WHERE id = ?`);
+    const insert = this.statement(insertElementsSql(write.collection, index, true));
     for (const [id] of write.upserts) {
       forget.run(id);
-      for (const [field, insert] of inserts) insert.run(field, id);
+      insert.run(id);
     }
     for (const id of write.deletes) forget.run(id);
   }
@@ -493,18 +502,19 @@ export class SqliteReadStore implements ReadStore {
     ).run();
   }
 
-  /**
-   * Keyed by document first, for replacing a document's elements; the index by (field, key) is
-   * what conditions search. `key` has no declared type, so no affinity converts a key: '10' stays
-   * text, as the document's value was.
-   */
-  private createElementsTable(collection: string): void {
-    const elements = elementsTable(collection);
-    if (this.tableExists(elements)) return;
-    this.db.exec(
-      `CREATE TABLE "${elements}" (id TEXT NOT NULL, field TEXT NOT NULL, key NOT NULL, PRIMARY KEY (id, field, key)) WITHOUT ROWID`,
-    );
-    this.db.exec(`CREATE INDEX "${this.freeIndexName(elements, 'by_key')}" ON "${elements}" (field, key, id)`);
+  private createElementsTable(index: ElementIndex): void {
+    if (this.tableExists(index.table)) return;
+    for (const sql of createElementsTableSql(index, this.freeIndexName(index.table, 'by_key'))) this.db.exec(sql);
+  }
+
+  private dropElementTables(collection: string): void {
+    for (const signature of this.indexSignatures(collection)) {
+      this.db.exec(`DROP TABLE IF EXISTS "${elementsTable(collection, signature)}"`);
+    }
+  }
+
+  private indexSignatures(collection: string): string[] {
+    return this.selectAll<{ signature: string }>(`SELECT signature FROM ${INDEX_SPECS_TABLE} WHERE collection = ?`, [collection]).map((row) => row.signature);
   }
 
   private putCheckpoint(name: string, checkpoint: Checkpoint): void {
@@ -521,17 +531,20 @@ export class SqliteReadStore implements ReadStore {
     );
   }
 
+  /** Where the collection has held arrays, and the indexes that begin with such a field. */
   private arrays(collection: string): CollectionArrays {
-    const rows = this.selectAll<{ field: string; indexed: 0 | 1 }>(
-      `SELECT a.field, i.field IS NOT NULL AS indexed FROM ${ARRAY_FIELDS_TABLE} AS a
-       LEFT JOIN ${INDEXED_FIELDS_TABLE} AS i ON i.collection = a.collection AND i.field = a.field
-       WHERE a.collection = ?`,
+    const fields = this.selectAll<{ field: string }>(`SELECT field FROM ${ARRAY_FIELDS_TABLE} WHERE collection = ?`, [collection]);
+    const indexes = this.selectAll<{ signature: string; fields: string }>(
+      `SELECT s.signature, s.fields FROM ${INDEX_SPECS_TABLE} AS s
+       JOIN ${ARRAY_FIELDS_TABLE} AS a ON a.collection = s.collection AND a.field = s.first_field
+       WHERE s.collection = ? ORDER BY s.signature`,
       [collection],
     );
     return {
-      fields: new Set(rows.map((row) => row.field)),
-      indexed: new Set(rows.filter((row) => row.indexed === 1).map((row) => row.field)),
-      elementsTable: elementsTable(collection),
+      fields: new Set(fields.map((row) => row.field)),
+      elementIndexes: indexes.map((row) =>
+        elementIndexOf(collection, row.signature, (JSON.parse(row.fields) as { field: string; direction: 'asc' | 'desc' }[]).map((key) => ({ ...key, path: key.field.split('.') }))),
+      ),
     };
   }
 
@@ -630,4 +643,9 @@ function isUnavailable(error: unknown): boolean {
   return (
     typeof code === 'string' && /^SQLITE_(BUSY|LOCKED|IOERR|CANTOPEN|FULL|READONLY|NOTADB|CORRUPT)/.test(code)
   );
+}
+
+function elementIndexOf(collection: string, signature: string, fields: readonly NormalizedSortKey[]): ElementIndex {
+  const [first, ...then] = fields as [NormalizedSortKey, ...NormalizedSortKey[]];
+  return { table: elementsTable(collection, signature), field: first.field, path: first.path, then };
 }

@@ -27,8 +27,10 @@ export const COMPLAINT_LIST_INDEXES = [
   [{ field: 'nextDueAt', direction: 'asc' }, { field: 'receivedAt', direction: 'desc' }],
   [{ field: 'department', direction: 'asc' }, { field: 'receivedAt', direction: 'desc' }],
   // Drill-down into the monthly report (complaint-list.query.ts): overdue at the end of a month
-  // (an array of month tokens, one index entry per token), repeats and late containments of a month.
+  // (an array of month tokens, one index entry per token: a page of them newest first or by next
+  // due date is read from the index), repeats and late containments of a month.
   [{ field: 'overdueMonths', direction: 'asc' }, { field: 'receivedAt', direction: 'desc' }],
+  [{ field: 'overdueMonths', direction: 'asc' }, { field: 'nextDueAt', direction: 'asc' }],
   [{ field: 'repeat', direction: 'asc' }, { field: 'receivedAt', direction: 'desc' }],
   [{ field: 'containment.met', direction: 'asc' }, { field: 'receivedAt', direction: 'desc' }],
   REPEAT_SERIES_INDEX,
