@@ -9,6 +9,7 @@ import type {
   FindQuery,
   IndexSpec,
   Page,
+  SortKey,
   ReadModelOrigin,
   ReadStore,
   StoredDocument,
@@ -534,6 +535,8 @@ export class SqliteReadStore implements ReadStore {
   /** Where the collection has held arrays, and the indexes that begin with such a field. */
   private arrays(collection: string): CollectionArrays {
     const fields = this.selectAll<{ field: string }>(`SELECT field FROM ${ARRAY_FIELDS_TABLE} WHERE collection = ?`, [collection]);
+    // Most reads are of collections that never held an array: one query is enough for them.
+    if (fields.length === 0) return { fields: new Set(), elementIndexes: [] };
     const indexes = this.selectAll<{ signature: string; fields: string }>(
       `SELECT s.signature, s.fields FROM ${INDEX_SPECS_TABLE} AS s
        JOIN ${ARRAY_FIELDS_TABLE} AS a ON a.collection = s.collection AND a.field = s.first_field
@@ -542,9 +545,7 @@ export class SqliteReadStore implements ReadStore {
     );
     return {
       fields: new Set(fields.map((row) => row.field)),
-      elementIndexes: indexes.map((row) =>
-        elementIndexOf(collection, row.signature, (JSON.parse(row.fields) as { field: string; direction: 'asc' | 'desc' }[]).map((key) => ({ ...key, path: key.field.split('.') }))),
-      ),
+      elementIndexes: indexes.map((row) => elementIndexOf(collection, row.signature, indexFields({ fields: JSON.parse(row.fields) as SortKey[] }))),
     };
   }
 
