@@ -58,7 +58,9 @@ export function overdueAtEndOfTokens(month: MonthKey): string[] {
 
 /** Whether two overdue-month lists hold the same tokens in the same order. */
 export function sameOverdueMonths(a: readonly string[], b: readonly string[]): boolean {
-  return a.length === b.length && a.every((token, i) => token === b[i]);
+  if (a.length !== b.length) return false;
+  for (let index = 0; index < a.length; index++) if (a[index] !== b[index]) return false;
+  return true;
 }
 
 /** The fields the overdue months are derived from. */

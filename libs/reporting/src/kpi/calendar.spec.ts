@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { addDaysToDate, addMonths, calendarFor, monthsBetween } from './calendar';
 
 describe('ReportingCalendar', () => {
@@ -58,5 +59,18 @@ describe('ReportingCalendar', () => {
     expect(shanghai.monthOf('2024-03-01T00:30:00+08:00')).toBe('2024-03');
     expect(shanghai.monthOf('2024-02-29T23:30:00-10:00')).toBe('2024-03');
     expect(() => shanghai.monthOf('yesterday')).toThrow(/ISO-8601/);
+  });
+
+  it('gives the local date the platform gives, in zones with daylight saving and odd offsets', () => {
+    // Lord Howe moves by half an hour, Chatham sits at +12:45, Apia skipped a whole day (2011-12-30).
+    const zones = ['America/New_York', 'Europe/Berlin', 'Asia/Shanghai', 'Australia/Lord_Howe', 'Pacific/Chatham', 'Pacific/Apia'];
+    const formats = new Map(zones.map((zone) => [zone, new Intl.DateTimeFormat('en-CA', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit' })]));
+    fc.assert(
+      fc.property(fc.constantFrom(...zones), fc.integer({ min: Date.UTC(2010, 0, 1), max: Date.UTC(2030, 0, 1) }), (zone, ms) => {
+        const instant = new Date(ms).toISOString();
+        expect(calendarFor(zone).localDateOf(instant)).toBe(formats.get(zone)?.format(ms));
+      }),
+      { numRuns: 5_000 },
+    );
   });
 });

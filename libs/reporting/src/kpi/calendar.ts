@@ -15,6 +15,7 @@ export type LocalDateKey = string;
 
 const MONTH_PATTERN = /^(\d{4})-(\d{2})$/;
 const MIDNIGHT = { hour: 0, minute: 0, second: 0, millisecond: 0 };
+const DAY_MS = 24 * 60 * 60 * 1000;
 
 export function isMonthKey(text: string): boolean {
   const match = MONTH_PATTERN.exec(text);
@@ -128,9 +129,11 @@ export class ReportingCalendar {
     const month = this.monthOf(instant);
     const starts = this.dayStartsOf(month);
     const ms = Date.parse(instant);
-    let day = starts.length;
+    // Days are 24 hours but on a change of the zone's offset: the guess is the day or next to it.
+    let day = Math.min(starts.length, Math.max(1, Math.floor((ms - (starts[0] as number)) / DAY_MS) + 1));
+    while (day < starts.length && (starts[day] as number) <= ms) day += 1;
     while (day > 1 && (starts[day - 1] as number) > ms) day -= 1;
-    return `${month}-${String(day).padStart(2, '0')}`;
+    return `${month}-${day < 10 ? '0' : ''}${day}`;
   }
 
   private dayStartsOf(month: MonthKey): readonly number[] {
