@@ -63,20 +63,11 @@ export function deliveryJudge(
     }
     return day;
   };
-  // documentIds and evolve judge the same lines of the same event, one after the other: the last
-  // two lines judged (a correction has two) are remembered. A WeakMap of every line judged cost a
-  // rebuild about a second of its million deliveries, most of it the collector's.
-  type Judged = { readonly facts: DeliveryFacts; readonly judgement: DeliveryJudgement } | null;
-  let last: Judged = null;
-  let beforeLast: Judged = null;
+  // Judged afresh each time (documentIds, then evolve): a WeakMap remembering every line judged
+  // cost a rebuild about a second of its million deliveries, most of it the collector's.
   return (facts) => {
-    if (last?.facts === facts) return last.judgement;
-    if (beforeLast?.facts === facts) return beforeLast.judgement;
     const localDate = calendar.localDateOf(facts.deliveredAt);
-    const judgement = { month: localDate.slice(0, 7), onTime: localDate <= lastOnTimeDay(facts.promisedDate) };
-    beforeLast = last;
-    last = { facts, judgement };
-    return judgement;
+    return { month: localDate.slice(0, 7), onTime: localDate <= lastOnTimeDay(facts.promisedDate) };
   };
 }
 
@@ -138,14 +129,17 @@ export function createDeliveryMonthCustomerProjection(
           break;
         }
         case 'DeliveryCorrected': {
-          const previousId = idOf(event.data.previous);
-          const correctedId = idOf(event.data.corrected);
+          const { previous, corrected } = event.data;
+          const previousJudgement = judge(previous);
+          const correctedJudgement = judge(corrected);
+          const previousId = deliveryMonthCustomerId(previousJudgement.month, previous.customerId);
+          const correctedId = deliveryMonthCustomerId(correctedJudgement.month, corrected.customerId);
           // Without the id, a missing document can only be the destination: the source holds the
           // line recorded earlier in the log.
           const id = documentId ?? document?._id ?? correctedId;
           next = document ?? emptyDocument(id);
-          if (id === previousId) next = addFacts(next, event.data.previous, judge(event.data.previous), -1);
-          if (id === correctedId) next = addFacts(next, event.data.corrected, judge(event.data.corrected), 1);
+          if (id === previousId) next = addFacts(next, previous, previousJudgement, -1);
+          if (id === correctedId) next = addFacts(next, corrected, correctedJudgement, 1);
           break;
         }
         default:
