@@ -72,5 +72,18 @@ describe('ReportingCalendar', () => {
       }),
       { numRuns: 5_000 },
     );
+    // Every quarter of an hour across the days where the offset moves, which random instants rarely hit.
+    const edges: [string, string][] = [
+      ['Pacific/Apia', '2011-12-28T00:00:00.000Z'],
+      ['America/New_York', '2025-03-08T00:00:00.000Z'],
+      ['America/New_York', '2025-10-31T00:00:00.000Z'],
+      ['Australia/Lord_Howe', '2025-04-04T00:00:00.000Z'],
+      ['Europe/Berlin', '2025-10-25T00:00:00.000Z'],
+    ];
+    for (const [zone, from] of edges) {
+      for (let ms = Date.parse(from); ms < Date.parse(from) + 4 * 86_400_000; ms += 15 * 60_000) {
+        expect(`${zone} ${calendarFor(zone).localDateOf(new Date(ms).toISOString())}`).toBe(`${zone} ${formats.get(zone)?.format(ms)}`);
+      }
+    }
   });
 });
