@@ -6,9 +6,8 @@
  * `cutoff` is exclusive: something happened by then when its time is strictly before the cutoff.
  * All instants are `toISOString()` strings, so string order is time order.
  */
+import { DAY_MS } from '../kpi/calendar';
 import type { ActionFact, ActionRound, ComplaintDocument, DeadlineFact } from './complaint.document';
-
-export const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** What the timeline reads of an action. */
 export type TimelineAction = Pick<ActionFact, 'actionId' | 'rounds'>;

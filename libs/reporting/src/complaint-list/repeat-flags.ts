@@ -12,7 +12,7 @@
 import type { ChangeFields, DocumentChange } from '@qms/projection-engine';
 import type { FindQuery, Page, StoredDocument } from '@qms/read-store';
 import { COMPLAINTS_COLLECTION, type ComplaintDocument } from './complaint.document';
-import { DAY_MS } from './complaint-timeline';
+import { DAY_MS } from '../kpi/calendar';
 import { REPEAT_SERIES_INDEX } from '../reporting/indexes';
 
 type SeriesFacts = Pick<ComplaintDocument, '_id' | 'customerId' | 'partNo' | 'rootCause' | 'receivedAt' | 'reopenedFrom'>;

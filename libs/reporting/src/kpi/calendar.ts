@@ -15,7 +15,8 @@ export type LocalDateKey = string;
 
 const MONTH_PATTERN = /^(\d{4})-(\d{2})$/;
 const MIDNIGHT = { hour: 0, minute: 0, second: 0, millisecond: 0 };
-const DAY_MS = 24 * 60 * 60 * 1000;
+/** A day of 24 hours; a local day is one but on a change of its zone's offset. */
+export const DAY_MS = 24 * 60 * 60 * 1000;
 
 export function isMonthKey(text: string): boolean {
   const match = MONTH_PATTERN.exec(text);

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { DAY_MS } from '../complaint-list/complaint-timeline';
+import { DAY_MS } from '../kpi/calendar';
 import { monthsBetween } from '../kpi/calendar';
 import { project } from '../kpi/__fixtures__/project';
 import { resolveReportingConfig } from '../kpi/reporting-config';

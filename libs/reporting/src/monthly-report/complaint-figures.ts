@@ -3,8 +3,8 @@
  * `bounds.end` is the first instant of the next month: "at the end of M" means "before it".
  */
 import { CAUSE_CATEGORIES, SEVERITIES, type Severity } from '@qms/complaint-domain';
-import { DAY_MS, isOpenAt, msToClose } from '../complaint-list/complaint-timeline';
-import type { MonthBounds, ReportingCalendar } from '../kpi/calendar';
+import { isOpenAt, msToClose } from '../complaint-list/complaint-timeline';
+import { DAY_MS, type MonthBounds, type ReportingCalendar } from '../kpi/calendar';
 import { selectsComplaint, type MonthlyReportSelection } from './report-months';
 import {
   NOT_ANALYSED,

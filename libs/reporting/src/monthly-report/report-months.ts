@@ -9,8 +9,7 @@
 import { assertNever } from '@qms/domain-kernel';
 import type { ComplaintDocument } from '../complaint-list';
 import { COMPLAINTS_COLLECTION } from '../complaint-list/complaint.document';
-import { DAY_MS } from '../complaint-list/complaint-timeline';
-import { addMonths, calendarFor, monthsBetween, type MonthKey } from '../kpi/calendar';
+import { addMonths, calendarFor, DAY_MS, monthsBetween, type MonthKey } from '../kpi/calendar';
 import type { ReportingConfig } from '../kpi/reporting-config';
 import { DELIVERY_MONTH_CUSTOMER_COLLECTION, type DeliveryMonthCustomerDocument } from '../deliveries';
 import { RETURNS_COLLECTION, type ReturnDocument } from '../returns';
