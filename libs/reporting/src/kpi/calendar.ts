@@ -99,8 +99,11 @@ export class ReportingCalendar {
   }
 
   monthOf(instant: string): MonthKey {
-    const ms = Date.parse(instant);
-    if (Number.isNaN(ms)) throw new Error(`Not an ISO-8601 instant: ${instant}`);
+    return this.monthAt(instant, parseInstant(instant));
+  }
+
+  /** monthOf for an instant already parsed (`ms`), which localDateOf needs as well. */
+  private monthAt(instant: string, ms: number): MonthKey {
     // UTC offsets stay within ±14 h, so the local month is the UTC month or one of its neighbours.
     const edges = this.edgesOf(instant.slice(0, 7)) ?? this.edgesOf(new Date(ms).toISOString().slice(0, 7));
     if (edges === undefined) throw new Error(`Not an instant of years 0000 to 9999: ${instant}`);
@@ -127,9 +130,9 @@ export class ReportingCalendar {
   }
 
   localDateOf(instant: string): LocalDateKey {
-    const month = this.monthOf(instant);
+    const ms = parseInstant(instant);
+    const month = this.monthAt(instant, ms);
     const starts = this.dayStartsOf(month);
-    const ms = Date.parse(instant);
     // Days are 24 hours but on a change of the zone's offset: the guess is the day or next to it.
     let day = Math.min(starts.length, Math.max(1, Math.floor((ms - (starts[0] as number)) / DAY_MS) + 1));
     while (day < starts.length && (starts[day] as number) <= ms) day += 1;
@@ -151,6 +154,12 @@ export class ReportingCalendar {
     }
     return starts;
   }
+}
+
+function parseInstant(instant: string): number {
+  const ms = Date.parse(instant);
+  if (Number.isNaN(ms)) throw new Error(`Not an ISO-8601 instant: ${instant}`);
+  return ms;
 }
 
 const calendars = new Map<string, ReportingCalendar>();
