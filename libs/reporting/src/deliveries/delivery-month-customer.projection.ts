@@ -124,8 +124,9 @@ export function createDeliveryMonthCustomerProjection(
       let next: DeliveryMonthCustomerDocument;
       switch (event.type) {
         case 'DeliveryRecorded': {
-          const id = documentId ?? idOf(event.data);
-          next = addFacts(document ?? emptyDocument(id), event.data, judge(event.data), 1);
+          const judgement = judge(event.data);
+          const id = documentId ?? deliveryMonthCustomerId(judgement.month, event.data.customerId);
+          next = addFacts(document ?? emptyDocument(id), event.data, judgement, 1);
           break;
         }
         case 'DeliveryCorrected': {
