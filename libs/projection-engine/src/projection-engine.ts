@@ -10,7 +10,9 @@ import { ProjectionRunner, type ProjectionState, type RunnerFailure } from './pr
 import type { ParkedEvent } from './parking/parking.decider';
 import { parkingFromLog, type ParkingSource } from './parking/parking-source';
 import { type PoisonEvent, PoisonEventError } from './poison-event';
+import { assertReplayParts, joinParts, parsePartKey, partKey, prepareParts, replayPartOf, type PreparedParts } from './rebuild-parts';
 import {
+  emptyShadowCopies,
   finishSwap,
   journalName,
   rebuildCheckpointName,
@@ -184,6 +186,7 @@ export class ProjectionEngine<E extends ProjectableEvent = ProjectableEvent> imp
     this.parking = options.parking ?? parkingFromLog(options.eventStore);
     for (const projection of options.projections) {
       if (this.runners.has(projection.name)) throw new Error(`Two projections are named ${projection.name}`);
+      assertReplayParts(projection);
       const runner = new ProjectionRunner<E>(
         projection,
         {
@@ -238,15 +241,25 @@ export class ProjectionEngine<E extends ProjectableEvent = ProjectableEvent> imp
    * of one per projection.
    */
   rebuildTogether(names: readonly string[] = this.projectionNames, options: RebuildOptions = {}): Promise<RebuildResult[]> {
-    const unknown = names.find((name) => !this.runners.has(name));
+    const unknown = names.find((name) => !this.runners.has(parsePartKey(name).projection));
     if (unknown !== undefined) return Promise.reject(new NotFoundError(`No projection named ${unknown}`));
     const running = names.find((name) => this.rebuilds.has(name));
     if (running !== undefined) return Promise.reject(new IllegalStateError(`A rebuild of ${running} is already running`));
     const unique = [...new Set(names)];
-    const members = unique.map((name) => ({
-      runner: this.runner(name),
-      journal: this.options.journal === 'memory' ? this.rebuildJournalOf(name) : ('store' as const),
-    }));
+    let members;
+    try {
+      members = unique.map((name) => {
+        const { projection, part } = parsePartKey(name);
+        const runner = this.runner(projection);
+        return {
+          runner,
+          journal: this.options.journal === 'memory' ? this.rebuildJournalOf(projection) : ('store' as const),
+          ...(part === null ? {} : { part: replayPartOf(runner.projection, part) }),
+        };
+      });
+    } catch (error) {
+      return Promise.reject(new NotFoundError(error instanceof Error ? error.message : String(error)));
+    }
     const together = rebuildProjections(
       members,
       {
@@ -262,7 +275,7 @@ export class ProjectionEngine<E extends ProjectableEvent = ProjectableEvent> imp
       },
       {
         onProgress: (progress) => {
-          this.progress.set(progress.projection, progress);
+          this.progress.set(progress.part === undefined ? progress.projection : partKey(progress.projection, progress.part), progress);
           options.onProgress?.(progress);
           for (const watcher of this.rebuildWatchers) watcher();
         },
@@ -281,6 +294,24 @@ export class ProjectionEngine<E extends ProjectableEvent = ProjectableEvent> imp
       this.rebuilds.set(name, mine);
     });
     return together;
+  }
+
+  /**
+   * Step 1 of a rebuild in parts (rebuild-parts.ts): the shadow copies resumed or emptied, and a
+   * checkpoint per part. Then `rebuildTogether` of the parts' keys (`<name>:<part>`), in this
+   * engine or others, replays each part; `joinRebuildParts` and a `rebuild` of the whole finish it.
+   */
+  async prepareRebuildParts(name: string): Promise<PreparedParts> {
+    const runner = this.runner(name);
+    if (this.rebuilds.has(name)) throw new IllegalStateError(`A rebuild of ${name} is already running`);
+    await finishSwap(runner, this.options.readStore);
+    const journal = this.options.journal === 'memory' ? this.rebuildJournalOf(name) : null;
+    return prepareParts(runner.projection, this.options.readStore, rebuildCheckpointName(name), () => emptyShadowCopies(runner.projection, this.options.readStore, journal));
+  }
+
+  /** Step 3 of a rebuild in parts: its checkpoint where the lowest part stands, from which `rebuild` resumes. */
+  joinRebuildParts(name: string): Promise<number> {
+    return joinParts(this.runner(name).projection, this.options.readStore, rebuildCheckpointName(name));
   }
 
   /**

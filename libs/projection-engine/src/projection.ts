@@ -11,6 +11,17 @@ export interface DocumentRef {
   readonly id: string;
 }
 
+/**
+ * A share of a projection's replay with event types and collections of its own: no event of one
+ * part names a document of another (see Projection.replayParts).
+ */
+export interface ReplayPart {
+  readonly name: string;
+  readonly eventTypes: readonly string[];
+  /** The collections its events write and look up. */
+  readonly collections: readonly string[];
+}
+
 export interface CollectionSpec {
   readonly name: string;
   readonly indexes?: readonly ProjectionIndexSpec[];
@@ -174,6 +185,14 @@ export interface Projection<E extends ProjectableEvent = ProjectableEvent> {
   afterReplay?(store: ProjectionStore): Promise<void>;
   /** See DeferredWork: what afterBatch leaves pending, done once the log is quiet. */
   readonly deferredWork?: DeferredWork;
+  /**
+   * Shares of the replay that a rebuild may run in threads of their own, each into its own
+   * shadow collections with its own checkpoint, before afterReplay, the read indexes, the
+   * catch-up and the swap run once for the whole (rebuild-parts.ts). Every event type belongs to
+   * one part; a collection no part names is left to afterReplay. Only for a projection replayed
+   * through the working set (no afterBatch, or afterReplay beside it).
+   */
+  readonly replayParts?: readonly ReplayPart[];
 }
 
 export function collectionsOf(

@@ -1,17 +1,21 @@
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { EventStore, RecordedEvent } from '@qms/event-store';
-import { shadowCollection, type ReadStore } from '@qms/read-store';
+import { shadowCollection, type Checkpoint, type ReadStore } from '@qms/read-store';
 import { applyBatch, MemoryJournal, type ProjectionTarget, shapeOf } from './apply-batch';
-import { collectionsOf, versionOf, type CollectionSpec, type ProjectableEvent } from './projection';
+import { collectionsOf, versionOf, type CollectionSpec, type ProjectableEvent, type Projection, type ReplayPart } from './projection';
 import type { ProjectionRunner } from './projection-runner';
 import type { ParkingSource } from './parking/parking-source';
 import { PoisonEventError, type PoisonEvent } from './poison-event';
+import { deletePartCheckpoints, partCheckpointName, partProjection } from './rebuild-parts';
 import { ReplayWorkingSet, type WorkingSetLimits } from './replay-working-set';
 
-export type RebuildPhase = 'replaying' | 'catching-up' | 'swapping' | 'done';
+/** 'stored': a part's replay is stored; the rebuild of the whole goes on once every part's is (rebuild-parts.ts). */
+export type RebuildPhase = 'replaying' | 'stored' | 'catching-up' | 'swapping' | 'done';
 
 export interface RebuildProgress {
   readonly projection: string;
+  /** The replay part this run replays (Projection.replayParts); absent for the whole projection. */
+  readonly part?: string;
   readonly phase: RebuildPhase;
   /** Position the shadow copy has reached. */
   readonly position: number;
@@ -37,6 +41,8 @@ export interface RebuildOptions {
 
 export interface RebuildResult {
   readonly projection: string;
+  /** The part replayed, for a run of one part: its copy is stored, not swapped in. */
+  readonly part?: string;
   readonly position: number;
   readonly eventsProcessed: number;
   readonly durationMs: number;
@@ -71,6 +77,8 @@ export const journalName = (checkpointName: string): string => `${checkpointName
 export interface RebuildMember<E extends ProjectableEvent> {
   readonly runner: ProjectionRunner<E>;
   readonly journal: 'store' | MemoryJournal;
+  /** Only this part of the projection, replayed and stored from its own checkpoint (rebuild-parts.ts). */
+  readonly part?: ReplayPart;
 }
 
 /**
@@ -192,13 +200,17 @@ async function replayTogether<E extends ProjectableEvent>(
  */
 function typesToRead<E extends ProjectableEvent>(runs: readonly ShadowRun<E>[]): readonly string[] | undefined {
   if (!runs.every((run) => run.replaysInWorkingSet)) return undefined;
-  return [...new Set(runs.flatMap((run) => run.runner.projection.eventTypes))].sort();
+  return [...new Set(runs.flatMap((run) => run.projection.eventTypes))].sort();
 }
 
 /** The end of step 2 and step 3 for one run whose replay is stored: afterReplay, read indexes, deferred work, catch-up and swap. */
 async function finishRun<E extends ProjectableEvent>(run: ShadowRun<E>, dependencies: RebuildDependencies<E>, startedAt: number): Promise<RebuildResult> {
   const { readStore, elapsed } = dependencies;
-  const { runner } = run;
+  const { runner, part } = run;
+  if (part !== undefined) {
+    run.report('stored');
+    return { projection: runner.projection.name, part: part.name, position: run.position, eventsProcessed: run.eventsProcessed, durationMs: elapsed() - startedAt };
+  }
   // The indexes afterReplay and the catch-up's afterBatch query, then afterReplay: what it changes
   // keeps only these in order, and the read indexes are built from its result.
   await step(runner, async () => {
@@ -232,6 +244,9 @@ async function finishRun<E extends ProjectableEvent>(run: ShadowRun<E>, dependen
 /** One projection's shadow copy during a rebuild: its checkpoint, position and progress. */
 class ShadowRun<E extends ProjectableEvent> {
   readonly runner: ProjectionRunner<E>;
+  /** What this copy replays: the runner's projection, or one part of it. */
+  readonly projection: Projection<E>;
+  readonly part: ReplayPart | undefined;
   readonly version: number;
   readonly collections: readonly CollectionSpec[];
   readonly target: ProjectionTarget;
@@ -256,10 +271,13 @@ class ShadowRun<E extends ProjectableEvent> {
     private readonly startedAt: number,
   ) {
     this.runner = member.runner;
-    const { projection } = member.runner;
+    this.part = member.part;
+    const whole = member.runner.projection;
+    const projection = member.part === undefined ? whole : partProjection(whole, member.part);
+    this.projection = projection;
     this.version = versionOf(projection);
     this.collections = collectionsOf(projection);
-    this.checkpointName = rebuildCheckpointName(projection.name);
+    this.checkpointName = member.part === undefined ? rebuildCheckpointName(whole.name) : partCheckpointName(whole.name, member.part.name);
     this.memoryJournal = member.journal instanceof MemoryJournal ? member.journal : null;
     this.target = {
       physical: shadowCollection,
@@ -272,6 +290,7 @@ class ShadowRun<E extends ProjectableEvent> {
 
   /** Step 1: resume the shadow copy of the same version, or start it empty, with its projecting indexes. */
   async prepare(): Promise<void> {
+    if (this.part !== undefined) return this.resumePart();
     const { readStore } = this.dependencies;
     await step(this.runner, async () => {
       await finishSwap(this.runner, readStore);
@@ -280,9 +299,7 @@ class ShadowRun<E extends ProjectableEvent> {
       if (saved !== null && this.resumed) {
         this.position = saved.position;
       } else {
-        for (const collection of this.collections) await readStore.drop(shadowCollection(collection.name));
-        await readStore.drop(journalName(this.checkpointName));
-        this.memoryJournal?.entries.clear();
+        await emptyShadowCopies(this.runner.projection, readStore, this.memoryJournal);
         await readStore.saveCheckpoint(this.checkpointName, { position: 0, version: this.version });
         this.position = 0;
       }
@@ -297,9 +314,27 @@ class ShadowRun<E extends ProjectableEvent> {
     this.openWorkingSet();
   }
 
+  /** A part's copy goes on from the checkpoint prepareParts gave it; its shadows exist already. */
+  private async resumePart(): Promise<void> {
+    const part = this.part as ReplayPart;
+    let saved: Checkpoint | null = null;
+    await step(this.runner, async () => {
+      saved = await this.dependencies.readStore.getCheckpoint(this.checkpointName);
+    });
+    const checkpoint = saved as Checkpoint | null;
+    // Not retried: no attempt would find one.
+    if (checkpoint === null || checkpoint.version !== this.version) {
+      throw new Error(`The part ${part.name} of ${this.runner.projection.name} has no checkpoint of version ${this.version}: prepare the parts first`);
+    }
+    this.position = checkpoint.position;
+    this.resumed = checkpoint.position > 0;
+    this.startPosition = this.position;
+    this.openWorkingSet();
+  }
+
   /** Whether the replay goes through a working set (see ReplayWorkingSet) rather than batch by batch. */
   get replaysInWorkingSet(): boolean {
-    const { projection } = this.runner;
+    const { projection } = this;
     return projection.afterBatch === undefined || projection.afterReplay !== undefined;
   }
 
@@ -307,7 +342,7 @@ class ShadowRun<E extends ProjectableEvent> {
   openWorkingSet(): void {
     if (this.replaysInWorkingSet) {
       const { readStore, decodeEvent, workingSetLimits } = this.dependencies;
-      this.workingSet = new ReplayWorkingSet(this.runner.projection, readStore, this.target, decodeEvent, this.position, workingSetLimits);
+      this.workingSet = new ReplayWorkingSet(this.projection, readStore, this.target, decodeEvent, this.position, workingSetLimits);
     }
   }
 
@@ -344,7 +379,7 @@ class ShadowRun<E extends ProjectableEvent> {
 
   /** Events of a page that the projection handles: what its progress counts. */
   private handledIn(events: readonly RecordedEvent[]): number {
-    const { handled } = shapeOf(this.runner.projection);
+    const { handled } = shapeOf(this.projection);
     let count = 0;
     for (const event of events) if (handled.has(event.type)) count += 1;
     return count;
@@ -427,6 +462,7 @@ class ShadowRun<E extends ProjectableEvent> {
     const targetPosition = Math.max(this.targetPosition, this.position);
     this.options.onProgress?.({
       projection: this.runner.projection.name,
+      ...(this.part === undefined ? {} : { part: this.part.name }),
       phase,
       position: this.position,
       targetPosition,
@@ -454,11 +490,22 @@ export async function finishSwap<E extends ProjectableEvent>(
   for (const collection of collectionsOf(projection)) await readStore.swap(collection.name);
   // Empty once the last batch's afterBatch ran; what the shadow journal held is now live.
   await readStore.drop(journalName(rebuildCheckpointName(projection.name)));
+  await deletePartCheckpoints(projection.name, readStore);
   await readStore.saveCheckpoint(projection.name, marker);
   await readStore.deleteCheckpoint(rebuildCheckpointName(projection.name));
   await readStore.deleteCheckpoint(swapMarkerName(projection.name));
   runner.advanceTo(marker.position);
   return true;
+}
+
+/** A rebuild starting afresh: no shadow document, journal entry or part checkpoint of an earlier one. */
+export async function emptyShadowCopies(projection: Projection<ProjectableEvent>, readStore: ReadStore, memoryJournal: MemoryJournal | null): Promise<void> {
+  for (const collection of collectionsOf(projection)) await readStore.drop(shadowCollection(collection.name));
+  const checkpointName = rebuildCheckpointName(projection.name);
+  await readStore.drop(journalName(checkpointName));
+  for (const part of projection.replayParts ?? []) await readStore.drop(journalName(partCheckpointName(projection.name, part.name)));
+  memoryJournal?.entries.clear();
+  await deletePartCheckpoints(projection.name, readStore);
 }
 
 /** The indexes a projection queries while it applies events (afterBatch). */

@@ -52,7 +52,8 @@ const rebuildProgress = () =>
   describing<RebuildProgress>()(
     z.strictObject({
       projection: z.string(),
-      phase: z.enum(['replaying', 'catching-up', 'swapping', 'done']),
+      part: z.string().optional(),
+      phase: z.enum(['replaying', 'stored', 'catching-up', 'swapping', 'done']),
       position: logPosition(),
       targetPosition: logPosition(),
       eventsProcessed: count(),

@@ -1,5 +1,5 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { RebuildInterruptedError } from '@qms/projection-engine';
+import { parsePartKey, RebuildInterruptedError } from '@qms/projection-engine';
 import type { EventStore } from '@qms/event-store';
 import { type ReadStore, SqliteReadStore } from '@qms/read-store';
 import { openEventStore } from '../event-store-access';
@@ -14,7 +14,8 @@ async function main(port: NonNullable<typeof parentPort>, data: RebuildThreadDat
   let readStore: ReadStore | undefined;
   try {
     // Opened inside: a store this thread cannot reach is said as such (exit 5), not as a crash.
-    const side = readSideOfNames(data.env, data.names);
+    // A part (`monthly_report:other_facts`) is rebuilt by its projection's engine.
+    const side = readSideOfNames(data.env, [...new Set(data.names.map((name) => parsePartKey(name).projection))]);
     eventStore = await openEventStore(data.env);
     readStore = side.openMongo() ?? SqliteReadStore.open({ path: side.config.readDbPath });
     const run = rebuildHere({ eventStore, readStore, side, batchSize: data.batchSize, checksums: data.checksums }, data.names, {

@@ -10,7 +10,7 @@ import { historyFrom, seededAttempts } from '../../../../libs/reporting/src/repo
 import { runCli } from '../cli';
 import { EXIT } from '../exit-codes';
 import { collectionNames } from './read-side';
-import { defaultRebuildThreads, REBUILD_THREAD_BYTES, threadGroups } from './rebuild-threads';
+import { defaultRebuildThreads, REBUILD_THREAD_BYTES, rebuildThreadGroups, rebuildWorkItems, threadGroups } from './rebuild-threads';
 import { capturedIo } from '../__fixtures__/captured-io';
 
 const reporting = createReportingProjections(resolveReportingConfig({ timeZone: 'Asia/Shanghai' }));
@@ -19,13 +19,35 @@ const names = reporting.all.map((projection) => projection.name);
 describe('defaultRebuildThreads', () => {
   const GiB = 1024 ** 3;
 
-  it('takes a thread per core, one per read model at most, and no more than the free memory holds', () => {
-    expect(defaultRebuildThreads(3, { cores: 2, freeBytes: 16 * GiB })).toBe(2);
-    expect(defaultRebuildThreads(3, { cores: 8, freeBytes: 16 * GiB })).toBe(3);
-    expect(defaultRebuildThreads(3, { cores: 8, freeBytes: 1.5 * REBUILD_THREAD_BYTES })).toBe(1);
-    expect(defaultRebuildThreads(3, { cores: 8, freeBytes: 2 * REBUILD_THREAD_BYTES })).toBe(2);
-    expect(defaultRebuildThreads(3, { cores: 1, freeBytes: 16 * GiB })).toBe(1);
-    expect(defaultRebuildThreads(3, { cores: 4, freeBytes: 0 })).toBe(1);
+  it('takes a thread per core and one more, one per read model or part at most, and no more than the free memory holds', () => {
+    expect(defaultRebuildThreads(4, { cores: 2, freeBytes: 16 * GiB })).toBe(3);
+    expect(defaultRebuildThreads(4, { cores: 8, freeBytes: 16 * GiB })).toBe(4);
+    expect(defaultRebuildThreads(1, { cores: 8, freeBytes: 16 * GiB })).toBe(1);
+    expect(defaultRebuildThreads(4, { cores: 8, freeBytes: 1.5 * REBUILD_THREAD_BYTES })).toBe(1);
+    expect(defaultRebuildThreads(4, { cores: 8, freeBytes: 2 * REBUILD_THREAD_BYTES })).toBe(2);
+    // One core reads the log once: threads would each read it, for no core of their own.
+    expect(defaultRebuildThreads(4, { cores: 1, freeBytes: 16 * GiB })).toBe(1);
+    expect(defaultRebuildThreads(4, { cores: 4, freeBytes: 0 })).toBe(1);
+  });
+
+  it('counts the monthly report as its two replay parts', () => {
+    expect(rebuildWorkItems(reporting.all, Number.MAX_SAFE_INTEGER).map((item) => item.name)).toEqual([
+      'complaint_lists',
+      'monthly_report:complaint_facts',
+      'monthly_report:other_facts',
+      'satisfaction_summary',
+    ]);
+  });
+});
+
+describe('rebuildThreadGroups', () => {
+  it('splits the monthly report into its parts once every read model has a thread, and not before', () => {
+    expect(rebuildThreadGroups(reporting.all, 2)).toEqual([['complaint_lists', 'satisfaction_summary'], ['monthly_report']]);
+    expect(rebuildThreadGroups(reporting.all, 3)).toEqual([['complaint_lists'], ['monthly_report:complaint_facts', 'satisfaction_summary'], ['monthly_report:other_facts']]);
+    expect(rebuildThreadGroups(reporting.all, 4)).toEqual([['complaint_lists'], ['monthly_report:complaint_facts'], ['monthly_report:other_facts'], ['satisfaction_summary']]);
+    const report = reporting.all.filter((projection) => projection.name === 'monthly_report');
+    expect(rebuildThreadGroups(report, 2)).toEqual([['monthly_report:complaint_facts'], ['monthly_report:other_facts']]);
+    expect(rebuildThreadGroups(report, 1)).toEqual([['monthly_report']]);
   });
 });
 
@@ -98,7 +120,37 @@ describe('rebuild --projection all in threads (embedded default)', () => {
     }
   });
 
-  it('lets the other thread go live when one stands on an event it cannot apply, then names it and where it resumes', async () => {
+  it('rebuilds the monthly report in its two parts in threads of their own, then as a whole, leaving what one pass leaves', async () => {
+    const onePass = environment();
+    expect(await runCli(['rebuild', '--projection', 'all', '--threads', '1', '--batch-size', '100'], capturedIo(onePass))).toBe(EXIT.OK);
+
+    const parts = environment();
+    const io = capturedIo(parts);
+    expect(await runCli(['rebuild', '--projection', 'all', '--threads', '3', '--batch-size', '100'], io)).toBe(EXIT.OK);
+    expect(io.err()).toContain(
+      'in 3 threads (complaint_lists; monthly_report:complaint_facts + satisfaction_summary; monthly_report:other_facts), each reading the log into shadow collections',
+    );
+    for (const part of ['complaint_facts', 'other_facts']) expect(io.err()).toContain(`rebuild all: monthly_report:${part} replayed up to position ${head}\n`);
+    for (const name of names) expect(io.err()).toContain(`rebuild all: ${name} went live at position ${head}\n`);
+    const lines = io.out().trim().split('\n');
+    expect(lines.map((line) => /^Rebuilt (\w+) in /.exec(line)?.[1])).toEqual(names);
+    const report = lines.find((line) => line.startsWith('Rebuilt monthly_report '));
+    // Its events are those its two parts replayed.
+    expect(report).toMatch(/: (\d+) events of its types up to position/);
+    const inFile = await checksumsIn(parts);
+    expect(inFile).toEqual(await checksumsIn(onePass));
+    const file = SqliteReadStore.open({ path: parts['READ_DB_PATH'] as string });
+    try {
+      expect([...(await file.listCheckpoints())].sort()).toEqual(names.map((name) => [name, { position: head, version: expect.any(Number) as number }]).sort());
+    } finally {
+      await file.close();
+    }
+  });
+
+  it.each([
+    ['2', "the report's replay", 'monthly_report__rebuild'],
+    ['3', 'the replay of its other facts', 'monthly_report__rebuild__other_facts'],
+  ])('in %s threads, lets the others go live when %s stands on an event it cannot apply, then names it and where it resumes', async (threads, _what, checkpoint) => {
     const path = join(mkdtempSync(join(tmpdir(), 'qms-threads-poison-')), 'events.db');
     const store = SqliteEventStore.open(path);
     const { events } = historyFrom(seededAttempts(23, 300));
@@ -114,12 +166,12 @@ describe('rebuild --projection all in threads (embedded default)', () => {
     const env = { EVENTS_DB_PATH: path, READ_DB_PATH: join(mkdtempSync(join(tmpdir(), 'qms-threads-read-')), 'read-models.db') };
     const io = capturedIo(env);
 
-    expect(await runCli(['rebuild', '--projection', 'all', '--threads', '2', '--batch-size', '50'], io)).toBe(EXIT.CHECK_FAILED);
+    expect(await runCli(['rebuild', '--projection', 'all', '--threads', threads, '--batch-size', '50'], io)).toBe(EXIT.CHECK_FAILED);
     expect(io.err()).toContain(`rebuild all: complaint_lists went live at position ${end}\n`);
     expect(io.err()).toContain(`rebuild all: satisfaction_summary went live at position ${end}\n`);
     const file = SqliteReadStore.open({ path: env.READ_DB_PATH });
     try {
-      const resumesFrom = (await file.getCheckpoint('monthly_report__rebuild'))?.position as number;
+      const resumesFrom = (await file.getCheckpoint(checkpoint))?.position as number;
       expect(resumesFrom).toBeLessThan(poison.position);
       expect((await file.getCheckpoint('complaint_lists'))?.position).toBe(end);
       expect(await file.getCheckpoint('monthly_report')).toBeNull();

@@ -9,7 +9,7 @@ import { EXIT, type ExitCode, UsageError } from '../exit-codes';
 import { startProgress } from '../progress';
 import type { CliCommand, CliContext } from './command';
 import { ALL_PROJECTIONS, checkOrigin, type CliReadSide, collectionNames, PROJECTION_NAMES_TEXT, positiveInteger, readSideOf } from './read-side';
-import { defaultRebuildThreads, threadGroups } from './rebuild-threads';
+import { defaultRebuildThreads, rebuildThreadGroups, rebuildWorkItems } from './rebuild-threads';
 import { rate, type RebuildPlacement, RebuildStopped, runRebuild } from './run-rebuild';
 
 /**
@@ -56,10 +56,11 @@ async function announce(io: CliIo, side: CliReadSide, readStore: ReadStore, wher
 export const rebuildCommand: CliCommand = {
   name: 'rebuild',
   summary:
-    'Rebuild a read model, or all of them (in a thread per core), from the first event into shadow collections and swap them in (the READ_DB_PATH file or MongoDB), or a month range of the monthly report',
+    'Rebuild a read model, or all of them (in threads, one per core and one more), from the first event into shadow collections and swap them in (the READ_DB_PATH file or MongoDB), or a month range of the monthly report',
   usage:
     `--projection <name>|${ALL_PROJECTIONS} [--batch-size <n>] [--threads <n>] [--json] | --months YYYY-MM..YYYY-MM [--json]   (projections: ${PROJECTION_NAMES_TEXT}; ` +
-    `--threads: how many threads rebuild ${ALL_PROJECTIONS}, each reading the log (default: one per core, one per read model and per 640 MiB of free memory at most; 1 = one pass over the log); ` +
+    `--threads: how many threads rebuild, each reading the log (default: one per core and one more, one per read model or part of one and per 640 MiB of free memory at most; ` +
+    `with a thread for every read model, the monthly report's complaint facts and other facts each get one; 1 = one pass over the log); ` +
     `--json prints one JSON object a line, one per read model rebuilt)`,
   async run(args, context) {
     const { values } = parseArgs({
@@ -95,17 +96,17 @@ export const rebuildCommand: CliCommand = {
 };
 
 /**
- * `--threads`: several read models are rebuilt in as many threads as the machine has cores (one
- * per read model at most), each reading the log itself; one thread rebuilds them all in one pass
- * over the log. Threads open the event store from the environment, so a store the caller handed
- * over is rebuilt in one.
+ * `--threads`: read models, or the parts of one (rebuildWorkItems), are rebuilt in threads of
+ * their own, each reading the log itself; one thread rebuilds them all in one pass over the log.
+ * Threads open the event store from the environment, so a store the caller handed over is
+ * rebuilt in one.
  */
 function placementOf(context: CliContext, side: CliReadSide, option: string | undefined): RebuildPlacement {
-  const wanted = positiveInteger(option, '--threads', defaultRebuildThreads(side.projections.length));
+  const wanted = positiveInteger(option, '--threads', defaultRebuildThreads(rebuildWorkItems(side.projections, Number.MAX_SAFE_INTEGER).length));
   if (wanted > 1 && option !== undefined && !context.eventStoreFromEnvironment) {
     throw new UsageError('--threads needs the event store of the environment (EVENTSTORE_URL or EVENTS_DB_PATH): each thread opens it.');
   }
-  const groups = threadGroups(side.projections, context.eventStoreFromEnvironment ? wanted : 1);
+  const groups = rebuildThreadGroups(side.projections, context.eventStoreFromEnvironment ? wanted : 1);
   return groups.length > 1 ? { threads: 'several', groups, env: context.io.env } : { threads: 'one' };
 }
 

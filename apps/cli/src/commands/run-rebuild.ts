@@ -1,7 +1,16 @@
 import type { DomainEvent } from '@qms/domain-kernel';
 import { EventCatalogue } from '@qms/event-catalogue';
 import type { EventStore } from '@qms/event-store';
-import { ProjectionEngine, readModelChecksum, type ReadModelChecksum, RebuildInterruptedError, type RebuildProgress, type RebuildResult } from '@qms/projection-engine';
+import {
+  parsePartKey,
+  partKey,
+  ProjectionEngine,
+  readModelChecksum,
+  type ReadModelChecksum,
+  RebuildInterruptedError,
+  type RebuildProgress,
+  type RebuildResult,
+} from '@qms/projection-engine';
 import type { ReadStore } from '@qms/read-store';
 import { engineOptionsFor } from '../../../api/src/read-side/engine-options';
 import type { CliIo } from '../cli-io';
@@ -39,9 +48,10 @@ export function rebuildProgress(io: CliIo, label: string, projections = 1): { up
   };
   return {
     update(progress) {
-      started.add(progress.projection);
+      const key = progressKey(progress);
+      started.add(key);
       if (progress.phase === 'replaying') {
-        replaying.set(progress.projection, progress);
+        replaying.set(key, progress);
         // Once each has said where it starts: a bar that never runs backwards.
         if (barStopped || started.size < projections) return;
         // One standing on an event it cannot apply has left the shared pass: the bar follows the others.
@@ -50,7 +60,11 @@ export function rebuildProgress(io: CliIo, label: string, projections = 1): { up
         bar.update(slowest.position, slowest.targetPosition, `${slowest.eventsProcessed} events, ${Math.round(slowest.eventsPerSecond)} events/s, ${eta(slowest.etaSeconds)}`);
         return;
       }
-      replaying.delete(progress.projection);
+      replaying.delete(key);
+      if (progress.phase === 'stored') {
+        io.stderr.write(`${label}: ${key} replayed up to position ${progress.position}\n`);
+        return;
+      }
       // The bar ends with the last replay going (one standing on a poison event waits for no one).
       if ([...replaying.values()].every((run) => run.stoppedOn !== null)) stopBar();
       const name = projections > 1 ? ` ${progress.projection}` : '';
@@ -64,6 +78,10 @@ export function rebuildProgress(io: CliIo, label: string, projections = 1): { up
     stop: stopBar,
   };
 }
+
+/** A run's progress is a projection's, or one replay part's of it (`monthly_report:other_facts`). */
+export const progressKey = (progress: Pick<RebuildProgress, 'projection' | 'part'>): string =>
+  progress.part === undefined ? progress.projection : partKey(progress.projection, progress.part);
 
 /** What one projection's rebuild did, with the checksum of its copy when it was asked for. */
 export interface CheckedRebuildResult extends RebuildResult {
@@ -102,9 +120,44 @@ export interface RebuildStores {
   readonly checksums?: boolean;
 }
 
-/** The engine's rebuild of `names` in one pass over the log, in this thread. */
+/** The engine's rebuild of `names` (projections, or parts of one) in one pass over the log, in this thread. */
 export function rebuildHere(stores: RebuildStores, names: readonly string[], hooks: RebuildHooks): RebuildRun {
-  const engine: ProjectionEngine<DomainEvent> = new ProjectionEngine<DomainEvent>({
+  const engine = rebuildEngine(stores, hooks);
+  const results = engine.rebuildTogether(names, { onProgress: (update) => hooks.onProgress(update) }).finally(() => engine.stop());
+  return { results: stores.checksums === true ? results.then((done) => withChecksums(stores, done)) : results, stop: () => void engine.stop() };
+}
+
+/**
+ * The rebuild of a projection whose parts other threads replay (rebuild-parts.ts): once each of
+ * `partRuns` has stored its parts, the parts are joined and the whole rebuilt here from there
+ * (what a part lacks, afterReplay, read indexes, catch-up, swap). Its events are the parts'.
+ */
+function finishPartsHere(stores: RebuildStores, name: string, partRuns: readonly RebuildRun[], hooks: RebuildHooks): RebuildRun {
+  const engine = rebuildEngine(stores, hooks);
+  const startedAt = performance.now();
+  let stopped = false;
+  const results = Promise.all(partRuns.map((run) => run.results))
+    .then(async (done) => {
+      if (stopped) throw new RebuildInterruptedError(name);
+      const parts = done.flat().filter((result) => result.projection === name && result.part !== undefined);
+      await engine.joinRebuildParts(name);
+      const [whole] = await engine.rebuildTogether([name], { onProgress: (update) => hooks.onProgress(update) });
+      const result = whole as RebuildResult;
+      const eventsProcessed = result.eventsProcessed + parts.reduce((sum, part) => sum + part.eventsProcessed, 0);
+      return [{ ...result, eventsProcessed, durationMs: performance.now() - startedAt }];
+    })
+    .finally(() => engine.stop());
+  return {
+    results: stores.checksums === true ? results.then((done) => withChecksums(stores, done)) : results,
+    stop: () => {
+      stopped = true;
+      void engine.stop();
+    },
+  };
+}
+
+function rebuildEngine(stores: RebuildStores, hooks: Pick<RebuildHooks, 'onWarn'>): ProjectionEngine<DomainEvent> {
+  return new ProjectionEngine<DomainEvent>({
     eventStore: stores.eventStore,
     readStore: stores.readStore,
     // The pages the API's engine rebuilds this store with, unless --batch-size says otherwise.
@@ -116,13 +169,16 @@ export function rebuildHere(stores: RebuildStores, names: readonly string[], hoo
     retry: { initialDelayMs: 200, maxDelayMs: 2000 },
     logger: { log: () => undefined, warn: (message) => hooks.onWarn(message) },
   });
-  const results = engine.rebuildTogether(names, { onProgress: (update) => hooks.onProgress(update) }).finally(() => engine.stop());
-  return { results: stores.checksums === true ? results.then((done) => withChecksums(stores, done)) : results, stop: () => void engine.stop() };
 }
 
 async function withChecksums(stores: RebuildStores, results: readonly RebuildResult[]): Promise<CheckedRebuildResult[]> {
   const checked: CheckedRebuildResult[] = [];
   for (const result of results) {
+    // A part's copy is not the read model: its checksum comes with the whole's.
+    if (result.part !== undefined) {
+      checked.push(result);
+      continue;
+    }
     const projection = stores.side.projections.find((candidate) => candidate.name === result.projection);
     if (projection === undefined) throw new Error(`No projection is named ${result.projection}`);
     checked.push({ ...result, checksum: await readModelChecksum(stores.readStore, collectionNames(projection)) });
@@ -151,31 +207,55 @@ export async function runRebuild(
   const names = options.side.projections.map((projection) => projection.name);
   const placement = options.placement ?? { threads: 'one' };
   const groups = placement.threads === 'one' ? [names] : placement.groups;
-  const progress = rebuildProgress(io, rebuildLabel(options.side), names.length);
+  const progress = rebuildProgress(io, rebuildLabel(options.side), groups.flat().length);
   const first = new Map<string, RebuildProgress>();
   const latest = new Map<string, RebuildProgress>();
   // Failures in a row: progress that moves a copy on ends a run of them, a retry reported again does not.
   const movedOn = (update: RebuildProgress): boolean => {
-    const previous = latest.get(update.projection);
+    const previous = latest.get(progressKey(update));
     return previous === undefined || previous.position !== update.position || previous.phase !== update.phase;
   };
-  const runs = groups.map((group) => {
+  const hooksFor = (stopRun: () => void): RebuildHooks => {
     let failures = 0;
-    const hooks: RebuildHooks = {
+    return {
       onProgress: (update) => {
-        if (!first.has(update.projection)) first.set(update.projection, update);
+        const key = progressKey(update);
+        if (!first.has(key)) first.set(key, update);
         if (movedOn(update)) failures = 0;
-        latest.set(update.projection, update);
+        latest.set(key, update);
         progress.update(update);
       },
       onWarn: (message) => {
         lastFailure = message;
-        if (++failures >= 5) run.stop();
+        if (++failures >= 5) stopRun();
       },
     };
-    const run: RebuildRun = placement.threads === 'one' ? rebuildHere(options, group, hooks) : rebuildInThread(placement.env, group, { batchSize: options.batchSize, checksums: options.checksums === true }, hooks);
-    return run;
+  };
+  const launch = (start: (hooks: RebuildHooks) => RebuildRun): RebuildRun => {
+    const holder: { run?: RebuildRun } = {};
+    holder.run = start(hooksFor(() => holder.run?.stop()));
+    return holder.run;
+  };
+  const split = [...new Set(groups.flat().map(parsePartKey).filter((key) => key.part !== null).map((key) => key.projection))];
+  // Where each split read model's parts start, before any thread replays one.
+  const prepared = new Map<string, { resumed: boolean; from: number }>();
+  for (const name of split) {
+    const engine = rebuildEngine(options, { onWarn: (message) => (lastFailure = message) });
+    try {
+      const parts = await engine.prepareRebuildParts(name);
+      prepared.set(name, { resumed: parts.resumed, from: Math.min(...parts.positions.values()) });
+    } finally {
+      await engine.stop();
+    }
+  }
+  const threadRuns = groups.map((group) =>
+    launch((hooks) => (placement.threads === 'one' ? rebuildHere(options, group, hooks) : rebuildInThread(placement.env, group, { batchSize: options.batchSize, checksums: options.checksums === true }, hooks))),
+  );
+  const finishing = split.map((name) => {
+    const partRuns = threadRuns.filter((_, index) => groups[index]?.some((key) => parsePartKey(key).projection === name));
+    return launch((hooks) => finishPartsHere(options, name, partRuns, hooks));
   });
+  const runs = [...threadRuns, ...finishing];
   const stop = (): void => {
     interrupted = true;
     for (const run of runs) run.stop();
@@ -191,17 +271,20 @@ export async function runRebuild(
     const broken = failed.find((error) => !(error instanceof RebuildInterruptedError));
     if (broken !== undefined) throw broken;
     if (failed.length > 0) throw failed[0];
-    const byName = new Map(settled.flatMap((outcome) => (outcome.status === 'fulfilled' ? outcome.value : [])).map((result) => [result.projection, result]));
+    const wholes = settled.flatMap((outcome) => (outcome.status === 'fulfilled' ? outcome.value : [])).filter((result) => result.part === undefined);
+    const byName = new Map(wholes.map((result) => [result.projection, result]));
     return names.map((name) => {
       const result = byName.get(name) as CheckedRebuildResult;
+      const parts = prepared.get(name);
+      if (parts !== undefined) return { ...result, resumed: parts.resumed, resumedFrom: parts.resumed ? parts.from : 0 };
       const start = first.get(name);
       return { ...result, resumed: start?.resumed ?? false, resumedFrom: start?.resumed ? start.position : 0 };
     });
   } catch (error) {
     if (!(error instanceof RebuildInterruptedError)) throw error;
     if (!interrupted) {
-      const standing = names.map((name) => latest.get(name)).filter((progress) => progress !== undefined && progress.phase !== 'done' && progress.stoppedOn !== null);
-      if (standing.length > 0) throw standingOnPoison(standing as RebuildProgress[], names, latest);
+      const standing = [...latest.values()].filter((update) => update.phase !== 'done' && update.stoppedOn !== null);
+      if (standing.length > 0) throw standingOnPoison(standing, names, latest);
     }
     const where = whereStopped(names, latest);
     throw new RebuildStopped(interrupted ? `Interrupted ${where}` : `Stopped ${where} after five failures in a row (${lastFailure})`, resumeHint(names.length));
@@ -213,15 +296,23 @@ export async function runRebuild(
 
 const rebuildLabel = (side: CliReadSide): string => `rebuild ${side.projections.length === 1 ? side.projections[0]?.name : ALL_PROJECTIONS}`;
 
+/** A read model's progress: its whole run's, or, while its parts replay, the part furthest behind. */
+function progressOf(name: string, latest: ReadonlyMap<string, RebuildProgress>): RebuildProgress | undefined {
+  const whole = latest.get(name);
+  if (whole !== undefined) return whole;
+  const parts = [...latest.values()].filter((update) => update.projection === name);
+  return parts.length === 0 ? undefined : parts.reduce((a, b) => (b.position < a.position ? b : a));
+}
+
 function whereStopped(names: readonly string[], latest: ReadonlyMap<string, RebuildProgress>): string {
   const at = (progress: RebuildProgress): string => `at position ${progress.position} of ${progress.targetPosition}`;
   const [only] = names;
   if (names.length === 1 && only !== undefined) {
-    const progress = latest.get(only);
+    const progress = progressOf(only, latest);
     return progress === undefined ? 'before the first batch' : at(progress);
   }
   const each = names.map((name) => {
-    const progress = latest.get(name);
+    const progress = progressOf(name, latest);
     if (progress === undefined) return `${name} before its first batch`;
     return progress.phase === 'done' ? `${name} after going live at position ${progress.position}` : `${name} ${at(progress)}`;
   });

@@ -96,6 +96,16 @@ export function createMonthlyReportProjection(
       { name: MONTHLY_REPORT_STATE_COLLECTION },
     ],
     materializer,
+    // The complaint facts and the other facts share no event type and no document: a rebuild on
+    // a machine with cores to spare replays them in threads of their own (rebuild-parts.ts).
+    replayParts: [
+      { name: 'complaint_facts', eventTypes: complaints.eventTypes, collections: [REPORT_COMPLAINTS_COLLECTION, REPORT_COMPLAINT_ACTIONS_COLLECTION] },
+      {
+        name: 'other_facts',
+        eventTypes: routes.eventTypes,
+        collections: [DELIVERY_MONTH_CUSTOMER_COLLECTION, RETURNS_COLLECTION, CUSTOMER_NOTIFICATIONS_COLLECTION, REPORT_SURVEYS_COLLECTION],
+      },
+    ],
     documentIds(event: DomainEvent): DocumentRef[] {
       const facts = routes.partsFor(event.type).flatMap((part) => part.documentIds(event).map((id) => ({ collection: part.collection, id })));
       return complaints.handles(event.type) ? [...complaints.documentIds(event), ...facts] : facts;
