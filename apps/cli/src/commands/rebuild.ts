@@ -102,7 +102,9 @@ export const rebuildCommand: CliCommand = {
  * rebuilt in one.
  */
 function placementOf(context: CliContext, side: CliReadSide, option: string | undefined): RebuildPlacement {
-  const wanted = positiveInteger(option, '--threads', defaultRebuildThreads(rebuildWorkItems(side.projections, Number.MAX_SAFE_INTEGER).length));
+  // FerretDB does not answer concurrent bulk writes to one database (see MONGO_COMPATIBILITY): one thread unless told.
+  const oneWriter = side.config.mongoUrl !== undefined && side.config.mongoCompatibility === 'ferretdb';
+  const wanted = positiveInteger(option, '--threads', oneWriter ? 1 : defaultRebuildThreads(rebuildWorkItems(side.projections, Number.MAX_SAFE_INTEGER).length));
   if (wanted > 1 && option !== undefined && !context.eventStoreFromEnvironment) {
     throw new UsageError('--threads needs the event store of the environment (EVENTSTORE_URL or EVENTS_DB_PATH): each thread opens it.');
   }
