@@ -96,13 +96,28 @@ describe('rebuild --projection all in threads (embedded default)', () => {
     }
   }
 
-  it('leaves every read model as one pass over the log does, each going live at the head', async () => {
+  /** Every read model rebuilt in one pass into one fresh file and in `threads` threads into another. */
+  async function rebuiltBothWays(threads: string): Promise<{ onePass: Record<string, string>; threaded: Record<string, string>; io: ReturnType<typeof capturedIo> }> {
     const onePass = environment();
     expect(await runCli(['rebuild', '--projection', 'all', '--threads', '1', '--batch-size', '100'], capturedIo(onePass))).toBe(EXIT.OK);
+    const threaded = environment();
+    const io = capturedIo(threaded);
+    expect(await runCli(['rebuild', '--projection', 'all', '--threads', threads, '--batch-size', '100'], io)).toBe(EXIT.OK);
+    return { onePass, threaded, io };
+  }
 
-    const threads = environment();
-    const io = capturedIo(threads);
-    expect(await runCli(['rebuild', '--projection', 'all', '--threads', '2', '--batch-size', '100'], io)).toBe(EXIT.OK);
+  /** Only the live checkpoints, at the head: no shadow or part checkpoint or swap marker left behind. */
+  async function expectOnlyLiveCheckpoints(env: Record<string, string>): Promise<void> {
+    const file = SqliteReadStore.open({ path: env['READ_DB_PATH'] as string });
+    try {
+      expect([...(await file.listCheckpoints())].sort()).toEqual(names.map((name) => [name, { position: head, version: expect.any(Number) as number }]).sort());
+    } finally {
+      await file.close();
+    }
+  }
+
+  it('leaves every read model as one pass over the log does, each going live at the head', async () => {
+    const { onePass, threaded: threads, io } = await rebuiltBothWays('2');
     expect(io.err()).toContain(`Rebuilding ${names.join(', ')} in 2 threads (complaint_lists + satisfaction_summary; monthly_report), each reading the log into shadow collections`);
     for (const name of names) expect(io.err()).toContain(`rebuild all: ${name} went live at position ${head}\n`);
     const lines = io.out().trim().split('\n');
@@ -111,22 +126,11 @@ describe('rebuild --projection all in threads (embedded default)', () => {
     expect(inFile).toEqual(await checksumsIn(onePass));
     // Each thread checksums its own copies once they are live: what it prints is what the file holds.
     expect(lines.map((line) => /checksum sha256:([0-9a-f]{64})\.$/.exec(line)?.[1])).toEqual(names.map((name) => inFile.get(name)?.checksum));
-    const file = SqliteReadStore.open({ path: threads['READ_DB_PATH'] as string });
-    try {
-      // Only the live checkpoints, at the head: no shadow checkpoint or swap marker left behind.
-      expect([...(await file.listCheckpoints())].sort()).toEqual(names.map((name) => [name, { position: head, version: expect.any(Number) as number }]).sort());
-    } finally {
-      await file.close();
-    }
+    await expectOnlyLiveCheckpoints(threads);
   });
 
   it('rebuilds the monthly report in its two parts in threads of their own, then as a whole, leaving what one pass leaves', async () => {
-    const onePass = environment();
-    expect(await runCli(['rebuild', '--projection', 'all', '--threads', '1', '--batch-size', '100'], capturedIo(onePass))).toBe(EXIT.OK);
-
-    const parts = environment();
-    const io = capturedIo(parts);
-    expect(await runCli(['rebuild', '--projection', 'all', '--threads', '3', '--batch-size', '100'], io)).toBe(EXIT.OK);
+    const { onePass, threaded: parts, io } = await rebuiltBothWays('3');
     expect(io.err()).toContain(
       'in 3 threads (complaint_lists; monthly_report:complaint_facts + satisfaction_summary; monthly_report:other_facts), each reading the log into shadow collections',
     );
@@ -139,12 +143,7 @@ describe('rebuild --projection all in threads (embedded default)', () => {
     expect(report).toMatch(/: (\d+) events of its types up to position/);
     const inFile = await checksumsIn(parts);
     expect(inFile).toEqual(await checksumsIn(onePass));
-    const file = SqliteReadStore.open({ path: parts['READ_DB_PATH'] as string });
-    try {
-      expect([...(await file.listCheckpoints())].sort()).toEqual(names.map((name) => [name, { position: head, version: expect.any(Number) as number }]).sort());
-    } finally {
-      await file.close();
-    }
+    await expectOnlyLiveCheckpoints(parts);
   });
 
   it.each([
