@@ -7,6 +7,7 @@ import {
   type EventStore,
   type EventToAppend,
   type JsonObject,
+  type JsonValue,
   type RecordedEvent,
 } from '@qms/event-store';
 
@@ -365,6 +366,21 @@ export function describeEventStoreContract(name: string, factory: () => Promise<
           expect(Object.hasOwn(event.metadata, 'missing')).toBe(false);
         });
         await expect(store.readAll({ metadataKeys: ['a.b'] })).rejects.toThrow(RangeError);
+      });
+
+      it('gives the first metadata key asked for as stored, whatever its value and wherever it stands', async () => {
+        const stream = newStream('leading-key');
+        const before = await store.headPosition();
+        const values: JsonValue[] = [1, 9, 12, 99, 123, 0, -1, 1.5, 2e3, '7', null, true, { v: 1 }, [1, 2]];
+        const metadatas: JsonObject[] = [
+          ...values.flatMap((value): JsonObject[] => [{ schemaVersion: value, actor: 'a' }, { schemaVersion: value }, { actor: 'a', schemaVersion: value }]),
+          { actor: 'a' },
+          {},
+        ];
+        await store.appendToStream(stream, metadatas.map((metadata, index) => newEvent('Versioned', { index }, metadata)));
+
+        const read = await store.readAll({ fromPosition: before, metadataKeys: ['schemaVersion'], eventTypes: ['Versioned'] });
+        expect(read.map((event) => event.metadata['schemaVersion'] ?? 'absent')).toEqual(metadatas.map((metadata) => metadata['schemaVersion'] ?? 'absent'));
       });
 
       it('reports the head position: that of the last event appended', async () => {

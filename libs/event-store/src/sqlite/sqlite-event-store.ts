@@ -195,10 +195,10 @@ export class SqliteEventStore implements EventStore {
     const types = options.eventTypes;
     const keys = options.metadataKeys;
     if (keys !== undefined) {
-      const paths = keys.map((key) => `$.${key}`);
+      const columns = keys.flatMap((key, index) => (index === 0 ? leadingKeyParameters(key) : [`$.${key}`]));
       return this.guard(() => {
         const select = this.readAllStatement(types !== undefined, keys.length);
-        const rows = types === undefined ? select.all(...paths, from, limit) : select.all(...paths, from, JSON.stringify(types), limit);
+        const rows = types === undefined ? select.all(...columns, from, limit) : select.all(...columns, from, JSON.stringify(types), limit);
         return rows.map((row) => toRecordedEventWithKeys(row, keys));
       });
     }
@@ -208,13 +208,15 @@ export class SqliteEventStore implements EventStore {
 
   /**
    * A read of $all with only some keys of the metadata, each taken out by SQLite (`->`, the key's
-   * JSON value): parsing the whole metadata of every event was a sixth of reading the log.
+   * JSON value): parsing the whole metadata of every event was a sixth of reading the log. The
+   * first key is read by its text where it leads the metadata with a small integer (see
+   * LEADING_KEY).
    */
   private readAllStatement(byType: boolean, keys: number): Database.Statement<unknown[], EventRowWithKeys> {
     const name = `${byType ? 'types' : 'all'}:${keys}`;
     let statement = this.keyedReads.get(name);
     if (statement === undefined) {
-      const columns = [EVENT_COLUMNS_WITHOUT_METADATA, ...Array.from({ length: keys }, () => 'metadata -> ?')].join(', ');
+      const columns = [EVENT_COLUMNS_WITHOUT_METADATA, ...Array.from({ length: keys }, (_, index) => (index === 0 ? LEADING_KEY : 'metadata -> ?'))].join(', ');
       const types = byType ? ' AND type IN (SELECT value FROM json_each(?))' : '';
       statement = this.db.prepare<unknown[], EventRowWithKeys>(`SELECT ${columns} FROM events WHERE position > ?${types} ORDER BY position ASC LIMIT ?`).raw();
       this.keyedReads.set(name, statement);
@@ -289,4 +291,18 @@ export class SqliteEventStore implements EventStore {
       throw storageError(error, this.path);
     }
   }
+}
+
+/**
+ * A metadata key's JSON value where the appender put it, first and a one- or two-digit integer
+ * (`{"schemaVersion":1,…`), taken by its text; in every other case SQLite's `->`. Parsing each
+ * event's metadata for it was a seventh of reading the whole log (6.8 against 5.9 s for 2.9 M
+ * events). Exact either way: the patterns match only that shape, and any other falls through.
+ */
+const LEADING_KEY = 'CASE WHEN metadata GLOB ? THEN substr(metadata, ?, 1) WHEN metadata GLOB ? THEN substr(metadata, ?, 2) ELSE metadata -> ? END';
+
+/** LEADING_KEY's parameters for a key (letters, digits and underscores, nothing GLOB reads as a pattern). */
+function leadingKeyParameters(key: string): (string | number)[] {
+  const lead = `{"${key}":`;
+  return [`${lead}[0-9],*`, lead.length + 1, `${lead}[1-9][0-9],*`, lead.length + 1, `$.${key}`];
 }
