@@ -146,6 +146,20 @@ describe('rebuild --projection all in threads (embedded default)', () => {
     await expectOnlyLiveCheckpoints(parts);
   });
 
+  it('rebuilds the monthly report alone in its two parts, as one pass leaves it', async () => {
+    const onePass = environment();
+    expect(await runCli(['rebuild', '--projection', 'monthly_report', '--threads', '1', '--batch-size', '100'], capturedIo(onePass))).toBe(EXIT.OK);
+    const parts = environment();
+    const io = capturedIo(parts);
+    expect(await runCli(['rebuild', '--projection', 'monthly_report', '--threads', '2', '--batch-size', '100'], io)).toBe(EXIT.OK);
+    expect(io.err()).toContain('in 2 threads (monthly_report:complaint_facts; monthly_report:other_facts)');
+    expect(io.err()).toContain(`rebuild monthly_report: monthly_report:other_facts replayed up to position ${head}\n`);
+    // One read model: its result line says it went live, the progress names no read model.
+    expect(io.err()).not.toContain('went live');
+    expect(io.out()).toMatch(new RegExp(`^Rebuilt monthly_report in .*: \\d+ events of its types up to position ${head} in `));
+    expect((await checksumsIn(parts)).get('monthly_report')).toEqual((await checksumsIn(onePass)).get('monthly_report'));
+  });
+
   it.each([
     ['2', "the report's replay", 'monthly_report__rebuild'],
     ['3', 'the replay of its other facts', 'monthly_report__rebuild__other_facts'],

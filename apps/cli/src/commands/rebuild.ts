@@ -26,18 +26,18 @@ async function announce(io: CliIo, side: CliReadSide, readStore: ReadStore, wher
     `Resuming the rebuild of ${name} that stopped at position ${position}: its shadow collections and checkpoint were kept.`;
   const [only, ...others] = starts;
   if (only === undefined) return;
+  const threads = placement.threads === 'one' ? null : `in ${placement.groups.length} threads (${placement.groups.map((group) => group.join(' + ')).join('; ')}), each reading the log`;
   if (others.length === 0) {
+    // One read model in several threads: its replay parts (rebuild-parts.ts).
+    const how = threads === null ? '' : ` ${threads}`;
     io.stderr.write(
       only.resumesFrom === null
-        ? `Rebuilding ${only.name} from the first event into shadow collections (<collection>__rebuild) of ${where}; the live collections keep serving until the swap. Ctrl-C stops it; running this again resumes.\n`
-        : `${resuming(only.name, only.resumesFrom)}\n`,
+        ? `Rebuilding ${only.name} from the first event${how} into shadow collections (<collection>__rebuild) of ${where}; the live collections keep serving until the swap. Ctrl-C stops it; running this again resumes.\n`
+        : `${resuming(only.name, only.resumesFrom)}${threads === null ? '' : ` Its parts go on ${threads}.`}\n`,
     );
     return;
   }
-  const how =
-    placement.threads === 'one'
-      ? 'in one pass over the log'
-      : `in ${placement.groups.length} threads (${placement.groups.map((group) => group.join(' + ')).join('; ')}), each reading the log`;
+  const how = threads ?? 'in one pass over the log';
   io.stderr.write(
     `Rebuilding ${starts.map((start) => start.name).join(', ')} ${how} into shadow collections (<collection>__rebuild) of ${where}; ` +
       "the live collections keep serving until each one's swap. Ctrl-C stops it; running this again resumes.\n" +

@@ -34,9 +34,10 @@ function eta(seconds: number | null): string {
  * Progress of a rebuild on stderr: a bar over log positions, with events, events/s and ETA beside
  * it, following the slowest replay still going (of those not standing on an event they cannot
  * apply): projections rebuilt together share a replay, those in threads of their own each have
- * one. Then a line per projection as it catches up and goes live.
+ * one. Then a line per projection as it catches up and goes live. `replays`: how many say where
+ * they start before the bar moves, a replay part counting as one.
  */
-export function rebuildProgress(io: CliIo, label: string, projections = 1): { update(progress: RebuildProgress): void; stop(): void } {
+export function rebuildProgress(io: CliIo, label: string, projections = 1, replays = projections): { update(progress: RebuildProgress): void; stop(): void } {
   const bar = startProgress(io, label, 'position');
   const started = new Set<string>();
   const replaying = new Map<string, RebuildProgress>();
@@ -53,7 +54,7 @@ export function rebuildProgress(io: CliIo, label: string, projections = 1): { up
       if (progress.phase === 'replaying') {
         replaying.set(key, progress);
         // Once each has said where it starts: a bar that never runs backwards.
-        if (barStopped || started.size < projections) return;
+        if (barStopped || started.size < replays) return;
         // One standing on an event it cannot apply has left the shared pass: the bar follows the others.
         const going = [...replaying.values()].filter((run) => run.stoppedOn === null);
         const slowest = (going.length > 0 ? going : [...replaying.values()]).reduce((a, b) => (b.position < a.position ? b : a));
@@ -207,7 +208,7 @@ export async function runRebuild(
   const names = options.side.projections.map((projection) => projection.name);
   const placement = options.placement ?? { threads: 'one' };
   const groups = placement.threads === 'one' ? [names] : placement.groups;
-  const progress = rebuildProgress(io, rebuildLabel(options.side), groups.flat().length);
+  const progress = rebuildProgress(io, rebuildLabel(options.side), names.length, groups.flat().length);
   const first = new Map<string, RebuildProgress>();
   const latest = new Map<string, RebuildProgress>();
   // Failures in a row: progress that moves a copy on ends a run of them, a retry reported again does not.
