@@ -47,7 +47,8 @@ export function startProgress(io: CliIo, label: string, unit: string): Progress 
       }
     },
     stop() {
-      if (lastStep < PLAIN_STEPS) io.stderr.write(line(last.done, last.total, last.note));
+      // Nothing said yet, nothing to close (as the bar on a terminal): no "0/0" line.
+      if (lastStep >= 0 && lastStep < PLAIN_STEPS) io.stderr.write(line(last.done, last.total, last.note));
     },
   };
 }
