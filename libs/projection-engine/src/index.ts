@@ -14,7 +14,7 @@ export {
   type RebuildProgress,
   type RebuildResult,
 } from './rebuild';
-export { parsePartKey, partCheckpointName, partKey, type PreparedParts } from './rebuild-parts';
+export { parsePartKey, partCheckpointName, partKey, progressKey, type PreparedParts } from './rebuild-parts';
 export { Mutex } from './mutex';
 export { DEFAULT_WORKING_SET_LIMITS, ReplayWorkingSet, type WorkingSetLimits } from './replay-working-set';
 export { DEFAULT_REBUILD_BATCH_SIZE, eventHoldingReadModel, poisonHolding, ProjectionEngine, type ProjectionEngineOptions, type ProjectionStatus } from './projection-engine';

@@ -10,7 +10,7 @@ import { ProjectionRunner, type ProjectionState, type RunnerFailure } from './pr
 import type { ParkedEvent } from './parking/parking.decider';
 import { parkingFromLog, type ParkingSource } from './parking/parking-source';
 import { type PoisonEvent, PoisonEventError } from './poison-event';
-import { assertReplayParts, joinParts, parsePartKey, partKey, prepareParts, replayPartOf, type PreparedParts } from './rebuild-parts';
+import { assertReplayParts, joinParts, parsePartKey, prepareParts, progressKey, replayPartOf, type PreparedParts } from './rebuild-parts';
 import {
   emptyShadowCopies,
   finishSwap,
@@ -275,7 +275,7 @@ export class ProjectionEngine<E extends ProjectableEvent = ProjectableEvent> imp
       },
       {
         onProgress: (progress) => {
-          this.progress.set(progress.part === undefined ? progress.projection : partKey(progress.projection, progress.part), progress);
+          this.progress.set(progressKey(progress), progress);
           options.onProgress?.(progress);
           for (const watcher of this.rebuildWatchers) watcher();
         },

@@ -28,6 +28,10 @@ export const partCheckpointName = (projection: string, part: string): string => 
 /** How a part is named where projections are (`monthly_report:complaint_facts`). */
 export const partKey = (projection: string, part: string): string => `${projection}${PART_KEY_SEPARATOR}${part}`;
 
+/** Whose progress a rebuild's update is: a projection's (its name), or one part's of it (its key). */
+export const progressKey = (progress: { readonly projection: string; readonly part?: string }): string =>
+  progress.part === undefined ? progress.projection : partKey(progress.projection, progress.part);
+
 export function parsePartKey(key: string): { readonly projection: string; readonly part: string | null } {
   const at = key.indexOf(PART_KEY_SEPARATOR);
   return at < 0 ? { projection: key, part: null } : { projection: key.slice(0, at), part: key.slice(at + 1) };

@@ -3,7 +3,7 @@ import { EventCatalogue } from '@qms/event-catalogue';
 import type { EventStore } from '@qms/event-store';
 import {
   parsePartKey,
-  partKey,
+  progressKey,
   ProjectionEngine,
   readModelChecksum,
   type ReadModelChecksum,
@@ -79,10 +79,6 @@ export function rebuildProgress(io: CliIo, label: string, projections = 1, repla
     stop: stopBar,
   };
 }
-
-/** A run's progress is a projection's, or one replay part's of it (`monthly_report:other_facts`). */
-export const progressKey = (progress: Pick<RebuildProgress, 'projection' | 'part'>): string =>
-  progress.part === undefined ? progress.projection : partKey(progress.projection, progress.part);
 
 /** What one projection's rebuild did, with the checksum of its copy when it was asked for. */
 export interface CheckedRebuildResult extends RebuildResult {
