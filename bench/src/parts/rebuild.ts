@@ -19,7 +19,7 @@ import { deadlinePolicyFrom } from '../../../apps/api/src/config/domain-policy';
 import { reportingConfigFrom } from '../../../apps/api/src/read-side/reporting-config.provider';
 import { engineOptionsFor } from '../../../apps/api/src/read-side/engine-options';
 import { ALL_PROJECTIONS, readSideOf } from '../../../apps/cli/src/commands/read-side';
-import { defaultRebuildThreads, rebuildThreadGroups, rebuildWorkItems } from '../../../apps/cli/src/commands/rebuild-threads';
+import { defaultRebuildThreads, rebuildThreadGroups } from '../../../apps/cli/src/commands/rebuild-threads';
 import { runRebuild as runCliRebuild } from '../../../apps/cli/src/commands/run-rebuild';
 
 /**
@@ -180,7 +180,7 @@ export async function rebuildInProcess(path: string): Promise<RebuildRun> {
   const io = { stdout: { write: () => true }, stderr: process.stderr, env };
   try {
     const events = await eventStore.headPosition();
-    const groups = rebuildThreadGroups(side.projections, defaultRebuildThreads(rebuildWorkItems(side.projections, Number.MAX_SAFE_INTEGER).length));
+    const groups = rebuildThreadGroups(side.projections, defaultRebuildThreads(side.projections));
     process.stderr.write(`rebuild in process: ${groups.length} thread(s): ${groups.map((group) => group.join(' + ')).join('; ')}\n`);
     const started = performance.now();
     await runCliRebuild(io, { eventStore, readStore, side, batchSize: undefined, placement: groups.length > 1 ? { threads: 'several', groups, env } : { threads: 'one' } });

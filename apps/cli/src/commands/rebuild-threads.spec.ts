@@ -19,19 +19,22 @@ const names = reporting.all.map((projection) => projection.name);
 describe('defaultRebuildThreads', () => {
   const GiB = 1024 ** 3;
 
+  // Four work items: the lists, the report's two parts, the summary.
+  const lists = reporting.all.filter((projection) => projection.name === 'complaint_lists');
+
   it('takes a thread per core and one more, one per read model or part at most, and no more than the free memory holds', () => {
-    expect(defaultRebuildThreads(4, { cores: 2, freeBytes: 16 * GiB })).toBe(3);
-    expect(defaultRebuildThreads(4, { cores: 8, freeBytes: 16 * GiB })).toBe(4);
-    expect(defaultRebuildThreads(1, { cores: 8, freeBytes: 16 * GiB })).toBe(1);
-    expect(defaultRebuildThreads(4, { cores: 8, freeBytes: 1.5 * REBUILD_THREAD_BYTES })).toBe(1);
-    expect(defaultRebuildThreads(4, { cores: 8, freeBytes: 2 * REBUILD_THREAD_BYTES })).toBe(2);
+    expect(defaultRebuildThreads(reporting.all, { cores: 2, freeBytes: 16 * GiB })).toBe(3);
+    expect(defaultRebuildThreads(reporting.all, { cores: 8, freeBytes: 16 * GiB })).toBe(4);
+    expect(defaultRebuildThreads(lists, { cores: 8, freeBytes: 16 * GiB })).toBe(1);
+    expect(defaultRebuildThreads(reporting.all, { cores: 8, freeBytes: 1.5 * REBUILD_THREAD_BYTES })).toBe(1);
+    expect(defaultRebuildThreads(reporting.all, { cores: 8, freeBytes: 2 * REBUILD_THREAD_BYTES })).toBe(2);
     // One core reads the log once: threads would each read it, for no core of their own.
-    expect(defaultRebuildThreads(4, { cores: 1, freeBytes: 16 * GiB })).toBe(1);
-    expect(defaultRebuildThreads(4, { cores: 4, freeBytes: 0 })).toBe(1);
+    expect(defaultRebuildThreads(reporting.all, { cores: 1, freeBytes: 16 * GiB })).toBe(1);
+    expect(defaultRebuildThreads(reporting.all, { cores: 4, freeBytes: 0 })).toBe(1);
   });
 
   it('counts the monthly report as its two replay parts', () => {
-    expect(rebuildWorkItems(reporting.all, Number.MAX_SAFE_INTEGER).map((item) => item.name)).toEqual([
+    expect(rebuildWorkItems(reporting.all, true).map((item) => item.name)).toEqual([
       'complaint_lists',
       'monthly_report:complaint_facts',
       'monthly_report:other_facts',

@@ -47,23 +47,27 @@ export function threadGroups(projections: readonly Pick<Projection, 'name' | 'ev
     .sort((a, b) => projections.findIndex((p) => p.name === a[0]) - projections.findIndex((p) => p.name === b[0]));
 }
 
+type Rebuilt = Pick<Projection, 'name' | 'eventTypes' | 'replayParts'>;
+
 /**
- * What the threads rebuild: each read model, or each of its replay parts (Projection.replayParts)
- * when there is a thread for every read model, so that the threads to spare go to the parts. The
- * work of a part is its event types, as a projection's.
+ * What the threads rebuild: each read model, or, with `splitParts`, each of its replay parts
+ * (Projection.replayParts). The work of a part is its event types, as a projection's.
  */
-export function rebuildWorkItems(projections: readonly Pick<Projection, 'name' | 'eventTypes' | 'replayParts'>[], threads: number): Pick<Projection, 'name' | 'eventTypes'>[] {
-  const split = threads > 1 && threads >= projections.length;
+export function rebuildWorkItems(projections: readonly Rebuilt[], splitParts: boolean): Pick<Projection, 'name' | 'eventTypes'>[] {
   return projections.flatMap((projection) =>
-    split && projection.replayParts !== undefined
+    splitParts && projection.replayParts !== undefined
       ? projection.replayParts.map((part) => ({ name: partKey(projection.name, part.name), eventTypes: part.eventTypes }))
       : [{ name: projection.name, eventTypes: projection.eventTypes }],
   );
 }
 
-/** The groups of read models and parts that `threads` threads rebuild (see rebuildWorkItems, threadGroups). */
-export function rebuildThreadGroups(projections: readonly Pick<Projection, 'name' | 'eventTypes' | 'replayParts'>[], threads: number): string[][] {
-  return threadGroups(rebuildWorkItems(projections, threads), threads);
+/**
+ * The groups of read models and parts that `threads` threads rebuild (see threadGroups): the read
+ * models are split into their parts once there is a thread for every one, so that the threads to
+ * spare go to the parts.
+ */
+export function rebuildThreadGroups(projections: readonly Rebuilt[], threads: number): string[][] {
+  return threadGroups(rebuildWorkItems(projections, threads > 1 && threads >= projections.length), threads);
 }
 
 /**
@@ -83,8 +87,9 @@ export const REBUILD_THREAD_BYTES = 640 * 1024 * 1024;
  * summary; the report's other facts) had every read model live after 34.6 s, where two threads
  * (the lists and the summary; the whole report) took 47 s, the first idle for the last 11 s.
  */
-export function defaultRebuildThreads(workItems: number, machine: { cores: number; freeBytes: number } = { cores: availableParallelism(), freeBytes: freemem() }): number {
+export function defaultRebuildThreads(projections: readonly Rebuilt[], machine: { cores: number; freeBytes: number } = { cores: availableParallelism(), freeBytes: freemem() }): number {
   if (machine.cores < 2) return 1;
+  const workItems = rebuildWorkItems(projections, true).length;
   return Math.max(1, Math.min(machine.cores + 1, workItems, Math.floor(machine.freeBytes / REBUILD_THREAD_BYTES)));
 }
 

@@ -9,7 +9,7 @@ import { EXIT, type ExitCode, UsageError } from '../exit-codes';
 import { startProgress } from '../progress';
 import type { CliCommand, CliContext } from './command';
 import { ALL_PROJECTIONS, checkOrigin, type CliReadSide, collectionNames, PROJECTION_NAMES_TEXT, positiveInteger, readSideOf } from './read-side';
-import { defaultRebuildThreads, rebuildThreadGroups, rebuildWorkItems } from './rebuild-threads';
+import { defaultRebuildThreads, rebuildThreadGroups } from './rebuild-threads';
 import { rate, type RebuildPlacement, RebuildStopped, runRebuild } from './run-rebuild';
 
 /**
@@ -96,7 +96,7 @@ export const rebuildCommand: CliCommand = {
 };
 
 /**
- * `--threads`: read models, or the parts of one (rebuildWorkItems), are rebuilt in threads of
+ * `--threads`: read models, or the parts of one (rebuildThreadGroups), are rebuilt in threads of
  * their own, each reading the log itself; one thread rebuilds them all in one pass over the log.
  * Threads open the event store from the environment, so a store the caller handed over is
  * rebuilt in one.
@@ -104,7 +104,7 @@ export const rebuildCommand: CliCommand = {
 function placementOf(context: CliContext, side: CliReadSide, option: string | undefined): RebuildPlacement {
   // FerretDB does not answer concurrent bulk writes to one database (see MONGO_COMPATIBILITY): one thread unless told.
   const oneWriter = side.config.mongoUrl !== undefined && side.config.mongoCompatibility === 'ferretdb';
-  const wanted = positiveInteger(option, '--threads', oneWriter ? 1 : defaultRebuildThreads(rebuildWorkItems(side.projections, Number.MAX_SAFE_INTEGER).length));
+  const wanted = positiveInteger(option, '--threads', oneWriter ? 1 : defaultRebuildThreads(side.projections));
   if (wanted > 1 && option !== undefined && !context.eventStoreFromEnvironment) {
     throw new UsageError('--threads needs the event store of the environment (EVENTSTORE_URL or EVENTS_DB_PATH): each thread opens it.');
   }
