@@ -501,9 +501,8 @@ export async function finishSwap<E extends ProjectableEvent>(
 /** A rebuild starting afresh: no shadow document, journal entry or part checkpoint of an earlier one. */
 export async function emptyShadowCopies(projection: Projection<ProjectableEvent>, readStore: ReadStore, memoryJournal: MemoryJournal | null): Promise<void> {
   for (const collection of collectionsOf(projection)) await readStore.drop(shadowCollection(collection.name));
-  const checkpointName = rebuildCheckpointName(projection.name);
-  await readStore.drop(journalName(checkpointName));
-  for (const part of projection.replayParts ?? []) await readStore.drop(journalName(partCheckpointName(projection.name, part.name)));
+  // A part replays without afterBatch (partProjection), so it keeps no journal of its own.
+  await readStore.drop(journalName(rebuildCheckpointName(projection.name)));
   memoryJournal?.entries.clear();
   await deletePartCheckpoints(projection.name, readStore);
 }
